@@ -233,8 +233,12 @@ def frame_to_samples(frame: int, rate: Rate | str, sample_rate: int = 48000) -> 
 
 
 def samples_to_frame(samples: int, rate: Rate | str, sample_rate: int = 48000) -> int:
-    """The frame showing at a sample index (floor)."""
-    return (Fraction(samples) * get_rate(rate).fps / sample_rate).__floor__()
+    """The frame showing at a sample index: the last frame whose start sample
+    (``frame_to_samples``, rounded half up) is at or before it, so that
+    ``samples_to_frame(frame_to_samples(f)) == f`` at every rate and sample rate."""
+    # last f with floor(f*k + 1/2) <= samples, i.e. f < (samples + 1/2) / k: ceil(x) - 1
+    x = (Fraction(samples) + Fraction(1, 2)) * get_rate(rate).fps / sample_rate
+    return x.__ceil__() - 1
 
 
 def label_to_seconds(label: str, rate: Rate | str) -> Fraction:

@@ -1,1 +1,144 @@
-"""formats."""
+"""The format registry: which adapter reads or writes which kind of file, by suffix.
+
+A table, not an if-ladder.  Built-in adapters are listed below as ``"module:function"``
+strings and imported on first use, so importing this package imports no adapter (and no
+cycle).  Plugins call :func:`register`, or declare an entry point in the group
+``filmscore.formats`` whose object is a callable taking no argument that calls
+:func:`register`.
+
+    >>> reader_for("cut", "reel1.edl")          # doctest: +SKIP
+    <function read_cut ...>
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable
+from dataclasses import dataclass
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+from filmscore.errors import ParseError
+
+Adapter = Callable[..., Any] | str
+
+
+@dataclass
+class FormatEntry:
+    """One registered format: a kind of content ('cut', 'subtitles', ...) and its suffixes."""
+
+    kind: str
+    name: str
+    suffixes: tuple[str, ...]
+    reader: Adapter | None = None
+    writer: Adapter | None = None
+
+
+_REGISTRY: list[FormatEntry] = []
+_PLUGINS_LOADED = False
+ENTRY_POINT_GROUP = "filmscore.formats"
+
+VIDEO_SUFFIXES = (".mkv", ".mov", ".mp4", ".mxf", ".webm", ".avi", ".m4v")
+
+
+def _norm_suffix(suffix: str) -> str:
+    suffix = suffix.strip().lower()
+    return suffix if suffix.startswith(".") else "." + suffix
+
+
+def register(
+    kind: str,
+    suffixes: tuple[str, ...],
+    reader: Adapter | None = None,
+    writer: Adapter | None = None,
+    name: str | None = None,
+) -> FormatEntry:
+    """Register a reader and/or writer of ``kind`` for files ending in ``suffixes``.
+
+    ``reader``/``writer`` are callables or ``"package.module:function"`` strings resolved
+    on first use.  A later registration of the same kind and suffix takes precedence.
+    """
+    entry = FormatEntry(
+        kind=kind,
+        name=name or f"{kind}{'/'.join(suffixes)}",
+        suffixes=tuple(_norm_suffix(s) for s in suffixes),
+        reader=reader,
+        writer=writer,
+    )
+    _REGISTRY.insert(0, entry)
+    return entry
+
+
+def formats(kind: str | None = None) -> list[FormatEntry]:
+    """Registered formats (of one kind, if given), most recent first."""
+    _load_plugins()
+    return [e for e in _REGISTRY if kind is None or e.kind == kind]
+
+
+def _resolve(adapter: Adapter) -> Callable[..., Any]:
+    if callable(adapter):
+        return adapter
+    module_name, _, attr = adapter.partition(":")
+    return getattr(importlib.import_module(module_name), attr)
+
+
+def _load_plugins() -> None:
+    global _PLUGINS_LOADED
+    if _PLUGINS_LOADED:
+        return
+    _PLUGINS_LOADED = True
+    try:
+        points = metadata.entry_points(group=ENTRY_POINT_GROUP)
+    except Exception:  # a broken environment must not stop the built-in formats
+        return
+    for point in points:
+        hook = point.load()
+        if callable(hook):
+            hook()
+
+
+def _lookup(kind: str, path: str | Path, role: str) -> Callable[..., Any]:
+    _load_plugins()
+    suffix = Path(path).suffix.lower()
+    candidates = [e for e in _REGISTRY if e.kind == kind and getattr(e, role) is not None]
+    for entry in candidates:
+        if suffix in entry.suffixes:
+            return _resolve(getattr(entry, role))
+    valid = sorted({s for e in candidates for s in e.suffixes})
+    if not candidates:
+        kinds = sorted({e.kind for e in _REGISTRY if getattr(e, role) is not None})
+        raise ParseError(f"no {role} for files of kind {kind!r}", source=str(path),
+                         value=kind, valid=", ".join(kinds))
+    raise ParseError(f"cannot {'read' if role == 'reader' else 'write'} a {kind} from a "
+                     f"{suffix or 'suffix-less'} file", source=str(path),
+                     value=suffix or str(Path(path).name), valid=", ".join(valid))
+
+
+def reader_for(kind: str, path: str | Path) -> Callable[..., Any]:
+    """The function that reads ``path`` as ``kind``; ParseError listing the valid suffixes."""
+    return _lookup(kind, path, "reader")
+
+
+def writer_for(kind: str, path: str | Path) -> Callable[..., Any]:
+    """The function that writes ``kind`` to ``path``; ParseError listing the valid suffixes."""
+    return _lookup(kind, path, "writer")
+
+
+# --- built-in formats (resolved lazily) ------------------------------------------------
+
+register("cut", VIDEO_SUFFIXES, reader="filmscore.formats.video:read_cut", name="video")
+register("cut", (".otio", ".otioz"), reader="filmscore.formats.otio_cut:read_cut",
+         writer="filmscore.formats.otio_cut:write_otio", name="otio")
+register("cut", (".xml",), reader="filmscore.formats.otio_cut:read_cut", name="fcp_xml")
+register("cut", (".edl",), reader="filmscore.formats.otio_cut:read_cut",
+         writer="filmscore.formats.otio_cut:write_edl", name="cmx_3600")
+register("subtitles", (".srt",), reader="filmscore.formats.subtitles:read_srt", name="srt")
+register("spotting", (".csv",), reader="filmscore.formats.spotting_csv:read_spotting_csv",
+         writer="filmscore.formats.spotting_csv:write_spotting_csv", name="spotting_csv")
+register("spotting", (".txt",), reader="filmscore.formats.protools_text:read_session_for_spotting",
+         name="protools_text")
+register("spotting", (".pdf",), writer="filmscore.formats.spotting_pdf:write_spotting_pdf",
+         name="spotting_pdf")
+
+__all__ = ["FormatEntry", "register", "formats", "reader_for", "writer_for", "VIDEO_SUFFIXES"]

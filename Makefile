@@ -1,0 +1,54 @@
+# filmscore: two commands on a fresh Debian 12 machine.
+#   make demo   install everything, then run the main job on the demo film
+#   make test   install everything, then run every test (ruff first)
+# Everything else here is a step of those two.
+
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+DEMO_OUT ?= demo-out
+
+# Debian packages the project needs at run time or in tests.  Vocabulary as data:
+# add a package here, nowhere else.
+APT_PACKAGES := ffmpeg poppler-utils postgresql fluid-soundfont-gm timgm6mb-soundfont \
+	fluidsynth python3-venv python3-dev gcc
+
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+.PHONY: demo test install system lint bench clean
+
+demo: install
+	$(BIN)/filmscore demo $(DEMO_OUT)
+
+test: install
+	$(BIN)/ruff check src tests bench
+	@set -o pipefail; url=$$(scripts/pg-test-server start) || exit 1; \
+	FILMSCORE_TEST_PG=$$url $(BIN)/pytest -q -p no:cacheprovider; rc=$$?; \
+	scripts/pg-test-server stop >/dev/null 2>&1; exit $$rc
+
+install: system $(VENV)/.installed
+
+system:
+	@missing=""; for p in $(APT_PACKAGES); do \
+	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "install ok installed" || missing="$$missing $$p"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+	  echo "apt-get install:$$missing"; \
+	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$missing; \
+	fi
+
+$(VENV)/.installed: pyproject.toml
+	[ -x $(BIN)/python ] || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+	$(BIN)/python -m pip install -q -e '.[test]'
+	touch $@
+
+lint: install
+	$(BIN)/ruff check src tests bench
+
+bench: install
+	$(BIN)/python bench/run.py
+
+clean:
+	rm -rf $(VENV) $(DEMO_OUT) build *.egg-info src/*.egg-info .pytest_cache .ruff_cache

@@ -1,0 +1,71 @@
+"""The `filmscore` command: one Typer sub-app per stage, each command thin.
+
+Errors from the library are turned into one line on stderr and an exit status here, and
+only here (see filmscore.errors for the tree and the exit codes).
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+
+import typer
+from typer.core import TyperGroup
+from typer.exceptions import TyperException
+
+from filmscore.errors import FilmscoreError
+
+
+class _FilmscoreGroup(TyperGroup):
+    """Top-level group: turns a FilmscoreError anywhere below into one line and an exit code."""
+
+    def invoke(self, ctx):  # type: ignore[override]
+        try:
+            return super().invoke(ctx)
+        except FilmscoreError as error:
+            typer.echo(f"filmscore: error: {error}", err=True)
+            raise typer.Exit(error.exit_code) from None
+        except (typer.Exit, typer.Abort, TyperException):
+            raise
+        except KeyboardInterrupt:
+            typer.echo("filmscore: interrupted; nothing was written", err=True)
+            raise typer.Exit(130) from None
+        except Exception as error:  # a bug: still one line, unless debugging
+            if os.environ.get("FILMSCORE_DEBUG"):
+                raise
+            typer.echo(
+                f"filmscore: internal error: {type(error).__name__}: {error} "
+                "(nothing was written; set FILMSCORE_DEBUG=1 for the traceback and report it)",
+                err=True,
+            )
+            raise typer.Exit(70) from None
+
+
+app = typer.Typer(
+    cls=_FilmscoreGroup,
+    name="filmscore",
+    help="Run the production of a film score, from the spotting session to the album.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+)
+
+
+def _register() -> None:
+    from filmscore.cli import demo, picture, project, spotting
+
+    project.register(app)
+    picture.register(app)
+    spotting.register(app)
+    demo.register(app)
+
+
+_register()
+
+
+def main() -> None:
+    """Console entry point."""
+    try:
+        app()
+    except SystemExit as exit_:
+        sys.exit(exit_.code)

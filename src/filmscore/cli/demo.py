@@ -1,0 +1,31 @@
+"""`filmscore demo`: run the main job on the demo film and print what it made."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+
+from filmscore.cli.common import console
+
+
+def register(app: typer.Typer) -> None:
+    @app.command("demo")
+    def demo(
+        out: Path = typer.Argument(Path("demo-out"), help="Output folder (replaced if the "
+                                   "demo made it before)."),
+        data: Path | None = typer.Option(None, "--data", help="Folder with the demo film "
+                                         "(default: demo/popeye1936 in the source tree)."),
+    ) -> None:
+        """Build the demo project on 'Popeye the Sailor Meets Sindbad the Sailor' (1936)."""
+        from filmscore.cli.picture import _print
+        from filmscore.cli.report import spotting_tables
+        from filmscore.demo import run_demo
+
+        result = run_demo(out, data, step=lambda msg: console.print(f"[bold]>[/bold] {msg}"))
+        _print(result.picture)
+        for item in spotting_tables(result.cues, result.picture.rate, title=result.title):
+            console.print(item)
+        console.print(f"Project: {result.project_dir}")
+        for label, path in result.files.items():
+            console.print(f"  {label}: {path}")

@@ -1,0 +1,116 @@
+"""The demo job: the Popeye film carried through every stage filmscore has so far.
+
+Stage 1 (spotting): make the project, assemble the four film parts into reel 1 (a video
+and the EDL that describes the assembly), import that picture with its shot changes and
+the subtitles as dialogue markers, run the spotting session from the demo's spotting list,
+and write the spotting list as CSV and PDF.
+"""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from filmscore.errors import InputError
+from filmscore.formats.otio_cut import write_edl
+from filmscore.formats.spotting_csv import read_spotting_csv, write_spotting_csv
+from filmscore.formats.spotting_pdf import write_spotting_pdf
+from filmscore.formats.video import concat, probe
+from filmscore.project import init_project, open_project
+from filmscore.spotting.cuelist import import_cues, list_cues
+from filmscore.spotting.cues import CueSpec
+from filmscore.spotting.cut import CutEvent, make_cut
+from filmscore.spotting.picture import PictureSummary, import_picture
+from filmscore.timecode import format_label, get_rate
+
+TITLE = "Popeye the Sailor Meets Sindbad the Sailor"
+RATE = get_rate("24")
+REEL_START = 86400  # reel 1 starts at 01:00:00:00
+PARTS = ("part1", "part2", "part3", "part4")
+VIDEO_SIZE = (720, 536)  # the parts differ by two lines (1074 vs 1072): scale all alike
+MARKER = ".filmscore-demo"
+
+
+@dataclass(frozen=True)
+class DemoResult:
+    project_dir: Path
+    picture: PictureSummary
+    cues: list[CueSpec]
+    files: dict[str, Path]
+    title: str
+    rate_name: str
+
+
+def default_data_dir() -> Path:
+    """demo/popeye1936 in the source tree this package runs from."""
+    return Path(__file__).resolve().parents[2] / "demo" / "popeye1936"
+
+
+def _prepare(out: Path) -> None:
+    if out.exists():
+        if not (out / MARKER).exists() and any(out.iterdir()):
+            raise InputError("folder exists and was not made by the demo; not touching it",
+                             field="output", value=str(out),
+                             valid="a new folder, or one the demo made before")
+        shutil.rmtree(out)
+    out.mkdir(parents=True)
+    (out / MARKER).write_text("made by 'filmscore demo'; rerunning the demo replaces it\n")
+
+
+def run_demo(out: Path, data: Path | None = None,
+             step: Callable[[str], None] = lambda _msg: None) -> DemoResult:
+    """Run the demo job into ``out`` (replaced if the demo made it before)."""
+    data = Path(data) if data else default_data_dir()
+    missing = [p for p in PARTS if not (data / f"{p}.mkv").is_file()]
+    if missing:
+        raise InputError("demo film not found", field="data", value=str(data),
+                         valid=f"a folder holding {', '.join(p + '.mkv' for p in PARTS)}")
+    out = Path(out)
+    _prepare(out)
+    project_dir = out / "popeye1936"
+
+    step("Making the project")
+    init_project(project_dir, title=TITLE, fps=RATE.name)
+    pctx = open_project(project_dir)
+
+    step("Assembling reel 1 from the four parts (ffmpeg)")
+    picture_dir = out / "picture"
+    picture_dir.mkdir()
+    video = picture_dir / "popeye1936_reel1.mp4"
+    parts = [data / f"{p}.mkv" for p in PARTS]
+    lengths = concat(parts, video, size=VIDEO_SIZE, timecode=format_label(REEL_START, RATE))
+    events, offsets, record = [], [], REEL_START
+    for n, (part, length) in enumerate(zip(parts, lengths, strict=True), 1):
+        events.append(CutEvent(index=n, clip_name=part.name, source_reel=f"PART{n}",
+                               source_in=0, source_out=length, record_in=record,
+                               record_out=record + length))
+        offsets.append(record)
+        record += length
+    edl = picture_dir / "popeye1936_reel1.edl"
+    write_edl(make_cut(name="POPEYE 1936 REEL 1", rate=RATE, events=events,
+                       source="assembly", source_kind="edl"), edl)
+    info = probe(video)
+
+    step("Importing the picture: EDL, reference video, shot changes, dialogue")
+    picture = import_picture(
+        pctx, edl, video=video, name="Reel 1 assembly",
+        subtitles=[data / f"{p}.eng.srt" for p in PARTS], subtitle_offsets=offsets,
+        note=f"4 parts joined, {info.width}x{info.height}",
+    )
+
+    step("Spotting session: cues and sync points")
+    cues = read_spotting_csv(data / "spotting.csv", RATE)
+    import_cues(pctx, cues)
+    cues = list_cues(pctx)
+
+    step("Writing the spotting list (CSV, PDF)")
+    files = {"picture": video, "edl": edl}
+    files["spotting_csv"] = out / "spotting-list.csv"
+    write_spotting_csv(cues, files["spotting_csv"], RATE)
+    files["spotting_pdf"] = out / "spotting-list.pdf"
+    write_spotting_pdf(cues, files["spotting_pdf"], rate=RATE, title=TITLE,
+                       picture_name=f"v{picture.number} {picture.name}")
+    return DemoResult(project_dir=project_dir, picture=picture, cues=cues, files=files,
+                      title=TITLE, rate_name=RATE.name)

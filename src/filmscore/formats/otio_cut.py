@@ -1,0 +1,584 @@
+"""Read and write picture cuts (CMX 3600 EDL, FCP7/Premiere/Hiero XML, .otio) via OpenTimelineIO.
+
+What this adapter keeps: every clip of every track (video "V", "V2"...; audio "A1",
+"A2"... as the cmx adapter names them, "V1"/"A1"... for XML) as a CutEvent with exact
+integer frames, absolute record times, the EDL event number, reel, clip name and the
+transition into it (cut, dissolve, wipe, with its length); EDL ``* LOC:`` locators and
+XML/OTIO markers as CutMarker.
+
+What it loses: effects (speed changes, freeze frames, resizes: the event keeps its source
+in/out as written and its record in/out), colour decisions (ASC CDL), audio levels and
+channel patching, media file paths, gaps (holes between events are implicit in the
+absolute record times) and any comment other than locators.  ``write_edl`` writes the
+first video track only (OpenTimelineIO's EDL writer handles one video track); ``write_otio``
+writes every track.
+
+Work-arounds for the cmx_3600 adapter (pre-processing the EDL text, see ``_prepare_edl``):
+
+* an event whose source and record durations differ without a speed (M2) or freeze-frame
+  line makes the adapter refuse the whole EDL.  Avid writes this for off-speed (48 fps)
+  clips and for audio events with 00:00:00:00 sources; for film work the record times are
+  what matter, so the text given to OTIO has the source out set to source in + record
+  duration.  The CutEvent keeps the source in/out as the EDL states them.
+* the adapter's timeline starts at the first record in without saying where that is
+  (its global_start_time is None); record times are made absolute from the tracks'
+  offsets.
+* at 29.97/59.94 with ``FCM: DROP FRAME`` the labels are rewritten with ';' so that OTIO
+  counts them as drop-frame.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from filmscore.errors import FilmscoreError, InputError, ParseError
+from filmscore.spotting.cut import Cut, CutEvent, CutMarker, make_cut
+from filmscore.timecode import RATES, Rate, format_label, get_rate, parse_label
+
+_TC = r"\d{1,2}[:;.,]\d{2}[:;.,]\d{2}[:;.,]\d{2,3}"
+_EVENT_LINE = re.compile(
+    rf"^(?P<num>\d+)\s+(?P<reel>\S+)\s+(?P<chan>\S+)\s+(?P<trans>C|D|W\d*|K\S*)\s+"
+    rf"(?:(?P<dur>\d+)\s+)?(?P<sin>{_TC})\s+(?P<sout>{_TC})\s+(?P<rin>{_TC})\s+(?P<rout>{_TC})\s*$"
+)
+_FCM_DF = re.compile(r"^\s*FCM:\s*DROP\s+FRAME", re.IGNORECASE | re.MULTILINE)
+EDL_SUFFIXES = (".edl",)
+XML_SUFFIXES = (".xml",)
+OTIO_SUFFIXES = (".otio", ".otioz")
+_VALID_SUFFIXES = ".edl, .xml, .otio, .otioz"
+
+
+@dataclass(frozen=True)
+class _EditLine:
+    line: int
+    event: int
+    reel: str
+    channel: str
+    transition: str
+    transition_frames: int
+    source_in: int
+    source_out: int
+    record_in: int
+    record_out: int
+
+
+# --- reading ---------------------------------------------------------------------------
+
+
+def read_cut(path: str | Path, rate: Rate | str | None = None) -> Cut:
+    """Read a cut from an EDL (rate required: EDLs do not state it), FCP XML or .otio file."""
+    path = Path(path)
+    suffix = path.suffix.lower()
+    if suffix in EDL_SUFFIXES:
+        return _read_edl(path, rate)
+    if suffix in XML_SUFFIXES or suffix in OTIO_SUFFIXES:
+        return _read_otio_file(path, rate)
+    raise ParseError("not a cut file this adapter reads", source=str(path), value=suffix,
+                     valid=_VALID_SUFFIXES)
+
+
+def _read_text(path: Path) -> str:
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise ParseError(f"cannot read file: {exc.strerror or exc}", source=str(path)) from None
+    if b"\x00" in data:
+        raise ParseError("binary data, not a text EDL", source=str(path))
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return data.decode("latin-1")  # Avid and Premiere write Windows-1252/Latin-1
+
+
+def _read_edl(path: Path, rate: Rate | str | None) -> Cut:
+    if rate is None:
+        raise InputError("an EDL does not state its frame rate: pass it with --fps",
+                         source=str(path), field="rate", valid=", ".join(RATES))
+    rate = get_rate(rate)
+    text = _read_text(path)
+    if _FCM_DF.search(text) and rate.nominal in (30, 60) and not rate.drop_frame:
+        rate = get_rate(f"{rate.name}df")
+    lines = _scan_edl(text, rate, path)
+    if not lines:
+        raise ParseError("no event lines (NNN REEL TRACK C SRC-IN SRC-OUT REC-IN REC-OUT)",
+                         source=str(path), valid="a CMX 3600 EDL")
+    prepared, lines = _prepare_edl(text, lines, rate, path)
+    import opentimelineio as otio
+
+    try:
+        timeline = otio.adapters.read_from_string(
+            prepared, adapter_name="cmx_3600", rate=float(rate.fps))
+    except FilmscoreError:
+        raise
+    except Exception as exc:  # OTIO raises EDLParseError, ValueError, IndexError...
+        raise ParseError(f"cmx_3600 adapter refused it: {_one_line(exc)}", source=str(path),
+                         valid="a CMX 3600 EDL") from None
+    name = timeline.name or path.stem
+    return _cut_from_timeline(timeline, rate, path, "edl", name, lines)
+
+
+def _read_otio_file(path: Path, rate: Rate | str | None) -> Cut:
+    import opentimelineio as otio
+
+    if not path.is_file():
+        raise ParseError("no such file", source=str(path))
+    kind = "otio" if path.suffix.lower() in OTIO_SUFFIXES else "fcp_xml"
+    try:
+        result = otio.adapters.read_from_file(str(path))
+    except Exception as exc:
+        raise ParseError(f"{kind} adapter refused it: {_one_line(exc)}", source=str(path),
+                         valid="an FCP7/Premiere XML (xmeml) or OTIO file") from None
+    timeline = _first_timeline(result, path)
+    file_rate = _timeline_rate(timeline, path)
+    if file_rate is None:
+        if rate is None:
+            raise InputError("the file states no frame rate: pass it with --fps",
+                             source=str(path), field="rate", valid=", ".join(RATES))
+        use = get_rate(rate)
+    else:
+        use = file_rate
+        if kind == "fcp_xml" and _xml_says_drop_frame(path) and use.nominal in (30, 60):
+            use = get_rate(f"{use.name}df")
+        if rate is not None and get_rate(rate).fps != use.fps:
+            raise InputError(f"the file states {use.name} fps", source=str(path),
+                             field="rate", value=str(get_rate(rate)), valid=use.name)
+    return _cut_from_timeline(timeline, use, path, kind, timeline.name or path.stem, None)
+
+
+def _first_timeline(result, path: Path):
+    import opentimelineio as otio
+
+    if isinstance(result, otio.schema.Timeline):
+        return result
+    if isinstance(result, otio.schema.SerializableCollection):
+        for item in result.find_children(descended_from_type=otio.schema.Timeline):
+            return item
+        for item in result:
+            if isinstance(item, otio.schema.Timeline):
+                return item
+    raise ParseError("holds no timeline (sequence)", source=str(path),
+                     valid="a file with one sequence")
+
+
+def _timeline_rate(timeline, path: Path) -> Rate | None:
+    candidates: list[float] = []
+    if timeline.global_start_time is not None:
+        candidates.append(timeline.global_start_time.rate)
+    for track in timeline.tracks:
+        for item in track:
+            if hasattr(item, "source_range") and item.source_range is not None:
+                candidates.append(item.source_range.duration.rate)
+                break
+    if not candidates:
+        return None
+    value = candidates[0]
+    try:
+        return get_rate(float(value), field="rate")
+    except InputError as exc:
+        raise exc.located(source=str(path)) from None
+
+
+def _xml_says_drop_frame(path: Path) -> bool:
+    text = _read_text(path)
+    match = re.search(r"<displayformat>\s*(\w+)\s*</displayformat>", text)
+    return bool(match and match.group(1).upper() == "DF")
+
+
+def _cut_from_timeline(timeline, rate: Rate, path: Path, kind: str, name: str,
+                       lines: list[_EditLine] | None) -> Cut:
+    import opentimelineio as otio
+
+    fps = float(rate.fps)
+    where = str(path)
+    global_start = 0
+    if timeline.global_start_time is not None:
+        global_start = _frames(timeline.global_start_time, fps, where, "global start")
+    per_track = _lines_per_track(lines) if lines is not None else {}
+    events: list[CutEvent] = []
+    markers: list[CutMarker] = []
+    counters: dict[str, int] = {}
+    for track in timeline.tracks:
+        track_name = _track_name(track, counters, kind)
+        offset = global_start
+        if track.source_range is not None:
+            offset -= _frames(track.source_range.start_time, fps, where, "track start")
+        clips = [c for c in track if isinstance(c, otio.schema.Clip)]
+        scanned = per_track.get(track.name or "", [])
+        use_scan = lines is not None and len(scanned) == len(clips)
+        transition = None
+        n = 0
+        for item in track:
+            if isinstance(item, otio.schema.Transition):
+                transition = item
+                continue
+            if not isinstance(item, otio.schema.Clip):
+                transition = None
+                continue
+            rng = track.range_of_child(item)
+            rec_in = offset + _frames(rng.start_time, fps, where, f"record in of {item.name}")
+            rec_out = rec_in + _frames(rng.duration, fps, where, f"duration of {item.name}")
+            src = item.source_range or item.available_range()
+            meta = item.metadata.get("cmx_3600", {}) if item.metadata else {}
+            ev_kind, trans_frames = "cut", 0
+            if transition is not None:
+                ev_kind = _transition_kind(transition)
+                trans_frames = _frames(transition.in_offset + transition.out_offset, fps,
+                                       where, "transition")
+            if use_scan:
+                scan = scanned[n]
+                index, reel = scan.event, scan.reel
+                src_in, src_out = scan.source_in, scan.source_out
+                if scan.transition != "C":
+                    ev_kind = "wipe" if scan.transition.startswith("W") else (
+                        "dissolve" if scan.transition == "D" else "key")
+                    trans_frames = scan.transition_frames
+            else:
+                ours = item.metadata.get("filmscore", {}) if item.metadata else {}
+                index = int(ours.get("index", n + 1))
+                reel = str(meta.get("reel") or _reel_of(item) or "AX")
+                src_in = _frames(src.start_time, fps, where, f"source in of {item.name}")
+                src_out = src_in + _frames(src.duration, fps, where,
+                                           f"source duration of {item.name}")
+                if "source_out" in ours:
+                    src_out = int(ours["source_out"])
+            events.append(CutEvent(index=index, clip_name=item.name or "", source_reel=reel,
+                                   source_in=src_in, source_out=src_out, record_in=rec_in,
+                                   record_out=rec_out, track=track_name, kind=ev_kind,
+                                   transition_frames=trans_frames))
+            for marker in item.markers:
+                at = _frames(marker.marked_range.start_time, fps, where, "marker")
+                if kind != "edl":  # OTIO clip markers are in the clip's source time
+                    at = rec_in + at - _frames(src.start_time, fps, where, "source in")
+                markers.append(_marker(marker, at, fps, where))
+            transition = None
+            n += 1
+        for marker in track.markers:
+            at = offset + _frames(marker.marked_range.start_time, fps, where, "marker")
+            markers.append(_marker(marker, at, fps, where))
+    for marker in timeline.tracks.markers:
+        at = global_start + _frames(marker.marked_range.start_time, fps, where, "marker")
+        markers.append(_marker(marker, at, fps, where))
+    if not events:
+        raise ParseError("holds no clips: an empty sequence", source=where,
+                         valid="a cut with at least one clip")
+    unique = {(m.frame, m.text, m.kind, m.end_frame): m for m in markers}
+    return make_cut(name=name, rate=rate, events=events, markers=unique.values(),
+                    source=str(path), source_kind=kind)
+
+
+def _marker(marker, at: int, fps: float, where: str) -> CutMarker:
+    meta = marker.metadata.get("filmscore", {}) if marker.metadata else {}
+    length = _frames(marker.marked_range.duration, fps, where, "marker duration")
+    text = marker.name or str(marker.color or "")  # an unnamed EDL locator: its colour
+    if meta.get("text") is not None:
+        text = str(meta["text"])
+    return CutMarker(frame=at, text=text, kind=str(meta.get("kind", "marker")),
+                     end_frame=at + length if length else None)
+
+
+def _track_name(track, counters: dict[str, int], kind: str) -> str:
+    prefix = "A" if str(track.kind) == "Audio" else "V"
+    counters[prefix] = counters.get(prefix, 0) + 1
+    if kind in ("edl", "otio") and track.name:
+        return track.name
+    return f"{prefix}{counters[prefix]}"
+
+
+def _transition_kind(transition) -> str:
+    label = f"{transition.transition_type} {transition.name}".lower()
+    meta = transition.metadata.get("cmx_3600", {}) if transition.metadata else {}
+    if "wipe" in label or str(meta.get("transition", "")).startswith("W"):
+        return "wipe"
+    if "dissolve" in label:
+        return "dissolve"
+    return "transition"
+
+
+def _reel_of(item) -> str | None:
+    ref = item.media_reference
+    name = getattr(ref, "name", None) if ref is not None else None
+    return name or None
+
+
+def _frames(rt, fps: float, where: str, what: str) -> int:
+    """An OTIO RationalTime as an exact integer frame count at ``fps``; refuses fractions."""
+    value = rt.value if abs(rt.rate - fps) < 1e-9 else rt.value_rescaled_to(fps)
+    whole = round(value)
+    if abs(value - whole) > 1e-6:
+        raise ParseError(f"{what} is not a whole number of frames at {fps:g} fps",
+                         source=where, value=f"{rt.value}/{rt.rate:g}",
+                         valid="times on frame boundaries")
+    return int(whole)
+
+
+def _one_line(exc: BaseException) -> str:
+    text = " ".join(str(exc).split()) or type(exc).__name__
+    return text if len(text) <= 200 else text[:197] + "..."
+
+
+# --- the EDL text: our own scan and the work-arounds -----------------------------------
+
+
+def _scan_edl(text: str, rate: Rate, path: Path) -> list[_EditLine]:
+    """Find every numbered edit line; refuse a malformed one with its line number."""
+    out = []
+    for number, raw in enumerate(text.splitlines(), start=1):
+        line = raw.strip()
+        if not line or not line[0].isdigit():
+            continue
+        match = _EVENT_LINE.match(line)
+        if not match:
+            raise ParseError("malformed event line", source=str(path), line=number,
+                             value=line,
+                             valid="NNN REEL TRACK C|D|Wnnn [LEN] SRC-IN SRC-OUT REC-IN REC-OUT")
+        g = match.groupdict()
+        frames = []
+        for key in ("sin", "sout", "rin", "rout"):
+            label = g[key]
+            if rate.drop_frame:
+                label = label[:-3] + ";" + label[-2:] if label[-3] in ":." else label
+            try:
+                frames.append(parse_label(label, rate, field=_FIELD[key]))
+            except InputError as exc:
+                raise exc.located(source=str(path), line=number) from None
+        s_in, s_out, r_in, r_out = frames
+        if r_out < r_in:
+            raise ParseError("record out before record in", source=str(path), line=number,
+                             value=f"{g['rin']} {g['rout']}", valid="REC-OUT >= REC-IN")
+        if s_out < s_in:
+            raise ParseError("source out before source in", source=str(path), line=number,
+                             value=f"{g['sin']} {g['sout']}", valid="SRC-OUT >= SRC-IN")
+        out.append(_EditLine(number, int(g["num"]), g["reel"], g["chan"], g["trans"],
+                             int(g["dur"] or 0), s_in, s_out, r_in, r_out))
+    return out
+
+
+_FIELD = {"sin": "source in", "sout": "source out", "rin": "record in", "rout": "record out"}
+
+
+def _prepare_edl(text: str, lines: list[_EditLine], rate: Rate,
+                 path: Path) -> tuple[str, list[_EditLine]]:
+    """The EDL text as OTIO's cmx_3600 adapter can take it (see the module docstring).
+
+    Returns the text and the edit lines with their channel as given to OTIO (an event
+    overlapping an earlier one on track V is moved to V2, V3...).
+    """
+    from otio_cmx3600_adapter.cmx_3600 import channel_map
+
+    rows = text.splitlines()
+    speed_lines = _events_with_speed(rows)
+    track_end: dict[str, int] = {}
+    out_lines: list[_EditLine] = []
+    for i, edit in enumerate(lines):
+        number = edit.line
+        row = rows[number - 1]
+        if rate.drop_frame:
+            row = re.sub(r"(\d{2}[:;]\d{2}[:;]\d{2})[:.](\d{2})", r"\1;\2", row)
+        src_len = edit.source_out - edit.source_in
+        rec_len = edit.record_out - edit.record_in
+        if src_len != rec_len and (edit.event, number) not in speed_lines:
+            spans = list(re.finditer(_TC, row))
+            fixed = format_label(edit.source_in + rec_len, rate)
+            row = row[:spans[1].start()] + fixed + row[spans[1].end():]
+        nxt = lines[i + 1] if i + 1 < len(lines) else None
+        is_from_side = (nxt is not None and nxt.event == edit.event
+                        and nxt.transition != "C")
+        channel = edit.channel
+        names = channel_map.get(channel, [channel])
+        if not is_from_side:
+            # an event overlapping the one before it on V goes to the next free V track
+            while ((channel == "V" or (channel[:1] == "V" and channel[1:].isdigit()))
+                   and edit.record_in < track_end.get(channel, -1)):
+                channel = f"V{int(channel[1:] or 1) + 1}"
+            names = channel_map.get(channel, [channel])
+            for name in names:
+                if edit.record_in < track_end.get(name, -1):
+                    raise ParseError(
+                        f"event {edit.event} overlaps the event before it on track {name}",
+                        source=str(path), line=number,
+                        value=format_label(edit.record_in, rate),
+                        valid=f"record in at or after {format_label(track_end[name], rate)}")
+        if channel != edit.channel:
+            row = re.sub(rf"(\s){re.escape(edit.channel)}(\s)", rf"\g<1>{channel}\g<2>", row,
+                         count=1)
+        if edit.transition != "C" and not any(n in track_end for n in names):
+            # a transition with nothing before it on its track: OTIO refuses; read as a cut
+            row = re.sub(rf"(\s){re.escape(edit.transition)}\s+\d+(\s)", r"\1C\2", row,
+                         count=1)
+            prev = lines[i - 1] if i else None
+            if prev is not None and prev.event == edit.event:
+                rows[prev.line - 1] = ""
+        rows[number - 1] = row
+        if not is_from_side:
+            for name in channel_map.get(channel, [channel]):
+                track_end[name] = max(track_end.get(name, -1), edit.record_out)
+        out_lines.append(_replace_channel(edit, channel))
+    return "\n".join(rows) + "\n", out_lines
+
+
+def _replace_channel(edit: _EditLine, channel: str) -> _EditLine:
+    if channel == edit.channel:
+        return edit
+    from dataclasses import replace
+
+    return replace(edit, channel=channel)
+
+
+def _events_with_speed(rows: list[str]) -> set[tuple[int, int]]:
+    """(event, line) of edit lines followed by an M2 speed or FREEZE FRAME comment."""
+    found: set[tuple[int, int]] = set()
+    current: tuple[int, int] | None = None
+    for number, raw in enumerate(rows, start=1):
+        line = raw.strip()
+        if line[:1].isdigit():
+            match = re.match(r"\d+", line)
+            current = (int(match.group(0)), number) if match else None
+        elif current and (line.startswith("M2") or "FREEZE FRAME" in line.upper()):
+            found.add(current)
+    return found
+
+
+def _lines_per_track(lines: list[_EditLine]) -> dict[str, list[_EditLine]]:
+    """The edit lines that become clips, per OTIO track name, in order."""
+    from otio_cmx3600_adapter.cmx_3600 import channel_map
+
+    effective: list[_EditLine] = []
+    for edit in lines:
+        if effective and effective[-1].event == edit.event and edit.transition != "C":
+            effective[-1] = edit  # the transition line replaces the cut it comes from
+        else:
+            effective.append(edit)
+    per: dict[str, list[_EditLine]] = {}
+    for edit in effective:
+        for name in channel_map.get(edit.channel, [edit.channel]):
+            per.setdefault(name, []).append(edit)
+    return per
+
+
+# --- writing ---------------------------------------------------------------------------
+
+
+def to_timeline(cut: Cut, tracks: tuple[str, ...] | None = None):
+    """The cut as an OpenTimelineIO Timeline starting at the cut's first record frame."""
+    import opentimelineio as otio
+
+    fps = float(cut.rate.fps)
+
+    def rt(frames: int):
+        return otio.opentime.RationalTime(frames, fps)
+
+    timeline = otio.schema.Timeline(name=cut.name, global_start_time=rt(cut.start_frame))
+    for name in tracks or cut.tracks:
+        kind = otio.schema.TrackKind.Audio if name.startswith("A") else otio.schema.TrackKind.Video
+        track = otio.schema.Track(name=name, kind=kind)
+        position = cut.start_frame
+        for event in cut.events_on(name):
+            if event.kind == "gap":
+                continue
+            if event.record_in < position:
+                raise InputError("events overlap on one track", source=cut.source,
+                                 field=f"event {event.index}", value=str(event.record_in),
+                                 valid=f"record in >= {position}")
+            if event.record_in > position:
+                track.append(otio.schema.Gap(duration=rt(event.record_in - position)))
+            if event.kind in ("dissolve", "wipe", "transition") and len(track):
+                ttype = (otio.schema.TransitionTypes.SMPTE_Dissolve if event.kind != "wipe"
+                         else otio.schema.TransitionTypes.Custom)
+                meta = {"cmx_3600": {"transition": "W001"}} if event.kind == "wipe" else {}
+                track.append(otio.schema.Transition(
+                    name=event.kind, transition_type=ttype, in_offset=rt(0),
+                    out_offset=rt(event.transition_frames or 0), metadata=meta))
+            clip = otio.schema.Clip(
+                name=event.clip_name,
+                source_range=otio.opentime.TimeRange(rt(event.source_in),
+                                                     rt(event.duration_frames)),
+                metadata={"cmx_3600": {"reel": event.source_reel},
+                          "filmscore": {"index": event.index,
+                                        "source_out": event.source_out}},
+            )
+            track.append(clip)
+            position = event.record_out
+        timeline.tracks.append(track)
+    for marker in cut.markers:
+        length = (marker.end_frame - marker.frame) if marker.end_frame is not None else 0
+        timeline.tracks.markers.append(otio.schema.Marker(
+            name=marker.text,
+            marked_range=otio.opentime.TimeRange(rt(marker.frame - cut.start_frame), rt(length)),
+            metadata={"filmscore": {"kind": marker.kind, "text": marker.text}}))
+    return timeline
+
+
+def write_otio(cut: Cut, path: str | Path) -> Path:
+    """Write the whole cut (every track, markers) as an OpenTimelineIO file (.otio/.otioz)."""
+    import opentimelineio as otio
+
+    path = Path(path)
+    try:
+        otio.adapters.write_to_file(to_timeline(cut), str(path))
+    except FilmscoreError:
+        raise
+    except Exception as exc:
+        raise ParseError(f"cannot write OTIO: {_one_line(exc)}", source=str(path)) from None
+    return path
+
+
+def write_edl(cut: Cut, path: str | Path) -> Path:
+    """Write the first video track as a CMX 3600 EDL with absolute record timecodes.
+
+    Locators inside a clip's record span are written as ``* LOC:`` comments.  Audio
+    tracks, markers outside the events and effects are not written.
+    """
+    import opentimelineio as otio
+
+    path = Path(path)
+    video = [t for t in cut.tracks if t.startswith("V")]
+    if not video:
+        raise InputError("an EDL needs a video track; this cut has none", source=cut.source,
+                         value=", ".join(cut.tracks), valid="a cut with a V track")
+    timeline = to_timeline(cut, tracks=(video[0],))
+    # locators go on the clip they fall in; the cmx writer prints their value as record TC
+    track = timeline.tracks[0]
+    clips = [c for c in track if isinstance(c, otio.schema.Clip)]
+    events = [e for e in cut.events_on(video[0]) if e.kind != "gap"]
+    fps = float(cut.rate.fps)
+    for marker in cut.markers:
+        for clip, event in zip(clips, events, strict=True):
+            if event.record_in <= marker.frame < event.record_out:
+                clip.markers.append(otio.schema.Marker(
+                    name=marker.text, marked_range=otio.opentime.TimeRange(
+                        otio.opentime.RationalTime(marker.frame, fps),
+                        otio.opentime.RationalTime(0, fps))))
+                break
+    try:
+        text = otio.adapters.write_to_string(timeline, adapter_name="cmx_3600",
+                                             rate=fps, reelname_len=None)
+    except Exception as exc:
+        raise ParseError(f"cmx_3600 adapter cannot write it: {_one_line(exc)}",
+                         source=str(path)) from None
+    text = _absolute_record_times(text, cut)
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def _absolute_record_times(text: str, cut: Cut) -> str:
+    """Shift the writer's record timecodes (which start at 00:00:00:00) to the cut's start."""
+    shift = cut.start_frame
+    if not shift:
+        return text
+    out = []
+    for row in text.splitlines():
+        if row[:1].isdigit():
+            spans = list(re.finditer(_TC, row))
+            if len(spans) == 4:
+                for m in reversed(spans[2:]):
+                    frame = parse_label(_norm_sep(m.group(0), cut.rate), cut.rate) + shift
+                    row = row[:m.start()] + format_label(frame, cut.rate) + row[m.end():]
+        out.append(row)
+    return "\n".join(out) + "\n"
+
+
+def _norm_sep(label: str, rate: Rate) -> str:
+    if rate.drop_frame:
+        return label[:-3] + ";" + label[-2:]
+    return label.replace(";", ":")

@@ -1,0 +1,259 @@
+"""Printable spotting list (PDF, US Letter landscape) as music editors hand it out.
+
+Letter landscape was chosen because the US studio paperwork it replaces is Letter; A4
+printers scale it down by 3% without clipping (the margins are 0.5 in).  Each page
+carries the film title, "page N of M" and the table's column header; the first page has
+the full header (title, picture version, date, rate).  Each cue shows number, title,
+in, out and length (M:SS+FF and seconds), its notes (feel, instrumentation, temp
+track) and its sync points (timecode, offset from the cue's start, kind, description).
+Totals per reel and for the film follow (count and length; score and source apart).
+
+Text uses DejaVu Sans when the system has it, else Bitstream Vera (shipped with
+reportlab), so accents and most Latin, Greek and Cyrillic text print.  What it loses:
+everything is for reading; there is no reader.  Writing is atomic.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import io
+import os
+import tempfile
+from collections.abc import Iterable
+from fractions import Fraction
+from pathlib import Path
+from xml.sax.saxutils import escape
+
+from filmscore.spotting.cues import SYNC_KINDS, CueSpec, MusicTotal, film_total, reel_totals
+from filmscore.timecode import Rate, format_duration, format_label, get_rate
+
+_FONT_CANDIDATES = (
+    ("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf",
+     "/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf",
+     "/usr/share/fonts/truetype/dejavu/DejaVuSans-Oblique.ttf"),
+)
+
+
+def _fonts() -> tuple[str, str, str]:
+    """Register and return (regular, bold, italic) font names."""
+    from reportlab import rl_config
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.ttfonts import TTFont
+
+    if "FsSans" in pdfmetrics.getRegisteredFontNames():
+        return "FsSans", "FsSans-Bold", "FsSans-Italic"
+    files = None
+    for candidate in _FONT_CANDIDATES:
+        if all(os.path.exists(f) for f in candidate):
+            files = candidate
+            break
+    if files is None:
+        base = Path(rl_config.__file__).parent / "fonts"
+        files = (str(base / "Vera.ttf"), str(base / "VeraBd.ttf"), str(base / "VeraIt.ttf"))
+    for name, file in zip(("FsSans", "FsSans-Bold", "FsSans-Italic"), files, strict=True):
+        pdfmetrics.registerFont(TTFont(name, file))
+    pdfmetrics.registerFontFamily("FsSans", normal="FsSans", bold="FsSans-Bold",
+                                  italic="FsSans-Italic", boldItalic="FsSans-Bold")
+    return "FsSans", "FsSans-Bold", "FsSans-Italic"
+
+
+def _seconds(frames: int, rate: Rate) -> str:
+    return f"{float(Fraction(frames) / rate.fps):.2f} s"
+
+
+def _total_text(total: MusicTotal, rate: Rate) -> str:
+    def part(count: int, frames: int, what: str) -> str:
+        noun = "cue" if count == 1 else "cues"
+        return f"{what} {count} {noun}, {format_duration(frames, rate)}"
+
+    return (f"{total.count} {'cue' if total.count == 1 else 'cues'}, "
+            f"{format_duration(total.total_frames, rate)} ({_seconds(total.total_frames, rate)})"
+            f"  —  {part(total.score_count, total.score_frames, 'score')}; "
+            f"{part(total.source_count, total.source_frames, 'source')}")
+
+
+def write_spotting_pdf(
+    cues: Iterable[CueSpec],
+    path: str | os.PathLike[str],
+    *,
+    rate: Rate | str,
+    title: str,
+    picture_name: str = "",
+    subtitle: str = "",
+    date: str | None = None,
+) -> None:
+    """Write the spotting list of ``cues`` as a PDF at ``path`` (atomically)."""
+    from reportlab.lib import colors
+    from reportlab.lib.pagesizes import landscape, letter
+    from reportlab.lib.styles import ParagraphStyle
+    from reportlab.lib.units import inch
+    from reportlab.pdfgen import canvas as rl_canvas
+    from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+
+    rate = get_rate(rate)
+    cues = sorted(cues, key=lambda c: (c.number.reel, c.start_frame, c.number))
+    regular, bold, italic = _fonts()
+    date = date or _dt.date.today().isoformat()
+    page_w, page_h = landscape(letter)
+    margin = 0.5 * inch
+
+    base = ParagraphStyle("base", fontName=regular, fontSize=8.5, leading=10.5)
+    small = ParagraphStyle("small", parent=base, fontSize=7.5, leading=9)
+    head = ParagraphStyle("head", parent=base, fontName=bold, textColor=colors.white)
+    cue_no = ParagraphStyle("cueno", parent=base, fontName=bold, fontSize=10, leading=12)
+    title_style = ParagraphStyle("title", parent=base, fontName=bold, fontSize=18,
+                                 leading=22)
+    meta = ParagraphStyle("meta", parent=base, fontSize=9.5, leading=12)
+    total_style = ParagraphStyle("total", parent=base, fontName=bold)
+
+    def p(text: str, style: ParagraphStyle = base) -> Paragraph:
+        return Paragraph(escape(text).replace("\n", "<br/>"), style)
+
+    story: list = [Paragraph(escape(title), title_style)]
+    if subtitle:
+        story.append(p(subtitle, meta))
+    info = [("Spotting list", ""), ("Picture", picture_name or "—"), ("Date", date),
+            ("Rate", f"{rate.name} fps{' drop-frame' if rate.drop_frame else ''}")]
+    story.append(Paragraph("   ·   ".join(
+        f"<b>{escape(k)}</b>{': ' + escape(v) if v else ''}" for k, v in info), meta))
+    story.append(Spacer(1, 0.15 * inch))
+
+    widths = [0.62, 1.75, 0.96, 0.96, 0.8]
+    widths.append(page_w / inch - 2 * margin / inch - sum(widths))
+    widths = [w * inch for w in widths]
+    rows: list[list] = [[p(h, head) for h in ("Cue", "Title", "In", "Out", "Length",
+                                                 "Notes and sync points")]]
+    style = [
+        ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#33415c")),
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ("LINEBELOW", (0, 0), (-1, -1), 0.4, colors.HexColor("#b8c0cc")),
+        ("TOPPADDING", (0, 0), (-1, -1), 3),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 4),
+    ]
+    totals = {t.reel: t for t in reel_totals(cues, rate)}
+    for i, cue in enumerate(cues):
+        sync_width = widths[5] - 12
+        notes: list = []
+        if cue.notes:
+            notes.append(p(cue.notes))
+        details = []
+        if cue.mood:
+            details.append(f"<b>Feel:</b> {escape(cue.mood)}")
+        if cue.instrumentation:
+            details.append(f"<b>Instr.:</b> {escape(cue.instrumentation)}")
+        if cue.temp_track:
+            temp = escape(cue.temp_track)
+            if cue.temp_in is not None:
+                temp += f" from {format_label(cue.temp_in, rate)}"
+            if cue.temp_out is not None:
+                temp += f" to {format_label(cue.temp_out, rate)}"
+            details.append(f"<b>Temp:</b> {temp}")
+        if details:
+            notes.append(Paragraph(" · ".join(details), base))
+        if cue.sync_points:
+            sync_rows = []
+            for sync in sorted(cue.sync_points, key=lambda s: s.frame):
+                offset = sync.frame - cue.start_frame
+                kind = SYNC_KINDS[sync.kind].label if sync.kind in SYNC_KINDS else sync.kind
+                if sync.weight != 1:
+                    kind += f" ×{sync.weight:g}"
+                sync_rows.append([p(format_label(sync.frame, rate), small),
+                                  p(f"+{format_duration(offset, rate)}", small),
+                                  p(kind, small), p(sync.description, small)])
+            inner = Table(sync_rows, colWidths=[0.8 * inch, 0.6 * inch, 0.85 * inch,
+                                               sync_width - 2.25 * inch])
+            inner.setStyle(TableStyle([
+                ("LEFTPADDING", (0, 0), (-1, -1), 0), ("RIGHTPADDING", (0, 0), (-1, -1), 4),
+                ("TOPPADDING", (0, 0), (-1, -1), 1), ("BOTTOMPADDING", (0, 0), (-1, -1), 1),
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+            ]))
+            notes.append(inner)
+        rows.append([
+            p(str(cue.number), cue_no) if not cue.is_source else
+            Paragraph(f"{escape(str(cue.number))}<br/><font size=7>source</font>", cue_no),
+            p(cue.title),
+            p(format_label(cue.start_frame, rate)),
+            p(format_label(cue.end_frame, rate)),
+            Paragraph(f"{format_duration(cue.length_frames, rate)}<br/>"
+                      f"<font size=7>{_seconds(cue.length_frames, rate)}</font>", base),
+            notes or p(""),
+        ])
+        last_of_reel = i + 1 == len(cues) or cues[i + 1].number.reel != cue.number.reel
+        if last_of_reel:
+            total = totals[cue.number.reel]
+            rows.append([p(f"Reel {cue.number.reel}", total_style),
+                         p(_total_text(total, rate), total_style), "", "", "", ""])
+            r = len(rows) - 1
+            style += [("SPAN", (1, r), (5, r)),
+                      ("BACKGROUND", (0, r), (-1, r), colors.HexColor("#e8ecf2"))]
+    if not cues:
+        rows.append([p("No cues spotted."), "", "", "", "", ""])
+        style.append(("SPAN", (0, 1), (-1, 1)))
+    table = Table(rows, colWidths=widths, repeatRows=1)
+    table.setStyle(TableStyle(style))
+    story.append(table)
+
+    story.append(Spacer(1, 0.2 * inch))
+    film = film_total(cues, rate)
+    summary = [[p("Reel", head), p("Music", head)]]
+    for total in totals.values():
+        summary.append([p(f"Reel {total.reel}"), p(_total_text(total, rate))])
+    summary.append([p("Film", total_style), p(_total_text(film, rate), total_style)])
+    summary_table = Table(summary, colWidths=[1.0 * inch, 6.5 * inch], hAlign="LEFT")
+    summary_table.setStyle(TableStyle([
+        ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#33415c")),
+        ("LINEBELOW", (0, 0), (-1, -1), 0.4, colors.HexColor("#b8c0cc")),
+        ("BACKGROUND", (0, -1), (-1, -1), colors.HexColor("#e8ecf2")),
+    ]))
+    story.append(Paragraph("Music totals", ParagraphStyle("h2", parent=base, fontName=bold,
+                                                          fontSize=11, leading=14)))
+    story.append(Spacer(1, 4))
+    story.append(summary_table)
+
+    running = f"{title} — spotting list" + (f" — {picture_name}" if picture_name else "")
+
+    class NumberedCanvas(rl_canvas.Canvas):
+        """Draws the running head and "page N of M" once the page count is known."""
+
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            self._pages: list[dict] = []
+
+        def showPage(self):  # noqa: N802 (reportlab's name)
+            self._pages.append(dict(self.__dict__))
+            self._startPage()
+
+        def save(self):
+            count = len(self._pages)
+            for state in self._pages:
+                self.__dict__.update(state)
+                self.setFont(regular, 8)
+                self.setFillColor(colors.HexColor("#555555"))
+                self.drawString(margin, page_h - 0.35 * inch, running)
+                self.drawRightString(page_w - margin, page_h - 0.35 * inch,
+                                     f"{rate.name} fps · {date}")
+                self.drawRightString(page_w - margin, 0.3 * inch,
+                                     f"page {self._pageNumber} of {count}")
+                super().showPage()
+            super().save()
+
+    buffer = io.BytesIO()
+    doc = SimpleDocTemplate(buffer, pagesize=(page_w, page_h), leftMargin=margin,
+                            rightMargin=margin, topMargin=0.55 * inch,
+                            bottomMargin=0.5 * inch, title=f"{title} — spotting list",
+                            author="filmscore", subject=picture_name or "")
+    doc.build(story, canvasmaker=NumberedCanvas)
+    _write_bytes_atomic(Path(path), buffer.getvalue())
+
+
+def _write_bytes_atomic(path: Path, data: bytes) -> None:
+    fd, tmp = tempfile.mkstemp(dir=path.parent or ".", prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise

@@ -1,0 +1,219 @@
+"""Picture files through ffprobe/ffmpeg: probe, shot changes, a file as a Cut, and concat.
+
+What it loses as a cut: a video file is one event covering the whole file (shot
+changes are markers of kind "shot", not events); audio and subtitle streams are ignored.
+Frames are counted exactly (packets of the first video stream) and times are integer
+frames from pts and time_base, never float seconds.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import subprocess
+import tempfile
+from dataclasses import dataclass
+from fractions import Fraction
+from pathlib import Path
+
+from filmscore.errors import InputError, ParseError, ToolError
+from filmscore.spotting.cut import Cut, CutEvent, CutMarker, make_cut
+from filmscore.timecode import Rate, get_rate, parse_label
+
+
+@dataclass(frozen=True)
+class VideoInfo:
+    """What ffprobe says about a picture file, in exact units."""
+
+    path: str
+    rate: Rate
+    duration_frames: int
+    start_frame: int
+    width: int
+    height: int
+    codec: str
+
+
+def _tool(name: str) -> str:
+    found = shutil.which(name)
+    if not found:
+        raise ToolError(f"{name} is not installed or not on PATH (install ffmpeg)")
+    return found
+
+
+def _run(args: list[str], path: Path) -> subprocess.CompletedProcess:
+    try:
+        return subprocess.run(args, capture_output=True, text=True, check=False)
+    except OSError as exc:
+        raise ToolError(f"cannot run {args[0]}: {exc}") from None
+
+
+def _ffprobe(path: Path) -> dict:
+    if not path.is_file():
+        raise ParseError("no such file", source=str(path))
+    proc = _run([_tool("ffprobe"), "-v", "error", "-count_packets", "-select_streams", "v:0",
+                 "-show_streams", "-show_format", "-of", "json", str(path)], path)
+    if proc.returncode != 0:
+        reason = " ".join(proc.stderr.split())[-200:] or "ffprobe failed"
+        raise ParseError(f"not a video file ffprobe can read: {reason}", source=str(path),
+                         valid="a video file (.mkv .mov .mp4 .mxf .webm .avi)")
+    try:
+        return json.loads(proc.stdout)
+    except json.JSONDecodeError:
+        raise ToolError(f"ffprobe gave no JSON for {path}") from None
+
+
+def probe(path: str | Path) -> VideoInfo:
+    """Rate, exact frame count, start timecode (as a frame), size and codec of a video file."""
+    path = Path(path)
+    data = _ffprobe(path)
+    streams = data.get("streams") or []
+    if not streams:
+        raise ParseError("has no video stream", source=str(path), valid="a video file")
+    stream = streams[0]
+    fps = _fps(stream, path)
+    try:
+        rate = get_rate(fps, field="frame rate")
+    except InputError as exc:
+        raise exc.located(source=str(path)) from None
+    frames = _frame_count(stream)
+    timecode = (stream.get("tags") or {}).get("timecode") or \
+        (data.get("format", {}).get("tags") or {}).get("timecode")
+    start = 0
+    if timecode:
+        if ";" in timecode and rate.nominal in (30, 60):
+            rate = get_rate(f"{rate.name}df")
+        try:
+            start = parse_label(timecode, rate, field="timecode tag")
+        except InputError as exc:
+            raise exc.located(source=str(path)) from None
+    return VideoInfo(path=str(path), rate=rate, duration_frames=frames, start_frame=start,
+                     width=int(stream.get("width") or 0), height=int(stream.get("height") or 0),
+                     codec=str(stream.get("codec_name") or ""))
+
+
+def _fps(stream: dict, path: Path) -> Fraction:
+    for key in ("r_frame_rate", "avg_frame_rate"):
+        text = stream.get(key) or "0/0"
+        num, _, den = text.partition("/")
+        if num.isdigit() and den.isdigit() and int(den) and int(num):
+            return Fraction(int(num), int(den))
+    raise ParseError("no frame rate in the video stream", source=str(path),
+                     value=stream.get("r_frame_rate"), valid="a constant frame rate")
+
+
+def _frame_count(stream: dict) -> int:
+    for key in ("nb_frames", "nb_read_packets"):
+        value = stream.get(key)
+        if value and str(value).isdigit() and int(value) > 0:
+            return int(value)
+    return 0
+
+
+_SHOWINFO = re.compile(r"\bn:\s*\d+\s+pts:\s*(-?\d+)\s+pts_time:")
+_TIME_BASE = re.compile(r"config in time_base:\s*(\d+)/(\d+)")
+
+
+def detect_shots(path: str | Path, threshold: float = 0.3) -> list[CutMarker]:
+    """Shot changes found by ffmpeg's scene score, as markers of kind "shot".
+
+    The frame of each change is exact: pts * time_base * rate, rounded to the nearest
+    frame, counted from the file's first frame (add ``probe(path).start_frame`` for TC).
+    """
+    path = Path(path)
+    if not 0 < threshold < 1:
+        raise InputError("scene threshold out of range", field="threshold",
+                         value=str(threshold), valid="between 0 and 1, e.g. 0.3")
+    info = probe(path)
+    proc = _run([_tool("ffmpeg"), "-hide_banner", "-nostats", "-i", str(path), "-map", "0:v:0",
+                 "-vf", f"select='gt(scene,{threshold})',showinfo", "-an", "-f", "null", "-"],
+                path)
+    if proc.returncode != 0:
+        raise ToolError(f"ffmpeg scene detection failed on {path}: "
+                        f"{' '.join(proc.stderr.split())[-200:]}")
+    base = _TIME_BASE.search(proc.stderr)
+    if not base:
+        raise ToolError(f"ffmpeg showinfo printed no time base for {path}")
+    time_base = Fraction(int(base.group(1)), int(base.group(2)))
+    markers = []
+    for match in _SHOWINFO.finditer(proc.stderr):
+        seconds = int(match.group(1)) * time_base
+        frame = round(seconds * info.rate.fps)
+        markers.append(CutMarker(frame=frame, text="shot change", kind="shot"))
+    return markers
+
+
+def read_cut(path: str | Path, rate: Rate | str | None = None,
+             threshold: float = 0.3, shots: bool = True) -> Cut:
+    """A video file as a Cut: one event over the whole file, shot changes as markers."""
+    path = Path(path)
+    info = probe(path)
+    if rate is not None and get_rate(rate).fps != info.rate.fps:
+        raise InputError(f"the file runs at {info.rate.name} fps", source=str(path),
+                         field="rate", value=str(get_rate(rate)), valid=info.rate.name)
+    use = info.rate if rate is None else get_rate(rate)
+    start = info.start_frame
+    event = CutEvent(index=1, clip_name=path.name, source_reel=path.stem, source_in=start,
+                     source_out=start + info.duration_frames, record_in=start,
+                     record_out=start + info.duration_frames)
+    shots = [CutMarker(frame=start + m.frame, text=m.text, kind="shot")
+             for m in (detect_shots(path, threshold) if shots else [])]
+    return make_cut(name=path.stem, rate=use, events=[event], markers=shots,
+                    source=str(path), source_kind="video")
+
+
+def concat(paths: list[str | Path], out_path: str | Path, *,
+           size: tuple[int, int] | None = None, timecode: str | None = None) -> list[int]:
+    """Join clips of one rate into ``out_path``; returns each input's frame count.
+
+    Stream copy through the concat demuxer when codecs and sizes match and no ``size`` is
+    asked for; otherwise a re-encode (H.264) with every clip scaled to ``size`` (default:
+    the first clip's size), e.g. to assemble a reel from parts a pixel apart.
+    ``timecode`` ('01:00:00:00') is written as the output's start timecode (MOV/MP4).
+    The output is written to a temporary name and renamed.
+    """
+    if not paths:
+        raise InputError("nothing to join", field="paths", valid="one or more video files")
+    infos = [probe(p) for p in paths]
+    first = infos[0]
+    for info in infos[1:]:
+        if info.rate.fps != first.rate.fps:
+            raise InputError("clips differ in frame rate", source=info.path,
+                             value=info.rate.name, valid=first.rate.name)
+    out = Path(out_path)
+    tmp = out.with_name(f".{out.stem}.part{out.suffix}")
+    sizes = {(i.width, i.height) for i in infos}
+    copyable = size is None and len(sizes) == 1 and all(i.codec == first.codec for i in infos)
+    width, height = size or (first.width, first.height)
+    tc = ["-timecode", timecode] if timecode else []
+    with tempfile.NamedTemporaryFile("w", suffix=".txt", delete=False) as listing:
+        for p in paths:
+            escaped = str(Path(p).resolve()).replace("'", "'\\''")
+            listing.write(f"file '{escaped}'\n")
+    try:
+        proc = None
+        if copyable:
+            proc = _run([_tool("ffmpeg"), "-v", "error", "-y", "-f", "concat", "-safe", "0",
+                         "-i", listing.name, "-map", "0:v:0", "-c", "copy", *tc, str(tmp)], out)
+        if proc is None or proc.returncode != 0:
+            inputs: list[str] = []
+            chains = []
+            for n, p in enumerate(paths):
+                inputs += ["-i", str(p)]
+                chains.append(f"[{n}:v:0]scale={width}:{height},setsar=1,format=yuv420p[v{n}]")
+            joined = "".join(f"[v{n}]" for n in range(len(paths)))
+            graph = ";".join(chains) + f";{joined}concat=n={len(paths)}:v=1:a=0[out]"
+            proc = _run([_tool("ffmpeg"), "-v", "error", "-y", *inputs,
+                         "-filter_complex", graph, "-map", "[out]", "-c:v", "libx264",
+                         "-preset", "veryfast", "-crf", "20",
+                         "-r", f"{first.rate.fps.numerator}/{first.rate.fps.denominator}",
+                         *tc, str(tmp)], out)
+        if proc.returncode != 0:
+            raise ToolError(f"ffmpeg could not join the clips into {out}: "
+                            f"{' '.join(proc.stderr.split())[-200:]}")
+        tmp.replace(out)
+    finally:
+        Path(listing.name).unlink(missing_ok=True)
+        tmp.unlink(missing_ok=True)
+    return [i.duration_frames for i in infos]

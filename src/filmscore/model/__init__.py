@@ -1,0 +1,42 @@
+"""The ORM tables of filmscore, one module per concept, re-exported here."""
+
+from filmscore.model.base import (
+    NAMING_CONVENTION,
+    Base,
+    TimestampMixin,
+    UTCDateTime,
+    VersionedMixin,
+    utcnow,
+)
+from filmscore.model.cue import SYNC_KINDS, Cue, SyncPoint
+from filmscore.model.picture import (
+    MARKER_KINDS,
+    SOURCE_KINDS,
+    Marker,
+    PictureEvent,
+    PictureVersion,
+    Reel,
+)
+from filmscore.model.project import Project
+
+metadata = Base.metadata
+
+__all__ = [
+    "MARKER_KINDS",
+    "NAMING_CONVENTION",
+    "SOURCE_KINDS",
+    "SYNC_KINDS",
+    "Base",
+    "Cue",
+    "Marker",
+    "PictureEvent",
+    "PictureVersion",
+    "Project",
+    "Reel",
+    "SyncPoint",
+    "TimestampMixin",
+    "UTCDateTime",
+    "VersionedMixin",
+    "metadata",
+    "utcnow",
+]

@@ -1,0 +1,97 @@
+"""Shared fixtures: a throwaway PostgreSQL server, and database URLs for both backends.
+
+``pg_url`` is the URL of a PostgreSQL database for this test session: env
+``FILMSCORE_TEST_PG`` when set (its role must be allowed to CREATE DATABASE), else a
+server started with ``scripts/pg-test-server`` in a temporary folder and destroyed at
+the end of the session.  PostgreSQL is never skipped: when no server can be had, the
+tests that need one fail and say why.
+
+``db_url`` runs a test twice, on SQLite (a file in tmp_path) and on PostgreSQL (a fresh
+database made for the test and dropped after it).  ``db_engine`` is that database,
+opened and migrated to head.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import tempfile
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import psycopg
+import pytest
+from sqlalchemy.engine import Engine, make_url
+
+from filmscore import store
+
+SCRIPT = Path(__file__).resolve().parents[1] / "scripts" / "pg-test-server"
+
+
+@pytest.fixture(scope="session")
+def pg_url() -> Iterator[str]:
+    """URL of a PostgreSQL database for the whole session (started when first needed)."""
+    given = os.environ.get("FILMSCORE_TEST_PG")
+    if given:
+        yield given
+        return
+    folder = tempfile.mkdtemp(prefix="filmscore-pg-")
+    try:
+        done = subprocess.run([str(SCRIPT), "start", folder], capture_output=True, text=True,
+                              timeout=180, check=False)
+    except (OSError, subprocess.TimeoutExpired) as exc:
+        shutil.rmtree(folder, ignore_errors=True)
+        pytest.fail(f"cannot start the PostgreSQL test server with {SCRIPT}: {exc}; "
+                    "set FILMSCORE_TEST_PG to a server URL", pytrace=False)
+    if done.returncode != 0 or not done.stdout.strip():
+        subprocess.run([str(SCRIPT), "destroy", folder], capture_output=True, check=False)
+        shutil.rmtree(folder, ignore_errors=True)
+        pytest.fail(f"cannot start the PostgreSQL test server ({SCRIPT} start {folder}, "
+                    f"exit {done.returncode}): {done.stderr.strip() or done.stdout.strip()}; "
+                    "set FILMSCORE_TEST_PG to a server URL", pytrace=False)
+    try:
+        yield done.stdout.strip().splitlines()[-1]
+    finally:
+        subprocess.run([str(SCRIPT), "destroy", folder], capture_output=True, check=False,
+                       timeout=60)
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def _libpq(url: str) -> str:
+    """A URL psycopg.connect takes (no SQLAlchemy driver suffix)."""
+    return make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
+
+
+@pytest.fixture
+def pg_database(pg_url: str) -> Iterator[str]:
+    """URL of a fresh, empty PostgreSQL database, dropped after the test."""
+    name = f"filmscore_t_{uuid.uuid4().hex[:16]}"
+    admin = _libpq(pg_url)
+    with psycopg.connect(admin, autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+    try:
+        yield make_url(pg_url).set(database=name).render_as_string(hide_password=False)
+    finally:
+        with psycopg.connect(admin, autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """An empty database URL: SQLite in tmp_path, then a fresh PostgreSQL database."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'test.db'}"
+    return request.getfixturevalue("pg_database")
+
+
+@pytest.fixture
+def db_engine(db_url: str) -> Iterator[Engine]:
+    """The ``db_url`` database, opened and migrated to head."""
+    engine = store.open_engine(db_url)
+    store.migrate(engine)
+    try:
+        yield engine
+    finally:
+        engine.dispose()
