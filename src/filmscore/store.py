@@ -426,6 +426,29 @@ class MediaStore:
 
     def __init__(self, root: str | os.PathLike[str]) -> None:
         self.root = Path(root)
+        self._journal: list[str] | None = None
+
+    @contextlib.contextmanager
+    def adding(self):
+        """Files first stored inside this block are removed again if the block fails.
+
+        Wrap a media put and the database transaction that refers to it, so that a
+        failed import leaves the media store as it was too.  Content that was already
+        stored before the block is never touched.
+        """
+        outer, self._journal = self._journal, []
+        try:
+            yield self
+        except BaseException:
+            for digest in self._journal:
+                found = self._find(digest)
+                if found is not None:
+                    found.unlink(missing_ok=True)
+            raise
+        finally:
+            added, self._journal = self._journal, outer
+            if outer is not None:
+                outer.extend(added)
 
     def __repr__(self) -> str:
         return f"MediaStore({str(self.root)!r})"
@@ -506,7 +529,8 @@ class MediaStore:
                                          "try again")
                 out.flush()
                 os.fsync(out.fileno())
-            self._place(Path(tmp), final)
+            if self._place(Path(tmp), final) and self._journal is not None:
+                self._journal.append(digest)
             _fsync_dir(folder)
         except OSError as exc:
             raise StoreError(f"cannot store {source or 'data'} in the media store "
@@ -516,16 +540,21 @@ class MediaStore:
                 os.unlink(tmp)
         return digest
 
-    def _place(self, tmp: Path, final: Path) -> None:
-        """Link the finished temporary file to its name; an existing file wins."""
+    def _place(self, tmp: Path, final: Path) -> bool:
+        """Link the finished temporary file to its name; an existing file wins.
+
+        True when this call created the file.
+        """
         try:
             os.link(tmp, final)
         except FileExistsError:
-            return
+            return False
         except OSError:
             # file systems without hard links: rename, unless someone got there first
-            if not final.exists():
-                os.replace(tmp, final)
+            if final.exists():
+                return False
+            os.replace(tmp, final)
+        return True
 
     @staticmethod
     def _check_suffix(suffix: str) -> str:

@@ -44,7 +44,8 @@ class PictureVersion(Base):
     name: Mapped[str] = mapped_column(String(200), default="")
     source_name: Mapped[str] = mapped_column(String(500), default="")
     source_kind: Mapped[str] = mapped_column(String(16))
-    media_hash: Mapped[str | None] = mapped_column(String(64))
+    media_hash: Mapped[str | None] = mapped_column(String(64))  # the cut file as imported
+    video_hash: Mapped[str | None] = mapped_column(String(64))  # its reference video
     rate_name: Mapped[str] = mapped_column(String(16))
     start_frame: Mapped[int] = mapped_column(default=0)
     duration_frames: Mapped[int] = mapped_column(default=0)

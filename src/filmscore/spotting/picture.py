@@ -112,10 +112,9 @@ def import_picture(pctx, path: Path, *, name: str | None = None, shots: bool = T
     if subtitles:
         offsets = subtitle_offsets or [cut.start_frame] * len(subtitles)
         extra = read_dialogue(list(subtitles), rate=rate, offsets=offsets)
-    media_hash = pctx.media.put(path, path.suffix.lower())
-    if video is not None:
-        pctx.media.put(video, Path(video).suffix.lower())
-    with transaction(pctx.engine) as session:
+    with pctx.media.adding(), transaction(pctx.engine) as session:
+        media_hash = pctx.media.put(path, path.suffix.lower())
+        video_hash = None if video is None else pctx.media.put(video, Path(video).suffix.lower())
         number = (
             session.scalar(
                 select(func.max(PictureVersion.number)).where(
@@ -134,6 +133,7 @@ def import_picture(pctx, path: Path, *, name: str | None = None, shots: bool = T
             rate_name=rate.name,
             start_frame=cut.start_frame,
             duration_frames=cut.duration_frames,
+            video_hash=video_hash,
             note=note,
         )
         pv.reels = [

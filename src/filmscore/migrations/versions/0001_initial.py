@@ -77,6 +77,7 @@ def upgrade() -> None:
         sa.Column("source_name", sa.String(length=500), nullable=False),
         sa.Column("source_kind", sa.String(length=16), nullable=False),
         sa.Column("media_hash", sa.String(length=64), nullable=True),
+        sa.Column("video_hash", sa.String(length=64), nullable=True),
         sa.Column("rate_name", sa.String(length=16), nullable=False),
         sa.Column("start_frame", sa.Integer(), nullable=False),
         sa.Column("duration_frames", sa.Integer(), nullable=False),
