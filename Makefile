@@ -35,7 +35,7 @@ system:
 	done; \
 	if [ -n "$$missing" ]; then \
 	  echo "apt-get install:$$missing"; \
-	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$missing; \
+	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends $$missing; \
 	fi
 
 $(VENV)/.installed: pyproject.toml

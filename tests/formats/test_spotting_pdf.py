@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-import shutil
 import subprocess
 from pathlib import Path
-
-import pytest
 
 from filmscore.formats.protools_text import read_protools_text, to_cues
 from filmscore.formats.spotting_pdf import write_spotting_pdf
@@ -15,8 +12,6 @@ from filmscore.timecode import parse_label
 
 DATA = Path(__file__).parent.parent / "data" / "spotting" / "ptulsconv"
 
-pytestmark = pytest.mark.skipif(shutil.which("pdftotext") is None,
-                                reason="poppler-utils (pdftotext) not installed")
 
 
 def pdf_text(path: Path) -> str:

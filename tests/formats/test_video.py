@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
 import subprocess
 from pathlib import Path
 
@@ -17,7 +16,6 @@ CLIP24 = DATA / "popeye_24.mkv"  # part1 from 10 s, 120 frames; a cut at frame 5
 CLIP24B = DATA / "popeye_24_b.mkv"  # part2 from 0 s, 48 frames
 CLIP2997 = DATA / "popeye_2997.mov"  # NTSC part1 from 300/29.97 s, 150 frames, TC 01:00:00:00
 
-pytestmark = pytest.mark.skipif(shutil.which("ffmpeg") is None, reason="needs ffmpeg")
 
 
 def frame_differences(path: Path) -> list[float]:

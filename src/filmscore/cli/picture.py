@@ -22,6 +22,8 @@ def import_(
     ctx: typer.Context,
     file: Path = typer.Argument(..., help="EDL, Final Cut 7/Premiere XML, .otio, or video."),
     name: str | None = typer.Option(None, "--name", help="Name of this picture version."),
+    video: Path | None = typer.Option(None, "--video", help="The cut's reference video: its "
+                                      "length is checked and its shot changes become markers."),
     shots: bool = typer.Option(True, "--shots/--no-shots",
                                help="Detect shot changes in a video file (ffmpeg)."),
     subtitles: list[Path] = typer.Option([], "--subtitles",
@@ -33,8 +35,8 @@ def import_(
 
     pctx = open_ctx(ctx)
     with console.status(f"reading {file.name}"):
-        pv = import_picture(pctx, file, name=name, shots=shots, subtitles=subtitles or None,
-                            note=note)
+        pv = import_picture(pctx, file, name=name, shots=shots, video=video,
+                            subtitles=subtitles or None, note=note)
     _print(pv)
 
 

@@ -32,10 +32,11 @@ def cue_add(
     number: str = typer.Argument(..., help="Cue number, e.g. 1M1, 2M3A, 1M4s (source)."),
     start: str = typer.Option(..., "--start", help="Timecode where the cue starts."),
     end: str = typer.Option(..., "--end", help="Timecode where the cue ends."),
-    title: str = typer.Option("", "--title", "-t"),
+    title: str = typer.Option("", "--title", "-t", help="Cue title."),
     notes: str = typer.Option("", "--notes", help="Why the cue is there; what it must do."),
     mood: str = typer.Option("", "--mood", help="What it should feel like."),
-    instrumentation: str = typer.Option("", "--instrumentation"),
+    instrumentation: str = typer.Option("", "--instrumentation",
+                                        help="Instruments or ensemble wanted."),
     temp_track: str = typer.Option("", "--temp-track", help="Temp music file it replaces."),
     temp_in: str | None = typer.Option(None, "--temp-in", help="In point in the temp file."),
     temp_out: str | None = typer.Option(None, "--temp-out", help="Out point in the temp file."),
@@ -65,16 +66,20 @@ def cue_edit(
     ctx: typer.Context,
     number: str = typer.Argument(...),
     new_number: str | None = typer.Option(None, "--number", help="Give the cue a new number."),
-    title: str | None = typer.Option(None, "--title", "-t"),
-    notes: str | None = typer.Option(None, "--notes"),
-    mood: str | None = typer.Option(None, "--mood"),
-    instrumentation: str | None = typer.Option(None, "--instrumentation"),
-    temp_track: str | None = typer.Option(None, "--temp-track"),
-    temp_in: str | None = typer.Option(None, "--temp-in"),
-    temp_out: str | None = typer.Option(None, "--temp-out"),
+    title: str | None = typer.Option(None, "--title", "-t", help="New title."),
+    notes: str | None = typer.Option(None, "--notes", help="New notes (why, what it does)."),
+    mood: str | None = typer.Option(None, "--mood", help="New mood (what it should feel like)."),
+    instrumentation: str | None = typer.Option(None, "--instrumentation",
+                                               help="New instrumentation."),
+    temp_track: str | None = typer.Option(None, "--temp-track", help="New temp track file."),
+    temp_in: str | None = typer.Option(None, "--temp-in", help="In point in the temp file."),
+    temp_out: str | None = typer.Option(None, "--temp-out",
+                                        help="Out point in the temp file."),
     end: str | None = typer.Option(None, "--end", help="New end timecode (start: use move)."),
-    status: str | None = typer.Option(None, "--status"),
-    allow_overlap: bool = typer.Option(False, "--allow-overlap"),
+    status: str | None = typer.Option(None, "--status",
+                                      help="Cue status, e.g. spotted, sketched, approved."),
+    allow_overlap: bool = typer.Option(False, "--allow-overlap",
+                                       help="Allow score cues to overlap on purpose."),
 ) -> None:
     """Change a cue's title, notes, temp track, end or number."""
     from filmscore.spotting.cuelist import edit_cue
@@ -97,7 +102,8 @@ def cue_move(
     number: str = typer.Argument(...),
     start: str = typer.Option(..., "--start", help="New start timecode; sync points follow."),
     end: str | None = typer.Option(None, "--end", help="New end (default: keep the length)."),
-    allow_overlap: bool = typer.Option(False, "--allow-overlap"),
+    allow_overlap: bool = typer.Option(False, "--allow-overlap",
+                                       help="Allow score cues to overlap on purpose."),
 ) -> None:
     """Move a cue in time; its sync points move with it."""
     from filmscore.spotting.cuelist import move_cue
@@ -207,7 +213,8 @@ def spotting_import(
                                          help="Pro Tools: track whose clips become sync points."),
     markers: str = typer.Option("sync", "--markers",
                                 help="Pro Tools memory locations become: sync, cues, ignore."),
-    allow_overlap: bool = typer.Option(False, "--allow-overlap"),
+    allow_overlap: bool = typer.Option(False, "--allow-overlap",
+                                       help="Allow score cues to overlap on purpose."),
 ) -> None:
     """Import a spotting list; all of it is written, or none."""
     from filmscore.spotting.cuelist import import_cues

@@ -9,12 +9,15 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from filmscore.errors import ValidationError
 from filmscore.model.base import Base, VersionedMixin
+from filmscore.spotting.cues import CUE_STATUSES
+from filmscore.spotting.cues import SYNC_KINDS as _SYNC_KIND_TABLE
 
 if TYPE_CHECKING:
     from filmscore.model.project import Project
 
 #: what a sync point asks of the music
-SYNC_KINDS = ("hard", "soft", "downbeat", "end")
+#: Declared once, with the spotting rules; the model only checks against it.
+SYNC_KINDS = tuple(_SYNC_KIND_TABLE)
 
 
 class Cue(VersionedMixin, Base):
@@ -46,7 +49,7 @@ class Cue(VersionedMixin, Base):
     temp_track: Mapped[str] = mapped_column(String(500), default="")
     temp_in_frame: Mapped[int | None]
     temp_out_frame: Mapped[int | None]
-    status: Mapped[str] = mapped_column(String(32), default="spotted")
+    status: Mapped[str] = mapped_column(String(32), default=CUE_STATUSES[0])
 
     project: Mapped[Project] = relationship(back_populates="cues")
     sync_points: Mapped[list[SyncPoint]] = relationship(

@@ -18,6 +18,7 @@ from filmscore.spotting.cues import (
     CueSpec,
     SyncSpec,
     parse_cue_number,
+    parse_cue_status,
     renumber,
     validate_cues,
 )
@@ -169,7 +170,7 @@ def edit_cue(pctx, number: str, *, new_number: str | None = None,
         spec = _spec(row)
         fields = {k: v for k, v in changes.items() if v is not None}
         if "status" in fields:
-            row.status = fields.pop("status")
+            row.status = parse_cue_status(fields.pop("status"))
         if new_number is not None:
             fields["number"] = parse_cue_number(new_number, field="number")
         new = replace(spec, **fields)

@@ -134,6 +134,23 @@ _SYNC_ALIASES = {k.label: k.name for k in SYNC_KINDS.values()} | {
 }
 
 
+#: A cue's life from spotting to approval (the writing stage adds the review steps' use).
+CUE_STATUSES: tuple[str, ...] = (
+    "spotted", "sketched", "mockup sent", "changes requested", "approved", "orchestrated",
+    "recorded", "mixed", "omitted",
+)
+
+
+def parse_cue_status(text: str, *, field: str = "status") -> str:
+    """Return the canonical cue status; unknown ones name the valid list."""
+    key = " ".join(text.strip().lower().replace("_", " ").replace("-", " ").split()) \
+        if isinstance(text, str) else None
+    if key in CUE_STATUSES:
+        return key
+    raise InputError("unknown cue status", field=field, value=text,
+                     valid=", ".join(CUE_STATUSES))
+
+
 def parse_sync_kind(text: str, *, field: str = "sync_kind") -> str:
     """Return the canonical sync kind name ('hard', 'soft', 'downbeat', 'end').
 
