@@ -34,6 +34,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from filmscore.errors import FilmscoreError, InputError, ParseError
+from filmscore.fileio import atomic_path, write_atomic
 from filmscore.spotting.cut import Cut, CutEvent, CutMarker, make_cut
 from filmscore.timecode import RATES, Rate, format_label, get_rate, parse_label
 
@@ -515,7 +516,8 @@ def write_otio(cut: Cut, path: str | Path) -> Path:
 
     path = Path(path)
     try:
-        otio.adapters.write_to_file(to_timeline(cut), str(path))
+        with atomic_path(path) as tmp:
+            otio.adapters.write_to_file(to_timeline(cut), str(tmp))
     except FilmscoreError:
         raise
     except Exception as exc:
@@ -556,9 +558,7 @@ def write_edl(cut: Cut, path: str | Path) -> Path:
     except Exception as exc:
         raise ParseError(f"cmx_3600 adapter cannot write it: {_one_line(exc)}",
                          source=str(path)) from None
-    text = _absolute_record_times(text, cut)
-    path.write_text(text, encoding="utf-8")
-    return path
+    return write_atomic(path, _absolute_record_times(text, cut))
 
 
 def _absolute_record_times(text: str, cut: Cut) -> str:

@@ -34,12 +34,12 @@ import csv
 import io
 import math
 import os
-import tempfile
 from collections.abc import Iterable
 from dataclasses import replace
 from pathlib import Path
 
 from filmscore.errors import InputError, ParseError
+from filmscore.fileio import write_atomic
 from filmscore.spotting.cues import (
     SYNC_KINDS,
     CueNumber,
@@ -286,20 +286,6 @@ def spotting_rows(cues: Iterable[CueSpec], rate: Rate | str) -> list[dict[str, s
     return rows
 
 
-def write_text_atomic(path: Path, text: str, *, encoding: str = "utf-8") -> None:
-    """Write ``text`` to a temporary file in the same folder, then rename it to ``path``."""
-    fd, tmp = tempfile.mkstemp(dir=path.parent or ".", prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding=encoding, newline="") as handle:
-            handle.write(text)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
 def write_spotting_csv(cues: Iterable[CueSpec], path: str | os.PathLike[str],
                        rate: Rate | str, **_meta: object) -> None:
     """Write cues and their sync points as a spotting list CSV (atomically, UTF-8 + BOM).
@@ -312,4 +298,4 @@ def write_spotting_csv(cues: Iterable[CueSpec], path: str | os.PathLike[str],
     writer = csv.DictWriter(buffer, fieldnames=COLUMNS, restval="", lineterminator="\r\n")
     writer.writeheader()
     writer.writerows(spotting_rows(cues, rate))
-    write_text_atomic(path, buffer.getvalue(), encoding="utf-8-sig")
+    write_atomic(path, buffer.getvalue(), encoding="utf-8-sig")

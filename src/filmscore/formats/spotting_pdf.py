@@ -18,12 +18,12 @@ from __future__ import annotations
 import datetime as _dt
 import io
 import os
-import tempfile
 from collections.abc import Iterable
 from fractions import Fraction
 from pathlib import Path
 from xml.sax.saxutils import escape
 
+from filmscore.fileio import write_atomic
 from filmscore.spotting.cues import SYNC_KINDS, CueSpec, MusicTotal, film_total, reel_totals
 from filmscore.timecode import Rate, format_duration, format_label, get_rate
 
@@ -243,17 +243,6 @@ def write_spotting_pdf(
                             bottomMargin=0.5 * inch, title=f"{title} — spotting list",
                             author="filmscore", subject=picture_name or "")
     doc.build(story, canvasmaker=NumberedCanvas)
-    _write_bytes_atomic(Path(path), buffer.getvalue())
+    write_atomic(Path(path), buffer.getvalue())
 
 
-def _write_bytes_atomic(path: Path, data: bytes) -> None:
-    fd, tmp = tempfile.mkstemp(dir=path.parent or ".", prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise

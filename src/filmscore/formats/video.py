@@ -18,6 +18,7 @@ from fractions import Fraction
 from pathlib import Path
 
 from filmscore.errors import InputError, ParseError, ToolError
+from filmscore.fileio import atomic_path
 from filmscore.spotting.cut import Cut, CutEvent, CutMarker, make_cut
 from filmscore.timecode import Rate, get_rate, parse_label
 
@@ -182,7 +183,6 @@ def concat(paths: list[str | Path], out_path: str | Path, *,
             raise InputError("clips differ in frame rate", source=info.path,
                              value=info.rate.name, valid=first.rate.name)
     out = Path(out_path)
-    tmp = out.with_name(f".{out.stem}.part{out.suffix}")
     sizes = {(i.width, i.height) for i in infos}
     copyable = size is None and len(sizes) == 1 and all(i.codec == first.codec for i in infos)
     width, height = size or (first.width, first.height)
@@ -192,28 +192,34 @@ def concat(paths: list[str | Path], out_path: str | Path, *,
             escaped = str(Path(p).resolve()).replace("'", "'\\''")
             listing.write(f"file '{escaped}'\n")
     try:
-        proc = None
-        if copyable:
-            proc = _run([_tool("ffmpeg"), "-v", "error", "-y", "-f", "concat", "-safe", "0",
-                         "-i", listing.name, "-map", "0:v:0", "-c", "copy", *tc, str(tmp)], out)
-        if proc is None or proc.returncode != 0:
-            inputs: list[str] = []
-            chains = []
-            for n, p in enumerate(paths):
-                inputs += ["-i", str(p)]
-                chains.append(f"[{n}:v:0]scale={width}:{height},setsar=1,format=yuv420p[v{n}]")
-            joined = "".join(f"[v{n}]" for n in range(len(paths)))
-            graph = ";".join(chains) + f";{joined}concat=n={len(paths)}:v=1:a=0[out]"
-            proc = _run([_tool("ffmpeg"), "-v", "error", "-y", *inputs,
-                         "-filter_complex", graph, "-map", "[out]", "-c:v", "libx264",
-                         "-preset", "veryfast", "-crf", "20",
-                         "-r", f"{first.rate.fps.numerator}/{first.rate.fps.denominator}",
-                         *tc, str(tmp)], out)
-        if proc.returncode != 0:
-            raise ToolError(f"ffmpeg could not join the clips into {out}: "
-                            f"{' '.join(proc.stderr.split())[-200:]}")
-        tmp.replace(out)
+        with atomic_path(out) as tmp:
+            _join(paths, tmp, listing.name, copyable=copyable, tc=tc, size=(width, height),
+                  rate=first.rate, out=out)
     finally:
         Path(listing.name).unlink(missing_ok=True)
-        tmp.unlink(missing_ok=True)
     return [i.duration_frames for i in infos]
+
+
+def _join(paths, tmp: Path, listing: str, *, copyable: bool, tc: list[str],
+          size: tuple[int, int], rate: Rate, out: Path) -> None:
+    """Stream-copy through the concat demuxer when possible, else re-encode scaled clips."""
+    proc = None
+    if copyable:
+        proc = _run([_tool("ffmpeg"), "-v", "error", "-y", "-f", "concat", "-safe", "0",
+                     "-i", listing, "-map", "0:v:0", "-c", "copy", *tc, str(tmp)], out)
+    if proc is None or proc.returncode != 0:
+        width, height = size
+        inputs: list[str] = []
+        chains = []
+        for n, p in enumerate(paths):
+            inputs += ["-i", str(p)]
+            chains.append(f"[{n}:v:0]scale={width}:{height},setsar=1,format=yuv420p[v{n}]")
+        joined = "".join(f"[v{n}]" for n in range(len(paths)))
+        graph = ";".join(chains) + f";{joined}concat=n={len(paths)}:v=1:a=0[out]"
+        proc = _run([_tool("ffmpeg"), "-v", "error", "-y", *inputs,
+                     "-filter_complex", graph, "-map", "[out]", "-c:v", "libx264",
+                     "-preset", "veryfast", "-crf", "20",
+                     "-r", f"{rate.fps.numerator}/{rate.fps.denominator}", *tc, str(tmp)], out)
+    if proc.returncode != 0:
+        raise ToolError(f"ffmpeg could not join the clips into {out}: "
+                        f"{' '.join(proc.stderr.split())[-200:]}")
