@@ -56,7 +56,9 @@ def _ffprobe(path: Path) -> dict:
     proc = _run([_tool("ffprobe"), "-v", "error", "-count_packets", "-select_streams", "v:0",
                  "-show_streams", "-show_format", "-of", "json", str(path)], path)
     if proc.returncode != 0:
-        reason = " ".join(proc.stderr.split())[-200:] or "ffprobe failed"
+        # "[mov,mp4,... @ 0x55...] moov atom not found x.mov: Invalid data ..." -> the words
+        reason = re.sub(r"\[[^\]]* @ 0x[0-9a-f]+\]\s*", "", proc.stderr).replace(f"{path}:", "")
+        reason = " ".join(reason.split())[-200:] or "ffprobe failed"
         raise ParseError(f"not a video file ffprobe can read: {reason}", source=str(path),
                          valid="a video file (.mkv .mov .mp4 .mxf .webm .avi)")
     try:
@@ -116,17 +118,20 @@ _SHOWINFO = re.compile(r"\bn:\s*\d+\s+pts:\s*(-?\d+)\s+pts_time:")
 _TIME_BASE = re.compile(r"config in time_base:\s*(\d+)/(\d+)")
 
 
-def detect_shots(path: str | Path, threshold: float = 0.3) -> list[CutMarker]:
+def detect_shots(path: str | Path, threshold: float = 0.3,
+                 info: VideoInfo | None = None) -> list[CutMarker]:
     """Shot changes found by ffmpeg's scene score, as markers of kind "shot".
 
     The frame of each change is exact: pts * time_base * rate, rounded to the nearest
     frame, counted from the file's first frame (add ``probe(path).start_frame`` for TC).
+    ``info`` is the file's ``probe`` result when the caller has it (probing reads the
+    whole file to count frames, so it is worth not doing twice).
     """
     path = Path(path)
     if not 0 < threshold < 1:
         raise InputError("scene threshold out of range", field="threshold",
                          value=str(threshold), valid="between 0 and 1, e.g. 0.3")
-    info = probe(path)
+    info = info or probe(path)
     proc = _run([_tool("ffmpeg"), "-hide_banner", "-nostats", "-i", str(path), "-map", "0:v:0",
                  "-vf", f"select='gt(scene,{threshold})',showinfo", "-an", "-f", "null", "-"],
                 path)
@@ -151,15 +156,17 @@ def read_cut(path: str | Path, rate: Rate | str | None = None,
     path = Path(path)
     info = probe(path)
     if rate is not None and get_rate(rate).fps != info.rate.fps:
-        raise InputError(f"the file runs at {info.rate.name} fps", source=str(path),
-                         field="rate", value=str(get_rate(rate)), valid=info.rate.name)
+        asked = get_rate(rate).name
+        raise InputError(f"the file runs at {info.rate.name} fps, not {asked}",
+                         source=str(path), field="rate", value=info.rate.name,
+                         valid=f"a video at {asked} fps (or a project at {info.rate.name})")
     use = info.rate if rate is None else get_rate(rate)
     start = info.start_frame
     event = CutEvent(index=1, clip_name=path.name, source_reel=path.stem, source_in=start,
                      source_out=start + info.duration_frames, record_in=start,
                      record_out=start + info.duration_frames)
     shots = [CutMarker(frame=start + m.frame, text=m.text, kind="shot")
-             for m in (detect_shots(path, threshold) if shots else [])]
+             for m in (detect_shots(path, threshold, info) if shots else [])]
     return make_cut(name=path.stem, rate=use, events=[event], markers=shots,
                     source=str(path), source_kind="video")
 

@@ -73,7 +73,7 @@ def read_picture(path: Path, *, rate: Rate, video: Path | None = None,
     if not shots:
         return cut
     markers = [CutMarker(frame=cut.start_frame + m.frame, text=m.text, kind="shot")
-               for m in detect_shots(video)]
+               for m in detect_shots(video, info=info)]
     return dataclasses.replace(cut, markers=tuple(sorted([*cut.markers, *markers],
                                                         key=lambda m: m.frame)))
 
