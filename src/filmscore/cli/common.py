@@ -12,7 +12,9 @@ from rich.console import Console
 from rich.table import Table
 
 # Piped output (CI logs, `make demo | tee`) gets 120 columns instead of Rich's 80.
-console = Console(highlight=False, width=None if os.isatty(1) else max(
+# No markup: user text such as "[barking and roaring]" or a title "[TEMP] Main" is printed
+# as written (with markup on, Rich took it for a style tag and dropped it).
+console = Console(highlight=False, markup=False, width=None if os.isatty(1) else max(
     120, shutil.get_terminal_size((120, 24)).columns))
 
 

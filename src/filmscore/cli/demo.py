@@ -22,7 +22,7 @@ def register(app: typer.Typer) -> None:
         from filmscore.cli.report import spotting_tables
         from filmscore.demo import run_demo
 
-        result = run_demo(out, data, step=lambda msg: console.print(f"[bold]>[/bold] {msg}"))
+        result = run_demo(out, data, step=lambda msg: console.print(f"> {msg}", style="bold"))
         _print(result.picture)
         for item in spotting_tables(result.cues, result.picture.rate, title=result.title):
             console.print(item)

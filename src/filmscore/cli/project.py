@@ -43,7 +43,8 @@ def register(app: typer.Typer) -> None:
 
         info = init_project(directory, title=title, fps=fps, db=db or state(ctx).db,
                             gauge=gauge)
-        console.print(f"Made project '{title}' at {fps} fps in {directory} ({info.db_label}).")
+        console.print(f"Made project '{title}' at {info.rate.name} fps in {directory} "
+                      f"({info.db_label}).")
 
     @app.command("info")
     def info(ctx: typer.Context) -> None:

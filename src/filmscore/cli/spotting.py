@@ -22,6 +22,11 @@ def register(app: typer.Typer) -> None:
     app.add_typer(spotting_app, name="spotting")
 
 
+def _named(spec) -> str:
+    """'1M1 Main Title', or just '1M1' when the cue has no title."""
+    return f"{spec.number} {spec.title}" if spec.title else str(spec.number)
+
+
 def _tc(text: str | None, rate, field: str) -> int | None:
     return None if text is None else parse_label(text, rate, field=field)
 
@@ -57,7 +62,7 @@ def cue_add(
         temp_in=_tc(temp_in, rate, "temp-in"), temp_out=_tc(temp_out, rate, "temp-out"),
     )
     add_cue(pctx, spec, allow_overlap=allow_overlap)
-    console.print(f"Added {spec.number} {title} {start} to {end} "
+    console.print(f"Added {_named(spec)}, {start} to {end} "
                   f"({format_duration(spec.end_frame - spec.start_frame, rate)}).")
 
 
@@ -92,7 +97,7 @@ def cue_edit(
         temp_in=_tc(temp_in, rate, "temp-in"), temp_out=_tc(temp_out, rate, "temp-out"),
         end_frame=_tc(end, rate, "end"), status=status,
     )
-    console.print(f"Changed {spec.number}: {spec.title}, {format_label(spec.start_frame, rate)}"
+    console.print(f"Changed {_named(spec)}, {format_label(spec.start_frame, rate)}"
                   f" to {format_label(spec.end_frame, rate)}.")
 
 
@@ -122,7 +127,7 @@ def cue_remove(ctx: typer.Context, number: str = typer.Argument(...)) -> None:
     from filmscore.spotting.cuelist import remove_cue
 
     spec = remove_cue(open_ctx(ctx), number)
-    console.print(f"Removed {spec.number} {spec.title}.")
+    console.print(f"Removed {_named(spec)}.")
 
 
 @cue_app.command("renumber")
@@ -217,13 +222,17 @@ def spotting_import(
                                        help="Allow score cues to overlap on purpose."),
 ) -> None:
     """Import a spotting list; all of it is written, or none."""
+    from filmscore.errors import InputError
     from filmscore.spotting.cuelist import import_cues
     from filmscore.spotting.exchange import read_spotting
 
     pctx = open_ctx(ctx)
     cues = read_spotting(file, rate=pctx.rate, cue_tracks=cue_track or None,
                          sync_tracks=sync_track or None, markers_as=markers)
-    import_cues(pctx, cues, replace_all=replace, allow_overlap=allow_overlap)
+    try:
+        import_cues(pctx, cues, replace_all=replace, allow_overlap=allow_overlap)
+    except InputError as error:  # checked against the project: name the file it came from
+        raise error.located(source=str(file)) from None
     console.print(f"Imported {len(cues)} cues and "
                   f"{sum(len(c.sync_points) for c in cues)} sync points from {file.name}.")
 
@@ -236,9 +245,12 @@ def spotting_export(
     """Write the spotting list as CSV or as a printable PDF."""
     from filmscore.spotting.cuelist import list_cues
     from filmscore.spotting.exchange import write_spotting
+    from filmscore.spotting.picture import list_pictures
 
     pctx = open_ctx(ctx)
-    write_spotting(list_cues(pctx), file, pctx)
+    pictures = list_pictures(pctx)
+    picture_name = f"v{pictures[-1].number} {pictures[-1].name}" if pictures else ""
+    write_spotting(list_cues(pctx), file, pctx, picture_name=picture_name)
     console.print(f"Wrote {file}.")
 
 

@@ -142,9 +142,13 @@ def _read_otio_file(path: Path, rate: Rate | str | None) -> Cut:
         if kind == "fcp_xml" and _xml_says_drop_frame(path) and use.nominal in (30, 60):
             use = get_rate(f"{use.name}df")
         if rate is not None and get_rate(rate).fps != use.fps:
-            raise InputError(f"the file states {use.name} fps", source=str(path),
-                             field="rate", value=str(get_rate(rate)), valid=use.name)
-    return _cut_from_timeline(timeline, use, path, kind, timeline.name or path.stem, None)
+            asked = get_rate(rate).name
+            raise InputError(f"the file states {use.name} fps, not {asked}", source=str(path),
+                             field="rate", value=use.name,
+                             valid=f"a cut at {asked} fps (or a project at {use.name})")
+    source_kind = "fcp7xml" if kind == "fcp_xml" else kind  # the model's name for it
+    return _cut_from_timeline(timeline, use, path, source_kind, timeline.name or path.stem,
+                              None)
 
 
 def _first_timeline(result, path: Path):

@@ -105,15 +105,28 @@ def _apply(row: Cue, spec: CueSpec) -> None:
     row.sync_points = kept
 
 
-def _check(session, pctx, specs: list[CueSpec], allow_overlap: bool) -> None:
+def _check(session, pctx, specs: list[CueSpec], allow_overlap: bool,
+           changed: list[CueSpec] | None = None) -> None:
+    """Check the whole list; overlaps only where they involve a ``changed`` cue (if given).
+
+    An overlap allowed once (``--allow-overlap``) must not block every later change.
+    """
     bounds = picture_bounds(session, pctx.project_id)
     validate_cues(
         specs,
         picture_start=bounds[0] if bounds else None,
         picture_end=bounds[1] if bounds else None,
-        allow_overlap=allow_overlap,
+        allow_overlap=allow_overlap or changed is not None,
         rate=pctx.rate,
     )
+    if allow_overlap or changed is None:
+        return
+    ids = {id(c) for c in changed}
+    validate_cues(changed, picture_start=None, picture_end=None, rate=pctx.rate)
+    for other in specs:
+        if id(other) not in ids:
+            validate_cues([other, *changed], picture_start=None, picture_end=None,
+                          rate=pctx.rate)
 
 
 def list_cues(pctx) -> list[CueSpec]:
@@ -142,7 +155,8 @@ def import_cues(pctx, specs: list[CueSpec], *, replace_all: bool = False,
     with transaction(pctx.engine) as session:
         rows = _rows(session, pctx.project_id)
         current = [] if replace_all else [_spec(r) for r in rows]
-        _check(session, pctx, [*current, *specs], allow_overlap)
+        _check(session, pctx, [*current, *specs], allow_overlap,
+               changed=None if replace_all else list(specs))
         if replace_all:
             for r in rows:
                 session.delete(r)
@@ -175,7 +189,7 @@ def edit_cue(pctx, number: str, *, new_number: str | None = None,
             fields["number"] = parse_cue_number(new_number, field="number")
         new = replace(spec, **fields)
         others = [_spec(r) for r in rows if r is not row]
-        _check(session, pctx, [*others, new], allow_overlap)
+        _check(session, pctx, [*others, new], allow_overlap, changed=[new])
         _apply(row, new)
         session.flush()
         return new
@@ -196,7 +210,7 @@ def move_cue(pctx, number: str, *, start_frame: int, end_frame: int | None = Non
             sync_points=tuple(replace(s, frame=s.frame + delta) for s in spec.sync_points),
         )
         others = [_spec(r) for r in rows if r is not row]
-        _check(session, pctx, [*others, new], allow_overlap)
+        _check(session, pctx, [*others, new], allow_overlap, changed=[new])
         _apply(row, new)
         session.flush()
         return new

@@ -268,7 +268,8 @@ def validate_cues(
         for sync in cue.sync_points:
             if not _is_frame(sync.frame) or not (cue.start_frame <= sync.frame <= cue.end_frame):
                 raise ValidationError(
-                    f"sync point {sync.description!r} of cue {name} is outside the cue",
+                    f"sync point {repr(sync.description) + ' ' if sync.description else ''}"
+                    f"of cue {name} is outside the cue",
                     field="sync", value=_tc(sync.frame, rate),
                     valid=f"{_tc(cue.start_frame, rate)} to {_tc(cue.end_frame, rate)}")
             if sync.kind not in SYNC_KINDS:

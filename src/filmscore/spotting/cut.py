@@ -171,3 +171,31 @@ def make_cut(
 def _track_key(track: str) -> tuple[int, int, str]:
     digits = "".join(ch for ch in track if ch.isdigit())
     return (0 if track.startswith("V") else 1, int(digits) if digits else 0, track)
+
+
+def edit_points(cut: Cut) -> list[CutMarker]:
+    """Every edit of the cut's first video track as a "shot" marker at its record frame.
+
+    An edit in the EDL is a cut the picture editor made: the surest shot change there is,
+    whatever a scene-change detector scores it (a cut between two similar shots can
+    score low).  The cut's first frame is not an edit.
+    """
+    video = [t for t in cut.tracks if t.startswith("V")]
+    if not video:
+        return []
+    return [
+        CutMarker(frame=e.record_in, text=f"edit {e.index}: {e.clip_name or e.source_reel}",
+                  kind="shot")
+        for e in cut.events_on(video[0])
+        if e.kind != "gap" and e.record_in > cut.start_frame
+    ]
+
+
+def merge_shots(edits: Iterable[CutMarker], detected: Iterable[CutMarker],
+                tolerance: int = 1) -> list[CutMarker]:
+    """Edit points plus the detected shot changes that are not within ``tolerance`` frames
+    of an edit (those are the same cut, seen twice), in frame order."""
+    edits = list(edits)
+    frames = [m.frame for m in edits]
+    extra = [m for m in detected if all(abs(m.frame - f) > tolerance for f in frames)]
+    return sorted([*edits, *extra], key=lambda m: m.frame)

@@ -17,7 +17,7 @@ from filmscore.formats import VIDEO_SUFFIXES, reader_for
 from filmscore.formats.video import detect_shots, probe
 from filmscore.formats.video import read_cut as read_video_cut
 from filmscore.model import Marker, PictureEvent, PictureVersion, Reel
-from filmscore.spotting.cut import Cut, CutMarker
+from filmscore.spotting.cut import Cut, CutMarker, edit_points, merge_shots
 from filmscore.store import transaction
 from filmscore.timecode import Rate, format_label
 
@@ -50,17 +50,19 @@ def read_picture(path: Path, *, rate: Rate, video: Path | None = None,
                  shots: bool = True) -> Cut:
     """Read a cut from any registered picture format (pure: no database).
 
-    ``video`` is the picture editor's reference video of that cut (a QuickTime or MP4 made
-    with the EDL): its length must match the cut's, and its shot changes (ffmpeg scene
-    detection) become markers at record frames.  A video file given as ``path`` is its
+    Every edit of the cut becomes a "shot" marker.  ``video`` is the picture editor's
+    reference video of that cut (a QuickTime or MP4 made with the EDL): its length must
+    match the cut's, and the shot changes ffmpeg's scene detection finds inside the
+    events become markers too (at record frames).  A video file given as ``path`` is its
     own cut.  ``shots=False`` skips shot detection.
     """
     path = Path(path)
     if path.suffix.lower() in VIDEO_SUFFIXES:
         return read_video_cut(path, rate=rate, shots=shots)
     cut = reader_for("cut", path)(path, rate=rate)
+    edits = edit_points(cut)
     if video is None:
-        return cut
+        return _with_markers(cut, edits)
     info = probe(video)
     if info.rate.fps != rate.fps:
         raise ValidationError("the reference video runs at another rate", source=str(video),
@@ -71,9 +73,13 @@ def read_picture(path: Path, *, rate: Rate, video: Path | None = None,
             f"{path.name} is {cut.duration_frames}", source=str(video), field="length",
             value=str(info.duration_frames), valid=f"{cut.duration_frames} frames")
     if not shots:
-        return cut
-    markers = [CutMarker(frame=cut.start_frame + m.frame, text=m.text, kind="shot")
-               for m in detect_shots(video, info=info)]
+        return _with_markers(cut, edits)
+    detected = [CutMarker(frame=cut.start_frame + m.frame, text=m.text, kind="shot")
+                for m in detect_shots(video, info=info)]
+    return _with_markers(cut, merge_shots(edits, detected))
+
+
+def _with_markers(cut: Cut, markers: list[CutMarker]) -> Cut:
     return dataclasses.replace(cut, markers=tuple(sorted([*cut.markers, *markers],
                                                         key=lambda m: m.frame)))
 
