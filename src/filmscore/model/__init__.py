@@ -18,6 +18,7 @@ from filmscore.model.picture import (
     Reel,
 )
 from filmscore.model.project import Project
+from filmscore.model.sync import TEMPO_MAP_ORIGINS, CueTempoMap
 
 metadata = Base.metadata
 
@@ -26,8 +27,10 @@ __all__ = [
     "NAMING_CONVENTION",
     "SOURCE_KINDS",
     "SYNC_KINDS",
+    "TEMPO_MAP_ORIGINS",
     "Base",
     "Cue",
+    "CueTempoMap",
     "Marker",
     "PictureEvent",
     "PictureVersion",

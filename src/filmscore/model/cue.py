@@ -14,6 +14,7 @@ from filmscore.spotting.cues import SYNC_KINDS as _SYNC_KIND_TABLE
 
 if TYPE_CHECKING:
     from filmscore.model.project import Project
+    from filmscore.model.sync import CueTempoMap
 
 #: what a sync point asks of the music
 #: Declared once, with the spotting rules; the model only checks against it.
@@ -55,6 +56,8 @@ class Cue(VersionedMixin, Base):
     sync_points: Mapped[list[SyncPoint]] = relationship(
         back_populates="cue", cascade="all, delete-orphan",
         order_by="SyncPoint.frame, SyncPoint.id")
+    tempo_map: Mapped[CueTempoMap | None] = relationship(
+        back_populates="cue", cascade="all, delete-orphan", uselist=False)
 
     @property
     def duration_frames(self) -> int:

@@ -39,7 +39,7 @@ EDITABLE = {
 }
 
 
-def _spec(cue: Cue) -> CueSpec:
+def spec_of(cue: Cue) -> CueSpec:
     return CueSpec(
         number=parse_cue_number(cue.number),
         title=cue.title,
@@ -132,12 +132,12 @@ def _check(session, pctx, specs: list[CueSpec], allow_overlap: bool,
 def list_cues(pctx) -> list[CueSpec]:
     """Every cue of the project in picture order, as plain values."""
     with transaction(pctx.engine) as session:
-        return [_spec(r) for r in _rows(session, pctx.project_id)]
+        return [spec_of(r) for r in _rows(session, pctx.project_id)]
 
 
 def get_cue(pctx, number: str) -> CueSpec:
     with transaction(pctx.engine) as session:
-        return _spec(_find(_rows(session, pctx.project_id), number))
+        return spec_of(_find(_rows(session, pctx.project_id), number))
 
 
 def add_cue(pctx, spec: CueSpec, *, allow_overlap: bool = False) -> CueSpec:
@@ -154,7 +154,7 @@ def import_cues(pctx, specs: list[CueSpec], *, replace_all: bool = False,
     """
     with transaction(pctx.engine) as session:
         rows = _rows(session, pctx.project_id)
-        current = [] if replace_all else [_spec(r) for r in rows]
+        current = [] if replace_all else [spec_of(r) for r in rows]
         _check(session, pctx, [*current, *specs], allow_overlap,
                changed=None if replace_all else list(specs))
         if replace_all:
@@ -181,14 +181,14 @@ def edit_cue(pctx, number: str, *, new_number: str | None = None,
     with transaction(pctx.engine) as session:
         rows = _rows(session, pctx.project_id)
         row = _find(rows, number)
-        spec = _spec(row)
+        spec = spec_of(row)
         fields = {k: v for k, v in changes.items() if v is not None}
         if "status" in fields:
             row.status = parse_cue_status(fields.pop("status"))
         if new_number is not None:
             fields["number"] = parse_cue_number(new_number, field="number")
         new = replace(spec, **fields)
-        others = [_spec(r) for r in rows if r is not row]
+        others = [spec_of(r) for r in rows if r is not row]
         _check(session, pctx, [*others, new], allow_overlap, changed=[new])
         _apply(row, new)
         session.flush()
@@ -201,7 +201,7 @@ def move_cue(pctx, number: str, *, start_frame: int, end_frame: int | None = Non
     with transaction(pctx.engine) as session:
         rows = _rows(session, pctx.project_id)
         row = _find(rows, number)
-        spec = _spec(row)
+        spec = spec_of(row)
         delta = start_frame - spec.start_frame
         new = replace(
             spec,
@@ -209,9 +209,13 @@ def move_cue(pctx, number: str, *, start_frame: int, end_frame: int | None = Non
             end_frame=spec.end_frame + delta if end_frame is None else end_frame,
             sync_points=tuple(replace(s, frame=s.frame + delta) for s in spec.sync_points),
         )
-        others = [_spec(r) for r in rows if r is not row]
+        others = [spec_of(r) for r in rows if r is not row]
         _check(session, pctx, [*others, new], allow_overlap, changed=[new])
         _apply(row, new)
+        if row.tempo_map is not None:  # the music moves with the cue: bar 1 follows
+            data = dict(row.tempo_map.data)
+            data["start_frame"] = int(data["start_frame"]) + delta
+            row.tempo_map.data = data
         session.flush()
         return new
 
@@ -219,7 +223,7 @@ def move_cue(pctx, number: str, *, start_frame: int, end_frame: int | None = Non
 def remove_cue(pctx, number: str) -> CueSpec:
     with transaction(pctx.engine) as session:
         row = _find(_rows(session, pctx.project_id), number)
-        spec = _spec(row)
+        spec = spec_of(row)
         session.delete(row)
         return spec
 
@@ -228,7 +232,7 @@ def renumber_cues(pctx, *, per_reel: bool = True, dry_run: bool = False) -> dict
     """Renumber every cue in picture order (after inserts); returns old -> new numbers."""
     with transaction(pctx.engine) as session:
         rows = _rows(session, pctx.project_id)
-        mapping = renumber([_spec(r) for r in rows], per_reel=per_reel)
+        mapping = renumber([spec_of(r) for r in rows], per_reel=per_reel)
         if dry_run:
             return mapping
         # two passes so that swapping numbers never collides with the unique constraint
@@ -250,10 +254,10 @@ def add_sync(pctx, number: str, sync: SyncSpec) -> CueSpec:
     with transaction(pctx.engine) as session:
         rows = _rows(session, pctx.project_id)
         row = _find(rows, number)
-        spec = _spec(row)
+        spec = spec_of(row)
         new = replace(spec, sync_points=tuple(sorted([*spec.sync_points, sync],
                                                      key=lambda s: s.frame)))
-        others = [_spec(r) for r in rows if r is not row]
+        others = [spec_of(r) for r in rows if r is not row]
         _check(session, pctx, [*others, new], allow_overlap=True)
         _apply(row, new)
         session.flush()
@@ -264,7 +268,7 @@ def remove_sync(pctx, number: str, index: int) -> SyncSpec:
     """Remove the cue's sync point number ``index`` (1-based, in time order)."""
     with transaction(pctx.engine) as session:
         row = _find(_rows(session, pctx.project_id), number)
-        spec = _spec(row)
+        spec = spec_of(row)
         if not 1 <= index <= len(spec.sync_points):
             raise InputError("no such sync point", field="index", value=str(index),
                              valid=f"1 to {len(spec.sync_points)}" if spec.sync_points

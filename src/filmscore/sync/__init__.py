@@ -1,0 +1,1 @@
+"""Sync: tempo maps that land the sync points, click tracks, streamers and punches."""
