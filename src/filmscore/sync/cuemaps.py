@@ -113,3 +113,150 @@ def clear_tempo_map(pctx, number: str) -> None:
     with transaction(pctx.engine) as session:
         row = _row(session, pctx.project_id, number)
         row.tempo_map = None
+
+
+def cues_with_maps(pctx) -> list[str]:
+    """Numbers of the cues that have a tempo map, in picture order."""
+    return [str(cs.cue.number) for cs in all_cue_syncs(pctx) if cs.tempo_map is not None]
+
+
+def set_map_by_hand(pctx, number: str, *, tempo: str | None, meter: str = "4/4",
+                    segments: str | None = None, start: str | None = None,
+                    count_in: int = 0, pickup: int = 0) -> CueSync:
+    """``tempo set``: one tempo for the whole cue, or segments in the compact notation.
+
+    With one tempo the map gets as many bars as reach the cue's end.
+    """
+    from filmscore.errors import InputError
+    from filmscore.sync.tempomap import parse_meter, parse_segments, parse_tempo
+    from filmscore.timecode import parse_label
+
+    if (tempo is None) == (segments is None):
+        raise InputError("give either --tempo or --segments", field="tempo",
+                         valid="--tempo 120 (or 12-2), or --segments '8x4/4@120, 2x3/4@90'")
+    cs = cue_sync(pctx, number)
+    rate = pctx.rate
+    start_frame = cs.cue.start_frame if start is None else parse_label(start, rate,
+                                                                       field="start")
+    if segments is not None:
+        segs = parse_segments(segments, rate)
+    else:
+        segs = (Segment(1, parse_meter(meter), parse_tempo(tempo, rate)),)
+        extra = bars_to_cover(cs.cue, start_frame, segs, rate)
+        segs = (Segment(1 + extra, segs[0].meter, segs[0].tempo_bpm),)
+    tmap = TempoMap(rate, start_frame, segs, count_in_bars=count_in, pickup_beats=pickup)
+    return set_tempo_map(pctx, number, tmap, origin="set")
+
+
+# --- find and solve -------------------------------------------------------------------
+
+#: the solver looks for tempos nearest this when the composer names none
+DEFAULT_PREFER_BPM = Fraction(100)
+
+
+def hits_of(cue: CueSpec) -> list:
+    """The cue's sync points as find-tempo hits (the description is the label)."""
+    from filmscore.sync.findtempo import Hit
+
+    return [Hit(frame=s.frame, kind=s.kind, weight=s.weight,
+                label=s.description or s.kind) for s in cue.sync_points]
+
+
+def _anchor(pctx, cs: CueSync, start: str | None) -> int:
+    from filmscore.timecode import parse_label
+
+    if start is not None:
+        return parse_label(start, pctx.rate, field="start")
+    return cs.tempo_map.start_frame if cs.tempo_map is not None else cs.cue.start_frame
+
+
+@dataclass(frozen=True)
+class FindResult:
+    cue: CueSpec
+    candidates: list
+    hard_hits: int
+    applied: TempoMap | None = None
+
+
+def find_for_cue(pctx, number: str, *, tempo_range=(Fraction(40), Fraction(240)),
+                 tolerance_frames: Fraction = Fraction(1), subdivision: int = 1,
+                 meter=None, start: str | None = None, apply: int | None = None,
+                 top: int | None = 20) -> FindResult:
+    """Find tempo for a cue's hard hits; ``apply=N`` stores candidate N as its map."""
+    from filmscore.errors import InputError
+    from filmscore.sync.findtempo import find_tempos
+    from filmscore.sync.tempomap import Meter
+
+    meter = meter or Meter()
+    cs = cue_sync(pctx, number)
+    anchor = _anchor(pctx, cs, start)
+    hits = hits_of(cs.cue)
+    candidates = find_tempos(hits, start_frame=anchor, rate=pctx.rate, tempo_range=tempo_range,
+                             tolerance_frames=tolerance_frames, subdivision=subdivision,
+                             meter_beats=meter.numerator, top=top, cue=f"cue {cs.cue.number}")
+    hard = sum(1 for h in hits if h.kind == "hard")
+    applied = None
+    if apply is not None:
+        if not 1 <= apply <= len(candidates):
+            raise InputError("no such candidate", field="apply", value=str(apply),
+                             valid=f"1 to {len(candidates)}" if candidates else
+                             "none: no tempo lands every hard hit; relax --tolerance or --range")
+        chosen = candidates[apply - 1]
+        bpm = chosen.round_bpm or chosen.best_bpm
+        segs = (Segment(1, meter, bpm),)
+        segs = (Segment(1 + bars_to_cover(cs.cue, anchor, segs, pctx.rate), meter, bpm),)
+        applied = set_tempo_map(pctx, number, TempoMap(pctx.rate, anchor, segs),
+                                origin="find").tempo_map
+    return FindResult(cs.cue, candidates, hard, applied)
+
+
+@dataclass(frozen=True)
+class SolveResult:
+    cue: CueSpec
+    tempo_map: TempoMap
+    solution: object
+
+
+def solution_to_map(solution, *, rate, start_frame: int, meter, cue: CueSpec) -> TempoMap:
+    """Solved constant-tempo segments (in beats) as a tempo map of bars in ``meter``."""
+    from filmscore.sync.tempomap import Meter
+
+    segs: list[Segment] = []
+    for solved in solution.segments:
+        if solved.beats is None:
+            probe = (*segs, Segment(1, meter, solved.tempo_bpm))
+            bars = 1 + bars_to_cover(cue, start_frame, probe, rate)
+            segs.append(Segment(bars, meter, solved.tempo_bpm))
+            continue
+        odd = solved.odd_bar_beats
+        full_beats = solved.beats - (odd or 0)
+        if full_beats:
+            segs.append(Segment(full_beats // meter.numerator, meter, solved.tempo_bpm))
+        if odd:
+            segs.append(Segment(1, Meter(odd, meter.denominator), solved.tempo_bpm))
+    return TempoMap(rate, start_frame, tuple(segs))
+
+
+def solve_for_cue(pctx, number: str, *, tempo_range=(Fraction(40), Fraction(240)),
+                  tolerance_frames: Fraction = Fraction(1),
+                  max_change_ratio: Fraction = Fraction(15, 100), meter=None,
+                  allow_bar_change: bool = False, start: str | None = None,
+                  prefer_bpm: Fraction | None = DEFAULT_PREFER_BPM,
+                  save: bool = False) -> SolveResult:
+    """The fewest tempo changes landing every hard hit of a cue; stored with ``save``."""
+    from filmscore.sync.solve import solve_tempo_map
+    from filmscore.sync.tempomap import Meter
+
+    meter = meter or Meter()
+    cs = cue_sync(pctx, number)
+    anchor = _anchor(pctx, cs, start)
+    solution = solve_tempo_map(
+        hits_of(cs.cue), start_frame=anchor, rate=pctx.rate, tempo_range=tempo_range,
+        tolerance_frames=tolerance_frames, meter_beats=meter.numerator,
+        max_change_ratio=max_change_ratio, allow_bar_change=allow_bar_change,
+        prefer_bpm=prefer_bpm, cue=f"cue {cs.cue.number}")
+    tmap = solution_to_map(solution, rate=pctx.rate, start_frame=anchor, meter=meter,
+                           cue=cs.cue)
+    if save:
+        tmap = set_tempo_map(pctx, number, tmap, origin="solve").tempo_map
+    return SolveResult(cs.cue, tmap, solution)

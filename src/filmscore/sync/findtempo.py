@@ -1,0 +1,587 @@
+"""Find tempo: every constant tempo at which a cue's hard hits land, found exactly.
+
+Like the Find Tempo dialogs of Digital Performer and Dorico, but exact.  Bar 1 beat 1
+sits at the start of ``start_frame`` (the anchor).  A hit ``d`` frames after the anchor
+lands at a tempo T (BPM) when some grid line ``k >= 0`` is within its tolerance::
+
+    |k * P - d| <= tol      P = 60 * fps / (g * T) frames per grid step
+
+where the grid is ``g`` steps per beat: ``subdivision`` for hard and soft hits, one per
+bar (``1/meter_beats``) for ``downbeat`` hits.  For each k >= 1 that is the closed
+interval ``T in [60*fps*k / (g*(d+tol)), 60*fps*k / (g*(d-tol))]``; a hit with
+``d <= tol`` lands at every tempo (k = 0).  From ``k >= (d-tol)/(2*tol)`` on, the intervals
+of consecutive k touch or overlap and are merged into one.
+
+``find_tempos`` sweeps all interval ends across the tempo range and reports the maximal
+intervals on which one set of hits lands (the set is piecewise constant), keeping those
+where at least ``min_hits`` hard hits land.  With the default (every hard hit must land)
+a faster path intersects the hard hits' intervals hit by hit, earliest first, and only
+then splits the survivors by the other hits.  Both give the same intervals (tested).
+
+Everything is exact: frames are ints, times and tempos ``Fraction``; floats appear only
+as sort keys (correctly rounded, so ``float(a) < float(b)`` implies ``a < b``; ties are
+resolved exactly) and in ``weighted_landed`` (weights are floats in the spotting list).
+
+``scan_tempos`` is the dense brute force (every tempo on a grid), for tests and the
+benchmark.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+from fractions import Fraction
+
+from filmscore.errors import ValidationError
+from filmscore.timecode import Rate, get_rate
+
+DEFAULT_TEMPO_RANGE = (Fraction(40), Fraction(240))
+
+#: Hit kinds and the grid they land on: "beat" (any 1/subdivision of a beat) or "bar".
+#: Only ``required`` kinds count towards ``min_hits``; the others rank the candidates.
+HIT_KINDS: dict[str, tuple[str, bool]] = {
+    "hard": ("beat", True),
+    "soft": ("beat", False),
+    "downbeat": ("bar", False),
+    "end": ("beat", False),
+}
+
+
+@dataclass(frozen=True)
+class Hit:
+    """A sync point to land: absolute frame, kind, weight, own tolerance (frames), label."""
+
+    frame: int
+    kind: str = "hard"
+    weight: float = 1.0
+    tolerance_frames: Fraction | None = None
+    label: str = ""
+
+
+@dataclass(frozen=True)
+class HitResult:
+    """Where a hit falls at a tempo: bar|beat.sub (1-based bar and beat, 0-based sub).
+
+    ``frames_off`` is signed, the nearest grid line minus the hit, in frames (negative:
+    the beat comes before the hit).  ``landed``: the hit is in the set that lands across
+    the candidate's whole interval.
+    """
+
+    hit: Hit
+    bar: int
+    beat: int
+    subdivision_index: int
+    frames_off: Fraction
+    landed: bool
+
+    @property
+    def position(self) -> str:
+        sub = f".{self.subdivision_index + 1}" if self.subdivision_index else ""
+        return f"{self.bar}|{self.beat}{sub}"
+
+
+@dataclass(frozen=True)
+class TempoCandidate:
+    """A maximal tempo interval [low_bpm, high_bpm] on which one set of hits lands.
+
+    ``best_bpm`` minimises the weighted largest frames off (then the weighted mean) of the
+    landed hits inside the interval; ``round_bpm`` is the whole or half BPM in the
+    interval nearest to it, if there is one.  Frames-off figures are at ``best_bpm``.
+    The interval is the closure of where the set lands: at an end where another hit
+    starts landing, that hit lands too (it has its own, better, candidate).
+    """
+
+    low_bpm: Fraction
+    high_bpm: Fraction
+    best_bpm: Fraction
+    hits: tuple[HitResult, ...]
+    landed: int
+    weighted_landed: float
+    mean_frames_off: Fraction
+    max_frames_off: Fraction
+    near_misses: int
+    round_bpm: Fraction | None = None
+
+    @property
+    def width_bpm(self) -> Fraction:
+        return self.high_bpm - self.low_bpm
+
+
+# --- per-hit preparation -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Prep:
+    index: int
+    hit: Hit
+    d: int  # frames after the anchor
+    tol: Fraction  # frames
+    g: Fraction  # grid steps per beat
+    c: Fraction  # 60 * fps / g: T * P, so P = c / T frames per grid step
+    required: bool
+
+    def lands_everywhere(self) -> bool:
+        return self.d <= self.tol
+
+    def k_range(self, lo: Fraction, hi: Fraction) -> tuple[int, int]:
+        """k >= 1 whose landing interval may meet [lo, hi]."""
+        k_lo = max(1, math.ceil(lo * (self.d - self.tol) / self.c))
+        k_hi = math.floor(hi * (self.d + self.tol) / self.c)
+        return k_lo, k_hi
+
+    def intervals(self, lo: Fraction, hi: Fraction) -> list[tuple[Fraction, Fraction]]:
+        """The disjoint closed tempo intervals inside [lo, hi] where this hit lands."""
+        if self.lands_everywhere():
+            return [(lo, hi)]
+        d, tol, c = self.d, self.tol, self.c
+        k_lo, k_hi = self.k_range(lo, hi)
+        if k_hi < k_lo:
+            return []
+        # from k_merge on, the intervals of k and k+1 touch or overlap
+        k_merge = math.ceil((d - tol) / (2 * tol))
+        out: list[tuple[Fraction, Fraction]] = []
+        for k in range(k_lo, k_hi + 1):
+            a = c * k / (d + tol)
+            if k >= k_merge:
+                b = c * k_hi / (d - tol)
+                a, b = max(a, lo), min(b, hi)
+                if a <= b:
+                    out.append((a, b))
+                break
+            b = c * k / (d - tol)
+            a, b = max(a, lo), min(b, hi)
+            if a <= b:
+                out.append((a, b))
+        return out
+
+    def grid_beats(self, k: int) -> Fraction:
+        return k / self.g
+
+    def nearest_k(self, x: Fraction) -> int:
+        """Nearest grid line for x = 1/T (P = c*x); ties go to the earlier line."""
+        p = self.c * x
+        k = math.floor(self.d / p)
+        return k + 1 if (k + 1) * p - self.d < self.d - k * p else k
+
+
+def _prepare(hits: Sequence[Hit], *, start_frame: int, rate: Rate,
+             tolerance_frames: Fraction, subdivision: int, meter_beats: int,
+             tempo_range: tuple[Fraction, Fraction], cue: str) -> list[_Prep]:
+    lo, hi = (Fraction(v) for v in tempo_range)
+    if lo <= 0 or hi < lo:
+        raise ValidationError(
+            f"cue {cue}: tempo range must be low <= high, both above 0", field="tempo_range",
+            value=f"{lo}-{hi} BPM", valid="e.g. 40-240 BPM (widen or swap the ends)")
+    if not isinstance(subdivision, int) or subdivision < 1:
+        raise ValidationError(f"cue {cue}: subdivision must be a whole number >= 1",
+                              field="subdivision", value=subdivision,
+                              valid="1 (beats), 2 (eighths in 4/4), 3, 4, ...")
+    if not isinstance(meter_beats, int) or meter_beats < 1:
+        raise ValidationError(f"cue {cue}: beats per bar must be a whole number >= 1",
+                              field="meter_beats", value=meter_beats, valid="1, 2, 3, 4, ...")
+    fps = rate.fps
+    out = []
+    for i, hit in enumerate(hits):
+        if hit.kind not in HIT_KINDS:
+            raise ValidationError(f"cue {cue}: unknown hit kind at frame {hit.frame}",
+                                  field="kind", value=hit.kind, valid=", ".join(HIT_KINDS))
+        tol = Fraction(hit.tolerance_frames if hit.tolerance_frames is not None
+                       else tolerance_frames)
+        if tol <= 0:
+            raise ValidationError(
+                f"cue {cue}: tolerance must be above 0 frames (hit at frame {hit.frame})",
+                field="tolerance_frames", value=str(tol), valid="e.g. 1 frame, or 1/2")
+        d = hit.frame - start_frame
+        if d < 0:
+            raise ValidationError(
+                f"cue {cue}: hit at frame {hit.frame} is before bar 1 (frame {start_frame})",
+                field="frame", value=hit.frame,
+                valid=f"a frame >= {start_frame}, or move the cue's start earlier")
+        grid, required = HIT_KINDS[hit.kind]
+        g = Fraction(subdivision) if grid == "beat" else Fraction(1, meter_beats)
+        out.append(_Prep(i, hit, d, tol, g, 60 * fps / g, required))
+    return out
+
+
+# --- exact sorting of many Fractions ---------------------------------------------------------
+
+
+def _sorted_exact(items: list[tuple[Fraction, int, int]]) -> list[tuple[Fraction, int, int]]:
+    """Sort (value, ...) by value, exactly, fast: floats first, exact only on float ties."""
+    items.sort(key=lambda e: float(e[0]))
+    n, i = len(items), 0
+    while i < n - 1:
+        if float(items[i][0]) == float(items[i + 1][0]):
+            j = i + 1
+            while j + 1 < n and float(items[j + 1][0]) == float(items[i][0]):
+                j += 1
+            items[i:j + 1] = sorted(items[i:j + 1], key=lambda e: e[0])
+            i = j
+        i += 1
+    return items
+
+
+# --- the sweep -------------------------------------------------------------------------------
+
+
+def _sweep(preps: Sequence[_Prep], lo: Fraction, hi: Fraction, base_mask: int = 0
+           ) -> list[tuple[Fraction, Fraction, int]]:
+    """Maximal intervals of [lo, hi] with a constant landed set (bit mask of hit index).
+
+    Returns (low, high, mask) covering [lo, hi] in order; a single tempo where the set
+    differs from both sides is its own (t, t, mask) piece.  Adjacent pieces with the same
+    mask are merged, so an interval reported is the closure of a maximal region.
+    """
+    events: list[tuple[Fraction, int, int]] = []  # (value, 0 start / 1 end, bit)
+    for p in preps:
+        bit = 1 << p.index
+        for a, b in p.intervals(lo, hi):
+            events.append((a, 0, bit))
+            events.append((b, 1, bit))
+    _sorted_exact(events)
+    pieces: list[tuple[Fraction, Fraction, int]] = []
+
+    def add(a: Fraction, b: Fraction, mask: int) -> None:
+        mask |= base_mask
+        if pieces and pieces[-1][2] == mask:
+            pieces[-1] = (pieces[-1][0], b, mask)
+        else:
+            pieces.append((a, b, mask))
+
+    mask, prev, i, n = 0, lo, 0, len(events)
+    while i < n:
+        v = events[i][0]
+        starts = ends = 0
+        while i < n and events[i][0] == v:
+            if events[i][1] == 0:
+                starts |= events[i][2]
+            else:
+                ends |= events[i][2]
+            i += 1
+        if v > prev:
+            add(prev, v, mask)
+        mask |= starts
+        add(v, v, mask)
+        mask &= ~ends
+        prev = v
+    if not pieces or prev < hi:
+        add(prev, hi, mask)
+    return pieces
+
+
+def _landing_intervals(preps: Sequence[_Prep], lo: Fraction, hi: Fraction, min_hits: int
+                       ) -> list[tuple[Fraction, Fraction, int]]:
+    required = [p for p in preps if p.required]
+    n_req = len(required)
+    req_mask = sum(1 << p.index for p in required)
+    if min_hits < n_req:
+        return [(a, b, m) for a, b, m in _sweep(preps, lo, hi)
+                if (m & req_mask).bit_count() >= min_hits]
+    # fast path: every required hit must land; intersect them one by one, earliest first
+    survivors = [(lo, hi)]
+    for p in sorted(required, key=lambda q: q.d):
+        if p.lands_everywhere():
+            continue
+        nxt = []
+        for a, b in survivors:
+            nxt.extend(p.intervals(a, b))
+        survivors = nxt
+        if not survivors:
+            return []
+    optional = [p for p in preps if not p.required]
+    out: list[tuple[Fraction, Fraction, int]] = []
+    for a, b in survivors:
+        out.extend(_sweep(optional, a, b, req_mask))
+    return out
+
+
+# --- best tempo inside an interval -----------------------------------------------------------
+
+
+def _errors(preps: Sequence[_Prep], ks: Sequence[int], x: Fraction
+            ) -> tuple[Fraction, Fraction]:
+    """(max weighted |frames off|, weighted mean |frames off|) at x = 1/T."""
+    worst, total, wsum = Fraction(0), Fraction(0), Fraction(0)
+    for p, k in zip(preps, ks, strict=True):
+        w = Fraction(p.hit.weight)
+        e = abs(k * p.c * x - p.d)
+        worst = max(worst, w * e)
+        total += w * e
+        wsum += w
+    return worst, (total / wsum if wsum else Fraction(0))
+
+
+def _minimax(preps: Sequence[_Prep], ks: Sequence[int], xl: Fraction, xr: Fraction
+             ) -> Fraction:
+    """x in [xl, xr] minimising max_i w_i |k_i c_i x - d_i| (then the weighted mean).
+
+    Each term is a V of slope W_i = w_i k_i c_i around z_i = d_i / (k_i c_i); the max of
+    V's is convex with one minimum, at the crossing of the rising side of some i and the
+    falling side of some j: x = (w_i d_i + w_j d_j) / (W_i + W_j), the pair maximising
+    (z_j - z_i) W_i W_j / (W_i + W_j).  The pair is picked with floats and confirmed
+    exactly; constant terms (k = 0) and weightless terms fall back to trying every
+    breakpoint exactly.
+    """
+    vs = []  # (z, W, w*d) for sloped terms
+    flat = Fraction(0)
+    for p, k in zip(preps, ks, strict=True):
+        w = Fraction(p.hit.weight)
+        slope = w * k * p.c
+        if slope > 0:
+            vs.append((Fraction(p.d) / (k * p.c), slope, w * p.d))
+        else:
+            flat = max(flat, w * p.d)
+    if not vs:
+        return xl
+    if len(vs) == 1:
+        x = vs[0][0]
+    else:
+        # weighted 1-centre: the extreme pair decides
+        fz = [(float(z), float(W)) for z, W, _ in vs]
+        scored = []
+        for i, (zi, wi) in enumerate(fz):
+            for j, (zj, wj) in enumerate(fz):
+                if zj >= zi and i != j:
+                    scored.append(((zj - zi) * wi * wj / (wi + wj), i, j))
+        top = max(s for s, _, _ in scored)
+        if top == 0 and len({z for z, _, _ in vs}) == 1:
+            scored = [(0.0, 0, 1)]
+        best = None
+        for s, i, j in scored:
+            if s >= top * (1 - 1e-9) - 1e-300:
+                zi, wi, _ = vs[i]
+                zj, wj, _ = vs[j]
+                val = (zj - zi) * wi * wj / (wi + wj)
+                if best is None or val > best[0]:
+                    best = (val, i, j)
+        assert best is not None
+        _, i, j = best
+        zi, wi, _ = vs[i]
+        zj, wj, _ = vs[j]
+        x = (wi * zi + wj * zj) / (wi + wj)
+    x = min(max(x, xl), xr)
+    if flat == 0:
+        return x
+    # a constant term: the max is flat where the V's are below it; minimise the mean there
+    if _errors(preps, ks, x)[0] > flat:
+        return x
+    cands = {xl, xr, x}
+    for z, W, _ in vs:
+        for c in (z, z - flat / W, z + flat / W):
+            if xl <= c <= xr:
+                cands.add(c)
+    return min(cands, key=lambda c: (*_errors(preps, ks, c), c))
+
+
+def _best_x(landed: Sequence[_Prep], xl: Fraction, xr: Fraction) -> Fraction:
+    """Exact best x = 1/T in [xl, xr] over the landed hits (nearest grid line each)."""
+    if not landed:
+        return (xl + xr) / 2
+    # split where a hit's nearest grid line changes (only where two lines both land)
+    cuts = {xl, xr}
+    for p in landed:
+        if p.lands_everywhere() and p.d == 0:
+            continue
+        k_a, k_b = p.nearest_k(xl), p.nearest_k(xr)
+        for k in range(min(k_a, k_b), max(k_a, k_b)):
+            cut = Fraction(2 * p.d) / ((2 * k + 1) * p.c)
+            if xl < cut < xr:
+                cuts.add(cut)
+    bounds = sorted(cuts)
+    best: tuple[Fraction, Fraction, Fraction] | None = None
+    for a, b in zip(bounds, bounds[1:] or bounds, strict=False):
+        mid = (a + b) / 2
+        ks = [p.nearest_k(mid) for p in landed]
+        x = _minimax(landed, ks, a, b)
+        ks = [p.nearest_k(x) for p in landed]
+        worst, mean = _errors(landed, ks, x)
+        if best is None or (worst, mean) < best[:2]:
+            best = (worst, mean, x)
+    assert best is not None
+    return best[2]
+
+
+def _round_bpm(lo: Fraction, hi: Fraction, best: Fraction) -> Fraction | None:
+    for step in (Fraction(1), Fraction(1, 2)):
+        below = math.floor(best / step) * step
+        options = [v for v in (below, below + step) if lo <= v <= hi]
+        if options:
+            return min(options, key=lambda v: (abs(v - best), v))
+    return None
+
+
+def _hit_result(p: _Prep, bpm: Fraction, landed: bool, subdivision: int,
+                meter_beats: int) -> HitResult:
+    x = 1 / bpm
+    k = p.nearest_k(x) if p.d else 0
+    off = k * p.c * x - p.d
+    subs = p.grid_beats(k) * subdivision  # whole subdivisions after the anchor
+    subs_int = int(subs)
+    beat_index, sub = divmod(subs_int, subdivision)
+    bar, beat = divmod(beat_index, meter_beats)
+    return HitResult(p.hit, bar + 1, beat + 1, sub, off, landed)
+
+
+def _candidate(preps: Sequence[_Prep], lo: Fraction, hi: Fraction, mask: int,
+               subdivision: int, meter_beats: int) -> TempoCandidate:
+    landed = [p for p in preps if mask >> p.index & 1]
+    x = _best_x(landed, 1 / hi, 1 / lo)
+    bpm = 1 / x
+    results = tuple(_hit_result(p, bpm, bool(mask >> p.index & 1), subdivision, meter_beats)
+                    for p in preps)
+    offs = [abs(r.frames_off) for r in results if r.landed]
+    weights = [Fraction(r.hit.weight) for r in results if r.landed]
+    wsum = sum(weights, Fraction(0))
+    mean = (sum((w * o for w, o in zip(weights, offs, strict=True)), Fraction(0)) / wsum
+            if wsum else Fraction(0))
+    near = sum(1 for p, r in zip(preps, results, strict=True)
+               if not r.landed and abs(r.frames_off) <= 2 * p.tol)
+    return TempoCandidate(
+        low_bpm=lo, high_bpm=hi, best_bpm=bpm, hits=results, landed=len(landed),
+        weighted_landed=float(sum(p.hit.weight for p in landed)),
+        mean_frames_off=mean, max_frames_off=max(offs, default=Fraction(0)),
+        near_misses=near, round_bpm=_round_bpm(lo, hi, bpm))
+
+
+def _rank_key(c: TempoCandidate, prefer: Fraction, tols: Sequence[Fraction]):
+    beyond = sum((abs(r.frames_off) / t - 1 for r, t in zip(c.hits, tols, strict=True)
+                  if not r.landed and abs(r.frames_off) <= 2 * t), Fraction(0))
+    return (-c.weighted_landed, c.near_misses, beyond, c.mean_frames_off, c.max_frames_off,
+            abs(c.best_bpm - prefer), c.low_bpm)
+
+
+# --- public API ------------------------------------------------------------------------------
+
+
+def find_tempos(
+    hits: Sequence[Hit],
+    *,
+    start_frame: int,
+    rate: Rate | str,
+    tempo_range: tuple[Fraction, Fraction] = DEFAULT_TEMPO_RANGE,
+    tolerance_frames: Fraction = Fraction(1),
+    subdivision: int = 1,
+    meter_beats: int = 4,
+    min_hits: int | None = None,
+    prefer_bpm: Fraction | None = None,
+    top: int | None = 20,
+    cue: str = "",
+) -> list[TempoCandidate]:
+    """Every tempo interval at which at least ``min_hits`` hard hits land, best first.
+
+    Ranked most weighted hits landed, then fewest (and nearest) near misses (a hit off by
+    at most twice its tolerance), then lowest weighted mean frames off, lowest largest
+    frames off, and the best tempo nearest ``prefer_bpm`` (default: the middle of the
+    range).  ``top`` candidates are returned (``None``: all).  An empty list means no
+    tempo in the range lands that many hard hits: lower ``min_hits``, raise the
+    tolerance, widen the range, or add a subdivision.
+
+    Raises ValidationError for no hard hits, a bad range or tolerance, or a hit before
+    bar 1 (``cue`` names the cue in the messages).
+    """
+    rate = get_rate(rate)
+    name = cue or "(unnamed)"
+    preps = _prepare(hits, start_frame=start_frame, rate=rate,
+                     tolerance_frames=Fraction(tolerance_frames), subdivision=subdivision,
+                     meter_beats=meter_beats, tempo_range=tempo_range, cue=name)
+    n_req = sum(p.required for p in preps)
+    if n_req == 0:
+        raise ValidationError(
+            f"cue {name} has no hard hits; mark at least one sync point as hard, "
+            "or use --kind soft to find tempos for the soft hits", field="hits",
+            value=f"{len(hits)} sync points, none hard", valid="at least one hard hit")
+    if min_hits is None:
+        min_hits = n_req
+    if not 1 <= min_hits <= n_req:
+        raise ValidationError(f"cue {name}: min_hits must be between 1 and the hard hits",
+                              field="min_hits", value=min_hits, valid=f"1-{n_req}")
+    lo, hi = (Fraction(v) for v in tempo_range)
+    pieces = _landing_intervals(preps, lo, hi, min_hits)
+    # the first rank key (weight landed) is cheap: build full candidates only for the
+    # pieces that can make the top
+    weights = [p.hit.weight for p in preps]
+
+    def weight_of(mask: int) -> float:
+        return sum(w for i, w in enumerate(weights) if mask >> i & 1)
+
+    scored = sorted(((weight_of(m), a, b, m) for a, b, m in pieces), key=lambda e: -e[0])
+    if top is not None and len(scored) > top:
+        cutoff = scored[top - 1][0] if top > 0 else float("inf")
+        scored = [e for e in scored if e[0] >= cutoff]
+    cands = [_candidate(preps, a, b, m, subdivision, meter_beats) for _, a, b, m in scored]
+    prefer = Fraction(prefer_bpm) if prefer_bpm is not None else (lo + hi) / 2
+    tols = [p.tol for p in preps]
+    cands.sort(key=lambda c: _rank_key(c, prefer, tols))
+    return cands if top is None else cands[:top]
+
+
+def landing_intervals(
+    hits: Sequence[Hit],
+    *,
+    start_frame: int,
+    rate: Rate | str,
+    tempo_range: tuple[Fraction, Fraction] = DEFAULT_TEMPO_RANGE,
+    tolerance_frames: Fraction = Fraction(1),
+    subdivision: int = 1,
+    meter_beats: int = 4,
+    min_hits: int | None = None,
+) -> list[tuple[Fraction, Fraction, frozenset[int]]]:
+    """The raw intervals behind ``find_tempos``: (low, high, indices of hits landed), in
+    tempo order, unranked and without the per-hit detail (cheap; used by the solver)."""
+    rate = get_rate(rate)
+    preps = _prepare(hits, start_frame=start_frame, rate=rate,
+                     tolerance_frames=Fraction(tolerance_frames), subdivision=subdivision,
+                     meter_beats=meter_beats, tempo_range=tempo_range, cue="(unnamed)")
+    n_req = sum(p.required for p in preps)
+    lo, hi = (Fraction(v) for v in tempo_range)
+    pieces = _landing_intervals(preps, lo, hi, n_req if min_hits is None else min_hits)
+    return [(a, b, frozenset(p.index for p in preps if m >> p.index & 1))
+            for a, b, m in pieces]
+
+
+def scan_tempos(
+    hits: Sequence[Hit],
+    *,
+    start_frame: int,
+    rate: Rate | str,
+    tempo_range: tuple[Fraction, Fraction] = DEFAULT_TEMPO_RANGE,
+    tolerance_frames: Fraction = Fraction(1),
+    subdivision: int = 1,
+    meter_beats: int = 4,
+    step: Fraction = Fraction(1, 1000),
+) -> list[tuple[Fraction, frozenset[int]]]:
+    """Dense brute force: for every tempo lo, lo+step, ... <= hi, the hits that land.
+
+    Exact (integer arithmetic); slow by design, the reference for tests and the
+    benchmark.
+    """
+    rate = get_rate(rate)
+    preps = _prepare(hits, start_frame=start_frame, rate=rate,
+                     tolerance_frames=Fraction(tolerance_frames), subdivision=subdivision,
+                     meter_beats=meter_beats, tempo_range=tempo_range, cue="(unnamed)")
+    lo, hi = (Fraction(v) for v in tempo_range)
+    step = Fraction(step)
+    # common denominator for the grid: T = (a + j*b) / m
+    m = lo.denominator * step.denominator // math.gcd(lo.denominator, step.denominator)
+    a, b = int(lo * m), int(step * m)
+    n = math.floor((hi - lo) / step)
+    # per hit, with c = cn/cd: P = c/T = cn*m / (cd*(a+j*b)) -> Pn/Pd; tol = tn/td
+    consts = []
+    for p in preps:
+        consts.append((p.c.numerator * m, p.c.denominator, p.d,
+                       p.tol.numerator, p.tol.denominator, p.index))
+    out = []
+    for j in range(n + 1):
+        tn_ = a + j * b
+        landed = []
+        for pn, cd, d, tn, td, idx in consts:
+            pd = cd * tn_
+            # P = pn / pd; nearest k: floor(d/P) or +1
+            k = d * pd // pn
+            lo_err = d * pd - k * pn  # (d - k*P) * pd >= 0
+            hi_err = pn - lo_err  # ((k+1)*P - d) * pd > 0
+            if min(lo_err, hi_err) * td <= tn * pd:
+                landed.append(idx)
+        out.append((Fraction(tn_, m), frozenset(landed)))
+    return out

@@ -1,0 +1,223 @@
+"""Find tempo: exact intervals checked against the dense brute force, and by hand."""
+
+from __future__ import annotations
+
+import random
+from fractions import Fraction
+
+import pytest
+
+from filmscore.errors import ValidationError
+from filmscore.sync.findtempo import (
+    Hit,
+    find_tempos,
+    landing_intervals,
+    scan_tempos,
+)
+from filmscore.timecode import get_rate
+
+F = Fraction
+
+
+def _lands(hit: Hit, bpm: Fraction, *, start: int, fps: Fraction, tol: Fraction,
+           subdivision: int) -> bool:
+    """Independent reference: some grid line k >= 0 within tolerance (Fractions only)."""
+    t = F(hit.frame - start) / fps
+    q = F(60) / bpm / subdivision
+    tol_s = (hit.tolerance_frames if hit.tolerance_frames is not None else tol) / fps
+    k = t // q
+    return min(abs(t - k * q), abs(t - (k + 1) * q)) <= tol_s
+
+
+def _random_cue(rng: random.Random):
+    rate = get_rate(rng.choice(["24", "29.97"]))
+    subdivision = rng.choice([1, 2])
+    n = rng.randint(3, 15)
+    length_s = rng.uniform(5, 120)
+    start = rng.randint(0, 5000)
+    tol = F(rng.choice([1, 2, 3, 4]), 2)  # 0.5 .. 2 frames
+    bpm = None
+    if rng.random() < 0.6:
+        # built on a tempo, rounded to frames, so there is something to find
+        bpm = F(rng.randint(6000, 18000), 100)
+        step_s = F(60) / bpm / subdivision
+        last = int(F(length_s) / step_s)
+        ks = sorted(rng.sample(range(0, max(last, n) + 1), n))
+        frames = [start + round(k * step_s * rate.fps) for k in ks]
+    else:
+        frames = sorted(start + rng.randint(0, int(length_s * rate.fps)) for _ in range(n))
+    hits = [Hit(f, tolerance_frames=rng.choice([None, F(3, 2)]) if i % 5 == 4 else None)
+            for i, f in enumerate(frames)]
+    return rate, subdivision, start, tol, hits, bpm
+
+
+def _in_some(bpm, intervals, want=None):
+    return any(lo <= bpm <= hi and (want is None or s == want) for lo, hi, s in intervals)
+
+
+@pytest.mark.parametrize("seed", range(24))
+def test_exact_intervals_match_brute_force(seed):
+    rng = random.Random(seed)
+    rate, sub, start, tol, hits, bpm = _random_cue(rng)
+    lo = F(rng.randint(40, 120)) if bpm is None else F(int(bpm) - rng.randint(1, 30))
+    hi = lo + rng.randint(10, 60) if bpm is None else F(int(bpm) + rng.randint(1, 30))
+    step = F(1, rng.choice([37, 53, 101]))
+    everyone = frozenset(range(len(hits)))
+    kw = dict(start_frame=start, rate=rate, tempo_range=(lo, hi), tolerance_frames=tol,
+              subdivision=sub)
+    all_iv = landing_intervals(hits, **kw)
+    scan = scan_tempos(hits, step=step, **kw)
+
+    # 1. every grid tempo where the brute force lands all hits is inside an all-hits interval
+    for bpm, landed in scan:
+        if landed == everyone:
+            assert _in_some(bpm, all_iv, everyone), (seed, bpm)
+    # 2. every all-hits interval wider than 2 steps holds grid tempos the scan confirms
+    confirmed = {bpm for bpm, landed in scan if landed == everyone}
+    for a, b, s in all_iv:
+        assert s == everyone
+        if b - a > 2 * step:
+            assert any(a <= t <= b for t in confirmed), (seed, a, b)
+    # 3. the ends are exact: everything lands at the ends, not just outside (unless clipped)
+    eps = F(1, 10**9)
+    fps = rate.fps
+    for a, b, _ in all_iv:
+        for t in (a, b, (a + b) / 2):
+            assert all(_lands(h, t, start=start, fps=fps, tol=tol, subdivision=sub)
+                       for h in hits)
+        if a > lo:
+            assert not all(_lands(h, a - eps, start=start, fps=fps, tol=tol, subdivision=sub)
+                           for h in hits)
+        if b < hi:
+            assert not all(_lands(h, b + eps, start=start, fps=fps, tol=tol, subdivision=sub)
+                           for h in hits)
+    # 4. the general sweep (min_hits=1) gives the exact landed set at every grid tempo
+    pieces = landing_intervals(hits, min_hits=1, **kw)
+    for bpm, landed in scan[::3]:
+        if landed:
+            assert _in_some(bpm, pieces, frozenset(landed)), (seed, bpm, landed)
+    # 5. the fast path (every hard hit) and the general sweep agree
+    assert [p for p in pieces if p[2] == everyone] == all_iv
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_candidates_best_tempo_is_optimal_on_a_fine_grid(seed):
+    rng = random.Random(100 + seed)
+    rate, sub, start, tol, hits, _ = _random_cue(rng)
+    cands = find_tempos(hits, start_frame=start, rate=rate, tolerance_frames=tol,
+                        subdivision=sub, min_hits=1, top=5)
+    for c in cands:
+        assert c.low_bpm <= c.best_bpm <= c.high_bpm
+        assert all(abs(r.frames_off) <= (r.hit.tolerance_frames or tol)
+                   for r in c.hits if r.landed)
+        if c.round_bpm is not None:
+            assert c.low_bpm <= c.round_bpm <= c.high_bpm
+            assert (c.round_bpm * 2).denominator == 1
+        # no tempo in the interval does better on the largest error of the landed hits
+        landed = [r.hit for r in c.hits if r.landed]
+        for i in range(41):
+            bpm = c.low_bpm + (c.high_bpm - c.low_bpm) * i / 40
+            worst = max((_frames_off(h, bpm, start=start, fps=rate.fps, subdivision=sub)
+                         for h in landed), default=F(0))
+            assert worst >= c.max_frames_off
+
+
+def _frames_off(hit, bpm, *, start, fps, subdivision):
+    d = F(hit.frame - start)
+    step = F(60) / bpm / subdivision * fps
+    k = d // step
+    return min(d - k * step, (k + 1) * step - d)
+
+
+def test_hits_every_12_frames_at_24_land_at_120():
+    hits = [Hit(1000 + 12 * i) for i in range(16)]
+    best = find_tempos(hits, start_frame=1000, rate="24")[0]
+    assert best.low_bpm <= 120 <= best.high_bpm
+    assert best.best_bpm == 120 and best.round_bpm == 120
+    assert best.max_frames_off == 0 and best.mean_frames_off == 0
+    assert best.landed == 16 and best.near_misses == 0
+    assert [(r.bar, r.beat) for r in best.hits[:6]] == [(1, 1), (1, 2), (1, 3), (1, 4),
+                                                       (2, 1), (2, 2)]
+
+
+def test_hits_at_2s_and_3_5s_land_on_beats_5_and_8_at_120():
+    hits = [Hit(48, label="door"), Hit(84, label="slap")]
+    cands = find_tempos(hits, start_frame=0, rate="24", top=None)
+    at120 = [c for c in cands if c.low_bpm <= 120 <= c.high_bpm]
+    assert len(at120) == 1
+    c = at120[0]
+    assert c.best_bpm == 120 and c.max_frames_off == 0
+    assert [(r.bar, r.beat) for r in c.hits] == [(2, 1), (2, 4)]  # beats 5 and 8
+    assert cands[0] is c  # 120 is nearest the middle among the exact ones
+
+
+def test_frame_accurate_tolerance():
+    # at 24 fps, 120 BPM puts beats 12 frames apart; a hit at 13 frames is 1 frame late
+    kw = dict(start_frame=0, rate="24", tempo_range=(F(120), F(120)))
+    assert find_tempos([Hit(13)], tolerance_frames=F(1), **kw)[0].hits[0].frames_off == -1
+    assert find_tempos([Hit(13)], tolerance_frames=F(99, 100), **kw) == []
+    # exact interval ends: 13 frames lands on beat 1 between 60*24/14 and 60*24/12 BPM
+    (c,) = find_tempos([Hit(13)], start_frame=0, rate="24", tempo_range=(F(100), F(125)))
+    assert (c.low_bpm, c.high_bpm) == (F(1440, 14), F(120))
+    assert c.best_bpm == F(1440, 13)
+    # 29.97: the exact rate, not 30
+    (c,) = find_tempos([Hit(15)], start_frame=0, rate="29.97", tempo_range=(F(100), F(130)),
+                       tolerance_frames=F(1, 2))
+    assert c.best_bpm == F(60 * 30000, 1001 * 15)
+
+
+def test_subdivision_and_downbeat():
+    # 18 frames at 24 fps, 120 BPM: an eighth after beat 2 -> lands only with eighths
+    kw = dict(start_frame=0, rate="24", tempo_range=(F(120), F(120)))
+    assert find_tempos([Hit(18)], **kw) == []
+    (c,) = find_tempos([Hit(18)], subdivision=2, **kw)
+    assert (c.hits[0].bar, c.hits[0].beat, c.hits[0].subdivision_index) == (1, 2, 1)
+    # a downbeat hit must fall on a bar line: 48 frames = bar 2 at 120, not at 180
+    hits = [Hit(24), Hit(48, kind="downbeat")]
+    (c,) = find_tempos(hits, **kw)
+    assert c.landed == 2 and (c.hits[1].bar, c.hits[1].beat) == (2, 1)
+    hits = [Hit(16), Hit(48, kind="downbeat")]
+    (c,) = find_tempos(hits, start_frame=0, rate="24", tempo_range=(F(180), F(180)))
+    assert c.landed == 1 and not c.hits[1].landed
+
+
+def test_ranking_prefers_more_hits_then_fewer_near_misses():
+    hits = [Hit(48), Hit(96), Hit(145), Hit(300, kind="soft")]
+    cands = find_tempos(hits, start_frame=0, rate="24", min_hits=2, top=None)
+    assert cands[0].weighted_landed >= cands[-1].weighted_landed
+    keys = [c.weighted_landed for c in cands]
+    assert keys == sorted(keys, reverse=True)
+    assert len(find_tempos(hits, start_frame=0, rate="24", min_hits=2)) <= 20
+
+
+def test_hit_at_anchor_lands_everywhere():
+    (c,) = find_tempos([Hit(500)], start_frame=500, rate="24")
+    assert (c.low_bpm, c.high_bpm) == (40, 240) and c.max_frames_off == 0
+
+
+def test_errors_say_what_to_relax():
+    with pytest.raises(ValidationError, match="1M3 has no hard hits.*--kind soft"):
+        find_tempos([Hit(10, kind="soft")], start_frame=0, rate="24", cue="1M3")
+    with pytest.raises(ValidationError, match="tempo range") as e:
+        find_tempos([Hit(10)], start_frame=0, rate="24", tempo_range=(F(200), F(100)))
+    assert e.value.field == "tempo_range"
+    with pytest.raises(ValidationError, match="tolerance") as e:
+        find_tempos([Hit(10)], start_frame=0, rate="24", tolerance_frames=F(0))
+    assert e.value.field == "tolerance_frames"
+    with pytest.raises(ValidationError, match="frame 90 is before bar 1") as e:
+        find_tempos([Hit(90), Hit(200)], start_frame=100, rate="24")
+    assert e.value.value == 90
+    with pytest.raises(ValidationError, match="min_hits"):
+        find_tempos([Hit(200)], start_frame=100, rate="24", min_hits=3)
+
+
+def test_random_cues_are_not_vacuous():
+    found = 0
+    for seed in range(24):
+        rng = random.Random(seed)
+        rate, sub, start, tol, hits, bpm = _random_cue(rng)
+        if bpm is not None:
+            iv = landing_intervals(hits, start_frame=start, rate=rate, tolerance_frames=tol,
+                                   subdivision=sub, tempo_range=(bpm, bpm))
+            found += bool(iv)
+    assert found >= 10
