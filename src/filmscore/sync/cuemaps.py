@@ -6,7 +6,7 @@ sync points, calls it, and stores the chosen map in one transaction.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from fractions import Fraction
 
 from sqlalchemy import select
@@ -241,22 +241,51 @@ def solve_for_cue(pctx, number: str, *, tempo_range=(Fraction(40), Fraction(240)
                   tolerance_frames: Fraction = Fraction(1),
                   max_change_ratio: Fraction = Fraction(15, 100), meter=None,
                   allow_bar_change: bool = False, start: str | None = None,
-                  prefer_bpm: Fraction | None = DEFAULT_PREFER_BPM,
+                  prefer_bpm: Fraction | None = DEFAULT_PREFER_BPM, subdivision: int = 1,
                   save: bool = False) -> SolveResult:
-    """The fewest tempo changes landing every hard hit of a cue; stored with ``save``."""
+    """The fewest tempo changes landing every hard hit of a cue; stored with ``save``.
+
+    With ``subdivision`` 2 the hits may land on eighths (in 4/4): the solver works in
+    eighth-note beats at twice the tempo, and the map is written back in the meter's beats.
+    """
+    from filmscore.errors import InputError
     from filmscore.sync.solve import solve_tempo_map
     from filmscore.sync.tempomap import Meter
 
     meter = meter or Meter()
     cs = cue_sync(pctx, number)
     anchor = _anchor(pctx, cs, start)
+    if subdivision < 1:
+        raise InputError("subdivision must be 1 or more", field="subdivision",
+                         value=str(subdivision), valid="1 (beats), 2 (eighths in 4/4), ...")
+    sub = subdivision
     solution = solve_tempo_map(
-        hits_of(cs.cue), start_frame=anchor, rate=pctx.rate, tempo_range=tempo_range,
-        tolerance_frames=tolerance_frames, meter_beats=meter.numerator,
+        hits_of(cs.cue), start_frame=anchor, rate=pctx.rate,
+        tempo_range=(tempo_range[0] * sub, tempo_range[1] * sub),
+        tolerance_frames=tolerance_frames, meter_beats=meter.numerator * sub,
         max_change_ratio=max_change_ratio, allow_bar_change=allow_bar_change,
-        prefer_bpm=prefer_bpm, cue=f"cue {cs.cue.number}")
+        prefer_bpm=None if prefer_bpm is None else prefer_bpm * sub,
+        cue=f"cue {cs.cue.number}")
+    if sub > 1:
+        solution = _in_meter_beats(solution, sub)
     tmap = solution_to_map(solution, rate=pctx.rate, start_frame=anchor, meter=meter,
                            cue=cs.cue)
     if save:
         tmap = set_tempo_map(pctx, number, tmap, origin="solve").tempo_map
     return SolveResult(cs.cue, tmap, solution)
+
+
+def _in_meter_beats(solution, sub: int):
+    """A solution found in 1/``sub`` beats, expressed in the meter's beats."""
+    segs = []
+    for seg in solution.segments:
+        odd = seg.odd_bar_beats
+        if odd is not None and odd % sub:
+            raise ValidationError("the solution needs a bar of a fractional beat count",
+                                  field="bar-change", value=f"{odd}/{sub} beats",
+                                  valid="solve without --bar-change, or with --subdivision 1")
+        segs.append(replace(seg, start_beat=seg.start_beat // sub,
+                            beats=None if seg.beats is None else seg.beats // sub,
+                            tempo_bpm=seg.tempo_bpm / sub,
+                            odd_bar_beats=None if odd is None else odd // sub))
+    return replace(solution, segments=tuple(segs))

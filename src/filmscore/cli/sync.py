@@ -1,0 +1,266 @@
+"""`filmscore tempo|click|streamers ...`: tempo maps that land the hits, clicks, streamers."""
+
+from __future__ import annotations
+
+from fractions import Fraction
+from pathlib import Path
+
+import typer
+
+from filmscore.cli.common import console, open_ctx, table
+
+tempo_app = typer.Typer(help="Tempo maps: find and solve tempos that land the hits, set, "
+                        "show, MIDI export and import, click sheet.", no_args_is_help=True)
+
+
+def register(app: typer.Typer) -> None:
+    app.add_typer(tempo_app, name="tempo")
+    app.command("click")(click)
+    app.command("streamers")(streamers)
+
+
+def _range(text: str) -> tuple[Fraction, Fraction]:
+    from filmscore.errors import InputError
+
+    low, sep, high = text.partition("-")
+    try:
+        if not sep:
+            raise ValueError
+        return Fraction(low.strip()), Fraction(high.strip())
+    except (ValueError, ZeroDivisionError):
+        raise InputError("not a tempo range", field="range", value=text,
+                         valid="LOW-HIGH in BPM, e.g. 40-240") from None
+
+
+@tempo_app.command("find")
+def tempo_find(
+    ctx: typer.Context,
+    cue: str = typer.Argument(..., help="Cue number."),
+    tempo_range: str = typer.Option("40-240", "--range", help="Tempos to search, LOW-HIGH BPM."),
+    tolerance: str = typer.Option("1", "--tolerance",
+                                  help="Frames a hit may be off its beat (e.g. 1, 0.5)."),
+    subdivision: int = typer.Option(1, "--subdivision",
+                                    help="Hits may land on 1/N of a beat (2: eighths in 4/4)."),
+    meter: str = typer.Option("4/4", "--meter", help="Meter, for bar|beat display and --apply."),
+    start: str | None = typer.Option(None, "--start", help="Timecode of bar 1 (default: the "
+                                     "cue's tempo map's, or the cue's start)."),
+    top: int = typer.Option(10, "--top", help="How many candidates to show."),
+    apply: int | None = typer.Option(None, "--apply",
+                                     help="Store candidate N (1 = the best) as the tempo map."),
+) -> None:
+    """Every tempo at which the cue's hard hits land on beats, ranked."""
+    from filmscore.sync.cuemaps import find_for_cue
+    from filmscore.sync.tempomap import format_bpm, format_frameclick, parse_meter
+
+    pctx = open_ctx(ctx)
+    low, high = _range(tempo_range)
+    result = find_for_cue(pctx, cue, tempo_range=(low, high), tolerance_frames=Fraction(tolerance),
+                          subdivision=subdivision, meter=parse_meter(meter),
+                          start=start, apply=apply)
+    rate = pctx.rate
+    rows = []
+    for n, c in enumerate(result.candidates[:top], 1):
+        rows.append([str(n), f"{format_bpm(c.low_bpm)}-{format_bpm(c.high_bpm)}",
+                     format_bpm(c.best_bpm), format_frameclick(c.best_bpm, rate),
+                     f"{c.landed}/{len(c.hits)}", str(c.near_misses),
+                     f"{float(c.mean_frames_off):.2f}", f"{float(c.max_frames_off):.2f}"])
+    console.print(table(f"Find tempo: cue {result.cue.number} {result.cue.title} "
+                        f"({result.hard_hits} hard hits)",
+                        ["#", "range BPM", "best", "frame-click", "hits", "near", "mean off",
+                         "max off"], rows,
+                        right=("best", "hits", "near", "mean off", "max off")))
+    if result.candidates:
+        best = result.candidates[0]
+        hit_rows = [[h.hit.label or "", f"{h.bar}|{h.beat}", f"{float(h.frames_off):+.2f}",
+                     "yes" if h.landed else "no"] for h in best.hits]
+        console.print(table(f"Hits at {format_bpm(best.best_bpm)} BPM",
+                            ["hit", "bar|beat", "frames off", "lands"], hit_rows,
+                            right=("frames off",)))
+    if result.applied is not None:
+        console.print(f"Stored {format_bpm(result.applied.segments[0].tempo_bpm)} BPM as the "
+                      f"tempo map of {result.cue.number}.")
+
+
+@tempo_app.command("solve")
+def tempo_solve(
+    ctx: typer.Context,
+    cue: str = typer.Argument(..., help="Cue number."),
+    tempo_range: str = typer.Option("40-240", "--range", help="Allowed tempos, LOW-HIGH BPM."),
+    tolerance: str = typer.Option("1", "--tolerance", help="Frames a hit may be off its beat."),
+    max_change: str = typer.Option("15", "--max-change",
+                                   help="Largest tempo change allowed, in percent."),
+    meter: str = typer.Option("4/4", "--meter", help="Meter of the solved map."),
+    bar_change: bool = typer.Option(False, "--bar-change/--no-bar-change",
+                                    help="Allow a bar of another length instead of a change."),
+    subdivision: int = typer.Option(1, "--subdivision",
+                                    help="Hits may land on 1/N of a beat (2: eighths in 4/4)."),
+    prefer: str = typer.Option("100", "--prefer", help="Tempo (BPM) to stay near when "
+                               "several solutions need as few changes."),
+    start: str | None = typer.Option(None, "--start", help="Timecode of bar 1."),
+    save: bool = typer.Option(False, "--save", help="Store the solution as the tempo map."),
+) -> None:
+    """The fewest tempo changes that land every hard hit."""
+    from filmscore.sync.cuemaps import solve_for_cue
+    from filmscore.sync.tempomap import parse_meter
+
+    pctx = open_ctx(ctx)
+    low, high = _range(tempo_range)
+    result = solve_for_cue(pctx, cue, tempo_range=(low, high),
+                           tolerance_frames=Fraction(tolerance),
+                           max_change_ratio=Fraction(max_change) / 100, meter=parse_meter(meter),
+                           allow_bar_change=bar_change, start=start, save=save,
+                           subdivision=subdivision, prefer_bpm=Fraction(prefer))
+    _show_map(pctx, result.cue, result.tempo_map,
+              title=f"Solved: cue {result.cue.number} in {len(result.tempo_map.segments)} "
+                    f"segment(s)" + (" (stored)" if save else " (not stored: --save)"))
+
+
+@tempo_app.command("set")
+def tempo_set(
+    ctx: typer.Context,
+    cue: str = typer.Argument(..., help="Cue number."),
+    tempo: str | None = typer.Option(None, "--tempo", help="BPM (120, 117.55) or frame-click "
+                                     "(12-2) for the whole cue."),
+    meter: str = typer.Option("4/4", "--meter", help="Meter with --tempo."),
+    segments: str | None = typer.Option(None, "--segments", help="Several segments: "
+                                        "'8x4/4@120, 2x3/4@120>90, 1xfree:48'."),
+    start: str | None = typer.Option(None, "--start", help="Timecode of bar 1 (default: the "
+                                     "cue's start)."),
+    count_in: int = typer.Option(0, "--count-in", help="Bars of count-in before bar 1."),
+    pickup: int = typer.Option(0, "--pickup", help="Beats of pickup before bar 1."),
+) -> None:
+    """Set a cue's tempo map by hand."""
+    from filmscore.sync.cuemaps import set_map_by_hand
+
+    pctx = open_ctx(ctx)
+    cs = set_map_by_hand(pctx, cue, tempo=tempo, meter=meter, segments=segments, start=start,
+                         count_in=count_in, pickup=pickup)
+    _show_map(pctx, cs.cue, cs.tempo_map, title=f"Tempo map of cue {cs.cue.number} (stored)")
+
+
+@tempo_app.command("show")
+def tempo_show(ctx: typer.Context, cue: str = typer.Argument(..., help="Cue number.")) -> None:
+    """A cue's tempo map bar by bar: timecode, meter, tempo, frame-click and hits."""
+    from filmscore.sync.cuemaps import cue_sync, require_map
+
+    pctx = open_ctx(ctx)
+    cs = cue_sync(pctx, cue)
+    _show_map(pctx, cs.cue, require_map(cs), title=f"Tempo map of cue {cs.cue.number} "
+              f"{cs.cue.title} ({cs.origin})")
+
+
+def _show_map(pctx, cue, tmap, *, title: str) -> None:
+    from filmscore.sync.cuemaps import sheet_for
+    from filmscore.sync.tempomap import format_bpm
+
+    rows = []
+    for r in sheet_for(cue, tmap, title=pctx.title):
+        hits = "; ".join(f"{h[0]} {float(h[1]):+.2f}f {h[3]}".strip() for h in r.hits)
+        rows.append([str(r.bar), r.timecode, r.meter,
+                     "free" if r.free else format_bpm(r.tempo_bpm),
+                     "" if r.free else r.frameclick, hits])
+    console.print(table(title, ["bar", "timecode", "meter", "BPM", "frame-click", "hits"],
+                        rows, right=("BPM",), wrap=("hits",)))
+
+
+@tempo_app.command("export")
+def tempo_export(ctx: typer.Context, cue: str = typer.Argument(..., help="Cue number."),
+                 file: Path = typer.Argument(..., help="Output .mid file.")) -> None:
+    """Write the tempo map as a Standard MIDI File (tempos, meters, hits as markers)."""
+    from filmscore.sync.cuemaps import export_midi
+
+    export_midi(open_ctx(ctx), cue, file)
+    console.print(f"Wrote {file}.")
+
+
+@tempo_app.command("import")
+def tempo_import(ctx: typer.Context, cue: str = typer.Argument(..., help="Cue number."),
+                 file: Path = typer.Argument(..., help="A .mid file with a tempo map.")) -> None:
+    """Read a tempo map from a Standard MIDI File (from a DAW, Dorico, Sibelius)."""
+    from filmscore.sync.cuemaps import import_midi
+
+    pctx = open_ctx(ctx)
+    cs = import_midi(pctx, cue, file)
+    _show_map(pctx, cs.cue, cs.tempo_map, title=f"Imported {file.name} as the tempo map of "
+              f"cue {cs.cue.number}")
+
+
+@tempo_app.command("sheet")
+def tempo_sheet(ctx: typer.Context, cue: str = typer.Argument(..., help="Cue number."),
+                file: Path = typer.Argument(..., help="Output .pdf or .csv")) -> None:
+    """Write the click sheet: each bar's timecode, tempo, frame-click and hits."""
+    from filmscore.sync.cuemaps import write_sheet
+
+    write_sheet(open_ctx(ctx), cue, file)
+    console.print(f"Wrote {file}.")
+
+
+def click(
+    ctx: typer.Context,
+    cue: str | None = typer.Argument(None, help="Cue number (or --all)."),
+    all_cues: bool = typer.Option(False, "--all", help="Every cue that has a tempo map."),
+    out: Path | None = typer.Option(None, "--out", help="Output .wav (default: "
+                                    "clicks/<cue>.wav in the project)."),
+    subdivision: int = typer.Option(1, "--subdivision", help="Clicks per beat (2: eighths)."),
+    count_in: bool = typer.Option(True, "--count-in/--no-count-in",
+                                  help="Play the map's count-in bars."),
+    warning: int = typer.Option(0, "--warning", help="Warning clicks before bar 1 when there "
+                                "is no count-in."),
+) -> None:
+    """Render the click track of a cue (WAV, 48 kHz, 24-bit) and its MIDI tempo map."""
+    from filmscore.sync.cuemaps import render_clicks
+
+    pctx = open_ctx(ctx)
+    done = _batch(pctx, cue, all_cues, "click", lambda n, o: render_clicks(
+        pctx, n, out=o, subdivision=subdivision, count_in=count_in, warning_beats=warning),
+        out)
+    for number, files in done:
+        console.print(f"{number}: " + ", ".join(str(f) for f in files))
+
+
+def streamers(
+    ctx: typer.Context,
+    cue: str | None = typer.Argument(None, help="Cue number (or --all)."),
+    all_cues: bool = typer.Option(False, "--all", help="Every cue that has a tempo map."),
+    out: Path | None = typer.Option(None, "--out", help="Output video (default: "
+                                    "streamers/<cue>.mp4 in the project)."),
+    length: str = typer.Option("3", "--length", help="Streamer length in seconds (2, 3, 4)."),
+    flutters: bool = typer.Option(False, "--flutters/--no-flutters",
+                                  help="Flash a flutter on every bar line."),
+    handles: str = typer.Option("2", "--handles", help="Seconds of picture before and after."),
+) -> None:
+    """Render the cue's picture with streamers, punches, timecode and bar|beat (ffmpeg)."""
+    from filmscore.sync.cuemaps import render_streamers
+
+    pctx = open_ctx(ctx)
+    done = _batch(pctx, cue, all_cues, "streamers", lambda n, o: render_streamers(
+        pctx, n, out=o, streamer_seconds=Fraction(length), flutters=flutters,
+        handles_seconds=Fraction(handles)), out)
+    for number, files in done:
+        console.print(f"{number}: " + ", ".join(str(f) for f in files))
+
+
+def _batch(pctx, cue, all_cues, what, job, out):
+    """One cue, or every cue with a tempo map under a progress bar."""
+    from rich.progress import Progress
+
+    from filmscore.errors import InputError
+    from filmscore.sync.cuemaps import cues_with_maps
+
+    if all_cues == (cue is not None):
+        raise InputError(f"name one cue or give --all for {what}", field="cue",
+                         valid="a cue number such as 1M3, or --all")
+    if cue is not None:
+        return [(cue, job(cue, out))]
+    if out is not None:
+        raise InputError("--out names one file; with --all files go to the project folder",
+                         field="out", value=str(out), valid="no --out with --all")
+    numbers = cues_with_maps(pctx)
+    done = []
+    with Progress(console=console, transient=True) as progress:
+        task = progress.add_task(what, total=len(numbers))
+        for number in numbers:
+            progress.update(task, description=f"{what} {number}")
+            done.append((number, job(number, None)))
+            progress.advance(task)
+    return done
