@@ -163,3 +163,44 @@ def test_demo_rerun_and_foreign_folder(tmp_path, tiny_film):
 
     result = _run("demo", tmp_path / "out2", "--data", tmp_path / "nothing")
     assert result.exit_code != 0 and "part1.mkv" in result.stderr
+
+
+# --- stage 2: sync ----------------------------------------------------------------------
+
+
+def test_demo_every_cue_has_a_map_landing_its_hard_hits_and_its_sync_files(demo):
+    from filmscore.formats.video import probe
+    from filmscore.project import open_project
+    from filmscore.sync.cuemaps import all_cue_syncs
+
+    out = demo[0]
+    project = out / "popeye1936"
+    with open_project(project) as pctx:
+        syncs = all_cue_syncs(pctx)
+    assert len(syncs) >= 8
+    for cs in syncs:
+        tmap = cs.tempo_map
+        assert tmap is not None, cs.cue.number
+        assert 60 <= min(s.tempo_bpm for s in tmap.segments)
+        assert max(s.tempo_bpm for s in tmap.segments) <= 160
+        beats = [b.seconds for b in tmap.beats(subdivision=2)]
+        for s in cs.cue.sync_points:
+            if s.kind == "hard":
+                off = min(abs(tmap.frames_off(s.frame, t)) for t in beats)
+                assert off <= 1, (cs.cue.number, s.frame, float(off))
+        number = str(cs.cue.number)
+        wavs = list((project / "clicks").glob(f"{number}_*.wav"))
+        assert len(wavs) == 1 and wavs[0].with_suffix(".mid").is_file(), number
+        assert (out / "click-sheets" / f"{number}.pdf").is_file(), number
+        video = probe(project / "streamers" / f"{number}.mp4")
+        assert video.rate.name == "24"
+        # the streamer clip runs from its first click (or 2 s before the cue) to 2 s after
+        first = min(tmap.frame_at(tmap.first_beat_seconds), cs.cue.start_frame - 48)
+        first = max(first, 86400)
+        last = min(cs.cue.end_frame + 48, 86400 + 5760)
+        assert video.start_frame == first and video.duration_frames == last - first, number
+
+
+def test_demo_prints_the_tempo_maps(demo):
+    stdout = demo[1]
+    assert "Tempo maps" in stdout and "frame-click" in stdout

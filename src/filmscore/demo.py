@@ -4,13 +4,19 @@ Stage 1 (spotting): make the project, assemble the four film parts into reel 1 (
 and the EDL that describes the assembly), import that picture with its shot changes and
 the subtitles as dialogue markers, run the spotting session from the demo's spotting list,
 and write the spotting list as CSV and PDF.
+
+Stage 2 (sync): give every cue a tempo map solved to land its hard hits (on eighths, at
+60-160 BPM, one bar of count-in), and render its click (WAV + MIDI), click sheet (PDF)
+and streamer video.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import shutil
 from collections.abc import Callable
 from dataclasses import dataclass
+from fractions import Fraction
 from pathlib import Path
 
 from filmscore.errors import InputError
@@ -23,6 +29,14 @@ from filmscore.spotting.cuelist import import_cues, list_cues
 from filmscore.spotting.cues import CueSpec
 from filmscore.spotting.cut import CutEvent, make_cut
 from filmscore.spotting.picture import PictureSummary, import_picture
+from filmscore.sync.cuemaps import (
+    render_clicks,
+    render_streamers,
+    set_tempo_map,
+    solve_for_cue,
+    write_sheet,
+)
+from filmscore.sync.tempomap import TempoMap
 from filmscore.timecode import format_label, get_rate
 
 TITLE = "Popeye the Sailor Meets Sindbad the Sailor"
@@ -41,6 +55,7 @@ class DemoResult:
     files: dict[str, Path]
     title: str
     rate_name: str
+    tempo_maps: dict[str, TempoMap] = dataclasses.field(default_factory=dict)
 
 
 def default_data_dir() -> Path:
@@ -112,5 +127,25 @@ def run_demo(out: Path, data: Path | None = None,
     files["spotting_pdf"] = out / "spotting-list.pdf"
     write_spotting_pdf(cues, files["spotting_pdf"], rate=RATE, title=TITLE,
                        picture_name=f"v{picture.number} {picture.name}")
+    maps = _sync_stage(pctx, cues, out, step)
     return DemoResult(project_dir=project_dir, picture=picture, cues=cues, files=files,
-                      title=TITLE, rate_name=RATE.name)
+                      title=TITLE, rate_name=RATE.name, tempo_maps=maps)
+
+
+def _sync_stage(pctx, cues: list[CueSpec], out: Path, step) -> dict[str, TempoMap]:
+    """Solve, click, click sheet and streamers for every cue."""
+    maps: dict[str, TempoMap] = {}
+    for n, cue in enumerate(cues, 1):
+        number = str(cue.number)
+        step(f"Sync {n}/{len(cues)}: cue {number}: tempo map, click, click sheet, streamers")
+        solved = solve_for_cue(pctx, number, subdivision=2,
+                               tempo_range=(Fraction(60), Fraction(160)))
+        tmap = dataclasses.replace(solved.tempo_map, count_in_bars=1)
+        maps[number] = set_tempo_map(pctx, number, tmap, origin="solve",
+                                     note="demo: solved on eighths, 60-160 BPM").tempo_map
+        render_clicks(pctx, number)
+        sheets = out / "click-sheets"
+        sheets.mkdir(exist_ok=True)
+        write_sheet(pctx, number, sheets / f"{number}.pdf")
+        render_streamers(pctx, number)
+    return maps

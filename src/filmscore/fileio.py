@@ -11,6 +11,12 @@ from pathlib import Path
 from filmscore.errors import InputError
 
 
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
 def _cannot_write(path: Path, exc: OSError) -> InputError:
     return InputError(f"cannot write the file: {exc.strerror or exc}", source=str(path),
                       valid="a path in an existing folder you may write to")
@@ -25,6 +31,7 @@ def atomic_path(path: str | os.PathLike[str]) -> Iterator[Path]:
         fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.stem}.",
                                    suffix=f".part{path.suffix}")
         os.close(fd)
+        os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes it 0600: give it a file's usual mode
     except OSError as exc:
         raise _cannot_write(path, exc) from None
     try:

@@ -152,3 +152,18 @@ def test_segment_notation_round_trips():
     assert parse_segments(format_segments(segs, "24"), "24") == segs
     with pytest.raises(InputError, match="segment 2"):
         parse_segments("8x4/4@120, 2 bars", "24")
+
+
+def test_positions_past_the_end_keep_the_final_tempo_also_after_a_ramp_or_free_time():
+    ramp = TempoMap("24", 0, (Segment(2, Meter(), F(120), F(90)),))
+    assert ramp.position_at(ramp.seconds_of((4, 1))) == Position(4, 1)
+    free = TempoMap("24", 0, (Segment(1, tempo_bpm=F(60)), Segment(1, free_frames=24)))
+    # the free bar's 4 beats fill 24 frames (1 s): 240 BPM, and so it goes on past the end
+    assert next(b for b in free.bars() if b.free).tempo_bpm == 240
+    assert free.seconds_of((3, 1)) == F(5) and free.seconds_of((3, 2)) == F(21, 4)
+    assert free.position_at(F(21, 4)) == Position(3, 2)
+
+
+def test_beats_stop_at_the_limit_in_the_count_in_too():
+    tmap = TempoMap.constant("24", 1000, F(120), bars=2, count_in_bars=1)
+    assert [b.seconds for b in tmap.beats(until_seconds=F(-1))] == [-2, F(-3, 2)]

@@ -52,11 +52,12 @@ app = typer.Typer(
 
 
 def _register() -> None:
-    from filmscore.cli import demo, picture, project, spotting
+    from filmscore.cli import demo, picture, project, spotting, sync
 
     project.register(app)
     picture.register(app)
     spotting.register(app)
+    sync.register(app)
     demo.register(app)
 
 

@@ -26,6 +26,24 @@ def register(app: typer.Typer) -> None:
         _print(result.picture)
         for item in spotting_tables(result.cues, result.picture.rate, title=result.title):
             console.print(item)
+        _print_maps(result)
         console.print(f"Project: {result.project_dir}")
         for label, path in result.files.items():
             console.print(f"  {label}: {path}")
+
+
+def _print_maps(result) -> None:
+    from filmscore.cli.common import table
+    from filmscore.sync.tempomap import format_bpm, format_frameclick
+
+    rows = []
+    for number, tmap in result.tempo_maps.items():
+        seg = tmap.segments
+        tempos = " > ".join(format_bpm(s.tempo_bpm) for s in seg)
+        clicks = " > ".join(format_frameclick(s.tempo_bpm, tmap.rate) for s in seg)
+        rows.append([number, str(tmap.bar_count), tempos, clicks])
+    console.print(table("Tempo maps (hard hits landed within 1 frame)",
+                        ["cue", "bars", "BPM", "frame-click"], rows, right=("bars",)))
+    console.print(f"Clicks, MIDI and streamers: {result.project_dir}/clicks, "
+                  f"{result.project_dir}/streamers; click sheets: "
+                  f"{result.project_dir.parent}/click-sheets")

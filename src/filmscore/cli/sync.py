@@ -155,7 +155,8 @@ def _show_map(pctx, cue, tmap, *, title: str) -> None:
 
     rows = []
     for r in sheet_for(cue, tmap, title=pctx.title):
-        hits = "; ".join(f"{h[0]} {float(h[1]):+.2f}f {h[3]}".strip() for h in r.hits)
+        hits = "; ".join(f"{h.position} {float(h.frames_off):+.2f}f {h.description}".strip()
+                         for h in r.hits)
         rows.append([str(r.bar), r.timecode, r.meter,
                      "free" if r.free else format_bpm(r.tempo_bpm),
                      "" if r.free else r.frameclick, hits])

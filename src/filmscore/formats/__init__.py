@@ -138,6 +138,14 @@ register("spotting", (".csv",), reader="filmscore.formats.spotting_csv:read_spot
          writer="filmscore.formats.spotting_csv:write_spotting_csv", name="spotting_csv")
 register("spotting", (".txt",), reader="filmscore.formats.protools_text:read_session_for_spotting",
          name="protools_text")
+register("click", (".wav",), reader="filmscore.formats.click_wav:read_click_wav",
+         writer="filmscore.formats.click_wav:write_click_wav", name="click_wav")
+register("tempo", (".mid", ".midi"), reader="filmscore.formats.midi_tempo:read_tempo_midi",
+         writer="filmscore.formats.midi_tempo:write_tempo_midi", name="smf_tempo")
+register("clicksheet", (".csv",), writer="filmscore.formats.clicksheet_csv:write_clicksheet_csv",
+         name="clicksheet_csv")
+register("clicksheet", (".pdf",), writer="filmscore.formats.clicksheet_pdf:write_clicksheet_pdf",
+         name="clicksheet_pdf")
 register("spotting", (".pdf",), writer="filmscore.formats.spotting_pdf:write_spotting_pdf",
          name="spotting_pdf")
 

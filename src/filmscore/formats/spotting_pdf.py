@@ -8,8 +8,8 @@ in, out and length (M:SS+FF and seconds), its notes (feel, instrumentation, temp
 track) and its sync points (timecode, offset from the cue's start, kind, description).
 Totals per reel and for the film follow (count and length; score and source apart).
 
-Text uses DejaVu Sans when the system has it, else Bitstream Vera (shipped with
-reportlab), so accents and most Latin, Greek and Cyrillic text print.  What it loses:
+The look (fonts, colours, running head, page numbers) is ``formats.pdfstyle``'s.  What
+it loses:
 everything is for reading; there is no reader.  Writing is atomic.
 """
 
@@ -24,37 +24,16 @@ from pathlib import Path
 from xml.sax.saxutils import escape
 
 from filmscore.fileio import write_atomic
+from filmscore.formats.pdfstyle import (
+    BAND,
+    HEADER_BG,
+    RULE,
+    fonts,
+    header_table_style,
+    numbered_canvas,
+)
 from filmscore.spotting.cues import SYNC_KINDS, CueSpec, MusicTotal, film_total, reel_totals
 from filmscore.timecode import Rate, format_duration, format_label, get_rate
-
-_FONT_CANDIDATES = (
-    ("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf",
-     "/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf",
-     "/usr/share/fonts/truetype/dejavu/DejaVuSans-Oblique.ttf"),
-)
-
-
-def _fonts() -> tuple[str, str, str]:
-    """Register and return (regular, bold, italic) font names."""
-    from reportlab import rl_config
-    from reportlab.pdfbase import pdfmetrics
-    from reportlab.pdfbase.ttfonts import TTFont
-
-    if "FsSans" in pdfmetrics.getRegisteredFontNames():
-        return "FsSans", "FsSans-Bold", "FsSans-Italic"
-    files = None
-    for candidate in _FONT_CANDIDATES:
-        if all(os.path.exists(f) for f in candidate):
-            files = candidate
-            break
-    if files is None:
-        base = Path(rl_config.__file__).parent / "fonts"
-        files = (str(base / "Vera.ttf"), str(base / "VeraBd.ttf"), str(base / "VeraIt.ttf"))
-    for name, file in zip(("FsSans", "FsSans-Bold", "FsSans-Italic"), files, strict=True):
-        pdfmetrics.registerFont(TTFont(name, file))
-    pdfmetrics.registerFontFamily("FsSans", normal="FsSans", bold="FsSans-Bold",
-                                  italic="FsSans-Italic", boldItalic="FsSans-Bold")
-    return "FsSans", "FsSans-Bold", "FsSans-Italic"
 
 
 def _seconds(frames: int, rate: Rate) -> str:
@@ -87,12 +66,11 @@ def write_spotting_pdf(
     from reportlab.lib.pagesizes import landscape, letter
     from reportlab.lib.styles import ParagraphStyle
     from reportlab.lib.units import inch
-    from reportlab.pdfgen import canvas as rl_canvas
     from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
     rate = get_rate(rate)
     cues = sorted(cues, key=lambda c: (c.number.reel, c.start_frame, c.number))
-    regular, bold, italic = _fonts()
+    regular, bold, _italic = fonts()
     date = date or _dt.date.today().isoformat()
     page_w, page_h = landscape(letter)
     margin = 0.5 * inch
@@ -123,13 +101,7 @@ def write_spotting_pdf(
     widths = [w * inch for w in widths]
     rows: list[list] = [[p(h, head) for h in ("Cue", "Title", "In", "Out", "Length",
                                                  "Notes and sync points")]]
-    style = [
-        ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#33415c")),
-        ("VALIGN", (0, 0), (-1, -1), "TOP"),
-        ("LINEBELOW", (0, 0), (-1, -1), 0.4, colors.HexColor("#b8c0cc")),
-        ("TOPPADDING", (0, 0), (-1, -1), 3),
-        ("BOTTOMPADDING", (0, 0), (-1, -1), 4),
-    ]
+    style = header_table_style()
     totals = {t.reel: t for t in reel_totals(cues, rate)}
     for i, cue in enumerate(cues):
         sync_width = widths[5] - 12
@@ -185,7 +157,7 @@ def write_spotting_pdf(
                          p(_total_text(total, rate), total_style), "", "", "", ""])
             r = len(rows) - 1
             style += [("SPAN", (1, r), (5, r)),
-                      ("BACKGROUND", (0, r), (-1, r), colors.HexColor("#e8ecf2"))]
+                      ("BACKGROUND", (0, r), (-1, r), colors.HexColor(BAND))]
     if not cues:
         rows.append([p("No cues spotted."), "", "", "", "", ""])
         style.append(("SPAN", (0, 1), (-1, 1)))
@@ -201,9 +173,9 @@ def write_spotting_pdf(
     summary.append([p("Film", total_style), p(_total_text(film, rate), total_style)])
     summary_table = Table(summary, colWidths=[1.0 * inch, 6.5 * inch], hAlign="LEFT")
     summary_table.setStyle(TableStyle([
-        ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#33415c")),
-        ("LINEBELOW", (0, 0), (-1, -1), 0.4, colors.HexColor("#b8c0cc")),
-        ("BACKGROUND", (0, -1), (-1, -1), colors.HexColor("#e8ecf2")),
+        ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor(HEADER_BG)),
+        ("LINEBELOW", (0, 0), (-1, -1), 0.4, colors.HexColor(RULE)),
+        ("BACKGROUND", (0, -1), (-1, -1), colors.HexColor(BAND)),
     ]))
     story.append(Paragraph("Music totals", ParagraphStyle("h2", parent=base, fontName=bold,
                                                           fontSize=11, leading=14)))
@@ -212,37 +184,16 @@ def write_spotting_pdf(
 
     running = f"{title} — spotting list" + (f" — {picture_name}" if picture_name else "")
 
-    class NumberedCanvas(rl_canvas.Canvas):
-        """Draws the running head and "page N of M" once the page count is known."""
-
-        def __init__(self, *args, **kwargs):
-            super().__init__(*args, **kwargs)
-            self._pages: list[dict] = []
-
-        def showPage(self):  # noqa: N802 (reportlab's name)
-            self._pages.append(dict(self.__dict__))
-            self._startPage()
-
-        def save(self):
-            count = len(self._pages)
-            for state in self._pages:
-                self.__dict__.update(state)
-                self.setFont(regular, 8)
-                self.setFillColor(colors.HexColor("#555555"))
-                self.drawString(margin, page_h - 0.35 * inch, running)
-                self.drawRightString(page_w - margin, page_h - 0.35 * inch,
-                                     f"{rate.name} fps · {date}")
-                self.drawRightString(page_w - margin, 0.3 * inch,
-                                     f"page {self._pageNumber} of {count}")
-                super().showPage()
-            super().save()
+    canvas_class = numbered_canvas(running_left=running,
+                                   running_right=f"{rate.name} fps · {date}",
+                                   page_w=page_w, page_h=page_h, margin=margin)
 
     buffer = io.BytesIO()
     doc = SimpleDocTemplate(buffer, pagesize=(page_w, page_h), leftMargin=margin,
                             rightMargin=margin, topMargin=0.55 * inch,
                             bottomMargin=0.5 * inch, title=f"{title} — spotting list",
                             author="filmscore", subject=picture_name or "")
-    doc.build(story, canvasmaker=NumberedCanvas)
+    doc.build(story, canvasmaker=canvas_class)
     write_atomic(Path(path), buffer.getvalue())
 
 

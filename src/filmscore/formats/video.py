@@ -20,7 +20,7 @@ from pathlib import Path
 from filmscore.errors import InputError, ParseError, ToolError
 from filmscore.fileio import atomic_path
 from filmscore.spotting.cut import Cut, CutEvent, CutMarker, make_cut
-from filmscore.timecode import Rate, get_rate, parse_label
+from filmscore.timecode import Rate, format_label, get_rate, parse_label
 
 
 @dataclass(frozen=True)
@@ -230,3 +230,35 @@ def _join(paths, tmp: Path, listing: str, *, copyable: bool, tc: list[str],
     if proc.returncode != 0:
         raise ToolError(f"ffmpeg could not join the clips into {out}: "
                         f"{' '.join(proc.stderr.split())[-200:]}")
+
+
+def extract(path: str | Path, first: int, count: int, out_path: str | Path, *,
+            crf: int = 16) -> Path:
+    """Frames ``first`` to ``first + count`` (file frame indexes) of a video into a new file,
+    frame-exact (the ``trim`` filter counts decoded frames; no keyframe seeking).
+
+    Encoded as H.264 at a high quality, for drawing on afterwards.
+    """
+    path, out = Path(path), Path(out_path)
+    info = probe(path)
+    if first < 0 or count < 1 or first + count > info.duration_frames:
+        raise InputError("frames outside the video", source=str(path), field="frames",
+                         value=f"{first}+{count}",
+                         valid=f"within 0 to {info.duration_frames} frames")
+    fps = info.rate.fps
+    # seek to a second before the part wanted (fast), then trim exactly from there
+    lead = max(0, first - 2 * int(fps))
+    seek = ["-ss", f"{float(Fraction(lead) / fps):.6f}"] if lead else []
+    vf = (f"trim=start_frame={first - lead}:end_frame={first - lead + count},"
+          "setpts=PTS-STARTPTS")
+    label = format_label(info.start_frame + first, info.rate)
+    with atomic_path(out) as tmp:
+        proc = _run([_tool("ffmpeg"), "-v", "error", "-y", *seek, "-i", str(path),
+                     "-map", "0:v:0", "-vf", vf, "-c:v", "libx264", "-preset", "veryfast",
+                     "-crf", str(crf), "-pix_fmt", "yuv420p", "-map_metadata", "-1",
+                     "-timecode", label,
+                     "-r", f"{fps.numerator}/{fps.denominator}", str(tmp)], path)
+        if proc.returncode != 0:
+            raise ToolError(f"ffmpeg could not cut frames {first}+{count} from {path}: "
+                            f"{' '.join(proc.stderr.split())[-200:]}")
+    return out

@@ -242,3 +242,16 @@ def picture_markers(pctx, number: int | None = None, kinds: tuple[str, ...] = ()
 
 def describe_frame(frame: int, rate: Rate) -> str:
     return format_label(frame, rate)
+
+
+def picture_video(pctx, number: int | None = None) -> tuple[Path, int]:
+    """The stored video of a picture version (its reference video, or the video that was
+    imported as the cut) and the project frame of the video's first frame."""
+    with transaction(pctx.engine) as session:
+        pv = _version(session, pctx.project_id, number)
+        digest = pv.video_hash or (pv.media_hash if pv.source_kind == "video" else None)
+        if digest is None:
+            raise NotFoundError(
+                f"picture v{pv.number} has no video: import the cut with its reference video "
+                f"('filmscore picture import CUT.edl --video REEL.mov')")
+        return pctx.media.path(digest), pv.start_frame

@@ -69,7 +69,14 @@ def require_map(cs: CueSync) -> TempoMap:
 
 
 def check_map_for_cue(tmap: TempoMap, cue: CueSpec) -> None:
-    """Bar 1 must fall inside the cue (a pickup or count-in may start before it)."""
+    """Bar 1 must fall inside the cue (a pickup or count-in may start before it, but not
+    before the first frame of the timeline)."""
+    first = tmap.frame_at(tmap.first_beat_seconds)
+    if first < 0:
+        raise ValidationError(
+            "the count-in would start before 00:00:00:00", field="count_in",
+            value=f"{tmap.count_in_bars} bars, {tmap.pickup_beats} pickup beats",
+            valid="fewer count-in bars, or bar 1 later in the cue")
     if not cue.start_frame <= tmap.start_frame < cue.end_frame:
         raise ValidationError(
             f"bar 1 of the tempo map must fall inside cue {cue.number}",
@@ -289,3 +296,139 @@ def _in_meter_beats(solution, sub: int):
                             tempo_bpm=seg.tempo_bpm / sub,
                             odd_bar_beats=None if odd is None else odd // sub))
     return replace(solution, segments=tuple(segs))
+
+
+# --- what a tempo map makes: click sheet, MIDI, click track ---------------------------
+
+
+def sync_points_of(cue: CueSpec) -> list[tuple[int, str, str]]:
+    return [(s.frame, s.kind, s.description) for s in cue.sync_points]
+
+
+def sheet_for(cue: CueSpec, tmap: TempoMap, *, title: str = ""):
+    """The click sheet of a cue (pure): each bar's timecode, tempo, frame-click and hits."""
+    from filmscore.sync.clicksheet import click_sheet
+
+    return click_sheet(tmap, sync_points_of(cue), cue_label=f"{cue.number} {cue.title}".strip(),
+                       title=title)
+
+
+def write_sheet(pctx, number: str, path) -> None:
+    """Write the cue's click sheet as CSV or PDF (by suffix)."""
+    from pathlib import Path
+
+    from filmscore.formats import writer_for
+
+    cs = cue_sync(pctx, number)
+    sheet = sheet_for(cs.cue, require_map(cs), title=pctx.title)
+    writer_for("clicksheet", Path(path))(sheet, Path(path), film_title=pctx.title)
+
+
+def export_midi(pctx, number: str, path) -> None:
+    """The tempo map as a Standard MIDI File, sync points as markers."""
+    from pathlib import Path
+
+    from filmscore.formats import writer_for
+
+    cs = cue_sync(pctx, number)
+    tmap = require_map(cs)
+    markers = [(tmap.seconds_of_frame(f), f"{kind}: {text}".rstrip(": "))
+               for f, kind, text in sync_points_of(cs.cue)]
+    writer_for("tempo", Path(path))(tmap, Path(path), markers=markers,
+                                    cue_label=f"{cs.cue.number} {cs.cue.title}".strip())
+
+
+def import_midi(pctx, number: str, path) -> CueSync:
+    """Read a tempo map from a Standard MIDI File and store it for the cue."""
+    from pathlib import Path
+
+    from filmscore.formats import reader_for
+
+    tmap, _markers = reader_for("tempo", Path(path))(Path(path), pctx.rate,
+                                                     start_frame=None)
+    return set_tempo_map(pctx, number, tmap, origin="midi", note=Path(path).name)
+
+
+def _media_dir(pctx, kind: str):
+    folder = pctx.directory / kind
+    folder.mkdir(exist_ok=True)
+    return folder
+
+
+def _cue_file(cue: CueSpec, suffix: str) -> str:
+    return f"{cue.number}{suffix}"
+
+
+def render_clicks(pctx, number: str, *, out=None, subdivision: int = 1, count_in: bool = True,
+                  warning_beats: int = 0, sample_rate: int = 48000) -> list:
+    """Render a cue's click (48 kHz 24-bit WAV) and its MIDI tempo map beside it.
+
+    The WAV starts on a frame boundary, at the first click's frame; its name says
+    where to spot it (e.g. ``1M3_01.00.12.08.wav``).
+    """
+    from pathlib import Path
+
+    from filmscore.formats import writer_for
+    from filmscore.sync.click import click_events, click_window, render_click
+    from filmscore.timecode import format_label
+
+    cs = cue_sync(pctx, number)
+    tmap = require_map(cs)
+    events = click_events(tmap, subdivision=subdivision, count_in=count_in,
+                          warning_beats=warning_beats)
+    origin, length = click_window(tmap, events)
+    samples = render_click(events, sample_rate=sample_rate, origin_seconds=origin,
+                           length_seconds=length, tmap=tmap)
+    start_tc = format_label(tmap.frame_at(origin), tmap.rate)
+    if out is None:
+        stem = f"{cs.cue.number}_{start_tc.replace(':', '.').replace(';', '.')}"
+        out = _media_dir(pctx, "clicks") / f"{stem}.wav"
+    out = Path(out)
+    writer_for("click", out)(samples, out, sample_rate=sample_rate)
+    midi = out.with_suffix(".mid")
+    export_midi(pctx, number, midi)
+    return [out, midi]
+
+
+def render_streamers(pctx, number: str, *, out=None, streamer_seconds=Fraction(3),
+                     flutters: bool = False, handles_seconds=Fraction(2)) -> list:
+    """The cue's picture (with ``handles_seconds`` before and after) with streamers into
+    its sync points, punches on them, flutters on bar lines, burned-in timecode, bar|beat
+    and cue number: the scoring stage's picture for this cue."""
+    import tempfile
+    from pathlib import Path
+
+    from filmscore.formats.overlay_video import render_overlays
+    from filmscore.formats.video import extract
+    from filmscore.spotting.picture import picture_video
+    from filmscore.sync.streamers import plan_overlays
+
+    cs = cue_sync(pctx, number)
+    video, video_first = picture_video(pctx)
+    from filmscore.formats.video import probe
+
+    info = probe(video)
+    rate = pctx.rate
+    handles = int((Fraction(handles_seconds) * rate.fps).__ceil__())
+    tmap = cs.tempo_map
+    first = cs.cue.start_frame - handles
+    bar_frames, warnings = [], []
+    if tmap is not None:
+        beats = [b for b in tmap.beats() if b.sub == 0]
+        bar_frames = [(tmap.frame_at(b.seconds), b.bar, b.beat) for b in beats]
+        warnings = [tmap.frame_at(b.seconds) for b in beats if b.count_in]
+        first = min(first, *(f for f, _, _ in bar_frames))
+    first = max(first, video_first)
+    last = min(cs.cue.end_frame + handles, video_first + info.duration_frames)
+    plan = plan_overlays(
+        first_frame=first, frame_count=last - first, rate=rate,
+        sync_points=[(f, kind, None) for f, kind, _ in sync_points_of(cs.cue)],
+        bar_frames=bar_frames, streamer_seconds=streamer_seconds, flutters=flutters,
+        cue_label=f"{cs.cue.number} {cs.cue.title}".strip(), warning_frames=warnings)
+    if out is None:
+        out = _media_dir(pctx, "streamers") / f"{cs.cue.number}.mp4"
+    out = Path(out)
+    with tempfile.TemporaryDirectory(prefix="filmscore-streamers-") as work:
+        clip = extract(video, first - video_first, last - first, Path(work) / "clip.mp4")
+        render_overlays(clip, plan, out)
+    return [out]

@@ -187,8 +187,13 @@ class Segment:
         s1 = Fraction(60) / self.end_tempo_bpm  # type: ignore[operator]
         return s0 * x + (s1 - s0) * x * x / (2 * self.beats)
 
-    def tempo_at(self, x: Fraction) -> Fraction:
-        """Instantaneous tempo (BPM) after ``x`` beats of the segment."""
+    def tempo_at(self, x: Fraction, rate: Rate | None = None) -> Fraction:
+        """Instantaneous tempo (BPM) after ``x`` beats of the segment.
+
+        In free time there is no click: the tempo given is the one that fills the
+        passage with its bars' beats (with ``rate``; else the nominal tempo)."""
+        if self.is_free and rate is not None:
+            return Fraction(60 * self.beats) / self.duration(rate)
         if not self.is_ramp:
             return self.tempo_bpm
         s0 = Fraction(60) / self.tempo_bpm
@@ -383,7 +388,7 @@ class TempoMap:
             # past the end: keep the final tempo going
             over = x - seg.beats
             return placed.start + seg.duration(self.rate) + over * Fraction(60) / seg.tempo_at(
-                Fraction(seg.beats))
+                Fraction(seg.beats), self.rate)
         return placed.start + seg.time_at(x, self.rate)
 
     def position_at(self, seconds: Fraction) -> Position:
@@ -399,21 +404,19 @@ class TempoMap:
         seg = placed.segment
         local = seconds - placed.start
         tpb = seg.meter.ticks_per_beat
-        if seg.is_free or not seg.is_ramp:
-            duration = seg.duration(self.rate)
-            if placed is self._placed[-1] and local >= duration:
-                over = (local - duration) * seg.tempo_at(Fraction(seg.beats)) / 60
-                ticks = seg.beats * tpb + (over * tpb).__floor__()
-            elif seg.is_free:
-                ticks = (local / duration * seg.beats * tpb).__floor__()
-            else:
-                ticks = (local / seg.beat_seconds(self.rate) * tpb).__floor__()
+        duration = seg.duration(self.rate)
+        if local >= duration:  # past the end of the map: the final tempo goes on
+            over = (local - duration) * seg.tempo_at(Fraction(seg.beats), self.rate) / 60
+            ticks = seg.beats * tpb + (over * tpb).__floor__()
             return self._from_ticks(placed.first_bar, seg, ticks)
+        if seg.is_free:
+            return self._from_ticks(placed.first_bar, seg,
+                                    (local / duration * seg.beats * tpb).__floor__())
+        if not seg.is_ramp:
+            return self._from_ticks(placed.first_bar, seg,
+                                    (local / seg.beat_seconds(self.rate) * tpb).__floor__())
         # ramp: the time is increasing in x; bisect on whole ticks, exactly
         lo, hi = 0, seg.beats * tpb
-        if seg.time_at(Fraction(hi, tpb), self.rate) <= local:
-            return self.position_at(placed.start + seg.duration(self.rate)) if \
-                placed is not self._placed[-1] else self._from_ticks(placed.first_bar, seg, hi)
         while lo < hi:
             mid = (lo + hi + 1) // 2
             if seg.time_at(Fraction(mid, tpb), self.rate) <= local:
@@ -460,7 +463,7 @@ class TempoMap:
             for i in range(seg.bars):
                 x = Fraction(i * seg.meter.numerator)
                 yield Bar(placed.first_bar + i, placed.start + seg.time_at(x, self.rate),
-                          seg.meter, seg.tempo_at(x), seg.is_free)
+                          seg.meter, seg.tempo_at(x, self.rate), seg.is_free)
 
     def beats(self, *, subdivision: int = 1, count_in: bool = True,
               until_seconds: Fraction | None = None) -> Iterator[Beat]:
@@ -476,6 +479,8 @@ class TempoMap:
             bars_back, beat_index = divmod(-j, first.meter.numerator)
             for sub in range(subdivision):
                 t = s0 * (Fraction(sub, subdivision) - j)
+                if until_seconds is not None and t >= until_seconds:
+                    return
                 yield Beat(1 + bars_back, beat_index + 1, sub, t, first.meter, first.tempo_bpm,
                            count_in=j > self.pickup_beats)
         for placed in self._placed:

@@ -1,0 +1,277 @@
+"""Burn an overlay plan (streamers, punches, flutters, timecode, bar|beat, cue) into video.
+
+One ffmpeg run over a generated filter script.  What it loses: the output is a new
+H.264 (yuv420p) encode of the first video stream; audio is copied (re-encoded to AAC
+only when the container will not take it); subtitle, data and timecode tracks are
+dropped (the start timecode is written again with ``-timecode``).
+
+Frame exactness, and why this technique: ``drawbox`` evaluates its x/y/w/h expressions
+once when the graph is configured (in ffmpeg 5.1 they know no ``n`` or ``t``), so a
+moving streamer is an ``overlay`` of a one-frame solid bar whose x is an expression
+evaluated every frame.  We do not use ``n`` there: ``overlay``'s own ``n`` counts from 1
+(the frame has been taken from the link when x is evaluated) while the timeline's ``n``
+in ``enable`` counts from 0.  Instead the picture is renumbered first with
+``settb=1/fps,setpts=N`` (pts = the frame's index in the clip, exactly), and every
+expression uses ``F = round(t*fps)``: ``t`` is that pts in seconds, so ``F`` is the clip
+frame index exactly whatever timestamps the input had.  Punches are ``overlay`` of a
+circle PNG (written here, zlib+struct) and flutters ``drawbox`` bands, both switched by
+``enable`` on ``F``.  All text, the timecode included, is one ASS file rendered by
+libass, with one event per span whose start and end times sit halfway between frames
+(rounded to ASS's centiseconds, at most 5 ms off), so each label is on exactly its
+frames; the timecode labels are our own ``format_label`` (drop-frame included), not
+drawtext's timecode counter.  Frames pass through one to one (``-fps_mode
+passthrough``), so the output has the input's frame count and rate.
+"""
+
+from __future__ import annotations
+
+import struct
+import subprocess
+import tempfile
+import zlib
+from collections import defaultdict
+from fractions import Fraction
+from pathlib import Path
+
+from filmscore.errors import ToolError, ValidationError
+from filmscore.fileio import atomic_path
+from filmscore.formats.video import VideoInfo, _tool, probe
+from filmscore.sync.streamers import COLORS, OverlayPlan, streamer_width
+from filmscore.timecode import format_label
+
+#: Frames per enable expression of one flutter drawbox (keeps each expression short).
+FLUTTER_CHUNK = 64
+
+
+def flutter_height(height: int) -> int:
+    """Height in pixels of the flutter band across the top of the picture."""
+    return max(4, height // 24)
+
+
+def punch_diameter(width: int, height: int) -> int:
+    """Diameter in pixels of the punch circle, centred in the picture (even, >= 8)."""
+    return max(8, (min(width, height) // 4) & ~1)
+
+
+def circle_png(diameter: int, rgb: tuple[int, int, int]) -> bytes:
+    """A filled circle of ``rgb`` on transparent, as RGBA PNG bytes (no imaging library)."""
+    r = diameter / 2
+    rows = []
+    for y in range(diameter):
+        row = bytearray(b"\x00")  # filter type: none
+        dy = y + 0.5 - r
+        for x in range(diameter):
+            dx = x + 0.5 - r
+            inside = dx * dx + dy * dy <= r * r
+            row += bytes((*rgb, 255)) if inside else b"\x00\x00\x00\x00"
+        rows.append(bytes(row))
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        body = kind + data
+        return struct.pack(">I", len(data)) + body + struct.pack(">I", zlib.crc32(body))
+
+    header = struct.pack(">IIBBBBB", diameter, diameter, 8, 6, 0, 0, 0)
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header)
+            + chunk(b"IDAT", zlib.compress(b"".join(rows), 9)) + chunk(b"IEND", b""))
+
+
+# --- ASS text --------------------------------------------------------------------------
+
+
+def _ass_time(index: int, fps: Fraction) -> str:
+    """ASS time (centiseconds) halfway between clip frames ``index - 1`` and ``index``."""
+    if index <= 0:
+        return "0:00:00.00"
+    cs = ((Fraction(2 * index - 1, 2) / fps) * 100 + Fraction(1, 2)).__floor__()
+    s, c = divmod(cs, 100)
+    m, s = divmod(s, 60)
+    h, m = divmod(m, 60)
+    return f"{h}:{m:02d}:{s:02d}.{c:02d}"
+
+
+def _ass_text(text: str) -> str:
+    return (text.replace("\\", "/").replace("{", "(").replace("}", ")")
+            .replace("\r\n", "\n").replace("\n", "\\N"))
+
+
+def _ass_colour(name: str) -> str:
+    r, g, b = COLORS[name]
+    return f"&H00{b:02X}{g:02X}{r:02X}"
+
+
+def ass_script(plan: OverlayPlan, width: int, height: int) -> str:
+    """The plan's text (timecode, bar|beat tracks, cue label) as an ASS script.
+
+    Events are in clip time (the clip's first frame is 0:00:00.00); each is shown on the
+    frames of its span and no others (see the module docstring).
+    """
+    fps = plan.rate.fps
+    size = max(10, height // 14)
+    top = flutter_height(height) + max(2, height // 60)
+    side = max(4, width // 60)
+    box = max(1, size // 8)
+    style = ("Style: {name},DejaVu Sans Mono,{size},{colour},&H000000FF,&H00000000,"
+             "&H00000000,-1,0,0,0,100,100,0,0,3,{box},0,{align},{side},{side},{margin},1")
+    lines = [
+        "[Script Info]", "ScriptType: v4.00+", f"PlayResX: {width}", f"PlayResY: {height}",
+        "WrapStyle: 2", "ScaledBorderAndShadow: yes", "",
+        "[V4+ Styles]",
+        "Format: Name, Fontname, Fontsize, PrimaryColour, SecondaryColour, OutlineColour, "
+        "BackColour, Bold, Italic, Underline, StrikeOut, ScaleX, ScaleY, Spacing, Angle, "
+        "BorderStyle, Outline, Shadow, Alignment, MarginL, MarginR, MarginV, Encoding",
+        style.format(name="TC", size=size, colour=_ass_colour("white"), box=box, align=2,
+                     side=side, margin=max(2, height // 60)),
+        style.format(name="Cue", size=size, colour=_ass_colour("white"), box=box, align=7,
+                     side=side, margin=top),
+        style.format(name="Beat", size=size, colour=_ass_colour("yellow"), box=box, align=9,
+                     side=side, margin=top),
+        "", "[Events]",
+        "Format: Layer, Start, End, Style, Name, MarginL, MarginR, MarginV, Effect, Text",
+    ]
+
+    def event(first: int, stop: int, style_name: str, text: str, margin: int = 0) -> None:
+        a, b = max(first - plan.first_frame, 0), min(stop, plan.end_frame) - plan.first_frame
+        if a < b and text:
+            lines.append(f"Dialogue: 0,{_ass_time(a, fps)},{_ass_time(b, fps)},{style_name},,"
+                         f"0,0,{margin},,{_ass_text(text)}")
+
+    if plan.cue_label:
+        event(plan.first_frame, plan.end_frame, "Cue", plan.cue_label)
+    for n, track in enumerate(plan.texts):
+        for first, stop, text in track.spans:
+            # a second, third ... track stacks below the first, one line further down
+            event(first, stop, "Beat", text, margin=top + n * (size + 2 * box + 2))
+    if plan.show_timecode:
+        for frame in range(plan.first_frame, plan.end_frame):
+            event(frame, frame + 1, "TC", format_label(frame, plan.rate))
+    return "\n".join(lines) + "\n"
+
+
+# --- the filter graph ------------------------------------------------------------------
+
+
+def filter_script(plan: OverlayPlan, width: int, height: int,
+                  punch_files: dict[str, str], ass_file: str | None) -> str:
+    """The ffmpeg filter graph for ``plan`` on a ``width`` x ``height`` picture.
+
+    ``punch_files`` maps a colour to the input index (as '1', '2', ...) of its circle PNG.
+    """
+    fps = plan.rate.fps
+    num, den = fps.numerator, fps.denominator
+    frame_index = f"round(t*{num}/{den})"
+    first = plan.first_frame
+    chains = [f"[0:v:0]settb={den}/{num},setpts=N,format=yuv420p[v0]"]
+    label = 0
+
+    def add(filters: str, extra_input: str = "") -> None:
+        nonlocal label
+        chains.append(f"[v{label}]{extra_input}{filters}[v{label + 1}]")
+        label += 1
+
+    def frames_enable(frames: list[int]) -> str:
+        return "+".join(f"eq({frame_index},{f})" for f in frames)
+
+    # flutters: a white band across the top, chunks of FLUTTER_CHUNK frames per drawbox
+    flutter_frames = sorted({f.frame - first for f in plan.flutters
+                             if first <= f.frame < plan.end_frame})
+    band = flutter_height(height)
+    for i in range(0, len(flutter_frames), FLUTTER_CHUNK):
+        part = flutter_frames[i:i + FLUTTER_CHUNK]
+        add(f"drawbox=x=0:y=0:w=iw:h={band}:color=white:t=fill"
+            f":enable='{frames_enable(part)}'")
+
+    # streamers: a one-frame solid bar, repeated by overlay, x per frame from F
+    bar = streamer_width(width)
+    for k, s in enumerate(plan.streamers):
+        a = max(s.start_frame - first, 0)
+        b = min(s.end_frame - first, plan.frame_count - 1)
+        if a > b:
+            continue
+        r, g, bl = COLORS[s.color]
+        start = s.start_frame - first
+        length = s.length_frames
+        lead = f"floor((2*({frame_index}-({start}))*{width - 1}+{length})/{2 * length})"
+        chains.append(f"color=c=0x{r:02X}{g:02X}{bl:02X}:s={bar}x{height}:r={num}/{den}"
+                      f",trim=end_frame=1,format=yuv420p[bar{k}]")
+        add(f"overlay=x='{lead}-{bar - 1}':y=0:eval=frame"
+            f":enable='between({frame_index},{a},{b})'", extra_input=f"[bar{k}]")
+
+    # punches: one overlay of the circle per colour, switched on its frames
+    punch_frames: dict[str, list[int]] = defaultdict(list)
+    for p in plan.punches:
+        for f in range(p.frame, p.frame + p.frames):
+            if first <= f < plan.end_frame:
+                punch_frames[p.color].append(f - first)
+    for color, frames in sorted(punch_frames.items()):
+        add(f"overlay=x=(W-w)/2:y=(H-h)/2:enable='{frames_enable(sorted(set(frames)))}'",
+            extra_input=f"[{punch_files[color]}:v]")
+
+    if ass_file:
+        add(f"ass=filename={ass_file}")
+    chains[-1] = chains[-1].rsplit("[", 1)[0] + "[out]"
+    return ";\n".join(chains) + "\n"
+
+
+def _check_plan(plan: OverlayPlan, info: VideoInfo) -> None:
+    if plan.rate.fps != info.rate.fps:
+        raise ValidationError("the plan's rate is not the picture's", source=info.path,
+                              field="rate", value=plan.rate.name,
+                              valid=f"a plan at {info.rate.name} fps")
+    if info.duration_frames and plan.frame_count != info.duration_frames:
+        raise ValidationError("the plan's frame count is not the picture's", source=info.path,
+                              field="frame_count", value=plan.frame_count,
+                              valid=f"{info.duration_frames} frames")
+
+
+def render_overlays(video_in: str | Path, plan: OverlayPlan, out: str | Path, *,
+                    crf: int = 20, preset: str = "veryfast") -> Path:
+    """Draw ``plan`` over ``video_in`` into ``out`` (H.264 yuv420p), written atomically.
+
+    The output keeps the input's frame count and frame rate.  A missing ffmpeg raises
+    ToolError; an unreadable input, ParseError naming it; a plan for another rate or
+    length, ValidationError.
+    """
+    video_in, out = Path(video_in).resolve(), Path(out).resolve()
+    ffmpeg = _tool("ffmpeg")
+    info = probe(video_in)
+    _check_plan(plan, info)
+    width, height = info.width, info.height
+    with tempfile.TemporaryDirectory(prefix="filmscore-overlay-") as work:
+        folder = Path(work)
+        inputs = ["-i", str(video_in)]
+        punch_files: dict[str, str] = {}
+        diameter = punch_diameter(width, height)
+        for n, color in enumerate(sorted({p.color for p in plan.punches}), start=1):
+            name = f"punch_{color}.png"
+            (folder / name).write_bytes(circle_png(diameter, COLORS[color]))
+            # at the picture's rate, so every input of the graph has one time base
+            inputs += ["-framerate", f"{plan.rate.fps.numerator}/{plan.rate.fps.denominator}",
+                       "-i", name]
+            punch_files[color] = str(n)
+        ass_file = None
+        if plan.show_timecode or plan.cue_label or any(t.spans for t in plan.texts):
+            ass_file = "text.ass"
+            (folder / ass_file).write_text(ass_script(plan, width, height), encoding="utf-8")
+        (folder / "graph.txt").write_text(
+            filter_script(plan, width, height, punch_files, ass_file), encoding="utf-8")
+        label = format_label(plan.first_frame, plan.rate)
+        with atomic_path(out) as tmp:
+            base = [ffmpeg, "-v", "error", "-nostdin", "-y", *inputs,
+                    "-filter_complex_script", "graph.txt", "-map", "[out]", "-map", "0:a?",
+                    "-c:v", "libx264", "-preset", preset, "-crf", str(crf),
+                    "-pix_fmt", "yuv420p", "-fps_mode", "passthrough",
+                    "-timecode", label]
+            proc = _encode([*base, "-c:a", "copy", str(tmp)], folder)
+            if proc.returncode != 0 and "codec not currently supported" in proc.stderr:
+                proc = _encode([*base, "-c:a", "aac", str(tmp)], folder)
+            if proc.returncode != 0:
+                raise ToolError(f"ffmpeg could not draw the overlays on {video_in}: "
+                                f"{' '.join(proc.stderr.split())[-300:]}")
+    return out
+
+
+def _encode(args: list[str], folder: Path) -> subprocess.CompletedProcess:
+    try:
+        return subprocess.run(args, capture_output=True, text=True, check=False, cwd=folder)
+    except OSError as exc:
+        raise ToolError(f"cannot run {args[0]}: {exc}") from None

@@ -1,0 +1,92 @@
+"""The look of our printed paperwork (reportlab): fonts, colours, running head, page N of M.
+
+Text uses DejaVu Sans when the system has it, else Bitstream Vera (shipped with
+reportlab), so accents and most Latin, Greek and Cyrillic text print.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+HEADER_BG = "#33415c"  # table header bar
+RULE = "#b8c0cc"  # lines between rows
+BAND = "#e8ecf2"  # totals and highlighted rows
+RUNNING = "#555555"  # running head and page numbers
+
+_FONT_CANDIDATES = (
+    ("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf",
+     "/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf",
+     "/usr/share/fonts/truetype/dejavu/DejaVuSans-Oblique.ttf"),
+)
+
+
+def fonts() -> tuple[str, str, str]:
+    """Register and return (regular, bold, italic) font names."""
+    from reportlab import rl_config
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.ttfonts import TTFont
+
+    if "FsSans" in pdfmetrics.getRegisteredFontNames():
+        return "FsSans", "FsSans-Bold", "FsSans-Italic"
+    files = None
+    for candidate in _FONT_CANDIDATES:
+        if all(os.path.exists(f) for f in candidate):
+            files = candidate
+            break
+    if files is None:
+        base = Path(rl_config.__file__).parent / "fonts"
+        files = (str(base / "Vera.ttf"), str(base / "VeraBd.ttf"), str(base / "VeraIt.ttf"))
+    for name, file in zip(("FsSans", "FsSans-Bold", "FsSans-Italic"), files, strict=True):
+        pdfmetrics.registerFont(TTFont(name, file))
+    pdfmetrics.registerFontFamily("FsSans", normal="FsSans", bold="FsSans-Bold",
+                                  italic="FsSans-Italic", boldItalic="FsSans-Bold")
+    return "FsSans", "FsSans-Bold", "FsSans-Italic"
+
+
+def numbered_canvas(*, running_left: str, running_right: str, page_w: float,
+                    page_h: float, margin: float) -> type:
+    """A canvas class that draws the running head (left and right) and "page N of M" once
+    the page count is known; pass it to ``doc.build(story, canvasmaker=...)``."""
+    from reportlab.lib import colors
+    from reportlab.lib.units import inch
+    from reportlab.pdfgen import canvas as rl_canvas
+
+    regular = fonts()[0]
+
+    class NumberedCanvas(rl_canvas.Canvas):
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            self._pages: list[dict] = []
+
+        def showPage(self):  # noqa: N802 (reportlab's name)
+            self._pages.append(dict(self.__dict__))
+            self._startPage()
+
+        def save(self):
+            count = len(self._pages)
+            for state in self._pages:
+                self.__dict__.update(state)
+                self.setFont(regular, 8)
+                self.setFillColor(colors.HexColor(RUNNING))
+                self.drawString(margin, page_h - 0.35 * inch, running_left)
+                self.drawRightString(page_w - margin, page_h - 0.35 * inch, running_right)
+                self.drawRightString(page_w - margin, 0.3 * inch,
+                                     f"page {self._pageNumber} of {count}")
+                super().showPage()
+            super().save()
+
+    return NumberedCanvas
+
+
+def header_table_style() -> list[tuple]:
+    """The table style of our lists: a dark header bar, thin rules, top-aligned cells."""
+    from reportlab.lib import colors
+
+    return [
+        ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor(HEADER_BG)),
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ("LINEBELOW", (0, 0), (-1, -1), 0.4, colors.HexColor(RULE)),
+        ("TOPPADDING", (0, 0), (-1, -1), 3),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 4),
+    ]

@@ -1,0 +1,140 @@
+"""`filmscore tempo|click|streamers` as a music editor uses them, on a small real picture."""
+
+from __future__ import annotations
+
+import subprocess
+from fractions import Fraction
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from filmscore.formats.click_wav import read_click_wav
+from filmscore.formats.video import probe
+from filmscore.project import open_project
+from filmscore.sync.cuemaps import cue_sync
+from filmscore.sync.tempomap import bpm_from_frameclick
+
+DATA = Path(__file__).parents[1] / "data"
+CLIP = DATA / "video" / "popeye_24.mkv"  # 120 frames at 24 fps, no timecode: starts at 0
+
+
+@pytest.fixture
+def synced(cli, tmp_path) -> Path:
+    """A 24 fps project on a 120-frame clip with one cue of hits every 12 frames."""
+    project = tmp_path / "p"
+    cli.ok("init", project, "--title", "Sync Film", "--fps", "24")
+    cli.ok("-p", project, "picture", "import", CLIP, "--no-shots")
+    cli.ok("-p", project, "cue", "add", "1M1", "--start", "00:00:00:12", "--end",
+           "00:00:04:20", "--title", "Hits")
+    for frame in (24, 36, 60, 84):  # 12-0 (120 BPM) from frame 12: beats 2, 3, 5, 7
+        cli.ok("-p", project, "sync", "add", "1M1", f"00:00:{frame // 24:02d}:{frame % 24:02d}",
+               "--kind", "hard", "-d", f"hit at {frame}")
+    cli.ok("-p", project, "sync", "add", "1M1", "00:00:04:00", "--kind", "end", "-d", "button")
+    return project
+
+
+def test_find_lists_120_bpm_with_every_hard_hit_on_a_beat(cli, synced):
+    out = cli.ok("-p", synced, "tempo", "find", "1M1", "--range", "100-140")
+    assert "120" in out and "12-0" in out
+    assert "4 hard hits" in out
+    cli.ok("-p", synced, "tempo", "find", "1M1", "--range", "100-140", "--apply", "1")
+    with open_project(synced) as pctx:
+        tmap = cue_sync(pctx, "1M1").tempo_map
+    assert tmap.segments[0].tempo_bpm == 120 and tmap.start_frame == 12
+    for frame in (24, 36, 60, 84):
+        assert tmap.frames_off(frame, tmap.seconds_of(tmap.position_at(
+            tmap.seconds_of_frame(frame)))) == 0
+
+
+def test_set_show_and_sheet(cli, synced, tmp_path):
+    cli.ok("-p", synced, "tempo", "set", "1M1", "--tempo", "12-2")
+    with open_project(synced) as pctx:
+        tmap = cue_sync(pctx, "1M1").tempo_map
+    assert tmap.segments[0].tempo_bpm == bpm_from_frameclick(12, 2, "24")
+    out = cli.ok("-p", synced, "tempo", "show", "1M1")
+    assert "12-2" in out and "117.55" in out and "00:00:00:12" in out
+    cli.ok("-p", synced, "tempo", "set", "1M1", "--segments", "1x4/4@120, 1x3/4@120>90")
+    out = cli.ok("-p", synced, "tempo", "show", "1M1")
+    assert "3/4" in out
+    sheet = tmp_path / "sheet.pdf"
+    cli.ok("-p", synced, "tempo", "sheet", "1M1", sheet)
+    text = subprocess.run(["pdftotext", "-layout", str(sheet), "-"], capture_output=True,
+                          text=True, check=True).stdout
+    assert "Sync Film" in text and "hit at 36" in text
+    csv_sheet = tmp_path / "sheet.csv"
+    cli.ok("-p", synced, "tempo", "sheet", "1M1", csv_sheet)
+    assert csv_sheet.read_text(encoding="utf-8-sig").startswith("bar,")
+
+
+def test_solve_saves_a_map_landing_every_hard_hit(cli, synced):
+    cli.ok("-p", synced, "tempo", "solve", "1M1", "--range", "60-160", "--save")
+    with open_project(synced) as pctx:
+        cs = cue_sync(pctx, "1M1")
+    tmap = cs.tempo_map
+    beats = [tmap.frame_at(b.seconds) for b in tmap.beats()]
+    for s in cs.cue.sync_points:
+        if s.kind == "hard":
+            assert any(abs(tmap.frames_off(s.frame, b.seconds)) <= 1 for b in tmap.beats()), \
+                (s.frame, beats)
+
+
+def test_click_wav_onsets_are_on_the_beats_and_midi_beside_it(cli, synced, tmp_path):
+    cli.fails(cli.run("-p", synced, "tempo", "set", "1M1", "--tempo", "120", "--count-in",
+                      "1"), "count-in would start before 00:00:00:00")
+    cli.ok("-p", synced, "tempo", "set", "1M1", "--tempo", "120")
+    out = tmp_path / "click.wav"
+    cli.ok("-p", synced, "click", "1M1", "--out", out, "--warning", "1")
+    samples, rate = read_click_wav(out)
+    assert rate == 48000 and out.with_suffix(".mid").is_file()
+    # bar 1 is frame 12 = 0.5 s; one warning click a beat (0.5 s) before it, at frame 0:
+    # the file starts at the frame of the first click, and clicks fall every 24000 samples
+    loud = np.flatnonzero(samples != 0)  # a click's first sample is already non-zero
+    onsets = [int(loud[0])] + [int(b) for a, b in zip(loud, loud[1:], strict=False)
+                               if b - a > 4800]
+    assert onsets[:6] == [0, 24000, 48000, 72000, 96000, 120000]
+
+
+def test_tempo_midi_round_trip_through_the_cli(cli, synced, tmp_path):
+    cli.ok("-p", synced, "tempo", "set", "1M1", "--segments", "1x4/4@12-2, 2x3/4@100")
+    mid = tmp_path / "1M1.mid"
+    cli.ok("-p", synced, "tempo", "export", "1M1", mid)
+    with open_project(synced) as pctx:
+        before = cue_sync(pctx, "1M1").tempo_map
+    cli.ok("-p", synced, "tempo", "import", "1M1", mid)
+    with open_project(synced) as pctx:
+        after = cue_sync(pctx, "1M1").tempo_map
+    assert after.start_frame == before.start_frame
+    for a, b in zip(before.bars(), after.bars(), strict=True):
+        assert a.meter == b.meter
+        assert abs(a.seconds - b.seconds) < Fraction(1, 10000)
+
+
+def test_streamers_keep_the_frame_count_and_rate(cli, synced, tmp_path):
+    cli.ok("-p", synced, "tempo", "set", "1M1", "--tempo", "120")
+    out = tmp_path / "1M1.mp4"
+    cli.ok("-p", synced, "streamers", "1M1", "--out", out, "--handles", "0")
+    info = probe(out)
+    # the cue runs from frame 12 to 116; the clip has it all (the picture ends at 120)
+    assert info.rate.name == "24" and info.duration_frames == 116 - 12
+    assert info.start_frame == 12
+
+
+def test_all_needs_maps_and_bad_input_is_one_line(cli, synced):
+    cli.fails(cli.run("-p", synced, "click", "1M1"), "no tempo map", "tempo set 1M1")
+    cli.fails(cli.run("-p", synced, "click"), "--all")
+    cli.fails(cli.run("-p", synced, "tempo", "set", "1M1", "--tempo", "fast"), "fast",
+              "frame-click")
+    cli.fails(cli.run("-p", synced, "tempo", "set", "1M1", "--tempo", "120", "--start",
+                      "00:00:10:00"), "bar 1", "inside cue 1M1")
+    cli.fails(cli.run("-p", synced, "tempo", "set", "1M1", "--segments", "4 bars"),
+              "segment 1", "BARSxMETER@TEMPO")
+    cli.fails(cli.run("-p", synced, "tempo", "find", "1M1", "--range", "240-40"), "range")
+    cli.fails(cli.run("-p", synced, "tempo", "find", "1M1", "--range", "fast"), "range")
+    cli.fails(cli.run("-p", synced, "tempo", "solve", "1M1", "--range", "40-41",
+                      "--tolerance", "0.1"), "1M1")
+    cli.fails(cli.run("-p", synced, "tempo", "show", "9M9"), "9M9")
+    before = cli.snapshot(synced)
+    cli.fails(cli.run("-p", synced, "tempo", "import", "1M1", CLIP), "tempo")
+    assert cli.snapshot(synced) == before
+    cli.ok("-p", synced, "click", "--all")
