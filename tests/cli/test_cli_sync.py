@@ -138,3 +138,19 @@ def test_all_needs_maps_and_bad_input_is_one_line(cli, synced):
     cli.fails(cli.run("-p", synced, "tempo", "import", "1M1", CLIP), "tempo")
     assert cli.snapshot(synced) == before
     cli.ok("-p", synced, "click", "--all")
+
+
+def test_solve_keeps_pinned_bars_and_explains_what_cannot_be(cli, synced, tmp_path):
+    cli.ok("-p", synced, "tempo", "solve", "1M1", "--range", "60-160", "--pin", "1-1@120",
+           "--save")
+    with open_project(synced) as pctx:
+        tmap = cue_sync(pctx, "1M1").tempo_map
+    assert tmap.segments[0].tempo_bpm == 120
+    cli.fails(cli.run("-p", synced, "tempo", "solve", "1M1", "--pin", "4-2@120"), "4-2@120",
+              "FIRST-LAST@TEMPO")
+    bare = tmp_path / "bare"
+    cli.ok("init", bare, "--title", "Bare", "--fps", "24")
+    cli.ok("-p", bare, "cue", "add", "1M1", "--start", "00:00:01:00", "--end", "00:00:09:00")
+    cli.ok("-p", bare, "sync", "add", "1M1", "00:00:02:00", "--kind", "soft")
+    cli.fails(cli.run("-p", bare, "tempo", "find", "1M1"), "no hard hits")
+    cli.fails(cli.run("-p", bare, "tempo", "solve", "1M1"), "no hard hits")

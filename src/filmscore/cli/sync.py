@@ -96,6 +96,8 @@ def tempo_solve(
                                     help="Hits may land on 1/N of a beat (2: eighths in 4/4)."),
     prefer: str = typer.Option("100", "--prefer", help="Tempo (BPM) to stay near when "
                                "several solutions need as few changes."),
+    pin: str | None = typer.Option(None, "--pin", help="Bars whose tempo is fixed, e.g. "
+                                   "'1-4@120, 9-10@12-2'; the rest is re-solved."),
     start: str | None = typer.Option(None, "--start", help="Timecode of bar 1."),
     save: bool = typer.Option(False, "--save", help="Store the solution as the tempo map."),
 ) -> None:
@@ -109,7 +111,7 @@ def tempo_solve(
                            tolerance_frames=Fraction(tolerance),
                            max_change_ratio=Fraction(max_change) / 100, meter=parse_meter(meter),
                            allow_bar_change=bar_change, start=start, save=save,
-                           subdivision=subdivision, prefer_bpm=Fraction(prefer))
+                           subdivision=subdivision, prefer_bpm=Fraction(prefer), pins=pin)
     _show_map(pctx, result.cue, result.tempo_map,
               title=f"Solved: cue {result.cue.number} in {len(result.tempo_map.segments)} "
                     f"segment(s)" + (" (stored)" if save else " (not stored: --save)"))

@@ -6,6 +6,7 @@ sync points, calls it, and stores the chosen map in one transaction.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, replace
 from fractions import Fraction
 
@@ -249,11 +250,12 @@ def solve_for_cue(pctx, number: str, *, tempo_range=(Fraction(40), Fraction(240)
                   max_change_ratio: Fraction = Fraction(15, 100), meter=None,
                   allow_bar_change: bool = False, start: str | None = None,
                   prefer_bpm: Fraction | None = DEFAULT_PREFER_BPM, subdivision: int = 1,
-                  save: bool = False) -> SolveResult:
+                  pins: str | None = None, save: bool = False) -> SolveResult:
     """The fewest tempo changes landing every hard hit of a cue; stored with ``save``.
 
     With ``subdivision`` 2 the hits may land on eighths (in 4/4): the solver works in
     eighth-note beats at twice the tempo, and the map is written back in the meter's beats.
+    ``pins`` ('1-4@120, 9-10@12-2') fixes the tempo of those bars; the rest is re-solved.
     """
     from filmscore.errors import InputError
     from filmscore.sync.solve import solve_tempo_map
@@ -272,6 +274,7 @@ def solve_for_cue(pctx, number: str, *, tempo_range=(Fraction(40), Fraction(240)
         tolerance_frames=tolerance_frames, meter_beats=meter.numerator * sub,
         max_change_ratio=max_change_ratio, allow_bar_change=allow_bar_change,
         prefer_bpm=None if prefer_bpm is None else prefer_bpm * sub,
+        pinned=parse_pins(pins, rate=pctx.rate, meter=meter, subdivision=sub) if pins else (),
         cue=f"cue {cs.cue.number}")
     if sub > 1:
         solution = _in_meter_beats(solution, sub)
@@ -432,3 +435,28 @@ def render_streamers(pctx, number: str, *, out=None, streamer_seconds=Fraction(3
         clip = extract(video, first - video_first, last - first, Path(work) / "clip.mp4")
         render_overlays(clip, plan, out)
     return [out]
+
+
+_PIN = re.compile(r"^\s*(\d{1,4})\s*(?:-\s*(\d{1,4}))?\s*@\s*([\d./\-]+)\s*$")
+
+
+def parse_pins(text: str, *, rate, meter, subdivision: int = 1) -> list:
+    """'1-4@120, 9-10@12-2' -> pinned segments (bars FIRST-LAST at a tempo), in the
+    solver's beats (1/``subdivision`` of the meter's beat)."""
+    from filmscore.errors import InputError
+    from filmscore.sync.solve import PinnedSegment
+    from filmscore.sync.tempomap import parse_tempo
+
+    pins = []
+    for part in text.split(","):
+        match = _PIN.match(part)
+        if not match or int(match[2] or match[1]) < int(match[1]) or int(match[1]) < 1:
+            raise InputError("not a pinned span of bars", field="pin", value=part.strip(),
+                             valid="FIRST-LAST@TEMPO, e.g. 1-4@120 or 9-10@12-2")
+        first, last = int(match[1]), int(match[2] or match[1])
+        per_bar = meter.numerator * subdivision
+        pins.append(PinnedSegment(start_beat=(first - 1) * per_bar,
+                                  beats=(last - first + 1) * per_bar,
+                                  tempo_bpm=parse_tempo(match[3], rate, field="pin")
+                                  * subdivision))
+    return pins
