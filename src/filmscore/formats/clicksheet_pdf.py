@@ -19,7 +19,14 @@ from pathlib import Path
 from xml.sax.saxutils import escape
 
 from filmscore.fileio import write_atomic
-from filmscore.formats.pdfstyle import BAND, fonts, header_table_style, numbered_canvas
+from filmscore.formats.pdfstyle import (
+    BAND,
+    column_widths,
+    fonts,
+    header_table_style,
+    info_line,
+    numbered_canvas,
+)
 from filmscore.sync.clicksheet import ClickSheet, format_frames_off
 from filmscore.sync.tempomap import format_bpm
 from filmscore.timecode import get_rate
@@ -69,13 +76,10 @@ def write_clicksheet_pdf(sheet: ClickSheet, path: str | os.PathLike[str], *,
             ("Rate", f"{rate.name} fps{' drop-frame' if rate.drop_frame else ''}"),
             ("Bar 1 at", sheet.start_timecode), ("Count-in", _lead_text(sheet)),
             ("Hits", str(sheet.hit_count)), ("Date", date)]
-    story.append(Paragraph("   ·   ".join(
-        f"<b>{escape(k)}</b>{': ' + escape(v) if v else ''}" for k, v in info), meta))
+    story.append(info_line(info, meta))
     story.append(Spacer(1, 0.15 * inch))
 
-    widths = [0.45, 0.95, 0.6, 1.05, 0.55]
-    widths.append(page_w / inch - 2 * margin / inch - sum(widths))
-    widths = [w * inch for w in widths]
+    widths = column_widths([0.45, 0.95, 0.6, 1.05, 0.55], page_w, margin)
     rows: list[list] = [[p(h, head) for h in ("Bar", "Timecode", "Meter", "Tempo", "Click",
                                                  "Sync points")]]
     style = header_table_style()

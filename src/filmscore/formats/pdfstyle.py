@@ -90,3 +90,21 @@ def header_table_style() -> list[tuple]:
         ("TOPPADDING", (0, 0), (-1, -1), 3),
         ("BOTTOMPADDING", (0, 0), (-1, -1), 4),
     ]
+
+
+def info_line(info: list[tuple[str, str]], style):
+    """The header's 'Key: value · Key: value' line (a key with no value stands alone)."""
+    from xml.sax.saxutils import escape
+
+    from reportlab.platypus import Paragraph
+
+    return Paragraph("   ·   ".join(
+        f"<b>{escape(k)}</b>{': ' + escape(v) if v else ''}" for k, v in info), style)
+
+
+def column_widths(inches: list[float], page_w: float, margin: float) -> list[float]:
+    """Column widths in points: the given ones (inches), the last column taking the rest."""
+    from reportlab.lib.units import inch
+
+    rest = page_w / inch - 2 * margin / inch - sum(inches)
+    return [w * inch for w in [*inches, rest]]

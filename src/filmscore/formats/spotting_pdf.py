@@ -28,8 +28,10 @@ from filmscore.formats.pdfstyle import (
     BAND,
     HEADER_BG,
     RULE,
+    column_widths,
     fonts,
     header_table_style,
+    info_line,
     numbered_canvas,
 )
 from filmscore.spotting.cues import SYNC_KINDS, CueSpec, MusicTotal, film_total, reel_totals
@@ -92,13 +94,10 @@ def write_spotting_pdf(
         story.append(p(subtitle, meta))
     info = [("Spotting list", ""), ("Picture", picture_name or "—"), ("Date", date),
             ("Rate", f"{rate.name} fps{' drop-frame' if rate.drop_frame else ''}")]
-    story.append(Paragraph("   ·   ".join(
-        f"<b>{escape(k)}</b>{': ' + escape(v) if v else ''}" for k, v in info), meta))
+    story.append(info_line(info, meta))
     story.append(Spacer(1, 0.15 * inch))
 
-    widths = [0.62, 1.75, 0.96, 0.96, 0.8]
-    widths.append(page_w / inch - 2 * margin / inch - sum(widths))
-    widths = [w * inch for w in widths]
+    widths = column_widths([0.62, 1.75, 0.96, 0.96, 0.8], page_w, margin)
     rows: list[list] = [[p(h, head) for h in ("Cue", "Title", "In", "Out", "Length",
                                                  "Notes and sync points")]]
     style = header_table_style()
