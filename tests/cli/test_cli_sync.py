@@ -154,3 +154,10 @@ def test_solve_keeps_pinned_bars_and_explains_what_cannot_be(cli, synced, tmp_pa
     cli.ok("-p", bare, "sync", "add", "1M1", "00:00:02:00", "--kind", "soft")
     cli.fails(cli.run("-p", bare, "tempo", "find", "1M1"), "no hard hits")
     cli.fails(cli.run("-p", bare, "tempo", "solve", "1M1"), "no hard hits")
+
+
+def test_an_impossible_tolerance_says_what_to_relax(cli, synced):
+    cli.fails(cli.run("-p", synced, "tempo", "find", "1M1", "--range", "61-62",
+                      "--tolerance", "0.1"), "no tempo lands every hard hit of cue 1M1",
+              "--tolerance")
+    cli.fails(cli.run("-p", synced, "tempo", "find", "1M1", "--tolerance", "0"), "tolerance")

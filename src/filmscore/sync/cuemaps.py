@@ -201,8 +201,15 @@ def find_for_cue(pctx, number: str, *, tempo_range=(Fraction(40), Fraction(240))
     hits = hits_of(cs.cue)
     candidates = find_tempos(hits, start_frame=anchor, rate=pctx.rate, tempo_range=tempo_range,
                              tolerance_frames=tolerance_frames, subdivision=subdivision,
-                             meter_beats=meter.numerator, top=top, cue=f"cue {cs.cue.number}")
+                             meter_beats=meter.numerator, top=top, cue=str(cs.cue.number))
     hard = sum(1 for h in hits if h.kind == "hard")
+    if not candidates:
+        raise ValidationError(
+            f"no tempo lands every hard hit of cue {cs.cue.number}", field="range",
+            value=f"{float(tempo_range[0]):g}-{float(tempo_range[1]):g} BPM within "
+                  f"{tolerance_frames} frames",
+            valid="a wider --range, a larger --tolerance, --subdivision 2, or "
+                  "'filmscore tempo solve' for tempo changes")
     applied = None
     if apply is not None:
         if not 1 <= apply <= len(candidates):
@@ -275,7 +282,7 @@ def solve_for_cue(pctx, number: str, *, tempo_range=(Fraction(40), Fraction(240)
         max_change_ratio=max_change_ratio, allow_bar_change=allow_bar_change,
         prefer_bpm=None if prefer_bpm is None else prefer_bpm * sub,
         pinned=parse_pins(pins, rate=pctx.rate, meter=meter, subdivision=sub) if pins else (),
-        cue=f"cue {cs.cue.number}")
+        cue=str(cs.cue.number))
     if sub > 1:
         solution = _in_meter_beats(solution, sub)
     tmap = solution_to_map(solution, rate=pctx.rate, start_frame=anchor, meter=meter,
