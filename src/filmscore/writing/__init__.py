@@ -1,0 +1,1 @@
+"""Writing: cue music versions, themes and motifs, theme search, mockups, director review."""
