@@ -146,6 +146,10 @@ register("clicksheet", (".csv",), writer="filmscore.formats.clicksheet_csv:write
          name="clicksheet_csv")
 register("clicksheet", (".pdf",), writer="filmscore.formats.clicksheet_pdf:write_clicksheet_pdf",
          name="clicksheet_pdf")
+register("music", (".mid", ".midi"), reader="filmscore.formats.midi_music:read_music",
+         writer="filmscore.formats.midi_music:write_music", name="smf_music")
+register("music", (".musicxml", ".xml", ".mxl"), reader="filmscore.formats.musicxml:read_music",
+         writer="filmscore.formats.musicxml:write_music", name="musicxml")
 register("spotting", (".pdf",), writer="filmscore.formats.spotting_pdf:write_spotting_pdf",
          name="spotting_pdf")
 

@@ -19,6 +19,14 @@ from filmscore.model.picture import (
 )
 from filmscore.model.project import Project
 from filmscore.model.sync import TEMPO_MAP_ORIGINS, CueTempoMap
+from filmscore.model.writing import (
+    MUSIC_FORMATS,
+    THEME_KINDS,
+    MusicVersion,
+    ReviewNote,
+    StatusEvent,
+    Theme,
+)
 
 metadata = Base.metadata
 
@@ -30,6 +38,12 @@ __all__ = [
     "TEMPO_MAP_ORIGINS",
     "Base",
     "Cue",
+    "MusicVersion",
+    "ReviewNote",
+    "StatusEvent",
+    "Theme",
+    "MUSIC_FORMATS",
+    "THEME_KINDS",
     "CueTempoMap",
     "Marker",
     "PictureEvent",

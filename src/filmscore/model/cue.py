@@ -15,6 +15,7 @@ from filmscore.spotting.cues import SYNC_KINDS as _SYNC_KIND_TABLE
 if TYPE_CHECKING:
     from filmscore.model.project import Project
     from filmscore.model.sync import CueTempoMap
+    from filmscore.model.writing import MusicVersion
 
 #: what a sync point asks of the music
 #: Declared once, with the spotting rules; the model only checks against it.
@@ -58,6 +59,8 @@ class Cue(VersionedMixin, Base):
         order_by="SyncPoint.frame, SyncPoint.id")
     tempo_map: Mapped[CueTempoMap | None] = relationship(
         back_populates="cue", cascade="all, delete-orphan", uselist=False)
+    music_versions: Mapped[list[MusicVersion]] = relationship(
+        back_populates="cue", cascade="all, delete-orphan", order_by="MusicVersion.number")
 
     @property
     def duration_frames(self) -> int:

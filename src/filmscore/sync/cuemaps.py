@@ -34,7 +34,7 @@ class CueSync:
         return f"cue {self.cue.number}"
 
 
-def _row(session, project_id: int, number: str) -> Cue:
+def cue_row(session, project_id: int, number: str) -> Cue:
     wanted = str(parse_cue_number(str(number)))
     row = session.scalars(
         select(Cue).where(Cue.project_id == project_id, Cue.number == wanted)).first()
@@ -51,7 +51,7 @@ def _load(row: Cue) -> CueSync:
 
 def cue_sync(pctx, number: str) -> CueSync:
     with transaction(pctx.engine) as session:
-        return _load(_row(session, pctx.project_id, number))
+        return _load(cue_row(session, pctx.project_id, number))
 
 
 def all_cue_syncs(pctx) -> list[CueSync]:
@@ -102,7 +102,7 @@ def set_tempo_map(pctx, number: str, tmap: TempoMap, *, origin: str = "set",
                   note: str = "") -> CueSync:
     """Store ``tmap`` as the cue's tempo map (replacing any), all or nothing."""
     with transaction(pctx.engine) as session:
-        row = _row(session, pctx.project_id, number)
+        row = cue_row(session, pctx.project_id, number)
         if tmap.rate != pctx.rate:
             raise ValidationError("tempo map rate differs from the project's", field="rate",
                                   value=tmap.rate.name, valid=pctx.rate.name)
@@ -119,7 +119,7 @@ def set_tempo_map(pctx, number: str, tmap: TempoMap, *, origin: str = "set",
 
 def clear_tempo_map(pctx, number: str) -> None:
     with transaction(pctx.engine) as session:
-        row = _row(session, pctx.project_id, number)
+        row = cue_row(session, pctx.project_id, number)
         row.tempo_map = None
 
 

@@ -97,3 +97,38 @@ def require_notes(music: Music, *, source: str) -> Music:
         raise InputError("the file has no notes", source=source,
                          valid="a MIDI or MusicXML file with at least one note")
     return music
+
+
+def music_to_dict(music: Music) -> dict:
+    """Music as JSON-ready data, exactly (fractions as strings)."""
+    return {
+        "title": music.title,
+        "key": music.key,
+        "meter": str(music.meter),
+        "tempo_map": music.tempo_map.to_dict() if music.tempo_map is not None else None,
+        "parts": [
+            {"name": p.name, "program": p.program, "is_drum": p.is_drum,
+             "instrument": p.instrument,
+             "notes": [[str(n.onset), str(n.duration), n.pitch, n.velocity] for n in p.notes]}
+            for p in music.parts
+        ],
+    }
+
+
+def music_from_dict(data: dict) -> Music:
+    from filmscore.sync.tempomap import parse_meter
+
+    tempo = data.get("tempo_map")
+    return Music(
+        parts=tuple(
+            Part(name=p["name"], program=int(p.get("program", 0)),
+                 is_drum=bool(p.get("is_drum", False)), instrument=p.get("instrument", ""),
+                 notes=tuple(Note(Fraction(o), Fraction(d), int(pitch), int(v))
+                             for o, d, pitch, v in p["notes"]))
+            for p in data["parts"]
+        ),
+        meter=parse_meter(data.get("meter", "4/4")),
+        tempo_map=TempoMap.from_dict(tempo) if tempo else None,
+        title=data.get("title", ""),
+        key=data.get("key", ""),
+    )

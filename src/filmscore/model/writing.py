@@ -1,0 +1,122 @@
+"""The writing stage's tables: each cue's music versions, themes, review notes, statuses."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from sqlalchemy import JSON, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
+
+from filmscore.errors import ValidationError
+from filmscore.model.base import Base, TimestampMixin, VersionedMixin
+from filmscore.spotting.cues import CUE_STATUSES
+
+if TYPE_CHECKING:
+    from filmscore.model.cue import Cue
+
+#: what a theme is
+THEME_KINDS = ("theme", "motif")
+#: the files music versions come from
+MUSIC_FORMATS = ("midi", "musicxml")
+
+
+class MusicVersion(VersionedMixin, Base):
+    """Version N of a cue's music: the file as imported (in the media store), who, why."""
+
+    __tablename__ = "music_versions"
+    __table_args__ = (UniqueConstraint("cue_id", "number"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    cue_id: Mapped[int] = mapped_column(ForeignKey("cues.id", ondelete="CASCADE"), index=True)
+    number: Mapped[int]
+    media_hash: Mapped[str] = mapped_column(String(64))
+    source_name: Mapped[str] = mapped_column(String(500), default="")
+    format: Mapped[str] = mapped_column(String(16))
+    author: Mapped[str] = mapped_column(String(200), default="")
+    reason: Mapped[str] = mapped_column(Text, default="")
+    note_count: Mapped[int] = mapped_column(default=0)
+    length_quarters: Mapped[str] = mapped_column(String(32), default="0")  # exact Fraction
+    check: Mapped[dict] = mapped_column(JSON, default=dict)  # the import check's findings
+
+    cue: Mapped[Cue] = relationship(back_populates="music_versions")
+
+    @validates("format")
+    def _check_format(self, key: str, value: str) -> str:
+        if value not in MUSIC_FORMATS:
+            raise ValidationError("unknown music format", field=key, value=value,
+                                  valid=", ".join(MUSIC_FORMATS))
+        return value
+
+    @property
+    def label(self) -> str:
+        loaded = self.__dict__.get("cue")
+        return f"music v{self.number}" + (f" of cue {loaded.number}" if loaded else "")
+
+
+class Theme(VersionedMixin, Base):
+    """A named theme or motif of the score, its music stored exactly (JSON of notes)."""
+
+    __tablename__ = "themes"
+    __table_args__ = (UniqueConstraint("project_id", "name"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    project_id: Mapped[int] = mapped_column(ForeignKey("projects.id", ondelete="CASCADE"),
+                                            index=True)
+    name: Mapped[str] = mapped_column(String(200))
+    stands_for: Mapped[str] = mapped_column(String(500), default="")
+    kind: Mapped[str] = mapped_column(String(16), default="theme")
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("themes.id", ondelete="SET NULL"))
+    transformation: Mapped[str] = mapped_column(String(500), default="")
+    notes: Mapped[str] = mapped_column(Text, default="")
+    music: Mapped[dict] = mapped_column(JSON)
+
+    @validates("kind")
+    def _check_kind(self, key: str, value: str) -> str:
+        if value not in THEME_KINDS:
+            raise ValidationError("unknown theme kind", field=key, value=value,
+                                  valid=", ".join(THEME_KINDS))
+        return value
+
+    @property
+    def label(self) -> str:
+        return f"theme {self.name!r}"
+
+
+class ReviewNote(TimestampMixin, Base):
+    """A note from the director or a producer at a timecode inside a cue."""
+
+    __tablename__ = "review_notes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    cue_id: Mapped[int] = mapped_column(ForeignKey("cues.id", ondelete="CASCADE"), index=True)
+    music_version: Mapped[int | None]  # the version listened to
+    frame: Mapped[int]
+    author: Mapped[str] = mapped_column(String(200), default="")
+    text: Mapped[str] = mapped_column(Text)
+
+    @property
+    def label(self) -> str:
+        return f"review note at frame {self.frame}"
+
+
+class StatusEvent(TimestampMixin, Base):
+    """One step of a cue's status history: spotted, sketched, mockup sent, ..."""
+
+    __tablename__ = "cue_status_events"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    cue_id: Mapped[int] = mapped_column(ForeignKey("cues.id", ondelete="CASCADE"), index=True)
+    status: Mapped[str] = mapped_column(String(32))
+    author: Mapped[str] = mapped_column(String(200), default="")
+    note: Mapped[str] = mapped_column(Text, default="")
+
+    @validates("status")
+    def _check_status(self, key: str, value: str) -> str:
+        if value not in CUE_STATUSES:
+            raise ValidationError("unknown cue status", field=key, value=value,
+                                  valid=", ".join(CUE_STATUSES))
+        return value
+
+    @property
+    def label(self) -> str:
+        return f"status {self.status}"
