@@ -8,6 +8,11 @@ and write the spotting list as CSV and PDF.
 Stage 2 (sync): give every cue a tempo map solved to land its hard hits (on eighths, at
 60-160 BPM, one bar of count-in), and render its click (WAV + MIDI), click sheet (PDF)
 and streamer video.
+
+Stage 3 (writing): the score's themes (a Popeye theme on "The Sailor's Hornpipe", a
+Sindbad theme, a roc motif, a Boola motif) and a variant, a sketch of every cue built from
+them on its tempo map (MIDI, imported as music v1 and checked against the cue), a
+FluidSynth mockup of every cue, a director's note and approvals, and the themes report.
 """
 
 from __future__ import annotations
@@ -56,6 +61,7 @@ class DemoResult:
     title: str
     rate_name: str
     tempo_maps: dict[str, TempoMap] = dataclasses.field(default_factory=dict)
+    theme_report: object = None
 
 
 def default_data_dir() -> Path:
@@ -128,8 +134,9 @@ def run_demo(out: Path, data: Path | None = None,
     write_spotting_pdf(cues, files["spotting_pdf"], rate=RATE, title=TITLE,
                        picture_name=f"v{picture.number} {picture.name}")
     maps = _sync_stage(pctx, cues, out, step)
+    report = _writing_stage(pctx, cues, maps, data, out, step)
     return DemoResult(project_dir=project_dir, picture=picture, cues=cues, files=files,
-                      title=TITLE, rate_name=RATE.name, tempo_maps=maps)
+                      title=TITLE, rate_name=RATE.name, tempo_maps=maps, theme_report=report)
 
 
 def _sync_stage(pctx, cues: list[CueSpec], out: Path, step) -> dict[str, TempoMap]:
@@ -149,3 +156,44 @@ def _sync_stage(pctx, cues: list[CueSpec], out: Path, step) -> dict[str, TempoMa
         write_sheet(pctx, number, sheets / f"{number}.pdf")
         render_streamers(pctx, number)
     return maps
+
+
+def _writing_stage(pctx, cues: list[CueSpec], maps: dict[str, TempoMap], data: Path,
+                   out: Path, step):
+    """Themes, a sketch of every cue from them (music v1), mockups, review, report."""
+    from filmscore.formats.midi_music import write_music
+    from filmscore.writing.library import add_theme, derive_theme, theme_report
+    from filmscore.writing.mockups import render_cue_mockups
+    from filmscore.writing.review import add_note, set_status
+    from filmscore.writing.sketch import DEMO_PLANS, read_theme_file, sketch_cue
+    from filmscore.writing.versions import import_version
+
+    step("Writing: the themes and motifs")
+    themes = {}
+    for path in sorted((data / "themes").glob("*.txt")):
+        theme = read_theme_file(path)
+        add_theme(pctx, theme.name, theme.music, stands_for=theme.stands_for,
+                  kind=theme.kind, notes=f"key {theme.key}; from {path.name}")
+        themes[theme.name] = theme.music
+    derive_theme(pctx, "sindbad", "invert", {}, save_as="sindbad inverted")
+    sketches = out / "sketches"
+    sketches.mkdir(exist_ok=True)
+    for cue in cues:
+        number = str(cue.number)
+        step(f"Writing: sketch of cue {number} from the themes, on its tempo map")
+        music = sketch_cue(cue, maps[number], themes, plan=DEMO_PLANS[number])
+        path = write_music(dataclasses.replace(music, title=f"{number} {cue.title}"),
+                           sketches / f"{number}.mid", tempo_map=maps[number])
+        import_version(pctx, number, path, author="filmscore demo",
+                       reason="first sketch from the themes")
+    step("Writing: mockups of every cue (FluidSynth, FluidR3 GM), in parallel")
+    render_cue_mockups(pctx, None, all_cues=True)
+    for cue in cues:
+        set_status(pctx, str(cue.number), "mockup sent", author="music editor")
+    add_note(pctx, "1M2", "01:00:30:00", "More swagger in the brass here", author="director")
+    set_status(pctx, "1M2", "changes requested", author="director",
+               note="brass: more swagger")
+    for number in ("1M1", "1M4", "1M8"):
+        set_status(pctx, number, "approved", author="director")
+    step("Writing: where each theme appears")
+    return theme_report(pctx)

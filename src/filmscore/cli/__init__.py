@@ -52,12 +52,13 @@ app = typer.Typer(
 
 
 def _register() -> None:
-    from filmscore.cli import demo, picture, project, spotting, sync
+    from filmscore.cli import demo, picture, project, spotting, sync, writing
 
     project.register(app)
     picture.register(app)
     spotting.register(app)
     sync.register(app)
+    writing.register(app)
     demo.register(app)
 
 

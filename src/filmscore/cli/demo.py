@@ -27,6 +27,7 @@ def register(app: typer.Typer) -> None:
         for item in spotting_tables(result.cues, result.picture.rate, title=result.title):
             console.print(item)
         _print_maps(result)
+        _print_themes(result)
         console.print(f"Project: {result.project_dir}")
         for label, path in result.files.items():
             console.print(f"  {label}: {path}")
@@ -47,3 +48,16 @@ def _print_maps(result) -> None:
     console.print(f"Clicks, MIDI and streamers: {result.project_dir}/clicks, "
                   f"{result.project_dir}/streamers; click sheets: "
                   f"{result.project_dir.parent}/click-sheets")
+
+
+def _print_themes(result) -> None:
+    from filmscore.cli.common import table
+
+    report = result.theme_report
+    if report is None:
+        return
+    rows = [[cue, ", ".join(themes) or "-"] for cue, themes in report.by_cue.items()]
+    console.print(table("Themes in each cue's sketch (filmscore themes report)",
+                        ["cue", "themes found"], rows, wrap=("themes found",)))
+    console.print(f"Sketches: {result.project_dir.parent}/sketches; mockups: "
+                  f"{result.project_dir}/mockups")

@@ -100,7 +100,79 @@ def get_theme(pctx, name: str) -> ThemeInfo:
 
 def export_theme(pctx, name: str, path: Path) -> Path:
     """Write a theme as MusicXML or MIDI (by suffix)."""
+    return write_theme_file(get_theme(pctx, name).music, Path(path), rate=pctx.rate)
+
+
+def derive_theme(pctx, name: str, op: str, args: dict[str, str], *,
+                 save_as: str | None = None, export: Path | None = None):
+    """Apply a transformation to a theme; save the result as a variant, export it."""
+    from filmscore.writing.transform import apply_transformation
+
     theme = get_theme(pctx, name)
+    result = apply_transformation(op, theme.music, args)
+    if save_as:
+        add_theme(pctx, save_as, result.music, stands_for=theme.stands_for, kind=theme.kind,
+                  parent=theme.name, transformation=result.description)
+    if export is not None:
+        write_theme_file(result.music, Path(export), rate=pctx.rate)
+    return result
+
+
+def write_theme_file(music: Music, path: Path, *, rate) -> Path:
+    """MusicXML or MIDI by suffix, or a .wav audio preview (a quick FluidSynth render)."""
     path = Path(path)
-    writer_for("music", path)(theme.music, path)
+    if path.suffix.lower() == ".wav":
+        from filmscore.writing.mockups import preview_wav
+
+        return preview_wav(music, path, rate=rate)
+    writer_for("music", path)(music, path)
     return path
+
+
+@dataclass(frozen=True)
+class ReportRow:
+    theme: str
+    cue: str
+    bar: int
+    beat: str
+    part: str
+    transform: str
+    score: float
+
+
+@dataclass(frozen=True)
+class ThemeReport:
+    matches: list[ReportRow]
+    by_cue: dict[str, list[str]]
+
+
+def theme_report(pctx) -> ThemeReport:
+    """Where each theme (variants included) appears in the latest music of every cue."""
+    from filmscore.sync.cuemaps import all_cue_syncs
+    from filmscore.writing.themesearch import build_index, concordance
+    from filmscore.writing.versions import list_versions, load_version
+
+    themes = {t.name: t.music for t in list_themes(pctx)}
+    if not themes:
+        raise NotFoundError("the project has no themes yet: 'filmscore themes add NAME "
+                            "--notes \"4/4 c4 d e f\"'")
+    pieces = {}
+    for cs in all_cue_syncs(pctx):
+        number = str(cs.cue.number)
+        if list_versions(pctx, number):
+            pieces[number] = load_version(pctx, number)[1]
+    if not pieces:
+        raise NotFoundError("no cue has music yet: 'filmscore music import CUE FILE.mid'")
+    found = concordance(build_index(pieces), themes)
+    rows = [ReportRow(name, m.piece, m.bar, _beat(m.beat), m.part,
+                      m.transform + (f" {m.transposition:+d}" if m.transposition else ""),
+                      m.score)
+            for name, matches in found.by_theme.items() for m in matches]
+    rows.sort(key=lambda r: (list(pieces).index(r.cue), r.bar, r.beat, r.theme))
+    by_cue = {cue: sorted({o.theme for o in found.by_piece.get(cue, ())}) for cue in pieces}
+    return ThemeReport(rows, by_cue)
+
+
+def _beat(beat) -> str:
+    whole = int(beat)
+    return str(whole) if beat == whole else f"{float(beat):g}"

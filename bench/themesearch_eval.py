@@ -1,0 +1,388 @@
+"""Theme search on real annotated orchestral scores: precision and recall per movement.
+
+Data: bench/data/hauptstimme (five movements of the Hauptstimme corpus: the .mxl score
+and its ``_annotations.csv``; see CREDITS.md there).  Each annotation row says where a
+main theme (label a, b, ... or i) is carried, by which part, at which bar and beat.
+
+For each label, its first row is the query: the notes of that part from that point until
+the next row of any label in the same part, at least 6 and at most 12 notes (the top note
+of each onset).  We search the movement for it (``search``, all transforms) and score:
+
+- a *match event*: matches (in any part) grouped by bar, bars at most 1 apart joined, so
+  a theme doubled in four parts counts once; events within 1 bar of the query are the
+  query itself and are dropped;
+- (a) all later rows of the label: recall = rows with a match within +/-1 bar (any part;
+  and, stricter, in the annotated part), precision = events within +/-1 bar of a row of
+  the label;
+- (b) returns only (a row of X after a row of another label since X's previous row):
+  recall over the returns; precision = events near a return / events not near a hand-off
+  row (matches explained by a hand-off are neither right nor wrong for (b)).
+
+The baseline is an exact transposed match of the query's first 6 notes' 5 intervals,
+in any line (same lines as ours: each part and the top line), scored the same way.
+
+    .venv/bin/python bench/themesearch_eval.py [--min-score 0.55] [--write]
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import hashlib
+import pickle
+import sys
+import time
+from bisect import bisect_right
+from dataclasses import dataclass
+from fractions import Fraction
+from pathlib import Path
+
+import numpy as np
+
+BENCH = Path(__file__).resolve().parent
+ROOT = BENCH.parent
+sys.path.insert(0, str(ROOT / "src"))
+
+from filmscore.sync.tempomap import Meter  # noqa: E402
+from filmscore.writing.melody import part_names  # noqa: E402
+from filmscore.writing.music import Music, Note, Part  # noqa: E402
+from filmscore.writing.themesearch import TRANSFORMS, Match, build_index, search  # noqa: E402
+
+DATA = BENCH / "data" / "hauptstimme"
+CACHE = Path("/tmp/filmscore-themesearch-cache")
+DOC = ROOT / "BENCHMARKS.md"
+START, END = "<!-- themesearch:start -->", "<!-- themesearch:end -->"
+QUERY_MIN, QUERY_MAX = 6, 12
+THRESHOLDS = (0.45, 0.55, 0.65, 0.75, 0.85)
+
+
+# --- loading (music21 until formats.musicxml.read_music is there) ------------------------
+
+
+def _read_with_music21(path: Path) -> tuple[Music, list[tuple[float, int]], float]:
+    """A score as Music (sounding pitch, ties joined, grace notes dropped), its bars, and
+    its length in seconds at its own tempo marks (100 quarters a minute where unmarked)."""
+    import music21
+
+    score = music21.converter.parse(str(path))
+    try:
+        score = score.toSoundingPitch()
+    except Exception:  # noqa: BLE001 - a score music21 cannot transpose is read as written
+        pass
+    parts, bars = [], []
+    ts = score.recurse().getElementsByClass("TimeSignature").first()
+    meter = Meter(ts.numerator, ts.denominator) if ts is not None else Meter()
+    for index, part in enumerate(score.parts):
+        if index == 0:
+            bars = [(float(m.offset), int(m.number))
+                    for m in part.getElementsByClass("Measure")]
+        notes = []
+        for el in part.flatten().stripTies().notes:
+            dur = Fraction(el.quarterLength)
+            if dur <= 0:
+                continue
+            onset = Fraction(el.offset)
+            pitches = getattr(el, "pitches", ())  # unpitched percussion has none
+            for p in pitches:
+                notes.append(Note(onset, dur, min(127, max(0, int(round(p.ps))))))
+        parts.append(Part(part.partName or f"part {index + 1}", tuple(notes)))
+    music = Music(tuple(parts), meter=meter, title=path.stem)
+    seconds = 0.0
+    try:
+        for start, end, mark in score.metronomeMarkBoundaries():
+            bpm = mark.getQuarterBPM() or 100.0
+            seconds += (end - start) * 60.0 / bpm
+    except Exception:  # noqa: BLE001 - no usable marks: 100 quarters a minute
+        seconds = 0.0
+    if seconds <= 0:
+        seconds = float(music.end) * 60.0 / 100.0
+    return music, bars, seconds
+
+
+def load_score(path: Path) -> tuple[Music, list[tuple[float, int]], float]:
+    """The score as Music, a bar table and seconds; cached under /tmp by the file's bytes."""
+    digest = hashlib.sha1(path.read_bytes()).hexdigest()[:16]
+    cached = CACHE / f"{path.stem}-{digest}-v2.pkl"
+    if cached.exists():
+        return pickle.loads(cached.read_bytes())
+    value = _read_with_music21(path)
+    CACHE.mkdir(parents=True, exist_ok=True)
+    tmp = cached.with_suffix(".tmp")
+    tmp.write_bytes(pickle.dumps(value))
+    tmp.replace(cached)
+    return value
+
+
+# --- annotations --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Row:
+    qstamp: Fraction
+    bar: int
+    label: str
+    part_num: int
+
+
+def read_rows(path: Path) -> list[Row]:
+    with path.open(newline="", encoding="utf-8") as f:
+        return [Row(Fraction(r["qstamp"]).limit_denominator(48), int(r["measure"]), r["label"],
+                    int(r["part_num"])) for r in csv.DictReader(f)]
+
+
+def returns_of(rows: list[Row]) -> set[int]:
+    """Indices of rows that are returns: another label was heard since the label's last row."""
+    out, last_seen = set(), {}
+    for i, row in enumerate(rows):
+        if row.label in last_seen:
+            between = rows[last_seen[row.label] + 1:i]
+            if any(r.label != row.label for r in between):
+                out.add(i)
+        last_seen[row.label] = i
+    return out
+
+
+def query_for(music: Music, rows: list[Row], first: int) -> Music:
+    row = rows[first]
+    part = music.parts[row.part_num]
+    later = [r.qstamp for r in rows[first + 1:] if r.part_num == row.part_num]
+    stop = min(later) if later else None
+    tops: dict[Fraction, Note] = {}
+    for n in part.notes:
+        if n.onset >= row.qstamp and (n.onset not in tops or n.pitch > tops[n.onset].pitch):
+            tops[n.onset] = n
+    notes = [tops[k] for k in sorted(tops)]
+    take = [n for n in notes if stop is None or n.onset < stop][:QUERY_MAX]
+    if len(take) < QUERY_MIN:
+        take = notes[:QUERY_MIN]
+    return Music((Part(part.name, tuple(take)),), meter=music.meter)
+
+
+# --- scoring ------------------------------------------------------------------------------
+
+
+def bar_of(bars: list[tuple[float, int]], onset: float) -> int:
+    i = bisect_right([b[0] for b in bars], onset + 1e-9) - 1
+    return bars[max(i, 0)][1]
+
+
+@dataclass
+class Tally:
+    events: int = 0
+    events_hit: int = 0
+    rows: int = 0
+    rows_found: int = 0
+    rows_found_part: int = 0
+    ret_rows: int = 0
+    ret_found: int = 0
+    ret_events: int = 0  # events not near a hand-off row
+    ret_events_hit: int = 0
+
+    def add(self, other: Tally) -> None:
+        for k in vars(self):
+            setattr(self, k, getattr(self, k) + getattr(other, k))
+
+    @staticmethod
+    def _f(p: float | None, r: float | None) -> float | None:
+        if p is None or r is None or p + r == 0:
+            return None if p is None or r is None else 0.0
+        return 2 * p * r / (p + r)
+
+    def prf(self) -> tuple[float | None, float | None, float | None]:
+        p = self.events_hit / self.events if self.events else None
+        r = self.rows_found / self.rows if self.rows else None
+        return p, r, self._f(p, r)
+
+    def prf_returns(self) -> tuple[float | None, float | None, float | None]:
+        p = self.ret_events_hit / self.ret_events if self.ret_events else None
+        r = self.ret_found / self.ret_rows if self.ret_rows else None
+        return p, r, self._f(p, r)
+
+
+def score_label(found: list[tuple[int, str]], rows: list[Row], names: list[str], label: str,
+                first: int, returns: set[int]) -> Tally:
+    """found: (bar, part) of each match of the label's query."""
+    q_bar = rows[first].bar
+    found = [(b, p) for b, p in found if abs(b - q_bar) > 1]
+    mine = [i for i, r in enumerate(rows) if r.label == label and i != first
+            and abs(r.bar - q_bar) > 1]
+    label_bars = [r.bar for r in rows if r.label == label]
+    ret_bars = [rows[i].bar for i in mine if i in returns]
+    handoff_bars = [rows[i].bar for i in mine if i not in returns]
+    t = Tally()
+    events: list[list[int]] = []
+    for b in sorted({b for b, _ in found}):
+        if events and b - events[-1][-1] <= 1:
+            events[-1].append(b)
+        else:
+            events.append([b])
+
+    def near(ev: list[int], targets: list[int]) -> bool:
+        return any(abs(b - x) <= 1 for b in ev for x in targets)
+
+    t.events = len(events)
+    t.events_hit = sum(near(ev, label_bars) for ev in events)
+    for ev in events:
+        if near(ev, handoff_bars) and not near(ev, ret_bars):
+            continue
+        t.ret_events += 1
+        t.ret_events_hit += near(ev, ret_bars)
+    for i in mine:
+        r = rows[i]
+        hit_any = any(abs(b - r.bar) <= 1 for b, _ in found)
+        hit_part = any(abs(b - r.bar) <= 1 and names[r.part_num] in p.split(" / ")
+                       for b, p in found)
+        t.rows += 1
+        t.rows_found += hit_any
+        t.rows_found_part += hit_part
+        if i in returns:
+            t.ret_rows += 1
+            t.ret_found += hit_any
+    return t
+
+
+def baseline(index, theme: Music) -> list[tuple[int, int]]:
+    """Exact transposed match of the first 6 notes (5 intervals): (flat start, line)."""
+    q = np.array([n.pitch for n in sorted(theme.parts[0].notes)[:6]], np.int32)
+    qi = np.diff(q)
+    p = index.pitch.astype(np.int32)
+    n = len(p) - len(q) + 1
+    if n <= 0:
+        return []
+    ok = np.ones(n, bool)
+    for k, iv in enumerate(qi):
+        ok &= (p[k + 1:k + 1 + n] - p[k:k + n]) == iv
+    ok &= index.line_of[:n] == index.line_of[len(q) - 1:len(q) - 1 + n]
+    return [(int(j), int(index.line_of[j])) for j in np.nonzero(ok)[0]]
+
+
+# --- the run ------------------------------------------------------------------------------
+
+
+def movements() -> list[Path]:
+    return sorted(p for p in DATA.glob("*.mxl") if not p.stem.endswith("_melody"))
+
+
+def evaluate(min_score: float = THRESHOLDS[0], transforms: tuple[str, ...] = TRANSFORMS
+             ) -> dict:
+    per: dict[str, dict] = {}
+    timing = {"load_s": 0.0, "index_s": 0.0, "search_s": 0.0, "queries": 0}
+    for path in movements():
+        t0 = time.perf_counter()
+        music, bars, _ = load_score(path)
+        t1 = time.perf_counter()
+        index = build_index({path.stem: music})
+        t2 = time.perf_counter()
+        timing["load_s"] += t1 - t0
+        timing["index_s"] += t2 - t1
+        rows = read_rows(path.with_name(path.stem + "_annotations.csv"))
+        names = part_names(music)
+        rets = returns_of(rows)
+        ours = {th: Tally() for th in THRESHOLDS}
+        base = Tally()
+        labels = list(dict.fromkeys(r.label for r in rows))
+        for label in labels:
+            first = next(i for i, r in enumerate(rows) if r.label == label)
+            theme = query_for(music, rows, first)
+            t3 = time.perf_counter()
+            matches: list[Match] = search(index, theme, min_score=min_score, max_results=500,
+                                          transforms=transforms)
+            timing["search_s"] += time.perf_counter() - t3
+            timing["queries"] += 1
+            for th in THRESHOLDS:
+                found = [(bar_of(bars, float(m.onset)), m.part) for m in matches
+                         if m.score >= th]
+                ours[th].add(score_label(found, rows, names, label, first, rets))
+            bfound = []
+            for j, li in baseline(index, theme):
+                ref = index.lines[li]
+                bfound.append((bar_of(bars, float(index.onset[j])), ref.name))
+            base.add(score_label(bfound, rows, names, label, first, rets))
+        per[path.stem] = {"ours": ours, "base": base, "labels": len(labels),
+                          "rows": len(rows), "returns": len(rets), "notes": index.note_count}
+    return {"per": per, "timing": timing}
+
+
+def _pct(x: float | None) -> str:
+    return "—" if x is None else f"{100 * x:.0f}%"
+
+
+def _prf(t: Tally, returns: bool = False) -> str:
+    p, r, f = t.prf_returns() if returns else t.prf()
+    return f"{_pct(p)} / {_pct(r)} / {_pct(f)}"
+
+
+def _sweep(result: dict, title: str) -> list[str]:
+    lines = ["", f"Threshold sweep, all movements pooled, {title}:", "",
+             "| min_score | events | all rows P / R / F1 | returns P / R / F1 |",
+             "|---:|---:|---|---|"]
+    for th in THRESHOLDS:
+        t = Tally()
+        for d in result["per"].values():
+            t.add(d["ours"][th])
+        lines.append(f"| {th} | {t.events} | {_prf(t)} | {_prf(t, True)} |")
+    return lines
+
+
+def report(result: dict, threshold: float, prime_only: dict | None = None) -> str:
+    per = result["per"]
+    lines = [
+        f"Operating point: `min_score={threshold}`.  P / R / F1; \"rows\" = later annotation "
+        "rows of the queried labels (rows within 1 bar of the query left out); recall "
+        "\"in part\" also requires the match in the annotated part.",
+        "",
+        "| movement | labels | rows (returns) | ours, all rows P / R / F1 | ours R in part | "
+        "ours, returns P / R / F1 | baseline, all P / R / F1 | baseline, returns P / R / F1 |",
+        "|---|---:|---:|---|---:|---|---|---|",
+    ]
+    tot_o, tot_b = Tally(), Tally()
+    for name, d in per.items():
+        o, b = d["ours"][threshold], d["base"]
+        tot_o.add(o)
+        tot_b.add(b)
+        inpart = _pct(o.rows_found_part / o.rows if o.rows else None)
+        lines.append(f"| {name} | {d['labels']} | {o.rows} ({o.ret_rows}) | {_prf(o)} | "
+                     f"{inpart} | {_prf(o, True)} | {_prf(b)} | {_prf(b, True)} |")
+    inpart = _pct(tot_o.rows_found_part / tot_o.rows if tot_o.rows else None)
+    lines.append(f"| **all (pooled)** | {sum(d['labels'] for d in per.values())} | "
+                 f"{tot_o.rows} ({tot_o.ret_rows}) | {_prf(tot_o)} | {inpart} | "
+                 f"{_prf(tot_o, True)} | {_prf(tot_b)} | {_prf(tot_b, True)} |")
+    lines += _sweep(result, "ours, all five transforms")
+    lines.append(f"| baseline | {tot_b.events} | {_prf(tot_b)} | {_prf(tot_b, True)} |")
+    if prime_only is not None:
+        lines += _sweep(prime_only, "ours, prime only (transposed, any rhythm/ornaments)")
+    tm = result["timing"]
+    lines += ["", f"Search time: {tm['queries']} queries in {tm['search_s']:.2f} s "
+              f"({1000 * tm['search_s'] / max(tm['queries'], 1):.0f} ms a query, all five "
+              f"transforms, one movement each); index {tm['index_s']:.2f} s for "
+              f"{sum(d['notes'] for d in per.values()):,} line notes."]
+    return "\n".join(lines) + "\n"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--min-score", type=float, default=0.55,
+                        help=f"operating point for the table, one of {THRESHOLDS}")
+    parser.add_argument("--write", action="store_true",
+                        help="put the table into BENCHMARKS.md between the themesearch markers")
+    args = parser.parse_args(argv)
+    result = evaluate()
+    text = report(result, args.min_score, evaluate(transforms=("prime",)))
+    print(text)
+    if args.write:
+        doc = DOC.read_text(encoding="utf-8")
+        if START not in doc or END not in doc:
+            raise SystemExit(f"{DOC.name} has no {START} ... {END} section")
+        before, rest = doc.split(START, 1)
+        _, after = rest.split(END, 1)
+        marker = "<!-- themesearch-eval -->"
+        old = rest.split(END, 1)[0]
+        head, _, tail = old.partition(marker)
+        tail = tail.split("<!-- /themesearch-eval -->", 1)[-1] if marker in old else ""
+        block = f"{marker}\n{text}<!-- /themesearch-eval -->"
+        DOC.write_text(before + START + head + block + tail + END + after, encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

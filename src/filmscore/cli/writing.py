@@ -1,0 +1,297 @@
+"""`filmscore music|themes|mockup|review ...`: the composer's versions, themes and mockups."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+
+from filmscore.cli.common import console, open_ctx, table
+
+music_app = typer.Typer(help="A cue's music versions: import (MIDI, MusicXML), list, export.",
+                        no_args_is_help=True)
+themes_app = typer.Typer(help="Themes and motifs: add, list, show, transform, export, "
+                         "report where they appear.", no_args_is_help=True)
+review_app = typer.Typer(help="Director review: notes at timecodes, approve, ask for "
+                         "changes, history.", no_args_is_help=True)
+
+
+def register(app: typer.Typer) -> None:
+    app.add_typer(music_app, name="music")
+    app.add_typer(themes_app, name="themes")
+    app.add_typer(review_app, name="review")
+    app.command("mockup")(mockup)
+
+
+# --- music versions ----------------------------------------------------------------------
+
+
+@music_app.command("import")
+def music_import(
+    ctx: typer.Context,
+    cue: str = typer.Argument(..., help="Cue number."),
+    file: Path = typer.Argument(..., help="A .mid, .musicxml, .xml or .mxl file."),
+    author: str = typer.Option("", "--by", help="Who wrote this version."),
+    reason: str = typer.Option("", "--why", help="Why (e.g. 'director's notes of 12 May')."),
+) -> None:
+    """Import the cue's next music version and check it against the cue."""
+    from filmscore.writing.versions import import_version
+
+    pctx = open_ctx(ctx)
+    summary, check = import_version(pctx, cue, file, author=author, reason=reason)
+    console.print(f"{summary.label}: {summary.note_count} notes from {summary.source_name}. "
+                  f"{check.summary()}.")
+    for hit in check.missed:
+        console.print(f"  missed: {hit.description or 'hit'} at {hit.position}: the music's "
+                      f"tempo puts it {float(hit.frames_off):+.2f} frames off")
+
+
+@music_app.command("list")
+def music_list(ctx: typer.Context, cue: str = typer.Argument(..., help="Cue number.")) -> None:
+    """A cue's music versions: who, when, why, and what the import check found."""
+    from filmscore.writing.versions import list_versions
+
+    rows = [[f"v{v.number}", v.source_name, v.author, v.reason,
+             v.created_at.strftime("%Y-%m-%d %H:%M") if v.created_at else "",
+             str(v.note_count), _check_text(v.check)]
+            for v in list_versions(open_ctx(ctx), cue)]
+    console.print(table(f"Music of cue {cue}", ["version", "file", "by", "why", "when", "notes",
+                                                "check"], rows, wrap=("why", "check")))
+
+
+def _check_text(check: dict) -> str:
+    hits = check.get("hits", [])
+    missed = sum(1 for h in hits if not h["landed"])
+    off = check.get("length_frames", 0) - check.get("cue_frames", 0)
+    text = f"{len(hits) - missed}/{len(hits)} hits" if hits else "no tempo to check"
+    return text + (f", {off:+d} frames long" if off else ", fits")
+
+
+@music_app.command("export")
+def music_export(
+    ctx: typer.Context,
+    cue: str = typer.Argument(..., help="Cue number."),
+    file: Path = typer.Argument(..., help="Output .mid, .musicxml or .mxl."),
+    version: int | None = typer.Option(None, "--version", help="Version number (default: "
+                                       "the latest)."),
+) -> None:
+    """Write a music version as MIDI or MusicXML."""
+    from filmscore.formats import writer_for
+    from filmscore.writing.versions import load_version
+
+    summary, music = load_version(open_ctx(ctx), cue, version)
+    writer_for("music", file)(music, file)
+    console.print(f"Wrote {summary.label} to {file}.")
+
+
+# --- themes ----------------------------------------------------------------------------
+
+
+@themes_app.command("add")
+def themes_add(
+    ctx: typer.Context,
+    name: str = typer.Argument(..., help="Theme name, e.g. Popeye."),
+    file: Path | None = typer.Option(None, "--file", help="MIDI or MusicXML excerpt."),
+    notes: str | None = typer.Option(None, "--notes", help="Compact notes (music21 "
+                                     "tinyNotation), e.g. \"4/4 c4 d8 e f g4 a\"."),
+    stands_for: str = typer.Option("", "--stands-for", help="Character, place or event."),
+    kind: str = typer.Option("theme", "--kind", help="theme or motif."),
+) -> None:
+    """Add a theme or motif to the score's library."""
+    from filmscore.errors import InputError
+    from filmscore.writing.library import add_theme, theme_music
+
+    if (file is None) == (notes is None):
+        raise InputError("give the theme's music with --file or --notes", field="file",
+                         valid="--file THEME.mid, or --notes \"4/4 c4 d e f\"")
+    music = theme_music(file if file is not None else notes, notes_string=notes is not None)
+    info = add_theme(open_ctx(ctx), name, music, stands_for=stands_for, kind=kind)
+    console.print(f"Added {info.kind} {info.name!r} ({len(_melody(info))} notes).")
+
+
+def _melody(info):
+    from filmscore.writing.themes import Theme
+
+    return Theme(info.name, info.stands_for, info.kind, info.music).melody
+
+
+@themes_app.command("list")
+def themes_list(ctx: typer.Context) -> None:
+    """The themes and motifs, with what they stand for and their variants."""
+    from filmscore.writing.library import list_themes
+
+    rows = [[t.name, t.kind, t.stands_for, t.parent or "", t.transformation,
+             str(len(_melody(t)))] for t in list_themes(open_ctx(ctx))]
+    console.print(table("Themes", ["name", "kind", "stands for", "variant of", "how",
+                                   "notes"], rows, right=("notes",),
+                        wrap=("stands for", "how")))
+
+
+@themes_app.command("show")
+def themes_show(ctx: typer.Context, name: str = typer.Argument(..., help="Theme name.")) -> None:
+    """One theme: what it stands for and its notes."""
+    from filmscore.formats.notestring import format_notestring
+    from filmscore.writing.library import get_theme
+    from filmscore.writing.transform import pitch_name
+
+    info = get_theme(open_ctx(ctx), name)
+    console.print(f"{info.name} ({info.kind}): {info.stands_for}")
+    if info.parent:
+        console.print(f"  variant of {info.parent}: {info.transformation}")
+    try:
+        console.print(f"  {format_notestring(info.music)}")
+    except Exception:  # not writable as a note string (chords, odd lengths): list notes
+        console.print("  " + " ".join(pitch_name(n.pitch) for n in _melody(info)))
+
+
+@themes_app.command("transform")
+def themes_transform(
+    ctx: typer.Context,
+    name: str = typer.Argument(..., help="Theme to transform."),
+    op: str = typer.Option(..., "--op", help="transpose, change_mode, augment, diminish, "
+                           "invert, invert_diatonic, retrograde, fragment, change_meter, "
+                           "change_tempo, revoice."),
+    arg: list[str] = typer.Option([], "--arg", help="Parameters as NAME=VALUE, e.g. "
+                                  "semitones=3, to_mode=minor, first=4, factor=2."),
+    save_as: str | None = typer.Option(None, "--as", help="Save the result as a variant "
+                                       "with this name."),
+    export: Path | None = typer.Option(None, "--export", help="Also write it as MusicXML, "
+                                       "MIDI or a WAV preview (by suffix)."),
+) -> None:
+    """Transform a theme (for a mood), optionally save it as a variant and export it."""
+    from filmscore.writing.library import derive_theme
+
+    pctx = open_ctx(ctx)
+    result = derive_theme(pctx, name, op, dict(_pairs(arg)), save_as=save_as, export=export)
+    console.print(f"{name} -> {result.description}" +
+                  (f"; saved as {save_as!r}" if save_as else "") +
+                  (f"; wrote {export}" if export else ""))
+
+
+def _pairs(args: list[str]):
+    from filmscore.errors import InputError
+
+    for item in args:
+        key, sep, value = item.partition("=")
+        if not sep or not key.strip():
+            raise InputError("not a NAME=VALUE parameter", field="arg", value=item,
+                             valid="e.g. semitones=3 or to_mode=minor")
+        yield key.strip(), value.strip()
+
+
+@themes_app.command("export")
+def themes_export(ctx: typer.Context, name: str = typer.Argument(..., help="Theme name."),
+                  file: Path = typer.Argument(..., help="Output .musicxml, .mxl, .mid or "
+                                              ".wav (an audio preview).")) -> None:
+    """Write a theme as MusicXML or MIDI, or render an audio preview."""
+    from filmscore.writing.library import export_theme
+
+    export_theme(open_ctx(ctx), name, file)
+    console.print(f"Wrote {file}.")
+
+
+@themes_app.command("report")
+def themes_report(ctx: typer.Context) -> None:
+    """Where each theme appears in the cues' music (the latest version of each cue)."""
+    from filmscore.writing.library import theme_report
+
+    report = theme_report(open_ctx(ctx))
+    rows = [[m.theme, m.cue, f"{m.bar}|{m.beat}", m.part, m.transform, f"{m.score:.2f}"]
+            for m in report.matches]
+    console.print(table("Themes by cue", ["theme", "cue", "bar|beat", "part", "found as",
+                                          "score"], rows, right=("score",)))
+    rows = [[cue, ", ".join(themes) or "-"] for cue, themes in report.by_cue.items()]
+    console.print(table("Cues and their themes", ["cue", "themes"], rows, wrap=("themes",)))
+
+
+# --- mockups -------------------------------------------------------------------------------
+
+
+def mockup(
+    ctx: typer.Context,
+    cue: str | None = typer.Argument(None, help="Cue number (or --all)."),
+    all_cues: bool = typer.Option(False, "--all", help="Every cue with music, in parallel."),
+    draft: bool = typer.Option(False, "--draft", help="The small TimGM6mb SoundFont: quick."),
+    lufs: float = typer.Option(-23.0, "--lufs", help="Loudness of the review mix (LUFS)."),
+    version: int | None = typer.Option(None, "--version", help="Music version (default: "
+                                       "the latest)."),
+) -> None:
+    """Render a cue's mockup with FluidSynth: music stem, click stem, review mix."""
+    from filmscore.writing.mockups import render_cue_mockups
+
+    pctx = open_ctx(ctx)
+    results = render_cue_mockups(pctx, cue, all_cues=all_cues, draft=draft, lufs=lufs,
+                                 version=version, progress=console)
+    for number, result in results:
+        console.print(f"{number}: {result.mix} ({result.loudness_lufs:.1f} LUFS, "
+                      f"{float(result.seconds):.1f} s)")
+
+
+# --- review ----------------------------------------------------------------------------------
+
+
+@review_app.command("note")
+def review_note(
+    ctx: typer.Context,
+    cue: str = typer.Argument(..., help="Cue number."),
+    at: str = typer.Argument(..., help="Timecode inside the cue."),
+    text: str = typer.Argument(..., help="The note."),
+    author: str = typer.Option("", "--by", help="Who (director, producer, ...)."),
+) -> None:
+    """Leave a note at a timecode in a cue (on its latest music version)."""
+    from filmscore.writing.review import add_note
+
+    note = add_note(open_ctx(ctx), cue, at, text, author=author)
+    version = f" on v{note.music_version}" if note.music_version else ""
+    console.print(f"Noted at {note.timecode}{version}.")
+
+
+def _status(ctx, cue, status, author, note):
+    from filmscore.writing.review import set_status
+
+    step = set_status(open_ctx(ctx), cue, status, author=author, note=note)
+    console.print(f"{cue}: {step.status}.")
+
+
+@review_app.command("approve")
+def review_approve(ctx: typer.Context, cue: str = typer.Argument(..., help="Cue number."),
+                   author: str = typer.Option("", "--by", help="Who approves."),
+                   note: str = typer.Option("", "--note", help="A word with it.")) -> None:
+    """Approve the cue's music."""
+    _status(ctx, cue, "approved", author, note)
+
+
+@review_app.command("changes")
+def review_changes(ctx: typer.Context, cue: str = typer.Argument(..., help="Cue number."),
+                   author: str = typer.Option("", "--by", help="Who asks."),
+                   note: str = typer.Option("", "--note", help="What to change, in short.")
+                   ) -> None:
+    """Ask for changes to the cue's music."""
+    _status(ctx, cue, "changes requested", author, note)
+
+
+@review_app.command("status")
+def review_status(ctx: typer.Context, cue: str = typer.Argument(..., help="Cue number."),
+                  status: str = typer.Argument(..., help="spotted, sketched, mockup sent, "
+                                               "changes requested, approved, ..."),
+                  author: str = typer.Option("", "--by", help="Who."),
+                  note: str = typer.Option("", "--note", help="A word with it.")) -> None:
+    """Set any status of the cue's life."""
+    _status(ctx, cue, status, author, note)
+
+
+@review_app.command("history")
+def review_history(ctx: typer.Context,
+                   cue: str = typer.Argument(..., help="Cue number.")) -> None:
+    """The cue's status history and review notes."""
+    from filmscore.writing.review import history
+
+    steps, notes = history(open_ctx(ctx), cue)
+    rows = [[s.at.strftime("%Y-%m-%d %H:%M") if s.at else "", s.status, s.author, s.note]
+            for s in steps]
+    console.print(table(f"Cue {cue}: status", ["when", "status", "by", "note"], rows,
+                        wrap=("note",)))
+    rows = [[n.timecode, f"v{n.music_version}" if n.music_version else "", n.author, n.text]
+            for n in notes]
+    console.print(table(f"Cue {cue}: notes", ["timecode", "version", "by", "note"], rows,
+                        wrap=("note",)))

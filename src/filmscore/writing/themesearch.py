@@ -1,0 +1,512 @@
+"""Theme search: find every occurrence of a theme in the cues, however it is varied.
+
+``build_index`` reads every piece once into monophonic lines (one per part, plus a
+skyline across the parts to follow a melody handed between parts) and lays them end to
+end in flat numpy arrays.  ``search`` matches a theme against them; ``concordance``
+searches many themes and files the matches by theme and by piece.
+
+The matcher is an alignment over notes, vectorised over the whole index with numpy:
+
+- Query note i is aligned to target note j, query note i-1 to an earlier target note
+  k = j-1-g of the same line: up to ``MAX_SKIP`` target notes may be skipped between
+  them (ornaments, passing notes, repeated notes), at a cost that grows with the share of
+  the time they take (a short grace note is nearly free, a long note is not).  A query
+  note may be missing from the target (the target goes straight to the next one).
+- Each step scores the target interval P[j]-P[k] against the query interval (so the
+  match is transposition-invariant and tolerates the ornament between them): the same
+  interval scores 1, a semitone off (the same theme moved within the key, major for minor
+  third) 0.5, a contrary direction -1.  The rhythm adds a bonus when the time between the
+  two notes is the query's, scaled, and a penalty that grows with the log of the ratio:
+  changed rhythm costs a little, not everything.
+- Transforms: inversion negates the query's intervals, retrograde reverses it,
+  augmentation and diminution scale its durations by 2 and 1/2.
+- A match's score is its alignment score over the best possible (every step exact, in
+  rhythm), from -inf to 1.  Overlapping matches in one line keep the best one.
+
+Candidate retrieval keeps the search fast: every line's four-note groups (with up to one
+skipped note between each two, to see through ornaments) are keyed by their three
+intervals, each put in a coarse class (unison, step, third, fourth-to-fifth, sixth to
+octave, wider, with direction), so that a theme moved within the key still finds its
+key.  A query looks up its own groups, votes for target regions, and the alignment runs
+only on the regions with enough votes.  ``search(..., exhaustive=True)`` aligns against
+everything instead (for checks and the benchmark).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from fractions import Fraction
+
+import numpy as np
+
+from filmscore.errors import InputError
+from filmscore.sync.tempomap import Meter
+from filmscore.writing.melody import SKYLINE, Line, music_lines, part_names, theme_line
+from filmscore.writing.music import Music
+
+TRANSFORMS = ("prime", "inversion", "retrograde", "augmentation", "diminution")
+_TRANSFORM_SHAPE = {  # name -> (interval sign, reversed, time scale)
+    "prime": (1, False, 1.0),
+    "inversion": (-1, False, 1.0),
+    "retrograde": (1, True, 1.0),
+    "augmentation": (1, False, 2.0),
+    "diminution": (1, False, 0.5),
+}
+MAX_SKIP = 3  # target notes that may be skipped between two aligned notes
+MIN_THEME_NOTES = 4
+MAX_THEME_NOTES = 24
+
+# step scores
+_RHYTHM_BONUS = 0.25  # an interval in the query's rhythm earns up to this
+_RHYTHM_SLOPE = 0.35  # lost per doubling/halving of the time between the two notes
+_SKIP_NOTE = 0.1  # cost of each skipped target note ...
+_SKIP_TIME = 0.6  # ... plus this times the share of the time the skipped notes take
+_MISSING_NOTE = 0.7  # a query note absent from the target
+_BEST_STEP = 1.0 + _RHYTHM_BONUS
+
+_CLIP = 48  # intervals clipped to +/- this for table lookups
+
+
+def _pitch_table() -> np.ndarray:
+    """Score of target interval t against query interval q: table[q + CLIP, t + CLIP]."""
+    r = np.arange(-_CLIP, _CLIP + 1)
+    q, t = np.meshgrid(r, r, indexing="ij")
+    d = np.abs(q - t)
+    table = np.where(d == 0, 1.0, np.where(d == 1, 0.5, np.where(d == 2, 0.0, -0.6)))
+    return np.where(np.sign(q) * np.sign(t) < 0, -1.0, table)
+
+
+_PITCH = _pitch_table()
+
+
+def _interval_class(intervals: np.ndarray) -> np.ndarray:
+    """Coarse signed interval class 0..10 (5 = unison)."""
+    a = np.abs(intervals)
+    c = np.select([a == 0, a <= 2, a <= 4, a <= 7, a <= 12], [0, 1, 2, 3, 4], 5)
+    return (5 + np.sign(intervals) * c).astype(np.int32)
+
+
+# --- the index ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _LineRef:
+    piece: str
+    name: str  # part name or SKYLINE
+    start: int  # first position in the flat arrays
+    line: Line
+    source_names: tuple[str, ...]  # the piece's part names, for skyline notes
+
+
+@dataclass
+class ThemeIndex:
+    """Every piece's lines laid end to end, with what the matcher needs precomputed."""
+
+    meters: dict[str, Meter]
+    lines: list[_LineRef]
+    pitch: np.ndarray  # int16, flat over all lines
+    onset: np.ndarray  # float64
+    line_of: np.ndarray  # int32: index into lines
+    # per skip g (0..MAX_SKIP), for target note j and k = j-1-g:
+    step_interval: list[np.ndarray] = field(repr=False)  # P[j]-P[k], clipped
+    step_logspan: list[np.ndarray] = field(repr=False)  # log2(O[j]-O[k])
+    step_skip_cost: list[np.ndarray] = field(repr=False)  # cost of the g skipped notes
+    step_valid: list[np.ndarray] = field(repr=False)  # j and k on the same line
+    gram_keys: np.ndarray = field(repr=False)  # sorted four-note-group keys
+    gram_pos: np.ndarray = field(repr=False)  # position of each group's first note
+
+    @property
+    def note_count(self) -> int:
+        return len(self.pitch)
+
+    @property
+    def pieces(self) -> list[str]:
+        return list(self.meters)
+
+
+def _shift(a: np.ndarray, by: int, fill) -> np.ndarray:
+    out = np.full_like(a, fill)
+    if by < len(a):
+        out[by:] = a[:len(a) - by]
+    return out
+
+
+def build_index(pieces: Mapping[str, Music]) -> ThemeIndex:
+    """Read every piece once into lines and precompute steps and four-note-group keys."""
+    refs: list[_LineRef] = []
+    meters: dict[str, Meter] = {}
+    start = 0
+    for piece, music in pieces.items():
+        meters[piece] = music.meter
+        names = tuple(part_names(music))
+        for line in music_lines(music):
+            if len(line) < 2:
+                continue
+            refs.append(_LineRef(piece, line.name, start, line, names))
+            start += len(line)
+    if refs:
+        pitch = np.concatenate([r.line.pitch for r in refs]).astype(np.int32)
+        onset = np.concatenate([r.line.onset for r in refs])
+        line_of = np.concatenate([np.full(len(r.line), i, np.int32) for i, r in enumerate(refs)])
+    else:
+        pitch, onset, line_of = (np.zeros(0, np.int32), np.zeros(0), np.zeros(0, np.int32))
+    n = len(pitch)
+    intervals, logspans, costs, valids = [], [], [], []
+    for g in range(MAX_SKIP + 1):
+        k_pitch = _shift(pitch, g + 1, 0)
+        k_onset = _shift(onset, g + 1, 0.0)
+        valid = _shift(line_of, g + 1, -1) == line_of
+        span = np.where(valid, onset - k_onset, 1.0)
+        valid &= span > 0
+        span = np.maximum(span, 1e-6)
+        intervals.append(np.clip(pitch - k_pitch, -_CLIP, _CLIP).astype(np.int32) + _CLIP)
+        logspans.append(np.log2(span))
+        if g:
+            first_skipped = _shift(onset, g, 0.0)  # onset of note k+1
+            share = np.clip((onset - first_skipped) / span, 0.0, 1.0)
+            costs.append(_SKIP_NOTE * g + _SKIP_TIME * share)
+        else:
+            costs.append(np.zeros(n))
+        valids.append(valid)
+    keys, pos = _gram_table(pitch, line_of)
+    return ThemeIndex(meters, refs, pitch.astype(np.int16), onset, line_of, intervals,
+                      logspans, costs, valids, keys, pos)
+
+
+_SKIP_PATTERNS = [(a, b, c) for a in (1, 2) for b in (1, 2) for c in (1, 2)]
+
+
+def _gram_key(c1: np.ndarray, c2: np.ndarray, c3: np.ndarray) -> np.ndarray:
+    return (c1 * 121 + c2 * 11 + c3).astype(np.int32)
+
+
+def _gram_table(pitch: np.ndarray, line_of: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    n = len(pitch)
+    all_keys, all_pos = [], []
+    idx = np.arange(n)
+    for a, b, c in _SKIP_PATTERNS:
+        last = a + b + c
+        if n <= last:
+            continue
+        j = idx[:n - last]
+        ok = line_of[j] == line_of[j + last]
+        j = j[ok]
+        p0, p1, p2, p3 = pitch[j], pitch[j + a], pitch[j + a + b], pitch[j + last]
+        all_keys.append(_gram_key(_interval_class(p1 - p0), _interval_class(p2 - p1),
+                                  _interval_class(p3 - p2)))
+        all_pos.append(j.astype(np.int32))
+    if not all_keys:
+        return np.zeros(0, np.int32), np.zeros(0, np.int32)
+    keys = np.concatenate(all_keys)
+    pos = np.concatenate(all_pos)
+    order = np.argsort(keys, kind="stable")
+    return keys[order], pos[order]
+
+
+# --- matches ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Match:
+    """One occurrence of a theme: where, in which part, how it was transformed, how well."""
+
+    piece: str
+    part: str  # a part's name, or "A / B" when the theme passes from part A to part B
+    onset: Fraction  # quarter notes from bar 1 beat 1
+    end: Fraction
+    bar: int
+    beat: Fraction  # 1 = the downbeat, in the meter's beats
+    transform: str
+    transposition: int  # semitones from the theme (first note to first note)
+    score: float  # 1 = every interval and every duration ratio as in the theme
+    notes: int = 0  # target notes spanned
+
+
+def bar_beat(onset: Fraction, meter: Meter) -> tuple[int, Fraction]:
+    """Bar and beat of an onset (onset 0 = bar 1 beat 1; a pickup is bar 0)."""
+    bar_length = meter.numerator * meter.beat_quarters
+    bar_index = math.floor(onset / bar_length)
+    beat = (onset - bar_index * bar_length) / meter.beat_quarters + 1
+    return bar_index + 1, beat
+
+
+@dataclass(frozen=True)
+class _Query:
+    transform: str
+    pitch: np.ndarray  # the transformed query's pitches (first note as in the theme)
+    interval: np.ndarray  # interval[i] = pitch[i] - pitch[i-1] (interval[0] unused)
+    interval2: np.ndarray  # pitch[i] - pitch[i-2]
+    logspan: np.ndarray  # log2 of the scaled time from note i-1 to i
+    logspan2: np.ndarray  # from note i-2 to i
+    first_pitch: int  # the theme's pitch that the first query note stands for
+
+
+def _queries(line: Line, transforms: Sequence[str]) -> list[_Query]:
+    pitch = line.pitch.astype(np.int32)
+    ioi = np.diff(line.onset, append=line.onset[-1] + line.duration[-1])
+    ioi = np.maximum(ioi, 1e-3)
+    out = []
+    for name in transforms:
+        if name not in _TRANSFORM_SHAPE:
+            raise InputError("unknown transform", field="transforms", value=name,
+                             valid=", ".join(TRANSFORMS))
+        sign, backwards, scale = _TRANSFORM_SHAPE[name]
+        p = pitch[::-1] if backwards else pitch
+        d = ioi[::-1] if backwards else ioi
+        p = p[0] + sign * (p - p[0])
+        onsets = np.concatenate([[0.0], np.cumsum(d[:-1])]) * scale
+        iv = np.diff(p, prepend=p[0])
+        iv2 = np.concatenate([[0, 0], p[2:] - p[:-2]]) if len(p) > 2 else np.zeros(len(p))
+        span = np.maximum(np.diff(onsets, prepend=onsets[0]), 1e-3)
+        span2 = np.concatenate([[1.0, 1.0], onsets[2:] - onsets[:-2]]) if len(p) > 2 \
+            else np.ones(len(p))
+        out.append(_Query(name, p, iv.astype(np.int32), np.asarray(iv2, np.int32),
+                          np.log2(span), np.log2(np.maximum(span2, 1e-3)),
+                          int(pitch[-1] if backwards else pitch[0])))
+    return out
+
+
+def _step(index: ThemeIndex, sel: np.ndarray | None, g: int, q_interval: int,
+          q_logspan: float) -> tuple[np.ndarray, np.ndarray]:
+    """Score of aligning a query step to (k = j-1-g, j) for every target j; and validity."""
+    iv = index.step_interval[g]
+    ls = index.step_logspan[g]
+    cost = index.step_skip_cost[g]
+    valid = index.step_valid[g]
+    if sel is not None:
+        iv, ls, cost, valid = iv[sel], ls[sel], cost[sel], valid[sel]
+    q = min(max(q_interval, -_CLIP), _CLIP) + _CLIP
+    score = _PITCH[q][iv]
+    score = score + (_RHYTHM_BONUS - _RHYTHM_SLOPE * np.abs(ls - q_logspan)) - cost
+    return score, valid
+
+
+def _align(index: ThemeIndex, query: _Query, sel: np.ndarray | None
+           ) -> tuple[np.ndarray, np.ndarray]:
+    """Best alignment score ending at each target note, and the start of that alignment.
+
+    ``sel`` restricts the alignment to those flat positions (sorted); a step from k to j
+    counts only when both are selected and k = j-1-g in the full arrays.
+    """
+    positions = np.arange(index.note_count) if sel is None else sel
+    n = len(positions)
+    m = len(query.pitch)
+    neg = -np.inf
+    contiguous = []
+    for g in range(MAX_SKIP + 1):
+        if sel is None:
+            contiguous.append(None)
+        else:
+            prev = _shift(positions, g + 1, -10**9)
+            contiguous.append(prev == positions - (g + 1))
+    steps = {}  # (g, i, skip2) -> (score, valid)
+
+    def step(g: int, i: int, two: bool) -> np.ndarray:
+        key = (g, i, two)
+        if key not in steps:
+            if two:
+                s, v = _step(index, sel, g, int(query.interval2[i]), float(query.logspan2[i]))
+                s = s - _MISSING_NOTE
+            else:
+                s, v = _step(index, sel, g, int(query.interval[i]), float(query.logspan[i]))
+            if contiguous[g] is not None:
+                v = v & contiguous[g]
+            steps[key] = np.where(v, s, neg)
+        return steps[key]
+
+    zero = np.zeros(n)
+    d_prev2 = None  # D for query note i-2
+    d_prev = zero  # D for query note 0: start anywhere
+    s_prev2 = None
+    s_prev = positions.astype(np.int64)
+    for i in range(1, m):
+        best = np.full(n, neg)
+        start = np.zeros(n, np.int64)
+        if i == 1:  # the target may begin at query note 1 (first note missing)
+            best = np.full(n, -_MISSING_NOTE)
+            start = positions.astype(np.int64)
+        for g in range(MAX_SKIP + 1):
+            cand = _shift(d_prev, g + 1, neg) + step(g, i, False)
+            better = cand > best
+            best = np.where(better, cand, best)
+            start = np.where(better, _shift(s_prev, g + 1, 0), start)
+            if d_prev2 is not None:
+                cand = _shift(d_prev2, g + 1, neg) + step(g, i, True)
+                better = cand > best
+                best = np.where(better, cand, best)
+                start = np.where(better, _shift(s_prev2, g + 1, 0), start)
+        d_prev2, s_prev2 = d_prev, s_prev
+        d_prev, s_prev = best, start
+        steps = {k: v for k, v in steps.items() if k[1] > i}
+    # the target may also end one query note early
+    final, final_start = d_prev, s_prev
+    if d_prev2 is not None and m > 3:
+        cand = d_prev2 - _MISSING_NOTE
+        better = cand > final
+        final = np.where(better, cand, final)
+        final_start = np.where(better, s_prev2, final_start)
+    return final / (_BEST_STEP * (m - 1)), final_start
+
+
+def _candidates(index: ThemeIndex, query: _Query, min_votes: int) -> np.ndarray | None:
+    """Flat positions worth aligning: regions where enough of the query's groups occur."""
+    m = len(query.pitch)
+    if m < 4 or len(index.gram_keys) == 0:
+        return np.zeros(0, np.int64)
+    p = query.pitch
+    cls = _interval_class(np.diff(p))
+    qkeys = _gram_key(cls[:-2], cls[1:-1], cls[2:])
+    lo = np.searchsorted(index.gram_keys, qkeys, side="left")
+    hi = np.searchsorted(index.gram_keys, qkeys, side="right")
+    counts = hi - lo
+    if counts.sum() == 0:
+        return np.zeros(0, np.int64)
+    q_of = np.repeat(np.arange(len(qkeys)), counts)
+    hits = index.gram_pos[np.concatenate([np.arange(a, b) for a, b in zip(lo, hi, strict=True)])]
+    hits = hits.astype(np.int64)
+    # a region: the estimated start (the group's position less its place in the query,
+    # allowing for ornaments doubling the notes), in buckets of `width` notes
+    width = max(8, m)
+    est = hits - q_of
+    bucket = est // width
+    votes = np.unique(bucket * (m + 1) + q_of) // (m + 1)
+    ids, n_votes = np.unique(votes, return_counts=True)
+    # a bucket's neighbours vote too (an ornamented theme spreads over two buckets)
+    total = dict(zip(ids.tolist(), n_votes.tolist(), strict=True))
+    good = {b for b in total if total[b] + max(total.get(b - 1, 0), total.get(b + 1, 0))
+            >= min_votes}
+    if not good:
+        return np.zeros(0, np.int64)
+    keep = np.isin(bucket, np.fromiter(good, np.int64))
+    hits, q_of = hits[keep], q_of[keep]
+    n = index.note_count
+    lo_w = np.clip(hits - (MAX_SKIP + 1) * q_of - 2, 0, n)
+    hi_w = np.clip(hits + (MAX_SKIP + 1) * (m - q_of) + 2, 0, n)
+    diff = np.zeros(n + 1, np.int32)
+    np.add.at(diff, lo_w, 1)
+    np.add.at(diff, hi_w, -1)
+    return np.nonzero(np.cumsum(diff[:-1]) > 0)[0]
+
+
+def _min_votes(m: int) -> int:
+    return max(2, (m - 3) // 4)
+
+
+def search(index: ThemeIndex, theme: Music, *, transforms: Iterable[str] = TRANSFORMS,
+           max_results: int = 200, min_score: float = 0.55, exhaustive: bool = False,
+           pieces: Iterable[str] | None = None) -> list[Match]:
+    """Every place the theme occurs, best first (at most ``max_results``).
+
+    The theme is read as one line (its part, or the top line of its parts), at most
+    ``MAX_THEME_NOTES`` notes.  ``exhaustive`` aligns against every note instead of the
+    candidate regions.  ``pieces`` limits the search to some pieces.
+    """
+    line = theme_line(theme)
+    if len(line) < MIN_THEME_NOTES:
+        raise InputError("a theme needs more notes to be searched for", field="theme",
+                         value=f"{len(line)} notes",
+                         valid=f"at least {MIN_THEME_NOTES} notes in one line")
+    if len(line) > MAX_THEME_NOTES:
+        line = _head(line, MAX_THEME_NOTES)
+    wanted = set(pieces) if pieces is not None else None
+    found: list[tuple[float, int, int, str, int]] = []  # score, start, end, transform, transp
+    for query in _queries(line, tuple(transforms)):
+        if exhaustive:
+            sel = None
+        else:
+            sel = _candidates(index, query, _min_votes(len(query.pitch)))
+            if len(sel) == 0:
+                continue
+        scores, starts = _align(index, query, sel)
+        ends = np.arange(index.note_count) if sel is None else sel
+        ok = scores >= min_score
+        if wanted is not None:
+            ok &= np.isin(index.line_of[ends], [i for i, r in enumerate(index.lines)
+                                                if r.piece in wanted])
+        for s, a, b in zip(scores[ok].tolist(), starts[ok].tolist(), ends[ok].tolist(),
+                           strict=True):
+            transp = int(index.pitch[a]) - query.first_pitch
+            found.append((s, a, b, query.transform, transp))
+    return _select(index, found, max_results)
+
+
+def _head(line: Line, n: int) -> Line:
+    return Line(line.name, line.onsets[:n], line.durations[:n], line.onset[:n],
+                line.duration[:n], line.pitch[:n], line.source[:n])
+
+
+def _select(index: ThemeIndex, found: list[tuple[float, int, int, str, int]],
+            max_results: int) -> list[Match]:
+    """Best first; in each line, drop a match overlapping a better one; name the parts."""
+    found.sort(key=lambda f: (-f[0], f[1]))
+    taken = np.zeros(index.note_count, bool)
+    kept: list[Match] = []
+    seen: list[tuple[str, str, Fraction, Fraction]] = []  # (piece, part, onset, end)
+    for score, a, b, transform, transp in found:
+        if taken[a:b + 1].any():
+            continue
+        taken[a:b + 1] = True
+        match = _match(index, a, b, transform, transp, score)
+        # a skyline match inside one part is that part's match: keep it once
+        if any(p == match.piece and n == match.part and o < match.end and match.onset < e
+               for p, n, o, e in seen):
+            continue
+        seen.append((match.piece, match.part, match.onset, match.end))
+        kept.append(match)
+        if len(kept) >= max_results:
+            break
+    return kept
+
+
+def _match(index: ThemeIndex, a: int, b: int, transform: str, transp: int,
+           score: float) -> Match:
+    ref = index.lines[int(index.line_of[a])]
+    i, j = a - ref.start, b - ref.start
+    line = ref.line
+    if ref.name == SKYLINE:
+        names: list[str] = []
+        for s in line.source[i:j + 1].tolist():
+            if ref.source_names[s] not in names:
+                names.append(ref.source_names[s])
+        part = " / ".join(names)
+    else:
+        part = ref.name
+    onset = line.onsets[i]
+    bar, beat = bar_beat(onset, index.meters[ref.piece])
+    return Match(ref.piece, part, onset, line.onsets[j] + line.durations[j], bar, beat,
+                 transform, transp, round(float(score), 4), j - i + 1)
+
+
+# --- concordance --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Occurrence:
+    """One theme heard in one piece: the theme's name and the match."""
+
+    theme: str
+    match: Match
+
+
+@dataclass(frozen=True)
+class Concordance:
+    """Every theme's occurrences, by theme and by piece (both in time order)."""
+
+    by_theme: dict[str, tuple[Match, ...]]
+    by_piece: dict[str, tuple[Occurrence, ...]]
+
+
+def concordance(index: ThemeIndex, themes: Mapping[str, Music], **options) -> Concordance:
+    """Search every theme (``options`` as for ``search``) and file the matches."""
+    by_theme: dict[str, tuple[Match, ...]] = {}
+    by_piece: dict[str, list[Occurrence]] = {p: [] for p in index.pieces}
+    for name, theme in themes.items():
+        matches = sorted(search(index, theme, **options),
+                         key=lambda m: (m.piece, m.onset, m.part))
+        by_theme[name] = tuple(matches)
+        for match in matches:
+            by_piece[match.piece].append(Occurrence(name, match))
+    return Concordance(by_theme, {p: tuple(sorted(o, key=lambda o: (o.match.onset, o.theme)))
+                                  for p, o in by_piece.items()})

@@ -1,0 +1,163 @@
+"""Mockups: FluidSynth render of a generated cue, click stem on the tempo map's exact
+samples, loudness of the review mix, bounded length; loudness meter vs EBU Tech 3341."""
+
+from __future__ import annotations
+
+from fractions import Fraction as F
+
+import numpy as np
+import pytest
+import soundfile
+
+from filmscore.errors import InputError, ToolError
+from filmscore.formats.click_wav import read_click_wav
+from filmscore.sync.click import click_events
+from filmscore.sync.tempomap import TempoMap
+from filmscore.writing import loudness
+from filmscore.writing.mockup import (
+    MockupJob,
+    assign_programs,
+    render_many,
+    render_mockup,
+)
+from filmscore.writing.music import Music, Note, Part
+
+RATE = 48000
+TEMPO = F(100)  # 0.6 s a beat
+TMAP = TempoMap.constant("24", 86400, TEMPO, 4, count_in_bars=1)
+
+
+def _cue() -> Music:
+    """Four bars: a string line in half notes, a horn in whole notes (programs unset)."""
+    strings = Part("Strings", tuple(Note(2 * k, 2, p, 90) for k, p in
+                                    enumerate([60, 62, 64, 65, 67, 65, 64, 62])))
+    horn = Part("Horn", tuple(Note(4 * k, 4, p, 100) for k, p in enumerate([48, 53, 55, 48])))
+    return Music((strings, horn))
+
+
+def _rms(samples: np.ndarray, start_s: float, end_s: float) -> float:
+    seg = samples[int(start_s * RATE):int(end_s * RATE)]
+    return float(np.sqrt(np.mean(seg.astype(np.float64) ** 2)))
+
+
+@pytest.fixture(scope="module")
+def draft(tmp_path_factory):
+    out = tmp_path_factory.mktemp("draft")
+    return render_mockup(_cue(), out, tempo_map=TMAP, soundfont="draft",
+                         instrumentation="strings, horn", name="1M1")
+
+
+def test_mockup_draft_mix_is_at_the_target_loudness_and_under_the_ceiling(draft):
+    mix, rate = soundfile.read(draft.mix)
+    assert rate == RATE and mix.shape[1] == 2
+    assert soundfile.info(str(draft.mix)).subtype == "PCM_24"
+    assert abs(loudness.integrated_lufs(mix, RATE) + 23.0) < 0.5
+    assert abs(draft.loudness_lufs + 23.0) < 0.5 and not draft.peak_limited
+    assert draft.peak_dbfs <= -1.0 + 1e-6
+    assert {p.name for p in draft.files} == {"1M1.mid", "1M1_click.wav", "1M1_music.wav",
+                                             "1M1_mix.wav"}
+
+
+def test_mockup_music_stem_sounds_where_notes_are_and_decays_after_the_end(draft):
+    music, _ = soundfile.read(draft.music_stem)
+    origin = -float(draft.origin_seconds)  # bar 1 is this far into the file (2.4 s)
+    assert origin == pytest.approx(2.4)
+    end = origin + 16 * 0.6  # the last note ends with bar 4
+    assert _rms(music, 0.0, origin - 0.05) < 1e-4  # count-in: no music
+    for bar in range(4):
+        assert _rms(music, origin + bar * 2.4 + 0.1, origin + bar * 2.4 + 2.2) > 0.01
+    during = _rms(music, end - 1.0, end)
+    assert _rms(music, end + 1.0, end + 1.5) < 0.1 * during  # release and reverb decay
+    assert _rms(music, end + 2.9, end + 3.5) < 1e-3 * during  # All Sound Off after 3 s
+
+
+def test_mockup_click_stem_onsets_on_the_exact_samples_of_the_beats(draft):
+    click, rate = read_click_wav(draft.click_stem)
+    music = soundfile.info(str(draft.music_stem))
+    assert rate == RATE and len(click) == music.frames  # same origin, same length
+    events = click_events(TMAP)
+    expected = [TMAP.sample_at(e.seconds, sample_rate=RATE, origin_seconds=draft.origin_seconds)
+                for e in events]
+    assert expected[0] == 0 and expected[4] == 115200  # count-in starts the file; bar 1
+    sounding = np.nonzero(click)[0]
+    onsets = sounding[np.concatenate([[True], np.diff(sounding) > 100])]  # after silence
+    assert list(onsets) == expected
+
+
+def test_mockup_output_length_is_bounded(draft):
+    # count-in 2.4 s + 4 bars 9.6 s + 3 s to All Sound Off + 1 s margin
+    assert draft.seconds <= F(16)
+    assert soundfile.info(str(draft.mix)).frames == draft.seconds * RATE
+
+
+def test_mockup_fluidr3_with_click_in_the_mix(tmp_path):
+    result = render_mockup(_cue(), tmp_path, tempo_map=TMAP, instrumentation="strings, horn",
+                           mix_click_db=-12.0, name="1M1_full")
+    mix, _ = soundfile.read(result.mix)
+    music, _ = soundfile.read(result.music_stem)
+    assert abs(loudness.integrated_lufs(mix, RATE) + 23.0) < 0.5
+    assert result.peak_dbfs <= -1.0 + 1e-6
+    # the count-in is heard in the mix (click), not in the music stem
+    assert _rms(mix, 0.0, 2.3) > 100 * max(_rms(music, 0.0, 2.3), 1e-9)
+
+
+def test_mockup_peak_ceiling_lowers_the_gain_and_reports_the_loudness():
+    t = np.arange(4 * RATE) / RATE
+    spiky = 0.001 * np.sin(2 * np.pi * 440 * t)
+    spiky[RATE] = 0.5  # one loud sample: -23 LUFS would put it far above -1 dBFS
+    result = loudness.normalise(spiky, RATE, -23.0)
+    assert result.peak_limited and result.peak_dbfs == pytest.approx(-1.0)
+    assert result.loudness_lufs < -30
+    assert loudness.integrated_lufs(result.samples, RATE) == pytest.approx(
+        result.loudness_lufs, abs=0.01)
+
+
+def test_mockup_loudness_meter_matches_ebu_tech_3341_case_1():
+    # EBU Tech 3341 test case 1: stereo 1 kHz sine at -23 dBFS per channel, 20 s:
+    # the meter must read -23.0 LUFS +- 0.1 LU.
+    t = np.arange(20 * RATE) / RATE
+    tone = 10 ** (-23 / 20) * np.sin(2 * np.pi * 1000 * t)
+    assert loudness.integrated_lufs(np.stack([tone, tone], axis=1), RATE) == pytest.approx(
+        -23.0, abs=0.1)
+
+
+def test_mockup_pcm24_dither_is_tpdf_and_clips_nothing_in_range():
+    rng = np.random.default_rng(3341)
+    quiet = np.full(100_000, 0.25 / 2**23)  # a quarter of an LSB
+    ints = loudness.to_pcm24(quiet, rng=rng)
+    assert set(np.unique(ints)) <= {-1, 0, 1, 2}
+    assert ints.mean() == pytest.approx(0.25, abs=0.02)  # dither keeps the mean
+    assert list(loudness.to_pcm24(np.array([1.0, -1.0, 0.5]), dither=False)) == [
+        2**23 - 1, -(2**23), 2**22]
+
+
+def test_mockup_unknown_instrument_and_missing_tools(tmp_path, monkeypatch):
+    with pytest.raises(InputError, match="unknown instrument.*horn"):
+        render_mockup(_cue(), tmp_path, tempo_map=TMAP, soundfont="draft",
+                      instrumentation="strings, hron")
+    with pytest.raises(ToolError, match="soundfont not found.*nowhere.sf2"):
+        render_mockup(_cue(), tmp_path, tempo_map=TMAP, soundfont=tmp_path / "nowhere.sf2")
+    monkeypatch.setenv("PATH", str(tmp_path))
+    with pytest.raises(ToolError, match="Debian package fluidsynth"):
+        render_mockup(_cue(), tmp_path, tempo_map=TMAP, soundfont="draft")
+    assert not list(tmp_path.iterdir())
+
+
+def test_mockup_programs_from_instrumentation_keep_given_ones():
+    music = Music((Part("a", (Note(0, 1, 60),)), Part("b", (Note(0, 1, 60),), program=71),
+                   Part("c", (Note(0, 1, 60),), instrument="harp"),
+                   Part("d", (Note(0, 1, 60),))))
+    parts = assign_programs(music, "strings, percussion").parts
+    assert [(p.program, p.is_drum) for p in parts] == [(48, False), (71, False),
+                                                       (46, False), (0, True)]
+
+
+def test_mockup_render_many_in_parallel_keeps_job_order(tmp_path):
+    seen = []
+    jobs = [MockupJob(_cue(), tmp_path, TMAP, {"soundfont": "draft", "name": f"cue{i}",
+                                               "click": False, "loudness_lufs": lufs})
+            for i, lufs in enumerate((-23.0, -18.0))]
+    results = render_many(jobs, workers=2, progress=lambda d, t, r: seen.append((d, t)))
+    assert [r.mix.name for r in results] == ["cue0_mix.wav", "cue1_mix.wav"]
+    assert [round(r.loudness_lufs) for r in results] == [-23, -18]
+    assert results[0].click_stem is None and sorted(seen) == [(1, 2), (2, 2)]

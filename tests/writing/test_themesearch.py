@@ -1,0 +1,191 @@
+"""Theme search on generated music: transformations, parts, bars and beats, concordance."""
+
+from __future__ import annotations
+
+import random
+from fractions import Fraction as F
+
+import pytest
+
+from filmscore.errors import InputError
+from filmscore.sync.tempomap import Meter
+from filmscore.writing.music import Music, Note, Part
+from filmscore.writing.themesearch import (
+    bar_beat,
+    build_index,
+    concordance,
+    search,
+)
+
+# a 10-note theme in C major: (pitch, duration in quarters)
+THEME = [(60, 1), (64, 1), (67, F(3, 2)), (65, F(1, 2)), (64, 1), (62, 1), (67, 2),
+         (72, 1), (71, F(1, 2)), (69, F(1, 2))]
+
+
+def _notes(spec, start=F(0), transpose=0):
+    out, t = [], F(start)
+    for pitch, dur in spec:
+        if pitch is not None:
+            out.append(Note(t, F(dur), pitch + transpose))
+        t += F(dur)
+    return out
+
+
+def _walk(seed: int, n: int, start=F(0), low=48, high=84):
+    """A random walk with random rhythm: music that shares nothing with the theme."""
+    rng = random.Random(seed)
+    pitch, t, out = 66, F(start), []
+    for _ in range(n):
+        pitch = min(high, max(low, pitch + rng.choice([-7, -5, -4, -3, 3, 4, 5, 7, 8])))
+        dur = F(rng.choice([1, 2, 3, 4]), 4)
+        out.append(Note(t, dur, pitch))
+        t += dur
+    return out
+
+
+def _theme_music() -> Music:
+    return Music((Part("theme", tuple(_notes(THEME))),))
+
+
+def _piece(*parts: Part, meter: Meter | None = None) -> Music:
+    return Music(tuple(parts), meter=meter or Meter(4, 4))
+
+
+def _only(matches, **want):
+    return [m for m in matches if all(getattr(m, k) == v for k, v in want.items())]
+
+
+BAR4 = F(12)  # bar 4 in 4/4
+
+
+def test_themesearch_transposed_exact_bar_and_beat():
+    melody = _notes(THEME, start=BAR4 + 1, transpose=5)  # bar 4, beat 2, up a fourth
+    index = build_index({"1M1": _piece(Part("Flute", tuple(melody)))})
+    matches = search(index, _theme_music())
+    assert matches, "the transposed theme is not found"
+    best = matches[0]
+    assert (best.piece, best.part, best.transform) == ("1M1", "Flute", "prime")
+    assert best.transposition == 5
+    assert (best.bar, best.beat) == (4, 2)
+    assert best.onset == BAR4 + 1 and best.end == BAR4 + 1 + sum(F(d) for _, d in THEME)
+    assert best.score > 0.95
+
+
+def test_themesearch_inversion():
+    inverted = [(2 * 60 - p, d) for p, d in THEME]
+    index = build_index({"2M1": _piece(Part("Horn", tuple(_notes(inverted, transpose=7))))})
+    best = search(index, _theme_music())[0]
+    assert best.transform == "inversion" and best.transposition == 7 and best.score > 0.95
+
+
+def test_themesearch_retrograde():
+    index = build_index({"3M1": _piece(Part("Oboe", tuple(_notes(THEME[::-1], transpose=-2))))})
+    best = search(index, _theme_music())[0]
+    assert best.transform == "retrograde" and best.score > 0.9
+
+
+def test_themesearch_augmentation_and_diminution():
+    aug = [(p, d * 2) for p, d in THEME]
+    dim = [(p, F(d) / 2) for p, d in THEME]
+    index = build_index({"4M1": _piece(Part("Cello", tuple(_notes(aug, transpose=-24)))),
+                         "4M2": _piece(Part("Piccolo", tuple(_notes(dim, transpose=12))))})
+    matches = search(index, _theme_music())
+    aug_best = _only(matches, piece="4M1")[0]
+    dim_best = _only(matches, piece="4M2")[0]
+    assert aug_best.transform == "augmentation" and aug_best.transposition == -24
+    assert dim_best.transform == "diminution" and dim_best.transposition == 12
+
+
+def test_themesearch_passing_notes_and_ornaments():
+    # a passing or neighbour note (an eighth) between most pairs of theme notes
+    spec = []
+    for (p, d), (q, _) in zip(THEME, THEME[1:] + [THEME[-1]], strict=True):
+        d = F(d)
+        if d >= 1 and p != q:
+            step = 1 if q > p else -1
+            spec += [(p, d - F(1, 2)), (p + 2 * step if abs(q - p) > 2 else p - 1, F(1, 2))]
+        else:
+            spec.append((p, d))
+    spec.insert(1, (62, F(1, 8)))  # and a grace-like note
+    index = build_index({"5M1": _piece(Part("Violin", tuple(_notes(spec, transpose=3))))})
+    best = search(index, _theme_music())[0]
+    assert best.transform == "prime" and best.transposition == 3
+    assert best.notes > len(THEME)  # it spans the added notes
+
+
+def test_themesearch_rhythm_changed():
+    rng = random.Random(7)
+    changed = [(p, F(rng.choice([1, 2, 3]), 2)) for p, _ in THEME]  # new rhythm, same pitches
+    index = build_index({"6M1": _piece(Part("Clarinet", tuple(_notes(changed, start=4))))})
+    best = search(index, _theme_music())[0]
+    assert best.transposition == 0 and best.onset == 4 and best.score > 0.6
+
+
+def test_themesearch_inner_part():
+    violin = Part("Violin I", tuple(_walk(11, 40, low=74, high=90)))
+    viola = Part("Viola", tuple(_notes(THEME, start=8, transpose=-7)))
+    cello = Part("Cello", tuple(_walk(12, 30, low=36, high=52)))
+    index = build_index({"7M1": _piece(violin, viola, cello)})
+    matches = search(index, _theme_music())
+    assert matches[0].part == "Viola" and matches[0].bar == 3 and matches[0].transposition == -7
+
+
+def test_themesearch_split_between_parts():
+    first, second = THEME[:5], THEME[5:]
+    start2 = sum(F(d) for _, d in first)
+    violin = Part("Violin I", tuple(_notes(first, start=16, transpose=2)))
+    viola = Part("Viola", tuple(_notes(second, start=16 + start2, transpose=2)))
+    cello = Part("Cello", tuple(Note(F(4 * i), F(4), 36 + (i % 3)) for i in range(12)))
+    index = build_index({"8M1": _piece(violin, viola, cello)})
+    best = search(index, _theme_music())[0]
+    assert best.part == "Violin I / Viola"
+    assert (best.bar, best.beat, best.transposition) == (5, 1, 2)
+
+
+def test_themesearch_not_in_unrelated_music():
+    parts = (Part("Flute", tuple(_walk(1936, 300, low=60, high=90))),
+             Part("Bassoon", tuple(_walk(1937, 300, low=36, high=60))))
+    index = build_index({"9M1": _piece(*parts)})
+    assert search(index, _theme_music()) == []
+    assert search(index, _theme_music(), exhaustive=True) == []
+
+
+def test_themesearch_indexed_agrees_with_exhaustive():
+    melody = _walk(3, 50) + _notes(THEME, start=60, transpose=1) + _walk(4, 40, start=80)
+    index = build_index({"10M1": _piece(Part("Flute", tuple(melody)))})
+    fast = search(index, _theme_music(), min_score=0.7)
+    slow = search(index, _theme_music(), min_score=0.7, exhaustive=True)
+    assert fast and [(m.onset, m.transform) for m in fast][:1] == \
+        [(m.onset, m.transform) for m in slow][:1]
+
+
+def test_themesearch_concordance_views_agree():
+    pieces = {
+        "1M1": _piece(Part("Flute", tuple(_notes(THEME, start=4)))),
+        "1M2": _piece(Part("Horn", tuple(_walk(5, 60)))),
+        "1M3": _piece(Part("Oboe", tuple(_notes(THEME, start=0, transpose=2)
+                                         + _walk(6, 20, start=20)))),
+    }
+    motif = Music((Part("m", tuple(_notes([(67, 1), (65, 1), (64, 1), (62, 1), (60, 2)]))),))
+    conc = concordance(build_index(pieces), {"love": _theme_music(), "descent": motif})
+    assert {m.piece for m in conc.by_theme["love"]} == {"1M1", "1M3"}
+    assert set(conc.by_piece) == {"1M1", "1M2", "1M3"}
+    from_themes = sorted((t, m.piece, m.onset) for t, ms in conc.by_theme.items() for m in ms)
+    from_pieces = sorted((o.theme, p, o.match.onset) for p, os in conc.by_piece.items()
+                         for o in os)
+    assert from_themes == from_pieces
+
+
+def test_themesearch_bar_beat_in_other_meters():
+    assert bar_beat(F(0), Meter(4, 4)) == (1, 1)
+    assert bar_beat(F(13, 2), Meter(3, 4)) == (3, F(3, 2))
+    assert bar_beat(F(3), Meter(6, 8)) == (2, 1)
+    assert bar_beat(F(-1), Meter(4, 4)) == (0, 4)
+
+
+def test_themesearch_refuses_a_too_short_theme():
+    index = build_index({"x": _piece(Part("Flute", tuple(_walk(1, 20))))})
+    with pytest.raises(InputError, match="more notes"):
+        search(index, Music((Part("t", tuple(_notes(THEME[:3]))),)))
+    with pytest.raises(InputError, match="unknown transform"):
+        search(index, _theme_music(), transforms=("sideways",))
