@@ -204,3 +204,35 @@ def test_demo_every_cue_has_a_map_landing_its_hard_hits_and_its_sync_files(demo)
 def test_demo_prints_the_tempo_maps(demo):
     stdout = demo[1]
     assert "Tempo maps" in stdout and "frame-click" in stdout
+
+
+# --- stage 3: writing -------------------------------------------------------------------
+
+
+def test_demo_writes_themes_sketches_mockups_and_review(demo):
+    from filmscore.project import open_project
+    from filmscore.sync.cuemaps import all_cue_syncs
+    from filmscore.writing.library import list_themes
+    from filmscore.writing.review import history
+    from filmscore.writing.versions import list_versions
+
+    out, stdout = demo
+    project = out / "popeye1936"
+    with open_project(project) as pctx:
+        names = {t.name for t in list_themes(pctx)}
+        assert {"popeye", "sindbad", "roc", "boola"} <= names
+        for cs in all_cue_syncs(pctx):
+            number = str(cs.cue.number)
+            versions = list_versions(pctx, number)
+            assert len(versions) == 1, number
+            hits = versions[0].check["hits"]
+            assert hits and all(h["landed"] for h in hits), (number, hits)
+            assert (out / "sketches" / f"{number}.mid").is_file()
+            mixes = list((project / "mockups" / number).glob("*_mix.wav"))
+            assert len(mixes) == 1 and mixes[0].stat().st_size > 100_000, number
+        steps, notes = history(pctx, "1M2")
+        assert [s.status for s in steps][-1] == "changes requested"
+        assert notes and notes[0].author == "director"
+    assert "Themes in each cue" in stdout
+    for theme in ("sindbad", "roc", "boola"):
+        assert theme in stdout

@@ -1,0 +1,121 @@
+"""`filmscore music|themes|mockup|review` as a composer's team uses them."""
+
+from __future__ import annotations
+
+from fractions import Fraction
+from pathlib import Path
+
+import mido
+import pytest
+
+from filmscore.formats.midi_music import read_music, write_music
+from filmscore.sync.tempomap import TempoMap
+from filmscore.writing.music import Music, Note, Part
+
+THEME = "4/4 c4 d8 e f4 g a2"
+
+
+@pytest.fixture
+def scored(cli, tmp_path) -> Path:
+    """A 24 fps project, one cue from 00:00:01:00 with hits on beats at 120 BPM, a map."""
+    project = tmp_path / "p"
+    cli.ok("init", project, "--title", "Score Film", "--fps", "24")
+    cli.ok("-p", project, "cue", "add", "1M1", "--start", "00:00:01:00", "--end",
+           "00:00:09:00", "--title", "Theme", "--instrumentation", "strings, horn")
+    for tc in ("00:00:03:00", "00:00:05:00"):
+        cli.ok("-p", project, "sync", "add", "1M1", tc, "--kind", "hard", "-d", f"hit {tc}")
+    cli.ok("-p", project, "tempo", "set", "1M1", "--tempo", "120")
+    return project
+
+
+def _midi(path: Path, tempo: int, start_frame: int = 24, quarters: int = 16) -> Path:
+    tmap = TempoMap.constant("24", start_frame, Fraction(tempo), bars=quarters // 4)
+    notes = tuple(Note(Fraction(q), Fraction(1), 60 + (q % 5) * 2) for q in range(quarters))
+    music = Music((Part("violins", notes, program=48), Part("horn", notes[::2], program=60)),
+                  tempo_map=tmap)
+    return write_music(music, path, tempo_map=tmap)
+
+
+def test_music_versions_are_numbered_checked_and_exported(cli, scored, tmp_path):
+    out = cli.ok("-p", scored, "music", "import", "1M1", _midi(tmp_path / "a.mid", 120),
+                 "--by", "composer", "--why", "first sketch")
+    assert "1M1 v1" in out and "2 of 2 hard hits land" in out and "as long as the cue" in out
+    out = cli.ok("-p", scored, "music", "import", "1M1", _midi(tmp_path / "b.mid", 116))
+    assert "1M1 v2" in out and "missed" in out and "frames off" in out
+    listing = cli.ok("-p", scored, "music", "list", "1M1")
+    assert "first sketch" in listing and "composer" in listing and "v2" in listing
+    xml = tmp_path / "v1.musicxml"
+    cli.ok("-p", scored, "music", "export", "1M1", xml, "--version", "1")
+    assert xml.read_text(encoding="utf-8").lstrip().startswith("<?xml")
+    mid = tmp_path / "v2.mid"
+    cli.ok("-p", scored, "music", "export", "1M1", mid)
+    assert read_music(mid).note_count == 24
+
+
+def test_bad_music_files_are_refused_and_nothing_is_written(cli, scored, tmp_path):
+    before = cli.snapshot(scored)
+    corrupt = tmp_path / "corrupt.mid"
+    corrupt.write_bytes(b"MThd\x00\x00\x00\x06\x00\x01\x00")
+    cli.fails(cli.run("-p", scored, "music", "import", "1M1", corrupt), "corrupt.mid")
+    empty = tmp_path / "empty.mid"
+    mido.MidiFile().save(empty)
+    cli.fails(cli.run("-p", scored, "music", "import", "1M1", empty), "empty.mid", "no notes")
+    bad_xml = tmp_path / "bad.musicxml"
+    bad_xml.write_text("<score-partwise><part>")
+    cli.fails(cli.run("-p", scored, "music", "import", "1M1", bad_xml), "bad.musicxml")
+    cli.fails(cli.run("-p", scored, "music", "import", "1M1", tmp_path / "x.wav"), "x.wav")
+    assert cli.snapshot(scored) == before
+
+
+def test_themes_add_transform_export_and_report(cli, scored, tmp_path):
+    cli.ok("-p", scored, "themes", "add", "hero", "--notes", THEME, "--stands-for", "the hero")
+    cli.fails(cli.run("-p", scored, "themes", "add", "short", "--notes", "4/4 c4 d4"),
+              "at least three notes")
+    cli.fails(cli.run("-p", scored, "themes", "add", "typo", "--notes", "4/4 c4 zz8 d e"),
+              "zz8")
+    cli.fails(cli.run("-p", scored, "themes", "add", "hero", "--notes", THEME), "hero",
+              "already exists")
+    out = cli.ok("-p", scored, "themes", "transform", "hero", "--op", "invert", "--as",
+                 "hero inverted", "--export", tmp_path / "inv.mid")
+    assert "inverted" in out and read_music(tmp_path / "inv.mid").note_count == 6
+    cli.fails(cli.run("-p", scored, "themes", "transform", "hero", "--op", "explode"),
+              "explode", "transpose")
+    listing = cli.ok("-p", scored, "themes", "list")
+    assert "hero inverted" in listing and "the hero" in listing
+    cli.ok("-p", scored, "themes", "export", "hero", tmp_path / "hero.musicxml")
+    # music that states the theme a fourth up in the horn
+    notes = (Note(0, 1, 65), Note(1, Fraction(1, 2), 67), Note(Fraction(3, 2), Fraction(1, 2),
+             69), Note(2, 1, 70), Note(3, 1, 72), Note(4, 2, 74))
+    tmap = TempoMap.constant("24", 24, Fraction(120), bars=4)
+    write_music(Music((Part("horn", notes, program=60),), tempo_map=tmap),
+                tmp_path / "m.mid", tempo_map=tmap)
+    cli.ok("-p", scored, "music", "import", "1M1", tmp_path / "m.mid")
+    report = cli.ok("-p", scored, "themes", "report")
+    assert "hero" in report and "1M1" in report and "horn" in report
+
+
+def test_mockup_and_review(cli, scored, tmp_path):
+    cli.ok("-p", scored, "music", "import", "1M1", _midi(tmp_path / "a.mid", 120))
+    out = cli.ok("-p", scored, "mockup", "1M1", "--draft", "--lufs", "-20")
+    assert "-20.0 LUFS" in out
+    mix = next((scored / "mockups" / "1M1").glob("*_mix.wav"))
+    assert mix.stat().st_size > 48000
+    assert next((scored / "mockups" / "1M1").glob("*_click.wav"))
+    cli.ok("-p", scored, "review", "note", "1M1", "00:00:04:00", "Warmer horns", "--by",
+           "director")
+    cli.fails(cli.run("-p", scored, "review", "note", "1M1", "00:00:20:00", "late"),
+              "outside cue 1M1")
+    cli.ok("-p", scored, "review", "changes", "1M1", "--by", "director", "--note", "horns")
+    cli.ok("-p", scored, "review", "approve", "1M1", "--by", "director")
+    cli.fails(cli.run("-p", scored, "review", "status", "1M1", "lost"), "lost", "approved")
+    history = cli.ok("-p", scored, "review", "history", "1M1")
+    for word in ("spotted", "sketched", "changes requested", "approved", "Warmer horns"):
+        assert word in history
+
+
+def test_unknown_instrument_is_named(cli, scored, tmp_path):
+    notes = (Note(0, 1, 60), Note(1, 1, 62), Note(2, 1, 64))
+    write_music(Music((Part("line", notes),)), tmp_path / "p.mid")
+    cli.ok("-p", scored, "music", "import", "1M1", tmp_path / "p.mid")
+    cli.ok("-p", scored, "cue", "edit", "1M1", "--instrumentation", "kazoo")
+    cli.fails(cli.run("-p", scored, "mockup", "1M1", "--draft"), "kazoo")
