@@ -137,6 +137,7 @@ def tiny_film(tmp_path) -> Path:
         "type,cue,title,start,end,sync_kind,weight,description\n"
         "cue,1M1,Tiny,01:00:00:00,01:00:10:00,,,\n"
         "sync,1M1,,01:00:05:00,,hard,1,the join\n")
+    shutil.copytree(DEMO_DATA / "themes", data / "themes")
     return data
 
 

@@ -190,10 +190,15 @@ def _writing_stage(pctx, cues: list[CueSpec], maps: dict[str, TempoMap], data: P
     render_cue_mockups(pctx, None, all_cues=True)
     for cue in cues:
         set_status(pctx, str(cue.number), "mockup sent", author="music editor")
-    add_note(pctx, "1M2", "01:00:30:00", "More swagger in the brass here", author="director")
-    set_status(pctx, "1M2", "changes requested", author="director",
+    by_number = {str(c.number): c for c in cues}
+    noted = by_number.get("1M2", cues[0])
+    middle = format_label((noted.start_frame + noted.end_frame) // 2, RATE)
+    add_note(pctx, str(noted.number), middle, "More swagger in the brass here",
+             author="director")
+    set_status(pctx, str(noted.number), "changes requested", author="director",
                note="brass: more swagger")
     for number in ("1M1", "1M4", "1M8"):
-        set_status(pctx, number, "approved", author="director")
+        if number in by_number and by_number[number] is not noted:
+            set_status(pctx, number, "approved", author="director")
     step("Writing: where each theme appears")
     return theme_report(pctx)
