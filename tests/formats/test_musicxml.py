@@ -127,3 +127,27 @@ def test_musicxml_mozart_meter_key_tempo(mozart: Music) -> None:
     assert mozart.tempo_map.segments[0].tempo_bpm == 40
     assert mozart.tempo_map.bar_count == 145  # the file numbers 145 measures
     assert Counter(n.onset.denominator for _, n in mozart.notes())[3] > 0  # exact triplets
+
+
+def test_tempo_marks_are_read_in_the_meters_beats_and_round_trip(tmp_path):
+    """Tempo marks are read in the meter's beats (half = 112 in 2/2 is 112, not 448: a bug
+    once), and every note keeps its time through a write and a read."""
+    from fractions import Fraction as F
+
+    from filmscore.formats.musicxml import read_music as read_xml
+    from filmscore.formats.musicxml import write_music as write_xml
+    from filmscore.sync.tempomap import Meter, Segment, TempoMap
+    from filmscore.writing.music import Music, Note, Part
+
+    tmap = TempoMap("24", 0, (Segment(2, Meter(4, 4), F(44)), Segment(2, Meter(2, 2), F(112)),
+                              Segment(1, Meter(6, 8), F(180))))
+    notes = tuple(Note(F(q), F(1), 60 + q) for q in range(15))
+    path = write_xml(Music((Part("line", notes),), meter=Meter(4, 4), tempo_map=tmap),
+                     tmp_path / "tempi.musicxml")
+    back = read_xml(path).tempo_map
+    # our writer bars the music in its one meter (4/4), so the marks come back in quarter
+    # BPM; what must hold is the time of every note
+    from filmscore.writing.check import _seconds_at_quarters
+
+    for q in range(15):
+        assert _seconds_at_quarters(back, F(q)) == _seconds_at_quarters(tmap, F(q)), q

@@ -165,7 +165,7 @@ def _tempo_map(score: Any, zero: Fraction, rate: str) -> TempoMap | None:
             beats = -start / meter.beat_quarters
             pickup_beats = int(beats) if beats.denominator == 1 else 0
             continue
-        bars.append((meter, tempo * 4 / meter.denominator))  # quarter BPM -> beat BPM
+        bars.append((meter, tempo * meter.denominator / 4))  # quarter BPM -> beat BPM
     if not bars:
         return None
     segments: list[Segment] = []
