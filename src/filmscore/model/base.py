@@ -78,3 +78,13 @@ class VersionedMixin(TimestampMixin):
     @declared_attr.directive
     def __mapper_args__(cls) -> dict[str, Any]:  # noqa: N805
         return {"version_id_col": cls.version}
+
+
+def one_of(what: str, value: str, valid: tuple[str, ...], *, field: str | None = None) -> str:
+    """Check a value against its vocabulary table (for ``@validates`` hooks)."""
+    if value not in valid:
+        from filmscore.errors import ValidationError
+
+        raise ValidationError(f"unknown {what}", field=field or what, value=value,
+                              valid=", ".join(valid))
+    return value

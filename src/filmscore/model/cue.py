@@ -7,8 +7,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy import CheckConstraint, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
-from filmscore.errors import ValidationError
-from filmscore.model.base import Base, VersionedMixin
+from filmscore.model.base import Base, VersionedMixin, one_of
 from filmscore.spotting.cues import CUE_STATUSES
 from filmscore.spotting.cues import SYNC_KINDS as _SYNC_KIND_TABLE
 
@@ -93,10 +92,7 @@ class SyncPoint(VersionedMixin, Base):
 
     @validates("kind")
     def _check_kind(self, key: str, value: str) -> str:
-        if value not in SYNC_KINDS:
-            raise ValidationError("unknown sync point kind", field="kind", value=value,
-                                  valid=", ".join(SYNC_KINDS))
-        return value
+        return one_of("sync point kind", value, SYNC_KINDS, field="kind")
 
     @property
     def label(self) -> str:

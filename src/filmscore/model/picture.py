@@ -8,8 +8,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy import CheckConstraint, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
-from filmscore.errors import ValidationError
-from filmscore.model.base import Base, UTCDateTime, utcnow
+from filmscore.model.base import Base, UTCDateTime, one_of, utcnow
 from filmscore.timecode import Rate, get_rate
 
 if TYPE_CHECKING:
@@ -20,11 +19,6 @@ SOURCE_KINDS = ("edl", "fcp7xml", "otio", "video")
 #: what a marker marks
 MARKER_KINDS = ("marker", "shot", "dialogue", "scene")
 
-
-def _one_of(kind: str, value: str, valid: tuple[str, ...]) -> str:
-    if value not in valid:
-        raise ValidationError(f"unknown {kind}", field=kind, value=value, valid=", ".join(valid))
-    return value
 
 
 class PictureVersion(Base):
@@ -64,7 +58,7 @@ class PictureVersion(Base):
 
     @validates("source_kind")
     def _check_kind(self, key: str, value: str) -> str:
-        return _one_of("source_kind", value, SOURCE_KINDS)
+        return one_of("source_kind", value, SOURCE_KINDS)
 
     @validates("rate_name")
     def _check_rate(self, key: str, value: str) -> str:
@@ -160,7 +154,7 @@ class Marker(Base):
 
     @validates("kind")
     def _check_kind(self, key: str, value: str) -> str:
-        return _one_of("marker kind", value, MARKER_KINDS)
+        return one_of("marker kind", value, MARKER_KINDS)
 
     @property
     def label(self) -> str:

@@ -7,8 +7,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy import JSON, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
-from filmscore.errors import ValidationError
-from filmscore.model.base import Base, VersionedMixin
+from filmscore.model.base import Base, VersionedMixin, one_of
 
 if TYPE_CHECKING:
     from filmscore.model.cue import Cue
@@ -36,10 +35,7 @@ class CueTempoMap(VersionedMixin, Base):
 
     @validates("origin")
     def _check_origin(self, key: str, value: str) -> str:
-        if value not in TEMPO_MAP_ORIGINS:
-            raise ValidationError("unknown tempo map origin", field=key, value=value,
-                                  valid=", ".join(TEMPO_MAP_ORIGINS))
-        return value
+        return one_of("tempo map origin", value, TEMPO_MAP_ORIGINS, field=key)
 
     @property
     def label(self) -> str:

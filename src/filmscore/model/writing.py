@@ -7,8 +7,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy import JSON, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
-from filmscore.errors import ValidationError
-from filmscore.model.base import Base, TimestampMixin, VersionedMixin
+from filmscore.model.base import Base, TimestampMixin, VersionedMixin, one_of
 from filmscore.spotting.cues import CUE_STATUSES
 
 if TYPE_CHECKING:
@@ -42,10 +41,7 @@ class MusicVersion(VersionedMixin, Base):
 
     @validates("format")
     def _check_format(self, key: str, value: str) -> str:
-        if value not in MUSIC_FORMATS:
-            raise ValidationError("unknown music format", field=key, value=value,
-                                  valid=", ".join(MUSIC_FORMATS))
-        return value
+        return one_of("music format", value, MUSIC_FORMATS, field=key)
 
     @property
     def label(self) -> str:
@@ -72,10 +68,7 @@ class Theme(VersionedMixin, Base):
 
     @validates("kind")
     def _check_kind(self, key: str, value: str) -> str:
-        if value not in THEME_KINDS:
-            raise ValidationError("unknown theme kind", field=key, value=value,
-                                  valid=", ".join(THEME_KINDS))
-        return value
+        return one_of("theme kind", value, THEME_KINDS, field=key)
 
     @property
     def label(self) -> str:
@@ -112,10 +105,7 @@ class StatusEvent(TimestampMixin, Base):
 
     @validates("status")
     def _check_status(self, key: str, value: str) -> str:
-        if value not in CUE_STATUSES:
-            raise ValidationError("unknown cue status", field=key, value=value,
-                                  valid=", ".join(CUE_STATUSES))
-        return value
+        return one_of("cue status", value, CUE_STATUSES, field=key)
 
     @property
     def label(self) -> str:
