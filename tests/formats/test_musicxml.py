@@ -147,7 +147,7 @@ def test_tempo_marks_are_read_in_the_meters_beats_and_round_trip(tmp_path):
     back = read_xml(path).tempo_map
     # our writer bars the music in its one meter (4/4), so the marks come back in quarter
     # BPM; what must hold is the time of every note
-    from filmscore.writing.check import _seconds_at_quarters
+    from filmscore.writing.check import seconds_at_quarters
 
     for q in range(15):
-        assert _seconds_at_quarters(back, F(q)) == _seconds_at_quarters(tmap, F(q)), q
+        assert seconds_at_quarters(back, F(q)) == seconds_at_quarters(tmap, F(q)), q

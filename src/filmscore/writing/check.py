@@ -81,13 +81,13 @@ def check_music(music: Music, cue: CueSpec, cue_map: TempoMap | None, *, rate: R
     if timing is None:
         # no tempo anywhere: MIDI's default, 120 BPM, from the cue's start
         timing = TempoMap(rate, cue.start_frame, (Segment(1, music.meter, Fraction(120)),))
-    end = _seconds_at_quarters(timing, music.end)
+    end = seconds_at_quarters(timing, music.end)
     length = timing.frame_at(end) - timing.start_frame
     return MusicCheck(tuple(hits), length, cue.end_frame - cue.start_frame,
                       "music" if music.tempo_map is not None else "cue")
 
 
-def _seconds_at_quarters(tmap: TempoMap, quarters: Fraction) -> Fraction:
+def seconds_at_quarters(tmap: TempoMap, quarters: Fraction) -> Fraction:
     """Time of a position given in quarter notes from bar 1 (across meter changes)."""
     remaining = Fraction(quarters)
     for bar in tmap.bars():

@@ -56,10 +56,12 @@ from filmscore.errors import InputError, ToolError
 from filmscore.fileio import atomic_path
 from filmscore.formats.click_wav import write_click_wav
 from filmscore.formats.gm_programs import gm_instrument, parse_instrumentation
+from filmscore.formats.midi_music import TAIL_SECONDS as MIDI_TAIL_SECONDS
 from filmscore.formats.midi_music import write_music
 from filmscore.sync.click import click_events, render_click
 from filmscore.sync.tempomap import TempoMap
 from filmscore.writing import loudness
+from filmscore.writing.check import seconds_at_quarters
 from filmscore.writing.music import Music, require_notes
 
 SF2_DIR = Path("/usr/share/sounds/sf2")
@@ -221,6 +223,17 @@ def assign_programs(music: Music, instrumentation: str | None) -> Music:
 # --- the mockup -------------------------------------------------------------------------
 
 
+def _same_file(source: Path, path: Path) -> Path:
+    """``path`` as a second name of ``source`` (a hard link; a copy where links fail)."""
+    with atomic_path(path) as tmp:
+        tmp.unlink()
+        try:
+            os.link(source, tmp)
+        except OSError:
+            shutil.copyfile(source, tmp)
+    return path
+
+
 def _write_pcm24(path: Path, samples: np.ndarray, sample_rate: int) -> Path:
     import soundfile
 
@@ -254,9 +267,10 @@ def render_mockup(music: Music, out_dir: str | os.PathLike[str], *, tempo_map: T
         raise InputError("no such folder", source=str(out), valid="an existing folder")
     music = assign_programs(music, instrumentation)
     midi_path = write_music(music, out / f"{name}.mid", tempo_map=tempo_map)
-    import mido
-
-    length_s = mido.MidiFile(str(midi_path)).length + RENDER_MARGIN_SECONDS
+    # the file's length from our own exact map (no second parse of the MIDI file): the
+    # music's end, counted from the first click, plus the All Sound Off tail
+    end = seconds_at_quarters(tempo_map, music.end) - tempo_map.first_beat_seconds
+    length_s = float(end) + MIDI_TAIL_SECONDS + RENDER_MARGIN_SECONDS
     audio = render_midi(midi_path, soundfont=font, sample_rate=sample_rate,
                         max_seconds=length_s)  # float32 (n, 2)
     n = audio.shape[0]
@@ -284,8 +298,12 @@ def render_mockup(music: Music, out_dir: str | os.PathLike[str], *, tempo_map: T
     stem_ints = loudness.to_pcm24(stem, dither)
     music_path = _write_pcm24(out / f"{name}_music.wav", stem_ints, sample_rate)
     files.append(music_path)
-    mix_ints = loudness.to_pcm24(mix, dither) if clicked else stem_ints
-    mix_path = _write_pcm24(out / f"{name}_mix.wav", mix_ints, sample_rate)
+    if clicked:
+        mix_ints = loudness.to_pcm24(mix, dither)
+        mix_path = _write_pcm24(out / f"{name}_mix.wav", mix_ints, sample_rate)
+    else:  # the review mix is the music stem: the same file, linked
+        mix_ints = stem_ints
+        mix_path = _same_file(music_path, out / f"{name}_mix.wav")
     files.append(mix_path)
     top = max(int(mix_ints.max()), -int(mix_ints.min()), 0)
     peak = 20 * math.log10(top / (loudness.PCM24_MAX + 1)) if top else -math.inf
