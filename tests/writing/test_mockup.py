@@ -161,3 +161,17 @@ def test_mockup_render_many_in_parallel_keeps_job_order(tmp_path):
     assert [r.mix.name for r in results] == ["cue0_mix.wav", "cue1_mix.wav"]
     assert [round(r.loudness_lufs) for r in results] == [-23, -18]
     assert results[0].click_stem is None and sorted(seen) == [(1, 2), (2, 2)]
+
+
+def test_mockup_stem_as_rendered_is_24_bit_sounds_and_is_bounded(tmp_path):
+    """No click, no loudness: FluidSynth writes the 24-bit stem itself; the mix is it."""
+    result = render_mockup(_cue(), tmp_path, tempo_map=TMAP, soundfont="draft", click=False,
+                           normalise=False, instrumentation="strings, horn", name="raw")
+    assert soundfile.info(str(result.music_stem)).subtype == "PCM_24"
+    stem, rate = soundfile.read(result.music_stem)
+    assert rate == RATE and result.click_stem is None
+    # count-in bar silent (2.4 s at 100 BPM), music in bar 1
+    assert _rms(stem, 0.2, 2.2) < 1e-4 < _rms(stem, 2.6, 4.0)
+    assert result.mix.read_bytes() == result.music_stem.read_bytes()
+    # bounded: the 4 bars + count-in (12 s), the 3 s tail, a margin and FluidSynth's own run-on
+    assert result.seconds < 12 + 3 + 1 + 4

@@ -135,10 +135,41 @@ def soundfont_path(soundfont: str | os.PathLike[str]) -> Path:
 
 
 def fluidsynth_command(midi: Path, wav: Path, soundfont: Path, sample_rate: int,
-                       gain: float = FLUIDSYNTH_GAIN) -> list[str]:
-    """The fast-render command line (32-bit float WAV: no clipping, no 16-bit step)."""
+                       gain: float = FLUIDSYNTH_GAIN, sample_format: str = "float"
+                       ) -> list[str]:
+    """The fast-render command line (by default 32-bit float WAV: no clipping, no 16-bit
+    step; "s24" writes the 24-bit stem directly)."""
     return [fluidsynth_path(), "-ni", "-q", "-F", str(wav), "-r", str(sample_rate),
-            "-T", "wav", "-O", "float", "-g", f"{gain:g}", str(soundfont), str(midi)]
+            "-T", "wav", "-O", sample_format, "-g", f"{gain:g}", str(soundfont), str(midi)]
+
+
+def _run_guarded(command: list[str], wav: Path, *, midi: Path, max_seconds: float,
+                 sample_rate: int, bytes_per_sample: int) -> str:
+    """Run FluidSynth, killing it when it writes ``KILL_AFTER_SECONDS`` past
+    ``max_seconds`` (a hung voice renders forever) or overruns its deadline; its stderr."""
+    max_samples = math.ceil(max_seconds * sample_rate)
+    max_bytes = (max_samples + KILL_AFTER_SECONDS * sample_rate) * 2 * bytes_per_sample + 4096
+    deadline = time.monotonic() + 60 + 2 * max_seconds  # ~58x real time when healthy
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    killed = False
+    while True:
+        try:
+            process.wait(timeout=0.05)
+            break
+        except subprocess.TimeoutExpired:
+            size = wav.stat().st_size if wav.exists() else 0
+            if size > max_bytes or time.monotonic() > deadline:
+                process.kill()
+                process.wait()
+                killed = True
+                break
+    errors = process.stderr.read().decode("utf-8", "replace") if process.stderr else ""
+    if process.stderr:
+        process.stderr.close()
+    if process.returncode != 0 and not killed:
+        raise ToolError(f"fluidsynth failed (exit {process.returncode}) on {midi}: "
+                        + " ".join(errors.split())[-300:])
+    return errors
 
 
 def render_midi(midi: str | os.PathLike[str], *, soundfont: str | os.PathLike[str] = FLUIDR3,
@@ -155,30 +186,11 @@ def render_midi(midi: str | os.PathLike[str], *, soundfont: str | os.PathLike[st
                          valid=", ".join(map(str, RENDER_SAMPLE_RATES)))
     font = soundfont_path(soundfont)
     max_samples = math.ceil(max_seconds * sample_rate)
-    max_bytes = (max_samples + KILL_AFTER_SECONDS * sample_rate) * 2 * 4 + 4096  # float32
     with tempfile.TemporaryDirectory(prefix="filmscore-render-") as folder:
         wav = Path(folder) / "render.wav"
-        command = fluidsynth_command(Path(midi), wav, font, sample_rate, gain)
-        deadline = time.monotonic() + 60 + 2 * max_seconds  # ~58x real time when healthy
-        process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-        killed = False
-        while True:
-            try:
-                process.wait(timeout=0.05)
-                break
-            except subprocess.TimeoutExpired:
-                size = wav.stat().st_size if wav.exists() else 0
-                if size > max_bytes or time.monotonic() > deadline:
-                    process.kill()
-                    process.wait()
-                    killed = True
-                    break
-        errors = process.stderr.read().decode("utf-8", "replace") if process.stderr else ""
-        if process.stderr:
-            process.stderr.close()
-        if process.returncode != 0 and not killed:
-            raise ToolError(f"fluidsynth failed (exit {process.returncode}) on {midi}: "
-                            + " ".join(errors.split())[-300:])
+        errors = _run_guarded(fluidsynth_command(Path(midi), wav, font, sample_rate, gain),
+                              wav, midi=Path(midi), max_seconds=max_seconds,
+                              sample_rate=sample_rate, bytes_per_sample=4)
         try:
             with soundfile.SoundFile(str(wav)) as handle:  # a killed render: read what is there
                 data = handle.read(frames=max_samples, dtype="float32", always_2d=True)
@@ -221,6 +233,32 @@ def assign_programs(music: Music, instrumentation: str | None) -> Music:
 
 
 # --- the mockup -------------------------------------------------------------------------
+
+
+def _stem_as_rendered(midi_path: Path, out: Path, name: str, *, font: Path,
+                      sample_rate: int, max_seconds: float, origin: Fraction
+                      ) -> MockupResult:
+    """No click and no loudness: FluidSynth writes the 24-bit stem itself (nothing to
+    read back, convert or write again); the mix is the same file."""
+    import soundfile
+
+    if sample_rate not in RENDER_SAMPLE_RATES:
+        raise InputError("unsupported sample rate for FluidSynth", field="sample_rate",
+                         value=str(sample_rate),
+                         valid=", ".join(map(str, RENDER_SAMPLE_RATES)))
+    music_path = out / f"{name}_music.wav"
+    with atomic_path(music_path) as tmp:
+        _run_guarded(fluidsynth_command(midi_path, tmp, font, sample_rate, sample_format="s24"),
+                     tmp, midi=midi_path, max_seconds=max_seconds, sample_rate=sample_rate,
+                     bytes_per_sample=3)
+        frames = soundfile.info(str(tmp)).frames
+    mix_path = _same_file(music_path, out / f"{name}_mix.wav")
+    return MockupResult(mix=mix_path, music_stem=music_path, click_stem=None,
+                        loudness_lufs=math.nan, peak_dbfs=math.nan,
+                        seconds=Fraction(frames, sample_rate),
+                        files=(midi_path, music_path, mix_path), midi=midi_path,
+                        sample_rate=sample_rate, origin_seconds=origin, gain_db=0.0,
+                        peak_limited=False)
 
 
 def _same_file(source: Path, path: Path) -> Path:
@@ -271,6 +309,9 @@ def render_mockup(music: Music, out_dir: str | os.PathLike[str], *, tempo_map: T
     # music's end, counted from the first click, plus the All Sound Off tail
     end = seconds_at_quarters(tempo_map, music.end) - tempo_map.first_beat_seconds
     length_s = float(end) + MIDI_TAIL_SECONDS + RENDER_MARGIN_SECONDS
+    if not (normalise or click):
+        return _stem_as_rendered(midi_path, out, name, font=font, sample_rate=sample_rate,
+                                 max_seconds=length_s, origin=tempo_map.first_beat_seconds)
     audio = render_midi(midi_path, soundfont=font, sample_rate=sample_rate,
                         max_seconds=length_s)  # float32 (n, 2)
     n = audio.shape[0]
