@@ -7,8 +7,8 @@ map its score carries, rendered with FluidR3_GM at 48 kHz.  ``--quick`` (or when
 is not there) uses a generated 2-minute, 8-part orchestral texture with TimGM6mb instead.
 
 - ours, music stem: ``render_mockup(click=False, normalise=False)``: MIDI written by
-  ``midi_music.write_music``, FluidSynth (32-bit float out), read back, dithered to a
-  24-bit WAV.  Target: at most 10% over the peer.
+  ``midi_music.write_music``, then FluidSynth writes the 24-bit stem itself (``-O s24``;
+  nothing read back).  Target: at most 10% over the peer.
 - peer: ``fluidsynth -ni -F out.wav -r 48000 -T wav`` (16-bit, FIELD-NOTES' command) on the
   MIDI file our writer makes (so both render the same notes and both stop at its end);
   and the same with ``-O float`` (the command we run), to separate FluidSynth's own cost.
