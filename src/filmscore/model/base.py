@@ -5,9 +5,9 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import DateTime, Integer, MetaData
+from sqlalchemy import DateTime, Integer, MetaData, String
 from sqlalchemy.engine import Dialect
-from sqlalchemy.orm import DeclarativeBase, Mapped, declared_attr, mapped_column
+from sqlalchemy.orm import DeclarativeBase, Mapped, declared_attr, mapped_column, validates
 from sqlalchemy.types import TypeDecorator
 
 #: Constraint names are derived, so migrations can name (and drop) them on every database.
@@ -88,3 +88,21 @@ def one_of(what: str, value: str, valid: tuple[str, ...], *, field: str | None =
         raise ValidationError(f"unknown {what}", field=field or what, value=value,
                               valid=", ".join(valid))
     return value
+
+
+class RateMixin:
+    """A ``rate_name`` column checked against the frame-rate table, and its ``rate``."""
+
+    rate_name: Mapped[str] = mapped_column(String(16))
+
+    @validates("rate_name")
+    def _check_rate(self, key: str, value: str) -> str:
+        from filmscore.timecode import get_rate
+
+        return get_rate(value, field=key).name
+
+    @property
+    def rate(self):
+        from filmscore.timecode import get_rate
+
+        return get_rate(self.rate_name)

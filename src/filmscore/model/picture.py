@@ -8,8 +8,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy import CheckConstraint, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
-from filmscore.model.base import Base, UTCDateTime, one_of, utcnow
-from filmscore.timecode import Rate, get_rate
+from filmscore.model.base import Base, RateMixin, UTCDateTime, one_of, utcnow
 
 if TYPE_CHECKING:
     from filmscore.model.project import Project
@@ -21,7 +20,7 @@ MARKER_KINDS = ("marker", "shot", "dialogue", "scene")
 
 
 
-class PictureVersion(Base):
+class PictureVersion(RateMixin, Base):
     """One cut of the picture (v1, v2, ...); times are frames at ``rate_name``."""
 
     __tablename__ = "picture_versions"
@@ -40,7 +39,6 @@ class PictureVersion(Base):
     source_kind: Mapped[str] = mapped_column(String(16))
     media_hash: Mapped[str | None] = mapped_column(String(64))  # the cut file as imported
     video_hash: Mapped[str | None] = mapped_column(String(64))  # its reference video
-    rate_name: Mapped[str] = mapped_column(String(16))
     start_frame: Mapped[int] = mapped_column(default=0)
     duration_frames: Mapped[int] = mapped_column(default=0)
     note: Mapped[str] = mapped_column(Text, default="")
@@ -59,14 +57,6 @@ class PictureVersion(Base):
     @validates("source_kind")
     def _check_kind(self, key: str, value: str) -> str:
         return one_of("source_kind", value, SOURCE_KINDS)
-
-    @validates("rate_name")
-    def _check_rate(self, key: str, value: str) -> str:
-        return get_rate(value, field=key).name
-
-    @property
-    def rate(self) -> Rate:
-        return get_rate(self.rate_name)
 
     @property
     def end_frame(self) -> int:

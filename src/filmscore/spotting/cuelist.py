@@ -24,7 +24,6 @@ from filmscore.spotting.cues import (
 )
 from filmscore.spotting.picture import picture_bounds
 from filmscore.store import transaction
-from filmscore.timecode import format_label
 
 #: Cue fields a user may edit, with the column each maps to.
 EDITABLE = {
@@ -279,6 +278,3 @@ def remove_sync(pctx, number: str, index: int) -> SyncSpec:
         session.flush()
         return gone
 
-
-def cue_label(spec: CueSpec, rate) -> str:
-    return f"{spec.number} {spec.title} {format_label(spec.start_frame, rate)}"

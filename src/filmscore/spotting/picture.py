@@ -19,7 +19,7 @@ from filmscore.formats.video import read_cut as read_video_cut
 from filmscore.model import Marker, PictureEvent, PictureVersion, Reel
 from filmscore.spotting.cut import Cut, CutMarker, edit_points, merge_shots
 from filmscore.store import transaction
-from filmscore.timecode import Rate, format_label
+from filmscore.timecode import Rate
 
 
 @dataclass(frozen=True)
@@ -169,14 +169,12 @@ def _summary(pv: PictureVersion) -> PictureSummary:
     counts: dict[str, int] = {}
     for m in pv.markers:
         counts[m.kind] = counts.get(m.kind, 0) + 1
-    from filmscore.timecode import get_rate
-
     return PictureSummary(
         number=pv.number,
         name=pv.name,
         source_name=pv.source_name,
         source_kind=pv.source_kind,
-        rate=get_rate(pv.rate_name),
+        rate=pv.rate,
         start_frame=pv.start_frame,
         duration_frames=pv.duration_frames,
         events=len(pv.events),
@@ -239,9 +237,6 @@ def picture_markers(pctx, number: int | None = None, kinds: tuple[str, ...] = ()
             if not kinds or m.kind in kinds
         ]
 
-
-def describe_frame(frame: int, rate: Rate) -> str:
-    return format_label(frame, rate)
 
 
 def picture_video(pctx, number: int | None = None) -> tuple[Path, int]:

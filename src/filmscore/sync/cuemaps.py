@@ -117,11 +117,6 @@ def set_tempo_map(pctx, number: str, tmap: TempoMap, *, origin: str = "set",
         return _load(row)
 
 
-def clear_tempo_map(pctx, number: str) -> None:
-    with transaction(pctx.engine) as session:
-        row = cue_row(session, pctx.project_id, number)
-        row.tempo_map = None
-
 
 def cues_with_maps(pctx) -> list[str]:
     """Numbers of the cues that have a tempo map, in picture order."""
