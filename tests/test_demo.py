@@ -232,8 +232,70 @@ def test_demo_writes_themes_sketches_mockups_and_review(demo):
             mixes = list((project / "mockups" / number).glob("*_mix.wav"))
             assert len(mixes) == 1 and mixes[0].stat().st_size > 100_000, number
         steps, notes = history(pctx, "1M2")
-        assert [s.status for s in steps][-1] == "changes requested"
+        assert [s.status for s in steps][-2:] == ["changes requested", "orchestrated"]
         assert notes and notes[0].author == "director"
     assert "Themes in each cue" in stdout
     for theme in ("sindbad", "roc", "boola"):
         assert theme in stdout
+
+
+# --- stage 4: orchestration and copying ---------------------------------------------------
+
+
+def _pdftext(pdf: Path) -> str:
+    return subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True,
+                          text=True, check=True).stdout
+
+
+def test_demo_orchestrates_and_copies_every_cue(demo):
+    from filmscore.formats.musicxml import read_music
+    from filmscore.orchestration.service import cue_score
+    from filmscore.project import open_project
+    from filmscore.sync.cuemaps import all_cue_syncs
+
+    out, _ = demo
+    with open_project(out / "popeye1936") as pctx:
+        cues = [cs.cue for cs in all_cue_syncs(pctx)]
+        for cue in cues:
+            number = str(cue.number)
+            cs = cue_score(pctx, number)
+            assert cs.ensemble.name == "studio", number
+            folder = out / "parts" / number
+            playing = {u.chair for u in cs.instrumentation.uses}
+            tacet = {c.label for c in cs.instrumentation.tacet(cs.ensemble)}
+            assert playing and playing | tacet == set(cs.ensemble.labels), number
+            for label in playing:
+                assert (folder / f"{number} {label}.pdf").is_file(), (number, label)
+                assert (folder / f"{number} {label}.musicxml").is_file(), (number, label)
+            for label in tacet:
+                assert (folder / f"{number} {label} TACET.pdf").is_file(), (number, label)
+            assert (out / "scores" / number / f"{number} score.pdf").is_file(), number
+            # the parts together sound what the stored full score sounds
+            full = read_music(cs.full_score)
+            for part in full.parts:
+                if part.is_drum or not part.notes:
+                    continue
+                alone = read_music(folder / f"{number} {part.name}.musicxml")
+                assert [(n.onset, n.duration, n.pitch) for n in alone.parts[0].notes] == \
+                    [(n.onset, n.duration, n.pitch) for n in part.notes], (number, part.name)
+        brass = cue_score(pctx, "1M2")
+        assert any(u.chair.startswith("Trumpet") for u in brass.instrumentation.uses)
+    first = cues[0]
+    text = " ".join(_pdftext(out / "parts" / str(first.number) /
+                             f"{first.number} Violin I.pdf").split())
+    for field in (TITLE, str(first.number), first.title, "Violin I"):
+        assert field in text, field
+    score_text = " ".join(_pdftext(out / "scores" / str(first.number) /
+                                   f"{first.number} score.pdf").split())
+    hard = next(s for s in first.sync_points if s.kind == "hard")
+    from filmscore.timecode import format_label
+
+    assert format_label(hard.frame, "24") in score_text
+    books = sorted((out / "books" / "Day 1").glob("*.pdf"))
+    assert len(books) == len(cs.ensemble.chairs)
+    cover = _pdftext(out / "books" / "Day 1" / "Horn 1.pdf").split("\f")[0]
+    order = [line.split()[1] for line in cover.splitlines()
+             if re.match(r"\s*\d+\s+\d+M\d+", line)]
+    expected = sorted(cues, key=lambda c: (-sum(1 for s in c.sync_points if s.kind == "hard"),
+                                           c.start_frame))[:4]
+    assert order == [str(c.number) for c in expected]  # hard cues first

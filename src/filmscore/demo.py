@@ -13,6 +13,11 @@ Stage 3 (writing): the score's themes (a Popeye theme on "The Sailor's Hornpipe"
 Sindbad theme, a roc motif, a Boola motif) and a variant, a sketch of every cue built from
 them on its tempo map (MIDI, imported as music v1 and checked against the cue), a
 FluidSynth mockup of every cue, a director's note and approvals, and the themes report.
+
+Stage 4 (orchestration and copying): every cue's sketch orchestrated for the studio
+orchestra (full score and the decisions to check, playability-checked), every player's
+part (MusicXML and PDF) with tacet sheets, the conductor's score of every cue, and a
+session book per chair for the first recording session (hard cues first).
 """
 
 from __future__ import annotations
@@ -135,6 +140,7 @@ def run_demo(out: Path, data: Path | None = None,
                        picture_name=f"v{picture.number} {picture.name}")
     maps = _sync_stage(pctx, cues, out, step)
     report = _writing_stage(pctx, cues, maps, data, out, step)
+    files.update(_orchestration_stage(pctx, cues, out, step))
     return DemoResult(project_dir=project_dir, picture=picture, cues=cues, files=files,
                       title=TITLE, rate_name=RATE.name, tempo_maps=maps, theme_report=report)
 
@@ -202,3 +208,38 @@ def _writing_stage(pctx, cues: list[CueSpec], maps: dict[str, TempoMap], data: P
             set_status(pctx, number, "approved", author="director")
     step("Writing: where each theme appears")
     return theme_report(pctx)
+
+
+#: the demo's first recording session: hard cues (most hard hits) first, at most this many
+SESSION_CUES = 4
+#: the cue the director asked more brass of: its pad goes to the brass section
+BRASS_CUE = "1M2"
+
+
+def _orchestration_stage(pctx, cues: list[CueSpec], out: Path, step) -> dict[str, Path]:
+    """Orchestrate every cue for the studio orchestra; parts, scores, session books."""
+    from filmscore.orchestration.ensembles import get_template
+    from filmscore.orchestration.service import copy_cue, orchestrate_cue, session_books
+
+    studio = get_template("studio")
+    for cue in cues:
+        number = str(cue.number)
+        step(f"Orchestrating cue {number} for {studio.title}")
+        if number == BRASS_CUE:  # the director's note: "More swagger in the brass here"
+            orchestrate_cue(pctx, number, ensemble=studio, staff_groups={"pad": "brass"},
+                            author="filmscore demo", reason="director: more brass swagger")
+        else:
+            orchestrate_cue(pctx, number, ensemble=studio, author="filmscore demo",
+                            reason="from the sketch")
+    for cue in cues:
+        number = str(cue.number)
+        step(f"Copying cue {number}: parts, tacet sheets, conductor's score (verovio)")
+        copy_cue(pctx, number, out / "parts", parts=True, score=False)
+        copy_cue(pctx, number, out / "scores", parts=False, score=True)
+    hard = sorted(cues, key=lambda c: (-sum(1 for s in c.sync_points if s.kind == "hard"),
+                                       c.start_frame))[:SESSION_CUES]
+    order = [str(c.number) for c in hard]
+    step(f"Session books for Day 1 ({', '.join(order)}), one per chair")
+    books = session_books(pctx, order, out / "books", session="Day 1")
+    return {"parts": out / "parts", "scores": out / "scores",
+            "books": books.books[0].parent if books.books else out / "books"}

@@ -52,13 +52,14 @@ app = typer.Typer(
 
 
 def _register() -> None:
-    from filmscore.cli import demo, picture, project, spotting, sync, writing
+    from filmscore.cli import demo, orchestration, picture, project, spotting, sync, writing
 
     project.register(app)
     picture.register(app)
     spotting.register(app)
     sync.register(app)
     writing.register(app)
+    orchestration.register(app)
     demo.register(app)
 
 

@@ -9,6 +9,7 @@ from filmscore.model.base import (
     utcnow,
 )
 from filmscore.model.cue import SYNC_KINDS, Cue, SyncPoint
+from filmscore.model.orchestration import Orchestration
 from filmscore.model.picture import (
     MARKER_KINDS,
     SOURCE_KINDS,
@@ -39,6 +40,7 @@ __all__ = [
     "Base",
     "Cue",
     "MusicVersion",
+    "Orchestration",
     "ReviewNote",
     "StatusEvent",
     "Theme",

@@ -1,0 +1,386 @@
+"""The orchestration stage's services: orchestrate a cue, copy its parts and score, make the
+session books.  Thin: they read the store, call the pure stage functions and the format
+adapters, and write the store and files (nothing half-written: every file is atomic, and
+the database row and the media file go in together)."""
+
+from __future__ import annotations
+
+import tempfile
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+from sqlalchemy import func, select
+
+from filmscore.errors import InputError, NotFoundError
+from filmscore.model import Orchestration as OrchestrationRow
+from filmscore.model import StatusEvent
+from filmscore.orchestration.ensembles import (
+    CueInstrumentation,
+    Ensemble,
+    ensemble_from_dict,
+    ensemble_to_dict,
+    get_template,
+)
+from filmscore.orchestration.orchestrate import Orchestration, orchestrate
+from filmscore.spotting.cues import CueSpec
+from filmscore.store import transaction
+from filmscore.sync.cuemaps import cue_row, cue_sync
+from filmscore.timecode import format_label
+from filmscore.writing.music import Music
+
+
+@dataclass(frozen=True)
+class OrchestrationSummary:
+    cue: str
+    number: int
+    music_version: int | None
+    source_name: str
+    ensemble: str
+    chairs_playing: int
+    chairs_tacet: int
+    decisions: int
+    check: dict
+    author: str
+    created_at: datetime | None
+
+    @property
+    def label(self) -> str:
+        return f"{self.cue} orchestration v{self.number}"
+
+
+def _summary(cue_number: str, row: OrchestrationRow) -> OrchestrationSummary:
+    ensemble = ensemble_from_dict(row.ensemble)
+    inst = CueInstrumentation.from_dict(row.instrumentation)
+    return OrchestrationSummary(
+        cue_number, row.number, row.music_version, row.source_name, ensemble.name,
+        len(inst.uses), len(inst.tacet(ensemble)), len(row.decisions or []),
+        dict(row.check or {}), row.author, row.created_at)
+
+
+def resolve_ensemble(name: str | None, path: Path | None = None) -> Ensemble:
+    """A template by name, or a custom ensemble from a JSON file."""
+    if path is not None:
+        import json
+
+        try:
+            data = json.loads(Path(path).read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError) as exc:
+            raise InputError("cannot read the ensemble file", source=str(path),
+                             value=type(exc).__name__, valid="a JSON ensemble file") from None
+        except json.JSONDecodeError as exc:
+            raise InputError("not JSON", source=str(path), line=exc.lineno,
+                             value=exc.msg, valid="a JSON ensemble file") from None
+        return ensemble_from_dict(data, source=str(path))
+    return get_template(name or "studio")
+
+
+def orchestrate_cue(pctx, number: str, *, ensemble: Ensemble, short_score: Path | None = None,
+                    music_version: int | None = None, staff_groups: dict[str, str] | None = None,
+                    doublings: dict | None = None, author: str = "", reason: str = ""
+                    ) -> tuple[OrchestrationSummary, Orchestration]:
+    """Orchestrate a cue's music (its latest version, a given version, or a short-score
+    file) for ``ensemble``; store the full score as the cue's next orchestration."""
+    from filmscore.formats.musicxml import write_full_score
+    from filmscore.orchestration.check import check_score
+    from filmscore.writing.versions import load_version, read_music_file
+
+    if short_score is not None:
+        short: Music = read_music_file(Path(short_score))
+        source, version = Path(short_score).name, None
+    else:
+        summary, short = load_version(pctx, number, music_version)
+        source, version = "", summary.number
+    cs = cue_sync(pctx, number)
+    if short.tempo_map is None and cs.tempo_map is not None:
+        from dataclasses import replace
+
+        short = replace(short, tempo_map=cs.tempo_map)
+    if not short.title:
+        from dataclasses import replace
+
+        short = replace(short, title=f"{cs.cue.number} {cs.cue.title}".strip())
+    result = orchestrate(short, ensemble, staff_groups=staff_groups, doublings=doublings)
+    with tempfile.TemporaryDirectory(prefix="filmscore-orch-") as tmp:
+        full_path = write_full_score(result.full, Path(tmp) / f"{cs.cue.number}.musicxml")
+        report = check_score(survey_score(full_path))
+        with pctx.media.adding(), transaction(pctx.engine) as session:
+            row = cue_row(session, pctx.project_id, number)
+            digest = pctx.media.put(full_path, ".musicxml")
+            latest = session.scalar(select(func.max(OrchestrationRow.number))
+                                    .where(OrchestrationRow.cue_id == row.id)) or 0
+            orch = OrchestrationRow(
+                cue_id=row.id, number=latest + 1, music_version=version, source_name=source,
+                ensemble=ensemble_to_dict(ensemble),
+                instrumentation=result.instrumentation.to_dict(),
+                decisions=[d.to_dict() for d in result.decisions],
+                check=dict(report.counts), media_hash=digest, author=author, reason=reason)
+            session.add(orch)
+            if row.status in ("spotted", "sketched", "mockup sent", "changes requested",
+                              "approved"):
+                row.status = "orchestrated"
+                session.add(StatusEvent(cue_id=row.id, status="orchestrated", author=author,
+                                        note=f"orchestration v{latest + 1} for "
+                                             f"{ensemble.title or ensemble.name}"))
+            session.flush()
+            return _summary(row.number, orch), result
+
+
+def survey_score(path: Path):
+    from filmscore.formats.score_survey import read_score_survey
+
+    return read_score_survey(path)
+
+
+def _orchestration_row(session, row, version: int | None) -> OrchestrationRow:
+    rows = session.scalars(select(OrchestrationRow).where(OrchestrationRow.cue_id == row.id)
+                           .order_by(OrchestrationRow.number)).all()
+    if not rows:
+        raise NotFoundError(f"cue {row.number} is not orchestrated yet: run "
+                            f"'filmscore orchestrate {row.number}'")
+    if version is None:
+        return rows[-1]
+    for found in rows:
+        if found.number == version:
+            return found
+    raise NotFoundError(f"cue {row.number} has no orchestration v{version} (it has v1 to "
+                        f"v{rows[-1].number})")
+
+
+@dataclass(frozen=True)
+class CueScore:
+    """What the copyist needs of one orchestrated cue (plain values)."""
+
+    cue: CueSpec
+    summary: OrchestrationSummary
+    ensemble: Ensemble
+    instrumentation: CueInstrumentation
+    full_score: Path  # the stored MusicXML
+    decisions: tuple[dict, ...]
+    tempo_map: object
+
+
+def cue_score(pctx, number: str, version: int | None = None) -> CueScore:
+    cs = cue_sync(pctx, number)
+    with transaction(pctx.engine) as session:
+        row = cue_row(session, pctx.project_id, number)
+        orch = _orchestration_row(session, row, version)
+        summary = _summary(row.number, orch)
+        ensemble = ensemble_from_dict(orch.ensemble)
+        inst = CueInstrumentation.from_dict(orch.instrumentation)
+        decisions = tuple(orch.decisions or ())
+        digest = orch.media_hash
+    return CueScore(cs.cue, summary, ensemble, inst, pctx.media.path(digest), decisions,
+                    cs.tempo_map)
+
+
+def list_orchestrations(pctx, number: str) -> list[OrchestrationSummary]:
+    with transaction(pctx.engine) as session:
+        row = cue_row(session, pctx.project_id, number)
+        rows = session.scalars(select(OrchestrationRow)
+                               .where(OrchestrationRow.cue_id == row.id)
+                               .order_by(OrchestrationRow.number)).all()
+        return [_summary(row.number, r) for r in rows]
+
+
+def orchestrated_cues(pctx) -> list[str]:
+    """Numbers of the cues that have an orchestration, in picture order."""
+    from filmscore.model import Cue
+
+    with transaction(pctx.engine) as session:
+        rows = session.execute(
+            select(Cue.number).join(OrchestrationRow, OrchestrationRow.cue_id == Cue.id)
+            .where(Cue.project_id == pctx.project_id).distinct()
+            .order_by(Cue.number)).all()
+        numbers = [r[0] for r in rows]
+    order = {c.cue.number: i for i, c in enumerate(_all_syncs(pctx))}
+    return sorted(numbers, key=lambda n: order.get(n, 0))
+
+
+def _all_syncs(pctx):
+    from filmscore.sync.cuemaps import all_cue_syncs
+
+    return [c for c in all_cue_syncs(pctx)]
+
+
+# --- copying: parts, score, books --------------------------------------------------------
+
+
+def _header(pctx, cue: CueSpec):
+    from filmscore.orchestration.copying import Header
+
+    return Header(film_title=pctx.title, cue_number=str(cue.number), cue_title=cue.title,
+                  composer=getattr(pctx, "composer", "") or "")
+
+
+def _marks(pctx, cs: CueScore):
+    from filmscore.orchestration.copying import cue_marks
+
+    if cs.tempo_map is None:
+        return (), ()
+    return cue_marks(cs.tempo_map, cs.cue.sync_points, rate=pctx.rate)
+
+
+#: a sync point's description is cut to this many characters over the score's top staff
+SCORE_MARK_TEXT = 40
+
+
+def _for_parts(syncs) -> tuple:
+    """Players get the rehearsal letter and the timecode; what happens on screen is for
+    the conductor's score (and keeps a busy cue's parts readable)."""
+    from dataclasses import replace
+
+    return tuple(replace(m, text="") for m in syncs)
+
+
+def _for_score(syncs) -> tuple:
+    from dataclasses import replace
+
+    def cut(text: str) -> str:
+        return text if len(text) <= SCORE_MARK_TEXT else text[:SCORE_MARK_TEXT - 1] + "\u2026"
+
+    return tuple(replace(m, text=cut(m.text)) for m in syncs)
+
+
+def _safe(text: str) -> str:
+    keep = "".join(ch if ch.isalnum() or ch in " -_.()" else "_" for ch in text)
+    return " ".join(keep.split())
+
+
+@dataclass(frozen=True)
+class CopyResult:
+    cue: str
+    parts: tuple[Path, ...]  # PDFs, one per chair playing
+    musicxml: tuple[Path, ...]
+    tacets: tuple[Path, ...]
+    score: Path | None
+    pages: int
+
+
+def _cue_length(pctx, cue: CueSpec) -> str:
+    """M:SS+FF of the cue."""
+    fps = pctx.rate.nominal
+    seconds, frames = divmod(cue.length_frames, fps)
+    return f"{seconds // 60}:{seconds % 60:02d}+{frames:02d}"
+
+
+def copy_cue(pctx, number: str, out_dir: Path, *, parts: bool = True, score: bool = True,
+             concert: bool = False, version: int | None = None, workers: int = 2
+             ) -> CopyResult:
+    """Every player's part (MusicXML + PDF), the tacet sheets and/or the conductor's score
+    of one orchestrated cue, into a folder per cue under ``out_dir``.
+
+    Everything is made in a scratch folder beside it first and moved into place only when
+    all of it is done, so a failure leaves the folder as it was."""
+    from filmscore.fileio import write_atomic
+    from filmscore.formats.engrave import EngraveJob, engrave
+    from filmscore.formats.musicxml_parts import load_score, make_part, make_score
+    from filmscore.formats.tacet_pdf import TacetSheet, write_tacet_pdf
+
+    cs = cue_score(pctx, number, version)
+    cue = cs.cue
+    header = _header(pctx, cue)
+    tempos, syncs = _marks(pctx, cs)
+    doc = load_score(cs.full_score)
+    folder = Path(out_dir) / _safe(str(cue.number))
+    Path(out_dir).mkdir(parents=True, exist_ok=True)
+    made: list[tuple[str, Path]] = []  # (group, scratch path)
+    with tempfile.TemporaryDirectory(prefix=".filmscore-copy-", dir=out_dir) as tmp:
+        scratch = Path(tmp)
+        jobs = []
+        if parts:
+            for part_id, name in doc.parts:
+                data = make_part(doc, part_id, header=header, syncs=_for_parts(syncs),
+                                 tempos=tempos)
+                stem = f"{cue.number} {_safe(name)}"
+                write_atomic(scratch / f"{stem}.musicxml", data)
+                made += [("xml", scratch / f"{stem}.musicxml"), ("part", scratch / f"{stem}.pdf")]
+                jobs.append(EngraveJob(data, scratch / f"{stem}.pdf", "part"))
+            for chair in cs.instrumentation.tacet(cs.ensemble):
+                pdf = scratch / f"{cue.number} {_safe(chair.label)} TACET.pdf"
+                write_tacet_pdf(TacetSheet(
+                    film_title=pctx.title, cue_number=str(cue.number), cue_title=cue.title,
+                    chair=chair.label, length=_cue_length(pctx, cue),
+                    start_timecode=format_label(cue.start_frame, pctx.rate),
+                    end_timecode=format_label(cue.end_frame, pctx.rate)), pdf)
+                made.append(("tacet", pdf))
+        if score:
+            data = make_score(doc, header=header, syncs=_for_score(syncs), tempos=tempos,
+                              concert=concert)
+            stem = f"{cue.number} score{' in C' if concert else ''}"
+            write_atomic(scratch / f"{stem}.musicxml", data)
+            made += [("xml", scratch / f"{stem}.musicxml"), ("score", scratch / f"{stem}.pdf")]
+            jobs.append(EngraveJob(data, scratch / f"{stem}.pdf", "score"))
+        results = engrave(jobs, workers=workers)
+        folder.mkdir(exist_ok=True)
+        for old in folder.glob(f"{cue.number} *"):  # the previous copy's files of this kind
+            is_score = old.stem.startswith(f"{cue.number} score")
+            if old.suffix in (".pdf", ".musicxml") and ((is_score and score)
+                                                         or (not is_score and parts)):
+                old.unlink()
+        placed: dict[str, list[Path]] = {"xml": [], "part": [], "tacet": [], "score": []}
+        for group, path in made:
+            target = folder / path.name
+            path.replace(target)
+            placed[group].append(target)
+    return CopyResult(str(cue.number), tuple(placed["part"]), tuple(placed["xml"]),
+                      tuple(placed["tacet"]), placed["score"][0] if placed["score"] else None,
+                      sum(r.pages for r in results))
+
+
+@dataclass(frozen=True)
+class BookResult:
+    session: str
+    books: tuple[Path, ...]
+    cues: tuple[str, ...]
+
+
+def session_books(pctx, cue_numbers: Sequence[str], out_dir: Path, *, session: str,
+                  date: str = "", workers: int = 2) -> BookResult:
+    """A book per chair: every cue of the session in recording order, its part or a tacet
+    sheet, in one PDF with a cover listing the cues."""
+    from filmscore.formats.pdfbook import BookEntry, write_session_book
+
+    if not cue_numbers:
+        raise InputError("a session needs at least one cue", field="cues",
+                         valid="cue numbers in recording order, e.g. 1M3,1M1")
+    copies, scores = [], []
+    with tempfile.TemporaryDirectory(prefix="filmscore-books-") as tmp:
+        for number in cue_numbers:
+            copies.append(copy_cue(pctx, number, Path(tmp), score=False, workers=workers))
+            scores.append(cue_score(pctx, number))
+        chairs: list[str] = []
+        for cs in scores:
+            for chair in cs.ensemble.chairs:
+                if chair.label not in chairs:
+                    chairs.append(chair.label)
+        folder = Path(out_dir) / _safe(session)
+        folder.mkdir(parents=True, exist_ok=True)
+        books = []
+        for label in chairs:
+            entries = []
+            for cs, copy in zip(scores, copies, strict=True):
+                pdf = _chair_pdf(copy, label)
+                if pdf is None:
+                    continue  # the chair is not in this cue's ensemble at all
+                entries.append(BookEntry(cue_number=str(cs.cue.number), cue_title=cs.cue.title,
+                                         pdf=pdf, tacet=pdf in copy.tacets))
+            if not entries:
+                continue
+            book = folder / f"{_safe(label)}.pdf"
+            write_session_book(entries, book, chair=label, film_title=pctx.title,
+                               session=session, date=date)
+            books.append(book)
+    return BookResult(session, tuple(books), tuple(str(n) for n in cue_numbers))
+
+
+def _chair_pdf(copy: CopyResult, label: str) -> Path | None:
+    wanted = f"{copy.cue} {_safe(label)}"
+    for pdf in copy.parts:
+        if pdf.stem == wanted:
+            return pdf
+    for pdf in copy.tacets:
+        if pdf.stem == f"{wanted} TACET":
+            return pdf
+    return None
