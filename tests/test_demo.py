@@ -253,7 +253,8 @@ def test_demo_orchestrates_and_copies_every_cue(demo):
     from filmscore.project import open_project
     from filmscore.sync.cuemaps import all_cue_syncs
 
-    out, _ = demo
+    out, stdout = demo
+    assert "Orchestrations" in stdout and "session books" in stdout
     with open_project(out / "popeye1936") as pctx:
         cues = [cs.cue for cs in all_cue_syncs(pctx)]
         for cue in cues:

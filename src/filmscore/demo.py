@@ -67,6 +67,7 @@ class DemoResult:
     rate_name: str
     tempo_maps: dict[str, TempoMap] = dataclasses.field(default_factory=dict)
     theme_report: object = None
+    orchestrations: list = dataclasses.field(default_factory=list)
 
 
 def default_data_dir() -> Path:
@@ -140,9 +141,11 @@ def run_demo(out: Path, data: Path | None = None,
                        picture_name=f"v{picture.number} {picture.name}")
     maps = _sync_stage(pctx, cues, out, step)
     report = _writing_stage(pctx, cues, maps, data, out, step)
-    files.update(_orchestration_stage(pctx, cues, out, step))
+    copied, orchestrations = _orchestration_stage(pctx, cues, out, step)
+    files.update(copied)
     return DemoResult(project_dir=project_dir, picture=picture, cues=cues, files=files,
-                      title=TITLE, rate_name=RATE.name, tempo_maps=maps, theme_report=report)
+                      title=TITLE, rate_name=RATE.name, tempo_maps=maps, theme_report=report,
+                      orchestrations=orchestrations)
 
 
 def _sync_stage(pctx, cues: list[CueSpec], out: Path, step) -> dict[str, TempoMap]:
@@ -216,21 +219,26 @@ SESSION_CUES = 4
 BRASS_CUE = "1M2"
 
 
-def _orchestration_stage(pctx, cues: list[CueSpec], out: Path, step) -> dict[str, Path]:
+def _orchestration_stage(pctx, cues: list[CueSpec], out: Path, step
+                         ) -> tuple[dict[str, Path], list]:
     """Orchestrate every cue for the studio orchestra; parts, scores, session books."""
     from filmscore.orchestration.ensembles import get_template
     from filmscore.orchestration.service import copy_cue, orchestrate_cue, session_books
 
     studio = get_template("studio")
+    summaries = []
     for cue in cues:
         number = str(cue.number)
         step(f"Orchestrating cue {number} for {studio.title}")
         if number == BRASS_CUE:  # the director's note: "More swagger in the brass here"
-            orchestrate_cue(pctx, number, ensemble=studio, staff_groups={"pad": "brass"},
-                            author="filmscore demo", reason="director: more brass swagger")
+            summary, _ = orchestrate_cue(pctx, number, ensemble=studio,
+                                         staff_groups={"pad": "brass"},
+                                         author="filmscore demo",
+                                         reason="director: more brass swagger")
         else:
-            orchestrate_cue(pctx, number, ensemble=studio, author="filmscore demo",
-                            reason="from the sketch")
+            summary, _ = orchestrate_cue(pctx, number, ensemble=studio,
+                                         author="filmscore demo", reason="from the sketch")
+        summaries.append(summary)
     for cue in cues:
         number = str(cue.number)
         step(f"Copying cue {number}: parts, tacet sheets, conductor's score (verovio)")
@@ -241,5 +249,5 @@ def _orchestration_stage(pctx, cues: list[CueSpec], out: Path, step) -> dict[str
     order = [str(c.number) for c in hard]
     step(f"Session books for Day 1 ({', '.join(order)}), one per chair")
     books = session_books(pctx, order, out / "books", session="Day 1")
-    return {"parts": out / "parts", "scores": out / "scores",
-            "books": books.books[0].parent if books.books else out / "books"}
+    return ({"parts": out / "parts", "scores": out / "scores",
+             "books": books.books[0].parent if books.books else out / "books"}, summaries)

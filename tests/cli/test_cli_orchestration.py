@@ -107,6 +107,9 @@ def test_orchestrate_bad_input_is_refused_and_writes_nothing(cli, sketched, tmp_
     assert cli.snapshot(sketched) == before
     assert not (tmp_path / "x" / "1M1").exists() or not any((tmp_path / "x" / "1M1").iterdir())
     cli.fails(cli.run("-p", sketched, "check", bad), "bad.musicxml")
+    odd = Path(__file__).resolve().parents[1] / "data" / "checkscores" / "oboe_chord.musicxml"
+    cli.fails(cli.run("-p", sketched, "orchestrate", "1M1", "--short-score", odd),
+              "oboe_chord.musicxml", "'Oboe'", "--group")
     cli.fails(cli.run("-p", sketched, "orchestrate", "1M1", "--double", "melody=Oboe"),
               "--double", "melody=Oboe")
     cli.fails(cli.run("-p", sketched, "orchestrate", "1M1", "--double", "melody=Kazoo@12"),

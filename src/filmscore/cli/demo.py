@@ -28,6 +28,7 @@ def register(app: typer.Typer) -> None:
             console.print(item)
         _print_maps(result)
         _print_themes(result)
+        _print_orchestrations(result)
         console.print(f"Project: {result.project_dir}")
         for label, path in result.files.items():
             console.print(f"  {label}: {path}")
@@ -61,3 +62,19 @@ def _print_themes(result) -> None:
                         ["cue", "themes found"], rows, wrap=("themes found",)))
     console.print(f"Sketches: {result.project_dir.parent}/sketches; mockups: "
                   f"{result.project_dir}/mockups")
+
+
+def _print_orchestrations(result) -> None:
+    from filmscore.cli.common import table
+
+    rows = [[o.cue, o.ensemble, str(o.chairs_playing), str(o.chairs_tacet), str(o.decisions),
+             ", ".join(f"{n} {k.replace('_', ' ')}" for k, n in sorted(o.check.items()) if n)
+             or "clean"] for o in result.orchestrations]
+    if rows:
+        console.print(table("Orchestrations (filmscore decisions / check CUE for details)",
+                            ["cue", "ensemble", "chairs playing", "tacet", "decisions",
+                             "playability check"], rows,
+                            right=("chairs playing", "tacet", "decisions"),
+                            wrap=("playability check",)))
+        console.print(f"Parts and tacet sheets: {result.files['parts']}; scores: "
+                      f"{result.files['scores']}; session books: {result.files['books']}")

@@ -91,8 +91,11 @@ def orchestrate(
         from filmscore.orchestration.orchestrate import orchestrate as run
         from filmscore.writing.versions import read_music_file
 
-        result = run(read_music_file(short_score), ens, staff_groups=groups,
-                     doublings=doublings)
+        try:
+            result = run(read_music_file(short_score), ens, staff_groups=groups,
+                         doublings=doublings)
+        except InputError as error:  # name the short score the bad staff is in
+            raise error.located(source=str(short_score)) from None
         write_full_score(result.full, out, concert=concert)
         console.print(f"{out}: {len(result.full.parts)} parts for {ens.title}, "
                       f"{len(result.decisions)} decisions to check")

@@ -32,7 +32,9 @@ when no film tempo marks are given; when they are, the source's metronome marks 
 quarter notes from bar 1 beat 1, bar 1 being the measure numbered "1" (as
 :mod:`filmscore.formats.musicxml` reads it); a mark before the first measure goes to
 its start, one after the last to its end.  Marks are placed by the measure lengths of the
-first part.
+first part.  The marks and multi-bar rests are written by
+:mod:`filmscore.formats.musicxml_marks`, transposition by
+:mod:`filmscore.formats.musicxml_edit`.
 """
 
 from __future__ import annotations
@@ -51,20 +53,17 @@ from lxml import etree
 
 from filmscore.errors import ParseError
 from filmscore.fileio import atomic_path
-from filmscore.formats.musicxml_edit import fraction_text as _text
-from filmscore.formats.musicxml_edit import insert_in_attributes as _insert_ordered
 from filmscore.formats.musicxml_edit import instrument_interval as _instrument_interval
 from filmscore.formats.musicxml_edit import number_of as _num
 from filmscore.formats.musicxml_edit import sub_element as _sub
 from filmscore.formats.musicxml_edit import transpose_part as _transpose_part
-from filmscore.orchestration.copying import (
-    Header,
-    Interval,
-    SyncMark,
-    TempoMark,
-    rest_runs,
+from filmscore.formats.musicxml_marks import (
+    add_marks,
+    add_multirests,
+    copy_source_tempos,
+    source_tempos,
 )
-from filmscore.sync.tempomap import format_bpm
+from filmscore.orchestration.copying import Header, Interval, SyncMark, TempoMark
 
 __all__ = ["Header", "Interval", "ScoreDoc", "SyncMark", "TempoMark", "load_score",
            "make_part", "make_parts", "make_score", "parse_score", "write_musicxml"]
@@ -74,7 +73,6 @@ DOCTYPE = ('<!DOCTYPE score-partwise PUBLIC "-//Recordare//DTD MusicXML 4.0 Part
            '"http://www.musicxml.org/dtds/partwise.dtd">')
 PART_MILLIMETERS = "7"  # staff space 1.75 mm: a part's usual size
 PART_PAGE = ("1697.14", "1200", "85")  # A4 in tenths at 7 mm / 40 tenths: height, width, margin
-_BREAKING_ATTRIBUTES = ("key", "time", "clef", "transpose", "staves", "measure-style")
 
 
 # --- loading -----------------------------------------------------------------------------
@@ -119,6 +117,12 @@ class ScoreDoc:
             offset = self.lengths[index]
         return index, offset
 
+    def source_tempos(self) -> list[tuple[int, Fraction, etree._Element]]:
+        """Tempo directions of the top part: (measure index, offset in quarters, direction),
+        found once."""
+        if self._tempo_cache is None:
+            self._tempo_cache = source_tempos(self.root)
+        return self._tempo_cache
 
 
 def _read_bytes(path: Path) -> bytes:
@@ -246,218 +250,6 @@ def _timeline(part: etree._Element) -> tuple[list[Fraction], list[Fraction]]:
         at += length
     zero = starts[zero_index] if zero_index is not None else Fraction(0)
     return [s - zero for s in starts], lengths
-
-
-# --- marks ---------------------------------------------------------------------------------
-
-
-def _divisions(measures: Sequence[etree._Element]) -> list[Fraction]:
-    """The divisions in effect at the start of each measure."""
-    out, divisions = [], Fraction(1)
-    for measure in measures:
-        out.append(divisions)
-        for element in measure.iterfind("attributes/divisions"):
-            divisions = _num(element, divisions) or divisions
-    return out
-
-
-def _insert_at(measure: etree._Element, offset: Fraction, direction: etree._Element,
-               divisions: Fraction) -> None:
-    """Insert a <direction> at ``offset`` quarters into the measure: before the note of the
-    first voice that starts there, else before the one sounding then, with an <offset>."""
-    children = list(measure)
-    lead = 0
-    while lead < len(children) and children[lead].tag in ("print", "attributes"):
-        found = children[lead].find("divisions")
-        divisions = _num(found, divisions) or divisions
-        lead += 1
-    cursor = Fraction(0)
-    exact: int | None = None
-    best: tuple[int, Fraction] = (lead, Fraction(0))
-    stop = len(children)
-    for index in range(lead, len(children)):
-        child = children[index]
-        tag = child.tag
-        if tag == "backup":
-            stop = index
-            break
-        if tag == "attributes":
-            divisions = _num(child.find("divisions"), divisions) or divisions
-        if tag not in ("note", "forward") or child.find("chord") is not None:
-            continue
-        where = cursor / divisions
-        if where == offset and exact is None:
-            exact = index
-        if where <= offset:
-            best = (index, where)
-        if child.find("grace") is None:
-            cursor += _num(child.find("duration"))
-    if exact is None and cursor / divisions <= offset:
-        best = (stop, cursor / divisions)
-        exact = stop if cursor / divisions == offset else None
-    if exact is None:
-        index, where = best
-        shift = etree.Element("offset")
-        shift.text = _text((offset - where) * divisions)
-        direction.findall("direction-type")[-1].addnext(shift)
-        exact = index
-    measure.insert(exact, direction)
-
-
-def _direction(*types: etree._Element, placement: str = "above",
-               sound: dict[str, str] | None = None) -> etree._Element:
-    direction = etree.Element("direction", placement=placement)
-    for inner in types:
-        holder = _sub(direction, "direction-type")
-        holder.append(inner)
-    if sound:
-        _sub(direction, "sound", **sound)
-    return direction
-
-
-def _element(tag: str, text: str, **attrs: str) -> etree._Element:
-    element = etree.Element(tag, {k.replace("_", "-"): v for k, v in attrs.items()})
-    element.text = text
-    return element
-
-
-def _sync_directions(mark: SyncMark) -> tuple[etree._Element, etree._Element | None]:
-    rehearsal = _direction(_element("rehearsal", mark.label, enclosure="square",
-                                    font_weight="bold", font_size="14"))
-    words = " ".join(t for t in (mark.timecode, mark.text) if t)
-    timecode = _direction(_element("words", words, font_size="9")) if words else None
-    return rehearsal, timecode
-
-
-def _tempo_directions(mark: TempoMark) -> list[etree._Element]:
-    """The tempo (words, metronome, <sound tempo>), then the frame-click as its own words
-    (verovio writes a direction's words before its metronome, whatever their order)."""
-    types = []
-    if mark.text:
-        types.append(_element("words", mark.text, font_weight="bold"))
-    metronome = etree.Element("metronome", parentheses="no")
-    unit = mark.beat_unit.rstrip(".")
-    _sub(metronome, "beat-unit", unit)
-    for _ in range(len(mark.beat_unit) - len(unit)):
-        _sub(metronome, "beat-unit-dot")
-    _sub(metronome, "per-minute", format_bpm(Fraction(mark.bpm)))
-    types.append(metronome)
-    out = [_direction(*types, sound={"tempo": format_bpm(mark.quarter_bpm)})]
-    if mark.click:
-        out.append(_direction(_element("words", f"({mark.click} fc)", font_size="9")))
-    return out
-
-
-def _drop_source_metronomes(part: etree._Element) -> None:
-    """The film's tempo marks replace the source's metronome marks (its words stay)."""
-    for metronome in list(part.iter("metronome")):
-        holder = metronome.getparent()
-        direction = holder.getparent()
-        direction.remove(holder)
-        if direction.find("direction-type") is None:
-            direction.getparent().remove(direction)
-    for sound in part.iter("sound"):
-        sound.attrib.pop("tempo", None)
-
-
-def _add_marks(doc: ScoreDoc, measures: list[etree._Element], syncs: Sequence[SyncMark],
-               tempos: Sequence[TempoMark]) -> None:
-    """Put tempo and sync marks into a part's measures."""
-    if not measures or not (syncs or tempos):
-        return
-    if tempos:
-        _drop_source_metronomes(measures[0].getparent())
-    divisions = _divisions(measures)
-    last = len(measures) - 1
-    for mark in tempos:
-        index, offset = doc.measure_at(mark.quarters)
-        index = min(index, last)
-        for direction in reversed(_tempo_directions(mark)):
-            _insert_at(measures[index], offset, direction, divisions[index])
-    for mark in syncs:
-        index, offset = doc.measure_at(mark.quarters)
-        index = min(index, last)
-        rehearsal, timecode = _sync_directions(mark)
-        if timecode is not None:
-            _insert_at(measures[index], offset, timecode, divisions[index])
-        _insert_at(measures[index], Fraction(0), rehearsal, divisions[index])
-
-
-def _source_tempos(doc: ScoreDoc) -> list[tuple[int, Fraction, etree._Element]]:
-    """Tempo directions of the top part: (measure index, offset in quarters, direction)."""
-    if doc._tempo_cache is not None:
-        return doc._tempo_cache
-    found = []
-    measures = next(doc.root.iterfind("part")).findall("measure")
-    for index, (measure, divisions) in enumerate(zip(measures, _divisions(measures),
-                                                     strict=True)):
-        cursor = Fraction(0)
-        for child in measure:
-            tag = child.tag
-            if tag == "direction":
-                if child.find("direction-type/metronome") is not None or \
-                        child.find("sound[@tempo]") is not None:
-                    found.append((index, cursor / divisions, child))
-            elif tag == "backup":
-                break
-            elif tag == "attributes":
-                divisions = _num(child.find("divisions"), divisions) or divisions
-            elif tag in ("note", "forward") and child.find("chord") is None \
-                    and child.find("grace") is None:
-                cursor += _num(child.find("duration"))
-    doc._tempo_cache = found
-    return found
-
-
-# --- multi-bar rests -------------------------------------------------------------------------
-
-
-def _rest_facts(measure: etree._Element) -> tuple[bool, bool, bool]:
-    """(a whole-bar rest, breaks a run before, breaks a run after)."""
-    restful = measure.get("implicit") != "yes"
-    before = after = False
-    for child in measure:
-        tag = child.tag
-        if tag == "note":
-            if child.find("rest") is None:
-                restful = False
-        elif tag == "attributes":
-            if any(child.find(t) is not None for t in _BREAKING_ATTRIBUTES):
-                before = True
-        elif tag == "direction":  # verovio drops every direction of a multi-rest's bars
-            restful = False
-        elif tag in ("harmony", "figured-bass"):
-            restful = False
-        elif tag == "barline":
-            if child.get("location") == "left":
-                before = True
-            elif (child.findtext("bar-style") or "regular") != "regular" or \
-                    child.find("repeat") is not None or child.find("ending") is not None:
-                after = True
-    return restful, before, after
-
-
-def _multirests(measures: list[etree._Element]) -> None:
-    for measure in measures:  # the source's own multi-rests (a part's export) are redone
-        for style in measure.iterfind("attributes/measure-style"):
-            for rest in style.findall("multiple-rest"):
-                style.remove(rest)
-            if len(style) == 0:
-                style.getparent().remove(style)
-    facts = [_rest_facts(m) for m in measures]
-    runs = rest_runs([f[0] for f in facts], [f[1] for f in facts], [f[2] for f in facts])
-    for start, length in runs:
-        measure = measures[start]
-        attributes = measure.find("attributes")
-        if attributes is None:
-            attributes = etree.Element("attributes")
-            lead = 0
-            while lead < len(measure) and measure[lead].tag == "print":
-                lead += 1
-            measure.insert(lead, attributes)
-        style = etree.Element("measure-style")
-        _sub(style, "multiple-rest", str(length))
-        _insert_ordered(attributes, style)
 
 
 # --- documents ------------------------------------------------------------------------------
@@ -596,18 +388,11 @@ def make_part(doc: ScoreDoc, part_id: str, *, header: Header, syncs: Sequence[Sy
     target = _targets({part_id: instrument} if instrument is not None else None, part_id, name)
     mode = "written" if transposed else "concert"
     part, measures = _prepared_part(doc, part_id, mode=mode, target=target, layout=False)
-    _add_marks(doc, measures, syncs, tempos)
-    first_id = next(iter(doc.part_names))
-    if not tempos and part_id != first_id:
-        have = {i for i, m in enumerate(measures)
-                if m.find("direction/direction-type/metronome") is not None
-                or m.find("direction/sound[@tempo]") is not None}
-        divisions = _divisions(measures)
-        for index, offset, direction in _source_tempos(doc):
-            if index < len(measures) and index not in have:
-                _insert_at(measures[index], offset, copy.deepcopy(direction), divisions[index])
+    add_marks(doc.measure_at, measures, syncs, tempos)
+    if not tempos and part_id != next(iter(doc.part_names)):
+        copy_source_tempos(measures, doc.source_tempos())
     if multirest:
-        _multirests(measures)
+        add_multirests(measures)
     return _document(doc, header, name, [part_id], [part], part=True, concert=not transposed)
 
 
@@ -641,7 +426,7 @@ def make_score(doc: ScoreDoc, *, header: Header, syncs: Sequence[SyncMark] = (),
         part, measures = _prepared_part(doc, part_id, mode="concert" if concert else "written",
                                         target=target, layout=True)
         if index == 0:
-            _add_marks(doc, measures, syncs, tempos)
+            add_marks(doc.measure_at, measures, syncs, tempos)
         parts.append(part)
     return _document(doc, header, "", [pid for pid, _ in doc.parts], parts, part=False,
                      concert=concert)

@@ -139,7 +139,7 @@ def staff_group(name: str, overrides: Mapping[str, str] | None = None) -> str:
     if found is None:
         raise InputError(f"staff {name}: unknown staff name", field="staff", value=name,
                          valid=", ".join(sorted(STAFF_NAMES)) +
-                         " (or map it with staff_groups)")
+                         " (or map the staff to a group: --group 'STAFF=GROUP')")
     return found
 
 

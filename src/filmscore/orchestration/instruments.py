@@ -368,7 +368,7 @@ def get_instrument(name: str | Instrument) -> Instrument:
         return name
     key = _LOOKUP.get(_norm(str(name)))
     if key is None:
-        close = difflib.get_close_matches(_norm(str(name)), list(_LOOKUP), n=5, cutoff=0.5)
+        close = difflib.get_close_matches(_norm(str(name)), list(_LOOKUP), n=5, cutoff=0.6)
         suggestions = sorted({_BY_KEY[_LOOKUP[c]].key for c in close})
         valid = ", ".join(suggestions) if suggestions else ", ".join(_BY_KEY)
         raise InputError("unknown instrument", field="instrument", value=str(name), valid=valid)

@@ -101,7 +101,10 @@ def orchestrate_cue(pctx, number: str, *, ensemble: Ensemble, short_score: Path 
         from dataclasses import replace
 
         short = replace(short, title=f"{cs.cue.number} {cs.cue.title}".strip())
-    result = orchestrate(short, ensemble, staff_groups=staff_groups, doublings=doublings)
+    try:
+        result = orchestrate(short, ensemble, staff_groups=staff_groups, doublings=doublings)
+    except InputError as error:  # name the short score the bad staff is in
+        raise error.located(source=source or None) from None
     with tempfile.TemporaryDirectory(prefix="filmscore-orch-") as tmp:
         full_path = write_full_score(result.full, Path(tmp) / f"{cs.cue.number}.musicxml")
         report = check_score(survey_score(full_path))
