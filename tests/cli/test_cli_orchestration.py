@@ -95,6 +95,13 @@ def test_orchestrate_parts_score_and_books(cli, sketched, tmp_path):
     text = _text(made[0])
     assert text.index("1M2") < text.index("1M1")  # recording order on the cover
 
+    # a strings-only cue in the session: the wind players get a tacet sheet for it
+    cli.ok("-p", sketched, "orchestrate", "1M2", "--ensemble", "strings")
+    cli.ok("-p", sketched, "books", "--session", "Day 1", "--cues", "1M2,1M1", "--out", books)
+    flute = " ".join(_text(books / "Day 1" / "Flute.pdf").split())
+    assert "not in this cue's ensemble" in flute and "TACET" in flute
+    assert not list((books / "Day 1").glob(".filmscore-*"))  # no scratch left behind
+
 
 def test_orchestrate_bad_input_is_refused_and_writes_nothing(cli, sketched, tmp_path):
     before = cli.snapshot(sketched)
@@ -107,9 +114,10 @@ def test_orchestrate_bad_input_is_refused_and_writes_nothing(cli, sketched, tmp_
     assert cli.snapshot(sketched) == before
     assert not (tmp_path / "x" / "1M1").exists() or not any((tmp_path / "x" / "1M1").iterdir())
     cli.fails(cli.run("-p", sketched, "check", bad), "bad.musicxml")
-    odd = Path(__file__).resolve().parents[1] / "data" / "checkscores" / "oboe_chord.musicxml"
+    odd = Path(__file__).resolve().parents[1] / "data" / "checkscores" / \
+        "unknown_instrument.musicxml"
     cli.fails(cli.run("-p", sketched, "orchestrate", "1M1", "--short-score", odd),
-              "oboe_chord.musicxml", "'Oboe'", "--group")
+              "unknown_instrument.musicxml", "'Theremin'", "--group")
     cli.fails(cli.run("-p", sketched, "orchestrate", "1M1", "--double", "melody=Oboe"),
               "--double", "melody=Oboe")
     cli.fails(cli.run("-p", sketched, "orchestrate", "1M1", "--double", "melody=Kazoo@12"),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from fractions import Fraction
 from pathlib import Path
 
 import pytest
@@ -103,3 +104,15 @@ def test_bad_input_writes_nothing(tmp_path: Path) -> None:
     with pytest.raises(ParseError, match="short.musicxml"):
         read_music(broken)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["short.musicxml"]
+
+
+def test_percussion_part_has_no_key_signature(tmp_path):
+    one = Fraction(1)
+    music = Music((Part("Flute 1", (Note(Fraction(0), one, 72),), instrument="flute"),
+                   Part("Percussion 1", (Note(Fraction(0), one, 38), Note(one, one, 38)),
+                        instrument="snare_drum", is_drum=True)), key="F major")
+    root = etree.parse(str(write_full_score(music, tmp_path / "k.musicxml"))).getroot()
+    flute, drums = root.findall("part")
+    assert flute.findtext(".//key/fifths") == "-1"
+    assert drums.find(".//key") is None
+    assert drums.find(".//clef/sign").text == "percussion"

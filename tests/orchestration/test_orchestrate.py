@@ -225,3 +225,18 @@ def test_sketch_lengths_no_notation_can_write_are_quantized_and_said(tmp_path):
     for part in result.full.parts:
         assert [(n.onset, n.duration, n.pitch) for n in back[part.name].notes] == \
             [(n.onset, n.duration, n.pitch) for n in part.notes]
+
+
+def test_a_staff_named_for_an_instrument_goes_to_its_chairs():
+    chord = tuple(Note(F(1), F(1), p) for p in (65, 69, 72))
+    short = Music((Part("Oboes", (Note(F(0), F(1), 72),) + chord),
+                   Part("Horns 1-4", (Note(F(0), F(2), 60), Note(F(0), F(2), 64))),
+                   Part("melody", (Note(F(0), F(4), 76),))))
+    result = orchestrate(short, "studio", doublings={})
+    plays = {p.name: sorted(n.pitch for n in p.notes) for p in result.full.parts}
+    assert plays["Oboe 1"][-1] == 72 and plays["Oboe 3"] == [65, 72]  # chord by register
+    assert {"Horn 1", "Horn 2"} <= set(plays) and not any(
+        name.startswith("Trumpet") for name in plays)
+    assert staff_group("Oboes") == "instrument:oboe"
+    with pytest.raises(InputError, match="Theremin"):
+        staff_group("Theremin")

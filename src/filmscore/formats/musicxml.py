@@ -530,6 +530,12 @@ def _dress_part(m21part: Any, part: Part, *, concert: bool, source: str, channel
         first.clef = getattr(m21clef, _CLEFS[clef_name][0])()
     if drum:
         _to_unpitched(m21part)
+        # unpitched percussion carries no key signature (music21 copies the score's)
+        from music21 import key as m21key
+
+        for measure in m21part.getElementsByClass("Measure"):
+            for sig in list(measure.getElementsByClass(m21key.KeySignature)):
+                measure.remove(sig)
 
 
 def write_full_score(music: Music, path: str | os.PathLike[str], *,

@@ -137,10 +137,32 @@ def staff_group(name: str, overrides: Mapping[str, str] | None = None) -> str:
             return group
     found = STAFF_NAMES.get(normalise_staff_name(name))
     if found is None:
+        key = _instrument_key(name)
+        if key is not None:  # a staff named for an instrument: that instrument's chairs
+            return INSTRUMENT_GROUP + key
         raise InputError(f"staff {name}: unknown staff name", field="staff", value=name,
-                         valid=", ".join(sorted(STAFF_NAMES)) +
+                         valid=", ".join(sorted(STAFF_NAMES)) + ", or an instrument's name"
                          " (or map the staff to a group: --group 'STAFF=GROUP')")
     return found
+
+
+INSTRUMENT_GROUP = "instrument:"
+"""Prefix of the group of a staff named for an instrument ("Oboe", "Horns 1-4")."""
+
+
+def _instrument_key(name: str) -> str | None:
+    plain = normalise_staff_name(name)
+    for text in (name, plain, plain[:-1] if plain.endswith("s") else plain):  # "Oboes"
+        try:
+            return get_instrument(text).key
+        except InputError:
+            continue
+    return None
+
+
+def group_rank(group: str) -> int:
+    """Order in which staves claim chairs: instrument staves first, then GROUPS' order."""
+    return -1 if group.startswith(INSTRUMENT_GROUP) else GROUPS.index(group)
 
 
 def select_chairs(ensemble: Ensemble, selector: str) -> list[Chair]:
@@ -151,7 +173,11 @@ def select_chairs(ensemble: Ensemble, selector: str) -> list[Chair]:
 
 
 def group_chairs(ensemble: Ensemble, group: str) -> tuple[Chair, ...]:
-    """Chairs of ``ensemble`` that take ``group``, high to low (GROUP_CHAIRS)."""
+    """Chairs of ``ensemble`` that take ``group``, high to low (GROUP_CHAIRS); for a staff
+    named for an instrument, the chairs of that instrument (else those doubling on it)."""
+    if group.startswith(INSTRUMENT_GROUP):
+        key = group[len(INSTRUMENT_GROUP):]
+        return ensemble.chairs_for(key) or ensemble.chairs_for(key, doubles=True)
     table = GROUP_CHAIRS.get(ensemble.name, {})
     selectors = table.get(group, GROUP_CHAIRS["*"].get(group, ()))
     out: list[Chair] = []

@@ -42,6 +42,7 @@ from filmscore.orchestration.groups import (
     NOTATION_GRID,
     OTHER_DRUM,
     group_chairs,
+    group_rank,
     normalise_staff_name,
     select_chairs,
     staff_group,
@@ -449,7 +450,7 @@ def orchestrate(short: Music, ensemble: Ensemble | str, *,
         claimed[chair.label] = src.name
         state.plays[chair.label] = inst
 
-    order = sorted(range(len(staves)), key=lambda i: (GROUPS.index(staves[i][1]), i))
+    order = sorted(range(len(staves)), key=lambda i: (group_rank(staves[i][1]), i))
     assignments: list[tuple[Part, str, list[Chair]]] = []
     for i in order:
         part, group = staves[i]
@@ -471,7 +472,7 @@ def orchestrate(short: Music, ensemble: Ensemble | str, *,
         assignments.append((part, group, free))
 
     for part, group, chairs in assignments:
-        if group == "percussion":
+        if group == "percussion" or all(c.info.is_unpitched for c in chairs):
             unpitched = [c for c in chairs if c.info.is_unpitched]
             _drum_staff(state, part, unpitched or chairs)
         else:

@@ -342,39 +342,54 @@ class BookResult:
 def session_books(pctx, cue_numbers: Sequence[str], out_dir: Path, *, session: str,
                   date: str = "", workers: int = 2) -> BookResult:
     """A book per chair: every cue of the session in recording order, its part or a tacet
-    sheet, in one PDF with a cover listing the cues."""
+    sheet, in one PDF with a cover listing the cues.  A chair of the session missing from
+    a cue's ensemble (a strings-only cue in an orchestral session) gets a tacet sheet too.
+    The books are made in a scratch folder and moved into place when all are done."""
     from filmscore.formats.pdfbook import BookEntry, write_session_book
+    from filmscore.formats.tacet_pdf import TacetSheet, write_tacet_pdf
 
     if not cue_numbers:
         raise InputError("a session needs at least one cue", field="cues",
                          valid="cue numbers in recording order, e.g. 1M3,1M1")
-    copies, scores = [], []
-    with tempfile.TemporaryDirectory(prefix="filmscore-books-") as tmp:
-        for number in cue_numbers:
-            copies.append(copy_cue(pctx, number, Path(tmp), score=False, workers=workers))
-            scores.append(cue_score(pctx, number))
+    scores = [cue_score(pctx, number) for number in cue_numbers]  # all known, all orchestrated
+    folder = Path(out_dir) / _safe(session)
+    folder.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix=".filmscore-books-", dir=folder) as tmp:
+        scratch = Path(tmp)
+        copies = [copy_cue(pctx, str(cs.cue.number), scratch / "cues", score=False,
+                           workers=workers) for cs in scores]
         chairs: list[str] = []
         for cs in scores:
             for chair in cs.ensemble.chairs:
                 if chair.label not in chairs:
                     chairs.append(chair.label)
-        folder = Path(out_dir) / _safe(session)
-        folder.mkdir(parents=True, exist_ok=True)
-        books = []
+        made = []
         for label in chairs:
             entries = []
             for cs, copy in zip(scores, copies, strict=True):
-                pdf = _chair_pdf(copy, label)
-                if pdf is None:
-                    continue  # the chair is not in this cue's ensemble at all
+                pdf, tacet = _chair_pdf(copy, label), False
+                if pdf is None or pdf in copy.tacets:
+                    tacet = True
+                if pdf is None:  # not in this cue's ensemble at all: tacet as well
+                    pdf = scratch / "tacet" / f"{cs.cue.number} {_safe(label)} TACET.pdf"
+                    pdf.parent.mkdir(exist_ok=True)
+                    write_tacet_pdf(TacetSheet(
+                        film_title=pctx.title, cue_number=str(cs.cue.number),
+                        cue_title=cs.cue.title, chair=label, length=_cue_length(pctx, cs.cue),
+                        start_timecode=format_label(cs.cue.start_frame, pctx.rate),
+                        end_timecode=format_label(cs.cue.end_frame, pctx.rate),
+                        note=f"not in this cue's ensemble ({cs.ensemble.title})"), pdf)
                 entries.append(BookEntry(cue_number=str(cs.cue.number), cue_title=cs.cue.title,
-                                         pdf=pdf, tacet=pdf in copy.tacets))
-            if not entries:
-                continue
-            book = folder / f"{_safe(label)}.pdf"
+                                         pdf=pdf, tacet=tacet))
+            book = scratch / f"{_safe(label)}.pdf"
             write_session_book(entries, book, chair=label, film_title=pctx.title,
                                session=session, date=date)
-            books.append(book)
+            made.append(book)
+        books = []
+        for book in made:
+            target = folder / book.name
+            book.replace(target)
+            books.append(target)
     return BookResult(session, tuple(books), tuple(str(n) for n in cue_numbers))
 
 
