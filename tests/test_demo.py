@@ -261,6 +261,10 @@ def test_demo_orchestrates_and_copies_every_cue(demo):
             number = str(cue.number)
             cs = cue_score(pctx, number)
             assert cs.ensemble.name == "studio", number
+            # our own orchestrations pass our playability check: nothing out of range,
+            # no player with two notes at once
+            assert not cs.summary.check.get("out_of_range"), (number, cs.summary.check)
+            assert not cs.summary.check.get("too_many_notes"), (number, cs.summary.check)
             folder = out / "parts" / number
             playing = {u.chair for u in cs.instrumentation.uses}
             tacet = {c.label for c in cs.instrumentation.tacet(cs.ensemble)}

@@ -240,3 +240,20 @@ def test_a_staff_named_for_an_instrument_goes_to_its_chairs():
     assert staff_group("Oboes") == "instrument:oboe"
     with pytest.raises(InputError, match="Theremin"):
         staff_group("Theremin")
+
+
+def test_a_player_plays_one_note_at_a_time():
+    """A staff whose chord is still held when its next note starts (a sketch's
+    countermelody) must not give a horn two notes at once."""
+    from filmscore.orchestration.ensembles import Chair, Ensemble
+
+    two_horns = Ensemble("horns", "Two horns", (Chair("Horn 1", "horn", 1),
+                                                Chair("Horn 2", "horn", 2)))
+    chord = tuple(Note(F(0), F(2), p) for p in (60, 67))
+    line = (Note(F(1), F(1), 65), Note(F(2), F(2), 67))
+    result = orchestrate(Music((Part("Horns", chord + line),)), two_horns, doublings={})
+    for part in result.full.parts:
+        notes = sorted(part.notes)
+        assert all(b.onset >= a.end for a, b in zip(notes, notes[1:], strict=False)), part.name
+    shortened = [d for d in result.decisions if d.kind == "shortened"]
+    assert shortened and all("cut short" in d.message for d in shortened)

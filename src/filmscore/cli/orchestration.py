@@ -233,8 +233,9 @@ def check(
     else:
         cs = cue_score(open_ctx(ctx), target)
         path, label = cs.full_score, cs.summary.label
-    report = check_score(survey_score(path), strict=strict)
-    console.print(f"{label}:")
+    from dataclasses import replace
+
+    report = replace(check_score(survey_score(path), strict=strict), source=label)
     for line in report.summary(limit=None if limit <= 0 else limit):
         console.print(line, markup=False, highlight=False)
 

@@ -29,9 +29,12 @@ value that is not exact (never seen) is rounded to 1/3840 of a quarter.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
+import warnings
 from collections import defaultdict
+from collections.abc import Iterator
 from fractions import Fraction
 from pathlib import Path
 from typing import Any
@@ -57,6 +60,18 @@ def _frac(value: Any) -> Fraction:
 # --- reading ------------------------------------------------------------------------------
 
 
+@contextlib.contextmanager
+def quiet_music21() -> Iterator[None]:
+    """Keep music21's MusicXMLWarnings (a <dashes> stop without start, an unknown MIDI
+    instrument) off the user's terminal: they are about the file's cosmetics, and what
+    matters to us is reported as our own errors or flags."""
+    from music21.musicxml.xmlToM21 import MusicXMLWarning
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", MusicXMLWarning)
+        yield
+
+
 def _parse(path: Path) -> Any:
     from music21 import converter
 
@@ -66,7 +81,8 @@ def _parse(path: Path) -> Any:
         raise ParseError("not a MusicXML file name", source=str(path), value=path.suffix,
                          valid=", ".join(SUFFIXES))
     try:
-        parsed = converter.parse(str(path), format="musicxml", forceSource=True)
+        with quiet_music21():
+            parsed = converter.parse(str(path), format="musicxml", forceSource=True)
     except Exception as exc:  # music21 raises many kinds (XML, zip, its own exceptions)
         reason = " ".join(str(exc).split())[:120] or type(exc).__name__
         raise ParseError(f"cannot read the file as MusicXML: {reason}", source=str(path),

@@ -288,8 +288,11 @@ def _xml_facts(path: Path) -> dict[str, Any]:
 def _parse(path: Path) -> Any:
     from music21 import converter, stream
 
+    from filmscore.formats.musicxml import quiet_music21
+
     try:
-        parsed = converter.parse(str(path), format="musicxml", forceSource=True)
+        with quiet_music21():
+            parsed = converter.parse(str(path), format="musicxml", forceSource=True)
     except Exception as exc:  # music21 raises many kinds of exception
         reason = " ".join(str(exc).split())[:120] or type(exc).__name__
         raise ParseError(f"cannot read the file as MusicXML: {reason}", source=str(path),

@@ -108,7 +108,7 @@ MAX_UNISON = 3  # wind chairs on one tone at most; the others rest
 MAX_DIVISI = 4  # a section divides at most this far
 
 KINDS = ("quantize", "distribute", "divisi", "double", "octave", "reassign", "dropped",
-         "professional_range", "doubling_used", "resting")
+         "shortened", "professional_range", "doubling_used", "resting")
 
 NOTATION_GRID = Fraction(1, 12)
 """Onsets and ends of a short score's notes snap to this fraction of a quarter before

@@ -503,6 +503,28 @@ def orchestrate(short: Music, ensemble: Ensemble | str, *,
     return _finish(short, state)
 
 
+def _one_line(state: _State, chair: Chair, notes: list[Note]) -> list[Note]:
+    """One player plays one note at a time: a note still sounding when the chair's next
+    note starts is shortened to it (a *shortened* decision); of two notes starting
+    together the top one is kept (*dropped* for the other).  Overlaps come from a staff
+    whose chords and lines overlap (a chord still held under the next note)."""
+    kept: list[Note] = []
+    for note in sorted(notes, key=lambda n: (n.onset, -n.pitch)):
+        if kept and note.onset == kept[-1].onset:
+            state.event("dropped", note.onset, chair.label, "",
+                        f"{pitch_name(note.pitch)} under {pitch_name(kept[-1].pitch)}: one "
+                        f"player, one note")
+            continue
+        if kept and note.onset < kept[-1].end:
+            prev = kept[-1]
+            kept[-1] = replace(prev, duration=note.onset - prev.onset)
+            state.event("shortened", note.onset, chair.label, "",
+                        f"{pitch_name(prev.pitch)} cut short where the next note starts "
+                        f"(one player, one note)")
+        kept.append(note)
+    return kept
+
+
 def _finish(short: Music, state: _State) -> Orchestration:
     ens = state.ensemble
     parts: list[Part] = []
@@ -511,6 +533,8 @@ def _finish(short: Music, state: _State) -> Orchestration:
         notes = state.notes.get(chair.label)
         if not notes:
             continue
+        if not chair.divisible and chair.label not in state.drum:
+            notes = _one_line(state, chair, notes)
         inst = state.inst(chair)
         parts.append(Part(chair.label, tuple(notes), program=inst.gm_program,
                           is_drum=chair.label in state.drum, instrument=inst.key))
@@ -526,7 +550,8 @@ def _decisions(state: _State) -> tuple[Decision, ...]:
     runs: dict[tuple[str, str, str, str], list[list[_Event]]] = defaultdict(list)
     for event in sorted(state.events, key=lambda e: e.onset):
         key = (event.kind, event.chair, event.staff, event.detail)
-        mergeable = event.kind in ("octave", "professional_range", "reassign", "dropped")
+        mergeable = event.kind in ("octave", "professional_range", "reassign", "dropped",
+                                   "shortened")
         chain = runs[key]
         if mergeable and chain and chain[-1][-1].text.split(";")[-1] == \
                 event.text.split(";")[-1] and \
