@@ -130,3 +130,16 @@ def test_beethoven_1_i_every_part_identified_and_flags_checked_by_hand():
     # horn in C basso: written C6 in bar 282 sounds C5, above the practical top A4
     assert "C Horn 1, bar 282 beat 1: C5 above the horn's practical range (top A4)" \
         in {f.message for f in report.flags}
+
+
+def test_like_flags_of_a_part_are_shown_as_runs():
+    report = check_score(read_score_survey(BEETHOVEN))
+    runs = report.grouped()
+    assert sum(count for _, count, _ in runs) == len(report.flags)
+    assert len(runs) < len(report.flags) // 3
+    first, count, last = next(r for r in runs if r[0].part == "Violin 1")
+    assert (first.measure, count, last.measure) == ("1", 8, "4")  # the opening pizz. chords
+    lines = report.summary(grouped=True, limit=3)
+    assert lines[:2] == report.summary(limit=0)[:2]
+    assert "(and 1 more like it to bar 294)" in lines[3]
+    assert lines[-1] == f"... and {len(runs) - 3} more runs of flags"

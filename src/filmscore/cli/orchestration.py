@@ -221,7 +221,9 @@ def check(
                                  "(its latest orchestration)."),
     strict: bool = typer.Option(False, "--strict", help="Refuse a score with an empty or "
                                 "unidentified part instead of flagging it."),
-    limit: int = typer.Option(40, "--limit", help="Flags to list (0: all)."),
+    limit: int = typer.Option(40, "--limit", help="Lines of flags to list (0: all)."),
+    each: bool = typer.Option(False, "--each", help="A line per flag, not per run of like "
+                              "flags (a long high passage is one run)."),
 ) -> None:
     """Playability check of a full score: ranges, notes per player, transposition, doubles."""
     from filmscore.orchestration.check import check_score
@@ -236,7 +238,7 @@ def check(
     from dataclasses import replace
 
     report = replace(check_score(survey_score(path), strict=strict), source=label)
-    for line in report.summary(limit=None if limit <= 0 else limit):
+    for line in report.summary(limit=None if limit <= 0 else limit, grouped=not each):
         console.print(line, markup=False, highlight=False)
 
 

@@ -123,6 +123,10 @@ def _beat_text(beat: Fraction) -> str:
     return f"{float(beat):.3g}"
 
 
+RUN_QUARTERS = Fraction(16)
+"""Like flags of a part at most this many quarter notes apart are shown as one run."""
+
+
 @dataclass(frozen=True)
 class Flag:
     """One thing a copyist or orchestrator should look at."""
@@ -164,8 +168,21 @@ class CheckReport:
     def of_kind(self, kind: str) -> tuple[Flag, ...]:
         return tuple(f for f in self.flags if f.kind == kind)
 
-    def summary(self, *, limit: int | None = None) -> list[str]:
-        """Text lines: totals, counts per kind, skipped parts, assumptions, then flags."""
+    def grouped(self) -> list[tuple[Flag, int, Flag]]:
+        """Runs of like flags: (first, how many, last) for flags of one part and kind that
+        follow each other within ``RUN_QUARTERS`` (a long high passage is one run)."""
+        runs: list[list[Flag]] = []
+        for flag in self.flags:
+            last = runs[-1][-1] if runs else None
+            if last is not None and (last.part_index, last.kind, last.severity) == \
+                    (flag.part_index, flag.kind, flag.severity) and \
+                    flag.onset - last.onset <= RUN_QUARTERS:
+                runs[-1].append(flag)
+            else:
+                runs.append([flag])
+        return [(run[0], len(run), run[-1]) for run in runs]
+
+    def _head(self) -> list[str]:
         sev = self.severity_counts
         lines = [f"{self.source}: {len(self.parts_checked)} parts checked, "
                  f"{len(self.parts_skipped)} skipped; {sev['error']} errors, "
@@ -175,8 +192,24 @@ class CheckReport:
         for name, reason in self.parts_skipped:
             lines.append(f"skipped {name}: {reason}")
         lines.extend(f"note: {text}" for text in self.notes)
+        return lines
+
+    def summary(self, *, limit: int | None = None, grouped: bool = False) -> list[str]:
+        """Text lines: totals, counts per kind, skipped parts, assumptions, then a line per
+        flag (with ``grouped``, a line per run of like flags: see :meth:`grouped`)."""
+        if grouped:
+            runs = self.grouped()
+            shown_runs = runs if limit is None else runs[:limit]
+            lines = self._head() + [
+                f"{first.severity:<7} {first.kind:<21} {first.message}"
+                + (f" (and {count - 1} more like it to bar {last.measure})" if count > 1
+                   else "")
+                for first, count, last in shown_runs]
+            if len(shown_runs) < len(runs):
+                lines.append(f"... and {len(runs) - len(shown_runs)} more runs of flags")
+            return lines
         shown = self.flags if limit is None else self.flags[:limit]
-        lines.extend(f"{f.severity:<7} {f.kind:<21} {f.message}" for f in shown)
+        lines = self._head() + [f"{f.severity:<7} {f.kind:<21} {f.message}" for f in shown]
         if len(shown) < len(self.flags):
             lines.append(f"... and {len(self.flags) - len(shown)} more flags")
         return lines
