@@ -8,6 +8,7 @@ from pathlib import Path
 import typer
 
 from filmscore.cli.common import console, open_ctx, table
+from filmscore.spotting.cues import require_one_or_all
 
 
 def register(app: typer.Typer) -> None:
@@ -19,14 +20,6 @@ def register(app: typer.Typer) -> None:
     app.command("parts")(parts)
     app.command("score")(score)
     app.command("books")(books)
-
-
-def _one_or_all(cue: str | None, all_cues: bool, what: str) -> None:
-    from filmscore.errors import InputError
-
-    if all_cues == (cue is not None):
-        raise InputError(f"name one cue or give --all for {what}", field="cue",
-                         valid="a cue number such as 1M3, or --all")
 
 
 def ensembles(
@@ -102,10 +95,11 @@ def orchestrate(
         _print_decisions([d.to_dict() for d in result.decisions])
         return
     from filmscore.orchestration.service import orchestrate_cue
+    from filmscore.writing.versions import cues_with_music
 
     pctx = open_ctx(ctx)
-    _one_or_all(cue, all_cues, "orchestrate")
-    numbers = [cue] if cue is not None else _cues_with_music(pctx)
+    require_one_or_all(cue, all_cues, "orchestrate")
+    numbers = [cue] if cue is not None else cues_with_music(pctx)
     for number in numbers:
         summary, result = orchestrate_cue(
             pctx, number, ensemble=ens, short_score=short_score, music_version=version,
@@ -115,14 +109,6 @@ def orchestrate(
                       f"check: {_counts_text(summary.check)}")
         if cue is not None:
             _print_decisions([d.to_dict() for d in result.decisions])
-
-
-def _cues_with_music(pctx) -> list[str]:
-    from filmscore.sync.cuemaps import all_cue_syncs
-    from filmscore.writing.versions import list_versions
-
-    return [str(c.cue.number) for c in all_cue_syncs(pctx)
-            if list_versions(pctx, str(c.cue.number))]
 
 
 def _groups(items: list[str]) -> dict[str, str]:
@@ -271,7 +257,7 @@ def _copy(ctx, cue, all_cues, out, version, *, parts: bool, score: bool, concert
     from filmscore.orchestration.service import copy_cue, orchestrated_cues
 
     pctx = open_ctx(ctx)
-    _one_or_all(cue, all_cues, "parts" if parts else "score")
+    require_one_or_all(cue, all_cues, "parts" if parts else "score")
     numbers = [cue] if cue is not None else orchestrated_cues(pctx)
     for number in numbers:
         done = copy_cue(pctx, number, out, parts=parts, score=score, concert=concert,

@@ -248,11 +248,10 @@ def _batch(pctx, cue, all_cues, what, job, out):
     from rich.progress import Progress
 
     from filmscore.errors import InputError
+    from filmscore.spotting.cues import require_one_or_all
     from filmscore.sync.cuemaps import cues_with_maps
 
-    if all_cues == (cue is not None):
-        raise InputError(f"name one cue or give --all for {what}", field="cue",
-                         valid="a cue number such as 1M3, or --all")
+    require_one_or_all(cue, all_cues, what)
     if cue is not None:
         return [(cue, job(cue, out))]
     if out is not None:

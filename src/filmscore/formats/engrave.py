@@ -42,15 +42,14 @@ import multiprocessing
 import os
 import re
 import time
-import zipfile
 from collections.abc import Iterable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
-from io import BytesIO
 from pathlib import Path
 from xml.sax.saxutils import escape
 
 from filmscore.errors import FilmscoreError, InputError, ParseError, ToolError
+from filmscore.formats.musicxml_edit import unzip_musicxml
 from filmscore.formats.svgpdf import svg_pages_to_pdf
 
 KINDS = ("part", "score")
@@ -133,22 +132,7 @@ def read_musicxml_bytes(source: bytes | str | os.PathLike[str]) -> bytes:
         except OSError as exc:
             raise InputError(f"cannot read the file: {exc.strerror or exc}",
                              source=str(path), valid="a MusicXML file") from None
-    if data[:2] != b"PK":
-        return data
-    try:
-        with zipfile.ZipFile(BytesIO(data)) as archive:
-            names = archive.namelist()
-            root = None
-            if "META-INF/container.xml" in names:
-                match = re.search(rb'full-path="([^"]+)"', archive.read("META-INF/container.xml"))
-                root = match.group(1).decode() if match else None
-            if root is None:
-                root = next(n for n in names if n.endswith((".xml", ".musicxml"))
-                            and not n.startswith("META-INF"))
-            return archive.read(root)
-    except (zipfile.BadZipFile, StopIteration, KeyError) as exc:
-        raise ParseError(f"not a readable compressed MusicXML (.mxl) file: {exc}",
-                         source=_name(source)) from None
+    return unzip_musicxml(data, source=_name(source))
 
 
 def _has_content(measure) -> bool:

@@ -13,6 +13,7 @@ from fractions import Fraction
 
 from lxml import etree
 
+from filmscore.errors import ParseError
 from filmscore.orchestration.copying import Interval, transpose_pitch
 
 ACCIDENTALS = {Fraction(0): "natural", Fraction(1): "sharp", Fraction(-1): "flat",
@@ -23,6 +24,36 @@ ACCIDENTALS = {Fraction(0): "natural", Fraction(1): "sharp", Fraction(-1): "flat
 ATTRIBUTE_ORDER = ("footnote", "level", "divisions", "key", "time", "staves", "part-symbol",
                     "instruments", "clef", "staff-details", "transpose", "for-part",
                     "directive", "measure-style")
+
+
+def unzip_musicxml(data: bytes, *, source: str) -> bytes:
+    """The score document of MusicXML ``data``: as it is, or, for a compressed ``.mxl``
+    (a zip), the root file its ``META-INF/container.xml`` names (else its first .xml)."""
+    import io
+    import zipfile
+
+    if not data.startswith(b"PK"):
+        return data
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            names = archive.namelist()
+            inner = None
+            if "META-INF/container.xml" in names:
+                container = etree.fromstring(archive.read("META-INF/container.xml"))
+                rootfile = container.find(".//rootfile")
+                inner = rootfile.get("full-path") if rootfile is not None else None
+            if inner is None or inner not in names:
+                inner = next((n for n in names if not n.startswith("META-INF/")
+                              and n.lower().endswith((".xml", ".musicxml"))), None)
+            if inner is None:
+                raise ParseError("the compressed MusicXML holds no score", source=source,
+                                 valid="an .mxl with META-INF/container.xml and a score")
+            return archive.read(inner)
+    except (zipfile.BadZipFile, etree.XMLSyntaxError, KeyError, OSError) as exc:
+        reason = " ".join(str(exc).split())[:100] or type(exc).__name__
+        raise ParseError(f"cannot read the compressed MusicXML: {reason}", source=source,
+                         valid="a MusicXML file (.musicxml, .xml or compressed .mxl)"
+                         ) from None
 
 
 def number_of(element: etree._Element | None, default: Fraction = Fraction(0)) -> Fraction:

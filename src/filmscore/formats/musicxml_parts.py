@@ -40,7 +40,6 @@ first part.  The marks and multi-bar rests are written by
 from __future__ import annotations
 
 import copy
-import io
 import os
 import zipfile
 from bisect import bisect_right
@@ -57,6 +56,7 @@ from filmscore.formats.musicxml_edit import instrument_interval as _instrument_i
 from filmscore.formats.musicxml_edit import number_of as _num
 from filmscore.formats.musicxml_edit import sub_element as _sub
 from filmscore.formats.musicxml_edit import transpose_part as _transpose_part
+from filmscore.formats.musicxml_edit import unzip_musicxml
 from filmscore.formats.musicxml_marks import (
     add_marks,
     add_multirests,
@@ -131,30 +131,7 @@ def _read_bytes(path: Path) -> bytes:
     if path.suffix.lower() not in SUFFIXES:
         raise ParseError("not a MusicXML file name", source=str(path), value=path.suffix,
                          valid=", ".join(SUFFIXES))
-    data = path.read_bytes()
-    if path.suffix.lower() != ".mxl" and not data.startswith(b"PK\x03\x04"):
-        return data
-    try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            names = archive.namelist()
-            inner = None
-            if "META-INF/container.xml" in names:
-                container = etree.fromstring(archive.read("META-INF/container.xml"),
-                                             _parser())
-                rootfile = container.find(".//rootfile")
-                inner = rootfile.get("full-path") if rootfile is not None else None
-            if inner is None or inner not in names:
-                inner = next((n for n in names if not n.startswith("META-INF/")
-                              and n.lower().endswith((".xml", ".musicxml"))), None)
-            if inner is None:
-                raise ParseError("the compressed MusicXML holds no score", source=str(path),
-                                 valid="an .mxl with META-INF/container.xml and a score")
-            return archive.read(inner)
-    except (zipfile.BadZipFile, etree.XMLSyntaxError, KeyError, OSError) as exc:
-        reason = " ".join(str(exc).split())[:100] or type(exc).__name__
-        raise ParseError(f"cannot read the compressed MusicXML: {reason}", source=str(path),
-                         valid="a MusicXML file (.musicxml, .xml or compressed .mxl)"
-                         ) from None
+    return unzip_musicxml(path.read_bytes(), source=str(path))
 
 
 def _parser() -> etree.XMLParser:

@@ -24,12 +24,12 @@ from __future__ import annotations
 
 import os
 import re
-import zipfile
 from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
 from filmscore.errors import InputError, ParseError
+from filmscore.formats.musicxml_edit import unzip_musicxml
 from filmscore.orchestration.instruments import get_instrument
 from filmscore.orchestration.survey import (
     DEFAULT_TEMPO_BPM,
@@ -209,23 +209,7 @@ def _text_change(text: str, current: str | None) -> tuple[str | None, bool] | No
 
 
 def _xml_bytes(path: Path) -> bytes:
-    if path.suffix.lower() != ".mxl":
-        return path.read_bytes()
-    try:
-        with zipfile.ZipFile(path) as archive:
-            names = archive.namelist()
-            target = None
-            if "META-INF/container.xml" in names:
-                match = re.search(rb'full-path="([^"]+)"', archive.read("META-INF/container.xml"))
-                if match:
-                    target = match.group(1).decode()
-            if target is None:
-                target = next(n for n in names if not n.startswith("META-INF")
-                              and n.lower().endswith((".xml", ".musicxml")))
-            return archive.read(target)
-    except (zipfile.BadZipFile, StopIteration, KeyError, OSError) as exc:
-        raise ParseError(f"not a compressed MusicXML (.mxl) archive: {exc}", source=str(path),
-                         valid="a MusicXML .mxl zip with a score inside") from None
+    return unzip_musicxml(path.read_bytes(), source=str(path))
 
 
 def _xml_facts(path: Path) -> dict[str, Any]:

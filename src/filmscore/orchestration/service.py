@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import tempfile
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
 
@@ -24,10 +24,10 @@ from filmscore.orchestration.ensembles import (
     get_template,
 )
 from filmscore.orchestration.orchestrate import Orchestration, orchestrate
-from filmscore.spotting.cues import CueSpec
+from filmscore.spotting.cues import CUE_STATUSES, CueSpec
 from filmscore.store import transaction
-from filmscore.sync.cuemaps import cue_row, cue_sync
-from filmscore.timecode import format_label
+from filmscore.sync.cuemaps import cue_row, cue_sync, cues_having
+from filmscore.timecode import format_duration, format_label
 from filmscore.writing.music import Music
 
 
@@ -94,12 +94,8 @@ def orchestrate_cue(pctx, number: str, *, ensemble: Ensemble, short_score: Path 
         source, version = "", summary.number
     cs = cue_sync(pctx, number)
     if short.tempo_map is None and cs.tempo_map is not None:
-        from dataclasses import replace
-
         short = replace(short, tempo_map=cs.tempo_map)
     if not short.title:
-        from dataclasses import replace
-
         short = replace(short, title=f"{cs.cue.number} {cs.cue.title}".strip())
     try:
         result = orchestrate(short, ensemble, staff_groups=staff_groups, doublings=doublings)
@@ -120,8 +116,7 @@ def orchestrate_cue(pctx, number: str, *, ensemble: Ensemble, short_score: Path 
                 decisions=[d.to_dict() for d in result.decisions],
                 check=dict(report.counts), media_hash=digest, author=author, reason=reason)
             session.add(orch)
-            if row.status in ("spotted", "sketched", "mockup sent", "changes requested",
-                              "approved"):
+            if CUE_STATUSES.index(row.status) < CUE_STATUSES.index("orchestrated"):
                 row.status = "orchestrated"
                 session.add(StatusEvent(cue_id=row.id, status="orchestrated", author=author,
                                         note=f"orchestration v{latest + 1} for "
@@ -178,33 +173,9 @@ def cue_score(pctx, number: str, version: int | None = None) -> CueScore:
                     cs.tempo_map)
 
 
-def list_orchestrations(pctx, number: str) -> list[OrchestrationSummary]:
-    with transaction(pctx.engine) as session:
-        row = cue_row(session, pctx.project_id, number)
-        rows = session.scalars(select(OrchestrationRow)
-                               .where(OrchestrationRow.cue_id == row.id)
-                               .order_by(OrchestrationRow.number)).all()
-        return [_summary(row.number, r) for r in rows]
-
-
 def orchestrated_cues(pctx) -> list[str]:
     """Numbers of the cues that have an orchestration, in picture order."""
-    from filmscore.model import Cue
-
-    with transaction(pctx.engine) as session:
-        rows = session.execute(
-            select(Cue.number).join(OrchestrationRow, OrchestrationRow.cue_id == Cue.id)
-            .where(Cue.project_id == pctx.project_id).distinct()
-            .order_by(Cue.number)).all()
-        numbers = [r[0] for r in rows]
-    order = {c.cue.number: i for i, c in enumerate(_all_syncs(pctx))}
-    return sorted(numbers, key=lambda n: order.get(n, 0))
-
-
-def _all_syncs(pctx):
-    from filmscore.sync.cuemaps import all_cue_syncs
-
-    return [c for c in all_cue_syncs(pctx)]
+    return cues_having(pctx, OrchestrationRow)
 
 
 # --- copying: parts, score, books --------------------------------------------------------
@@ -213,8 +184,7 @@ def _all_syncs(pctx):
 def _header(pctx, cue: CueSpec):
     from filmscore.orchestration.copying import Header
 
-    return Header(film_title=pctx.title, cue_number=str(cue.number), cue_title=cue.title,
-                  composer=getattr(pctx, "composer", "") or "")
+    return Header(film_title=pctx.title, cue_number=str(cue.number), cue_title=cue.title)
 
 
 def _marks(pctx, cs: CueScore):
@@ -232,14 +202,10 @@ SCORE_MARK_TEXT = 40
 def _for_parts(syncs) -> tuple:
     """Players get the rehearsal letter and the timecode; what happens on screen is for
     the conductor's score (and keeps a busy cue's parts readable)."""
-    from dataclasses import replace
-
     return tuple(replace(m, text="") for m in syncs)
 
 
 def _for_score(syncs) -> tuple:
-    from dataclasses import replace
-
     def cut(text: str) -> str:
         return text if len(text) <= SCORE_MARK_TEXT else text[:SCORE_MARK_TEXT - 1] + "\u2026"
 
@@ -261,11 +227,14 @@ class CopyResult:
     pages: int
 
 
-def _cue_length(pctx, cue: CueSpec) -> str:
-    """M:SS+FF of the cue."""
-    fps = pctx.rate.nominal
-    seconds, frames = divmod(cue.length_frames, fps)
-    return f"{seconds // 60}:{seconds % 60:02d}+{frames:02d}"
+def _tacet_sheet(pctx, cue: CueSpec, chair: str, path: Path, note: str = "") -> Path:
+    from filmscore.formats.tacet_pdf import TacetSheet, write_tacet_pdf
+
+    return write_tacet_pdf(TacetSheet(
+        film_title=pctx.title, cue_number=str(cue.number), cue_title=cue.title, chair=chair,
+        length=format_duration(cue.length_frames, pctx.rate),
+        start_timecode=format_label(cue.start_frame, pctx.rate),
+        end_timecode=format_label(cue.end_frame, pctx.rate), note=note), path)
 
 
 def copy_cue(pctx, number: str, out_dir: Path, *, parts: bool = True, score: bool = True,
@@ -276,12 +245,16 @@ def copy_cue(pctx, number: str, out_dir: Path, *, parts: bool = True, score: boo
 
     Everything is made in a scratch folder beside it first and moved into place only when
     all of it is done, so a failure leaves the folder as it was."""
+    return _copy(pctx, cue_score(pctx, number, version), out_dir, parts=parts, score=score,
+                 concert=concert, workers=workers)
+
+
+def _copy(pctx, cs: CueScore, out_dir: Path, *, parts: bool, score: bool, concert: bool,
+          workers: int) -> CopyResult:
     from filmscore.fileio import write_atomic
     from filmscore.formats.engrave import EngraveJob, engrave
     from filmscore.formats.musicxml_parts import load_score, make_part, make_score
-    from filmscore.formats.tacet_pdf import TacetSheet, write_tacet_pdf
 
-    cs = cue_score(pctx, number, version)
     cue = cs.cue
     header = _header(pctx, cue)
     tempos, syncs = _marks(pctx, cs)
@@ -302,12 +275,7 @@ def copy_cue(pctx, number: str, out_dir: Path, *, parts: bool = True, score: boo
                 jobs.append(EngraveJob(data, scratch / f"{stem}.pdf", "part"))
             for chair in cs.instrumentation.tacet(cs.ensemble):
                 pdf = scratch / f"{cue.number} {_safe(chair.label)} TACET.pdf"
-                write_tacet_pdf(TacetSheet(
-                    film_title=pctx.title, cue_number=str(cue.number), cue_title=cue.title,
-                    chair=chair.label, length=_cue_length(pctx, cue),
-                    start_timecode=format_label(cue.start_frame, pctx.rate),
-                    end_timecode=format_label(cue.end_frame, pctx.rate)), pdf)
-                made.append(("tacet", pdf))
+                made.append(("tacet", _tacet_sheet(pctx, cue, chair.label, pdf)))
         if score:
             data = make_score(doc, header=header, syncs=_for_score(syncs), tempos=tempos,
                               concert=concert)
@@ -346,7 +314,6 @@ def session_books(pctx, cue_numbers: Sequence[str], out_dir: Path, *, session: s
     a cue's ensemble (a strings-only cue in an orchestral session) gets a tacet sheet too.
     The books are made in a scratch folder and moved into place when all are done."""
     from filmscore.formats.pdfbook import BookEntry, write_session_book
-    from filmscore.formats.tacet_pdf import TacetSheet, write_tacet_pdf
 
     if not cue_numbers:
         raise InputError("a session needs at least one cue", field="cues",
@@ -356,8 +323,8 @@ def session_books(pctx, cue_numbers: Sequence[str], out_dir: Path, *, session: s
     folder.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix=".filmscore-books-", dir=folder) as tmp:
         scratch = Path(tmp)
-        copies = [copy_cue(pctx, str(cs.cue.number), scratch / "cues", score=False,
-                           workers=workers) for cs in scores]
+        copies = [_copy(pctx, cs, scratch / "cues", parts=True, score=False, concert=False,
+                        workers=workers) for cs in scores]
         chairs: list[str] = []
         for cs in scores:
             for chair in cs.ensemble.chairs:
@@ -373,12 +340,8 @@ def session_books(pctx, cue_numbers: Sequence[str], out_dir: Path, *, session: s
                 if pdf is None:  # not in this cue's ensemble at all: tacet as well
                     pdf = scratch / "tacet" / f"{cs.cue.number} {_safe(label)} TACET.pdf"
                     pdf.parent.mkdir(exist_ok=True)
-                    write_tacet_pdf(TacetSheet(
-                        film_title=pctx.title, cue_number=str(cs.cue.number),
-                        cue_title=cs.cue.title, chair=label, length=_cue_length(pctx, cs.cue),
-                        start_timecode=format_label(cs.cue.start_frame, pctx.rate),
-                        end_timecode=format_label(cs.cue.end_frame, pctx.rate),
-                        note=f"not in this cue's ensemble ({cs.ensemble.title})"), pdf)
+                    _tacet_sheet(pctx, cs.cue, label, pdf,
+                                 note=f"not in this cue's ensemble ({cs.ensemble.title})")
                 entries.append(BookEntry(cue_number=str(cs.cue.number), cue_title=cs.cue.title,
                                          pdf=pdf, tacet=tacet))
             book = scratch / f"{_safe(label)}.pdf"

@@ -151,6 +151,13 @@ def parse_cue_status(text: str, *, field: str = "status") -> str:
                      valid=", ".join(CUE_STATUSES))
 
 
+def require_one_or_all(number: object, all_cues: bool, what: str) -> None:
+    """A command works on one named cue or on ``--all``: refuse neither and both."""
+    if all_cues == (number is not None):
+        raise InputError(f"name one cue or give --all for {what}", field="cue",
+                         valid="a cue number such as 1M3, or --all")
+
+
 def parse_sync_kind(text: str, *, field: str = "sync_kind") -> str:
     """Return the canonical sync kind name ('hard', 'soft', 'downbeat', 'end').
 

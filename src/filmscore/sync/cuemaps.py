@@ -123,6 +123,15 @@ def cues_with_maps(pctx) -> list[str]:
     return [str(cs.cue.number) for cs in all_cue_syncs(pctx) if cs.tempo_map is not None]
 
 
+def cues_having(pctx, table) -> list[str]:
+    """Numbers of the cues with at least one row in ``table`` (a model with a ``cue_id``:
+    music versions, orchestrations), in picture order."""
+    with transaction(pctx.engine) as session:
+        having = set(session.scalars(select(Cue.number).join(table, table.cue_id == Cue.id)
+                                     .where(Cue.project_id == pctx.project_id)))
+    return [str(cs.cue.number) for cs in all_cue_syncs(pctx) if str(cs.cue.number) in having]
+
+
 def set_map_by_hand(pctx, number: str, *, tempo: str | None, meter: str = "4/4",
                     segments: str | None = None, start: str | None = None,
                     count_in: int = 0, pickup: int = 0) -> CueSync:

@@ -9,11 +9,12 @@ from fractions import Fraction
 from pathlib import Path
 
 from filmscore.errors import InputError, NotFoundError
-from filmscore.sync.cuemaps import all_cue_syncs, cue_sync
+from filmscore.spotting.cues import require_one_or_all
+from filmscore.sync.cuemaps import cue_sync
 from filmscore.sync.tempomap import Segment, TempoMap
 from filmscore.writing.mockup import MockupJob, render_many, render_mockup
 from filmscore.writing.music import Music
-from filmscore.writing.versions import list_versions, load_version
+from filmscore.writing.versions import cues_with_music, load_version
 
 #: the SoundFont of a mockup and of a quick draft
 SOUNDFONT_OF = {False: "fluidr3", True: "draft"}
@@ -40,14 +41,11 @@ def render_cue_mockups(pctx, number: str | None, *, all_cues: bool = False,
                        progress=None) -> list:
     """Render one cue's mockup, or every cue with music (in parallel, with a progress bar
     when ``progress`` is a Rich console)."""
-    if all_cues == (number is not None):
-        raise InputError("name one cue or give --all for mockups", field="cue",
-                         valid="a cue number such as 1M3, or --all")
+    require_one_or_all(number, all_cues, "mockups")
     if number is not None:
         numbers = [number]
     else:
-        numbers = [str(cs.cue.number) for cs in all_cue_syncs(pctx)
-                   if list_versions(pctx, str(cs.cue.number))]
+        numbers = cues_with_music(pctx)
         if version is not None:
             raise InputError("--version names one cue's version", field="version",
                              value=str(version), valid="no --version with --all")

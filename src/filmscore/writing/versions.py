@@ -14,7 +14,7 @@ from filmscore.errors import NotFoundError
 from filmscore.formats import reader_for
 from filmscore.model import MusicVersion, StatusEvent
 from filmscore.store import transaction
-from filmscore.sync.cuemaps import cue_row, cue_sync
+from filmscore.sync.cuemaps import cue_row, cue_sync, cues_having
 from filmscore.writing.check import MusicCheck, check_music
 from filmscore.writing.music import Music, require_notes
 
@@ -83,6 +83,11 @@ def list_versions(pctx, number: str) -> list[VersionSummary]:
     with transaction(pctx.engine) as session:
         row = cue_row(session, pctx.project_id, number)
         return [_summary(row.number, v) for v in row.music_versions]
+
+
+def cues_with_music(pctx) -> list[str]:
+    """Numbers of the cues that have a music version, in picture order."""
+    return cues_having(pctx, MusicVersion)
 
 
 def version_file(pctx, number: str, version: int | None = None) -> tuple[VersionSummary, Path]:
