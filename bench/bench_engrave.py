@@ -1,4 +1,4 @@
-"""Engraving: our film-marked score and parts (musicxml_parts + verovio + formats.svgpdf)
+"""Engraving: our film-marked score and parts (musicxml_parts + verovio + engraving.svgpdf)
 against MuseScore 3's own score and parts of the same file, side by side in one run.
 
 The music: Beethoven, Symphony No. 1, first movement (18 parts; OpenScore transcription in
@@ -34,7 +34,7 @@ def _pages(pdf: Path) -> int:
 
 
 def run(quick: bool = False) -> list[Result]:
-    from filmscore.formats.engrave import EngraveJob, engrave
+    from filmscore.engraving.engrave import EngraveJob, engrave
     from filmscore.formats.musicxml_parts import (
         Header,
         SyncMark,

@@ -172,7 +172,7 @@ def test_demo_rerun_and_foreign_folder(tmp_path, tiny_film):
 def test_demo_every_cue_has_a_map_landing_its_hard_hits_and_its_sync_files(demo):
     from filmscore.formats.video import probe
     from filmscore.project import open_project
-    from filmscore.sync.cuemaps import all_cue_syncs
+    from filmscore.sync.service import all_cue_syncs
 
     out = demo[0]
     project = out / "popeye1936"
@@ -212,10 +212,8 @@ def test_demo_prints_the_tempo_maps(demo):
 
 def test_demo_writes_themes_sketches_mockups_and_review(demo):
     from filmscore.project import open_project
-    from filmscore.sync.cuemaps import all_cue_syncs
-    from filmscore.writing.library import list_themes
-    from filmscore.writing.review import history
-    from filmscore.writing.versions import list_versions
+    from filmscore.sync.service import all_cue_syncs
+    from filmscore.writing.service import history, list_themes, list_versions
 
     out, stdout = demo
     project = out / "popeye1936"
@@ -251,7 +249,7 @@ def test_demo_orchestrates_and_copies_every_cue(demo):
     from filmscore.formats.musicxml import read_music
     from filmscore.orchestration.service import cue_score
     from filmscore.project import open_project
-    from filmscore.sync.cuemaps import all_cue_syncs
+    from filmscore.sync.service import all_cue_syncs
 
     out, stdout = demo
     assert "Orchestrations" in stdout and "session books" in stdout

@@ -47,9 +47,9 @@ _EXPORTS: dict[str, str] = {
     "CueNumber": "filmscore.spotting.cues",
     "parse_cue_number": "filmscore.spotting.cues",
     "validate_cues": "filmscore.spotting.cues",
-    "import_picture": "filmscore.spotting.picture",
-    "list_cues": "filmscore.spotting.cuelist",
-    "import_cues": "filmscore.spotting.cuelist",
+    "import_picture": "filmscore.spotting.service",
+    "list_cues": "filmscore.spotting.service",
+    "import_cues": "filmscore.spotting.service",
     "read_spotting": "filmscore.spotting.exchange",
     "write_spotting": "filmscore.spotting.exchange",
 }

@@ -35,11 +35,10 @@ from filmscore.formats.spotting_csv import read_spotting_csv, write_spotting_csv
 from filmscore.formats.spotting_pdf import write_spotting_pdf
 from filmscore.formats.video import concat, probe
 from filmscore.project import init_project, open_project
-from filmscore.spotting.cuelist import import_cues, list_cues
 from filmscore.spotting.cues import CueSpec
 from filmscore.spotting.cut import CutEvent, make_cut
-from filmscore.spotting.picture import PictureSummary, import_picture
-from filmscore.sync.cuemaps import (
+from filmscore.spotting.service import PictureSummary, import_cues, import_picture, list_cues
+from filmscore.sync.service import (
     render_clicks,
     render_streamers,
     set_tempo_map,
@@ -171,11 +170,16 @@ def _writing_stage(pctx, cues: list[CueSpec], maps: dict[str, TempoMap], data: P
                    out: Path, step):
     """Themes, a sketch of every cue from them (music v1), mockups, review, report."""
     from filmscore.formats.midi_music import write_music
-    from filmscore.writing.library import add_theme, derive_theme, theme_report
-    from filmscore.writing.mockups import render_cue_mockups
-    from filmscore.writing.review import add_note, set_status
+    from filmscore.writing.service import (
+        add_note,
+        add_theme,
+        derive_theme,
+        import_version,
+        render_cue_mockups,
+        set_status,
+        theme_report,
+    )
     from filmscore.writing.sketch import DEMO_PLANS, read_theme_file, sketch_cue
-    from filmscore.writing.versions import import_version
 
     step("Writing: the themes and motifs")
     themes = {}

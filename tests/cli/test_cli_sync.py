@@ -12,7 +12,7 @@ import pytest
 from filmscore.formats.click_wav import read_click_wav
 from filmscore.formats.video import probe
 from filmscore.project import open_project
-from filmscore.sync.cuemaps import cue_sync
+from filmscore.sync.service import cue_sync
 from filmscore.sync.tempomap import bpm_from_frameclick
 
 DATA = Path(__file__).parents[1] / "data"

@@ -154,7 +154,7 @@ def test_sketch_demo_cues_on_solved_maps_hit_within_a_frame():
     # the demo's way: solved on eighths at 60-160 BPM, one bar of count-in
     import dataclasses
 
-    from filmscore.sync.cuemaps import _in_meter_beats, hits_of, solution_to_map
+    from filmscore.sync.service import _in_meter_beats, hits_of, solution_to_map
     from filmscore.sync.solve import solve_tempo_map
     from filmscore.sync.tempomap import Meter
     from filmscore.timecode import get_rate

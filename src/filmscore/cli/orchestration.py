@@ -82,7 +82,7 @@ def orchestrate(
                              "without a cue")
         from filmscore.formats.musicxml import write_full_score
         from filmscore.orchestration.orchestrate import orchestrate as run
-        from filmscore.writing.versions import read_music_file
+        from filmscore.writing.service import read_music_file
 
         try:
             result = run(read_music_file(short_score), ens, staff_groups=groups,
@@ -95,7 +95,7 @@ def orchestrate(
         _print_decisions([d.to_dict() for d in result.decisions])
         return
     from filmscore.orchestration.service import orchestrate_cue
-    from filmscore.writing.versions import cues_with_music
+    from filmscore.writing.service import cues_with_music
 
     pctx = open_ctx(ctx)
     require_one_or_all(cue, all_cues, "orchestrate")

@@ -31,7 +31,7 @@ def import_(
     note: str = typer.Option("", "--note", help="Why this version (e.g. 'director's cut')."),
 ) -> None:
     """Import a cut as the next picture version (v1, v2, ...)."""
-    from filmscore.spotting.picture import import_picture
+    from filmscore.spotting.service import import_picture
 
     pctx = open_ctx(ctx)
     with console.status(f"reading {file.name}"):
@@ -57,7 +57,7 @@ def _print(pv) -> None:
 @picture_app.command("list")
 def list_(ctx: typer.Context) -> None:
     """List the picture versions."""
-    from filmscore.spotting.picture import list_pictures
+    from filmscore.spotting.service import list_pictures
 
     pctx = open_ctx(ctx)
     rows = [[f"v{p.number}", p.name, p.source_kind, p.source_name, str(p.events),
@@ -71,7 +71,7 @@ def list_(ctx: typer.Context) -> None:
 def show(ctx: typer.Context,
          version: str = typer.Argument("", help="v1, v2 ... (default: the latest)")) -> None:
     """Show one picture version with its reels."""
-    from filmscore.spotting.picture import picture_summary
+    from filmscore.spotting.service import picture_summary
 
     pctx = open_ctx(ctx)
     _print(picture_summary(pctx, _version_number(version)))
@@ -84,7 +84,7 @@ def markers(ctx: typer.Context,
                                            help="Only these kinds: shot, dialogue, marker, scene.")
             ) -> None:
     """List a picture version's markers: shot changes, dialogue lines, locators."""
-    from filmscore.spotting.picture import picture_markers
+    from filmscore.spotting.service import picture_markers
 
     pctx = open_ctx(ctx)
     rows = [[format_label(m.frame, pctx.rate), m.kind, m.text.replace("\n", " / ")]

@@ -49,8 +49,7 @@ def register(app: typer.Typer) -> None:
     @app.command("info")
     def info(ctx: typer.Context) -> None:
         """Show the project: title, rate, database, picture versions and cues."""
-        from filmscore.spotting.cuelist import list_cues
-        from filmscore.spotting.picture import list_pictures
+        from filmscore.spotting.service import list_cues, list_pictures
 
         pctx = open_ctx(ctx)
         pictures = list_pictures(pctx)

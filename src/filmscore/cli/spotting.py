@@ -49,8 +49,8 @@ def cue_add(
                                        help="Allow this cue to overlap another score cue."),
 ) -> None:
     """Spot a new cue."""
-    from filmscore.spotting.cuelist import add_cue
     from filmscore.spotting.cues import CueSpec, parse_cue_number
+    from filmscore.spotting.service import add_cue
 
     pctx = open_ctx(ctx)
     rate = pctx.rate
@@ -87,7 +87,7 @@ def cue_edit(
                                        help="Allow score cues to overlap on purpose."),
 ) -> None:
     """Change a cue's title, notes, temp track, end or number."""
-    from filmscore.spotting.cuelist import edit_cue
+    from filmscore.spotting.service import edit_cue
 
     pctx = open_ctx(ctx)
     rate = pctx.rate
@@ -111,7 +111,7 @@ def cue_move(
                                        help="Allow score cues to overlap on purpose."),
 ) -> None:
     """Move a cue in time; its sync points move with it."""
-    from filmscore.spotting.cuelist import move_cue
+    from filmscore.spotting.service import move_cue
 
     pctx = open_ctx(ctx)
     rate = pctx.rate
@@ -124,7 +124,7 @@ def cue_move(
 @cue_app.command("remove")
 def cue_remove(ctx: typer.Context, number: str = typer.Argument(...)) -> None:
     """Remove a cue and its sync points."""
-    from filmscore.spotting.cuelist import remove_cue
+    from filmscore.spotting.service import remove_cue
 
     spec = remove_cue(open_ctx(ctx), number)
     console.print(f"Removed {_named(spec)}.")
@@ -138,7 +138,7 @@ def cue_renumber(
     dry_run: bool = typer.Option(False, "--dry-run", help="Only show what would change."),
 ) -> None:
     """Renumber cues in picture order (after inserts such as 2M3A)."""
-    from filmscore.spotting.cuelist import renumber_cues
+    from filmscore.spotting.service import renumber_cues
 
     mapping = renumber_cues(open_ctx(ctx), per_reel=not across_reels, dry_run=dry_run)
     changed = {o: n for o, n in mapping.items() if o != n}
@@ -152,7 +152,7 @@ def cue_renumber(
 def cue_list(ctx: typer.Context) -> None:
     """The spotting list with totals per reel and for the film."""
     from filmscore.cli.report import spotting_tables
-    from filmscore.spotting.cuelist import list_cues
+    from filmscore.spotting.service import list_cues
 
     pctx = open_ctx(ctx)
     for item in spotting_tables(list_cues(pctx), pctx.rate, title=pctx.title):
@@ -163,7 +163,7 @@ def cue_list(ctx: typer.Context) -> None:
 def cue_show(ctx: typer.Context, number: str = typer.Argument(...)) -> None:
     """One cue with its notes and sync points."""
     from filmscore.cli.report import cue_detail
-    from filmscore.spotting.cuelist import get_cue
+    from filmscore.spotting.service import get_cue
 
     pctx = open_ctx(ctx)
     for item in cue_detail(get_cue(pctx, number), pctx.rate):
@@ -180,8 +180,8 @@ def sync_add(
     description: str = typer.Option("", "--description", "-d", help="What happens on screen."),
 ) -> None:
     """Add a sync point (a hit) inside a cue."""
-    from filmscore.spotting.cuelist import add_sync
     from filmscore.spotting.cues import SyncSpec, parse_sync_kind
+    from filmscore.spotting.service import add_sync
 
     pctx = open_ctx(ctx)
     sp = SyncSpec(frame=parse_label(at, pctx.rate, field="at"), description=description,
@@ -200,7 +200,7 @@ def sync_list(ctx: typer.Context, cue: str = typer.Argument(...)) -> None:
 def sync_remove(ctx: typer.Context, cue: str = typer.Argument(...),
                 index: int = typer.Argument(..., help="Number shown by 'sync list'.")) -> None:
     """Remove a sync point from a cue."""
-    from filmscore.spotting.cuelist import remove_sync
+    from filmscore.spotting.service import remove_sync
 
     pctx = open_ctx(ctx)
     gone = remove_sync(pctx, cue, index)
@@ -223,8 +223,8 @@ def spotting_import(
 ) -> None:
     """Import a spotting list; all of it is written, or none."""
     from filmscore.errors import InputError
-    from filmscore.spotting.cuelist import import_cues
     from filmscore.spotting.exchange import read_spotting
+    from filmscore.spotting.service import import_cues
 
     pctx = open_ctx(ctx)
     cues = read_spotting(file, rate=pctx.rate, cue_tracks=cue_track or None,
@@ -243,9 +243,8 @@ def spotting_export(
     file: Path = typer.Argument(..., help="Output: .csv or .pdf"),
 ) -> None:
     """Write the spotting list as CSV or as a printable PDF."""
-    from filmscore.spotting.cuelist import list_cues
     from filmscore.spotting.exchange import write_spotting
-    from filmscore.spotting.picture import list_pictures
+    from filmscore.spotting.service import list_cues, list_pictures
 
     pctx = open_ctx(ctx)
     pictures = list_pictures(pctx)

@@ -49,7 +49,7 @@ def tempo_find(
                                      help="Store candidate N (1 = the best) as the tempo map."),
 ) -> None:
     """Every tempo at which the cue's hard hits land on beats, ranked."""
-    from filmscore.sync.cuemaps import find_for_cue
+    from filmscore.sync.service import find_for_cue
     from filmscore.sync.tempomap import format_bpm, format_frameclick, parse_meter
 
     pctx = open_ctx(ctx)
@@ -102,7 +102,7 @@ def tempo_solve(
     save: bool = typer.Option(False, "--save", help="Store the solution as the tempo map."),
 ) -> None:
     """The fewest tempo changes that land every hard hit."""
-    from filmscore.sync.cuemaps import solve_for_cue
+    from filmscore.sync.service import solve_for_cue
     from filmscore.sync.tempomap import parse_meter
 
     pctx = open_ctx(ctx)
@@ -132,7 +132,7 @@ def tempo_set(
     pickup: int = typer.Option(0, "--pickup", help="Beats of pickup before bar 1."),
 ) -> None:
     """Set a cue's tempo map by hand."""
-    from filmscore.sync.cuemaps import set_map_by_hand
+    from filmscore.sync.service import set_map_by_hand
 
     pctx = open_ctx(ctx)
     cs = set_map_by_hand(pctx, cue, tempo=tempo, meter=meter, segments=segments, start=start,
@@ -143,7 +143,7 @@ def tempo_set(
 @tempo_app.command("show")
 def tempo_show(ctx: typer.Context, cue: str = typer.Argument(..., help="Cue number.")) -> None:
     """A cue's tempo map bar by bar: timecode, meter, tempo, frame-click and hits."""
-    from filmscore.sync.cuemaps import cue_sync, require_map
+    from filmscore.sync.service import cue_sync, require_map
 
     pctx = open_ctx(ctx)
     cs = cue_sync(pctx, cue)
@@ -152,7 +152,7 @@ def tempo_show(ctx: typer.Context, cue: str = typer.Argument(..., help="Cue numb
 
 
 def _show_map(pctx, cue, tmap, *, title: str) -> None:
-    from filmscore.sync.cuemaps import sheet_for
+    from filmscore.sync.service import sheet_for
     from filmscore.sync.tempomap import format_bpm
 
     rows = []
@@ -170,7 +170,7 @@ def _show_map(pctx, cue, tmap, *, title: str) -> None:
 def tempo_export(ctx: typer.Context, cue: str = typer.Argument(..., help="Cue number."),
                  file: Path = typer.Argument(..., help="Output .mid file.")) -> None:
     """Write the tempo map as a Standard MIDI File (tempos, meters, hits as markers)."""
-    from filmscore.sync.cuemaps import export_midi
+    from filmscore.sync.service import export_midi
 
     export_midi(open_ctx(ctx), cue, file)
     console.print(f"Wrote {file}.")
@@ -180,7 +180,7 @@ def tempo_export(ctx: typer.Context, cue: str = typer.Argument(..., help="Cue nu
 def tempo_import(ctx: typer.Context, cue: str = typer.Argument(..., help="Cue number."),
                  file: Path = typer.Argument(..., help="A .mid file with a tempo map.")) -> None:
     """Read a tempo map from a Standard MIDI File (from a DAW, Dorico, Sibelius)."""
-    from filmscore.sync.cuemaps import import_midi
+    from filmscore.sync.service import import_midi
 
     pctx = open_ctx(ctx)
     cs = import_midi(pctx, cue, file)
@@ -192,7 +192,7 @@ def tempo_import(ctx: typer.Context, cue: str = typer.Argument(..., help="Cue nu
 def tempo_sheet(ctx: typer.Context, cue: str = typer.Argument(..., help="Cue number."),
                 file: Path = typer.Argument(..., help="Output .pdf or .csv")) -> None:
     """Write the click sheet: each bar's timecode, tempo, frame-click and hits."""
-    from filmscore.sync.cuemaps import write_sheet
+    from filmscore.sync.service import write_sheet
 
     write_sheet(open_ctx(ctx), cue, file)
     console.print(f"Wrote {file}.")
@@ -211,7 +211,7 @@ def click(
                                 "is no count-in."),
 ) -> None:
     """Render the click track of a cue (WAV, 48 kHz, 24-bit) and its MIDI tempo map."""
-    from filmscore.sync.cuemaps import render_clicks
+    from filmscore.sync.service import render_clicks
 
     pctx = open_ctx(ctx)
     done = _batch(pctx, cue, all_cues, "click", lambda n, o: render_clicks(
@@ -233,7 +233,7 @@ def streamers(
     handles: str = typer.Option("2", "--handles", help="Seconds of picture before and after."),
 ) -> None:
     """Render the cue's picture with streamers, punches, timecode and bar|beat (ffmpeg)."""
-    from filmscore.sync.cuemaps import render_streamers
+    from filmscore.sync.service import render_streamers
 
     pctx = open_ctx(ctx)
     done = _batch(pctx, cue, all_cues, "streamers", lambda n, o: render_streamers(
@@ -249,7 +249,7 @@ def _batch(pctx, cue, all_cues, what, job, out):
 
     from filmscore.errors import InputError
     from filmscore.spotting.cues import require_one_or_all
-    from filmscore.sync.cuemaps import cues_with_maps
+    from filmscore.sync.service import cues_with_maps
 
     require_one_or_all(cue, all_cues, what)
     if cue is not None:

@@ -35,7 +35,7 @@ def music_import(
     reason: str = typer.Option("", "--why", help="Why (e.g. 'director's notes of 12 May')."),
 ) -> None:
     """Import the cue's next music version and check it against the cue."""
-    from filmscore.writing.versions import import_version
+    from filmscore.writing.service import import_version
 
     pctx = open_ctx(ctx)
     summary, check = import_version(pctx, cue, file, author=author, reason=reason)
@@ -49,7 +49,7 @@ def music_import(
 @music_app.command("list")
 def music_list(ctx: typer.Context, cue: str = typer.Argument(..., help="Cue number.")) -> None:
     """A cue's music versions: who, when, why, and what the import check found."""
-    from filmscore.writing.versions import list_versions
+    from filmscore.writing.service import list_versions
 
     rows = [[f"v{v.number}", v.source_name, v.author, v.reason,
              v.created_at.strftime("%Y-%m-%d %H:%M") if v.created_at else "",
@@ -77,7 +77,7 @@ def music_export(
 ) -> None:
     """Write a music version as MIDI or MusicXML."""
     from filmscore.formats import writer_for
-    from filmscore.writing.versions import load_version
+    from filmscore.writing.service import load_version
 
     summary, music = load_version(open_ctx(ctx), cue, version)
     writer_for("music", file)(music, file)
@@ -99,7 +99,7 @@ def themes_add(
 ) -> None:
     """Add a theme or motif to the score's library."""
     from filmscore.errors import InputError
-    from filmscore.writing.library import add_theme, theme_music
+    from filmscore.writing.service import add_theme, theme_music
 
     if (file is None) == (notes is None):
         raise InputError("give the theme's music with --file or --notes", field="file",
@@ -118,7 +118,7 @@ def _melody(info):
 @themes_app.command("list")
 def themes_list(ctx: typer.Context) -> None:
     """The themes and motifs, with what they stand for and their variants."""
-    from filmscore.writing.library import list_themes
+    from filmscore.writing.service import list_themes
 
     rows = [[t.name, t.kind, t.stands_for, t.parent or "", t.transformation,
              str(len(_melody(t)))] for t in list_themes(open_ctx(ctx))]
@@ -131,7 +131,7 @@ def themes_list(ctx: typer.Context) -> None:
 def themes_show(ctx: typer.Context, name: str = typer.Argument(..., help="Theme name.")) -> None:
     """One theme: what it stands for and its notes."""
     from filmscore.formats.notestring import format_notestring
-    from filmscore.writing.library import get_theme
+    from filmscore.writing.service import get_theme
     from filmscore.writing.transform import pitch_name
 
     info = get_theme(open_ctx(ctx), name)
@@ -159,7 +159,7 @@ def themes_transform(
                                        "MIDI or a WAV preview (by suffix)."),
 ) -> None:
     """Transform a theme (for a mood), optionally save it as a variant and export it."""
-    from filmscore.writing.library import derive_theme
+    from filmscore.writing.service import derive_theme
 
     pctx = open_ctx(ctx)
     result = derive_theme(pctx, name, op, dict(_pairs(arg)), save_as=save_as, export=export)
@@ -184,7 +184,7 @@ def themes_export(ctx: typer.Context, name: str = typer.Argument(..., help="Them
                   file: Path = typer.Argument(..., help="Output .musicxml, .mxl, .mid or "
                                               ".wav (an audio preview).")) -> None:
     """Write a theme as MusicXML or MIDI, or render an audio preview."""
-    from filmscore.writing.library import export_theme
+    from filmscore.writing.service import export_theme
 
     export_theme(open_ctx(ctx), name, file)
     console.print(f"Wrote {file}.")
@@ -193,7 +193,7 @@ def themes_export(ctx: typer.Context, name: str = typer.Argument(..., help="Them
 @themes_app.command("report")
 def themes_report(ctx: typer.Context) -> None:
     """Where each theme appears in the cues' music (the latest version of each cue)."""
-    from filmscore.writing.library import theme_report
+    from filmscore.writing.service import theme_report
 
     report = theme_report(open_ctx(ctx))
     rows = [[m.theme, m.cue, f"{m.bar}|{m.beat}", m.part, m.transform, f"{m.score:.2f}"]
@@ -217,7 +217,7 @@ def mockup(
                                        "the latest)."),
 ) -> None:
     """Render a cue's mockup with FluidSynth: music stem, click stem, review mix."""
-    from filmscore.writing.mockups import render_cue_mockups
+    from filmscore.writing.service import render_cue_mockups
 
     pctx = open_ctx(ctx)
     results = render_cue_mockups(pctx, cue, all_cues=all_cues, draft=draft, lufs=lufs,
@@ -239,7 +239,7 @@ def review_note(
     author: str = typer.Option("", "--by", help="Who (director, producer, ...)."),
 ) -> None:
     """Leave a note at a timecode in a cue (on its latest music version)."""
-    from filmscore.writing.review import add_note
+    from filmscore.writing.service import add_note
 
     note = add_note(open_ctx(ctx), cue, at, text, author=author)
     version = f" on v{note.music_version}" if note.music_version else ""
@@ -247,7 +247,7 @@ def review_note(
 
 
 def _status(ctx, cue, status, author, note):
-    from filmscore.writing.review import set_status
+    from filmscore.writing.service import set_status
 
     step = set_status(open_ctx(ctx), cue, status, author=author, note=note)
     console.print(f"{cue}: {step.status}.")
@@ -284,7 +284,7 @@ def review_status(ctx: typer.Context, cue: str = typer.Argument(..., help="Cue n
 def review_history(ctx: typer.Context,
                    cue: str = typer.Argument(..., help="Cue number.")) -> None:
     """The cue's status history and review notes."""
-    from filmscore.writing.review import history
+    from filmscore.writing.service import history
 
     steps, notes = history(open_ctx(ctx), cue)
     rows = [[s.at.strftime("%Y-%m-%d %H:%M") if s.at else "", s.status, s.author, s.note]

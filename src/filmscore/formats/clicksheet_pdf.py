@@ -6,7 +6,7 @@ bar 1, the count-in and pickup.  Every page carries the running head (film and c
 its downbeat, meter, tempo (BPM, two decimals; "ramp" when it changes inside the bar),
 frame-click, and the sync points in it (bar|beat|tick, kind, description, how far the
 nearest beat is in frames).  Count-in bars print in grey, free time on a shaded band.
-The look is ``formats.pdfstyle``'s.  What it loses: exact values (it is for reading).
+The look is ``engraving.style``'s.  What it loses: exact values (it is for reading).
 Writing is atomic.
 """
 
@@ -18,8 +18,7 @@ import os
 from pathlib import Path
 from xml.sax.saxutils import escape
 
-from filmscore.fileio import write_atomic
-from filmscore.formats.pdfstyle import (
+from filmscore.engraving.style import (
     BAND,
     column_widths,
     fonts,
@@ -27,6 +26,7 @@ from filmscore.formats.pdfstyle import (
     info_line,
     numbered_canvas,
 )
+from filmscore.fileio import write_atomic
 from filmscore.sync.clicksheet import ClickSheet, format_frames_off
 from filmscore.sync.tempomap import format_bpm
 from filmscore.timecode import get_rate

@@ -8,7 +8,7 @@ in, out and length (M:SS+FF and seconds), its notes (feel, instrumentation, temp
 track) and its sync points (timecode, offset from the cue's start, kind, description).
 Totals per reel and for the film follow (count and length; score and source apart).
 
-The look (fonts, colours, running head, page numbers) is ``formats.pdfstyle``'s.  What
+The look (fonts, colours, running head, page numbers) is ``engraving.style``'s.  What
 it loses:
 everything is for reading; there is no reader.  Writing is atomic.
 """
@@ -23,8 +23,7 @@ from fractions import Fraction
 from pathlib import Path
 from xml.sax.saxutils import escape
 
-from filmscore.fileio import write_atomic
-from filmscore.formats.pdfstyle import (
+from filmscore.engraving.style import (
     BAND,
     HEADER_BG,
     RULE,
@@ -34,6 +33,7 @@ from filmscore.formats.pdfstyle import (
     info_line,
     numbered_canvas,
 )
+from filmscore.fileio import write_atomic
 from filmscore.spotting.cues import SYNC_KINDS, CueSpec, MusicTotal, film_total, reel_totals
 from filmscore.timecode import Rate, format_duration, format_label, get_rate
 

@@ -26,7 +26,7 @@ from filmscore.orchestration.ensembles import (
 from filmscore.orchestration.orchestrate import Orchestration, orchestrate
 from filmscore.spotting.cues import CUE_STATUSES, CueSpec
 from filmscore.store import transaction
-from filmscore.sync.cuemaps import cue_row, cue_sync, cues_having
+from filmscore.sync.service import cue_row, cue_sync, cues_having
 from filmscore.timecode import format_duration, format_label
 from filmscore.writing.music import Music
 
@@ -84,7 +84,7 @@ def orchestrate_cue(pctx, number: str, *, ensemble: Ensemble, short_score: Path 
     file) for ``ensemble``; store the full score as the cue's next orchestration."""
     from filmscore.formats.musicxml import write_full_score
     from filmscore.orchestration.check import check_score
-    from filmscore.writing.versions import load_version, read_music_file
+    from filmscore.writing.service import load_version, read_music_file
 
     if short_score is not None:
         short: Music = read_music_file(Path(short_score))
@@ -228,7 +228,7 @@ class CopyResult:
 
 
 def _tacet_sheet(pctx, cue: CueSpec, chair: str, path: Path, note: str = "") -> Path:
-    from filmscore.formats.tacet_pdf import TacetSheet, write_tacet_pdf
+    from filmscore.engraving.tacet import TacetSheet, write_tacet_pdf
 
     return write_tacet_pdf(TacetSheet(
         film_title=pctx.title, cue_number=str(cue.number), cue_title=cue.title, chair=chair,
@@ -251,8 +251,8 @@ def copy_cue(pctx, number: str, out_dir: Path, *, parts: bool = True, score: boo
 
 def _copy(pctx, cs: CueScore, out_dir: Path, *, parts: bool, score: bool, concert: bool,
           workers: int) -> CopyResult:
+    from filmscore.engraving.engrave import EngraveJob, engrave
     from filmscore.fileio import write_atomic
-    from filmscore.formats.engrave import EngraveJob, engrave
     from filmscore.formats.musicxml_parts import load_score, make_part, make_score
 
     cue = cs.cue
@@ -313,7 +313,7 @@ def session_books(pctx, cue_numbers: Sequence[str], out_dir: Path, *, session: s
     sheet, in one PDF with a cover listing the cues.  A chair of the session missing from
     a cue's ensemble (a strings-only cue in an orchestral session) gets a tacet sheet too.
     The books are made in a scratch folder and moved into place when all are done."""
-    from filmscore.formats.pdfbook import BookEntry, write_session_book
+    from filmscore.engraving.books import BookEntry, write_session_book
 
     if not cue_numbers:
         raise InputError("a session needs at least one cue", field="cues",

@@ -26,9 +26,9 @@ character the font lacks prints as its empty box; SVG's whitespace rules are fol
 but no-break spaces print as spaces; the hairline outline (1 unit) that verovio's CSS
 puts around each glyph is not drawn (0.005 mm on our pages).
 
-This module walks the pages; :mod:`~filmscore.formats.svggeometry` reads transforms,
-path data and lengths, :mod:`~filmscore.formats.svgstyle` colours, CSS, paint state and
-fonts, and :mod:`~filmscore.formats.svgwriter` writes the PDF.
+This module walks the pages; :mod:`~filmscore.engraving.geometry` reads transforms,
+path data and lengths, :mod:`~filmscore.engraving.svgstyle` colours, CSS, paint state and
+fonts, and :mod:`~filmscore.engraving.pdfwriter` writes the PDF.
 """
 
 from __future__ import annotations
@@ -38,9 +38,7 @@ import re
 from collections.abc import Iterable
 from pathlib import Path
 
-from filmscore.errors import ParseError, ToolError
-from filmscore.fileio import write_atomic
-from filmscore.formats.svggeometry import (
+from filmscore.engraving.geometry import (
     IDENTITY,
     ellipse_ops,
     fast_path_ops,
@@ -55,7 +53,8 @@ from filmscore.formats.svggeometry import (
     svg_length,
     viewbox_of,
 )
-from filmscore.formats.svgstyle import (
+from filmscore.engraving.pdfwriter import PdfWriter
+from filmscore.engraving.svgstyle import (
     PAINT_SET,
     REFUSED_SET,
     Fonts,
@@ -66,7 +65,8 @@ from filmscore.formats.svgstyle import (
     smufl_family,
     smufl_glyph,
 )
-from filmscore.formats.svgwriter import PdfWriter
+from filmscore.errors import ParseError, ToolError
+from filmscore.fileio import write_atomic
 
 __all__ = ["MM", "parse_transform", "path_ops", "svg_pages_to_pdf", "svg_pages_to_pdf_bytes"]
 

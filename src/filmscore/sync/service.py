@@ -14,8 +14,8 @@ from sqlalchemy import select
 
 from filmscore.errors import NotFoundError, ValidationError
 from filmscore.model import Cue, CueTempoMap
-from filmscore.spotting.cuelist import spec_of
 from filmscore.spotting.cues import CueSpec, parse_cue_number
+from filmscore.spotting.service import spec_of
 from filmscore.store import transaction
 from filmscore.sync.tempomap import Segment, TempoMap
 from filmscore.timecode import format_label
@@ -414,7 +414,7 @@ def render_streamers(pctx, number: str, *, out=None, streamer_seconds=Fraction(3
 
     from filmscore.formats.overlay_video import render_overlays
     from filmscore.formats.video import extract
-    from filmscore.spotting.picture import picture_video
+    from filmscore.spotting.service import picture_video
     from filmscore.sync.streamers import plan_overlays
 
     cs = cue_sync(pctx, number)

@@ -1,4 +1,4 @@
-"""SVG painting for :mod:`filmscore.formats.svgpdf`: colours, the CSS subset verovio writes,
+"""SVG painting for :mod:`filmscore.engraving.svgpdf`: colours, the CSS subset verovio writes,
 the inherited paint state and its application, serif text fonts, and the SMuFL glyph
 outlines verovio ships (for text in a music font).
 
@@ -19,8 +19,8 @@ from collections.abc import Iterable
 from functools import lru_cache
 from pathlib import Path
 
+from filmscore.engraving.geometry import fmt, svg_length
 from filmscore.errors import ToolError
-from filmscore.formats.svggeometry import fmt, svg_length
 
 _FONT_DIRS = ("/usr/share/fonts/truetype/freefont", "/usr/share/fonts/truetype/dejavu")
 _FONT_FILES = {  # (bold, italic) -> candidate files, first found wins

@@ -1,4 +1,4 @@
-"""The PDF side of :mod:`filmscore.formats.svgpdf`: one reportlab canvas, each glyph one
+"""The PDF side of :mod:`filmscore.engraving.svgpdf`: one reportlab canvas, each glyph one
 Form XObject shared by every page that draws it, and the graphics state tracked so that a
 colour, stroke or alpha operator is written only when it changes.
 
@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from io import BytesIO
 
-from filmscore.formats.svggeometry import IDENTITY, fmt, parse_transform, path_ops
-from filmscore.formats.svgstyle import State, color_operands
+from filmscore.engraving.geometry import IDENTITY, fmt, parse_transform, path_ops
+from filmscore.engraving.svgstyle import State, color_operands
 
 
 class PdfWriter:

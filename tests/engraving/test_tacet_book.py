@@ -1,4 +1,4 @@
-"""Tacet sheets (formats.tacet_pdf) and session books (formats.pdfbook)."""
+"""Tacet sheets (engraving.tacet) and session books (engraving.books)."""
 
 from __future__ import annotations
 
@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
+from filmscore.engraving.books import BookEntry, write_session_book
+from filmscore.engraving.tacet import TacetSheet, tacet_pdf_bytes, write_tacet_pdf
 from filmscore.errors import InputError, ParseError
-from filmscore.formats.pdfbook import BookEntry, write_session_book
-from filmscore.formats.tacet_pdf import TacetSheet, tacet_pdf_bytes, write_tacet_pdf
 
 
 def _text(pdf: Path, first: int | None = None, last: int | None = None) -> str:

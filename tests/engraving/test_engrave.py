@@ -1,4 +1,4 @@
-"""Engraving MusicXML parts and scores to PDF (formats.engrave): real Mozart 41/ii."""
+"""Engraving MusicXML parts and scores to PDF (engraving.engrave): real Mozart 41/ii."""
 
 from __future__ import annotations
 
@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
+from filmscore.engraving import engrave as eng
+from filmscore.engraving.engrave import EngraveJob, engrave, repair_multirests
 from filmscore.errors import InputError, ParseError
-from filmscore.formats import engrave as eng
-from filmscore.formats.engrave import EngraveJob, engrave, repair_multirests
 from filmscore.formats.musicxml_parts import (
     Header,
     SyncMark,

@@ -10,7 +10,7 @@ MusicXML's ``<measure-style><multiple-rest>`` become multi-bar rests (H-bars wit
 count); the ``<credit>`` texts make page 1's heading; every page gets a footer
 "``<running head> — page N/M``" (the running head is the job's, else the MusicXML's
 title and, for a part, its part name).  verovio's SVG pages go to one PDF through
-:mod:`filmscore.formats.svgpdf` (glyphs as shared vector forms, text as real text in
+:mod:`filmscore.engraving.svgpdf` (glyphs as shared vector forms, text as real text in
 FreeSerif).  Jobs run in ``workers`` processes, each with one verovio toolkit it
 reuses, the biggest job (the score) first so that the parts fill the other workers;
 each PDF is written atomically.
@@ -32,7 +32,7 @@ a multi-bar rest have no number of their own (the rest shows the first one); the
 heading keeps credit text but not its exact position or font size; anything verovio
 does not import from MusicXML (e.g. ``<print>`` layout, some ``<sound>`` attributes,
 unclosed dashes) is not engraved.  Text is set in GNU FreeSerif (a Times clone; the
-font verovio asks for is Times), without kerning; see :mod:`filmscore.formats.svgpdf`
+font verovio asks for is Times), without kerning; see :mod:`filmscore.engraving.svgpdf`
 for what the PDF writer leaves out.
 """
 
@@ -48,9 +48,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from xml.sax.saxutils import escape
 
+from filmscore.engraving.svgpdf import svg_pages_to_pdf
 from filmscore.errors import FilmscoreError, InputError, ParseError, ToolError
 from filmscore.formats.musicxml_edit import unzip_musicxml
-from filmscore.formats.svgpdf import svg_pages_to_pdf
 
 KINDS = ("part", "score")
 

@@ -5,7 +5,7 @@ out, so the book stays in recording order and nobody hunts for a missing part.  
 page carries the film title, the cue number and title, the chair, a large "TACET" and,
 when given, the cue's length and timecode range and a note.  US Letter portrait, like
 the parts; the look (fonts, colours, running head, page numbers) is
-``formats.pdfstyle``'s.  What it loses: nothing, it is for reading.  Writing is atomic.
+``engraving.style``'s.  What it loses: nothing, it is for reading.  Writing is atomic.
 """
 
 from __future__ import annotations
@@ -16,8 +16,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from xml.sax.saxutils import escape
 
+from filmscore.engraving.style import RULE, fonts, info_line, numbered_canvas
 from filmscore.fileio import write_atomic
-from filmscore.formats.pdfstyle import RULE, fonts, info_line, numbered_canvas
 
 
 @dataclass(frozen=True)

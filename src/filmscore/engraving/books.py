@@ -1,10 +1,10 @@
 """Session books (PDF): one chair's parts and tacet sheets of a recording session, in
 recording order, behind a cover page, with a bookmark per cue.
 
-The cover (reportlab, ``formats.pdfstyle``'s look, US Letter) names the chair, the film,
+The cover (reportlab, ``engraving.style``'s look, US Letter) names the chair, the film,
 the session and its date, and lists the cues in recording order with the page each
-starts on in the book (tacet cues marked).  The cue PDFs (from ``formats.engrave`` and
-``formats.tacet_pdf``) are appended whole with pypdf; each gets a bookmark "1M3 The
+starts on in the book (tacet cues marked).  The cue PDFs (from ``engraving.engrave`` and
+``engraving.tacet``) are appended whole with pypdf; each gets a bookmark "1M3 The
 Fight" (with "— tacet").  Page sizes are kept (a 9x12 in part stays 9x12).  What it
 loses: the inner PDFs' own bookmarks and document information (title, author); their
 links and form fields are not carried over.  Writing is atomic.
@@ -19,15 +19,15 @@ from dataclasses import dataclass
 from pathlib import Path
 from xml.sax.saxutils import escape
 
-from filmscore.errors import InputError, ParseError
-from filmscore.fileio import write_atomic
-from filmscore.formats.pdfstyle import (
+from filmscore.engraving.style import (
     column_widths,
     fonts,
     header_table_style,
     info_line,
     numbered_canvas,
 )
+from filmscore.errors import InputError, ParseError
+from filmscore.fileio import write_atomic
 
 
 @dataclass(frozen=True)

@@ -1,4 +1,4 @@
-"""verovio SVG -> PDF (formats.svgpdf): real Mozart 41/ii pages against rsvg-convert.
+"""verovio SVG -> PDF (engraving.svgpdf): real Mozart 41/ii pages against rsvg-convert.
 
 rsvg-convert is the oracle: the same SVG page goes through ``rsvg-convert -f pdf`` and
 through our writer, both PDFs are rasterised by ``pdftoppm -r 72 -gray``, and the two
@@ -27,8 +27,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from filmscore.engraving import engrave as eng
+from filmscore.engraving.svgpdf import path_ops, svg_pages_to_pdf, svg_pages_to_pdf_bytes
 from filmscore.errors import ParseError, ToolError
-from filmscore.formats import engrave as eng
 from filmscore.formats.musicxml_parts import (
     Header,
     SyncMark,
@@ -37,7 +38,6 @@ from filmscore.formats.musicxml_parts import (
     make_part,
     make_score,
 )
-from filmscore.formats.svgpdf import path_ops, svg_pages_to_pdf, svg_pages_to_pdf_bytes
 
 MOZART = Path(__file__).resolve().parents[1] / "data" / "scores" / "mozart41_2" / "sheet.mxl"
 HEADER = Header("Popeye the Sailor (1936)", "1M3", "The Fight", composer="W. A. Mozart")

@@ -1,4 +1,4 @@
-"""SVG geometry for :mod:`filmscore.formats.svgpdf`: numbers, transforms, path data as PDF
+"""SVG geometry for :mod:`filmscore.engraving.svgpdf`: numbers, transforms, path data as PDF
 path operators, elliptical arcs, lengths, points, ellipses and viewBox fitting.
 
 Pure functions over strings and tuples; a matrix is SVG's and PDF's (a, b, c, d, e, f).

@@ -1,18 +1,23 @@
-"""The project's cue list in the database: add, edit, move, remove, renumber, import.
+"""The spotting stage in the project (thin service functions over the database and the
+media store): picture versions (import a cut, EDL, XML, OTIO or video, as v1, v2, ...; a
+failed import leaves the project exactly as it was) and the cue list (add, edit, move,
+remove, renumber, import).
 
-Thin service functions over the pure rules in filmscore.spotting.cues: every change
-reads the whole list, checks the result with ``validate_cues`` and writes it in one
-transaction, so a refused change writes nothing.
+The reading is done by the format adapters and ``spotting.picture`` (pure); every change
+to the cue list reads the whole list, checks the result with the pure rules of
+``spotting.cues`` (``validate_cues``) and writes it in one transaction, so a refused
+change writes nothing.
 """
 
 from __future__ import annotations
 
 from dataclasses import replace
+from pathlib import Path
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
-from filmscore.errors import InputError, NotFoundError
-from filmscore.model import Cue, SyncPoint
+from filmscore.errors import InputError, NotFoundError, ValidationError
+from filmscore.model import Cue, Marker, PictureEvent, PictureVersion, Reel, SyncPoint
 from filmscore.spotting.cues import (
     CueNumber,
     CueSpec,
@@ -22,8 +27,166 @@ from filmscore.spotting.cues import (
     renumber,
     validate_cues,
 )
-from filmscore.spotting.picture import picture_bounds
+from filmscore.spotting.cut import CutMarker
+from filmscore.spotting.picture import PictureSummary, read_dialogue, read_picture
 from filmscore.store import transaction
+
+# --- picture versions ---------------------------------------------------------------------
+
+
+def import_picture(pctx, path: Path, *, name: str | None = None, shots: bool = True,
+                   video: Path | None = None,
+                   subtitles: list[Path] | None = None, subtitle_offsets: list[int] | None = None,
+                   note: str = "") -> PictureSummary:
+    """Import a cut as the project's next picture version, all or nothing."""
+    path = Path(path)
+    rate = pctx.rate
+    cut = read_picture(path, rate=rate, video=video, shots=shots)
+    if cut.rate.fps != rate.fps or cut.rate.drop_frame != rate.drop_frame:
+        raise ValidationError(
+            f"picture is {cut.rate.name} fps but the project is {rate.name}",
+            source=str(path), field="rate", value=cut.rate.name,
+            valid=f"a cut at {rate.name} (convert it, or make a project at {cut.rate.name})",
+        )
+    extra: list[CutMarker] = []
+    if subtitles:
+        offsets = subtitle_offsets or [cut.start_frame] * len(subtitles)
+        extra = read_dialogue(list(subtitles), rate=rate, offsets=offsets)
+    with pctx.media.adding(), transaction(pctx.engine) as session:
+        media_hash = pctx.media.put(path, path.suffix.lower())
+        video_hash = None if video is None else pctx.media.put(video, Path(video).suffix.lower())
+        number = (
+            session.scalar(
+                select(func.max(PictureVersion.number)).where(
+                    PictureVersion.project_id == pctx.project_id
+                )
+            )
+            or 0
+        ) + 1
+        pv = PictureVersion(
+            project_id=pctx.project_id,
+            number=number,
+            name=name or cut.name or path.stem,
+            source_name=path.name,
+            source_kind=cut.source_kind,
+            media_hash=media_hash,
+            rate_name=rate.name,
+            start_frame=cut.start_frame,
+            duration_frames=cut.duration_frames,
+            video_hash=video_hash,
+            note=note,
+        )
+        pv.reels = [
+            Reel(number=r.number, name=r.name, start_frame=r.start_frame,
+                 duration_frames=r.duration_frames)
+            for r in cut.reels
+        ]
+        pv.events = [
+            PictureEvent(
+                index=e.index, track=e.track, kind=e.kind, clip_name=e.clip_name,
+                source_reel=e.source_reel, source_in_frame=e.source_in,
+                source_out_frame=e.source_out, record_in_frame=e.record_in,
+                record_out_frame=e.record_out,
+            )
+            for e in cut.events
+        ]
+        pv.markers = [
+            Marker(frame=m.frame, end_frame=m.end_frame, kind=m.kind, text=m.text)
+            for m in sorted([*cut.markers, *extra], key=lambda m: (m.frame, m.kind))
+        ]
+        session.add(pv)
+        session.flush()
+        return _summary(pv)
+
+
+def _summary(pv: PictureVersion) -> PictureSummary:
+    counts: dict[str, int] = {}
+    for m in pv.markers:
+        counts[m.kind] = counts.get(m.kind, 0) + 1
+    return PictureSummary(
+        number=pv.number,
+        name=pv.name,
+        source_name=pv.source_name,
+        source_kind=pv.source_kind,
+        rate=pv.rate,
+        start_frame=pv.start_frame,
+        duration_frames=pv.duration_frames,
+        events=len(pv.events),
+        reels=tuple((r.number, r.name, r.start_frame, r.duration_frames) for r in pv.reels),
+        markers=counts,
+    )
+
+
+def _version(session, project_id: int, number: int | None) -> PictureVersion:
+    query = select(PictureVersion).where(PictureVersion.project_id == project_id)
+    if number is None:
+        query = query.order_by(PictureVersion.number.desc()).limit(1)
+    else:
+        query = query.where(PictureVersion.number == number)
+    pv = session.scalars(query).first()
+    if pv is None:
+        if number is None:
+            raise NotFoundError("the project has no picture yet; import one with "
+                                "'filmscore picture import FILE'")
+        raise NotFoundError(f"no picture version v{number} in this project")
+    return pv
+
+
+def list_pictures(pctx) -> list[PictureSummary]:
+    with transaction(pctx.engine) as session:
+        versions = session.scalars(
+            select(PictureVersion)
+            .where(PictureVersion.project_id == pctx.project_id)
+            .order_by(PictureVersion.number)
+        ).all()
+        return [_summary(pv) for pv in versions]
+
+
+def picture_summary(pctx, number: int | None = None) -> PictureSummary:
+    """The given picture version, or the latest one."""
+    with transaction(pctx.engine) as session:
+        return _summary(_version(session, pctx.project_id, number))
+
+
+def picture_bounds(session, project_id: int) -> tuple[int, int] | None:
+    """(start, end) frames of the latest picture version, or None when there is none."""
+    pv = session.scalars(
+        select(PictureVersion)
+        .where(PictureVersion.project_id == project_id)
+        .order_by(PictureVersion.number.desc())
+        .limit(1)
+    ).first()
+    if pv is None:
+        return None
+    return pv.start_frame, pv.start_frame + pv.duration_frames
+
+
+def picture_markers(pctx, number: int | None = None, kinds: tuple[str, ...] = ()
+                    ) -> list[CutMarker]:
+    with transaction(pctx.engine) as session:
+        pv = _version(session, pctx.project_id, number)
+        return [
+            CutMarker(frame=m.frame, text=m.text, kind=m.kind, end_frame=m.end_frame)
+            for m in pv.markers
+            if not kinds or m.kind in kinds
+        ]
+
+
+
+def picture_video(pctx, number: int | None = None) -> tuple[Path, int]:
+    """The stored video of a picture version (its reference video, or the video that was
+    imported as the cut) and the project frame of the video's first frame."""
+    with transaction(pctx.engine) as session:
+        pv = _version(session, pctx.project_id, number)
+        digest = pv.video_hash or (pv.media_hash if pv.source_kind == "video" else None)
+        if digest is None:
+            raise NotFoundError(
+                f"picture v{pv.number} has no video: import the cut with its reference video "
+                f"('filmscore picture import CUT.edl --video REEL.mov')")
+        return pctx.media.path(digest), pv.start_frame
+
+
+# --- the cue list ------------------------------------------------------------------------
 
 #: Cue fields a user may edit, with the column each maps to.
 EDITABLE = {

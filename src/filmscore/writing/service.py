@@ -1,0 +1,416 @@
+"""The writing stage in the project (thin service functions over the database and the
+media store): each cue's music versions (import a MIDI or MusicXML file, check it against the
+cue, keep it losslessly, read it back); the score's library of themes and motifs (add, list,
+transform, export, and the concordance of where each appears in the cues' music); director
+review (notes at timecodes, approval or changes, status history); and mockups of the cues
+(which music, which tempo map, where the files go; quick audio previews of themes)."""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+from dataclasses import dataclass
+from datetime import datetime
+from fractions import Fraction
+from pathlib import Path
+
+from sqlalchemy import func, select
+
+from filmscore.errors import ConflictError, InputError, NotFoundError, ValidationError
+from filmscore.formats import reader_for, writer_for
+from filmscore.model import MusicVersion, ReviewNote, StatusEvent
+from filmscore.model import Theme as ThemeRow
+from filmscore.spotting.cues import parse_cue_status, require_one_or_all
+from filmscore.store import transaction
+from filmscore.sync.service import cue_row, cue_sync, cues_having
+from filmscore.sync.tempomap import Segment, TempoMap
+from filmscore.timecode import format_label, parse_label
+from filmscore.writing.check import MusicCheck, check_music
+from filmscore.writing.mockup import MockupJob, render_many, render_mockup
+from filmscore.writing.music import Music, music_from_dict, music_to_dict, require_notes
+
+# --- versions -----------------------------------------------------------------
+
+#: file suffix -> the format name stored with a version
+FORMAT_OF_SUFFIX = {".mid": "midi", ".midi": "midi", ".musicxml": "musicxml",
+                    ".xml": "musicxml", ".mxl": "musicxml"}
+
+
+@dataclass(frozen=True)
+class VersionSummary:
+    cue: str
+    number: int
+    source_name: str
+    format: str
+    author: str
+    reason: str
+    created_at: datetime | None
+    note_count: int
+    length_quarters: Fraction
+    check: dict
+
+    @property
+    def label(self) -> str:
+        return f"{self.cue} v{self.number}"
+
+
+def read_music_file(path: Path) -> Music:
+    """Read MIDI or MusicXML (by suffix, through the format registry); refuse no notes."""
+    path = Path(path)
+    return require_notes(reader_for("music", path)(path), source=str(path))
+
+
+def _summary(cue_number: str, v: MusicVersion) -> VersionSummary:
+    return VersionSummary(cue_number, v.number, v.source_name, v.format, v.author, v.reason,
+                          v.created_at, v.note_count, Fraction(v.length_quarters),
+                          dict(v.check or {}))
+
+
+def import_version(pctx, number: str, path: Path, *, author: str = "", reason: str = ""
+                   ) -> tuple[VersionSummary, MusicCheck]:
+    """Import a file as the cue's next music version, checked against the cue."""
+    path = Path(path)
+    music = read_music_file(path)
+    cs = cue_sync(pctx, number)
+    check = check_music(music, cs.cue, cs.tempo_map, rate=pctx.rate)
+    fmt = FORMAT_OF_SUFFIX.get(path.suffix.lower(), "midi")
+    with pctx.media.adding(), transaction(pctx.engine) as session:
+        row = cue_row(session, pctx.project_id, number)
+        digest = pctx.media.put(path, path.suffix.lower())
+        latest = session.scalar(select(func.max(MusicVersion.number))
+                                .where(MusicVersion.cue_id == row.id)) or 0
+        version = MusicVersion(number=latest + 1, media_hash=digest, source_name=path.name,
+                               format=fmt, author=author, reason=reason,
+                               note_count=music.note_count, length_quarters=str(music.end),
+                               check=check.to_dict())
+        row.music_versions.append(version)
+        if row.status == "spotted":
+            row.status = "sketched"
+            session.add(StatusEvent(cue_id=row.id, status="sketched", author=author,
+                                    note=f"music v{version.number} imported"))
+        session.flush()
+        return _summary(row.number, version), check
+
+
+def list_versions(pctx, number: str) -> list[VersionSummary]:
+    with transaction(pctx.engine) as session:
+        row = cue_row(session, pctx.project_id, number)
+        return [_summary(row.number, v) for v in row.music_versions]
+
+
+def cues_with_music(pctx) -> list[str]:
+    """Numbers of the cues that have a music version, in picture order."""
+    return cues_having(pctx, MusicVersion)
+
+
+def version_file(pctx, number: str, version: int | None = None) -> tuple[VersionSummary, Path]:
+    """A version (default: the latest) and its stored file."""
+    with transaction(pctx.engine) as session:
+        row = cue_row(session, pctx.project_id, number)
+        if not row.music_versions:
+            raise NotFoundError(f"cue {row.number} has no music yet: import some with "
+                                f"'filmscore music import {row.number} FILE.mid'")
+        if version is None:
+            chosen = row.music_versions[-1]
+        else:
+            chosen = next((v for v in row.music_versions if v.number == version), None)
+            if chosen is None:
+                raise NotFoundError(f"cue {row.number} has no music v{version} (it has "
+                                    f"v1 to v{row.music_versions[-1].number})")
+        return _summary(row.number, chosen), pctx.media.path(chosen.media_hash)
+
+
+def load_version(pctx, number: str, version: int | None = None) -> tuple[VersionSummary, Music]:
+    summary, path = version_file(pctx, number, version)
+    return summary, read_music_file(path)
+
+
+# --- library ------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class ThemeInfo:
+    name: str
+    stands_for: str
+    kind: str
+    parent: str | None
+    transformation: str
+    notes: str
+    music: Music
+
+
+def _info(row: ThemeRow, parents: dict[int, str]) -> ThemeInfo:
+    return ThemeInfo(row.name, row.stands_for, row.kind,
+                     parents.get(row.parent_id) if row.parent_id else None,
+                     row.transformation, row.notes, music_from_dict(row.music))
+
+
+def _rows(session, project_id: int) -> list[ThemeRow]:
+    return list(session.scalars(select(ThemeRow).where(ThemeRow.project_id == project_id)
+                                .order_by(ThemeRow.id)).all())
+
+
+def _find(rows: list[ThemeRow], name: str) -> ThemeRow:
+    for row in rows:
+        if row.name == name:
+            return row
+    known = ", ".join(r.name for r in rows) or "none yet"
+    raise NotFoundError(f"no theme {name!r} in this project (themes: {known})")
+
+
+def theme_music(source: str | Path, *, notes_string: bool = False) -> Music:
+    """A theme's music from a MIDI/MusicXML file, or from a compact note string."""
+    from filmscore.writing.themes import Theme as ThemeValue
+
+    if notes_string:
+        from filmscore.formats.notestring import parse_notestring
+
+        music = parse_notestring(str(source))
+    else:
+
+        music = read_music_file(Path(source))
+    ThemeValue(name="check", stands_for="", kind="theme", music=music)  # >= 3 notes, one line
+    return music
+
+
+def add_theme(pctx, name: str, music: Music, *, stands_for: str = "", kind: str = "theme",
+              parent: str | None = None, transformation: str = "", notes: str = ""
+              ) -> ThemeInfo:
+    """Add a theme (or a variant of ``parent``) to the project's library."""
+    from filmscore.writing.themes import Theme as ThemeValue
+
+    if not name.strip():
+        raise InputError("a theme needs a name", field="name", valid="e.g. 'Popeye'")
+    value = ThemeValue(name=name, stands_for=stands_for, kind=kind, music=music,
+                       parent=parent, transformation=transformation, notes=notes)
+    with transaction(pctx.engine) as session:
+        rows = _rows(session, pctx.project_id)
+        if any(r.name == name for r in rows):
+            raise ConflictError(f"theme {name!r} already exists; choose another name")
+        parent_row = _find(rows, parent) if parent else None
+        row = ThemeRow(project_id=pctx.project_id, name=name, stands_for=stands_for,
+                       kind=kind, parent_id=parent_row.id if parent_row else None,
+                       transformation=transformation, notes=notes,
+                       music=music_to_dict(value.music))
+        session.add(row)
+        session.flush()
+        return _info(row, {r.id: r.name for r in rows})
+
+
+def list_themes(pctx) -> list[ThemeInfo]:
+    with transaction(pctx.engine) as session:
+        rows = _rows(session, pctx.project_id)
+        parents = {r.id: r.name for r in rows}
+        return [_info(r, parents) for r in rows]
+
+
+def get_theme(pctx, name: str) -> ThemeInfo:
+    with transaction(pctx.engine) as session:
+        rows = _rows(session, pctx.project_id)
+        return _info(_find(rows, name), {r.id: r.name for r in rows})
+
+
+def export_theme(pctx, name: str, path: Path) -> Path:
+    """Write a theme as MusicXML or MIDI (by suffix)."""
+    return write_theme_file(get_theme(pctx, name).music, Path(path), rate=pctx.rate)
+
+
+def derive_theme(pctx, name: str, op: str, args: dict[str, str], *,
+                 save_as: str | None = None, export: Path | None = None):
+    """Apply a transformation to a theme; save the result as a variant, export it."""
+    from filmscore.writing.transform import apply_transformation
+
+    theme = get_theme(pctx, name)
+    result = apply_transformation(op, theme.music, args)
+    if save_as:
+        add_theme(pctx, save_as, result.music, stands_for=theme.stands_for, kind=theme.kind,
+                  parent=theme.name, transformation=result.description)
+    if export is not None:
+        write_theme_file(result.music, Path(export), rate=pctx.rate)
+    return result
+
+
+def write_theme_file(music: Music, path: Path, *, rate) -> Path:
+    """MusicXML or MIDI by suffix, or a .wav audio preview (a quick FluidSynth render)."""
+    path = Path(path)
+    if path.suffix.lower() == ".wav":
+
+        return preview_wav(music, path, rate=rate)
+    writer_for("music", path)(music, path)
+    return path
+
+
+@dataclass(frozen=True)
+class ReportRow:
+    theme: str
+    cue: str
+    bar: int
+    beat: str
+    part: str
+    transform: str
+    score: float
+
+
+@dataclass(frozen=True)
+class ThemeReport:
+    matches: list[ReportRow]
+    by_cue: dict[str, list[str]]
+
+
+def theme_report(pctx) -> ThemeReport:
+    """Where each theme (variants included) appears in the latest music of every cue."""
+    from filmscore.sync.service import all_cue_syncs
+    from filmscore.writing.themesearch import build_index, concordance
+
+    themes = {t.name: t.music for t in list_themes(pctx)}
+    if not themes:
+        raise NotFoundError("the project has no themes yet: 'filmscore themes add NAME "
+                            "--notes \"4/4 c4 d e f\"'")
+    pieces = {}
+    for cs in all_cue_syncs(pctx):
+        number = str(cs.cue.number)
+        if list_versions(pctx, number):
+            pieces[number] = load_version(pctx, number)[1]
+    if not pieces:
+        raise NotFoundError("no cue has music yet: 'filmscore music import CUE FILE.mid'")
+    found = concordance(build_index(pieces), themes)
+    rows = [ReportRow(name, m.piece, m.bar, _beat(m.beat), m.part,
+                      m.transform + (f" {m.transposition:+d}" if m.transposition else ""),
+                      m.score)
+            for name, matches in found.by_theme.items() for m in matches]
+    rows.sort(key=lambda r: (list(pieces).index(r.cue), r.bar, r.beat, r.theme))
+    by_cue = {cue: sorted({o.theme for o in found.by_piece.get(cue, ())}) for cue in pieces}
+    return ThemeReport(rows, by_cue)
+
+
+def _beat(beat) -> str:
+    whole = int(beat)
+    return str(whole) if beat == whole else f"{float(beat):g}"
+
+
+# --- review -------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Note:
+    timecode: str
+    author: str
+    text: str
+    music_version: int | None
+    at: datetime | None
+
+
+@dataclass(frozen=True)
+class Step:
+    status: str
+    author: str
+    note: str
+    at: datetime | None
+
+
+def add_note(pctx, number: str, timecode: str, text: str, *, author: str = "") -> Note:
+    """A note at a timecode inside the cue, on the latest music version."""
+    frame = parse_label(timecode, pctx.rate, field="timecode")
+    with transaction(pctx.engine) as session:
+        row = cue_row(session, pctx.project_id, number)
+        if not row.start_frame <= frame < row.end_frame:
+            raise ValidationError(f"the note is outside cue {row.number}", field="timecode",
+                                  value=timecode,
+                                  valid=f"{format_label(row.start_frame, pctx.rate)} to "
+                                        f"{format_label(row.end_frame - 1, pctx.rate)}")
+        if not text.strip():
+            raise ValidationError("an empty note", field="text", valid="what to change")
+        version = row.music_versions[-1].number if row.music_versions else None
+        session.add(ReviewNote(cue_id=row.id, music_version=version, frame=frame,
+                               author=author, text=text.strip()))
+        return Note(format_label(frame, pctx.rate), author, text.strip(), version, None)
+
+
+def set_status(pctx, number: str, status: str, *, author: str = "", note: str = "") -> Step:
+    """Move a cue to a status (approved, changes requested, mockup sent, ...), recorded."""
+    status = parse_cue_status(status)
+    with transaction(pctx.engine) as session:
+        row = cue_row(session, pctx.project_id, number)
+        row.status = status
+        session.add(StatusEvent(cue_id=row.id, status=status, author=author, note=note))
+        return Step(status, author, note, None)
+
+
+def history(pctx, number: str) -> tuple[list[Step], list[Note]]:
+    """The cue's status steps (spotted first) and its review notes, oldest first."""
+    with transaction(pctx.engine) as session:
+        row = cue_row(session, pctx.project_id, number)
+        events = session.scalars(select(StatusEvent).where(StatusEvent.cue_id == row.id)
+                                 .order_by(StatusEvent.created_at, StatusEvent.id)).all()
+        notes = session.scalars(select(ReviewNote).where(ReviewNote.cue_id == row.id)
+                                .order_by(ReviewNote.frame, ReviewNote.id)).all()
+        steps = [Step("spotted", "", "", row.created_at)]
+        steps += [Step(e.status, e.author, e.note, e.created_at) for e in events]
+        return steps, [Note(format_label(n.frame, pctx.rate), n.author, n.text,
+                            n.music_version, n.created_at) for n in notes]
+
+
+# --- mockups ------------------------------------------------------------------
+
+#: the SoundFont of a mockup and of a quick draft
+SOUNDFONT_OF = {False: "fluidr3", True: "draft"}
+
+
+def _cue_job(pctx, number: str, *, draft: bool, lufs: float, version: int | None
+             ) -> MockupJob:
+    cs = cue_sync(pctx, number)
+    summary, music = load_version(pctx, number, version)
+    tmap = cs.tempo_map or music.tempo_map
+    if tmap is None:
+        raise NotFoundError(f"cue {cs.cue.number} has neither a tempo map nor tempos in its "
+                            f"music: 'filmscore tempo set {cs.cue.number} --tempo 120'")
+    out = pctx.directory / "mockups" / str(cs.cue.number)
+    out.mkdir(parents=True, exist_ok=True)
+    return MockupJob(music, out, tmap, {
+        "soundfont": SOUNDFONT_OF[draft], "loudness_lufs": lufs,
+        "instrumentation": cs.cue.instrumentation or None,
+        "name": f"{cs.cue.number}_v{summary.number}"})
+
+
+def render_cue_mockups(pctx, number: str | None, *, all_cues: bool = False,
+                       draft: bool = False, lufs: float = -23.0, version: int | None = None,
+                       progress=None) -> list:
+    """Render one cue's mockup, or every cue with music (in parallel, with a progress bar
+    when ``progress`` is a Rich console)."""
+    require_one_or_all(number, all_cues, "mockups")
+    if number is not None:
+        numbers = [number]
+    else:
+        numbers = cues_with_music(pctx)
+        if version is not None:
+            raise InputError("--version names one cue's version", field="version",
+                             value=str(version), valid="no --version with --all")
+    jobs = [_cue_job(pctx, n, draft=draft, lufs=lufs, version=version) for n in numbers]
+    if len(jobs) == 1:
+        return [(numbers[0], render_mockup(jobs[0].music, jobs[0].out_dir,
+                                           tempo_map=jobs[0].tempo_map, **jobs[0].options))]
+    if progress is None:
+        results = render_many(jobs)
+    else:
+        from rich.progress import Progress
+
+        with Progress(console=progress, transient=True) as bar:
+            task = bar.add_task("mockups", total=len(jobs))
+            results = render_many(jobs, progress=lambda done, total, r: bar.update(
+                task, completed=done))
+    return list(zip(numbers, results, strict=True))
+
+
+def preview_wav(music: Music, path: Path, *, rate, tempo_bpm: Fraction = Fraction(100)
+                ) -> Path:
+    """A quick audio preview of a theme (draft SoundFont, no click), at its own tempo or
+    ``tempo_bpm``."""
+    bars = int((music.end / (music.meter.numerator * music.meter.beat_quarters)).__ceil__())
+    tmap = music.tempo_map or TempoMap(rate, 0, (Segment(max(bars, 1), music.meter,
+                                                         tempo_bpm),))
+    with tempfile.TemporaryDirectory(prefix="filmscore-preview-") as work:
+        result = render_mockup(music, Path(work), tempo_map=tmap, soundfont="draft",
+                               click=False, name="preview")
+        from filmscore.fileio import atomic_path
+
+        with atomic_path(path) as tmp:
+            shutil.copyfile(result.mix, tmp)
+    return Path(path)
