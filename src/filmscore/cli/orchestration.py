@@ -204,14 +204,33 @@ def instrumentation(
 def check(
     ctx: typer.Context,
     target: str = typer.Argument(..., help="A full score (MusicXML file) or a cue number "
-                                 "(its latest orchestration)."),
+                                 "(its latest orchestration); with --engraving also a "
+                                 "folder of MusicXML parts and scores."),
     strict: bool = typer.Option(False, "--strict", help="Refuse a score with an empty or "
                                 "unidentified part instead of flagging it."),
     limit: int = typer.Option(40, "--limit", help="Lines of flags to list (0: all)."),
     each: bool = typer.Option(False, "--each", help="A line per flag, not per run of like "
                               "flags (a long high passage is one run)."),
+    engraving: bool = typer.Option(False, "--engraving", help="Check the engraving "
+                                   "(copying rules) instead of playability: a cue's parts "
+                                   "and score as copying writes them, a MusicXML file or "
+                                   "a folder of them; exit 1 on any finding."),
+    kind: str = typer.Option("auto", "--kind", help="With --engraving: check files as a "
+                             "'part' or a 'score' (auto: one part is a part)."),
+    tuplets: bool = typer.Option(False, "--tuplets", help="With --engraving: tuplets are "
+                                 "findings (else only counted)."),
+    letters_every: int = typer.Option(8, "--letters-every", help="With --engraving: "
+                                      "rehearsal marks at least this many bars apart "
+                                      "(0: any spacing)."),
+    max_texts: int = typer.Option(2, "--max-texts", help="With --engraving: text "
+                                  "directions (timecodes, words) allowed in one bar."),
 ) -> None:
-    """Playability check of a full score: ranges, notes per player, transposition, doubles."""
+    """Playability check of a full score (ranges, notes per player, transposition,
+    doubles), or with --engraving the engraving check of parts and scores."""
+    if engraving:
+        _check_engraving(ctx, target, limit=limit, kind=kind, tuplets=tuplets,
+                         letters_every=letters_every, max_texts=max_texts)
+        return
     from filmscore.orchestration.check import check_score
     from filmscore.orchestration.service import cue_score, survey_score
 
@@ -226,6 +245,32 @@ def check(
     report = replace(check_score(survey_score(path), strict=strict), source=label)
     for line in report.summary(limit=None if limit <= 0 else limit, grouped=not each):
         console.print(line, markup=False, highlight=False)
+
+
+def _check_engraving(ctx, target: str, *, limit: int, kind: str, tuplets: bool,
+                     letters_every: int, max_texts: int) -> None:
+    from filmscore.engraving.check import SUFFIXES, CheckOptions, check_folder, check_musicxml
+
+    options = CheckOptions(kind=None if kind == "auto" else kind, tuplets=tuplets,
+                           letters_every=letters_every, max_texts=max_texts)
+    path = Path(target)
+    if path.is_dir():
+        report = check_folder(path, options=options)
+    elif path.suffix.lower() in SUFFIXES:
+        report = check_musicxml(path, options=options)
+    elif path.is_file():
+        from filmscore.errors import InputError
+
+        raise InputError("not a MusicXML file", source=target,
+                         valid="a .musicxml, .xml or .mxl file, a folder of them, or a cue")
+    else:
+        from filmscore.orchestration.service import check_cue_engraving
+
+        report = check_cue_engraving(open_ctx(ctx), target, options=options)
+    for line in report.summary(limit=None if limit <= 0 else limit):
+        console.print(line, markup=False, highlight=False, soft_wrap=True)
+    if not report.ok:
+        raise typer.Exit(1)
 
 
 def parts(

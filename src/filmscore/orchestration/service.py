@@ -365,3 +365,15 @@ def _chair_pdf(copy: CopyResult, label: str) -> Path | None:
         if pdf.stem == f"{wanted} TACET":
             return pdf
     return None
+
+
+def check_cue_engraving(pctx, number: str, *, options=None, version: int | None = None):
+    """The engraving check (:mod:`filmscore.engraving.check`) of one cue's parts and
+    score exactly as the copying stage writes them: copied afresh into a scratch folder,
+    checked, and the folder removed (nothing of the project changes)."""
+    from filmscore.engraving.check import check_files
+
+    with tempfile.TemporaryDirectory(prefix="filmscore-check-") as tmp:
+        done = copy_cue(pctx, number, Path(tmp), parts=True, score=True, version=version)
+        folder = Path(tmp) / _safe(done.cue)
+        return check_files(done.musicxml, options=options, root=folder)
