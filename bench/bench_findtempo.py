@@ -36,7 +36,8 @@ def make_cue(seed: int = 1936):
 
 
 def run(quick: bool = False) -> list[Result]:
-    from filmscore.sync.findtempo import find_tempos, scan_tempos
+    from filmscore.sync.findtempo import find_tempos
+    from filmscore.sync.tempo_scan import scan_tempos
 
     rate, start, hits = make_cue()
     step = Fraction(1, 100) if quick else Fraction(1, 1000)

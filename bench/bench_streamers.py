@@ -40,14 +40,14 @@ def run(quick: bool = False) -> list[Result]:
     plan = plan_overlays(first_frame=info.start_frame, frame_count=info.duration_frames,
                          rate=info.rate, sync_points=[(f, k, None) for f, k in SYNC],
                          bar_frames=beats, flutters=True, cue_label="1M1",
-                         warning_frames=(12, 24))
+                         count_in_frames=(12, 24))
     with tempfile.TemporaryDirectory(prefix="bench-streamers-") as work:
         ours_out, peer_out = Path(work) / "ours.mkv", Path(work) / "peer.mkv"
         peer = ["ffmpeg", "-v", "error", "-nostdin", "-y", "-i", str(PART), "-map", "0:v:0",
                 "-c:v", "libx264", "-preset", "veryfast", "-crf", "20", "-pix_fmt", "yuv420p",
                 "-fps_mode", "passthrough", str(peer_out)]
         t = measure_side_by_side(
-            {"ours": lambda: render_overlays(PART, plan, ours_out),
+            {"ours": lambda: render_overlays(PART, plan, ours_out, preset="veryfast"),
              "peer": lambda: subprocess.run(peer, capture_output=True, check=True)},
             repeats=repeats, warmups=warmups)
         counts = (probe(ours_out).duration_frames, probe(peer_out).duration_frames)

@@ -195,9 +195,10 @@ def test_demo_every_cue_has_a_map_landing_its_hard_hits_and_its_sync_files(demo)
         assert (out / "click-sheets" / f"{number}.pdf").is_file(), number
         video = probe(project / "streamers" / f"{number}.mp4")
         assert video.rate.name == "24"
-        # the streamer clip runs from its first click (or 2 s before the cue) to 2 s after
-        first = min(tmap.frame_at(tmap.first_beat_seconds), cs.cue.start_frame - 48)
-        first = max(first, 86400)
+        # the streamer clip runs from its first click (or 2 s before the cue, within the
+        # reel) to 2 s after: a count-in before the reel's first frame is shown over black
+        first = min(tmap.frame_at(tmap.first_beat_seconds), max(cs.cue.start_frame - 48,
+                                                                 86400))
         last = min(cs.cue.end_frame + 48, 86400 + 5760)
         assert video.start_frame == first and video.duration_frames == last - first, number
 

@@ -148,3 +148,11 @@ def test_bad_input_changes_nothing(cli, project24, tmp_path, case):
     cli.fails(cli.run("-p", project24, "picture", "import", *args), *needles)
     assert cli.snapshot(project24) == before
     assert "picture versions: 1" in cli.ok("-p", project24, "info")
+
+
+def test_mixed_rate_avid_edl_imports_with_a_one_line_warning(cli, project24):
+    out = cli.ok("-p", project24, "picture", "import", EDL / "pycmx" / "INS4_R3_DX_092117.edl")
+    assert "475 events" in out and "03:00:00:00 to 03:20:30:15" in out
+    warnings = [line for line in out.splitlines() if line.startswith("warning:")]
+    assert len(warnings) == 1 and "events 135, 137" in warnings[0]
+    assert "17:52:28:26" in warnings[0]

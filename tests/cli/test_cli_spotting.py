@@ -105,6 +105,11 @@ def test_sync_points_and_move(cli, spot):
         "Removed soft hit at 01:00:05:12."
     assert [r[5] for r in _sync_rows(cli.ok(*p, "sync", "list", "1M1"))] == ["door slams", ""]
     cli.fails(cli.run(*p, "sync", "remove", "1M1", "5"), "field index", "'5'", "1 to 2")
+    before = cli.snapshot(spot)
+    line = cli.fails(cli.run(*p, "sync", "add", "1M1", "01:00:02:00", "--kind", "downbeat"),
+                     "already has a sync point on that frame", "number 1, hard 'door slams'",
+                     "'01:00:02:00'", "sync remove 1M1 1")
+    assert "field sync" in line and cli.snapshot(spot) == before
     cli.fails(cli.run(*p, "sync", "remove", "1M2", "1"), "1M2 has no sync points")
     cli.ok(*p, "cue", "remove", "1M1")
     assert "cues: 1, sync points: 0" in cli.ok(*p, "info")

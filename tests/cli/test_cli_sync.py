@@ -14,6 +14,7 @@ from filmscore.formats.video import probe
 from filmscore.project import open_project
 from filmscore.sync.service import cue_sync
 from filmscore.sync.tempomap import bpm_from_frameclick
+from filmscore.timecode import parse_label
 
 DATA = Path(__file__).parents[1] / "data"
 CLIP = DATA / "video" / "popeye_24.mkv"  # 120 frames at 24 fps, no timecode: starts at 0
@@ -161,3 +162,66 @@ def test_an_impossible_tolerance_says_what_to_relax(cli, synced):
                       "--tolerance", "0.1"), "no tempo lands every hard hit of cue 1M1",
               "--tolerance")
     cli.fails(cli.run("-p", synced, "tempo", "find", "1M1", "--tolerance", "0"), "tolerance")
+
+
+def test_find_apply_stores_the_exact_frame_click(cli, tmp_path):
+    project = tmp_path / "fc"
+    cli.ok("init", project, "--title", "Frame Clicks", "--fps", "24")
+    cli.ok("-p", project, "picture", "import", CLIP, "--no-shots")
+    cli.ok("-p", project, "cue", "add", "1M1", "--start", "00:00:00:00", "--end",
+           "00:00:04:23", "--title", "Thirteens")
+    for frame in (13, 26, 52, 91):  # 13-0: a beat every 13 frames, 110.77 BPM
+        cli.ok("-p", project, "sync", "add", "1M1", f"00:00:{frame // 24:02d}:{frame % 24:02d}",
+               "--kind", "hard")
+    out = cli.ok("-p", project, "tempo", "find", "1M1", "--range", "100-120", "--apply", "1")
+    assert "13-0" in out and "exactly 1440/13 BPM" in out
+    with open_project(project) as pctx:
+        tmap = cue_sync(pctx, "1M1").tempo_map
+    # not 111, the whole BPM inside the interval: the frame-click itself, exactly
+    assert tmap.segments[0].tempo_bpm == Fraction(1440, 13) == bpm_from_frameclick(13, 0, "24")
+    assert tmap.subdivision == 1
+    cli.ok("-p", project, "tempo", "find", "1M1", "--range", "100-120", "--subdivision", "2",
+           "--apply", "1")
+    with open_project(project) as pctx:
+        assert cue_sync(pctx, "1M1").tempo_map.subdivision == 2
+
+
+def test_solve_on_eighths_stores_the_subdivision_for_the_click_sheet(cli, synced, tmp_path):
+    cli.ok("-p", synced, "tempo", "solve", "1M1", "--range", "60-160", "--subdivision", "2",
+           "--save")
+    with open_project(synced) as pctx:
+        tmap = cue_sync(pctx, "1M1").tempo_map
+    assert tmap.subdivision == 2
+    sheet = tmp_path / "sheet.csv"
+    cli.ok("-p", synced, "tempo", "sheet", "1M1", sheet)
+    hits = [h for row in sheet.read_text(encoding="utf-8-sig").splitlines()[1:]
+            for h in row.split(",")[-1].split(" ; ") if "hard" in h]
+    assert len(hits) == 4 and all(h.split()[0].count("|") == 2 for h in hits)  # bar|beat|sub
+    cli.ok("-p", synced, "tempo", "set", "1M1", "--tempo", "120", "--subdivision", "3")
+    with open_project(synced) as pctx:
+        assert cue_sync(pctx, "1M1").tempo_map.subdivision == 3
+
+
+def test_streamers_of_a_cue_at_the_head_of_the_reel_show_its_count_in_over_black(cli,
+                                                                                 tmp_path):
+    clip = DATA / "video" / "popeye_2997.mov"  # 150 frames at 29.97, TC 01:00:00:00
+    project = tmp_path / "head"
+    cli.ok("init", project, "--title", "Head", "--fps", "29.97")
+    cli.ok("-p", project, "picture", "import", clip, "--no-shots")
+    cli.ok("-p", project, "cue", "add", "1M1", "--start", "01:00:00:00", "--end",
+           "01:00:04:00", "--title", "Main Title")
+    cli.ok("-p", project, "sync", "add", "1M1", "01:00:02:00", "--kind", "hard")
+    # one bar of count-in at 120 BPM: 2 s (60 frames) before the reel's first frame
+    cli.ok("-p", project, "tempo", "set", "1M1", "--tempo", "120", "--count-in", "1")
+    out = tmp_path / "1M1.mp4"
+    cli.ok("-p", project, "streamers", "1M1", "--out", out)
+    info = probe(out)
+    assert info.start_frame == parse_label("00:59:58:00", "29.97")
+    assert info.duration_frames == 60 + 120 + 30  # count-in, cue, 1 s of handle to the end
+    raw = subprocess.run(["ffmpeg", "-v", "error", "-i", str(out), "-f", "rawvideo",
+                          "-pix_fmt", "gray", "-"], capture_output=True, check=True).stdout
+    frames = np.frombuffer(raw, np.uint8).reshape(info.duration_frames, info.height,
+                                                  info.width)
+    band = frames[:, info.height // 3:info.height // 2, info.width // 2 + 60:]
+    assert band[2:14].max() < 30  # count-in over black, right of the punch, left of a bar
+    assert band[70:80].mean() > 40  # the picture from 01:00:00:00 on

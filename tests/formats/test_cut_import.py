@@ -13,7 +13,7 @@ from filmscore.errors import InputError, ParseError
 from filmscore.formats import reader_for, register, writer_for
 from filmscore.formats.otio_cut import read_cut, write_edl, write_otio
 from filmscore.spotting.cut import CutEvent, infer_reels
-from filmscore.timecode import get_rate
+from filmscore.timecode import get_rate, parse_label
 
 DATA = Path(__file__).resolve().parent.parent / "data" / "edl"
 ALL_FILES = sorted(p for p in DATA.rglob("*") if p.suffix.lower() in (".edl", ".xml"))
@@ -38,6 +38,8 @@ REFUSED = {
 #: for INS4_R1_010417, 376 for ToD_R4 and 120 for TEST.edl.
 EXPECTED_TRACKS = {
     "pycmx/INS4_R1_010417.edl": {"V": 287},
+    # 475 events as pycmx reads them; 135 and 137 have 30 fps sources (left out, warned)
+    "pycmx/INS4_R3_DX_092117.edl": {"A1": 335, "A2": 102, "A3": 38},
     "pycmx/ToD_R4_LOCK3.1_030618_Video.edl": {"V": 376},
     "pycmx/TEST.edl": {"A1": 34, "A2": 11, "A5": 1, "A7": 25, "A8": 4, "A10": 9,
                        "A11": 13, "A12": 23},
@@ -69,7 +71,7 @@ def read(path: Path):
 
 
 def test_all_data_files_are_listed():
-    assert len(ALL_FILES) == 24
+    assert len(ALL_FILES) == 25
     assert {rel(p) for p in ALL_FILES} >= set(EXPECTED_TRACKS) | set(REFUSED)
 
 
@@ -254,3 +256,31 @@ def test_fuzz_edl_only_input_errors(tmp_path, text, rate):
         assert "\n" not in str(exc)
     else:
         assert cut.events
+
+
+def test_mixed_rate_avid_edl_imports_its_record_side_with_one_warning():
+    """A real 24 fps Avid EDL whose events 135 and 137 are 30 fps audio (source
+    17:52:28:26): every event's record times are read, the two sources are left out and
+    named in one line; the whole EDL was refused before."""
+    import pycmx
+
+    path = DATA / "pycmx" / "INS4_R3_DX_092117.edl"
+    with path.open() as handle:
+        theirs = list(pycmx.parse_cmx3600(handle).events)
+    cut = read_cut(path, "24")
+    assert len(theirs) == len(cut.events) == 475
+    (warning,) = cut.warnings
+    assert "INS4_R3_DX_092117.edl" in warning and "events 135, 137" in warning
+    assert "17:52:28:26" in warning and "\n" not in warning
+    by_index = {e.index: e for e in cut.events}
+    odd = by_index[135]
+    assert (odd.source_in, odd.source_out) == (0, 0)
+    assert (odd.record_in, odd.record_out) == (parse_label("03:05:38:16", "24"),
+                                               parse_label("03:05:39:13", "24"))
+    assert by_index[137].record_out == parse_label("03:05:44:19", "24")
+    assert by_index[136].source_in == parse_label("09:40:14:14", "24")  # the others kept
+    assert cut.start_frame == parse_label("03:00:00:00", "24")
+    assert cut.end_frame == parse_label("03:20:30:15", "24")
+    # a picture (V) source that is no timecode at the rate still refuses the EDL
+    with pytest.raises(InputError, match="line 13"):
+        read_cut(DATA / "otio" / "25fps.edl", "24")

@@ -89,12 +89,12 @@ def render24(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def render2997(tmp_path_factory):
-    """The 29.97 clip at 01:00:00:00 NDF: an end (red) at +100, a warning (yellow) at +40."""
+    """The 29.97 clip at 01:00:00:00 NDF: an end (red) at +100, a yellow hit at +40."""
     info = probe(CLIP2997)
     first = info.start_frame
     plan = plan_overlays(first_frame=first, frame_count=info.duration_frames, rate=info.rate,
-                         sync_points=[(first + 100, "end", None)],
-                         warning_frames=[first + 40])
+                         sync_points=[(first + 100, "end", None),
+                                      (first + 40, "soft", "yellow")])
     out = render_overlays(CLIP2997, plan, tmp_path_factory.mktemp("ov2997") / "out.mov")
     return plan, decode(CLIP2997), decode(out), out
 
@@ -287,3 +287,66 @@ def test_render_without_ffmpeg_is_a_tool_error(tmp_path, monkeypatch):
     plan = plan_overlays(first_frame=0, frame_count=120, rate="24", sync_points=[])
     with pytest.raises(ToolError, match="ffmpeg"):
         render_overlays(CLIP24, plan, tmp_path / "out.mkv")
+
+
+@pytest.fixture(scope="module")
+def head_of_reel(tmp_path_factory):
+    """The 24 fps clip as a reel starting at project frame 1000; a cue whose count-in (a
+    bar at 120 BPM, clicks at 960, 972, 984, 996) starts before it, bar 1 at 1008, a
+    hard hit at 1040: the plan reaches 40 frames before the picture."""
+    plan = plan_overlays(first_frame=960, frame_count=100, rate="24",
+                         sync_points=[(1040, "hard", None)],
+                         count_in_frames=[960, 972, 984, 996], downbeat_frame=1008,
+                         bar_frames=[(960 + 12 * i, i // 4, 1 + i % 4) for i in range(8)],
+                         cue_label="1M1")
+    calls: list[tuple[int, int]] = []
+    out = render_overlays(CLIP24, plan, tmp_path_factory.mktemp("head") / "out.mp4",
+                          video_first=1000, progress=lambda done, total: calls.append(
+                              (done, total)))
+    return plan, decode(CLIP24), decode(out), out, calls
+
+
+def test_head_of_reel_count_in_is_black_except_the_flash(head_of_reel):
+    plan, src, out, path, calls = head_of_reel
+    assert len(out) == 100 and probe(path).start_frame == 960
+    assert calls and calls[-1] == (100, 100)
+    radius = punch_diameter(W, H) // 2
+    centre = out[:, H // 2 - radius // 2:H // 2 + radius // 2,
+                 W // 2 - radius // 2:W // 2 + radius // 2]
+    flashed = []
+    for n in range(40):  # project frames 960..999: before the picture
+        frame = 960 + n
+        keep = [x for x in range(W) if not any(
+            st.x(frame, W) is not None
+            and st.x(frame, W) - streamer_width(W) - 2 <= x <= st.x(frame, W) + 2
+            for st in plan.streamers)]
+        rows = out[n, ROWS.start:ROWS.stop][:, keep]
+        if (centre[n].mean(axis=(0, 1)) > (200, 200, -1)).all() and centre[n][..., 2].mean() < 80:
+            flashed.append(n)  # a yellow punch
+            continue
+        assert rows.max() < 40, (n, int(rows.max()))  # black where nothing is drawn
+    assert flashed == [0, 12, 24, 36]  # the count-in clicks flash; no streamer per click
+    # the one streamer shown during the count-in runs into bar 1 (1008), drawn on black
+    black = np.zeros_like(out[0])
+    for frame in (960, 980, 999):
+        expected = streamer_x(plan, frame, W)
+        got = bar_edge(out[frame - 960], black, COLORS["green"])
+        assert got is not None and abs(got - expected) <= 2, (frame, expected, got)
+    # from 1000 on: the reel's picture, frame for frame (away from the marks)
+    for n in range(40, 100):
+        assert region_diff(out[n], src[n - 40], 20, 120, 100, 140) < 12 or \
+            bar_covers(plan, 960 + n, 20, 120), n
+
+
+def test_a_window_out_of_a_longer_video_is_frame_exact(tmp_path):
+    plan = plan_overlays(first_frame=1068, frame_count=40, rate="24", sync_points=[],
+                         show_timecode=False)
+    out = decode(render_overlays(CLIP24, plan, tmp_path / "w.mp4", video_first=1000))
+    src = decode(CLIP24)
+    assert len(out) == 40
+    moving = [n for n in range(1, 39)
+              if min(region_diff(src[68 + n], src[k], 0, W, 0, H) for k in (67 + n, 69 + n)) > 3]
+    assert len(moving) > 20
+    for n in moving:
+        diffs = [region_diff(out[n], src[k], 0, W, 0, H) for k in (67 + n, 68 + n, 69 + n)]
+        assert diffs[1] < min(diffs[0], diffs[2]), n  # frame 68 + n of the video, no other

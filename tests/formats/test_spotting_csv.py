@@ -199,3 +199,12 @@ def _read_only_input_errors(tmp_path, text, rate="24"):
         assert isinstance(cue.number, CueNumber)
         assert cue.end_frame > cue.start_frame
         assert parse_cue_number(str(cue.number)) == cue.number
+
+
+def test_a_second_sync_point_on_one_frame_names_both_lines(tmp_path):
+    text = GOOD + "sync,1M1,,01:00:20:00,,downbeat,,the cut,,,,,,\n"
+    with pytest.raises(InputError) as info:
+        read_spotting_csv(write(tmp_path, text), "24")
+    message = str(info.value)
+    assert "line 8" in message and "line 2" in message and "01:00:20:00" in message
+    assert "second sync point of cue 1M1 on one frame" in message

@@ -11,6 +11,7 @@ from filmscore.spotting.cues import CueNumber, CueSpec, SyncSpec
 from filmscore.timecode import parse_label
 
 DATA = Path(__file__).parent.parent / "data" / "spotting" / "ptulsconv"
+DEMO_CSV = Path(__file__).resolve().parents[2] / "demo" / "popeye1936" / "spotting.csv"
 
 
 
@@ -48,7 +49,8 @@ def test_pdf_contents(tmp_path):
                    "01:01:30:00", "1:17+16", "77.67 s", "door slams", "01:00:20:00",
                    "+0:07+16", "hard hit", "downbeat ×2", "cut to the café", "holst_mars.wav",
                    "00:00:10:00", "full orchestra", "grand", "02:03:10:12", "page 1 of 1",
-                   "Reel 1", "Reel 2", "Film", "source 1 cue, 0:30+00", "3 cues"]:
+                   "Reel 1", "Reel 2", "Film", "source 1 cue, 0:30+00", "3 cues",
+                   "116+08 ft", "11+08 ft"]:  # 1:17+16 = 1864 frames; +0:07+16 = 184
         assert needle in text, needle
     # film total: 77+16/24 s + 30 s + 180.5 s
     assert "4:48+04" in text
@@ -79,3 +81,33 @@ def test_empty_list(tmp_path):
     write_spotting_pdf([], path, rate="29.97df", title="Nothing Yet")
     text = pdf_text(path)
     assert "No cues spotted" in text and "0 cues" in text and "29.97df" in text
+
+
+def test_demo_spotting_list_pages_render_tidy(tmp_path, pdf_words, word_overlaps, pdf_gray):
+    from filmscore.formats.spotting_csv import read_spotting_csv
+
+    cues = read_spotting_csv(DEMO_CSV, "24")
+    path = tmp_path / "demo.pdf"
+    write_spotting_pdf(cues, path, rate="24", title="Popeye the Sailor Meets Sindbad the "
+                       "Sailor", picture_name="v1 Reel 1 assembly", date="2025-01-31")
+    pages = pdf_words(path)
+    for n, words in enumerate(pages, 1):
+        assert not word_overlaps(words), (n, word_overlaps(words)[:5])
+    text = [" ".join(w[4] for w in page) for page in pages]
+    assert text[0].count("Popeye the Sailor Meets Sindbad the Sailor") == 1  # one title
+    # cue numbers are never broken: "1M11s" is one word, left of everything on its line
+    numbers = {w[4] for page in pages for w in page if w[0] < 80}
+    assert {"1M1", "1M2", "1M10", "1M11s"} <= numbers
+    assert not any(w[4] in ("s", "1M11") for page in pages for w in page if w[0] < 80)
+    # page 1 holds more than one cue and is filled to its foot (rows split across pages)
+    first_cues = [w[4] for w in pages[0] if w[0] < 80 and w[4].startswith("1M")]
+    assert len(first_cues) >= 2
+    lowest = max(w[3] for w in pages[0] if w[4] != "page" and not w[4].isdigit()
+                 and w[4] != "of")
+    assert lowest > 612 - 0.5 * 72 - 50  # within 50 pt of the bottom margin (landscape)
+    # the rendered page: ink down to the foot of the page, none where a running head goes
+    img = pdf_gray(path, 1, 60)
+    inked = [y for y in range(img.shape[0]) if (img[y] < 128).any()]
+    assert inked[-1] > img.shape[0] - 0.5 * 60
+    assert img[int(0.25 * 60):int(0.42 * 60)].min() > 200
+    assert (pdf_gray(path, 2, 60)[int(0.25 * 60):int(0.42 * 60)] < 160).any()

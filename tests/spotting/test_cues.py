@@ -195,3 +195,15 @@ def test_totals():
     assert film.reel is None and film.count == 3 and film.total_frames == 996
     assert film.duration == "0:41+12"
     assert film.seconds == 41.5
+
+
+def test_validate_refuses_two_sync_points_on_one_frame():
+    at = parse_label("01:00:12:00", R24)
+    twice = cue("1M1", "01:00:10:00", "01:00:20:00", SyncSpec(at, "door", "hard"),
+                SyncSpec(at, "cut", "downbeat"))
+    msg = _fails([twice], "cue 1M1 has two sync points on one frame")
+    assert "hard 'door'" in msg and "downbeat 'cut'" in msg and "01:00:12:00" in msg
+    assert "one sync point a frame" in msg
+    validate_cues([cue("1M1", "01:00:10:00", "01:00:20:00", SyncSpec(at, "door"),
+                       SyncSpec(at + 1, "cut"))], picture_start=None, picture_end=None,
+                  rate=R24)  # a frame apart is fine

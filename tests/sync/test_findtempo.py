@@ -12,8 +12,8 @@ from filmscore.sync.findtempo import (
     Hit,
     find_tempos,
     landing_intervals,
-    scan_tempos,
 )
+from filmscore.sync.tempo_scan import scan_tempos
 from filmscore.timecode import get_rate
 
 F = Fraction

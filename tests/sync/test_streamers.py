@@ -51,13 +51,18 @@ def test_plan_colours_by_kind_and_lengths_at_each_rate():
                          sync_points=[(200, "hard", None), (400, "downbeat", None),
                                       (600, "soft hit", None), (900, "end", None),
                                       (700, "hit", "Orange")],
-                         warning_frames=[500])
+                         count_in_frames=[100, 112, 124, 136], downbeat_frame=148)
     colours = {s.end_frame: s.color for s in plan.streamers}
-    assert colours == {200: "green", 400: "green", 600: "green", 900: "red", 700: "orange",
-                       500: "yellow"}
+    # streamers into the sync points and the first downbeat only: count-in clicks flash
+    assert colours == {148: "green", 200: "green", 400: "green", 600: "green", 900: "red",
+                       700: "orange"}
     assert {s.length_frames for s in plan.streamers} == {72}
-    assert [p.frame for p in plan.punches] == [200, 400, 600, 700, 900]  # none for warnings
-    assert {p.color for p in plan.punches} == {"white", "orange"}
+    assert [(p.frame, p.color) for p in plan.punches] == [
+        (100, "yellow"), (112, "yellow"), (124, "yellow"), (136, "yellow"), (148, "white"),
+        (200, "white"), (400, "white"), (600, "white"), (700, "orange"), (900, "white")]
+    same = plan_overlays(first_frame=0, frame_count=1000, rate="24",
+                         sync_points=[(148, "hard", None)], downbeat_frame=148)
+    assert [s.end_frame for s in same.streamers] == [148]  # a hit on bar 1: one streamer
     ntsc = plan_overlays(first_frame=0, frame_count=1000, rate="29.97df",
                          sync_points=[(500, "hard", None)], streamer_seconds=2)
     assert ntsc.streamers[0].length_frames == 60  # 2 s * 29.97 = 59.94 -> 60
@@ -121,3 +126,12 @@ def test_plan_timecode_labels_follow_the_rate():
     plan = plan_overlays(first_frame=first, frame_count=10, rate=df, sync_points=[])
     assert [plan.timecode_at(first + i) for i in range(4)] == [
         "00:00:59;28", "00:00:59;29", "00:01:00;02", "00:01:00;03"]
+
+
+def test_count_in_never_puts_several_streamers_on_screen():
+    # a bar of count-in at 120 BPM (12 frames a beat), bar 1 at 148, a hit a bar later
+    plan = plan_overlays(first_frame=0, frame_count=400, rate=R24,
+                         sync_points=[(196, "hard", None)],
+                         count_in_frames=[100, 112, 124, 136], downbeat_frame=148)
+    most = max(sum(s.x(f, 720) is not None for s in plan.streamers) for f in range(400))
+    assert most == 2  # bar 1 and the hit, 48 frames apart under 3 s streamers

@@ -18,6 +18,7 @@ from filmscore.sync.tempomap import (
     format_bpm,
     format_frameclick,
     frameclick_from_bpm,
+    frameclick_within,
     parse_meter,
     parse_position,
     parse_tempo,
@@ -144,7 +145,7 @@ def test_bad_maps_are_refused_with_what_is_valid():
 
 
 def test_segment_notation_round_trips():
-    from filmscore.sync.tempomap import format_segments, parse_segments
+    from filmscore.sync.notation import format_segments, parse_segments
 
     segs = parse_segments("8x4/4@120, 2x3/4@12-2>90, 1xfree:48", "24")
     assert segs[1].tempo_bpm == bpm_from_frameclick(12, 2, "24") and segs[1].end_tempo_bpm == 90
@@ -167,3 +168,21 @@ def test_positions_past_the_end_keep_the_final_tempo_also_after_a_ramp_or_free_t
 def test_beats_stop_at_the_limit_in_the_count_in_too():
     tmap = TempoMap.constant("24", 1000, F(120), bars=2, count_in_bars=1)
     assert [b.seconds for b in tmap.beats(until_seconds=F(-1))] == [-2, F(-3, 2)]
+
+
+def test_subdivision_is_stored_and_old_maps_read_as_solved_on_the_beat():
+    tmap = TempoMap.constant("24", 100, F(120), 4)
+    assert "subdivision" not in tmap.to_dict()  # maps stored before it look the same
+    assert TempoMap.from_dict(tmap.to_dict()).subdivision == 1
+    eighths = TempoMap.constant("24", 100, F(120), 4, subdivision=2)
+    assert eighths.to_dict()["subdivision"] == 2
+    assert TempoMap.from_dict(eighths.to_dict()) == eighths
+    with pytest.raises(InputError, match="subdivision"):
+        TempoMap.constant("24", 100, F(120), 4, subdivision=0)
+
+
+def test_frameclick_within_an_interval():
+    assert frameclick_within(F(110), F(112), F(111), "24") == F(1440, 13)
+    assert frameclick_within(F(11070, 100), F(11080, 100), F(1440, 13), "24") == F(1440, 13)
+    assert frameclick_within(F(120), F(120), F(120), "24") == 120
+    assert frameclick_within(F(11000, 100), F(11001, 100), F(110), "24") is None

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -50,3 +51,53 @@ def table(title: str | None, columns: list[str], rows: list[list[str]], *,
     for row in rows:
         out.add_row(*row)
     return out
+
+
+class _Report:
+    """What ``working`` yields: call it with (done, total) and/or a new description."""
+
+    def __init__(self, progress, task) -> None:
+        self._progress, self._task = progress, task
+
+    def __call__(self, done: int | None = None, total: int | None = None,
+                 text: str | None = None) -> None:
+        if self._progress is None:
+            return
+        fields: dict = {}
+        if total is not None:
+            fields["total"] = total
+        if done is not None:
+            fields["completed"] = done
+        if text is not None:
+            fields["description"] = text
+        self._progress.update(self._task, **fields)
+
+    def step(self, text: str) -> None:
+        """A new step of work of unknown length (the bar pulses)."""
+        if self._progress is not None:
+            self._progress.update(self._task, description=text, total=None, completed=0)
+
+
+@contextmanager
+def working(description: str, *, total: int | None = None, enabled: bool = True):
+    """Show long work while it runs, as `filmscore demo` shows its steps: a Rich progress
+    line (spinner, what, a bar when the total is known, elapsed time) on the terminal,
+    gone when the work ends.  Yields a ``_Report``: ``report(done, total)``,
+    ``report(text=...)``, ``report.step(text)`` (pass them to a library's callback).
+    Output that is not a terminal (a pipe, a log, a test) gets none of it."""
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        SpinnerColumn,
+        TextColumn,
+        TimeElapsedColumn,
+    )
+
+    if not enabled or not console.is_terminal:  # piped output: no progress lines in it
+        yield _Report(None, None)
+        return
+    with Progress(SpinnerColumn(), TextColumn("{task.description}"), BarColumn(),
+                  MofNCompleteColumn(), TimeElapsedColumn(), console=console,
+                  transient=True) as progress:
+        yield _Report(progress, progress.add_task(description, total=total))

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import typer
 
-from filmscore.cli.common import console, open_ctx, table
+from filmscore.cli.common import console, open_ctx, table, working
 from filmscore.spotting.cues import require_one_or_all
 
 
@@ -101,9 +101,10 @@ def orchestrate(
     require_one_or_all(cue, all_cues, "orchestrate")
     numbers = [cue] if cue is not None else cues_with_music(pctx)
     for number in numbers:
-        summary, result = orchestrate_cue(
-            pctx, number, ensemble=ens, short_score=short_score, music_version=version,
-            staff_groups=groups, doublings=doublings, author=author, reason=reason)
+        with working(f"orchestrating {number}"):
+            summary, result = orchestrate_cue(
+                pctx, number, ensemble=ens, short_score=short_score, music_version=version,
+                staff_groups=groups, doublings=doublings, author=author, reason=reason)
         console.print(f"{summary.label}: {summary.chairs_playing} chairs play, "
                       f"{summary.chairs_tacet} tacet, {summary.decisions} decisions to check; "
                       f"check: {_counts_text(summary.check)}")
@@ -305,8 +306,9 @@ def _copy(ctx, cue, all_cues, out, version, *, parts: bool, score: bool, concert
     require_one_or_all(cue, all_cues, "parts" if parts else "score")
     numbers = [cue] if cue is not None else orchestrated_cues(pctx)
     for number in numbers:
-        done = copy_cue(pctx, number, out, parts=parts, score=score, concert=concert,
-                        version=version)
+        with working(f"engraving {'parts' if parts else 'the score'} of {number}"):
+            done = copy_cue(pctx, number, out, parts=parts, score=score, concert=concert,
+                            version=version)
         what = []
         if parts:
             what.append(f"{len(done.parts)} parts, {len(done.tacets)} tacet sheets")
@@ -329,6 +331,7 @@ def books(
     from filmscore.orchestration.service import session_books
 
     numbers = [c.strip() for c in cues.split(",") if c.strip()]
-    done = session_books(open_ctx(ctx), numbers, out, session=session, date=date)
+    with working(f"session books for {session}"):
+        done = session_books(open_ctx(ctx), numbers, out, session=session, date=date)
     console.print(f"{done.session}: {len(done.books)} books of {len(done.cues)} cues in "
                   f"{out}")

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import typer
 
-from filmscore.cli.common import console, open_ctx, table
+from filmscore.cli.common import console, open_ctx, table, working
 from filmscore.timecode import format_duration, format_label
 
 picture_app = typer.Typer(help="Picture versions: import a cut, list versions and markers.",
@@ -34,10 +34,12 @@ def import_(
     from filmscore.spotting.service import import_picture
 
     pctx = open_ctx(ctx)
-    with console.status(f"reading {file.name}"):
+    with working(f"reading {file.name}") as report:
         pv = import_picture(pctx, file, name=name, shots=shots, video=video,
-                            subtitles=subtitles or None, note=note)
+                            subtitles=subtitles or None, note=note, progress=report.step)
     _print(pv)
+    for warning in pv.warnings:
+        console.print(f"warning: {warning}")
 
 
 def _print(pv) -> None:

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import typer
 
-from filmscore.cli.common import console, open_ctx, table
+from filmscore.cli.common import console, open_ctx, table, working
 
 tempo_app = typer.Typer(help="Tempo maps: find and solve tempos that land the hits, set, "
                         "show, MIDI export and import, click sheet.", no_args_is_help=True)
@@ -60,8 +60,10 @@ def tempo_find(
     rate = pctx.rate
     rows = []
     for n, c in enumerate(result.candidates[:top], 1):
+        click = (format_frameclick(c.frameclick_bpm, rate) if c.frameclick_bpm is not None
+                 else format_frameclick(c.best_bpm, rate))
         rows.append([str(n), f"{format_bpm(c.low_bpm)}-{format_bpm(c.high_bpm)}",
-                     format_bpm(c.best_bpm), format_frameclick(c.best_bpm, rate),
+                     format_bpm(c.best_bpm), click,
                      f"{c.landed}/{len(c.hits)}", str(c.near_misses),
                      f"{float(c.mean_frames_off):.2f}", f"{float(c.max_frames_off):.2f}"])
     console.print(table(f"Find tempo: cue {result.cue.number} {result.cue.title} "
@@ -77,8 +79,10 @@ def tempo_find(
                             ["hit", "bar|beat", "frames off", "lands"], hit_rows,
                             right=("frames off",)))
     if result.applied is not None:
-        console.print(f"Stored {format_bpm(result.applied.segments[0].tempo_bpm)} BPM as the "
-                      f"tempo map of {result.cue.number}.")
+        bpm = result.applied.segments[0].tempo_bpm
+        console.print(f"Stored {format_bpm(bpm)} BPM ({format_frameclick(bpm, rate)}, exactly "
+                      f"{bpm} BPM) as the tempo map of {result.cue.number}, solved on "
+                      f"1/{result.applied.subdivision} beats.")
 
 
 @tempo_app.command("solve")
@@ -130,13 +134,15 @@ def tempo_set(
                                      "cue's start)."),
     count_in: int = typer.Option(0, "--count-in", help="Bars of count-in before bar 1."),
     pickup: int = typer.Option(0, "--pickup", help="Beats of pickup before bar 1."),
+    subdivision: int = typer.Option(1, "--subdivision", help="The grid the hits land on "
+                                    "(2: eighths): the click sheet measures them from it."),
 ) -> None:
     """Set a cue's tempo map by hand."""
     from filmscore.sync.service import set_map_by_hand
 
     pctx = open_ctx(ctx)
     cs = set_map_by_hand(pctx, cue, tempo=tempo, meter=meter, segments=segments, start=start,
-                         count_in=count_in, pickup=pickup)
+                         count_in=count_in, pickup=pickup, subdivision=subdivision)
     _show_map(pctx, cs.cue, cs.tempo_map, title=f"Tempo map of cue {cs.cue.number} (stored)")
 
 
@@ -152,16 +158,17 @@ def tempo_show(ctx: typer.Context, cue: str = typer.Argument(..., help="Cue numb
 
 
 def _show_map(pctx, cue, tmap, *, title: str) -> None:
+    from filmscore.sync.clicksheet import format_hit
     from filmscore.sync.service import sheet_for
     from filmscore.sync.tempomap import format_bpm
 
     rows = []
-    for r in sheet_for(cue, tmap, title=pctx.title):
-        hits = "; ".join(f"{h.position} {float(h.frames_off):+.2f}f {h.description}".strip()
-                         for h in r.hits)
-        rows.append([str(r.bar), r.timecode, r.meter,
-                     "free" if r.free else format_bpm(r.tempo_bpm),
-                     "" if r.free else r.frameclick, hits])
+    for r in sheet_for(cue, tmap):
+        hits = "; ".join(format_hit(h) for h in r.hits)
+        tempo = "free" if r.free else format_bpm(r.tempo_bpm)
+        rows.append([str(r.bar), r.timecode, r.meter if r.meter_shown else "",
+                     tempo if r.tempo_shown else "",
+                     r.frameclick if r.tempo_shown and not r.free else "", hits])
     console.print(table(title, ["bar", "timecode", "meter", "BPM", "frame-click", "hits"],
                         rows, right=("BPM",), wrap=("hits",)))
 
@@ -214,7 +221,7 @@ def click(
     from filmscore.sync.service import render_clicks
 
     pctx = open_ctx(ctx)
-    done = _batch(pctx, cue, all_cues, "click", lambda n, o: render_clicks(
+    done = _batch(pctx, cue, all_cues, "click", lambda n, o, report: render_clicks(
         pctx, n, out=o, subdivision=subdivision, count_in=count_in, warning_beats=warning),
         out)
     for number, files in done:
@@ -236,33 +243,33 @@ def streamers(
     from filmscore.sync.service import render_streamers
 
     pctx = open_ctx(ctx)
-    done = _batch(pctx, cue, all_cues, "streamers", lambda n, o: render_streamers(
+    done = _batch(pctx, cue, all_cues, "streamers", lambda n, o, report: render_streamers(
         pctx, n, out=o, streamer_seconds=Fraction(length), flutters=flutters,
-        handles_seconds=Fraction(handles)), out)
+        handles_seconds=Fraction(handles),
+        progress=lambda frames, total: report(frames, total, f"streamers {n}: frames")), out)
     for number, files in done:
         console.print(f"{number}: " + ", ".join(str(f) for f in files))
 
 
 def _batch(pctx, cue, all_cues, what, job, out):
-    """One cue, or every cue with a tempo map under a progress bar."""
-    from rich.progress import Progress
-
+    """One cue, or every cue with a tempo map, under a progress line: ``job(number, out,
+    report)`` may report its own progress (frames of a video) with ``report``."""
     from filmscore.errors import InputError
     from filmscore.spotting.cues import require_one_or_all
     from filmscore.sync.service import cues_with_maps
 
     require_one_or_all(cue, all_cues, what)
     if cue is not None:
-        return [(cue, job(cue, out))]
+        with working(f"{what} {cue}") as report:
+            return [(cue, job(cue, out, report))]
     if out is not None:
         raise InputError("--out names one file; with --all files go to the project folder",
                          field="out", value=str(out), valid="no --out with --all")
     numbers = cues_with_maps(pctx)
     done = []
-    with Progress(console=console, transient=True) as progress:
-        task = progress.add_task(what, total=len(numbers))
-        for number in numbers:
-            progress.update(task, description=f"{what} {number}")
-            done.append((number, job(number, None)))
-            progress.advance(task)
+    with working(what, total=len(numbers)) as report:
+        for n, number in enumerate(numbers):
+            report(n, len(numbers), f"{what} {number} ({n + 1} of {len(numbers)})")
+            done.append((number, job(number, None, lambda *_a: None)))
+        report(len(numbers), len(numbers))
     return done

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import typer
 
-from filmscore.cli.common import console, open_ctx, table
+from filmscore.cli.common import console, open_ctx, table, working
 
 music_app = typer.Typer(help="A cue's music versions: import (MIDI, MusicXML), list, export.",
                         no_args_is_help=True)
@@ -220,8 +220,9 @@ def mockup(
     from filmscore.writing.service import render_cue_mockups
 
     pctx = open_ctx(ctx)
-    results = render_cue_mockups(pctx, cue, all_cues=all_cues, draft=draft, lufs=lufs,
-                                 version=version, progress=console)
+    with working(f"mockup {cue} (FluidSynth)", enabled=cue is not None):  # --all has a bar
+        results = render_cue_mockups(pctx, cue, all_cues=all_cues, draft=draft, lufs=lufs,
+                                     version=version, progress=console)
     for number, result in results:
         console.print(f"{number}: {result.mix} ({result.loudness_lufs:.1f} LUFS, "
                       f"{float(result.seconds):.1f} s)")

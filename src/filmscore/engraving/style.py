@@ -45,9 +45,11 @@ def fonts() -> tuple[str, str, str]:
 
 
 def numbered_canvas(*, running_left: str, running_right: str, page_w: float,
-                    page_h: float, margin: float) -> type:
+                    page_h: float, margin: float, head_on_first: bool = True) -> type:
     """A canvas class that draws the running head (left and right) and "page N of M" once
-    the page count is known; pass it to ``doc.build(story, canvasmaker=...)``."""
+    the page count is known; pass it to ``doc.build(story, canvasmaker=...)``.
+    ``head_on_first=False`` leaves the running head off page 1 (whose own header already
+    names the film: one title per page)."""
     from reportlab.lib import colors
     from reportlab.lib.units import inch
     from reportlab.pdfgen import canvas as rl_canvas
@@ -69,8 +71,10 @@ def numbered_canvas(*, running_left: str, running_right: str, page_w: float,
                 self.__dict__.update(state)
                 self.setFont(regular, 8)
                 self.setFillColor(colors.HexColor(RUNNING))
-                self.drawString(margin, page_h - 0.35 * inch, running_left)
-                self.drawRightString(page_w - margin, page_h - 0.35 * inch, running_right)
+                if head_on_first or self._pageNumber > 1:
+                    self.drawString(margin, page_h - 0.35 * inch, running_left)
+                    self.drawRightString(page_w - margin, page_h - 0.35 * inch,
+                                         running_right)
                 self.drawRightString(page_w - margin, 0.3 * inch,
                                      f"page {self._pageNumber} of {count}")
                 super().showPage()

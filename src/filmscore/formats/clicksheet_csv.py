@@ -2,8 +2,11 @@
 
 Columns: bar, timecode (of the downbeat), meter, tempo_bpm (two decimals), frameclick
 ('~' when the tempo is not exactly one), free (yes/no), hits (each sync point in the bar
-as 'BAR|BEAT|TICK kind: description (beat +0.25 fr)', joined by ' ; ').  What it loses:
-exact tempos and times (the tempo map holds those); there is no reader: it is a report.
+at its nearest click as 'BAR|BEAT|SUB +0.15 fr kind: description', the offset being the
+hit minus the click in frames, see ``sync.clicksheet``; joined by ' ; ').  Unlike the
+printed sheet, every row states its meter and tempo (a table to sort and filter).  What
+it loses: exact tempos and times (the tempo map holds those); there is no reader: it is
+a report.
 """
 
 from __future__ import annotations

@@ -13,7 +13,7 @@ absolute record times) and any comment other than locators.  ``write_edl`` write
 first video track only (OpenTimelineIO's EDL writer handles one video track); ``write_otio``
 writes every track.
 
-Work-arounds for the cmx_3600 adapter (pre-processing the EDL text, see ``_prepare_edl``):
+Work-arounds for the cmx_3600 adapter (pre-processing the EDL text, ``formats.edl_scan``):
 
 * an event whose source and record durations differ without a speed (M2) or freeze-frame
   line makes the adapter refuse the whole EDL.  Avid writes this for off-speed (48 fps)
@@ -25,43 +25,35 @@ Work-arounds for the cmx_3600 adapter (pre-processing the EDL text, see ``_prepa
   offsets.
 * at 29.97/59.94 with ``FCM: DROP FRAME`` the labels are rewritten with ';' so that OTIO
   counts them as drop-frame.
+* a source timecode that is not one at the EDL's rate (a 30 fps audio source in a 24 fps
+  Avid EDL) no longer refuses the EDL: the event keeps its record times, its source is
+  left out (0 to 0), and ``Cut.warnings`` names those events in one line.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import replace
 from pathlib import Path
 
 from filmscore.errors import FilmscoreError, InputError, ParseError
 from filmscore.fileio import atomic_path, write_atomic
+from filmscore.formats.edl_scan import (
+    _TC,
+    EditLine,
+    lines_per_track,
+    prepare_edl,
+    scan_edl,
+    unreadable_sources,
+)
 from filmscore.spotting.cut import Cut, CutEvent, CutMarker, make_cut
 from filmscore.timecode import RATES, Rate, format_label, get_rate, parse_label
 
-_TC = r"\d{1,2}[:;.,]\d{2}[:;.,]\d{2}[:;.,]\d{2,3}"
-_EVENT_LINE = re.compile(
-    rf"^(?P<num>\d+)\s+(?P<reel>\S+)\s+(?P<chan>\S+)\s+(?P<trans>C|D|W\d*|K\S*)\s+"
-    rf"(?:(?P<dur>\d+)\s+)?(?P<sin>{_TC})\s+(?P<sout>{_TC})\s+(?P<rin>{_TC})\s+(?P<rout>{_TC})\s*$"
-)
 _FCM_DF = re.compile(r"^\s*FCM:\s*DROP\s+FRAME", re.IGNORECASE | re.MULTILINE)
 EDL_SUFFIXES = (".edl",)
 XML_SUFFIXES = (".xml",)
 OTIO_SUFFIXES = (".otio", ".otioz")
 _VALID_SUFFIXES = ".edl, .xml, .otio, .otioz"
-
-
-@dataclass(frozen=True)
-class _EditLine:
-    line: int
-    event: int
-    reel: str
-    channel: str
-    transition: str
-    transition_frames: int
-    source_in: int
-    source_out: int
-    record_in: int
-    record_out: int
 
 
 # --- reading ---------------------------------------------------------------------------
@@ -100,11 +92,11 @@ def _read_edl(path: Path, rate: Rate | str | None) -> Cut:
     text = _read_text(path)
     if _FCM_DF.search(text) and rate.nominal in (30, 60) and not rate.drop_frame:
         rate = get_rate(f"{rate.name}df")
-    lines = _scan_edl(text, rate, path)
+    lines = scan_edl(text, rate, path)
     if not lines:
         raise ParseError("no event lines (NNN REEL TRACK C SRC-IN SRC-OUT REC-IN REC-OUT)",
                          source=str(path), valid="a CMX 3600 EDL")
-    prepared, lines = _prepare_edl(text, lines, rate, path)
+    prepared, lines = prepare_edl(text, lines, rate, path)
     import opentimelineio as otio
 
     try:
@@ -116,7 +108,9 @@ def _read_edl(path: Path, rate: Rate | str | None) -> Cut:
         raise ParseError(f"cmx_3600 adapter refused it: {_one_line(exc)}", source=str(path),
                          valid="a CMX 3600 EDL") from None
     name = timeline.name or path.stem
-    return _cut_from_timeline(timeline, rate, path, "edl", name, lines)
+    cut = _cut_from_timeline(timeline, rate, path, "edl", name, lines)
+    warning = unreadable_sources(lines, rate, path)
+    return replace(cut, warnings=(*cut.warnings, warning)) if warning else cut
 
 
 def _read_otio_file(path: Path, rate: Rate | str | None) -> Cut:
@@ -191,7 +185,7 @@ def _xml_says_drop_frame(path: Path) -> bool:
 
 
 def _cut_from_timeline(timeline, rate: Rate, path: Path, kind: str, name: str,
-                       lines: list[_EditLine] | None) -> Cut:
+                       lines: list[EditLine] | None) -> Cut:
     import opentimelineio as otio
 
     fps = float(rate.fps)
@@ -199,7 +193,7 @@ def _cut_from_timeline(timeline, rate: Rate, path: Path, kind: str, name: str,
     global_start = 0
     if timeline.global_start_time is not None:
         global_start = _frames(timeline.global_start_time, fps, where, "global start")
-    per_track = _lines_per_track(lines) if lines is not None else {}
+    per_track = lines_per_track(lines) if lines is not None else {}
     events: list[CutEvent] = []
     markers: list[CutMarker] = []
     counters: dict[str, int] = {}
@@ -320,145 +314,6 @@ def _frames(rt, fps: float, where: str, what: str) -> int:
 def _one_line(exc: BaseException) -> str:
     text = " ".join(str(exc).split()) or type(exc).__name__
     return text if len(text) <= 200 else text[:197] + "..."
-
-
-# --- the EDL text: our own scan and the work-arounds -----------------------------------
-
-
-def _scan_edl(text: str, rate: Rate, path: Path) -> list[_EditLine]:
-    """Find every numbered edit line; refuse a malformed one with its line number."""
-    out = []
-    for number, raw in enumerate(text.splitlines(), start=1):
-        line = raw.strip()
-        if not line or not line[0].isdigit():
-            continue
-        match = _EVENT_LINE.match(line)
-        if not match:
-            raise ParseError("malformed event line", source=str(path), line=number,
-                             value=line,
-                             valid="NNN REEL TRACK C|D|Wnnn [LEN] SRC-IN SRC-OUT REC-IN REC-OUT")
-        g = match.groupdict()
-        frames = []
-        for key in ("sin", "sout", "rin", "rout"):
-            label = g[key]
-            if rate.drop_frame:
-                label = label[:-3] + ";" + label[-2:] if label[-3] in ":." else label
-            try:
-                frames.append(parse_label(label, rate, field=_FIELD[key]))
-            except InputError as exc:
-                raise exc.located(source=str(path), line=number) from None
-        s_in, s_out, r_in, r_out = frames
-        if r_out < r_in:
-            raise ParseError("record out before record in", source=str(path), line=number,
-                             value=f"{g['rin']} {g['rout']}", valid="REC-OUT >= REC-IN")
-        if s_out < s_in:
-            raise ParseError("source out before source in", source=str(path), line=number,
-                             value=f"{g['sin']} {g['sout']}", valid="SRC-OUT >= SRC-IN")
-        out.append(_EditLine(number, int(g["num"]), g["reel"], g["chan"], g["trans"],
-                             int(g["dur"] or 0), s_in, s_out, r_in, r_out))
-    return out
-
-
-_FIELD = {"sin": "source in", "sout": "source out", "rin": "record in", "rout": "record out"}
-
-
-def _prepare_edl(text: str, lines: list[_EditLine], rate: Rate,
-                 path: Path) -> tuple[str, list[_EditLine]]:
-    """The EDL text as OTIO's cmx_3600 adapter can take it (see the module docstring).
-
-    Returns the text and the edit lines with their channel as given to OTIO (an event
-    overlapping an earlier one on track V is moved to V2, V3...).
-    """
-    from otio_cmx3600_adapter.cmx_3600 import channel_map
-
-    rows = text.splitlines()
-    speed_lines = _events_with_speed(rows)
-    track_end: dict[str, int] = {}
-    out_lines: list[_EditLine] = []
-    for i, edit in enumerate(lines):
-        number = edit.line
-        row = rows[number - 1]
-        if rate.drop_frame:
-            row = re.sub(r"(\d{2}[:;]\d{2}[:;]\d{2})[:.](\d{2})", r"\1;\2", row)
-        src_len = edit.source_out - edit.source_in
-        rec_len = edit.record_out - edit.record_in
-        if src_len != rec_len and (edit.event, number) not in speed_lines:
-            spans = list(re.finditer(_TC, row))
-            fixed = format_label(edit.source_in + rec_len, rate)
-            row = row[:spans[1].start()] + fixed + row[spans[1].end():]
-        nxt = lines[i + 1] if i + 1 < len(lines) else None
-        is_from_side = (nxt is not None and nxt.event == edit.event
-                        and nxt.transition != "C")
-        channel = edit.channel
-        names = channel_map.get(channel, [channel])
-        if not is_from_side:
-            # an event overlapping the one before it on V goes to the next free V track
-            while ((channel == "V" or (channel[:1] == "V" and channel[1:].isdigit()))
-                   and edit.record_in < track_end.get(channel, -1)):
-                channel = f"V{int(channel[1:] or 1) + 1}"
-            names = channel_map.get(channel, [channel])
-            for name in names:
-                if edit.record_in < track_end.get(name, -1):
-                    raise ParseError(
-                        f"event {edit.event} overlaps the event before it on track {name}",
-                        source=str(path), line=number,
-                        value=format_label(edit.record_in, rate),
-                        valid=f"record in at or after {format_label(track_end[name], rate)}")
-        if channel != edit.channel:
-            row = re.sub(rf"(\s){re.escape(edit.channel)}(\s)", rf"\g<1>{channel}\g<2>", row,
-                         count=1)
-        if edit.transition != "C" and not any(n in track_end for n in names):
-            # a transition with nothing before it on its track: OTIO refuses; read as a cut
-            row = re.sub(rf"(\s){re.escape(edit.transition)}\s+\d+(\s)", r"\1C\2", row,
-                         count=1)
-            prev = lines[i - 1] if i else None
-            if prev is not None and prev.event == edit.event:
-                rows[prev.line - 1] = ""
-        rows[number - 1] = row
-        if not is_from_side:
-            for name in channel_map.get(channel, [channel]):
-                track_end[name] = max(track_end.get(name, -1), edit.record_out)
-        out_lines.append(_replace_channel(edit, channel))
-    return "\n".join(rows) + "\n", out_lines
-
-
-def _replace_channel(edit: _EditLine, channel: str) -> _EditLine:
-    if channel == edit.channel:
-        return edit
-    from dataclasses import replace
-
-    return replace(edit, channel=channel)
-
-
-def _events_with_speed(rows: list[str]) -> set[tuple[int, int]]:
-    """(event, line) of edit lines followed by an M2 speed or FREEZE FRAME comment."""
-    found: set[tuple[int, int]] = set()
-    current: tuple[int, int] | None = None
-    for number, raw in enumerate(rows, start=1):
-        line = raw.strip()
-        if line[:1].isdigit():
-            match = re.match(r"\d+", line)
-            current = (int(match.group(0)), number) if match else None
-        elif current and (line.startswith("M2") or "FREEZE FRAME" in line.upper()):
-            found.add(current)
-    return found
-
-
-def _lines_per_track(lines: list[_EditLine]) -> dict[str, list[_EditLine]]:
-    """The edit lines that become clips, per OTIO track name, in order."""
-    from otio_cmx3600_adapter.cmx_3600 import channel_map
-
-    effective: list[_EditLine] = []
-    for edit in lines:
-        if effective and effective[-1].event == edit.event and edit.transition != "C":
-            effective[-1] = edit  # the transition line replaces the cut it comes from
-        else:
-            effective.append(edit)
-    per: dict[str, list[_EditLine]] = {}
-    for edit in effective:
-        for name in channel_map.get(edit.channel, [edit.channel]):
-            per.setdefault(name, []).append(edit)
-    return per
 
 
 # --- writing ---------------------------------------------------------------------------

@@ -1,8 +1,11 @@
 """Burn an overlay plan (streamers, punches, flutters, timecode, bar|beat, cue) into video.
 
-One ffmpeg run over a generated filter script.  What it loses: the output is a new
+One ffmpeg run over a generated filter script, which can also cut the plan's frames out
+of a whole reel and pad them with black where the plan reaches past the picture (a cue
+at the head of a reel: its count-in over black).  What it loses: the output is a new
 H.264 (yuv420p) encode of the first video stream; audio is copied (re-encoded to AAC
-only when the container will not take it); subtitle, data and timecode tracks are
+only when the container will not take it) when the input is the plan's clip, and left
+out when the plan is cut from a longer video; subtitle, data and timecode tracks are
 dropped (the start timecode is written again with ``-timecode``).
 
 Frame exactness, and why this technique: ``drawbox`` evaluates its x/y/w/h expressions
@@ -28,8 +31,10 @@ from __future__ import annotations
 import struct
 import subprocess
 import tempfile
+import threading
 import zlib
 from collections import defaultdict
+from collections.abc import Callable
 from fractions import Fraction
 from pathlib import Path
 
@@ -151,16 +156,25 @@ def ass_script(plan: OverlayPlan, width: int, height: int) -> str:
 
 
 def filter_script(plan: OverlayPlan, width: int, height: int,
-                  punch_files: dict[str, str], ass_file: str | None) -> str:
+                  punch_files: dict[str, str], ass_file: str | None,
+                  window: tuple[int, int, int, int] | None = None) -> str:
     """The ffmpeg filter graph for ``plan`` on a ``width`` x ``height`` picture.
 
     ``punch_files`` maps a colour to the input index (as '1', '2', ...) of its circle PNG.
+    ``window`` (skip, count, lead, tail) takes the plan's picture out of a longer input:
+    ``count`` frames after ``skip`` decoded ones, with ``lead`` black frames before them
+    and ``tail`` after (the plan's frames beyond the video's ends).
     """
     fps = plan.rate.fps
     num, den = fps.numerator, fps.denominator
     frame_index = f"round(t*{num}/{den})"
     first = plan.first_frame
-    chains = [f"[0:v:0]settb={den}/{num},setpts=N,format=yuv420p[v0]"]
+    head = ""
+    if window is not None:
+        skip, count, lead, tail = window
+        head = (f"trim=start_frame={skip}:end_frame={skip + count},setpts=PTS-STARTPTS,"
+                + (f"tpad=start={lead}:stop={tail}:color=black," if lead or tail else ""))
+    chains = [f"[0:v:0]{head}settb={den}/{num},setpts=N,format=yuv420p[v0]"]
     label = 0
 
     def add(filters: str, extra_input: str = "") -> None:
@@ -223,22 +237,53 @@ def _check_plan(plan: OverlayPlan, info: VideoInfo) -> None:
                               valid=f"{info.duration_frames} frames")
 
 
+def _window(plan: OverlayPlan, info: VideoInfo, video_first: int
+            ) -> tuple[list[str], tuple[int, int, int, int]]:
+    """The seek arguments and (skip, count, lead, tail) of the plan's frames in a video
+    whose first frame is project frame ``video_first``."""
+    if plan.rate.fps != info.rate.fps:
+        _check_plan(plan, info)
+    video_end = video_first + info.duration_frames
+    a, b = max(plan.first_frame, video_first), min(plan.end_frame, video_end)
+    if a >= b:
+        raise ValidationError("the plan shows none of the picture", source=info.path,
+                              field="frames", value=f"{plan.first_frame}+{plan.frame_count}",
+                              valid=f"frames overlapping {video_first} to {video_end}")
+    fps = info.rate.fps
+    start = a - video_first
+    seek_to = max(0, start - 2 * int(fps))  # seek a little before, then trim exactly
+    seek = ["-ss", f"{float(Fraction(seek_to) / fps):.6f}"] if seek_to else []
+    return seek, (start - seek_to, b - a, a - plan.first_frame, plan.end_frame - b)
+
+
 def render_overlays(video_in: str | Path, plan: OverlayPlan, out: str | Path, *,
-                    crf: int = 20, preset: str = "veryfast") -> Path:
+                    crf: int = 20, preset: str = "superfast", video_first: int | None = None,
+                    progress: Callable[[int, int], None] | None = None) -> Path:
     """Draw ``plan`` over ``video_in`` into ``out`` (H.264 yuv420p), written atomically.
 
-    The output keeps the input's frame count and frame rate.  A missing ffmpeg raises
+    Without ``video_first`` the video is the plan's clip: the output keeps its frame
+    count, rate and audio.  With ``video_first`` (the project frame of the video's first
+    frame, e.g. a whole reel) the plan's frames are cut out of it in the same ffmpeg run
+    (no intermediate file; decoding stops at the plan's end), and the plan's frames
+    before the video's first frame or after its last are black: a cue at the head of a
+    reel shows its count-in over black.  That output has no audio.  ``progress(done,
+    total)`` is called with the frames encoded so far.  A missing ffmpeg raises
     ToolError; an unreadable input, ParseError naming it; a plan for another rate or
     length, ValidationError.
     """
     video_in, out = Path(video_in).resolve(), Path(out).resolve()
     ffmpeg = _tool("ffmpeg")
     info = probe(video_in)
-    _check_plan(plan, info)
+    seek: list[str] = []
+    window = None
+    if video_first is None:
+        _check_plan(plan, info)
+    else:
+        seek, window = _window(plan, info, video_first)
     width, height = info.width, info.height
     with tempfile.TemporaryDirectory(prefix="filmscore-overlay-") as work:
         folder = Path(work)
-        inputs = ["-i", str(video_in)]
+        inputs = [*seek, "-i", str(video_in)]
         punch_files: dict[str, str] = {}
         diameter = punch_diameter(width, height)
         for n, color in enumerate(sorted({p.color for p in plan.punches}), start=1):
@@ -253,25 +298,51 @@ def render_overlays(video_in: str | Path, plan: OverlayPlan, out: str | Path, *,
             ass_file = "text.ass"
             (folder / ass_file).write_text(ass_script(plan, width, height), encoding="utf-8")
         (folder / "graph.txt").write_text(
-            filter_script(plan, width, height, punch_files, ass_file), encoding="utf-8")
+            filter_script(plan, width, height, punch_files, ass_file, window),
+            encoding="utf-8")
         label = format_label(plan.first_frame, plan.rate)
+        extra = ["-map", "0:a?"] if window is None else ["-frames:v", str(plan.frame_count)]
         with atomic_path(out) as tmp:
             base = [ffmpeg, "-v", "error", "-nostdin", "-y", *inputs,
-                    "-filter_complex_script", "graph.txt", "-map", "[out]", "-map", "0:a?",
+                    "-filter_complex_script", "graph.txt", "-map", "[out]", *extra,
                     "-c:v", "libx264", "-preset", preset, "-crf", str(crf),
                     "-pix_fmt", "yuv420p", "-fps_mode", "passthrough",
                     "-timecode", label]
-            proc = _encode([*base, "-c:a", "copy", str(tmp)], folder)
+            proc = _encode([*base, "-c:a", "copy", str(tmp)], folder, plan.frame_count,
+                           progress)
             if proc.returncode != 0 and "codec not currently supported" in proc.stderr:
-                proc = _encode([*base, "-c:a", "aac", str(tmp)], folder)
+                proc = _encode([*base, "-c:a", "aac", str(tmp)], folder, plan.frame_count,
+                               progress)
             if proc.returncode != 0:
                 raise ToolError(f"ffmpeg could not draw the overlays on {video_in}: "
                                 f"{' '.join(proc.stderr.split())[-300:]}")
     return out
 
 
-def _encode(args: list[str], folder: Path) -> subprocess.CompletedProcess:
+def _encode(args: list[str], folder: Path, total: int,
+            progress: Callable[[int, int], None] | None) -> subprocess.CompletedProcess:
+    """Run ffmpeg; with ``progress``, report its ``-progress`` frame count as it goes."""
+    if progress is None:
+        try:
+            return subprocess.run(args, capture_output=True, text=True, check=False,
+                                  cwd=folder)
+        except OSError as exc:
+            raise ToolError(f"cannot run {args[0]}: {exc}") from None
+    args = [args[0], "-progress", "pipe:1", "-nostats", *args[1:]]
     try:
-        return subprocess.run(args, capture_output=True, text=True, check=False, cwd=folder)
+        proc = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                text=True, cwd=folder)
     except OSError as exc:
         raise ToolError(f"cannot run {args[0]}: {exc}") from None
+    with tempfile.TemporaryFile("w+") as errors:
+        drain = threading.Thread(target=lambda: errors.write(proc.stderr.read()), daemon=True)
+        drain.start()
+        for line in proc.stdout:
+            if line.startswith("frame="):
+                done = line.strip().partition("=")[2]
+                if done.isdigit():
+                    progress(min(int(done), total), total)
+        proc.wait()
+        drain.join()
+        errors.seek(0)
+        return subprocess.CompletedProcess(args, proc.returncode, "", errors.read())

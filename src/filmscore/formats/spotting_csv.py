@@ -25,7 +25,7 @@ its sync points, and replaces the file atomically.
 What the format loses: leading/trailing spaces of text cells; a cell from another
 type of row (e.g. ``notes`` on a sync row) is refused rather than dropped.  Overlaps and
 picture bounds are not checked here (see ``validate_cues``); the reader does check end
-after start, duplicate numbers, and sync points inside their cue.
+after start, duplicate numbers, sync points inside their cue and one sync point a frame.
 """
 
 from __future__ import annotations
@@ -170,6 +170,7 @@ def read_spotting_csv(path: str | os.PathLike[str], rate: Rate | str) -> list[Cu
             syncs.append((line, number, _sync_row(cells, rate, source, line)))
 
     by_cue: dict[tuple[int, int, str], list[SyncSpec]] = {k: [] for k in cue_rows}
+    frames_at: dict[tuple[tuple[int, int, str], int], int] = {}
     for line, number, sync in syncs:
         if number.slot not in cue_rows:
             raise _error(f"sync point for cue {number}, which has no cue row", source, line,
@@ -183,6 +184,12 @@ def read_spotting_csv(path: str | os.PathLike[str], rate: Rate | str) -> list[Cu
                          format_label(sync.frame, rate),
                          f"{format_label(spec.start_frame, rate)} to "
                          f"{format_label(spec.end_frame, rate)}")
+        if (number.slot, sync.frame) in frames_at:
+            raise _error(f"a second sync point of cue {number} on one frame (the first is "
+                         f"on line {frames_at[number.slot, sync.frame]})", source, line,
+                         "start", format_label(sync.frame, rate),
+                         "one sync point a frame: merge the two rows into one")
+        frames_at[number.slot, sync.frame] = line
         by_cue[number.slot].append(sync)
     return [replace(cue_rows[k][1],
                     sync_points=tuple(sorted(by_cue[k], key=lambda s: s.frame)))

@@ -2,11 +2,15 @@
 
 Letter landscape was chosen because the US studio paperwork it replaces is Letter; A4
 printers scale it down by 3% without clipping (the margins are 0.5 in).  Each page
-carries the film title, "page N of M" and the table's column header; the first page has
-the full header (title, picture version, date, rate).  Each cue shows number, title,
-in, out and length (M:SS+FF and seconds), its notes (feel, instrumentation, temp
-track) and its sync points (timecode, offset from the cue's start, kind, description).
-Totals per reel and for the film follow (count and length; score and source apart).
+carries "page N of M" and the table's column header; the first page has the full header
+(title, picture version, date, rate) and no running head, later pages a running head.
+Each cue shows number (never broken: the column is as wide as the longest), title, in,
+out and length (M:SS+FF, seconds and 35 mm feet+frames), its notes (feel,
+instrumentation, temp track) and its sync points, one line each (timecode, offset from
+the cue's start as M:SS+FF and feet+frames, kind, description).  A cue's lines may break
+across pages between sync points (never between the cue and its first one), so pages
+fill.  Totals per reel and for the film follow (count and length; score and source
+apart).
 
 The look (fonts, colours, running head, page numbers) is ``engraving.style``'s.  What
 it loses:
@@ -35,7 +39,7 @@ from filmscore.engraving.style import (
 )
 from filmscore.fileio import write_atomic
 from filmscore.spotting.cues import SYNC_KINDS, CueSpec, MusicTotal, film_total, reel_totals
-from filmscore.timecode import Rate, format_duration, format_label, get_rate
+from filmscore.timecode import Rate, format_duration, format_feet, format_label, get_rate
 
 
 def _seconds(frames: int, rate: Rate) -> str:
@@ -68,6 +72,7 @@ def write_spotting_pdf(
     from reportlab.lib.pagesizes import landscape, letter
     from reportlab.lib.styles import ParagraphStyle
     from reportlab.lib.units import inch
+    from reportlab.pdfbase.pdfmetrics import stringWidth
     from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
     rate = get_rate(rate)
@@ -80,7 +85,8 @@ def write_spotting_pdf(
     base = ParagraphStyle("base", fontName=regular, fontSize=8.5, leading=10.5)
     small = ParagraphStyle("small", parent=base, fontSize=7.5, leading=9)
     head = ParagraphStyle("head", parent=base, fontName=bold, textColor=colors.white)
-    cue_no = ParagraphStyle("cueno", parent=base, fontName=bold, fontSize=10, leading=12)
+    cue_no = ParagraphStyle("cueno", parent=base, fontName=bold, fontSize=10, leading=12,
+                            splitLongWords=0)  # "1M11s" is never broken
     title_style = ParagraphStyle("title", parent=base, fontName=bold, fontSize=18,
                                  leading=22)
     meta = ParagraphStyle("meta", parent=base, fontSize=9.5, leading=12)
@@ -97,13 +103,27 @@ def write_spotting_pdf(
     story.append(info_line(info, meta))
     story.append(Spacer(1, 0.15 * inch))
 
-    widths = column_widths([0.62, 1.75, 0.96, 0.96, 0.8], page_w, margin)
+    numbers = [str(c.number) for c in cues] or ["1M1"]
+    number_w = max(0.62 * inch, max(stringWidth(n, bold, 10) for n in numbers) + 14)
+    # columns as wide as their longest text (timecodes, offsets and footages never wrap)
+    tc_w = stringWidth("00:00:00:00", regular, base.fontSize) + 14
+    widths = column_widths([number_w / inch, 1.35, tc_w / inch, tc_w / inch, 0.84], page_w,
+                           margin)
+
+    def fits(texts) -> float:
+        return max(stringWidth(t, regular, small.fontSize) for t in texts) + 5
+
+    spans = [(s.frame - c.start_frame) for c in cues for s in c.sync_points] or [0]
+    sync_widths = [fits(["00:00:00:00"]),
+                   fits([f"+{format_duration(o, rate)}" for o in spans]),
+                   fits([f"{format_feet(o)} ft" for o in spans]), 0.8 * inch]
+    sync_widths.append(widths[5] - 12 - sum(sync_widths))
     rows: list[list] = [[p(h, head) for h in ("Cue", "Title", "In", "Out", "Length",
                                                  "Notes and sync points")]]
-    style = header_table_style()
+    style = [c for c in header_table_style() if c[0] != "LINEBELOW"]
+    style.append(("LINEBELOW", (0, 0), (-1, 0), 0.4, colors.HexColor(RULE)))
     totals = {t.reel: t for t in reel_totals(cues, rate)}
     for i, cue in enumerate(cues):
-        sync_width = widths[5] - 12
         notes: list = []
         if cue.notes:
             notes.append(p(cue.notes))
@@ -121,34 +141,39 @@ def write_spotting_pdf(
             details.append(f"<b>Temp:</b> {temp}")
         if details:
             notes.append(Paragraph(" · ".join(details), base))
-        if cue.sync_points:
-            sync_rows = []
-            for sync in sorted(cue.sync_points, key=lambda s: s.frame):
-                offset = sync.frame - cue.start_frame
-                kind = SYNC_KINDS[sync.kind].label if sync.kind in SYNC_KINDS else sync.kind
-                if sync.weight != 1:
-                    kind += f" ×{sync.weight:g}"
-                sync_rows.append([p(format_label(sync.frame, rate), small),
-                                  p(f"+{format_duration(offset, rate)}", small),
-                                  p(kind, small), p(sync.description, small)])
-            inner = Table(sync_rows, colWidths=[0.8 * inch, 0.6 * inch, 0.85 * inch,
-                                               sync_width - 2.25 * inch])
-            inner.setStyle(TableStyle([
-                ("LEFTPADDING", (0, 0), (-1, -1), 0), ("RIGHTPADDING", (0, 0), (-1, -1), 4),
-                ("TOPPADDING", (0, 0), (-1, -1), 1), ("BOTTOMPADDING", (0, 0), (-1, -1), 1),
-                ("VALIGN", (0, 0), (-1, -1), "TOP"),
-            ]))
-            notes.append(inner)
+        number = (Paragraph(escape(str(cue.number)), cue_no) if not cue.is_source else
+                  Paragraph(f"{escape(str(cue.number))}<br/><font size=7>source</font>",
+                            cue_no))
         rows.append([
-            p(str(cue.number), cue_no) if not cue.is_source else
-            Paragraph(f"{escape(str(cue.number))}<br/><font size=7>source</font>", cue_no),
-            p(cue.title),
-            p(format_label(cue.start_frame, rate)),
+            number, p(cue.title), p(format_label(cue.start_frame, rate)),
             p(format_label(cue.end_frame, rate)),
-            Paragraph(f"{format_duration(cue.length_frames, rate)}<br/>"
-                      f"<font size=7>{_seconds(cue.length_frames, rate)}</font>", base),
+            Paragraph(f"{format_duration(cue.length_frames, rate)}<br/><font size=7>"
+                      f"{_seconds(cue.length_frames, rate)} · "
+                      f"{format_feet(cue.length_frames)} ft</font>", base),
             notes or p(""),
         ])
+        first = len(rows) - 1
+        for sync in sorted(cue.sync_points, key=lambda s: s.frame):
+            offset = sync.frame - cue.start_frame
+            kind = SYNC_KINDS[sync.kind].label if sync.kind in SYNC_KINDS else sync.kind
+            if sync.weight != 1:
+                kind += f" ×{sync.weight:g}"
+            line = Table([[p(format_label(sync.frame, rate), small),
+                           p(f"+{format_duration(offset, rate)}", small),
+                           p(f"{format_feet(offset)} ft", small), p(kind, small),
+                           p(sync.description, small)]], colWidths=sync_widths)
+            line.setStyle(TableStyle([
+                ("LEFTPADDING", (0, 0), (-1, -1), 0), ("RIGHTPADDING", (0, 0), (-1, -1), 4),
+                ("TOPPADDING", (0, 0), (-1, -1), 0), ("BOTTOMPADDING", (0, 0), (-1, -1), 0),
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+            ]))
+            rows.append(["", "", "", "", "", line])
+            style += [("TOPPADDING", (0, len(rows) - 1), (-1, len(rows) - 1), 1),
+                      ("BOTTOMPADDING", (0, len(rows) - 1), (-1, len(rows) - 1), 1)]
+        last = len(rows) - 1
+        # a cue's rows split across pages between sync points, never after its first line
+        style += [("NOSPLIT", (0, first), (-1, min(first + 1, last))),
+                  ("LINEBELOW", (0, last), (-1, last), 0.4, colors.HexColor(RULE))]
         last_of_reel = i + 1 == len(cues) or cues[i + 1].number.reel != cue.number.reel
         if last_of_reel:
             total = totals[cue.number.reel]
@@ -160,7 +185,7 @@ def write_spotting_pdf(
     if not cues:
         rows.append([p("No cues spotted."), "", "", "", "", ""])
         style.append(("SPAN", (0, 1), (-1, 1)))
-    table = Table(rows, colWidths=widths, repeatRows=1)
+    table = Table(rows, colWidths=widths, repeatRows=1, splitByRow=1)
     table.setStyle(TableStyle(style))
     story.append(table)
 
@@ -185,7 +210,8 @@ def write_spotting_pdf(
 
     canvas_class = numbered_canvas(running_left=running,
                                    running_right=f"{rate.name} fps · {date}",
-                                   page_w=page_w, page_h=page_h, margin=margin)
+                                   page_w=page_w, page_h=page_h, margin=margin,
+                                   head_on_first=False)
 
     buffer = io.BytesIO()
     doc = SimpleDocTemplate(buffer, pagesize=(page_w, page_h), leftMargin=margin,

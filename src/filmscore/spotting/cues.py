@@ -232,9 +232,9 @@ def validate_cues(
 
     Checked: frames are whole numbers; end after start; the cue inside the picture
     ([picture_start, picture_end), either bound may be None); each sync point inside its
-    cue (start <= frame <= end: a hit may fall on the cut that ends the cue); sync kinds
-    and weights; duplicate cue numbers; overlapping score cues (source cues may overlap
-    anything; ``allow_overlap`` turns the overlap check off).
+    cue (start <= frame <= end: a hit may fall on the cut that ends the cue), one sync
+    point a frame; sync kinds and weights; duplicate cue numbers; overlapping score cues
+    (source cues may overlap anything; ``allow_overlap`` turns the overlap check off).
     """
     rate = get_rate(rate)
     cues = sorted(cues, key=lambda c: (c.start_frame if _is_frame(c.start_frame) else 0,
@@ -272,6 +272,7 @@ def validate_cues(
                 f"cue {name}: temp track out is not after its in ({_tc(cue.temp_in, rate)})",
                 field="temp_out", value=_tc(cue.temp_out, rate),
                 valid=f"a timecode after {_tc(cue.temp_in, rate)}")
+        _check_one_sync_a_frame(cue, rate)
         for sync in cue.sync_points:
             if not _is_frame(sync.frame) or not (cue.start_frame <= sync.frame <= cue.end_frame):
                 raise ValidationError(
@@ -313,6 +314,25 @@ def validate_cues(
                 valid=f"{_tc(previous.end_frame, rate)} or later, or mark one as source (s)")
         if previous is None or cue.end_frame > previous.end_frame:
             previous = cue
+
+
+def _describe(sync: SyncSpec) -> str:
+    return f"{sync.kind}" + (f" {sync.description!r}" if sync.description else "")
+
+
+def _check_one_sync_a_frame(cue: CueSpec, rate: Rate) -> None:
+    """Two sync points of one cue on one frame are refused: one frame is one event for
+    the click sheet, the streamers and find-tempo (describe both in one point)."""
+    seen: dict[int, SyncSpec] = {}
+    for sync in cue.sync_points:
+        if _is_frame(sync.frame) and sync.frame in seen:
+            first = seen[sync.frame]
+            raise ValidationError(
+                f"cue {cue.number} has two sync points on one frame ({_describe(first)} and "
+                f"{_describe(sync)})", field="sync", value=_tc(sync.frame, rate),
+                valid="one sync point a frame: keep one (a hard hit if either is), with "
+                      "both descriptions, or move one to its own frame")
+        seen[sync.frame] = sync
 
 
 # --- numbering ---------------------------------------------------------------------------------

@@ -77,6 +77,7 @@ class Cut:
     duration_frames: int = 0
     source: str = ""
     source_kind: str = ""
+    warnings: tuple[str, ...] = ()  # what the reader could not read, one line each
 
     @property
     def end_frame(self) -> int:

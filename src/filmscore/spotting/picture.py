@@ -4,6 +4,7 @@ shot changes and dialogue markers (pure; ``spotting.service`` stores it)."""
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -29,6 +30,7 @@ class PictureSummary:
     events: int
     reels: tuple[tuple[int, str, int, int], ...]  # (number, name, start_frame, duration_frames)
     markers: dict[str, int]  # kind -> count
+    warnings: tuple[str, ...] = ()  # what the import could not read (not stored)
 
     @property
     def end_frame(self) -> int:
@@ -40,22 +42,28 @@ class PictureSummary:
 
 
 def read_picture(path: Path, *, rate: Rate, video: Path | None = None,
-                 shots: bool = True) -> Cut:
+                 shots: bool = True, step: Callable[[str], None] | None = None) -> Cut:
     """Read a cut from any registered picture format (pure: no database).
 
     Every edit of the cut becomes a "shot" marker.  ``video`` is the picture editor's
     reference video of that cut (a QuickTime or MP4 made with the EDL): its length must
     match the cut's, and the shot changes ffmpeg's scene detection finds inside the
     events become markers too (at record frames).  A video file given as ``path`` is its
-    own cut.  ``shots=False`` skips shot detection.
+    own cut.  ``shots=False`` skips shot detection.  ``step(text)`` is told each step
+    (reading, probing the video, detecting shot changes) as it starts.
     """
     path = Path(path)
+    step = step or (lambda _text: None)
     if path.suffix.lower() in VIDEO_SUFFIXES:
+        step(f"reading {path.name}" + (" and detecting its shot changes (ffmpeg)"
+                                       if shots else ""))
         return read_video_cut(path, rate=rate, shots=shots)
+    step(f"reading {path.name}")
     cut = reader_for("cut", path)(path, rate=rate)
     edits = edit_points(cut)
     if video is None:
         return _with_markers(cut, edits)
+    step(f"counting the frames of {Path(video).name} (ffprobe)")
     info = probe(video)
     if info.rate.fps != rate.fps:
         raise ValidationError("the reference video runs at another rate", source=str(video),
@@ -67,6 +75,7 @@ def read_picture(path: Path, *, rate: Rate, video: Path | None = None,
             value=str(info.duration_frames), valid=f"{cut.duration_frames} frames")
     if not shots:
         return _with_markers(cut, edits)
+    step(f"detecting shot changes in {Path(video).name} (ffmpeg)")
     detected = [CutMarker(frame=cut.start_frame + m.frame, text=m.text, kind="shot")
                 for m in detect_shots(video, info=info)]
     return _with_markers(cut, merge_shots(edits, detected))

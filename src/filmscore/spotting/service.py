@@ -37,11 +37,13 @@ from filmscore.store import transaction
 def import_picture(pctx, path: Path, *, name: str | None = None, shots: bool = True,
                    video: Path | None = None,
                    subtitles: list[Path] | None = None, subtitle_offsets: list[int] | None = None,
-                   note: str = "") -> PictureSummary:
-    """Import a cut as the project's next picture version, all or nothing."""
+                   note: str = "", progress=None) -> PictureSummary:
+    """Import a cut as the project's next picture version, all or nothing.
+    ``progress(text)`` is told each step as it starts."""
     path = Path(path)
     rate = pctx.rate
-    cut = read_picture(path, rate=rate, video=video, shots=shots)
+    step = progress or (lambda _text: None)
+    cut = read_picture(path, rate=rate, video=video, shots=shots, step=step)
     if cut.rate.fps != rate.fps or cut.rate.drop_frame != rate.drop_frame:
         raise ValidationError(
             f"picture is {cut.rate.name} fps but the project is {rate.name}",
@@ -50,8 +52,10 @@ def import_picture(pctx, path: Path, *, name: str | None = None, shots: bool = T
         )
     extra: list[CutMarker] = []
     if subtitles:
+        step("reading the subtitles")
         offsets = subtitle_offsets or [cut.start_frame] * len(subtitles)
         extra = read_dialogue(list(subtitles), rate=rate, offsets=offsets)
+    step("storing the picture version")
     with pctx.media.adding(), transaction(pctx.engine) as session:
         media_hash = pctx.media.put(path, path.suffix.lower())
         video_hash = None if video is None else pctx.media.put(video, Path(video).suffix.lower())
@@ -96,7 +100,7 @@ def import_picture(pctx, path: Path, *, name: str | None = None, shots: bool = T
         ]
         session.add(pv)
         session.flush()
-        return _summary(pv)
+        return replace(_summary(pv), warnings=cut.warnings)
 
 
 def _summary(pv: PictureVersion) -> PictureSummary:
@@ -412,11 +416,22 @@ def renumber_cues(pctx, *, per_reel: bool = True, dry_run: bool = False) -> dict
 
 
 def add_sync(pctx, number: str, sync: SyncSpec) -> CueSpec:
-    """Add a sync point to a cue (it must fall inside the cue)."""
+    """Add a sync point to a cue (it must fall inside the cue, on a frame of its own)."""
+    from filmscore.timecode import format_label
+
     with transaction(pctx.engine) as session:
         rows = _rows(session, pctx.project_id)
         row = _find(rows, number)
         spec = spec_of(row)
+        for index, other in enumerate(spec.sync_points, 1):
+            if other.frame == sync.frame:
+                what = other.kind + (f" {other.description!r}" if other.description else "")
+                raise ValidationError(
+                    f"cue {row.number} already has a sync point on that frame (number "
+                    f"{index}, {what})", field="sync",
+                    value=format_label(sync.frame, pctx.rate),
+                    valid=f"another frame, or replace it: 'filmscore sync remove {row.number} "
+                          f"{index}' then add the one point that says both")
         new = replace(spec, sync_points=tuple(sorted([*spec.sync_points, sync],
                                                      key=lambda s: s.frame)))
         others = [spec_of(r) for r in rows if r is not row]

@@ -22,8 +22,8 @@ Everything is exact: frames are ints, times and tempos ``Fraction``; floats appe
 as sort keys (correctly rounded, so ``float(a) < float(b)`` implies ``a < b``; ties are
 resolved exactly) and in ``weighted_landed`` (weights are floats in the spotting list).
 
-``scan_tempos`` is the dense brute force (every tempo on a grid), for tests and the
-benchmark.
+``sync.tempo_scan.scan_tempos`` is the dense brute force (every tempo on a grid), for
+tests and the benchmark.
 """
 
 from __future__ import annotations
@@ -34,6 +34,7 @@ from dataclasses import dataclass
 from fractions import Fraction
 
 from filmscore.errors import ValidationError
+from filmscore.sync.tempomap import frameclick_within
 from filmscore.timecode import Rate, get_rate
 
 DEFAULT_TEMPO_RANGE = (Fraction(40), Fraction(240))
@@ -87,7 +88,9 @@ class TempoCandidate:
 
     ``best_bpm`` minimises the weighted largest frames off (then the weighted mean) of the
     landed hits inside the interval; ``round_bpm`` is the whole or half BPM in the
-    interval nearest to it, if there is one.  Frames-off figures are at ``best_bpm``.
+    interval nearest to it, if there is one; ``frameclick_bpm`` the exact frame-click tempo
+    (eighths of a frame) in the interval nearest to it.  Frames-off figures are at
+    ``best_bpm``.
     The interval is the closure of where the set lands: at an end where another hit
     starts landing, that hit lands too (it has its own, better, candidate).
     """
@@ -102,6 +105,13 @@ class TempoCandidate:
     max_frames_off: Fraction
     near_misses: int
     round_bpm: Fraction | None = None
+    frameclick_bpm: Fraction | None = None
+
+    @property
+    def exact_bpm(self) -> Fraction:
+        """The tempo to store: the frame-click tempo in the interval nearest the best one
+        (film tempos are frame-clicks), else the best tempo itself, exactly."""
+        return self.frameclick_bpm if self.frameclick_bpm is not None else self.best_bpm
 
     @property
     def width_bpm(self) -> Fraction:
@@ -424,7 +434,7 @@ def _hit_result(p: _Prep, bpm: Fraction, landed: bool, subdivision: int,
 
 
 def _candidate(preps: Sequence[_Prep], lo: Fraction, hi: Fraction, mask: int,
-               subdivision: int, meter_beats: int) -> TempoCandidate:
+               subdivision: int, meter_beats: int, rate: Rate) -> TempoCandidate:
     landed = [p for p in preps if mask >> p.index & 1]
     x = _best_x(landed, 1 / hi, 1 / lo)
     bpm = 1 / x
@@ -441,7 +451,8 @@ def _candidate(preps: Sequence[_Prep], lo: Fraction, hi: Fraction, mask: int,
         low_bpm=lo, high_bpm=hi, best_bpm=bpm, hits=results, landed=len(landed),
         weighted_landed=float(sum(p.hit.weight for p in landed)),
         mean_frames_off=mean, max_frames_off=max(offs, default=Fraction(0)),
-        near_misses=near, round_bpm=_round_bpm(lo, hi, bpm))
+        near_misses=near, round_bpm=_round_bpm(lo, hi, bpm),
+        frameclick_bpm=frameclick_within(lo, hi, bpm, rate))
 
 
 def _rank_key(c: TempoCandidate, prefer: Fraction, tols: Sequence[Fraction]):
@@ -509,7 +520,8 @@ def find_tempos(
     if top is not None and len(scored) > top:
         cutoff = scored[top - 1][0] if top > 0 else float("inf")
         scored = [e for e in scored if e[0] >= cutoff]
-    cands = [_candidate(preps, a, b, m, subdivision, meter_beats) for _, a, b, m in scored]
+    cands = [_candidate(preps, a, b, m, subdivision, meter_beats, rate)
+             for _, a, b, m in scored]
     prefer = Fraction(prefer_bpm) if prefer_bpm is not None else (lo + hi) / 2
     tols = [p.tol for p in preps]
     cands.sort(key=lambda c: _rank_key(c, prefer, tols))
@@ -538,50 +550,3 @@ def landing_intervals(
     pieces = _landing_intervals(preps, lo, hi, n_req if min_hits is None else min_hits)
     return [(a, b, frozenset(p.index for p in preps if m >> p.index & 1))
             for a, b, m in pieces]
-
-
-def scan_tempos(
-    hits: Sequence[Hit],
-    *,
-    start_frame: int,
-    rate: Rate | str,
-    tempo_range: tuple[Fraction, Fraction] = DEFAULT_TEMPO_RANGE,
-    tolerance_frames: Fraction = Fraction(1),
-    subdivision: int = 1,
-    meter_beats: int = 4,
-    step: Fraction = Fraction(1, 1000),
-) -> list[tuple[Fraction, frozenset[int]]]:
-    """Dense brute force: for every tempo lo, lo+step, ... <= hi, the hits that land.
-
-    Exact (integer arithmetic); slow by design, the reference for tests and the
-    benchmark.
-    """
-    rate = get_rate(rate)
-    preps = _prepare(hits, start_frame=start_frame, rate=rate,
-                     tolerance_frames=Fraction(tolerance_frames), subdivision=subdivision,
-                     meter_beats=meter_beats, tempo_range=tempo_range, cue="(unnamed)")
-    lo, hi = (Fraction(v) for v in tempo_range)
-    step = Fraction(step)
-    # common denominator for the grid: T = (a + j*b) / m
-    m = lo.denominator * step.denominator // math.gcd(lo.denominator, step.denominator)
-    a, b = int(lo * m), int(step * m)
-    n = math.floor((hi - lo) / step)
-    # per hit, with c = cn/cd: P = c/T = cn*m / (cd*(a+j*b)) -> Pn/Pd; tol = tn/td
-    consts = []
-    for p in preps:
-        consts.append((p.c.numerator * m, p.c.denominator, p.d,
-                       p.tol.numerator, p.tol.denominator, p.index))
-    out = []
-    for j in range(n + 1):
-        tn_ = a + j * b
-        landed = []
-        for pn, cd, d, tn, td, idx in consts:
-            pd = cd * tn_
-            # P = pn / pd; nearest k: floor(d/P) or +1
-            k = d * pd // pn
-            lo_err = d * pd - k * pn  # (d - k*P) * pd >= 0
-            hi_err = pn - lo_err  # ((k+1)*P - d) * pd > 0
-            if min(lo_err, hi_err) * td <= tn * pd:
-                landed.append(idx)
-        out.append((Fraction(tn_, m), frozenset(landed)))
-    return out

@@ -134,13 +134,15 @@ def cues_having(pctx, table) -> list[str]:
 
 def set_map_by_hand(pctx, number: str, *, tempo: str | None, meter: str = "4/4",
                     segments: str | None = None, start: str | None = None,
-                    count_in: int = 0, pickup: int = 0) -> CueSync:
+                    count_in: int = 0, pickup: int = 0, subdivision: int = 1) -> CueSync:
     """``tempo set``: one tempo for the whole cue, or segments in the compact notation.
 
-    With one tempo the map gets as many bars as reach the cue's end.
+    With one tempo the map gets as many bars as reach the cue's end.  ``subdivision`` is
+    the grid the click sheet measures the hits from (2: eighths).
     """
     from filmscore.errors import InputError
-    from filmscore.sync.tempomap import parse_meter, parse_segments, parse_tempo
+    from filmscore.sync.notation import parse_segments
+    from filmscore.sync.tempomap import parse_meter, parse_tempo
     from filmscore.timecode import parse_label
 
     if (tempo is None) == (segments is None):
@@ -156,7 +158,8 @@ def set_map_by_hand(pctx, number: str, *, tempo: str | None, meter: str = "4/4",
         segs = (Segment(1, parse_meter(meter), parse_tempo(tempo, rate)),)
         extra = bars_to_cover(cs.cue, start_frame, segs, rate)
         segs = (Segment(1 + extra, segs[0].meter, segs[0].tempo_bpm),)
-    tmap = TempoMap(rate, start_frame, segs, count_in_bars=count_in, pickup_beats=pickup)
+    tmap = TempoMap(rate, start_frame, segs, count_in_bars=count_in, pickup_beats=pickup,
+                    subdivision=subdivision)
     return set_tempo_map(pctx, number, tmap, origin="set")
 
 
@@ -221,10 +224,11 @@ def find_for_cue(pctx, number: str, *, tempo_range=(Fraction(40), Fraction(240))
                              valid=f"1 to {len(candidates)}" if candidates else
                              "none: no tempo lands every hard hit; relax --tolerance or --range")
         chosen = candidates[apply - 1]
-        bpm = chosen.round_bpm or chosen.best_bpm
+        bpm = chosen.exact_bpm  # the frame-click in the interval, else the best, exactly
         segs = (Segment(1, meter, bpm),)
         segs = (Segment(1 + bars_to_cover(cs.cue, anchor, segs, pctx.rate), meter, bpm),)
-        applied = set_tempo_map(pctx, number, TempoMap(pctx.rate, anchor, segs),
+        applied = set_tempo_map(pctx, number, TempoMap(pctx.rate, anchor, segs,
+                                                       subdivision=subdivision),
                                 origin="find").tempo_map
     return FindResult(cs.cue, candidates, hard, applied)
 
@@ -236,8 +240,10 @@ class SolveResult:
     solution: object
 
 
-def solution_to_map(solution, *, rate, start_frame: int, meter, cue: CueSpec) -> TempoMap:
-    """Solved constant-tempo segments (in beats) as a tempo map of bars in ``meter``."""
+def solution_to_map(solution, *, rate, start_frame: int, meter, cue: CueSpec,
+                    subdivision: int = 1) -> TempoMap:
+    """Solved constant-tempo segments (in beats) as a tempo map of bars in ``meter``, solved
+    on ``subdivision`` (the grid its hits land on)."""
     from filmscore.sync.tempomap import Meter
 
     segs: list[Segment] = []
@@ -253,7 +259,7 @@ def solution_to_map(solution, *, rate, start_frame: int, meter, cue: CueSpec) ->
             segs.append(Segment(full_beats // meter.numerator, meter, solved.tempo_bpm))
         if odd:
             segs.append(Segment(1, Meter(odd, meter.denominator), solved.tempo_bpm))
-    return TempoMap(rate, start_frame, tuple(segs))
+    return TempoMap(rate, start_frame, tuple(segs), subdivision=subdivision)
 
 
 def solve_for_cue(pctx, number: str, *, tempo_range=(Fraction(40), Fraction(240)),
@@ -290,7 +296,7 @@ def solve_for_cue(pctx, number: str, *, tempo_range=(Fraction(40), Fraction(240)
     if sub > 1:
         solution = _in_meter_beats(solution, sub)
     tmap = solution_to_map(solution, rate=pctx.rate, start_frame=anchor, meter=meter,
-                           cue=cs.cue)
+                           cue=cs.cue, subdivision=sub)
     if save:
         tmap = set_tempo_map(pctx, number, tmap, origin="solve").tempo_map
     return SolveResult(cs.cue, tmap, solution)
@@ -319,12 +325,11 @@ def sync_points_of(cue: CueSpec) -> list[tuple[int, str, str]]:
     return [(s.frame, s.kind, s.description) for s in cue.sync_points]
 
 
-def sheet_for(cue: CueSpec, tmap: TempoMap, *, title: str = ""):
+def sheet_for(cue: CueSpec, tmap: TempoMap):
     """The click sheet of a cue (pure): each bar's timecode, tempo, frame-click and hits."""
     from filmscore.sync.clicksheet import click_sheet
 
-    return click_sheet(tmap, sync_points_of(cue), cue_label=f"{cue.number} {cue.title}".strip(),
-                       title=title)
+    return click_sheet(tmap, sync_points_of(cue), cue_label=str(cue.number), title=cue.title)
 
 
 def write_sheet(pctx, number: str, path) -> None:
@@ -334,7 +339,7 @@ def write_sheet(pctx, number: str, path) -> None:
     from filmscore.formats import writer_for
 
     cs = cue_sync(pctx, number)
-    sheet = sheet_for(cs.cue, require_map(cs), title=pctx.title)
+    sheet = sheet_for(cs.cue, require_map(cs))
     writer_for("clicksheet", Path(path))(sheet, Path(path), film_title=pctx.title)
 
 
@@ -383,6 +388,7 @@ def render_clicks(pctx, number: str, *, out=None, subdivision: int = 1, count_in
     from pathlib import Path
 
     from filmscore.formats import writer_for
+    from filmscore.formats.bwf import time_reference
     from filmscore.sync.click import click_events, click_window, render_click
     from filmscore.timecode import format_label
 
@@ -398,53 +404,62 @@ def render_clicks(pctx, number: str, *, out=None, subdivision: int = 1, count_in
         stem = f"{cs.cue.number}_{start_tc.replace(':', '.').replace(';', '.')}"
         out = _media_dir(pctx, "clicks") / f"{stem}.wav"
     out = Path(out)
-    writer_for("click", out)(samples, out, sample_rate=sample_rate)
+    writer_for("click", out)(
+        samples, out, sample_rate=sample_rate,
+        time_reference=time_reference(tmap.absolute_seconds(origin), sample_rate),
+        description=f"{pctx.title} - click {cs.cue.number} {cs.cue.title}, first sample "
+                    f"at {start_tc}", reference=f"{cs.cue.number} click")
     midi = out.with_suffix(".mid")
     export_midi(pctx, number, midi)
     return [out, midi]
 
 
 def render_streamers(pctx, number: str, *, out=None, streamer_seconds=Fraction(3),
-                     flutters: bool = False, handles_seconds=Fraction(2)) -> list:
+                     flutters: bool = False, handles_seconds=Fraction(2),
+                     progress=None) -> list:
     """The cue's picture (with ``handles_seconds`` before and after) with streamers into
-    its sync points, punches on them, flutters on bar lines, burned-in timecode, bar|beat
-    and cue number: the scoring stage's picture for this cue."""
-    import tempfile
+    its sync points and its first downbeat, punches on them, the count-in clicks flashed,
+    flutters on bar lines, burned-in timecode, bar|beat and cue number: the scoring
+    stage's picture for this cue.
+
+    The clip starts at the first count-in click when that is earlier than the handle;
+    frames before the picture's first (a cue at the head of the reel) are black, so the
+    count-in is seen.  One ffmpeg run cuts the clip out of the reel and draws on it;
+    ``progress(done, total)`` follows its frames.
+    """
     from pathlib import Path
 
     from filmscore.formats.overlay_video import render_overlays
-    from filmscore.formats.video import extract
+    from filmscore.formats.video import probe
     from filmscore.spotting.service import picture_video
     from filmscore.sync.streamers import plan_overlays
 
     cs = cue_sync(pctx, number)
     video, video_first = picture_video(pctx)
-    from filmscore.formats.video import probe
-
     info = probe(video)
     rate = pctx.rate
     handles = int((Fraction(handles_seconds) * rate.fps).__ceil__())
     tmap = cs.tempo_map
-    first = cs.cue.start_frame - handles
-    bar_frames, warnings = [], []
+    first = max(cs.cue.start_frame - handles, video_first)
+    bar_frames, count_in, downbeat = [], [], None
     if tmap is not None:
         beats = [b for b in tmap.beats() if b.sub == 0]
         bar_frames = [(tmap.frame_at(b.seconds), b.bar, b.beat) for b in beats]
-        warnings = [tmap.frame_at(b.seconds) for b in beats if b.count_in]
-        first = min(first, *(f for f, _, _ in bar_frames))
-    first = max(first, video_first)
+        count_in = [tmap.frame_at(b.seconds) for b in beats if b.count_in]
+        downbeat = tmap.start_frame
+        first = min(first, *(f for f, _, _ in bar_frames))  # the count-in, over black
+    first = max(first, 0)
     last = min(cs.cue.end_frame + handles, video_first + info.duration_frames)
     plan = plan_overlays(
         first_frame=first, frame_count=last - first, rate=rate,
         sync_points=[(f, kind, None) for f, kind, _ in sync_points_of(cs.cue)],
         bar_frames=bar_frames, streamer_seconds=streamer_seconds, flutters=flutters,
-        cue_label=f"{cs.cue.number} {cs.cue.title}".strip(), warning_frames=warnings)
+        cue_label=f"{cs.cue.number} {cs.cue.title}".strip(), count_in_frames=count_in,
+        downbeat_frame=downbeat)
     if out is None:
         out = _media_dir(pctx, "streamers") / f"{cs.cue.number}.mp4"
     out = Path(out)
-    with tempfile.TemporaryDirectory(prefix="filmscore-streamers-") as work:
-        clip = extract(video, first - video_first, last - first, Path(work) / "clip.mp4")
-        render_overlays(clip, plan, out)
+    render_overlays(video, plan, out, video_first=video_first, progress=progress)
     return [out]
 
 

@@ -19,6 +19,8 @@ streamer that starts before the clip does is drawn from the clip's first frame o
 already partway across, where the formula puts it.
 
 A punch is drawn on frames ``frame`` .. ``frame + frames - 1``; a flutter on one frame.
+Streamers run only into sync points and the music's first downbeat; count-in clicks are
+punches (yellow flashes), so at most the streamers of nearby sync points share a frame.
 Text spans are half-open: ``(first_frame, last_frame_exclusive, text)``.
 """
 
@@ -53,8 +55,9 @@ KIND_STYLES: dict[str, tuple[str, str]] = {
     "end": ("red", "white"),
 }
 
-#: Streamers into warning clicks (count-in) are this colour, and get no punch.
-WARNING_COLOR = "yellow"
+#: Count-in clicks flash a punch of this colour (no streamer: a streamer a click would put
+#: three or four on the screen at once).
+COUNT_IN_COLOR = "yellow"
 
 STREAMER_SECONDS = (Fraction(2), Fraction(4))  # allowed range, inclusive
 PUNCH_FRAMES = (1, 2, 3)
@@ -222,16 +225,18 @@ def plan_overlays(*, first_frame: int, frame_count: int, rate: Rate | str,
                   bar_frames: Sequence[tuple[int, int, int]] = (),
                   streamer_seconds: Fraction | int | str = 3, punch_frames: int = 1,
                   flutters: bool = False, cue_label: str = "",
-                  warning_frames: Sequence[int] = (),
+                  count_in_frames: Sequence[int] = (), downbeat_frame: int | None = None,
                   show_timecode: bool = True) -> OverlayPlan:
     """The overlays for a clip of ``frame_count`` frames starting at project ``first_frame``.
 
     ``sync_points`` are ``(frame, kind, colour or None)``; each gets a streamer of
     ``streamer_seconds`` into it (colour from ``KIND_STYLES`` unless given) and a punch.
-    ``warning_frames`` (warning clicks, count-in) get yellow streamers and no punch.
-    ``bar_frames`` are ``(frame, bar, beat)`` of every click: the bar|beat counter, and
-    with ``flutters`` a flutter on every beat 1.  Marks wholly outside the clip are left
-    out; a streamer begun before the clip is kept and drawn partway across.
+    ``downbeat_frame`` (bar 1, the music's first downbeat) gets a streamer and a punch
+    too, unless a sync point is on it.  ``count_in_frames`` (the count-in clicks) flash a
+    yellow punch each and get no streamer: only sync points and the first downbeat are
+    streamed.  ``bar_frames`` are ``(frame, bar, beat)`` of every click: the bar|beat
+    counter, and with ``flutters`` a flutter on every beat 1.  Marks wholly outside the
+    clip are left out; a streamer begun before the clip is kept and drawn partway across.
     """
     rate = get_rate(rate)
     if frame_count < 0:
@@ -243,7 +248,10 @@ def plan_overlays(*, first_frame: int, frame_count: int, rate: Rate | str,
     end = first_frame + frame_count
     streamers: list[Streamer] = []
     punches: list[Punch] = []
-    for frame, kind, color in sync_points:
+    points = list(sync_points)
+    if downbeat_frame is not None and all(int(f) != downbeat_frame for f, _k, _c in points):
+        points.append((downbeat_frame, "downbeat", None))
+    for frame, kind, color in points:
         kind = parse_sync_kind(kind, field="kind")
         bar_color, punch_color = KIND_STYLES[kind]
         if color is not None:
@@ -254,10 +262,9 @@ def plan_overlays(*, first_frame: int, frame_count: int, rate: Rate | str,
         punch = Punch(int(frame), punch_color, punch_frames)
         if punch.frame < end and punch.frame + punch.frames > first_frame:
             punches.append(punch)
-    for frame in warning_frames:
-        streamer = Streamer(int(frame), length, WARNING_COLOR)
-        if streamer.start_frame < end and streamer.end_frame >= first_frame:
-            streamers.append(streamer)
+    for frame in count_in_frames:
+        if first_frame <= frame < end:
+            punches.append(Punch(int(frame), COUNT_IN_COLOR, punch_frames))
     texts: list[TextTrack] = []
     if bar_frames:
         texts.append(beat_track(bar_frames, first_frame, end))

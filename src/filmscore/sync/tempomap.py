@@ -6,7 +6,9 @@ counted from bar 1 beat 1 (count-in and pickup beats are negative).  Frames and 
 are derived from those times by exact rounding, so nothing drifts over an hour.
 
 Beats are the meter's beats (quarters in 4/4, eighths in 7/8).  Tempos are beats per
-minute of that beat.  Ticks are ``TICKS_PER_QUARTER`` per quarter note.
+minute of that beat.  Ticks are ``TICKS_PER_QUARTER`` per quarter note.  ``subdivision``
+is the grid the map was solved on (2: the hits land on eighths in 4/4); the click sheet
+measures each hit from that grid.
 
 A ramp (accelerando or ritardando) changes the *length of the beat* linearly over the
 segment, from 60/tempo_bpm to 60/end_tempo_bpm seconds: the beat length after x beats is
@@ -19,6 +21,7 @@ frames and counts as ``bars`` bars of its meter for bar numbering.
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field, replace
@@ -30,6 +33,7 @@ from filmscore.timecode import Rate, frame_to_seconds, get_rate
 
 TICKS_PER_QUARTER = 960
 VALID_DENOMINATORS = (1, 2, 4, 8, 16, 32)
+MAX_SUBDIVISION = 16
 
 
 # --- meters and tempos -----------------------------------------------------------------
@@ -94,6 +98,21 @@ def frameclick_from_bpm(bpm: Fraction, rate: Rate | str) -> tuple[int, int, bool
     nearest = int((eighths_total + Fraction(1, 2)).__floor__())
     frames, eighths = divmod(nearest, 8)
     return frames, eighths, Fraction(nearest) == eighths_total
+
+
+def frameclick_within(low_bpm: Fraction, high_bpm: Fraction, near_bpm: Fraction,
+                      rate: Rate | str) -> Fraction | None:
+    """The exact frame-click tempo (to the eighth of a frame) in [low, high] nearest
+    ``near_bpm``, or None when the interval holds none.  At 24 fps, 13-0 (1440/13 BPM,
+    110.77) for an interval around 110.7-110.8."""
+    rate = get_rate(rate)
+    k = Fraction(480) * rate.fps  # BPM = k / n, n eighth-frames per beat
+    n_low, n_high = max(1, math.ceil(k / Fraction(high_bpm))), math.floor(k / Fraction(low_bpm))
+    if n_low > n_high:
+        return None
+    target = k / Fraction(near_bpm)
+    options = {min(max(n, n_low), n_high) for n in (math.floor(target), math.ceil(target))}
+    return min((k / n for n in options), key=lambda bpm: (abs(bpm - near_bpm), bpm))
 
 
 def format_frameclick(bpm: Fraction, rate: Rate | str) -> str:
@@ -294,6 +313,7 @@ class TempoMap:
     segments: tuple[Segment, ...]
     count_in_bars: int = 0  # whole bars of clicks before bar 1 (first segment's meter/tempo)
     pickup_beats: int = 0  # beats of music before bar 1: the end of bar 0
+    subdivision: int = 1  # the grid the hits were solved on: 1/N of a beat (2: eighths)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "rate", get_rate(self.rate))
@@ -308,6 +328,10 @@ class TempoMap:
             raise InputError("count-in and pickup cannot be negative", field="count_in",
                              value=f"{self.count_in_bars} bars, {self.pickup_beats} beats",
                              valid="0 or more")
+        if not isinstance(self.subdivision, int) or not 1 <= self.subdivision <= MAX_SUBDIVISION:
+            raise InputError("subdivision out of range", field="subdivision",
+                             value=str(self.subdivision),
+                             valid=f"1 (beats), 2 (eighths in 4/4) ... {MAX_SUBDIVISION}")
         if self.pickup_beats >= self.segments[0].meter.numerator:
             raise InputError("a pickup is shorter than a bar", field="pickup",
                              value=str(self.pickup_beats),
@@ -500,13 +524,18 @@ class TempoMap:
     # -- storage --------------------------------------------------------------------------
 
     def to_dict(self) -> dict:
-        return {
+        """The map as stored: ``subdivision`` only when it is not 1 (maps stored before it
+        existed read back as solved on the beat)."""
+        out = {
             "rate": self.rate.name,
             "start_frame": self.start_frame,
             "count_in_bars": self.count_in_bars,
             "pickup_beats": self.pickup_beats,
             "segments": [s.to_dict() for s in self.segments],
         }
+        if self.subdivision != 1:
+            out["subdivision"] = self.subdivision
+        return out
 
     @classmethod
     def from_dict(cls, data: dict) -> TempoMap:
@@ -517,49 +546,8 @@ class TempoMap:
                 segments=tuple(Segment.from_dict(s) for s in data["segments"]),
                 count_in_bars=int(data.get("count_in_bars", 0)),
                 pickup_beats=int(data.get("pickup_beats", 0)),
+                subdivision=int(data.get("subdivision", 1)),
             )
         except (KeyError, TypeError, ValueError) as exc:
             raise ValidationError(f"stored tempo map is damaged: {exc}",
                                   field="tempo_map") from None
-
-
-# --- the compact segment notation of `filmscore tempo set` ------------------------------
-
-_SEGMENT = re.compile(
-    r"^\s*(?P<bars>\d{1,4})\s*x\s*(?:(?P<free>free)\s*:\s*(?P<frames>\d{1,6})|"
-    r"(?P<meter>\d{1,2}/\d{1,2})\s*@\s*(?P<tempo>[\d./\-]+)(?:\s*>\s*(?P<end>[\d./\-]+))?)\s*$"
-)
-SEGMENT_SYNTAX = "BARSxMETER@TEMPO[>END], e.g. 8x4/4@120, 2x3/4@12-2>90, 1xfree:48"
-
-
-def parse_segments(text: str, rate: Rate | str, *, field: str = "segments"
-                   ) -> tuple[Segment, ...]:
-    """'8x4/4@120, 2x3/4@120>90, 1xfree:48' -> segments (tempos in BPM or frame-click)."""
-    out = []
-    for n, part in enumerate(text.split(","), 1):
-        match = _SEGMENT.match(part)
-        if not match:
-            raise InputError(f"segment {n} is not in the tempo map notation", field=field,
-                             value=part.strip(), valid=SEGMENT_SYNTAX)
-        bars = int(match["bars"])
-        if match["free"]:
-            out.append(Segment(bars, free_frames=int(match["frames"])))
-            continue
-        tempo = parse_tempo(match["tempo"], rate, field=field)
-        end = parse_tempo(match["end"], rate, field=field) if match["end"] else None
-        out.append(Segment(bars, parse_meter(match["meter"], field=field), tempo, end))
-    return tuple(out)
-
-
-def format_segments(segments: Sequence[Segment], rate: Rate | str) -> str:
-    """The inverse of :func:`parse_segments` (tempos as exact fractions when not whole)."""
-    parts = []
-    for seg in segments:
-        if seg.is_free:
-            parts.append(f"{seg.bars}xfree:{seg.free_frames}")
-            continue
-        text = f"{seg.bars}x{seg.meter}@{seg.tempo_bpm}"
-        if seg.end_tempo_bpm is not None:
-            text += f">{seg.end_tempo_bpm}"
-        parts.append(text)
-    return ", ".join(parts)

@@ -74,7 +74,10 @@ def check_music(music: Music, cue: CueSpec, cue_map: TempoMap | None, *, rate: R
             if s.kind != "hard":
                 continue
             pos = ref.position_at(ref.seconds_of_frame(s.frame))  # floored to the tick
-            t = music_map.seconds_of(pos) if pos.bar >= 1 else ref.seconds_of(pos)
+            # the same music position in the music's own map, counted in quarter notes
+            # (its meter may differ from the cue map's: a 2/4 sketch on a 4/4 map)
+            t = (seconds_at_quarters(music_map, _quarters_at(ref, pos)) if pos.bar >= 1
+                 else ref.seconds_of(pos))
             off = music_map.frames_off(s.frame, t)
             hits.append(HitCheck(s.frame, s.description, str(pos), off,
                                  abs(off) <= tolerance_frames))
@@ -85,6 +88,21 @@ def check_music(music: Music, cue: CueSpec, cue_map: TempoMap | None, *, rate: R
     length = timing.frame_at(end) - timing.start_frame
     return MusicCheck(tuple(hits), length, cue.end_frame - cue.start_frame,
                       "music" if music.tempo_map is not None else "cue")
+
+
+def _quarters_at(tmap: TempoMap, pos) -> Fraction:
+    """Quarter notes from bar 1 to a position (bar >= 1) of ``tmap``."""
+    quarters = Fraction(0)
+    meter = tmap.segments[0].meter
+    for bar in tmap.bars():
+        meter = bar.meter
+        if bar.number == pos.bar:
+            break
+        quarters += bar.meter.numerator * bar.meter.beat_quarters
+    else:  # past the map's end: its last meter goes on
+        quarters += (pos.bar - tmap.bar_count - 1) * meter.numerator * meter.beat_quarters
+    return quarters + (pos.beat - 1 + Fraction(pos.tick, meter.ticks_per_beat)) \
+        * meter.beat_quarters
 
 
 def seconds_at_quarters(tmap: TempoMap, quarters: Fraction) -> Fraction:

@@ -4,8 +4,9 @@ on its own stem, and a review mix at a stated loudness.
 ``render_mockup`` writes, in ``out_dir``: ``NAME.mid`` (the music as played, with the
 tempo map as its conductor track, ``formats.midi_music``), ``NAME_music.wav`` (stereo,
 FluidSynth), ``NAME_click.wav`` (mono, ``sync.click``; when ``click``) and ``NAME_mix.wav``
-(the review copy), all 24-bit WAV (soundfile; quantised here with TPDF dither, since
-soundfile clips and has no dither: FIELD-NOTES).
+(the review copy), all 24-bit Broadcast WAV whose ``bext`` time reference is the first
+click's time of day (``formats.bwf``); quantised here with TPDF dither, since soundfile
+clips and has no dither: FIELD-NOTES.
 
 - **Alignment.**  Every file starts at the same origin: the first click, bar 1 minus the
   count-in (or pickup), which is MIDI tick 0 and FluidSynth's sample 0.  The click stem is
@@ -54,6 +55,7 @@ import numpy as np
 
 from filmscore.errors import InputError, ToolError
 from filmscore.fileio import atomic_path
+from filmscore.formats.bwf import Bext, time_reference, write_bwf
 from filmscore.formats.click_wav import write_click_wav
 from filmscore.formats.gm_programs import gm_instrument, parse_instrumentation
 from filmscore.formats.midi_music import TAIL_SECONDS as MIDI_TAIL_SECONDS
@@ -272,13 +274,14 @@ def _same_file(source: Path, path: Path) -> Path:
     return path
 
 
-def _write_pcm24(path: Path, samples: np.ndarray, sample_rate: int) -> Path:
-    import soundfile
-
-    data = np.left_shift(samples, 8, dtype=np.int32)  # 24-bit in the top bits of int32
-    with atomic_path(path) as tmp:
-        soundfile.write(str(tmp), data, sample_rate, subtype="PCM_24", format="WAV")
-    return path
+def _write_pcm24(path: Path, samples: np.ndarray, sample_rate: int,
+                 time_reference: int = 0) -> Path:
+    """A 24-bit Broadcast WAV whose first sample is ``time_reference`` samples since
+    midnight (``formats.bwf``: soundfile cannot write a ``bext`` chunk)."""
+    channels = "stereo" if np.ndim(samples) == 2 and np.shape(samples)[1] == 2 else "mono"
+    return write_bwf(path, samples, sample_rate, bits=24, bext=Bext(
+        time_reference=time_reference, description=f"filmscore mockup {path.stem}",
+        coding_history=f"A=PCM,F={sample_rate},W=24,M={channels},T=filmscore mockup"))
 
 
 def render_mockup(music: Music, out_dir: str | os.PathLike[str], *, tempo_map: TempoMap,
@@ -316,6 +319,7 @@ def render_mockup(music: Music, out_dir: str | os.PathLike[str], *, tempo_map: T
                         max_seconds=length_s)  # float32 (n, 2)
     n = audio.shape[0]
     origin = tempo_map.first_beat_seconds
+    stamp = time_reference(tempo_map.absolute_seconds(origin), sample_rate)  # bext
     seconds = Fraction(n, sample_rate)
     files: list[Path] = [midi_path]
     click_path = None
@@ -324,7 +328,8 @@ def render_mockup(music: Music, out_dir: str | os.PathLike[str], *, tempo_map: T
         click_samples = render_click(click_events(tempo_map), sample_rate=sample_rate,
                                      origin_seconds=origin, length_seconds=seconds,
                                      tmap=tempo_map)[:n]
-        click_path = write_click_wav(click_samples, out / f"{name}_click.wav", sample_rate)
+        click_path = write_click_wav(click_samples, out / f"{name}_click.wav", sample_rate,
+                                     time_reference=stamp)
         files.append(click_path)
     clicked = mix_click_db is not None and click_samples is not None
     mix = audio
@@ -337,11 +342,11 @@ def render_mockup(music: Music, out_dir: str | os.PathLike[str], *, tempo_map: T
         gain_db, limited, mix = result.gain_db, result.peak_limited, result.samples
     stem = mix if not clicked else audio * np.float32(10 ** (gain_db / 20))
     stem_ints = loudness.to_pcm24(stem, dither)
-    music_path = _write_pcm24(out / f"{name}_music.wav", stem_ints, sample_rate)
+    music_path = _write_pcm24(out / f"{name}_music.wav", stem_ints, sample_rate, stamp)
     files.append(music_path)
     if clicked:
         mix_ints = loudness.to_pcm24(mix, dither)
-        mix_path = _write_pcm24(out / f"{name}_mix.wav", mix_ints, sample_rate)
+        mix_path = _write_pcm24(out / f"{name}_mix.wav", mix_ints, sample_rate, stamp)
     else:  # the review mix is the music stem: the same file, linked
         mix_ints = stem_ints
         mix_path = _same_file(music_path, out / f"{name}_mix.wav")
