@@ -227,7 +227,13 @@ def test_demo_writes_themes_sketches_mockups_and_review(demo):
             assert len(versions) == 1, number
             hits = versions[0].check["hits"]
             assert hits and all(h["landed"] for h in hits), (number, hits)
+            # the sketch is stored as MusicXML (its marks survive), with a MIDI file beside
+            assert versions[0].format == "musicxml", number
+            assert (out / "sketches" / f"{number}.musicxml").is_file()
             assert (out / "sketches" / f"{number}.mid").is_file()
+            # in the meter its notes ask for: "bouncy 2/4", "in 3/4", else 4/4
+            meters = {str(s.meter) for s in cs.tempo_map.segments}
+            assert meters == {{"1M2": "2/4", "1M11s": "3/4"}.get(number, "4/4")}, number
             mixes = list((project / "mockups" / number).glob("*_mix.wav"))
             assert len(mixes) == 1 and mixes[0].stat().st_size > 100_000, number
         steps, notes = history(pctx, "1M2")

@@ -5,14 +5,16 @@ and the EDL that describes the assembly), import that picture with its shot chan
 the subtitles as dialogue markers, run the spotting session from the demo's spotting list,
 and write the spotting list as CSV and PDF.
 
-Stage 2 (sync): give every cue a tempo map solved to land its hard hits (on eighths, at
-60-160 BPM, one bar of count-in), and render its click (WAV + MIDI), click sheet (PDF)
-and streamer video.
+Stage 2 (sync): give every cue a tempo map solved to land its hard hits (in the meter its
+spotting notes ask for, on eighths, at 60-160 BPM, one bar of count-in), and render its
+click (WAV + MIDI), click sheet (PDF) and streamer video.
 
 Stage 3 (writing): the score's themes (a Popeye theme on "The Sailor's Hornpipe", a
 Sindbad theme, a roc motif, a Boola motif) and a variant, a sketch of every cue built from
-them on its tempo map (MIDI, imported as music v1 and checked against the cue), a
-FluidSynth mockup of every cue, a director's note and approvals, and the themes report.
+them on its tempo map, in its meter, with dynamics, hairpins and articulations from its
+mood, dialogue and hits (MusicXML, imported as music v1 and checked against the cue; a
+MIDI file beside it for DAWs), a FluidSynth mockup of every cue, a director's note and
+approvals, and the themes report.
 
 Stage 4 (orchestration and copying): every cue's sketch orchestrated for the studio
 orchestra (full score and the decisions to check, playability-checked), every player's
@@ -37,7 +39,13 @@ from filmscore.formats.video import concat, probe
 from filmscore.project import init_project, open_project
 from filmscore.spotting.cues import CueSpec
 from filmscore.spotting.cut import CutEvent, make_cut
-from filmscore.spotting.service import PictureSummary, import_cues, import_picture, list_cues
+from filmscore.spotting.service import (
+    PictureSummary,
+    import_cues,
+    import_picture,
+    list_cues,
+    picture_markers,
+)
 from filmscore.sync.service import (
     render_clicks,
     render_streamers,
@@ -47,6 +55,7 @@ from filmscore.sync.service import (
 )
 from filmscore.sync.tempomap import TempoMap
 from filmscore.timecode import format_label, get_rate
+from filmscore.writing.cuetime import meter_for
 
 TITLE = "Popeye the Sailor Meets Sindbad the Sailor"
 RATE = get_rate("24")
@@ -54,6 +63,7 @@ REEL_START = 86400  # reel 1 starts at 01:00:00:00
 PARTS = ("part1", "part2", "part3", "part4")
 VIDEO_SIZE = (720, 536)  # the parts differ by two lines (1074 vs 1072): scale all alike
 MARKER = ".filmscore-demo"
+SUBDIVISION = 2  # tempo maps land hits on eighths; the sketches write on that grid
 
 
 @dataclass(frozen=True)
@@ -153,11 +163,13 @@ def _sync_stage(pctx, cues: list[CueSpec], out: Path, step) -> dict[str, TempoMa
     for n, cue in enumerate(cues, 1):
         number = str(cue.number)
         step(f"Sync {n}/{len(cues)}: cue {number}: tempo map, click, click sheet, streamers")
-        solved = solve_for_cue(pctx, number, subdivision=2,
+        meter = meter_for(cue)
+        solved = solve_for_cue(pctx, number, meter=meter, subdivision=SUBDIVISION,
                                tempo_range=(Fraction(60), Fraction(160)))
         tmap = dataclasses.replace(solved.tempo_map, count_in_bars=1)
         maps[number] = set_tempo_map(pctx, number, tmap, origin="solve",
-                                     note="demo: solved on eighths, 60-160 BPM").tempo_map
+                                     note=f"demo: solved in {meter} on eighths, "
+                                          "60-160 BPM").tempo_map
         render_clicks(pctx, number)
         sheets = out / "click-sheets"
         sheets.mkdir(exist_ok=True)
@@ -169,7 +181,8 @@ def _sync_stage(pctx, cues: list[CueSpec], out: Path, step) -> dict[str, TempoMa
 def _writing_stage(pctx, cues: list[CueSpec], maps: dict[str, TempoMap], data: Path,
                    out: Path, step):
     """Themes, a sketch of every cue from them (music v1), mockups, review, report."""
-    from filmscore.formats.midi_music import write_music
+    from filmscore.formats.midi_music import write_music as write_midi
+    from filmscore.formats.musicxml import write_music as write_musicxml
     from filmscore.writing.service import (
         add_note,
         add_theme,
@@ -191,12 +204,18 @@ def _writing_stage(pctx, cues: list[CueSpec], maps: dict[str, TempoMap], data: P
     derive_theme(pctx, "sindbad", "invert", {}, save_as="sindbad inverted")
     sketches = out / "sketches"
     sketches.mkdir(exist_ok=True)
+    dialogue = [(m.frame, m.end_frame, m.text)
+                for m in picture_markers(pctx, kinds=("dialogue",))]
     for cue in cues:
         number = str(cue.number)
         step(f"Writing: sketch of cue {number} from the themes, on its tempo map")
-        music = sketch_cue(cue, maps[number], themes, plan=DEMO_PLANS[number])
-        path = write_music(dataclasses.replace(music, title=f"{number} {cue.title}"),
-                           sketches / f"{number}.mid", tempo_map=maps[number])
+        music = sketch_cue(cue, maps[number], themes, plan=DEMO_PLANS[number],
+                           dialogue=dialogue, subdivision=SUBDIVISION)
+        music = dataclasses.replace(music, title=f"{number} {cue.title}")
+        # the MusicXML keeps the marks (dynamics, hairpins, articulations); the MIDI file
+        # is for a DAW
+        path = write_musicxml(music, sketches / f"{number}.musicxml")
+        write_midi(music, sketches / f"{number}.mid", tempo_map=maps[number])
         import_version(pctx, number, path, author="filmscore demo",
                        reason="first sketch from the themes")
     step("Writing: mockups of every cue (FluidSynth, FluidR3 GM), in parallel")

@@ -150,30 +150,55 @@ def test_sketch_every_demo_cue_on_a_constant_map():
         assert all(p.notes for p in music.parts), cue.number
 
 
-def test_sketch_demo_cues_on_solved_maps_hit_within_a_frame():
-    # the demo's way: solved on eighths at 60-160 BPM, one bar of count-in
-    import dataclasses
+def test_sketch_button_stays_on_the_grid_when_the_cut_is_a_frame_after_it():
+    # 1M1's end sync point is one frame before the cut: the button was once 137/960 of a
+    # quarter long, which the full score could only write as a sixteenth-note triplet
+    tmap = TempoMap.constant("24", START, Fraction(2000, 21), 8)  # 95.24 BPM: 7.56 fr/8th
+    cue = CueSpec(parse_cue_number("9M1"), "Test", START, START + 297,
+                  sync_points=(SyncSpec(START + 180, "swat", "hard", 2.0),
+                               SyncSpec(START + 296, "button", "end", 1.0)))
+    music = sketch_cue(cue, tmap, {"t": _theme()}, plan=CuePlan(melody=(use("t"),)))
+    button = hit_quarters(tmap, START + 296)
+    for part in music.parts:
+        last = [n for n in part.notes if n.onset == button]
+        assert last and all(n.duration == Fraction(1, 2) for n in last), part.name
+        assert all((n.onset * 4).denominator == 1 and (n.duration * 4).denominator == 1
+                   for n in part.notes), part.name
 
-    from filmscore.sync.service import _in_meter_beats, hits_of, solution_to_map
-    from filmscore.sync.solve import solve_tempo_map
-    from filmscore.sync.tempomap import Meter
-    from filmscore.timecode import get_rate
 
-    rate = get_rate("24")
-    themes = load_demo_themes(DEMO / "themes")
-    for cue in read_spotting_csv(DEMO / "spotting.csv", "24"):
-        solved = solve_tempo_map(hits_of(cue), start_frame=cue.start_frame, rate=rate,
-                                 tempo_range=(Fraction(120), Fraction(320)), meter_beats=8,
-                                 prefer_bpm=Fraction(200), cue=str(cue.number))
-        tmap = solution_to_map(_in_meter_beats(solved, 2), rate=rate,
-                               start_frame=cue.start_frame, meter=Meter(), cue=cue)
-        tmap = dataclasses.replace(tmap, count_in_bars=1)
-        music = sketch_cue(cue, tmap, themes, plan=DEMO_PLANS[str(cue.number)])
-        drums = {n.onset for n in music.parts[-1].notes}
-        for s in cue.sync_points:
-            if s.kind == "hard":
-                q = hit_quarters(tmap, s.frame)
-                assert q in drums, (cue.number, s.description)
-                seconds = tmap.seconds_of((1 + int(q // 4), 1 + int(q % 4),
-                                           int((q % 1) * 960)))
-                assert abs(tmap.frames_off(s.frame, seconds)) <= 1, (cue.number, s.frame)
+def test_sketch_refuses_an_unknown_plan_dynamic():
+    with pytest.raises(InputError):
+        CuePlan(melody=(use("t"),), dynamic="loud")
+
+
+def test_sketch_held_chords_and_pedal_go_on_after_a_hit():
+    cue, tmap = _cue()
+    music = sketch_cue(cue, tmap, {"t": _theme()},
+                       plan=CuePlan(melody=(use("t"),), accompaniment="pedal"))
+    parts = {p.name: p for p in music.parts}
+    for q in (Fraction(17, 2), Fraction(20), Fraction(57, 2)):  # the hard hits
+        for name in ("pad", "bass"):
+            stab = [n for n in parts[name].notes if n.onset == q]
+            assert stab and all(n.duration == Fraction(1, 2) for n in stab), (name, q)
+            after = q + Fraction(1, 2)
+            assert any(n.onset <= after < n.end for n in parts[name].notes), (name, q)
+    assert all(n.pitch % 12 == 0 for n in parts["bass"].notes
+               if n.onset not in (Fraction(17, 2), 20, Fraction(57, 2)))  # the tonic pedal
+
+
+def test_sketch_evens_out_rhythms_finer_than_half_the_grid():
+    # a dotted eighth and sixteenth in diminution is a dotted sixteenth and a 32nd: played
+    # at speed (and written) as two sixteenths, on the grid the orchestrator keeps
+    dotted = (Note(0, Fraction(3, 2), 62), Note(Fraction(3, 2), Fraction(1, 2), 65),
+              Note(2, 2, 69))
+    theme = Music(parts=(Part("d", dotted),), key="D minor")
+    cue, tmap = _cue()
+    music = sketch_cue(cue, tmap, {"d": theme},
+                       plan=CuePlan(melody=(use("d", "diminish:2"),)))
+    melody = music.parts[0].notes
+    assert [(n.onset, n.duration) for n in melody[:3]] == \
+        [(0, Fraction(3, 4)), (Fraction(3, 4), Fraction(1, 4)), (1, 1)]
+    diminished = sketch_cue(cue, tmap, {"d": theme},
+                            plan=CuePlan(melody=(use("d", "diminish:4"),)))
+    assert all((n.onset * 4).denominator == 1 and (n.duration * 4).denominator == 1
+               for n in diminished.parts[0].notes)

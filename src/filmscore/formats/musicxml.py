@@ -228,7 +228,9 @@ def read_music(path: str | os.PathLike[str], *, rate: str = "24",
         program = getattr(inst, "midiProgram", None)
         name = (part.partName or getattr(inst, "partName", None) or
                 getattr(inst, "instrumentName", None) or f"Part {index}").strip()
-        is_drum = isinstance(inst, m21instrument.UnpitchedPercussion)
+        # General MIDI channel 10 (music21's 9) is percussion, as write_music writes it
+        is_drum = isinstance(inst, m21instrument.UnpitchedPercussion) or \
+            getattr(inst, "midiChannel", None) == 9
         parts.append(Part(name=name, notes=tuple(notes),
                           program=program if isinstance(program, int) and 0 <= program <= 127
                           else 0, is_drum=is_drum))
