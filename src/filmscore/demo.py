@@ -17,7 +17,8 @@ MIDI file beside it for DAWs), a FluidSynth mockup of every cue, a director's no
 approvals, and the themes report.
 
 Stage 4 (orchestration and copying): every cue's sketch orchestrated for the studio
-orchestra (full score and the decisions to check, playability-checked), every player's
+orchestra as its spotting notes ask (the instruments they name play, the sections they
+leave out rest; full score and the decisions to check, playability-checked), every player's
 part (MusicXML and PDF) with tacet sheets, the conductor's score of every cue, and a
 session book per chair for the first recording session (hard cues first).
 """
@@ -238,7 +239,7 @@ def _writing_stage(pctx, cues: list[CueSpec], maps: dict[str, TempoMap], data: P
 
 #: the demo's first recording session: hard cues (most hard hits) first, at most this many
 SESSION_CUES = 4
-#: the cue the director asked more brass of: its pad goes to the brass section
+#: the cue the director asked more brass of (its notes already give the brass the lead)
 BRASS_CUE = "1M2"
 
 
@@ -252,15 +253,13 @@ def _orchestration_stage(pctx, cues: list[CueSpec], out: Path, step
     summaries = []
     for cue in cues:
         number = str(cue.number)
-        step(f"Orchestrating cue {number} for {studio.title}")
+        step(f"Orchestrating cue {number} for {studio.title}, as its notes ask")
+        reason = "from the sketch and the cue's notes"
         if number == BRASS_CUE:  # the director's note: "More swagger in the brass here"
-            summary, _ = orchestrate_cue(pctx, number, ensemble=studio,
-                                         staff_groups={"pad": "brass"},
-                                         author="filmscore demo",
-                                         reason="director: more brass swagger")
-        else:
-            summary, _ = orchestrate_cue(pctx, number, ensemble=studio,
-                                         author="filmscore demo", reason="from the sketch")
+            reason = "director: more brass swagger (the trumpets on the tune, horns and " \
+                     "trombones on the off-beats)"
+        summary, _ = orchestrate_cue(pctx, number, ensemble=studio, author="filmscore demo",
+                                     reason=reason)
         summaries.append(summary)
     for cue in cues:
         number = str(cue.number)

@@ -61,6 +61,10 @@ def orchestrate(
                                      "'melody=violin@0'); repeatable; replaces the "
                                      "template's default doublings."),
     no_doublings: bool = typer.Option(False, "--no-doublings", help="No doublings at all."),
+    instrumentation: str | None = typer.Option(None, "--instrumentation", help="What the "
+                                               "notes ask ('full orchestra, brass lead, "
+                                               "harp glissandi'): instead of the cue's "
+                                               "spotting notes; '' for none."),
     out: Path | None = typer.Option(None, "--out", help="Without a project: write the full "
                                     "score of --short-score here (MusicXML)."),
     concert: bool = typer.Option(False, "--concert", help="With --out: the full score in C."),
@@ -81,12 +85,13 @@ def orchestrate(
                              field="out", valid="--short-score FILE --out FULL.musicxml, "
                              "without a cue")
         from filmscore.formats.musicxml import write_full_score
+        from filmscore.orchestration.brief import CueBrief
         from filmscore.orchestration.orchestrate import orchestrate as run
         from filmscore.writing.service import read_music_file
 
         try:
             result = run(read_music_file(short_score), ens, staff_groups=groups,
-                         doublings=doublings)
+                         doublings=doublings, brief=CueBrief(instrumentation or ""))
         except InputError as error:  # name the short score the bad staff is in
             raise error.located(source=str(short_score)) from None
         write_full_score(result.full, out, concert=concert)
@@ -104,7 +109,8 @@ def orchestrate(
         with working(f"orchestrating {number}"):
             summary, result = orchestrate_cue(
                 pctx, number, ensemble=ens, short_score=short_score, music_version=version,
-                staff_groups=groups, doublings=doublings, author=author, reason=reason)
+                staff_groups=groups, doublings=doublings, author=author, reason=reason,
+                instrumentation=instrumentation)
         console.print(f"{summary.label}: {summary.chairs_playing} chairs play, "
                       f"{summary.chairs_tacet} tacet, {summary.decisions} decisions to check; "
                       f"check: {_counts_text(summary.check)}")

@@ -16,6 +16,7 @@ from sqlalchemy import func, select
 from filmscore.errors import InputError, NotFoundError
 from filmscore.model import Orchestration as OrchestrationRow
 from filmscore.model import StatusEvent
+from filmscore.orchestration.brief import CueBrief, cue_brief
 from filmscore.orchestration.ensembles import (
     CueInstrumentation,
     Ensemble,
@@ -59,6 +60,11 @@ def _summary(cue_number: str, row: OrchestrationRow) -> OrchestrationSummary:
         dict(row.check or {}), row.author, row.created_at)
 
 
+def brief_for(cs) -> CueBrief:
+    """The cue's brief (instrumentation, notes, sync points on its tempo map)."""
+    return cue_brief(cs.cue, cs.tempo_map)
+
+
 def resolve_ensemble(name: str | None, path: Path | None = None) -> Ensemble:
     """A template by name, or a custom ensemble from a JSON file."""
     if path is not None:
@@ -78,10 +84,13 @@ def resolve_ensemble(name: str | None, path: Path | None = None) -> Ensemble:
 
 def orchestrate_cue(pctx, number: str, *, ensemble: Ensemble, short_score: Path | None = None,
                     music_version: int | None = None, staff_groups: dict[str, str] | None = None,
-                    doublings: dict | None = None, author: str = "", reason: str = ""
+                    doublings: dict | None = None, author: str = "", reason: str = "",
+                    instrumentation: str | None = None,
                     ) -> tuple[OrchestrationSummary, Orchestration]:
     """Orchestrate a cue's music (its latest version, a given version, or a short-score
-    file) for ``ensemble``; store the full score as the cue's next orchestration."""
+    file) for ``ensemble``, as the cue's spotting notes ask (its instrumentation text and
+    sync points: ``brief``; ``instrumentation`` replaces the text); store the full score as
+    the cue's next orchestration."""
     from filmscore.formats.musicxml import write_full_score
     from filmscore.orchestration.check import check_score
     from filmscore.writing.service import load_version, read_music_file
@@ -97,8 +106,12 @@ def orchestrate_cue(pctx, number: str, *, ensemble: Ensemble, short_score: Path 
         short = replace(short, tempo_map=cs.tempo_map)
     if not short.title:
         short = replace(short, title=f"{cs.cue.number} {cs.cue.title}".strip())
+    brief = cue_brief(cs.cue, cs.tempo_map)
+    if instrumentation is not None:  # the orchestrator's own reading of the cue
+        brief = replace(brief, instrumentation=instrumentation)
     try:
-        result = orchestrate(short, ensemble, staff_groups=staff_groups, doublings=doublings)
+        result = orchestrate(short, ensemble, staff_groups=staff_groups, doublings=doublings,
+                             brief=brief)
     except InputError as error:  # name the short score the bad staff is in
         raise error.located(source=source or None) from None
     with tempfile.TemporaryDirectory(prefix="filmscore-orch-") as tmp:
