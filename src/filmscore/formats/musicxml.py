@@ -3,23 +3,27 @@
 Reading keeps, per part: every sounding note (transposing instruments are brought to
 sounding pitch with music21's ``toSoundingPitch``), chords as one Note per pitch, tied
 notes merged into one Note, the part name, the General MIDI program when music21 knows the
-instrument; for the piece: the meter and key of the first measure and the tempo marks
-(as a TempoMap, else None).  Onsets count quarter notes from bar 1 beat 1 (the measure
-numbered 1), so a pickup has negative onsets.
+instrument, and the expression (``musicxml_expression``: dynamics, hairpins, slurs,
+techniques as ``Part.marks``; articulations and tremolo as ``Note.articulations``); for
+the piece: the meter and key of the first measure and the tempo marks (as a TempoMap,
+else None).  Onsets count quarter notes from bar 1 beat 1 (the measure numbered 1), so a
+pickup has negative onsets.
 
 What reading loses: grace notes (they take no time in the bar: dropped), rests, unpitched
-percussion notes (no MIDI pitch of their own in music21: dropped), dynamics except a
-note's explicit velocity, articulations, slurs, lyrics and stave text, later meter and key
-changes (only the first meter and key are kept in ``Music``; later meter changes do shape
-the TempoMap's bars), tempo marks inside a bar (moved to the bar's start), and ramps
-(accelerando text is not a tempo mark).  A key signature without a mode is read as major
-(music21's ``KeySignature.asKey()``).
+percussion notes (no MIDI pitch of their own in music21: dropped), the notation
+``musicxml_expression`` lists (each reported as a ``FilmscoreWarning`` line naming the
+bars, the part and the element), lyrics and stave text, later meter and key changes (only
+the first meter and key are kept in ``Music``; later meter changes do shape the TempoMap's
+bars), tempo marks inside a bar (moved to the bar's start), and ramps (accelerando text is
+not a tempo mark).  A key signature without a mode is read as major (music21's
+``KeySignature.asKey()``).
 
-What writing loses: note spelling (music21 chooses enharmonics), velocities beyond what
-music21 writes, ramps in the tempo map (the starting tempo is written) and free-time
-segments.  Overlapping notes in one part are written as voices; notes sharing onset and
-duration as chords; notes crossing a barline are split and tied (and merged again when
-read).
+What writing loses: note spelling beyond the key (``spelling``: the key's degrees, then
+sharps or flats by the key's side), velocities beyond what music21 writes, ramps in the
+tempo map (the starting tempo is written) and free-time segments.  Overlapping notes in
+one part are written as voices; notes sharing onset and duration as chords; notes
+crossing a barline are split and tied (and merged again when read).  Accidentals are
+made here, not by music21's writer (see ``_copyists_accidentals``).
 
 music21 (10.5) notes: parsing is slow (about 5 s for a 17-part, 3.9 MB symphony
 movement), so values are extracted once into plain Notes.  Its offsets are floats with
@@ -31,7 +35,6 @@ from __future__ import annotations
 
 import contextlib
 import os
-import re
 import warnings
 from collections import defaultdict
 from collections.abc import Iterator
@@ -39,8 +42,18 @@ from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
-from filmscore.errors import InputError, ParseError
+from lxml import etree
+
+from filmscore.errors import FilmscoreWarning, InputError, ParseError
 from filmscore.fileio import atomic_path
+from filmscore.formats.musicxml_expression import (
+    MarkWriter,
+    PartScan,
+    note_articulations,
+    scan_directions,
+    slur_marks,
+    warning_lines,
+)
 from filmscore.sync.tempomap import Meter, Segment, TempoMap
 from filmscore.writing.music import Music, Note, Part, require_notes
 
@@ -113,7 +126,9 @@ def _part_notes(part: Any, zero: Fraction, *, unpitched: bool = False,
     from music21 import note as m21note
     from music21 import percussion as m21percussion
 
-    notes: list[list[Any]] = []  # [onset, duration, pitch, velocity]
+    from filmscore.formats.musicxml_fullscore import _drum_key
+
+    notes: list[list[Any]] = []  # [onset, duration, pitch, velocity, articulations]
     open_ties: dict[int, int] = {}  # pitch -> index in notes of a note still tied on
     graces = 0
     for element in part.flatten().notes:
@@ -137,21 +152,24 @@ def _part_notes(part: Any, zero: Fraction, *, unpitched: bool = False,
         velocity = element.volume.velocity if element.volume.velocityIsRelative is False \
             else None
         velocity = int(velocity) if velocity else DEFAULT_VELOCITY
+        marks = note_articulations(element)
         for midi, tie in members:
             kind = tie.type if tie is not None else None
             held = open_ties.get(midi)
             if kind in ("stop", "continue") and held is not None \
                     and notes[held][0] + notes[held][1] == onset:
                 notes[held][1] += duration
+                if "tremolo" in marks and "tremolo" not in notes[held][4]:
+                    notes[held][4] += ("tremolo",)
                 if kind == "stop":
                     del open_ties[midi]
                 continue
-            notes.append([onset, duration, midi, max(1, min(127, velocity))])
+            notes.append([onset, duration, midi, max(1, min(127, velocity)), marks])
             if kind in ("start", "continue"):
                 open_ties[midi] = len(notes) - 1
             else:
                 open_ties.pop(midi, None)
-    return [Note(o, d, p, v) for o, d, p, v in notes if 0 <= p <= 127], graces
+    return [Note(o, d, p, v, a) for o, d, p, v, a in notes if 0 <= p <= 127], graces
 
 
 def _key_name(score: Any) -> str:
@@ -203,6 +221,23 @@ def _tempo_map(score: Any, zero: Fraction, rate: str) -> TempoMap | None:
     return TempoMap(rate, 0, tuple(segments), pickup_beats=pickup_beats)
 
 
+def _scan(path: Path, count: int, unpitched: bool
+          ) -> tuple[list[tuple[PartScan, int]], list[str]]:
+    """The lxml pass over the file (``musicxml_expression.scan_directions``): for each of
+    music21's ``count`` parts (one per staff of a multi-staff part) its scan and staff."""
+    from filmscore.formats.musicxml_edit import unzip_musicxml
+
+    try:
+        scans, uncarried = scan_directions(unzip_musicxml(path.read_bytes(), source=str(path)),
+                                           unpitched=unpitched)
+    except (etree.XMLSyntaxError, InputError, OSError):  # music21 read it: keep its notes
+        return [], []
+    staves = [(scan, staff) for scan in scans for staff in range(1, scan.staves + 1)]
+    if len(staves) != count:
+        staves = [(scan, 1) for scan in scans] if len(scans) == count else []
+    return staves, warning_lines(str(path), uncarried, [scan.name for scan in scans])
+
+
 def read_music(path: str | os.PathLike[str], *, rate: str = "24",
                unpitched: bool = False) -> Music:
     """Read a MusicXML score as Music: every part's sounding notes (see module docstring).
@@ -221,6 +256,7 @@ def read_music(path: str | os.PathLike[str], *, rate: str = "24",
         pass
     parts_in = list(score.parts)
     zero = _zero_offset(parts_in[0]) if parts_in else Fraction(0)
+    staves, notices = _scan(path, len(parts_in), unpitched)
     parts: list[Part] = []
     for index, part in enumerate(parts_in, start=1):
         notes, _graces = _part_notes(part, zero, unpitched=unpitched)
@@ -231,9 +267,17 @@ def read_music(path: str | os.PathLike[str], *, rate: str = "24",
         # General MIDI channel 10 (music21's 9) is percussion, as write_music writes it
         is_drum = isinstance(inst, m21instrument.UnpitchedPercussion) or \
             getattr(inst, "midiChannel", None) == 9
+        marks = slur_marks(part, zero, notes, _frac)
+        if staves:
+            scan, staff = staves[index - 1]
+            starts = [_frac(m.offset) - zero for m in part.getElementsByClass("Measure")]
+            marks += scan.marks_of(staff, lambda place, s=starts: s[min(place[0], len(s) - 1)]
+                                   + place[1])
         parts.append(Part(name=name, notes=tuple(notes),
                           program=program if isinstance(program, int) and 0 <= program <= 127
-                          else 0, is_drum=is_drum))
+                          else 0, is_drum=is_drum, marks=tuple(marks)))
+    for line in notices:
+        warnings.warn(FilmscoreWarning(line), stacklevel=2)
     first_ts = next(iter(score.recurse().getElementsByClass("TimeSignature")), None)
     try:
         meter = Meter(first_ts.numerator, first_ts.denominator) if first_ts else Meter()
@@ -287,7 +331,49 @@ def _key_object(text: str) -> Any:
                          ) from None
 
 
-def _make_score(music: Music) -> Any:
+#: how music21 spells a pitch class by itself (and we in C major / A minor)
+_PLAIN_NAMES = ("C", "C#", "D", "E-", "E", "F", "F#", "G", "G#", "A", "B-", "B")
+_SHARP_NAMES = ("C", "C#", "D", "D#", "E", "F", "F#", "G", "G#", "A", "A#", "B")
+_FLAT_NAMES = ("C", "D-", "D", "E-", "E", "F", "G-", "G", "A-", "A", "B-", "B")
+
+
+def spelling(key: Any) -> tuple[str, ...]:
+    """The name of each pitch class (0 = C) in ``key`` (a music21 Key, or None): the
+    degrees of its scale (in minor also the raised sixth and seventh), the others with
+    sharps in a sharp key, flats in a flat key, as music21 does in C major.  (A copyist
+    spells by line and harmony too; this gets the key right and never writes G# in E-flat.)"""
+    if key is None:
+        return _PLAIN_NAMES
+    sharps = key.sharps
+    names = list(_SHARP_NAMES if sharps > 0 else _FLAT_NAMES if sharps < 0 else _PLAIN_NAMES)
+    try:
+        degrees = list(key.getScale().pitches)
+    except Exception:  # noqa: BLE001 - a mode music21 has no scale for: the key's own
+        degrees = list(key.getScale("major").pitches)
+    if key.mode == "minor":
+        degrees += [key.tonic.transpose("M6"), key.tonic.transpose("M7")]
+    for degree in degrees:
+        names[degree.pitchClass] = degree.name
+    return tuple(names)
+
+
+def _pitch(midi: int, names: tuple[str, ...]) -> Any:
+    """A music21 Pitch of ``midi`` spelled by ``names``, with no accidental object on a
+    natural note: music21 then shows an accidental only where the key and the bar need one
+    (a Pitch made from a number carries an explicit natural, written on every note)."""
+    from music21 import pitch as m21pitch
+
+    out = m21pitch.Pitch(names[midi % 12])
+    out.octave = 4
+    out.octave += (midi - round(out.ps)) // 12
+    if out.accidental is not None and out.accidental.alter == 0:
+        out.accidental = None
+    return out
+
+
+def make_score(music: Music) -> Any:
+    """Music as a music21 Score: measures, voices, ties, key, meter, tempo marks and the
+    expression marks (``musicxml_expression.MarkWriter``)."""
     from music21 import chord as m21chord
     from music21 import instrument as m21instrument
     from music21 import metadata as m21metadata
@@ -305,7 +391,8 @@ def _make_score(music: Music) -> Any:
     if first < 0:
         pickup = (-first) % bar
         start = -((-first) // bar) * bar - pickup  # a partial pickup bar, then whole bars
-    end = max(music.end, Fraction(bar))
+    marked = [m.end if m.end is not None else m.onset for p in music.parts for m in p.marks]
+    end = max(music.end, Fraction(bar), *marked)
     # bar boundaries: [start, start+pickup) is the pickup bar when pickup > 0
     bounds = [start]
     cursor = start + (pickup if pickup else bar)
@@ -314,6 +401,7 @@ def _make_score(music: Music) -> Any:
         cursor += bar
     bounds.append(cursor)
     key_obj = _key_object(music.key)
+    names = spelling(key_obj)
 
     score = stream.Score()
     score.metadata = m21metadata.Metadata(title=music.title or "")
@@ -338,6 +426,7 @@ def _make_score(music: Music) -> Any:
             inst.midiChannel = 9
         m21part.insert(0, inst)
         lanes = _lanes(part.notes) or [[]]
+        writer = MarkWriter(part.marks)
         first_number = 1 - sum(1 for b in bounds[:-1] if b < 0)
         for i, (m_start, m_end) in enumerate(zip(bounds, bounds[1:], strict=False)):
             measure = stream.Measure(number=first_number + i)
@@ -364,15 +453,17 @@ def _make_score(music: Music) -> Any:
                         container.insert(cursor - m_start,
                                          m21note.Rest(quarterLength=seg_start - cursor))
                     if len(members) == 1:
-                        obj = m21note.Note(members[0].pitch, quarterLength=seg_end - seg_start)
+                        obj = m21note.Note(_pitch(members[0].pitch, names),
+                                           quarterLength=seg_end - seg_start)
                     else:
-                        obj = m21chord.Chord([m.pitch for m in members],
+                        obj = m21chord.Chord([_pitch(m.pitch, names) for m in members],
                                              quarterLength=seg_end - seg_start)
                     obj.volume.velocity = members[0].velocity
                     starts, ends = onset >= m_start, n_end <= m_end
                     if not (starts and ends):
                         obj.tie = m21tie.Tie("stop" if starts is False and ends else
                                              "start" if starts else "continue")
+                    writer.note(obj, onset, members, lane=lane_no, first=starts)
                     container.insert(seg_start - m_start, obj)
                     cursor = seg_end
                 if cursor < m_end and (lane_no == 0 or cursor > m_start):
@@ -381,7 +472,9 @@ def _make_score(music: Music) -> Any:
                     containers.append(container)
             for voice in containers:
                 measure.insert(0, voice)
+            writer.measure(measure, m_start, m_end, last=i == len(bounds) - 2)
             m21part.append(measure)
+        writer.finish(m21part)
         score.insert(0, m21part)
     return score
 
@@ -393,10 +486,27 @@ def write_music(music: Music, path: str | os.PathLike[str]) -> Path:
     if suffix not in SUFFIXES:
         raise InputError("not a MusicXML file name", source=str(path), value=path.suffix,
                          valid=", ".join(SUFFIXES))
-    return _write_score(_make_score(music), path)
+    return write_score(make_score(music), path)
 
 
-def _write_score(score: Any, path: Path) -> Path:
+def _copyists_accidentals(score: Any) -> None:
+    """Accidentals as a copyist writes them, made here rather than by music21's writer:
+    at written pitch, from the key signature, the bar's earlier notes (an accidental holds
+    to the barline; a repeat in the bar gets none) and ties (none on a tied-over note),
+    with a courtesy accidental in the bar after an alteration.  music21's writer would
+    repeat an accidental on every non-adjacent recurrence in a bar
+    (``cautionaryNotImmediateRepeat``), and it makes notation on a copy that forgets what
+    was made before: so we make it (durations split, accidentals, ties, beams, tuplets)
+    and write with ``makeNotation=False``."""
+    score.toWrittenPitch(inPlace=True)
+    score.makeNotation(inPlace=True, cautionaryNotImmediateRepeat=False)
+    for part in score.parts:  # then what music21's writer does (we write without it)
+        part.splitAtDurations(recurse=True)
+
+
+def write_score(score: Any, path: Path) -> Path:
+    """Write a music21 Score as MusicXML at ``path`` (by suffix), atomically."""
+    from music21 import defaults
     from music21.musicxml import m21ToXml
 
     suffix = path.suffix.lower()
@@ -408,10 +518,14 @@ def _write_score(score: Any, path: Path) -> Path:
         if "midi channels" not in str(msg):
             warn(msg, *args, **kwargs)
 
+    _copyists_accidentals(score)
+    author = defaults.author  # else music21 credits "Music21" as the composer
     with atomic_path(path) as tmp:
         try:
             m21ToXml.environLocal.warn = quiet
-            score.write("mxl" if suffix == ".mxl" else "musicxml", fp=str(tmp))
+            defaults.author = ""
+            score.write("mxl" if suffix == ".mxl" else "musicxml", fp=str(tmp),
+                        makeNotation=False)  # made above
         except InputError:
             raise
         except Exception as exc:  # music21 cannot notate some durations (e.g. 7/24 quarter)
@@ -422,169 +536,17 @@ def _write_score(score: Any, path: Path) -> Path:
                              ) from None
         finally:
             m21ToXml.environLocal.warn = warn
+            defaults.author = author
     return path
 
 
-# --- full scores ----------------------------------------------------------------------------
+# the full-score writer and its drum table live in musicxml_fullscore (re-exported here)
+from filmscore.formats.musicxml_fullscore import (  # noqa: E402
+    DRUM_DISPLAY,
+    OTHER_DRUM_DISPLAY,
+    write_full_score,
+)
 
-# General MIDI drum key -> (display step, display octave, notehead) on a five-line
-# percussion staff, after common drum-set notation; every position+notehead is unique so
-# that a key is read back from where its note sits.  Keys not listed are written at
-# OTHER_DRUM_DISPLAY and cannot be read back.
-DRUM_DISPLAY: dict[int, tuple[str, int, str]] = {
-    35: ("E", 4, "normal"), 36: ("F", 4, "normal"), 37: ("C", 5, "x"),
-    38: ("C", 5, "normal"), 39: ("C", 5, "slash"), 40: ("C", 5, "diamond"),
-    41: ("G", 4, "normal"), 43: ("A", 4, "normal"), 45: ("B", 4, "normal"),
-    47: ("D", 5, "normal"), 48: ("E", 5, "normal"), 50: ("F", 5, "normal"),
-    42: ("G", 5, "x"), 44: ("D", 4, "x"), 46: ("G", 5, "circle-x"),
-    49: ("A", 5, "x"), 51: ("F", 5, "x"), 52: ("A", 5, "circle-x"),
-    53: ("F", 5, "diamond"), 54: ("E", 5, "diamond"), 55: ("A", 5, "diamond"),
-    56: ("E", 5, "triangle"), 57: ("B", 5, "x"), 59: ("E", 5, "x"),
-    76: ("D", 5, "triangle"), 77: ("D", 5, "x"), 80: ("B", 5, "triangle"),
-    81: ("A", 5, "triangle"),
-}  # fmt: skip
-OTHER_DRUM_DISPLAY = ("C", 4, "normal")
-_DRUM_BY_DISPLAY = {v: k for k, v in DRUM_DISPLAY.items()}
-
-# clef -> (music21 class name, the written MIDI span it suits); clefs of the instrument
-# table.  A part takes the first of its instrument's clefs whose span holds the median of
-# its written notes, else the clef whose span's middle is nearest.
-_CLEFS: dict[str, tuple[str, int, int]] = {
-    "treble": ("TrebleClef", 60, 96), "bass": ("BassClef", 24, 64),
-    "alto": ("AltoClef", 50, 74), "tenor": ("TenorClef", 48, 70),
-    "treble_8vb": ("Treble8vbClef", 40, 84), "percussion": ("PercussionClef", 0, 127),
-}
-
-
-def _drum_key(element: Any) -> int | None:
-    head = element.notehead or "normal"
-    return _DRUM_BY_DISPLAY.get((element.displayStep, element.displayOctave, head))
-
-
-def _choose_clef(clefs: tuple[str, ...], written: list[int]) -> str:
-    if not written:
-        return clefs[0]
-    median = sorted(written)[len(written) // 2]
-    for name in clefs:
-        if _CLEFS[name][1] <= median <= _CLEFS[name][2]:
-            return name
-    return min(clefs, key=lambda c: abs((_CLEFS[c][1] + _CLEFS[c][2]) / 2 - median))
-
-
-def _abbreviation(label: str, abbreviation: str) -> str:
-    """'Hn. 1' for chair 'Horn 1', 'Vn. I' for 'Violin I', else the instrument's own."""
-    words = label.split()
-    if len(words) > 1 and re.fullmatch(r"\d+|[IVX]+", words[-1]):
-        return f"{abbreviation} {words[-1]}"
-    return abbreviation
-
-
-def _unpitched_of(element: Any) -> Any:
-    from music21 import note as m21note
-
-    step, octave, head = DRUM_DISPLAY.get(element.pitch.midi, OTHER_DRUM_DISPLAY)
-    out = m21note.Unpitched(quarterLength=element.duration.quarterLength)
-    out.displayStep, out.displayOctave = step, octave
-    if head != "normal":
-        out.notehead = head
-    return out
-
-
-def _to_unpitched(m21part: Any) -> None:
-    """Every note of a drum part as an Unpitched at its DRUM_DISPLAY position."""
-    from music21 import chord as m21chord
-    from music21 import percussion as m21percussion
-
-    for element in list(m21part.recurse().notes):
-        if isinstance(element, m21chord.Chord):
-            new = m21percussion.PercussionChord([_unpitched_of(n) for n in element.notes])
-            new.duration.quarterLength = element.duration.quarterLength
-        else:
-            new = _unpitched_of(element)
-        new.tie = element.tie
-        new.volume.velocity = element.volume.velocity
-        element.activeSite.replace(element, new)
-
-
-def _dress_part(m21part: Any, part: Part, *, concert: bool, source: str, channel: int) -> None:
-    """Instrument, names, clef and transposition of one full-score part."""
-    from music21 import clef as m21clef
-    from music21 import instrument as m21instrument
-    from music21 import interval as m21interval
-
-    from filmscore.orchestration.instruments import get_instrument
-
-    try:
-        info = get_instrument(part.instrument or part.name)
-    except InputError as error:
-        error.reason = f"part {part.name}: {error.reason}"
-        raise error.located(source=source) from None
-    for old in list(m21part.getElementsByClass(m21instrument.Instrument)):
-        m21part.remove(old)
-    drum = part.is_drum or info.is_unpitched
-    if drum:
-        inst = m21instrument.UnpitchedPercussion()
-        inst.percMapPitch = part.notes[0].pitch if part.notes else 38
-        inst.midiChannel = 9
-    else:
-        inst = m21instrument.Instrument()
-        inst.midiProgram = info.gm_program
-        inst.midiChannel = channel  # parts share channels past 15 (music21 would complain)
-    inst.partName = part.name
-    inst.partAbbreviation = _abbreviation(part.name, info.abbreviation)
-    inst.instrumentName = info.name
-    inst.instrumentAbbreviation = info.abbreviation
-    m21part.partName, m21part.partAbbreviation = inst.partName, inst.partAbbreviation
-    semis = 0 if concert or drum else info.transposition_semitones
-    if semis:
-        steps = info.transposition_diatonic
-        generic = steps + 1 if steps >= 0 else steps - 1
-        inst.transposition = m21interval.intervalFromGenericAndChromatic(generic, semis)
-    m21part.insert(0, inst)
-    clef_name = "percussion" if drum else _choose_clef(
-        info.clefs, [n.pitch - semis for n in part.notes])
-    first = next(iter(m21part.getElementsByClass("Measure")), None)
-    if first is not None:
-        first.clef = getattr(m21clef, _CLEFS[clef_name][0])()
-    if drum:
-        _to_unpitched(m21part)
-        # unpitched percussion carries no key signature (music21 copies the score's)
-        from music21 import key as m21key
-
-        for measure in m21part.getElementsByClass("Measure"):
-            for sig in list(measure.getElementsByClass(m21key.KeySignature)):
-                measure.remove(sig)
-
-
-def write_full_score(music: Music, path: str | os.PathLike[str], *,
-                     concert: bool = False) -> Path:
-    """Write an orchestrated full score as MusicXML, atomically.
-
-    Each part is named by its chair label (``Part.name``), abbreviated from its instrument
-    (``Part.instrument``, a key of the instrument table, else the part name is looked up),
-    on the instrument's clef chosen by register.  Transposing instruments are written at
-    written pitch with a ``<transpose>`` element (key signature transposed), octave
-    transposers (piccolo, double bass, guitar, glockenspiel, ...) at the octave; with
-    ``concert`` everything is at sounding pitch and nothing has a ``<transpose>``.  Drum
-    parts (``is_drum`` or an unpitched instrument) are unpitched notes on a percussion clef
-    at their ``DRUM_DISPLAY`` position; ``read_music(path, unpitched=True)`` reads them back.
-
-    What it loses besides ``write_music``'s losses: a part's instrument changes (one
-    instrument per part: a chair that switches to a double needs its own part), grand
-    staves (a piano or harp part is one staff), clef changes inside a part, and drum keys
-    without a ``DRUM_DISPLAY`` position (written at C4, read back as nothing).  Percussion
-    parts carry one MIDI drum key for the whole part (``<midi-unpitched>``, music21 writes
-    no per-note ``<instrument>``), so players of MusicXML hear one drum sound per part.
-    """
-    path = Path(path)
-    if path.suffix.lower() not in SUFFIXES:
-        raise InputError("not a MusicXML file name", source=str(path), value=path.suffix,
-                         valid=", ".join(SUFFIXES))
-    if not music.parts:
-        raise InputError("a full score needs at least one part", source=str(path),
-                         valid="an orchestration with at least one playing chair")
-    score = _make_score(music)
-    for index, (m21part, part) in enumerate(zip(score.parts, music.parts, strict=True)):
-        channel = [c for c in range(16) if c != 9][index % 15]
-        _dress_part(m21part, part, concert=concert, source=str(path), channel=channel)
-    return _write_score(score, path)
+_make_score, _write_score = make_score, write_score  # the names before issue 9
+__all__ = ["DRUM_DISPLAY", "OTHER_DRUM_DISPLAY", "SUFFIXES", "make_score", "read_music",
+           "spelling", "write_full_score", "write_music", "write_score"]

@@ -110,8 +110,11 @@ def orchestrate_cue(pctx, number: str, *, ensemble: Ensemble, short_score: Path 
     if instrumentation is not None:  # the orchestrator's own reading of the cue
         brief = replace(brief, instrumentation=instrumentation)
     try:
+        # the grid the cue's own map was solved on (a map read back from the short score's
+        # file does not know it)
         result = orchestrate(short, ensemble, staff_groups=staff_groups, doublings=doublings,
-                             brief=brief)
+                             brief=brief, subdivision=cs.tempo_map.subdivision
+                             if cs.tempo_map is not None else None)
     except InputError as error:  # name the short score the bad staff is in
         raise error.located(source=source or None) from None
     with tempfile.TemporaryDirectory(prefix="filmscore-orch-") as tmp:
