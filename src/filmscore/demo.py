@@ -37,6 +37,7 @@ from filmscore.formats.otio_cut import write_edl
 from filmscore.formats.spotting_csv import read_spotting_csv, write_spotting_csv
 from filmscore.formats.spotting_pdf import write_spotting_pdf
 from filmscore.formats.video import concat, probe
+from filmscore.orchestration.service import set_project_credits
 from filmscore.project import init_project, open_project
 from filmscore.spotting.cues import CueSpec
 from filmscore.spotting.cut import CutEvent, make_cut
@@ -59,6 +60,10 @@ from filmscore.timecode import format_label, get_rate
 from filmscore.writing.cuetime import meter_for
 
 TITLE = "Popeye the Sailor Meets Sindbad the Sailor"
+#: the demo's music is machine-written from its themes (the 1936 short's own score, by
+#: Sammy Timberg, is not used); Popeye's theme is the traditional Sailor's Hornpipe
+COMPOSER = "Music: filmscore demo, machine-written (Popeye: The Sailor's Hornpipe, trad.)"
+ORCHESTRATOR = "Orchestration: filmscore (automatic)"
 RATE = get_rate("24")
 REEL_START = 86400  # reel 1 starts at 01:00:00:00
 PARTS = ("part1", "part2", "part3", "part4")
@@ -111,6 +116,7 @@ def run_demo(out: Path, data: Path | None = None,
     step("Making the project")
     init_project(project_dir, title=TITLE, fps=RATE.name)
     pctx = open_project(project_dir)
+    set_project_credits(pctx, composer=COMPOSER, orchestrator=ORCHESTRATOR)
 
     step("Assembling reel 1 from the four parts (ffmpeg)")
     picture_dir = out / "picture"
