@@ -458,6 +458,7 @@ def test_tuplets_are_counted_and_findings_only_when_asked():
 # --- inputs, layout faithfulness -----------------------------------------------------
 
 
+@pytest.mark.not_looked("a file named .pdf that is no PDF lies in the folder on purpose")
 def test_compressed_mxl_files_and_folders(tmp_path):
     data = doc(part("Flute", clean_bars()))
     buffer = io.BytesIO()

@@ -85,7 +85,7 @@ def lay_out(root, kind: str, paper: str | None = None, *, rounds: int = 4,
     changes = {} if changes is None else changes
     planned = False
     try:
-        natural = _render(tk, root, {**options, "breaks": "none", "noJustification": True})
+        natural = _fitted(tk, root, options)
         planned = bool(natural) and plan_breaks(
             root, *measure_widths(natural[0], inner_width(options)))
     except ValueError:
@@ -116,6 +116,28 @@ def lay_out(root, kind: str, paper: str | None = None, *, rounds: int = 4,
         marks = film_marks(root)
         pages = [shrink(page, marks, kind) for page in _render(tk, root, options)]
     return [lift(align_letters(page, marks), marks) for page in pages]
+
+
+_VIEWBOX = re.compile(r'viewBox="0 0 ([\d.]+) ([\d.]+)"')
+#: the smallest scale (percent) a system is shrunk to so that it fits on a page
+MIN_SCALE = 30
+
+
+def _fitted(tk, root, options: dict) -> list[str]:
+    """The music as one unjustified system (to measure the bars), with ``options["scale"]``
+    lowered until that system fits on a page: a score of many staves on small paper, or
+    a score engraved as a part, would otherwise run off the bottom of the paper (verovio
+    prints what does not fit past the page's edge)."""
+    for _ in range(4):
+        pages = _render(tk, root, {**options, "breaks": "none", "noJustification": True,
+                                   "adjustPageHeight": True})
+        found = _VIEWBOX.search(pages[0], 0, 600) if pages else None
+        if found is None or float(found.group(2)) <= options["pageHeight"] \
+                or options["scale"] <= MIN_SCALE:
+            return pages
+        options["scale"] = max(MIN_SCALE, int(options["scale"] * options["pageHeight"]
+                                              / float(found.group(2)) * 0.97))
+    return pages
 
 
 def _mark_rank(mark) -> tuple[int, int]:
