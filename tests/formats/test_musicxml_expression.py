@@ -109,15 +109,17 @@ def test_accidentals_are_where_a_copyist_puts_them(tmp_path):
     music = Music((Part("Flute", notes, program=73),), key="E- major")
     root = _xml(write_music(music, tmp_path / "acc.musicxml"))
     assert _accidentals(root) == [
-        ("1", "A-1", None), ("1", "E0", "natural"), ("1", "G", None),
+        ("1", "A-1", None), ("1", "E", "natural"), ("1", "G", None),
         ("1", "E", None),  # the natural holds to the barline
         ("2", "E", None),  # tied over the barline: no sign
         ("2", "E-1", "flat"),  # after E natural: the flat is needed again
-        ("2", "F", None), ("2", "E0", "natural"),
+        ("2", "F", None), ("2", "E", "natural"),
         ("3", "E-1", "flat"),  # courtesy flat after the E natural of bar 2
         ("3", "C", None), ("3", "D", None), ("3", "B-1", None)]
     text = etree.tostring(root, encoding="unicode")
-    assert text.count("<accidental>") == 4
+    assert text.count("<accidental") == 4
+    # the flats that only confirm the key are courtesy signs, in parentheses as in the parts
+    assert [a.get("cautionary") for a in root.iter("accidental")] == [None, "yes", None, "yes"]
 
 
 def test_accidentals_in_a_transposed_full_score_have_no_redundant_naturals(tmp_path):

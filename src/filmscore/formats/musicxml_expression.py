@@ -9,7 +9,10 @@ the direction's ``<offset>``), because music21 (10.5) moves a wedge's ends to th
 next to them; articulations, tremolo and slurs belong to notes and come from music21's
 notes.  A hairpin runs from its ``<wedge type="crescendo|diminuendo">`` to its
 ``<wedge type="stop">`` (by ``number``); a slur from its first note's onset to its last
-note's onset (a tied last note: the onset of the note it belongs to).
+note's onset (a tied last note: the onset of the note it belongs to).  The same pass
+notes each ``<sound tempo>`` (the exact tempo, where the metronome shows it rounded) and
+the General MIDI key of every unpitched note that names its drum (an ``<instrument>`` whose
+``<midi-instrument>`` has a ``<midi-unpitched>``), by its place and notehead.
 
 Writing (:class:`MarkWriter`, called by ``musicxml.make_score``): music21 objects, so that
 music21 places them: a ``Dynamic`` and hairpins (``Crescendo``/``Diminuendo`` between two
@@ -17,20 +20,22 @@ music21 places them: a ``Dynamic`` and hairpins (``Crescendo``/``Diminuendo`` be
 words above; ``Slur`` spanners from the first note to the last note (its last tied
 segment); articulations on the note's first segment, a tremolo on every tied segment.
 
-What is not carried, reported by :func:`scan_directions` as ``Uncarried`` (the reader turns
-them into warnings): grace notes, unpitched notes (unless read as drums), fermatas,
-arpeggios, glissandos and slides, ornaments other than a single-note tremolo (trills,
-turns, mordents, two-note tremolos), technical marks that change the sound (harmonics,
-stopped, snap pizzicato, bends, ...), articulations we have no name for (breath marks,
-caesuras, falls, doits, ...), dynamics outside ``DYNAMICS`` (n, pf, pppppp, other
-dynamics), pedal and harp pedal marks, chord symbols and figured bass, repeats, endings,
-segno and coda (the music is read once, as written).  Silently ignored: lyrics, fingerings,
-bowings, string numbers, rehearsal marks, tempo words and other stave text (dolce, a 2,
-timecodes): they do not change the notes a mockup plays.
+What is not carried, reported by :func:`scan_directions` as ``Uncarried`` (the reader
+turns them into warnings): grace notes, unpitched notes (unless read as drums: named by
+their <instrument>, or asked for), fermatas, arpeggios, glissandos and slides, ornaments
+other than a single-note tremolo (trills, turns, mordents, two-note tremolos), technical
+marks that change the sound (harmonics, stopped, snap pizzicato, bends, ...),
+articulations we have no name for (breath marks, caesuras, falls, doits, ...), dynamics
+outside ``DYNAMICS`` (n, pf, pppppp, other dynamics), pedal and harp pedal marks, chord
+symbols and figured bass, repeats, endings, segno and coda (the music is read once, as
+written). Silently ignored: lyrics, fingerings, bowings, string numbers, rehearsal marks,
+tempo words and other stave text (dolce, a 2, timecodes): they do not change the notes a
+mockup plays.
 """
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
@@ -95,6 +100,10 @@ class PartScan:
     name: str
     staves: int = 1
     marks: list[RawMark] = field(default_factory=list)
+    tempos: list[tuple[Place, Fraction]] = field(default_factory=list)  # <sound tempo>s
+    #: (display step, display octave, notehead) -> General MIDI key of the unpitched notes
+    #: that name their drum (<instrument> of a <midi-unpitched> instrument); None: two keys
+    drums: dict[tuple[str, int, str], int | None] = field(default_factory=dict)
 
     def marks_of(self, staff: int, place: Callable[[Place], Fraction]) -> list[Mark]:
         """The marks of one staff as Marks, ``place`` turning a Place into quarters."""
@@ -125,6 +134,38 @@ def _part_names(root: Any) -> dict[str, str]:
     return names
 
 
+def _drum_instruments(root: Any) -> dict[str, dict[str, int]]:
+    """part id -> {instrument id: General MIDI key} of its <midi-unpitched> instruments."""
+    out: dict[str, dict[str, int]] = {}
+    for score_part in root.iterfind("part-list/score-part"):
+        keys = {}
+        for midi in score_part.iterfind("midi-instrument"):
+            text = (midi.findtext("midi-unpitched") or "").strip()
+            if text.isdigit() and 1 <= int(text) <= 128:
+                keys[midi.get("id", "")] = int(text) - 1
+        out[score_part.get("id", "")] = keys
+    return out
+
+
+def _drum_of(note: Any, keys: dict[str, int], scan: PartScan) -> bool:
+    """Note the key of an unpitched note that names its drum; False when it names none."""
+    unpitched = note.find("unpitched")
+    instrument = note.find("instrument")
+    key = keys.get(instrument.get("id", "")) if instrument is not None else None
+    if unpitched is None or key is None:
+        return False
+    try:
+        octave = int((unpitched.findtext("display-octave") or "").strip())
+    except ValueError:
+        return False
+    place = ((unpitched.findtext("display-step") or "").strip().upper(), octave,
+             (note.findtext("notehead") or "normal").strip())
+    if scan.drums.get(place, key) != key:
+        key = None  # two drums on one place and head: which one cannot be told
+    scan.drums[place] = key
+    return True
+
+
 def _note_notations(note: Any, part: str, bar: str, out: list[Uncarried],
                     unpitched: bool) -> None:
     if note.find("grace") is not None:
@@ -153,7 +194,11 @@ def _note_notations(note: Any, part: str, bar: str, out: list[Uncarried],
 def _direction_marks(direction: Any, at: Place, scan: PartScan, staff: int,
                      open_wedges: dict[str, tuple[str, Place, int]], bar: str,
                      out: list[Uncarried]) -> None:
-    tempo = direction.find("sound[@tempo]") is not None
+    sound = direction.find("sound[@tempo]")
+    tempo = sound is not None
+    if tempo:
+        with contextlib.suppress(ValueError, ZeroDivisionError):
+            scan.tempos.append((at, Fraction(sound.get("tempo", "").strip())))
     for kind in direction.iterfind("direction-type/*"):
         tag = kind.tag if isinstance(kind.tag, str) else ""
         if tag == "dynamics":
@@ -190,10 +235,12 @@ def scan_directions(xml: bytes, *, unpitched: bool = False
     parser = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=True)
     root = etree.fromstring(xml, parser)
     names = _part_names(root)
+    drum_keys = _drum_instruments(root)
     scans: list[PartScan] = []
     uncarried: list[Uncarried] = []
     for part in root.iterfind("part"):
         scan = PartScan(names.get(part.get("id", ""), part.get("id", "")))
+        keys = drum_keys.get(part.get("id", ""), {})
         divisions = Fraction(1)
         open_wedges: dict[str, tuple[str, Place, int]] = {}
         for index, measure in enumerate(part.iterfind("measure")):
@@ -205,7 +252,8 @@ def scan_directions(xml: bytes, *, unpitched: bool = False
                     divisions = _number(child.find("divisions"), divisions) or divisions
                     scan.staves = max(scan.staves, int(_number(child.find("staves"), 1)))
                 elif tag == "note":
-                    _note_notations(child, scan.name, bar, uncarried, unpitched)
+                    named = _drum_of(child, keys, scan)
+                    _note_notations(child, scan.name, bar, uncarried, unpitched or named)
                     if child.find("grace") is not None:
                         continue
                     duration = _number(child.find("duration")) / divisions

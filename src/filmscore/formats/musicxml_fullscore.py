@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import re
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -67,10 +68,10 @@ def _abbreviation(label: str, abbreviation: str) -> str:
     return abbreviation
 
 
-def _unpitched_of(element: Any) -> Any:
+def _unpitched_of(element: Any, places: Mapping[int, tuple[str, int, str]]) -> Any:
     from music21 import note as m21note
 
-    step, octave, head = DRUM_DISPLAY.get(element.pitch.midi, OTHER_DRUM_DISPLAY)
+    step, octave, head = places.get(element.pitch.midi, OTHER_DRUM_DISPLAY)
     out = m21note.Unpitched(quarterLength=element.duration.quarterLength)
     out.displayStep, out.displayOctave = step, octave
     if head != "normal":
@@ -78,18 +79,22 @@ def _unpitched_of(element: Any) -> Any:
     return out
 
 
-def _to_unpitched(m21part: Any) -> None:
-    """Every note of a drum part as an Unpitched at its DRUM_DISPLAY position."""
+def to_unpitched(m21part: Any, places: Mapping[int, tuple[str, int, str]] | None = None
+                 ) -> None:
+    """Every note of a drum part as an Unpitched at its place in ``places`` (General MIDI
+    key -> display step, octave, notehead; ``DRUM_DISPLAY`` by default)."""
     from music21 import chord as m21chord
     from music21 import percussion as m21percussion
 
+    places = DRUM_DISPLAY if places is None else places
     for element in list(m21part.recurse().notes):
         site = element.activeSite
         if isinstance(element, m21chord.Chord):
-            new = m21percussion.PercussionChord([_unpitched_of(n) for n in element.notes])
+            new = m21percussion.PercussionChord([_unpitched_of(n, places)
+                                                 for n in element.notes])
             new.duration.quarterLength = element.duration.quarterLength
         else:
-            new = _unpitched_of(element)
+            new = _unpitched_of(element, places)
         new.tie = element.tie
         new.volume.velocity = element.volume.velocity
         new.articulations = list(element.articulations)
@@ -140,7 +145,7 @@ def _dress_part(m21part: Any, part: Part, *, concert: bool, source: str, channel
     if first is not None:
         first.clef = getattr(m21clef, _CLEFS[clef_name][0])()
     if drum:
-        _to_unpitched(m21part)
+        to_unpitched(m21part)
         # unpitched percussion carries no key signature (music21 copies the score's)
         from music21 import key as m21key
 
@@ -169,7 +174,7 @@ def write_full_score(music: Music, path: str | os.PathLike[str], *,
     parts carry one MIDI drum key for the whole part (``<midi-unpitched>``, music21 writes
     no per-note ``<instrument>``), so players of MusicXML hear one drum sound per part.
     """
-    from filmscore.formats.musicxml import SUFFIXES, make_score, write_score
+    from filmscore.formats.musicxml_score import SUFFIXES, make_score, write_score
 
     path = Path(path)
     if path.suffix.lower() not in SUFFIXES:
