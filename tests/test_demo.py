@@ -266,10 +266,11 @@ def test_demo_orchestrates_and_copies_every_cue(demo):
             number = str(cue.number)
             cs = cue_score(pctx, number)
             assert cs.ensemble.name == "studio", number
-            # our own orchestrations pass our playability check: nothing out of range,
-            # no player with two notes at once
+            # our own orchestrations pass our playability check clean: nothing out of
+            # range, no player with two notes at once, no mute without time to make it
             assert not cs.summary.check.get("out_of_range"), (number, cs.summary.check)
             assert not cs.summary.check.get("too_many_notes"), (number, cs.summary.check)
+            assert not any(cs.summary.check.values()), (number, cs.summary.check)
             folder = out / "parts" / number
             playing = {u.chair for u in cs.instrumentation.uses}
             tacet = {c.label for c in cs.instrumentation.tacet(cs.ensemble)}
@@ -282,7 +283,13 @@ def test_demo_orchestrates_and_copies_every_cue(demo):
             assert (out / "scores" / number / f"{number} score.pdf").is_file(), number
             # the parts together sound what the stored full score sounds
             full = read_music(cs.full_score)
+            beat = full.meter.beat_quarters
             for part in full.parts:
+                # one level at a time: a dynamic per onset, none closer than a beat
+                onsets = [m.onset for m in part.marks if m.kind == "dynamic"]
+                assert onsets == sorted(set(onsets)), (number, part.name, onsets)
+                assert all(b - a >= beat for a, b in zip(onsets, onsets[1:], strict=False)), \
+                    (number, part.name, onsets)
                 if part.is_drum or not part.notes:
                     continue
                 alone = read_music(folder / f"{number} {part.name}.musicxml")
@@ -290,6 +297,15 @@ def test_demo_orchestrates_and_copies_every_cue(demo):
                     [(n.onset, n.duration, n.pitch) for n in part.notes], (number, part.name)
         brass = cue_score(pctx, "1M2")
         assert any(u.chair.startswith("Trumpet") for u in brass.instrumentation.uses)
+    # the copies as the players and the conductor get them pass the engraving check: no
+    # accidental, letter, bar number, rest or barline finding, and no mark printed over
+    # another (two dynamics of one part at one place included)
+    from filmscore.engraving.check import check_folder
+
+    for folder in (out / "parts", out / "scores"):
+        report = check_folder(folder)
+        assert report.ok and not report.findings, (folder.name, dict(report.counts),
+                                                   [str(f) for f in report.findings[:10]])
     first = cues[0]
     text = " ".join(_pdftext(out / "parts" / str(first.number) /
                              f"{first.number} Violin I.pdf").split())

@@ -174,3 +174,81 @@ def balanced_velocity(note: Note, steps: int) -> Note:
     if not steps:
         return note
     return replace(note, velocity=max(1, min(127, note.velocity + VELOCITY_STEP * steps)))
+
+
+MUTE_ON, MUTE_OFF = "con sord.", "senza sord."
+
+
+def timed_mutes(notes: Sequence[Note], marks: Sequence[Mark], needed: float,
+                seconds: Callable[[Fraction, Fraction], Fraction]
+                ) -> tuple[list[Mark], list[tuple[Fraction, str]]]:
+    """The mute marks of a brass chair put where it has time to make them: a mute goes in
+    or comes out only after a rest of at least ``needed`` seconds (``seconds(a, b)``: the
+    time between two onsets, in quarters).  "con sord." without that rest before it moves
+    back to the latest note that has it (the chair's first note at the latest); "senza
+    sord." moves on to the first later note that has it, or is left out (the mute stays
+    on to the end); a muted stretch that would then meet the next one joins it.  Returns
+    the marks and what was moved, as (onset, text) for the orchestrator's decisions."""
+    ordered = sorted(notes, key=lambda n: n.onset)
+    onsets = sorted({n.onset for n in ordered})
+
+    def rest_before(t: Fraction) -> float:
+        before = [n.end for n in ordered if n.onset < t]
+        if not before:
+            return float("inf")
+        last = max(before)
+        return float(seconds(last, t)) if t > last else 0.0
+
+    mutes = sorted((m for m in marks if m.kind == "technique" and m.value in (MUTE_ON,
+                                                                               MUTE_OFF)),
+                   key=lambda m: m.onset)
+    others = [m for m in marks if m not in mutes]
+    windows: list[list[Fraction | None]] = []  # [on, off or None]
+    for mark in mutes:
+        if mark.value == MUTE_ON and (not windows or windows[-1][1] is not None):
+            windows.append([mark.onset, None])
+        elif mark.value == MUTE_OFF and windows and windows[-1][1] is None:
+            windows[-1][1] = mark.onset
+    moved: list[tuple[Fraction, str]] = []
+    need = f"about {needed:g} s"
+    fixed: list[list[Fraction | None]] = []
+    for on, off in windows:
+        assert on is not None
+        if rest_before(on) < needed:
+            earlier = [t for t in onsets if t < on and rest_before(t) >= needed]
+            on = earlier[-1] if earlier else onsets[0]
+            moved.append((on, f"con sord. here, before the muted passage: the rest before "
+                              f"it is too short ({need}) to put the mute in"))
+        if fixed and fixed[-1][1] is not None and on <= fixed[-1][1]:
+            fixed[-1][1] = off  # the two muted stretches join
+        else:
+            fixed.append([on, off])
+    index = 0
+    while index < len(fixed):
+        on, off = fixed[index]
+        following = fixed[index + 1][0] if index + 1 < len(fixed) else None
+        if off is not None and rest_before(off) < needed:
+            later = [t for t in onsets if t > off and (following is None or t < following)
+                     and rest_before(t) >= needed]
+            if later:
+                moved.append((later[0], f"senza sord. only here, after the muted passage: "
+                                        f"no rest long enough ({need}) to take the mute out "
+                                        f"sooner"))
+                fixed[index][1] = later[0]
+            elif following is None:
+                moved.append((off, f"keeps the mute on to the end of the cue: no rest long "
+                                   f"enough ({need}) to take it out"))
+                fixed[index][1] = None
+            else:  # no time to take it out before it goes in again: it stays in
+                moved.append((off, f"keeps the mute on into the next muted passage: no rest "
+                                   f"long enough ({need}) between them"))
+                fixed[index][1] = fixed[index + 1][1]
+                del fixed[index + 1]
+                continue
+        index += 1
+    out: list[Mark] = list(others)
+    for on, off in fixed:
+        out.append(Mark(on, "technique", MUTE_ON))
+        if off is not None:
+            out.append(Mark(off, "technique", MUTE_OFF))
+    return sorted(out), moved

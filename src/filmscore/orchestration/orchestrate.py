@@ -24,6 +24,7 @@ from filmscore.errors import InputError
 from filmscore.orchestration.arrange import plan
 from filmscore.orchestration.book import ROLES
 from filmscore.orchestration.brief import CueBrief, Reading, read_brief
+from filmscore.orchestration.chairmarks import seconds_between
 from filmscore.orchestration.ensembles import (
     CueInstrumentation,
     Ensemble,
@@ -157,12 +158,14 @@ def solved_subdivision(music: Music) -> int:
 
 def _split_counter(name: str, part: Part) -> list[Part]:
     """A countermelody staff that begins in chords: the chords before its line starts to a
-    harmony staff of their own, the rest (the line, and its hits) kept as the
-    countermelody."""
+    harmony staff of their own (a chord still sounding there stops where the line starts:
+    the chairs that play both never hold the one under the other), the rest (the line,
+    and its hits) kept as the countermelody."""
     groups = by_onset(part.notes)
     first_line = next((t for t, g in groups.items() if len(g) == 1), None)
-    chords = [n for t, g in groups.items() if first_line is None or t < first_line
-              for n in g]
+    chords = [replace(n, duration=min(n.end, first_line) - n.onset)
+              if first_line is not None else n
+              for t, g in groups.items() if first_line is None or t < first_line for n in g]
     if not chords or first_line is None:
         return [part]
     line = [n for t, g in groups.items() if t >= first_line for n in g]
@@ -313,11 +316,13 @@ def _finish(short: Music, ens: Ensemble, staves: dict[str, Part], groups: dict[s
         by_chair[chair].append((layer, [balanced_velocity(n, layer.balance) for n in notes]))
     parts, uses = [], []
     jobs: dict[str, list[Layer]] = defaultdict(list)
+    seconds = seconds_between(short.tempo_map)
     for chair in ens.chairs:
         items = by_chair.get(chair.label)
         if not items:
             continue
-        part, use = chair_part(chair, items, staves, p, events, jobs)
+        part, use = chair_part(chair, items, staves, p, events, jobs, beat=beat,
+                               seconds=seconds)
         if part is not None:
             parts.append(part)
             uses.append(use)
@@ -325,8 +330,31 @@ def _finish(short: Music, ens: Ensemble, staves: dict[str, Part], groups: dict[s
                  title=short.title, key=short.key)
     unison_events(events, full, jobs)
     tacet_events(events, ens, {u.chair for u in uses}, reading, p)
+    events = _chairs_together(events, ens, ("dynamics", "technique"))
     return Orchestration(full, _decisions(events, clock, ens),
                          CueInstrumentation(ens.name, tuple(uses)))
+
+
+def _chairs_together(events: list[Event], ens: Ensemble, kinds: Sequence[str]
+                     ) -> list[Event]:
+    """Events of ``kinds`` that say the same of several chairs at one onset (the hit's stab
+    written sfp in every chair that holds the chord) as one, naming the chairs."""
+    index = {c.label: i for i, c in enumerate(ens.chairs)}
+    together: dict[tuple[str, Fraction, str, str], list[Event]] = defaultdict(list)
+    out: list[Event] = []
+    for event in events:
+        if event.kind in kinds and event.chair:
+            together[(event.kind, event.onset, event.staff, event.text)].append(event)
+        else:
+            out.append(event)
+    for (kind, onset, staff, text), same in together.items():
+        if len(same) == 1:
+            out.append(same[0])
+            continue
+        chairs = sorted({e.chair for e in same}, key=lambda c: index.get(c, len(index)))
+        out.append(Event(kind, onset, "", staff, f"{kind}:{text}",
+                         f"{', '.join(chairs)}: {text}"))
+    return out
 
 
 def _decisions(events: list[Event], clock: _Clock, ens: Ensemble) -> tuple[Decision, ...]:

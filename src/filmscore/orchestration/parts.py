@@ -6,11 +6,19 @@ that come of it (the jobs, the balance, every unison, the sections that rest).""
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from fractions import Fraction
 
 from filmscore.orchestration.book import FAMILY
 from filmscore.orchestration.brief import Reading, in_spans
+from filmscore.orchestration.chairmarks import (
+    HAIRPINS,
+    Carried,
+    Seconds,
+    chair_marks,
+    without_tremolo,
+)
 from filmscore.orchestration.check import MAX_NOTES_PER_PLAYER
 from filmscore.orchestration.ensembles import Chair, ChairUse, Ensemble
 from filmscore.orchestration.expression import (
@@ -134,8 +142,19 @@ def _subtract(spans, holes):
     return out
 
 
+def _steps_of(balance: int, reduction: tuple[Fraction, int] | None
+              ) -> int | Callable[[Fraction], int]:
+    """A layer's dynamic steps at an onset: its balance, and a reduction's from its
+    onset."""
+    if reduction is None:
+        return balance
+    at, more = reduction
+    return lambda t: balance + (more if t >= at else 0)
+
+
 def chair_part(chair: Chair, items: list[tuple[Layer, list[Note]]], staves: dict[str, Part],
-                p: Plan, events: list[Event], jobs: dict[str, list[Layer]]
+                p: Plan, events: list[Event], jobs: dict[str, list[Layer]], *,
+                beat: Fraction = Fraction(1), seconds: Seconds | None = None
                 ) -> tuple[Part | None, ChairUse | None]:
     drum = items[0][0].how == "drums"
     inst = get_instrument(chair.instrument if drum else
@@ -162,23 +181,38 @@ def chair_part(chair: Chair, items: list[tuple[Layer, list[Note]]], staves: dict
                          [(Fraction(-10**6), None)]))
         taken += spans or []
     notes = [n for _, mine, _ in kept for n in mine]
-    notes = _modified(notes, inst.key, p)
+    notes, trembled = without_tremolo(notes, inst.section)
+    if trembled:
+        events.append(Event("technique", notes[0].onset, chair.label, kept[0][0].staff,
+                             "no tremolo", "plays the staff's tremolo notes plain: on a "
+                                           "wind or brass note the slashes would read as "
+                                           "flutter-tongue"))
+    notes = _modified(notes, inst.key, p, beat)
     if not drum and MAX_NOTES_PER_PLAYER.get(inst.key, 1) == 1 and not chair.divisible:
         notes = one_line(events, chair.label, notes)
     if not notes:
         return None, None
-    marks = []
+    marks: list = []
+    carried: list[Carried] = []
     reduce_at = p.reduction[0] if p.reduction else None
     for layer, mine, spans in kept:
         survivors = [n for n in notes if any(n.onset == m.onset for m in mine)]
         whole = spans == [(Fraction(-10**6), None)]
         reduction = (reduce_at, -1) if reduce_at is not None and \
             layer.instrument in p.reduction[1] else None
-        marks += carry_marks(staves[layer.staff], survivors, spans=None if whole else spans,
-                             balance=layer.balance, reduction=reduction)
+        own = carry_marks(staves[layer.staff], survivors, spans=None if whole else spans,
+                          balance=layer.balance, reduction=reduction)
+        carried.append((layer, survivors, own, _steps_of(layer.balance, reduction)))
+        marks += [m for m in own if m.kind not in ("dynamic", *HAIRPINS)]
         jobs[chair.label].append(layer)
         _job_events(events, chair.label, layer, survivors, staves)
     marks += _modifier_marks(notes, inst.key, p, marks)
+
+    def event(kind: str, onset: Fraction, staff: str, text: str) -> None:
+        events.append(Event(kind, onset, chair.label, staff, f"{kind}:{text}", text))
+
+    notes, marks = chair_marks(chair.label, notes, carried, marks, staves,
+                               instrument=inst.key, beat=beat, seconds=seconds, event=event)
     divisi = max((len(g) for g in by_onset(notes).values()), default=1) if chair.divisible \
         else 1
     if divisi > 1:
@@ -188,18 +222,20 @@ def chair_part(chair: Chair, items: list[tuple[Layer, list[Note]]], staves: dict
     if inst.key != chair.instrument:
         events.append(Event("doubling_used", notes[0].onset, chair.label, "", "",
                              f"plays {inst.name} (a double) for this cue"))
-    unique = {(m.onset, m.kind, m.value, m.end): m for m in marks}
     part = Part(chair.label, tuple(notes), program=inst.gm_program, is_drum=drum,
-                instrument=inst.key, marks=tuple(unique.values()))
+                instrument=inst.key, marks=tuple(marks))
     return part, ChairUse(chair.label, (inst.key,), divisi, p.players.get(chair.label))
 
 
-def _modified(notes: list[Note], key: str, p: Plan) -> list[Note]:
+def _modified(notes: list[Note], key: str, p: Plan, beat: Fraction) -> list[Note]:
+    """The notes with the articulations the notes ask of the instrument in their spans; a
+    tremolo only on notes a beat long or more (a running line is not played tremolo)."""
     out = []
     for note in notes:
         for mod in p.modifiers:
             if key in mod.instruments and mod.articulation and in_spans(note.onset, mod.spans) \
-                    and mod.articulation not in note.articulations:
+                    and mod.articulation not in note.articulations and not (
+                        mod.articulation == "tremolo" and note.duration < beat):
                 note = replace(note, articulations=(*note.articulations, mod.articulation))
         out.append(note)
     return out

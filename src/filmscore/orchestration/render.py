@@ -238,20 +238,29 @@ def _voice(layer: Layer, ctx: Context, notes: list[Note]) -> list[Note]:
         notes = notes + _held_chords(layer, ctx, notes)
     chords = _section_chords(layer, ctx, notes)
     chairs = [ctx.ensemble.chair(label) for label in layer.section]
-    source = {(n.onset, n.pitch): n for n in notes}
+    groups = by_onset(notes)
     out: list[Note] = []
-    longest = {t: max(n.duration for n in notes if n.onset == t) for t in chords}
     for onset, tones in chords.items():
         if any(c.divisible for c in chairs):
             mine = _divided(tones, chairs, layer.index)
         else:
             mine = tones[layer.index:layer.index + 1]
         for pitch in mine:
-            like = next((n for (t, _), n in source.items() if t == onset), None)
-            out.append(Note(onset, longest[onset], pitch,
-                            like.velocity if like else 80,
-                            like.articulations if like else ()))
+            like = _source_note(groups.get(onset, []), pitch)
+            if like is not None:
+                out.append(Note(onset, like.duration, pitch, like.velocity,
+                                like.articulations))
     return out
+
+
+def _source_note(group: Sequence[Note], pitch: int) -> Note | None:
+    """The short score's note a voiced ``pitch`` stands for: the one of its pitch class (a
+    common tone held into the next chord keeps its length; the others end where their
+    chord does), else the group's shortest (a tone added to the chord ends with it)."""
+    same = [n for n in group if n.pitch % 12 == pitch % 12]
+    if same:
+        return max(same, key=lambda n: n.duration)
+    return min(group, key=lambda n: n.duration, default=None)
 
 
 def _divided(tones: list[int], chairs: list, index: int) -> list[int]:
