@@ -325,3 +325,41 @@ def test_demo_orchestrates_and_copies_every_cue(demo):
     expected = sorted(cues, key=lambda c: (-sum(1 for s in c.sync_points if s.kind == "hard"),
                                            c.start_frame))[:4]
     assert order == [str(c.number) for c in expected]  # hard cues first
+
+
+def test_every_pdf_and_video_of_the_demo_is_looked_at(demo):
+    """Every page the demo prints and every video it renders, rendered to PNG and measured
+    (tests/looking.py), and what a player sees first on a part and a score measured."""
+    import numpy as np
+
+    from looking import look_at_pdf, look_at_video, video_frames, video_info
+
+    out, _ = demo
+    pdfs = sorted(out.rglob("*.pdf"))
+    videos = sorted(out.rglob("*.mp4"))
+    # 11 streamer videos, the reel, and the reel as stored in the project
+    assert len(pdfs) > 200 and len(videos) == 13
+    for path in pdfs:
+        look_at_pdf(path, dpi=30)
+    for path in videos:
+        look_at_video(path)
+    # page 1 of a part: the cue number large in its box at the top left, the part's name
+    # at the top right, and nothing printed over the music's first system
+    page = look_at_pdf(out / "parts" / "1M2" / "1M2 Violin I.pdf", dpi=60)[0]
+    height, width = page.shape
+    box = page[: height // 10, : width // 6] < 128
+    rows, cols = np.nonzero(box)
+    assert rows.size and cols.max() - cols.min() > width / 12  # a box of some size
+    assert (page[: height // 12, width * 3 // 4:] < 128).any()  # "Violin I"
+    # the score: a page of staves from the top margin down (a full page of music)
+    score = look_at_pdf(out / "scores" / "1M4" / "1M4 score.pdf", dpi=30)[0]
+    inked = np.nonzero((score < 128).any(axis=1))[0]
+    assert inked[-1] - inked[0] > 0.8 * score.shape[0]
+    # a streamer video at the head of the reel: its count-in is over black, with the
+    # first downbeat's streamer crossing it
+    first = out / "popeye1936" / "streamers" / "1M1.mp4"
+    _, _, frames = video_info(first)
+    frame = video_frames(first, [12])[0]
+    dark = (frame.max(axis=2) < 40).mean()
+    assert dark > 0.6  # mostly black: the reel has not begun
+    assert frames > 12
