@@ -12,6 +12,7 @@ DEMO_OUT ?= demo-out
 # Debian packages the project needs at run time or in tests.  Vocabulary as data:
 # add a package here, nowhere else.
 APT_PACKAGES := ffmpeg poppler-utils postgresql fluid-soundfont-gm timgm6mb-soundfont \
+	musescore-general-soundfont-lossless \
 	fluidsynth python3-venv python3-dev gcc \
 	librsvg2-bin musescore3 lilypond fonts-freefont-ttf fonts-dejavu-core
 

@@ -13,6 +13,9 @@ is not there) uses a generated 2-minute, 8-part orchestral texture with TimGM6mb
   MIDI file our writer makes (so both render the same notes and both stop at its end);
   and the same with ``-O float`` (the command we run), to separate FluidSynth's own cost.
 - full mockup: ``render_mockup`` with click stem, mix and BS.1770 normalisation.
+- SoundFonts: the same MIDI file rendered by ``fluidsynth -ni -F`` with FluidR3_GM and with
+  MuseScore General (lossless, ``--soundfont musescore``), side by side in the same run,
+  and each SoundFont's load time alone (a one-note file): what the better font costs.
 """
 
 from __future__ import annotations
@@ -25,6 +28,8 @@ from pathlib import Path
 from _common import Result, measure_side_by_side
 
 SCORE = Path("/work/shared/data/scores/hauptstimme/Beethoven_Op.21_1.mxl")
+MUSESCORE = Path("/usr/share/sounds/sf2/MuseScore_General_Full.sf2")
+FLUIDR3 = Path("/usr/share/sounds/sf2/FluidR3_GM.sf2")
 TARGET_OVERHEAD = 1.10
 
 
@@ -50,10 +55,14 @@ def _generated(seconds: int = 120):
 
 
 def _beethoven():
+    import warnings
+
     from filmscore.formats.midi_music import default_tempo_map
     from filmscore.formats.musicxml import read_music
 
-    music = read_music(SCORE)
+    with warnings.catch_warnings():  # its repeats and grace notes are not ours to carry
+        warnings.simplefilter("ignore")
+        music = read_music(SCORE)
     return music, music.tempo_map or default_tempo_map(music)
 
 
@@ -98,6 +107,7 @@ def run(quick: bool = False) -> list[Result]:
                                  repeats=repeats, warmups=warmups)
         result = full()
         seconds = soundfile.info(str(folder / "peer.wav")).duration
+        fonts = _soundfonts(folder, midi, exe, repeats, warmups)
     x = {k: seconds / v.median_s for k, v in t.items()}
     overhead = t["stem"].median_s / t["peer"].median_s
     overhead_f = t["stem"].median_s / t["peer_float"].median_s
@@ -105,7 +115,7 @@ def run(quick: bool = False) -> list[Result]:
           f"time, fluidsynth -F {x['peer']:.1f}x (ours/peer {overhead:.3f}; vs -O float "
           f"{overhead_f:.3f}; target <= {TARGET_OVERHEAD}), full mockup {x['full']:.1f}x, "
           f"mix {result.loudness_lufs:.2f} LUFS, peak {result.peak_dbfs:.2f} dBFS")
-    return [
+    rows = [
         Result(bench="mockup", case=f"music stem, {case}, {font}, 48 kHz",
                ours="render_mockup (stem only)", ours_s=t["stem"].median_s,
                peer="fluidsynth -ni -F (s16)", peer_s=t["peer"].median_s,
@@ -116,3 +126,49 @@ def run(quick: bool = False) -> list[Result]:
                peer="fluidsynth -ni -F (s16)", peer_s=t["peer"].median_s,
                note=f"{x['full']:.1f}x real time; mix {result.loudness_lufs:.2f} LUFS"),
     ]
+    if fonts is not None:
+        render, load = fonts
+        ratio = render["musescore"].median_s / render["fluidr3"].median_s
+        print(f"  soundfonts: same MIDI, MuseScore General {render['musescore'].median_s:.2f} s "
+              f"vs FluidR3 {render['fluidr3'].median_s:.2f} s ({ratio:.2f}x); loading alone "
+              f"{load['musescore'].median_s:.2f} s vs {load['fluidr3'].median_s:.2f} s")
+        rows.append(Result(
+            bench="mockup", case=f"SoundFont MuseScore General vs FluidR3, same MIDI, {case}",
+            ours="fluidsynth -F, MuseScore General", ours_s=render["musescore"].median_s,
+            peer="fluidsynth -F, FluidR3_GM", peer_s=render["fluidr3"].median_s,
+            note=f"{seconds / render['musescore'].median_s:.1f}x real time vs "
+                 f"{seconds / render['fluidr3'].median_s:.1f}x; loading alone "
+                 f"{load['musescore'].median_s:.2f} s vs {load['fluidr3'].median_s:.2f} s"))
+    return rows
+
+
+def _soundfonts(folder: Path, midi: Path, exe: str, repeats: int, warmups: int):
+    """The same MIDI rendered with each SoundFont, and each font's load time (a one-note
+    file); None when MuseScore General is not installed."""
+    import mido
+
+    if not (MUSESCORE.is_file() and FLUIDR3.is_file()):
+        print("  soundfonts: MuseScore General not installed (musescore-general-soundfont-"
+              "lossless): skipped")
+        return None
+    tiny = folder / "one_note.mid"
+    song = mido.MidiFile(ticks_per_beat=480)
+    track = mido.MidiTrack()
+    song.tracks.append(track)
+    track.append(mido.Message("note_on", note=60, velocity=80))
+    track.append(mido.Message("note_off", note=60, velocity=0, time=480))
+    song.save(str(tiny))
+
+    def render(font: Path, what: Path):
+        return lambda: subprocess.run(
+            [exe, "-ni", "-q", "-F", str(folder / "font.wav"), "-r", "48000", "-T", "wav",
+             str(font), str(what)], check=True, stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL, timeout=900)
+
+    rendered = measure_side_by_side({"musescore": render(MUSESCORE, midi),
+                                     "fluidr3": render(FLUIDR3, midi)},
+                                    repeats=repeats, warmups=warmups)
+    loaded = measure_side_by_side({"musescore": render(MUSESCORE, tiny),
+                                   "fluidr3": render(FLUIDR3, tiny)},
+                                  repeats=max(repeats, 3), warmups=1)
+    return rendered, loaded

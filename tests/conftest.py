@@ -9,6 +9,11 @@ tests that need one fail and say why.
 ``db_url`` runs a test twice, on SQLite (a file in tmp_path) and on PostgreSQL (a fresh
 database made for the test and dropped after it).  ``db_engine`` is that database,
 opened and migrated to head.
+
+Every PDF and video a test writes into its ``tmp_path`` is looked at when the test ends
+(``looking.look_at_pdf`` / ``look_at_video``): each page rendered to PNG must have ink and
+none off the paper, each video's first, middle and last frames must be pictures.  A test
+that writes a broken file on purpose says so with ``@pytest.mark.not_looked("why")``.
 """
 
 from __future__ import annotations
@@ -26,6 +31,7 @@ import pytest
 from sqlalchemy.engine import Engine, make_url
 
 from filmscore import store
+from looking import PDF_SUFFIXES, VIDEO_SUFFIXES, look_at_pdf, look_at_video
 
 SCRIPT = Path(__file__).resolve().parents[1] / "scripts" / "pg-test-server"
 
@@ -95,3 +101,29 @@ def db_engine(db_url: str) -> Iterator[Engine]:
         yield engine
     finally:
         engine.dispose()
+
+
+@pytest.fixture(autouse=True)
+def _look_at_what_the_test_made(request: pytest.FixtureRequest) -> Iterator[None]:
+    """Render every PDF and video the test wrote into its tmp_path and check it."""
+    looked = "tmp_path" in request.fixturenames and not request.node.get_closest_marker(
+        "not_looked")
+    folder = request.getfixturevalue("tmp_path") if looked else None  # torn down after us
+    yield
+    if folder is None:
+        return
+    if getattr(request.node, "rep_call", None) is not None and request.node.rep_call.failed:
+        return  # the test failed already: its files may be half made
+    for path in sorted(folder.rglob("*")):
+        if path.suffix.lower() in PDF_SUFFIXES and path.is_file():
+            look_at_pdf(path)
+        elif path.suffix.lower() in VIDEO_SUFFIXES and path.is_file():
+            look_at_video(path)
+
+
+@pytest.hookimpl(wrapper=True, tryfirst=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo):
+    """Keep each phase's report on the test item (the look above skips failed tests)."""
+    report = yield
+    setattr(item, f"rep_{report.when}", report)
+    return report

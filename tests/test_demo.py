@@ -266,10 +266,11 @@ def test_demo_orchestrates_and_copies_every_cue(demo):
             number = str(cue.number)
             cs = cue_score(pctx, number)
             assert cs.ensemble.name == "studio", number
-            # our own orchestrations pass our playability check: nothing out of range,
-            # no player with two notes at once
+            # our own orchestrations pass our playability check clean: nothing out of
+            # range, no player with two notes at once, no mute without time to make it
             assert not cs.summary.check.get("out_of_range"), (number, cs.summary.check)
             assert not cs.summary.check.get("too_many_notes"), (number, cs.summary.check)
+            assert not any(cs.summary.check.values()), (number, cs.summary.check)
             folder = out / "parts" / number
             playing = {u.chair for u in cs.instrumentation.uses}
             tacet = {c.label for c in cs.instrumentation.tacet(cs.ensemble)}
@@ -282,7 +283,13 @@ def test_demo_orchestrates_and_copies_every_cue(demo):
             assert (out / "scores" / number / f"{number} score.pdf").is_file(), number
             # the parts together sound what the stored full score sounds
             full = read_music(cs.full_score)
+            beat = full.meter.beat_quarters
             for part in full.parts:
+                # one level at a time: a dynamic per onset, none closer than a beat
+                onsets = [m.onset for m in part.marks if m.kind == "dynamic"]
+                assert onsets == sorted(set(onsets)), (number, part.name, onsets)
+                assert all(b - a >= beat for a, b in zip(onsets, onsets[1:], strict=False)), \
+                    (number, part.name, onsets)
                 if part.is_drum or not part.notes:
                     continue
                 alone = read_music(folder / f"{number} {part.name}.musicxml")
@@ -290,6 +297,15 @@ def test_demo_orchestrates_and_copies_every_cue(demo):
                     [(n.onset, n.duration, n.pitch) for n in part.notes], (number, part.name)
         brass = cue_score(pctx, "1M2")
         assert any(u.chair.startswith("Trumpet") for u in brass.instrumentation.uses)
+    # the copies as the players and the conductor get them pass the engraving check: no
+    # accidental, letter, bar number, rest or barline finding, and no mark printed over
+    # another (two dynamics of one part at one place included)
+    from filmscore.engraving.check import check_folder
+
+    for folder in (out / "parts", out / "scores"):
+        report = check_folder(folder)
+        assert report.ok and not report.findings, (folder.name, dict(report.counts),
+                                                   [str(f) for f in report.findings[:10]])
     first = cues[0]
     text = " ".join(_pdftext(out / "parts" / str(first.number) /
                              f"{first.number} Violin I.pdf").split())
@@ -309,3 +325,41 @@ def test_demo_orchestrates_and_copies_every_cue(demo):
     expected = sorted(cues, key=lambda c: (-sum(1 for s in c.sync_points if s.kind == "hard"),
                                            c.start_frame))[:4]
     assert order == [str(c.number) for c in expected]  # hard cues first
+
+
+def test_every_pdf_and_video_of_the_demo_is_looked_at(demo):
+    """Every page the demo prints and every video it renders, rendered to PNG and measured
+    (tests/looking.py), and what a player sees first on a part and a score measured."""
+    import numpy as np
+
+    from looking import look_at_pdf, look_at_video, video_frames, video_info
+
+    out, _ = demo
+    pdfs = sorted(out.rglob("*.pdf"))
+    videos = sorted(out.rglob("*.mp4"))
+    # 11 streamer videos, the reel, and the reel as stored in the project
+    assert len(pdfs) > 200 and len(videos) == 13
+    for path in pdfs:
+        look_at_pdf(path, dpi=30)
+    for path in videos:
+        look_at_video(path)
+    # page 1 of a part: the cue number large in its box at the top left, the part's name
+    # at the top right, and nothing printed over the music's first system
+    page = look_at_pdf(out / "parts" / "1M2" / "1M2 Violin I.pdf", dpi=60)[0]
+    height, width = page.shape
+    box = page[: height // 10, : width // 6] < 128
+    rows, cols = np.nonzero(box)
+    assert rows.size and cols.max() - cols.min() > width / 12  # a box of some size
+    assert (page[: height // 12, width * 3 // 4:] < 128).any()  # "Violin I"
+    # the score: a page of staves from the top margin down (a full page of music)
+    score = look_at_pdf(out / "scores" / "1M4" / "1M4 score.pdf", dpi=30)[0]
+    inked = np.nonzero((score < 128).any(axis=1))[0]
+    assert inked[-1] - inked[0] > 0.8 * score.shape[0]
+    # a streamer video at the head of the reel: its count-in is over black, with the
+    # first downbeat's streamer crossing it
+    first = out / "popeye1936" / "streamers" / "1M1.mp4"
+    _, _, frames = video_info(first)
+    frame = video_frames(first, [12])[0]
+    dark = (frame.max(axis=2) < 40).mean()
+    assert dark > 0.6  # mostly black: the reel has not begun
+    assert frames > 12

@@ -17,7 +17,8 @@ MIDI file beside it for DAWs), a FluidSynth mockup of every cue, a director's no
 approvals, and the themes report.
 
 Stage 4 (orchestration and copying): every cue's sketch orchestrated for the studio
-orchestra (full score and the decisions to check, playability-checked), every player's
+orchestra as its spotting notes ask (the instruments they name play, the sections they
+leave out rest; full score and the decisions to check, playability-checked), every player's
 part (MusicXML and PDF) with tacet sheets, the conductor's score of every cue, and a
 session book per chair for the first recording session (hard cues first).
 """
@@ -36,6 +37,7 @@ from filmscore.formats.otio_cut import write_edl
 from filmscore.formats.spotting_csv import read_spotting_csv, write_spotting_csv
 from filmscore.formats.spotting_pdf import write_spotting_pdf
 from filmscore.formats.video import concat, probe
+from filmscore.orchestration.service import set_project_credits
 from filmscore.project import init_project, open_project
 from filmscore.spotting.cues import CueSpec
 from filmscore.spotting.cut import CutEvent, make_cut
@@ -58,6 +60,10 @@ from filmscore.timecode import format_label, get_rate
 from filmscore.writing.cuetime import meter_for
 
 TITLE = "Popeye the Sailor Meets Sindbad the Sailor"
+#: the demo's music is machine-written from its themes (the 1936 short's own score, by
+#: Sammy Timberg, is not used); Popeye's theme is the traditional Sailor's Hornpipe
+COMPOSER = "Music: filmscore demo, machine-written (Popeye: The Sailor's Hornpipe, trad.)"
+ORCHESTRATOR = "Orchestration: filmscore (automatic)"
 RATE = get_rate("24")
 REEL_START = 86400  # reel 1 starts at 01:00:00:00
 PARTS = ("part1", "part2", "part3", "part4")
@@ -110,6 +116,7 @@ def run_demo(out: Path, data: Path | None = None,
     step("Making the project")
     init_project(project_dir, title=TITLE, fps=RATE.name)
     pctx = open_project(project_dir)
+    set_project_credits(pctx, composer=COMPOSER, orchestrator=ORCHESTRATOR)
 
     step("Assembling reel 1 from the four parts (ffmpeg)")
     picture_dir = out / "picture"
@@ -238,7 +245,7 @@ def _writing_stage(pctx, cues: list[CueSpec], maps: dict[str, TempoMap], data: P
 
 #: the demo's first recording session: hard cues (most hard hits) first, at most this many
 SESSION_CUES = 4
-#: the cue the director asked more brass of: its pad goes to the brass section
+#: the cue the director asked more brass of (its notes already give the brass the lead)
 BRASS_CUE = "1M2"
 
 
@@ -252,15 +259,13 @@ def _orchestration_stage(pctx, cues: list[CueSpec], out: Path, step
     summaries = []
     for cue in cues:
         number = str(cue.number)
-        step(f"Orchestrating cue {number} for {studio.title}")
+        step(f"Orchestrating cue {number} for {studio.title}, as its notes ask")
+        reason = "from the sketch and the cue's notes"
         if number == BRASS_CUE:  # the director's note: "More swagger in the brass here"
-            summary, _ = orchestrate_cue(pctx, number, ensemble=studio,
-                                         staff_groups={"pad": "brass"},
-                                         author="filmscore demo",
-                                         reason="director: more brass swagger")
-        else:
-            summary, _ = orchestrate_cue(pctx, number, ensemble=studio,
-                                         author="filmscore demo", reason="from the sketch")
+            reason = "director: more brass swagger (the trumpets on the tune, horns and " \
+                     "trombones on the off-beats)"
+        summary, _ = orchestrate_cue(pctx, number, ensemble=studio, author="filmscore demo",
+                                     reason=reason)
         summaries.append(summary)
     for cue in cues:
         number = str(cue.number)

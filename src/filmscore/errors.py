@@ -12,7 +12,11 @@
     ├── StoreError                 the database or media store cannot be opened or migrated
     └── ToolError                  an outside program (ffmpeg, ffprobe) is missing or failed
 
-Library code raises these; only the CLI entry point and the web app turn them into a
+    FilmscoreWarning (a UserWarning) something not carried or done in part; the work went on
+
+Library code raises these; a warning is issued with ``warnings.warn(FilmscoreWarning(...))``
+and the rest of the work is kept.
+Only the CLI entry point and the web app turn them into a
 message and an exit code or HTTP status.  ``str(error)`` is the whole one-line message.
 """
 
@@ -133,3 +137,9 @@ class ToolError(FilmscoreError):
 
     exit_code = 6
     http_status = 500
+
+
+class FilmscoreWarning(UserWarning):
+    """Something filmscore did not carry (notation of a source file, an event it could not
+    read) while the rest of the work went on; ``str(warning)`` is the one-line message,
+    naming the file and where (the CLI prints it as 'filmscore: warning: ...')."""

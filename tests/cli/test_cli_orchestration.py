@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
 from fractions import Fraction
 from pathlib import Path
@@ -19,7 +20,7 @@ def sketched(cli, tmp_path) -> Path:
     """A 24 fps project: cue 1M1 (8 s, two hard hits, 120 BPM) with a sketch as music v1,
     cue 1M2 with a sketch of its own."""
     project = tmp_path / "p"
-    cli.ok("init", project, "--title", "Score Film", "--fps", "24")
+    cli.ok("init", project, "--title", "Score Film", "--fps", "24", "--composer", "Ann Score")
     cli.ok("-p", project, "cue", "add", "1M1", "--start", "00:00:01:00", "--end",
            "00:00:09:00", "--title", "Main Title")
     cli.ok("-p", project, "cue", "add", "1M2", "--start", "00:00:20:00", "--end",
@@ -75,7 +76,8 @@ def test_orchestrate_parts_score_and_books(cli, sketched, tmp_path):
     assert pdfs and xmls
     playing = [p for p in pdfs if "TACET" not in p.name]
     text = _text(playing[0])
-    for field in ("Score Film", "1M1", "Main Title", "A", "00:00:03:00"):
+    for field in ("Score Film", "1M1", "Main Title", "00:00:03:00", "Music: Ann Score",
+                  "Length 0:08+00"):
         assert field in text, (field, text)
     # every part read back sounds what the full score sounds, together
     full = [n.pitch for xml in xmls for n in read_music(xml).parts[0].notes]
@@ -124,3 +126,58 @@ def test_orchestrate_bad_input_is_refused_and_writes_nothing(cli, sketched, tmp_
               "Kazoo", "Flute 1")
     assert cli.snapshot(sketched) == before
     cli.fails(cli.run("-p", sketched, "books", "--session", "Day 1", "--cues", "9M9"), "9M9")
+
+
+def test_project_credits_are_set_once_and_printed(cli, sketched, tmp_path):
+    out = cli.ok("-p", sketched, "project", "show")
+    assert "composer: Ann Score" in out and "orchestrator: -" in out
+    cli.ok("-p", sketched, "project", "set", "orchestrator", "Bo Orch")
+    cli.ok("-p", sketched, "project", "set", "sync-feet", "yes")
+    out = cli.ok("-p", sketched, "project", "show")
+    assert "orchestrator: Bo Orch" in out and "sync-feet: yes" in out
+    cli.fails(cli.run("-p", sketched, "project", "set", "lyricist", "X"), "lyricist",
+              "composer")
+    cli.fails(cli.run("-p", sketched, "project", "set", "sync-feet", "maybe"), "maybe")
+    cli.ok("-p", sketched, "orchestrate", "1M1", "--ensemble", "chamber")
+    cli.ok("-p", sketched, "parts", "1M1", "--out", tmp_path / "parts")
+    pdf = next(p for p in (tmp_path / "parts" / "1M1").glob("*.pdf") if "TACET" not in p.name)
+    text = _text(pdf)
+    assert "Orchestration: Bo Orch" in text
+    assert re.search(r"00:00:03:00\s+3\+00", text)  # feet+frames from the cue's start
+    # an orchestration's own author is its orchestrator
+    cli.ok("-p", sketched, "orchestrate", "1M1", "--ensemble", "chamber", "--by", "Cy Other")
+    cli.ok("-p", sketched, "score", "1M1", "--out", tmp_path / "scores")
+    assert "Orchestration: Cy Other" in _text(tmp_path / "scores" / "1M1" / "1M1 score.pdf")
+
+
+def test_parts_and_score_of_any_musicxml_file(cli, tmp_path):
+    mozart = Path(__file__).resolve().parents[1] / "data" / "scores" / "mozart41_2" / \
+        "sheet.mxl"
+    out = cli.ok("parts", "--from", mozart, "--out", tmp_path / "parts")
+    assert "17 parts" in out
+    folder = tmp_path / "parts" / "sheet"
+    assert len(list(folder.glob("*.pdf"))) == 17 and len(list(folder.glob("*.musicxml"))) == 17
+    cli.ok("score", "--from", mozart, "--out", tmp_path / "scores", "--concert")
+    text = _text(tmp_path / "scores" / "sheet" / "sheet score in C.pdf")
+    assert "Score in C" in text
+    cli.fails(cli.run("parts", "1M1", "--from", mozart), "--from")
+
+
+def test_notation_left_as_written_is_named_and_the_rest_is_copied(cli, tmp_path):
+    odd = tmp_path / "odd.musicxml"
+    odd.write_text(
+        "<score-partwise version='4.0'><part-list><score-part id='P1'><part-name>Oboe"
+        "</part-name></score-part></part-list><part id='P1'><measure number='1'><attributes>"
+        "<divisions>1</divisions><key><fifths>0</fifths></key><time><beats>4</beats>"
+        "<beat-type>4</beat-type></time><clef><sign>G</sign><line>2</line></clef>"
+        "</attributes><note><pitch><step>D</step><alter>0.5</alter><octave>5</octave>"
+        "</pitch><duration>4</duration><type>whole</type><accidental>quarter-sharp"
+        "</accidental></note></measure><measure number='2'><attributes><time>"
+        "<senza-misura/></time></attributes><note><pitch><step>E</step><octave>5</octave>"
+        "</pitch><duration>3</duration><type>half</type><dot/></note></measure></part>"
+        "</score-partwise>", encoding="utf-8")
+    out = " ".join(cli.ok("parts", "--from", odd, "--out", tmp_path / "parts").split())
+    assert "odd.musicxml: part Oboe, bar 2: <time> senza-misura is not a meter we group" in out
+    assert (tmp_path / "parts" / "odd" / "odd Oboe.pdf").is_file()  # and the rest is copied
+    written = (tmp_path / "parts" / "odd" / "odd Oboe.musicxml").read_text(encoding="utf-8")
+    assert "quarter-sharp" in written

@@ -119,3 +119,87 @@ def test_unknown_instrument_is_named(cli, scored, tmp_path):
     cli.ok("-p", scored, "music", "import", "1M1", tmp_path / "p.mid")
     cli.ok("-p", scored, "cue", "edit", "1M1", "--instrumentation", "kazoo")
     cli.fails(cli.run("-p", scored, "mockup", "1M1", "--draft"), "kazoo")
+
+
+#: a composer's short score with notation Music does not carry (a fermata, an arpeggio)
+SKETCH_XML = """<?xml version="1.0" encoding="UTF-8"?>
+<score-partwise version="3.1">
+<part-list><score-part id="P1"><part-name>Melody</part-name></score-part>
+<score-part id="P2"><part-name>Strings</part-name></score-part></part-list>
+<part id="P1">
+<measure number="1"><attributes><divisions>1</divisions><key><fifths>0</fifths></key>
+<time><beats>4</beats><beat-type>4</beat-type></time><clef><sign>G</sign><line>2</line></clef>
+</attributes>
+<direction placement="below"><direction-type><dynamics><p/></dynamics></direction-type></direction>
+<note><pitch><step>E</step><octave>5</octave></pitch><duration>2</duration><type>half</type></note>
+<note><pitch><step>G</step><octave>5</octave></pitch><duration>2</duration><type>half</type></note>
+</measure>
+<measure number="2">
+<note><pitch><step>C</step><octave>6</octave></pitch><duration>4</duration><type>whole</type>
+<notations><fermata/></notations></note></measure></part>
+<part id="P2">
+<measure number="1"><attributes><divisions>1</divisions><key><fifths>0</fifths></key>
+<time><beats>4</beats><beat-type>4</beat-type></time><clef><sign>G</sign><line>2</line></clef>
+</attributes>
+<note><pitch><step>C</step><octave>4</octave></pitch><duration>4</duration><type>whole</type>
+<notations><arpeggiate/></notations></note>
+<note><chord/><pitch><step>E</step><octave>4</octave></pitch><duration>4</duration><type>whole</type></note>
+</measure>
+<measure number="2">
+<note><pitch><step>C</step><octave>4</octave></pitch><duration>4</duration><type>whole</type></note>
+</measure></part></score-partwise>
+"""
+
+
+def _warnings(result) -> list[str]:
+    return [line for line in result.stderr.splitlines() if "warning" in line]
+
+
+def test_music_import_names_the_notation_it_does_not_carry(cli, scored, tmp_path):
+    sketch = tmp_path / "sketch.musicxml"
+    sketch.write_text(SKETCH_XML, encoding="utf-8")
+    result = cli.run("-p", scored, "music", "import", "1M1", sketch)
+    assert result.exit_code == 0, result.stderr
+    assert _warnings(result) == [
+        f"filmscore: warning: {sketch} bar 2, part Melody: <fermata> not carried",
+        f"filmscore: warning: {sketch} bar 1, part Strings: <arpeggiate> not carried"]
+    assert "1M1 v1: 6 notes" in result.stdout  # the rest is kept
+    xml = tmp_path / "v1.musicxml"
+    cli.ok("-p", scored, "music", "export", "1M1", xml)
+    from lxml import etree
+
+    root = etree.parse(str(xml)).getroot()
+    assert root.find(".//direction/direction-type/dynamics/p") is not None  # it came through
+
+
+def test_orchestrate_short_score_names_the_notation_it_does_not_carry(cli, tmp_path):
+    sketch = tmp_path / "short.musicxml"
+    sketch.write_text(SKETCH_XML, encoding="utf-8")
+    full = tmp_path / "full.musicxml"
+    result = cli.run("orchestrate", "--short-score", sketch, "--out", full)
+    assert result.exit_code == 0, result.stderr
+    assert _warnings(result) == [
+        f"filmscore: warning: {sketch} bar 2, part Melody: <fermata> not carried",
+        f"filmscore: warning: {sketch} bar 1, part Strings: <arpeggiate> not carried"]
+    assert full.is_file()
+
+
+def test_mockup_click_in_the_mix_and_soundfont_choice(cli, scored, tmp_path):
+    import soundfile
+
+    from filmscore.writing import loudness
+
+    cli.ok("-p", scored, "music", "import", "1M1", _midi(tmp_path / "a.mid", 120))
+    out = cli.ok("-p", scored, "mockup", "1M1", "--soundfont", "draft", "--click")
+    assert "-23.0 LUFS" in out and "click in the mix" in out
+    folder = scored / "mockups" / "1M1"
+    mix, stem = folder / "1M1_v1_mix.wav", folder / "1M1_v1_music.wav"
+    assert not mix.samefile(stem) and mix.read_bytes() != stem.read_bytes()
+    samples, rate = soundfile.read(mix)
+    assert loudness.integrated_lufs(samples, rate) == pytest.approx(-23.0, abs=0.5)
+    before = cli.snapshot(scored)
+    cli.fails(cli.run("-p", scored, "mockup", "1M1", "--soundfont", "musescre"),
+              "musescre", "fluidr3, musescore, draft")
+    cli.fails(cli.run("-p", scored, "mockup", "1M1", "--draft", "--soundfont", "musescore"),
+              "--draft")
+    assert cli.snapshot(scored) == before

@@ -41,7 +41,7 @@ def mozart():
 @pytest.fixture(scope="module")
 def horn(mozart, tmp_path_factory):
     names = dict((name, pid) for pid, name in mozart.parts)
-    part_id = next(pid for name, pid in names.items() if "horn" in name.lower())
+    part_id = names["horn3"]  # in F
     data = make_part(mozart, part_id, header=HEADER, syncs=SYNCS, tempos=TEMPOS)
     pdf = tmp_path_factory.mktemp("eng") / "1M3 horn.pdf"
     return data, pdf, engrave([(data, pdf, "part")], workers=1)[0]
@@ -51,12 +51,13 @@ def test_part_pdf_has_the_header_and_film_marks(horn, mozart):
     data, pdf, result = horn
     assert result.path == pdf and pdf.is_file()
     text = _text(pdf)
-    for field in ("Popeye the Sailor (1936)", "1M3", "The Fight", "01:00:12:05", "punch",
-                  "01:00:31:17", "(18-0 fc)", "= 80"):
+    for field in ("Popeye the Sailor (1936)", "1M3", "The Fight", "01:00:12:05",
+                  "01:00:31:17", "(18-0 fc)", "= 80", "Music: W. A. Mozart"):
         assert field in text, field
+    assert "punch" not in text  # what happens on screen is for the conductor's score
     part_name = re.search(rb"<part-name>([^<]+)</part-name>", data).group(1).decode()
-    assert part_name in text
-    assert re.search(r"^\s*A\s*$|\bA\b", text)
+    assert part_name.endswith(" in F") and part_name in text
+    assert re.search(r"^\s*A\s*$|\bA\b", text)  # a rehearsal letter
     # the running footer on every page, with page N/M
     pages = result.pages
     assert pages >= 1
@@ -95,8 +96,9 @@ def test_score_pdf_every_bar_numbered_on_tabloid(mozart, tmp_path):
                        paper="9x12")]
     score, other = engrave(jobs, workers=2)
     text = _text(score.path)
-    for field in ("Popeye the Sailor (1936)", "1M3", "The Fight", "01:00:12:05",
-                  "01:00:31:17", "(18-0 fc)", "1M3 The Fight — Score — page 1/"):
+    for field in ("Popeye the Sailor (1936)", "1M3", "The Fight", "01:00:12:05", "punch",
+                  "01:00:31:17", "(18-0 fc)", "1M3 The Fight — Score — page 1/",
+                  "Transposed score"):
         assert field in text, field
     info = subprocess.run(["pdfinfo", str(score.path)], capture_output=True, text=True).stdout
     assert "792 x 1224 pts" in info  # 11x17 in

@@ -28,6 +28,7 @@ import numpy as np
 import pytest
 
 from filmscore.engraving import engrave as eng
+from filmscore.engraving.layout import engraved_pages
 from filmscore.engraving.svgpdf import path_ops, svg_pages_to_pdf, svg_pages_to_pdf_bytes
 from filmscore.errors import ParseError, ToolError
 from filmscore.formats.musicxml_parts import (
@@ -57,13 +58,9 @@ def pages():
     for kind, data in (("part", make_part(doc, flute, header=HEADER, syncs=SYNCS,
                                           tempos=TEMPOS)),
                        ("score", make_score(doc, header=HEADER, syncs=SYNCS, tempos=TEMPOS))):
-        tk = eng._toolkit()
-        tk.resetOptions()
-        tk.setOptions(eng.verovio_options(kind))
-        tk.setInputFrom("musicxml")
-        assert tk.loadData(eng.repair_multirests(data).decode())
         width, height = eng.PAPER_MM[eng.DEFAULT_PAPER[kind]]
-        svgs = [eng._add_footer(tk.renderToSVG(p), width_mm=width, height_mm=height,
+        laid = engraved_pages(data, kind).pages  # as the PDF is engraved: page 1 headed
+        svgs = [eng._add_footer(laid[p - 1], width_mm=width, height_mm=height,
                                 footer=f"1M3 The Fight — page {p}/2") for p in (1, 2)]
         out[kind] = (svgs, width, height)
     return out
@@ -131,9 +128,10 @@ def test_pages_look_like_rsvg_convert(pages, kind, page, tmp_path):
                           text=True, check=True).stdout
     assert f"1M3 The Fight — page {page + 1}/2" in text
     if page == 0:  # the heading is on page 1
-        for field in ("Popeye the Sailor (1936)", "1M3 The Fight", "W. A. Mozart",
-                      "(18-0 fc)", "= 80", "Andante cantabile", "01:00:12:05 punch"):
+        for field in ("Popeye the Sailor (1936)", "1M3", "The Fight", "Music: W. A. Mozart",
+                      "(18-0 fc)", "= 80", "Andante cantabile", "01:00:12:05"):
             assert field in text, field
+        assert ("punch" in text) == (kind == "score")
 
 
 def test_tempo_note_is_drawn_from_verovios_glyphs(pages, tmp_path):
@@ -146,9 +144,9 @@ def test_tempo_note_is_drawn_from_verovios_glyphs(pages, tmp_path):
                                             height_mm=height))
     with_note, without = _gray(full), _gray(bare)
     rows, _cols = np.nonzero(np.abs(with_note - without) > 64)
-    assert rows.max() < 100  # only the tempo mark above the first system changes
+    assert rows.max() < 130  # only the tempo mark above the first system changes
     # the note's ink (the text after it moves by the note's width: same ink)
-    extra = (with_note[:100] < 96).sum() - (without[:100] < 96).sum()
+    extra = (with_note[:130] < 96).sum() - (without[:130] < 96).sum()
     assert 8 <= extra < 80
 
 
@@ -194,6 +192,8 @@ SHAPES = """<svg xmlns="http://www.w3.org/2000/svg" width="101.6mm" height="63.5
 </svg>"""
 
 
+@pytest.mark.not_looked("a test sheet drawn to the paper's edge on purpose, compared "
+                        "with rsvg pixel by pixel")
 def test_every_drawn_feature_against_rsvg(tmp_path):
     svg = SHAPES.replace("<svg xmlns", '<svg id="s" xmlns', 1)
     ours_pdf = tmp_path / "ours.pdf"

@@ -76,6 +76,7 @@ def test_session_book_merges_in_order_with_cover_and_bookmarks(tmp_path):
     assert "1M1.pdf page 2" in _text(result.path, 7)
 
 
+@pytest.mark.not_looked("broken PDFs are its inputs on purpose")
 def test_session_book_refuses_nothing_and_broken_pdfs(tmp_path):
     with pytest.raises(InputError, match="at least one cue"):
         write_session_book([], tmp_path / "b.pdf", chair="Tuba", film_title="F")

@@ -52,10 +52,10 @@ def test_musicxml_round_trip_keeps_every_note(tmp_path: Path, suffix: str) -> No
         assert path.read_text(encoding="utf-8").lstrip().startswith("<?xml")
 
 
-def test_musicxml_horn_is_written_transposed_and_read_at_sounding_pitch(tmp_path: Path) -> None:
+def test_musicxml_short_score_writes_the_horn_at_concert_pitch(tmp_path: Path) -> None:
     path = write_music(_music(), tmp_path / "horn.musicxml")
     text = path.read_text(encoding="utf-8")
-    assert "<transpose>" in text  # the horn part is written in F: a fifth above sounding
+    assert "<transpose>" not in text  # a short score is in C: the horn as it sounds
     assert _triples(read_music(path).parts[1])[0] == (F(-1), F(1), 55)
 
 

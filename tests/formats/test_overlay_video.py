@@ -267,6 +267,7 @@ def test_ass_events_are_frame_exact_and_use_our_labels():
     assert [e[9] for e in events if e[8] == "Cue"] == ["2M1"]
 
 
+@pytest.mark.not_looked("its video is a broken input on purpose")
 def test_render_refuses_bad_input_and_mismatched_plan(tmp_path):
     bad = tmp_path / "broken.mkv"
     bad.write_bytes(b"not a video at all")

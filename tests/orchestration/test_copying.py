@@ -8,6 +8,7 @@ import pytest
 
 from filmscore.errors import InputError
 from filmscore.orchestration.copying import (
+    Header,
     Interval,
     SyncMark,
     TempoMark,
@@ -16,6 +17,7 @@ from filmscore.orchestration.copying import (
     quarters_at,
     rehearsal_label,
     rest_runs,
+    transposition_label,
 )
 from filmscore.spotting.cues import SyncSpec
 from filmscore.sync.tempomap import Meter, Segment, TempoMap
@@ -27,6 +29,24 @@ F = Fraction
 def test_rehearsal_labels_go_past_z():
     assert [rehearsal_label(i) for i in (0, 1, 25, 26, 27, 51, 52)] == [
         "A", "B", "Z", "AA", "AB", "AZ", "BA"]
+
+
+def test_transposed_parts_are_labelled_with_their_key():
+    assert transposition_label(Interval(-1, -2)) == "in B\u266d"  # clarinet, trumpet
+    assert transposition_label(Interval(-4, -7)) == "in F"  # horn
+    assert transposition_label(Interval(-5, -9)) == "in E\u266d"  # alto saxophone
+    assert transposition_label(Interval(-2, -3)) == "in A"  # clarinet in A
+    assert transposition_label(Interval(-8, -14)) == "in B\u266d"  # bass clarinet, tenor sax
+    assert transposition_label(Interval(-7, -12)) == ""  # double bass: an octave only
+    assert transposition_label(Interval()) == ""
+
+
+def test_header_credits_say_who():
+    header = Header("Film", "1M1", "Main Title", composer="Ann Score",
+                    orchestrator="Music by nobody")
+    assert header.credits == ("Music: Ann Score", "Music by nobody")
+    assert Header("Film", "1M1", "").credits == ()
+    assert header.cue_label == "1M1 Main Title"
 
 
 def test_beat_units():
@@ -50,10 +70,17 @@ def test_sync_points_become_marks_in_quarters_with_timecodes():
               (F(20) + F(1, 2), "hard", "the end")]                   # seconds: 6/8, 2nd eighth
     tempos, syncs = cue_marks(tmap, points)
     assert syncs == (
-        SyncMark(F(9, 2), "A", "01:00:02:06", "door slams"),
-        SyncMark(F(20), "B", "01:00:12:00", "soft"),
-        SyncMark(F(57, 2), "C", "01:00:20:12", "the end"),
+        SyncMark(F(9, 2), "A", "01:00:02:06", "door slams", 1.0, "hard"),
+        SyncMark(F(20), "B", "01:00:12:00", "soft", 1.0, "soft"),
+        SyncMark(F(57, 2), "C", "01:00:20:12", "the end", 1.0, "hard"),
     )
+    assert [s.stamp for s in syncs] == ["01:00:02:06", "01:00:12:00", "01:00:20:12"]
+    # footage from the cue's first frame, when the project asks for it (16 frames a foot)
+    _, footed = cue_marks(tmap, points, feet_from=start)
+    assert [s.feet for s in footed] == ["3+06", "18+00", "30+12"]
+    assert footed[0].stamp == "01:00:02:06\u00a0\u00a03+06"
+    _, weighed = cue_marks(tmap, [SyncSpec(frame=start + 54, kind="downbeat", weight=2.0)])
+    assert (weighed[0].weight, weighed[0].kind) == (2.0, "downbeat")
     assert [(t.quarters, t.bpm, t.beat_unit, t.click) for t in tempos] == [
         (F(0), F(120), "quarter", "12-0"), (F(16), F(60), "quarter", "24-0"),
         (F(28), F(120), "eighth", "12-0")]

@@ -187,7 +187,7 @@ def test_a_key_beyond_seven_sharps_is_respelled():
     root = etree.fromstring(make_part(doc, "P1", header=HEADER, instrument="clarinet_bb"))
     assert root.findtext(".//key/fifths") == "-4"
     assert _pitches(root) == [("A", -1, 4), ("E", -1, 5)]
-    assert root.find(".//accidental").text == "flat"
+    assert root.find(".//accidental") is None  # A flat major's key says both flats
 
 
 # --- multi-rests, marks, header -------------------------------------------------------------
@@ -239,7 +239,7 @@ def test_eight_empty_bars_are_one_multirest_split_by_a_sync_mark():
     # make runs of their own
     mark = SyncMark(F(16), "A", "01:00:10:00")
     root = etree.fromstring(make_part(doc, "P1", header=HEADER, syncs=[mark]))
-    assert _multirests(root) == [("2", 3), ("6", 4)]
+    assert _multirests(root) == [("2", 3), ("5", 5)]  # the marked bar starts a run
     assert _multirests(etree.fromstring(make_part(doc, "P1", header=HEADER,
                                                   multirest=False))) == []
 
@@ -295,33 +295,45 @@ def _before_note(root, text: str) -> int:
 ])
 def test_sync_mark_lands_in_its_bar_at_its_offset(meter, quarters, bar, notes_before, offset):
     doc = parse_score(_doc(meter, ["notes"] * 4, pickup="1"))
-    mark = SyncMark(quarters, "A", "01:00:02:03", "door slams")
+    mark = SyncMark(quarters, "A", "01:00:02:03", "door slams", 2.0, "hard")
     root = etree.fromstring(make_part(doc, "P1", header=HEADER, syncs=[mark]))
     marks = _marks(root)
-    assert (bar, "rehearsal", "A", None) in marks
-    assert (bar, "words", "01:00:02:03 door slams", offset) in marks
-    assert _before_note(root, "01:00:02:03 door slams") == notes_before
-    rehearsal = root.find(".//rehearsal")
-    assert rehearsal.get("enclosure") == "square"
+    # a part shows the timecode alone, on the timecode line; a sync point is no letter
+    assert (bar, "words", "01:00:02:03", offset) in marks
+    assert not [m for m in marks if m[1] == "rehearsal"]
+    assert _before_note(root, "01:00:02:03") == notes_before
+    words = next(w for w in root.iter("words") if w.text == "01:00:02:03")
+    assert words.get("default-y") == "45"
+    assert words.getparent().getparent().get("id") == "fs-tc-1-w2"
+    score = etree.fromstring(make_score(doc, header=HEADER, syncs=[mark]))
+    assert (bar, "words", "door slams", offset) in _marks(score)  # the score says what
 
 
 def test_header_credits_and_tempo_with_frameclick():
     doc = parse_score(_doc((4, 4), ["notes"] * 3))
     tempos = [TempoMark(F(0), F(120), "quarter", "12-0"),
               TempoMark(F(4), F(60), "quarter.", "~15-1", "rit.")]
-    root = etree.fromstring(make_part(doc, "P1", header=HEADER, tempos=tempos))
+    header = Header("The Long Night", "1M3", "The Fight", "A. Composer", "Session 1",
+                    orchestrator="B. Orchestrator", length="0:44+12",
+                    span="01:00:10:00 - 01:00:54:12")
+    root = etree.fromstring(make_part(doc, "P1", header=header, tempos=tempos))
     credits = {c.findtext("credit-type"): c.find("credit-words") for c in root.iter("credit")}
+    cue = credits["cue number"]  # large, bold and boxed at top left
+    assert (cue.text, cue.get("justify"), cue.get("enclosure")) == ("1M3", "left", "rectangle")
+    assert float(cue.get("font-size")) >= 20 and cue.get("font-weight") == "bold"
     assert credits["part name"].text == "Trumpet" and credits["part name"].get("justify") == \
-        "left"
-    assert credits["title"].text == "The Long Night"
-    assert credits["title"].get("justify") == "center"
-    assert credits["subtitle"].text == "1M3 The Fight"
-    assert credits["composer"].text == "Music by A. Composer"
+        "right"
+    assert credits["subtitle"].text == "The Long Night"
+    assert credits["title"].text == "The Fight" and credits["title"].get("justify") == "center"
+    assert credits["composer"].text == "Music: A. Composer"
+    assert credits["arranger"].text == "Orchestration: B. Orchestrator"
     assert credits["composer"].get("justify") == "right"
+    assert credits["cue length"].text == "Length 0:44+12   01:00:10:00 - 01:00:54:12"
     assert credits["note"].text == "Session 1"
     assert root.findtext("work/work-title") == "The Long Night"
     assert root.findtext("movement-title") == "1M3 The Fight"
     assert root.findtext("movement-number") == "1M3"
+    assert [c.text for c in root.iter("creator")] == ["A. Composer", "B. Orchestrator"]
     marks = _marks(root)
     assert ("1", "tempo", "120", "above") in marks
     assert ("1", "words", "(12-0 fc)", None) in marks
@@ -333,21 +345,38 @@ def test_header_credits_and_tempo_with_frameclick():
 
 
 def test_score_has_marks_once_over_the_top_staff(mozart):
-    mark = SyncMark(F(30), "A", "01:00:00:00")
+    mark = SyncMark(F(30), "A", "01:00:00:00", "the door", 2.0, "hard")
     root = etree.fromstring(make_score(mozart, header=HEADER, syncs=[mark],
                                        tempos=[TempoMark(F(0), F(40), "eighth", "36-0")]))
     parts = root.findall("part")
     assert len(parts) == 17
-    assert [len(p.findall(".//rehearsal")) for p in parts] == [1] + [0] * 16
+    # rehearsal letters over the top staff only, at most one a bar, 8 to 24 bars apart
+    letters = [(i, d.findtext("direction-type/rehearsal"))
+               for i, m in enumerate(parts[0].findall("measure"))
+               for d in m.iterfind("direction") if d.find("direction-type/rehearsal") is not None]
+    assert [len(p.findall(".//rehearsal")) for p in parts[1:]] == [0] * 16
+    assert [t for _, t in letters] == ["ABCDEFGHJKLMNPQRSTUVWXYZ"[i] for i in range(len(letters))]
+    gaps = [b - a for (a, _), (b, _) in zip(letters, letters[1:], strict=False)]
+    assert letters and all(8 <= g <= 24 for g in gaps), letters
     # the film's tempo replaces the source's metronome mark (quarter = 40 there)
     assert [m.findtext("per-minute") for m in root.iter("metronome")] == ["40"]
     assert [s.get("tempo") for s in root.iter("sound") if s.get("tempo")] == ["20"]
-    assert parts[0].findall("measure")[10].find("direction/direction-type/rehearsal") is not None
+    texts = [w.text for w in parts[0].findall("measure")[10].iter("words")]
+    assert "01:00:00:00" in texts and "the door" in texts
     assert root.find(".//multiple-rest") is None  # a score has no multi-rests
-    assert {c.findtext("credit-type") for c in root.iter("credit")} == {
-        "title", "subtitle", "composer", "note"}
-    # written score: the horns stay in F
+    credits = {c.findtext("credit-type"): c.findtext("credit-words") for c in root.iter("credit")}
+    assert credits["part name"] == "Transposed score"
+    assert credits["cue number"] == "1M3"
+    # written score: the horns stay in F, and say so
     assert "-7" in {t.findtext("chromatic") for t in root.iter("transpose")}
+    names = [e.findtext("part-name") for e in root.iterfind("part-list/score-part")]
+    assert "horn3 in F" in names and "flute" in names
+    concert = etree.fromstring(make_score(mozart, header=HEADER, concert=True))
+    assert {c.findtext("credit-type"): c.findtext("credit-words")
+            for c in concert.iter("credit")}["part name"] == "Score in C"
+    assert "horn3" in [e.findtext("part-name") for e in concert.iterfind("part-list/score-part")]
+    for part in parts:  # every part ends on a final bar line
+        assert part.findall("measure")[-1].findtext("barline/bar-style") == "light-heavy"
 
 
 # --- bad input --------------------------------------------------------------------------------

@@ -20,7 +20,7 @@ from filmscore.writing.mockup import (
     render_many,
     render_mockup,
 )
-from filmscore.writing.music import Music, Note, Part
+from filmscore.writing.music import Mark, Music, Note, Part
 
 RATE = 48000
 TEMPO = F(100)  # 0.6 s a beat
@@ -175,3 +175,103 @@ def test_mockup_stem_as_rendered_is_24_bit_sounds_and_is_bounded(tmp_path):
     assert result.mix.read_bytes() == result.music_stem.read_bytes()
     # bounded: the 4 bars + count-in (12 s), the 3 s tail, a margin and FluidSynth's own run-on
     assert result.seconds < 12 + 3 + 1 + 4
+
+
+# --- the review mix, stems and expression ---------------------------------------------
+
+
+def _loud(path) -> float:
+    samples, rate = soundfile.read(path)
+    return loudness.integrated_lufs(samples, rate)
+
+
+def test_mockup_mix_with_the_click_is_a_real_mix_on_target(tmp_path):
+    result = render_mockup(_cue(), tmp_path, tempo_map=TMAP, soundfont="draft",
+                           instrumentation="strings, horn", click_in_mix=True, name="1M1")
+    mix, _ = soundfile.read(result.mix)
+    stem, _ = soundfile.read(result.music_stem)
+    click, _ = read_click_wav(result.click_stem)
+    assert result.mix != result.music_stem and not result.mix.samefile(result.music_stem)
+    assert loudness.integrated_lufs(mix, RATE) == pytest.approx(-23.0, abs=0.5)
+    assert result.loudness_lufs == pytest.approx(-23.0, abs=0.5)
+    # the count-in is heard in the mix, not in the stem
+    assert _rms(mix, 0.0, 2.3) > 100 * max(_rms(stem, 0.0, 2.3), 1e-9)
+    # mix = gain x (stem + click at click_gain_db), to the dither
+    clicked = loudness.from_pcm24(click) * 10 ** (result.click_gain_db / 20)
+    rebuilt = (stem + clicked[:, None]) * 10 ** (result.gain_db / 20)
+    assert np.max(np.abs(rebuilt - mix)) < 4 / 2**23
+    # the click sits about CLICK_UNDER_MUSIC_LU under the music
+    assert loudness.integrated_lufs(stem, RATE) - loudness.integrated_lufs(
+        clicked, RATE) == pytest.approx(12.0, abs=0.1)
+
+
+def test_mockup_mix_without_click_is_its_own_file_and_the_stem_keeps_its_level(tmp_path):
+    quiet = Music(tuple(Part(p.name, tuple(Note(n.onset, n.duration, n.pitch) for n in p.notes),
+                             marks=(Mark(0, "dynamic", "pp"),)) for p in _cue().parts))
+    loud = Music(tuple(Part(p.name, p.notes, marks=(Mark(0, "dynamic", "ff"),))
+                       for p in _cue().parts))
+    results = [render_mockup(m, tmp_path, tempo_map=TMAP, soundfont="draft", name=name,
+                             instrumentation="strings, horn")
+               for name, m in (("pp", quiet), ("ff", loud))]
+    for result in results:
+        assert result.mix.name.endswith("_mix.wav") and not result.mix.samefile(
+            result.music_stem)
+        assert _loud(result.mix) == pytest.approx(-23.0, abs=0.5)
+        assert result.stem_gain_db == -12.0  # rendered level, under the ceiling
+    # both review mixes at -23 LUFS, but the stems keep the cues' dynamics apart
+    assert _loud(results[1].music_stem) - _loud(results[0].music_stem) > 10
+
+
+def _envelope(path, start_s: float, step_s: float, count: int) -> list[float]:
+    samples, _ = soundfile.read(path)
+    return [20 * np.log10(_rms(samples, start_s + k * step_s, start_s + (k + 1) * step_s))
+            for k in range(count)]
+
+
+def test_mockup_plays_a_crescendo_rising_and_p_quieter_than_f(tmp_path):
+    # a string chord held four bars, crescendo from p to ff; then f and p bars
+    chord = tuple(Note(0, 16, p) for p in (55, 60, 64))
+    after = tuple(Note(16 + 4 * k, 4, p) for k, p in enumerate((60, 60)) for p in (p, p + 4))
+    strings = Part("Strings", chord + after, program=48, marks=(
+        Mark(0, "dynamic", "p"), Mark(0, "crescendo", "", 16), Mark(16, "dynamic", "ff"),
+        Mark(20, "dynamic", "p")))
+    tmap = TempoMap.constant("24", 86400, TEMPO, 6, count_in_bars=1)
+    result = render_mockup(Music((strings,)), tmp_path, tempo_map=tmap, click=False,
+                           name="cresc")  # FluidR3: its string loop is steady
+    bar1 = -float(result.origin_seconds)
+    bars = _envelope(result.music_stem, bar1, 2.4, 4)
+    assert all(b - a > 2 for a, b in zip(bars, bars[1:], strict=False))  # rises ...
+    beats = _envelope(result.music_stem, bar1, 0.6, 16)
+    assert beats[-1] - beats[0] > 12  # ... evenly in dB from p to ff (14.4 dB apart)
+    loud, soft = _envelope(result.music_stem, bar1 + 16 * 0.6 + 0.2, 2.4, 2)
+    assert loud - soft > 8  # the ff bar against the p bar
+
+
+def test_mockup_plays_pizzicato_short_and_arco_long(tmp_path):
+    notes = (Note(0, 4, 55), Note(4, 4, 55))
+    strings = Part("Violins", notes, program=48, marks=(
+        Mark(0, "dynamic", "mf"), Mark(0, "technique", "pizz."), Mark(4, "technique", "arco")))
+    result = render_mockup(Music((strings,)), tmp_path, tempo_map=TMAP, soundfont="draft",
+                           click=False, name="pizz")
+    bar1 = -float(result.origin_seconds)
+    pizz_head, pizz_tail = _envelope(result.music_stem, bar1 + 0.05, 1.0, 2)
+    arco_head, arco_tail = _envelope(result.music_stem, bar1 + 2.4 + 0.3, 0.9, 2)
+    assert pizz_head - pizz_tail > 15  # a plucked note dies away
+    assert abs(arco_head - arco_tail) < 6  # a bowed note holds
+
+
+def test_mockup_soundfonts_by_name(tmp_path):
+    from filmscore.writing.mockup import MUSESCORE_GENERAL, SOUNDFONTS, soundfont_path
+
+    assert list(SOUNDFONTS) == ["fluidr3", "musescore", "draft"]
+    assert soundfont_path("musescore") == MUSESCORE_GENERAL
+    assert soundfont_path("MuseScore") == MUSESCORE_GENERAL
+    with pytest.raises(InputError, match="musescre.*fluidr3, musescore, draft"):
+        soundfont_path("musescre")
+    with pytest.raises(ToolError, match="gone.sf2"):
+        soundfont_path(tmp_path / "gone.sf2")
+    result = render_mockup(_cue(), tmp_path, tempo_map=TMAP, soundfont="musescore",
+                           instrumentation="strings, horn", name="ms")
+    assert _loud(result.mix) == pytest.approx(-23.0, abs=0.5)
+    stem, _ = soundfile.read(result.music_stem)
+    assert _rms(stem, 2.6, 4.0) > 0.01

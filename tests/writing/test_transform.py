@@ -175,3 +175,18 @@ def test_transform_table_drives_the_cli() -> None:
         apply_transformation("transpose", _line([60, 62, 64]), {"semitones": "up"})
     with pytest.raises(InputError, match="takes no parameter of that name"):
         apply_transformation("retrograde", _line([60, 62, 64]), {"factor": "2"})
+
+
+def test_time_transformations_carry_the_marks_and_retrograde_leaves_them():
+    from filmscore.writing.music import Mark
+    from filmscore.writing.transform import augment, retrograde
+
+    line = Part("Flute", (Note(0, 1, 72, 80, ("staccato",)), Note(1, 1, 74), Note(2, 2, 76)),
+                marks=(Mark(0, "dynamic", "p"), Mark(0, "crescendo", "", 2),
+                       Mark(0, "slur", "", 2)))
+    music = Music((line,))
+    stretched = augment(music, 2).music.parts[0]
+    assert stretched.marks == (Mark(0, "crescendo", "", 4), Mark(0, "dynamic", "p"),
+                               Mark(0, "slur", "", 4))
+    assert stretched.notes[0].articulations == ("staccato",)
+    assert retrograde(music).music.parts[0].marks == ()

@@ -1,25 +1,45 @@
 """The `filmscore` command: one Typer sub-app per stage, each command thin.
 
 Errors from the library are turned into one line on stderr and an exit status here, and
-only here (see filmscore.errors for the tree and the exit codes).
+only here (see filmscore.errors for the tree and the exit codes); a FilmscoreWarning
+issued while a command runs is printed as one line, 'filmscore: warning: ...', as it
+happens, and the command goes on.
 """
 
 from __future__ import annotations
 
 import os
 import sys
+import warnings
 
 import typer
 from typer.core import TyperGroup
 from typer.exceptions import TyperException
 
-from filmscore.errors import FilmscoreError
+from filmscore.errors import FilmscoreError, FilmscoreWarning
+
+
+def _show_warning(message, category, filename, lineno, file=None, line=None) -> None:
+    if issubclass(category, FilmscoreWarning):
+        typer.echo(f"filmscore: warning: {message}", err=True)
+    else:  # anyone else's warning: Python's own format
+        _python_show_warning(message, category, filename, lineno, file, line)
+
+
+_python_show_warning = warnings.showwarning
 
 
 class _FilmscoreGroup(TyperGroup):
-    """Top-level group: turns a FilmscoreError anywhere below into one line and an exit code."""
+    """Top-level group: turns a FilmscoreError anywhere below into one line and an exit
+    code, and prints every FilmscoreWarning as one line."""
 
     def invoke(self, ctx):  # type: ignore[override]
+        with warnings.catch_warnings():
+            warnings.simplefilter("always", FilmscoreWarning)
+            warnings.showwarning = _show_warning
+            return self._invoke(ctx)
+
+    def _invoke(self, ctx):
         try:
             return super().invoke(ctx)
         except FilmscoreError as error:

@@ -61,6 +61,10 @@ def orchestrate(
                                      "'melody=violin@0'); repeatable; replaces the "
                                      "template's default doublings."),
     no_doublings: bool = typer.Option(False, "--no-doublings", help="No doublings at all."),
+    instrumentation: str | None = typer.Option(None, "--instrumentation", help="What the "
+                                               "notes ask ('full orchestra, brass lead, "
+                                               "harp glissandi'): instead of the cue's "
+                                               "spotting notes; '' for none."),
     out: Path | None = typer.Option(None, "--out", help="Without a project: write the full "
                                     "score of --short-score here (MusicXML)."),
     concert: bool = typer.Option(False, "--concert", help="With --out: the full score in C."),
@@ -81,12 +85,13 @@ def orchestrate(
                              field="out", valid="--short-score FILE --out FULL.musicxml, "
                              "without a cue")
         from filmscore.formats.musicxml import write_full_score
+        from filmscore.orchestration.brief import CueBrief
         from filmscore.orchestration.orchestrate import orchestrate as run
         from filmscore.writing.service import read_music_file
 
         try:
             result = run(read_music_file(short_score), ens, staff_groups=groups,
-                         doublings=doublings)
+                         doublings=doublings, brief=CueBrief(instrumentation or ""))
         except InputError as error:  # name the short score the bad staff is in
             raise error.located(source=str(short_score)) from None
         write_full_score(result.full, out, concert=concert)
@@ -104,7 +109,8 @@ def orchestrate(
         with working(f"orchestrating {number}"):
             summary, result = orchestrate_cue(
                 pctx, number, ensemble=ens, short_score=short_score, music_version=version,
-                staff_groups=groups, doublings=doublings, author=author, reason=reason)
+                staff_groups=groups, doublings=doublings, author=author, reason=reason,
+                instrumentation=instrumentation)
         console.print(f"{summary.label}: {summary.chairs_playing} chairs play, "
                       f"{summary.chairs_tacet} tacet, {summary.decisions} decisions to check; "
                       f"check: {_counts_text(summary.check)}")
@@ -218,6 +224,9 @@ def check(
                                    "a folder of them; exit 1 on any finding."),
     kind: str = typer.Option("auto", "--kind", help="With --engraving: check files as a "
                              "'part' or a 'score' (auto: one part is a part)."),
+    engraver: str = typer.Option("filmscore", "--engraver", help="With --engraving: whose "
+                                 "layout to measure: filmscore (as our PDF prints) or "
+                                 "verovio (plain, the file as it is)."),
     tuplets: bool = typer.Option(False, "--tuplets", help="With --engraving: tuplets are "
                                  "findings (else only counted)."),
     letters_every: int = typer.Option(8, "--letters-every", help="With --engraving: "
@@ -230,7 +239,7 @@ def check(
     doubles), or with --engraving the engraving check of parts and scores."""
     if engraving:
         _check_engraving(ctx, target, limit=limit, kind=kind, tuplets=tuplets,
-                         letters_every=letters_every, max_texts=max_texts)
+                         letters_every=letters_every, max_texts=max_texts, engraver=engraver)
         return
     from filmscore.orchestration.check import check_score
     from filmscore.orchestration.service import cue_score, survey_score
@@ -249,11 +258,12 @@ def check(
 
 
 def _check_engraving(ctx, target: str, *, limit: int, kind: str, tuplets: bool,
-                     letters_every: int, max_texts: int) -> None:
+                     letters_every: int, max_texts: int, engraver: str) -> None:
     from filmscore.engraving.check import SUFFIXES, CheckOptions, check_folder, check_musicxml
 
     options = CheckOptions(kind=None if kind == "auto" else kind, tuplets=tuplets,
-                           letters_every=letters_every, max_texts=max_texts)
+                           letters_every=letters_every, max_texts=max_texts,
+                           engraver=engraver)
     path = Path(target)
     if path.is_dir():
         report = check_folder(path, options=options)
@@ -276,32 +286,45 @@ def _check_engraving(ctx, target: str, *, limit: int, kind: str, tuplets: bool,
 
 def parts(
     ctx: typer.Context,
-    cue: str | None = typer.Argument(None, help="Cue number (or --all)."),
+    cue: str | None = typer.Argument(None, help="Cue number (or --all, or --from FILE)."),
     all_cues: bool = typer.Option(False, "--all", help="Every orchestrated cue."),
     out: Path = typer.Option(Path("parts"), "--out", help="Folder (a folder per cue)."),
     version: int | None = typer.Option(None, "--version", help="Orchestration version."),
+    source: Path | None = typer.Option(None, "--from", help="Without a project: copy the "
+                                       "parts of this full score (MusicXML, anyone's)."),
 ) -> None:
     """Every player's part (MusicXML, transposed, and engraved PDF) and tacet sheets."""
-    _copy(ctx, cue, all_cues, out, version, parts=True, score=False, concert=False)
+    _copy(ctx, cue, all_cues, out, version, source, parts=True, score=False, concert=False)
 
 
 def score(
     ctx: typer.Context,
-    cue: str | None = typer.Argument(None, help="Cue number (or --all)."),
+    cue: str | None = typer.Argument(None, help="Cue number (or --all, or --from FILE)."),
     all_cues: bool = typer.Option(False, "--all", help="Every orchestrated cue."),
     out: Path = typer.Option(Path("scores"), "--out", help="Folder (a folder per cue)."),
     concert: bool = typer.Option(False, "--concert/--transposed", help="The score in C "
                                  "(concert pitch) or transposed."),
     version: int | None = typer.Option(None, "--version", help="Orchestration version."),
+    source: Path | None = typer.Option(None, "--from", help="Without a project: copy the "
+                                       "score of this full score (MusicXML, anyone's)."),
 ) -> None:
     """The conductor's score (PDF and MusicXML): bar numbers, sync points with timecode."""
-    _copy(ctx, cue, all_cues, out, version, parts=False, score=True, concert=concert)
+    _copy(ctx, cue, all_cues, out, version, source, parts=False, score=True, concert=concert)
 
 
-def _copy(ctx, cue, all_cues, out, version, *, parts: bool, score: bool, concert: bool
-          ) -> None:
-    from filmscore.orchestration.service import copy_cue, orchestrated_cues
+def _copy(ctx, cue, all_cues, out, version, source, *, parts: bool, score: bool,
+          concert: bool) -> None:
+    from filmscore.orchestration.service import copy_cue, copy_musicxml, orchestrated_cues
 
+    if source is not None:
+        if cue is not None or all_cues or version is not None:
+            from filmscore.errors import InputError
+
+            raise InputError("--from copies a MusicXML file, not a cue", field="from",
+                             valid="--from FILE.musicxml without a cue, --all or --version")
+        _report(copy_musicxml(source, out, parts=parts, score=score, concert=concert),
+                parts)
+        return
     pctx = open_ctx(ctx)
     require_one_or_all(cue, all_cues, "parts" if parts else "score")
     numbers = [cue] if cue is not None else orchestrated_cues(pctx)
@@ -309,12 +332,18 @@ def _copy(ctx, cue, all_cues, out, version, *, parts: bool, score: bool, concert
         with working(f"engraving {'parts' if parts else 'the score'} of {number}"):
             done = copy_cue(pctx, number, out, parts=parts, score=score, concert=concert,
                             version=version)
-        what = []
-        if parts:
-            what.append(f"{len(done.parts)} parts, {len(done.tacets)} tacet sheets")
-        if done.score is not None:
-            what.append(f"score {done.score}")
-        console.print(f"{done.cue}: " + "; ".join(what) + f" ({done.pages} pages)")
+        _report(done, parts)
+
+
+def _report(done, parts: bool) -> None:
+    what = []
+    if parts:
+        what.append(f"{len(done.parts)} parts, {len(done.tacets)} tacet sheets")
+    if done.score is not None:
+        what.append(f"score {done.score}")
+    console.print(f"{done.cue}: " + "; ".join(what) + f" ({done.pages} pages)")
+    for line in done.notes:  # the source's notation we left as it was
+        console.print(f"  note: {line}", markup=False, highlight=False)
 
 
 def books(

@@ -211,21 +211,35 @@ def mockup(
     ctx: typer.Context,
     cue: str | None = typer.Argument(None, help="Cue number (or --all)."),
     all_cues: bool = typer.Option(False, "--all", help="Every cue with music, in parallel."),
-    draft: bool = typer.Option(False, "--draft", help="The small TimGM6mb SoundFont: quick."),
+    soundfont: str = typer.Option("fluidr3", "--soundfont", help="fluidr3 (FluidR3 GM), "
+                                  "musescore (MuseScore General, lossless: MuseScore's own "
+                                  "orchestral set; 490 MB, half a GB of memory a render), "
+                                  "draft (TimGM6mb: quick), or a .sf2 file."),
+    draft: bool = typer.Option(False, "--draft", help="Same as --soundfont draft."),
+    click: bool = typer.Option(False, "--click", help="Put the click in the review mix "
+                               "(under the music), for checking sync."),
     lufs: float = typer.Option(-23.0, "--lufs", help="Loudness of the review mix (LUFS)."),
     version: int | None = typer.Option(None, "--version", help="Music version (default: "
                                        "the latest)."),
 ) -> None:
-    """Render a cue's mockup with FluidSynth: music stem, click stem, review mix."""
+    """Render a cue's mockup with FluidSynth, its marks played: music stem, click stem,
+    review mix."""
+    from filmscore.errors import InputError
     from filmscore.writing.service import render_cue_mockups
 
+    if draft and soundfont not in ("fluidr3", "draft"):
+        raise InputError("--draft is --soundfont draft", field="soundfont", value=soundfont,
+                         valid="--draft or --soundfont NAME, not both")
     pctx = open_ctx(ctx)
     with working(f"mockup {cue} (FluidSynth)", enabled=cue is not None):  # --all has a bar
-        results = render_cue_mockups(pctx, cue, all_cues=all_cues, draft=draft, lufs=lufs,
-                                     version=version, progress=console)
+        results = render_cue_mockups(pctx, cue, all_cues=all_cues,
+                                     soundfont="draft" if draft else soundfont, lufs=lufs,
+                                     version=version, click_in_mix=click, progress=console)
     for number, result in results:
-        console.print(f"{number}: {result.mix} ({result.loudness_lufs:.1f} LUFS, "
-                      f"{float(result.seconds):.1f} s)")
+        limited = ", peak-limited" if result.peak_limited else ""
+        console.print(f"{number}: {result.mix} ({result.loudness_lufs:.1f} LUFS{limited}, "
+                      f"{float(result.seconds):.1f} s)" +
+                      (", click in the mix" if result.click_gain_db is not None else ""))
 
 
 # --- review ----------------------------------------------------------------------------------

@@ -45,6 +45,10 @@ __all__ = ["RULES", "CheckOptions", "DocumentCheck", "EngravingReport", "Finding
 SUFFIXES = (".musicxml", ".xml", ".mxl")
 
 
+#: whose page layout the layout rules measure
+ENGRAVERS = ("filmscore", "verovio")
+
+
 @dataclass(frozen=True)
 class CheckOptions:
     """How strict the check is; the defaults are issue 9's copying rules."""
@@ -54,6 +58,8 @@ class CheckOptions:
     max_texts: int = 2  # text directions allowed in one bar of one staff
     tuplets: bool = False  # tuplets are findings (else only counted)
     layout: bool = True  # engrave and measure the pages (overlaps, bar numbers)
+    engraver: str = "filmscore"  # whose layout: ours, as the PDF prints ("filmscore"), or
+    # plain verovio on the file as it is ("verovio": what another tool would draw)
 
     def __post_init__(self) -> None:
         if self.kind is not None and self.kind not in KINDS:
@@ -62,6 +68,9 @@ class CheckOptions:
         if self.letters_every < 0:
             raise InputError("rehearsal spacing cannot be negative", field="letters_every",
                              value=self.letters_every, valid="0 (off) or a number of bars")
+        if self.engraver not in ENGRAVERS:
+            raise InputError("unknown engraver", field="engraver", value=self.engraver,
+                             valid=", ".join(ENGRAVERS))
         if self.max_texts < 0:
             raise InputError("texts per bar cannot be negative", field="max_texts",
                              value=self.max_texts, valid="0 or more")
@@ -163,7 +172,7 @@ def check_musicxml(source: bytes | str | os.PathLike[str], *, name: str | None =
         findings += tuplet_findings(score)
     pages = 0
     if options.layout:
-        svgs = render_pages(data, kind, source=label)
+        svgs = render_pages(data, kind, source=label, engraver=options.engraver)
         pages = len(svgs)
         single = score.parts[0].name if len(score.parts) == 1 else None
         findings += layout_findings([read_page(svg, i + 1) for i, svg in enumerate(svgs)],

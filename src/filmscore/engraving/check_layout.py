@@ -56,19 +56,6 @@ TOLERANCE = _SPACE / 10
 _VIEWBOX = re.compile(r'viewBox="0 0 ([\d.]+) ([\d.]+)"')
 _TRANSLATE = re.compile(r"translate\((-?[\d.]+)[ ,]+(-?[\d.]+)\)")
 
-_TOOLKIT = None
-
-
-def _toolkit():
-    global _TOOLKIT
-    if _TOOLKIT is None:
-        import verovio
-
-        verovio.enableLog(False)
-        _TOOLKIT = verovio.toolkit()
-    return _TOOLKIT
-
-
 def layout_options(kind: str) -> dict:
     """engrave.py's options for ``kind`` plus the annotations the check reads."""
     options = verovio_options(kind)
@@ -78,15 +65,32 @@ def layout_options(kind: str) -> dict:
     return options
 
 
-def render_pages(data: bytes, kind: str, *, source: str) -> list[str]:
-    """verovio's SVG pages of a MusicXML document, laid out as engrave.py lays it out."""
-    tk = _toolkit()
-    tk.resetOptions()
-    tk.setOptions(layout_options(kind))
-    tk.setInputFrom("musicxml")
-    if not tk.loadData(repair_multirests(data).decode("utf-8", "replace")):
-        raise ParseError("verovio cannot read this MusicXML", source=source)
-    return [tk.renderToSVG(page) for page in range(1, tk.getPageCount() + 1)]
+def render_pages(data: bytes, kind: str, *, source: str, engraver: str = "filmscore"
+                 ) -> list[str]:
+    """verovio's SVG pages of a MusicXML document, annotated for the check.
+
+    ``engraver="filmscore"``: laid out exactly as the engraving package lays it out for
+    the PDF (``engraving.layout.engraved_pages``: our system breaks, page head, rehearsal
+    letters and timecode lines); ``"verovio"``: plain verovio with engrave.py's options on
+    the file as it is (what another tool would draw from it)."""
+    options = layout_options(kind)
+    if engraver == "verovio":
+        import verovio
+
+        verovio.enableLog(False)
+        tk = verovio.toolkit()
+        tk.setOptions(options)
+        tk.setInputFrom("musicxml")
+        if not tk.loadData(repair_multirests(data).decode("utf-8", "replace")):
+            raise ParseError("verovio cannot read this MusicXML", source=source)
+        return [tk.renderToSVG(page) for page in range(1, tk.getPageCount() + 1)]
+    from filmscore.engraving.layout import engraved_pages
+
+    extra = {key: options[key] for key in ("svgBoundingBoxes", "svgAdditionalAttribute")}
+    try:
+        return list(engraved_pages(data, kind, extra_options=extra).pages)
+    except ParseError as error:
+        raise error.located(source=source) from None
 
 
 @dataclass(frozen=True)

@@ -4,36 +4,39 @@ A job is ``(MusicXML, output PDF path, kind)`` or an :class:`EngraveJob`; the Mu
 bytes, text, or a path to a ``.musicxml``/``.xml``/``.mxl`` file.  Kind ``"part"`` is
 set on US Letter portrait (or ``paper="9x12"``) with a 7 mm staff, kind ``"score"`` on
 11x17 in (tabloid) portrait with a 4.7 mm staff: the film studios' paper.  The score
-numbers every bar (``mnumInterval=1``), a part the first bar of each system (verovio
-does not keep bar numbers clear of long texts running into the next bar); the
+numbers every bar (``mnumInterval=1``), a part the first bar of each system; the
 MusicXML's ``<measure-style><multiple-rest>`` become multi-bar rests (H-bars with the
-count); the ``<credit>`` texts make page 1's heading; every page gets a footer
-"``<running head> — page N/M``" (the running head is the job's, else the MusicXML's
-title and, for a part, its part name).  verovio's SVG pages go to one PDF through
-:mod:`filmscore.engraving.svgpdf` (glyphs as shared vector forms, text as real text in
-FreeSerif).  Jobs run in ``workers`` processes, each with one verovio toolkit it
-reuses, the biggest job (the score) first so that the parts fill the other workers;
-each PDF is written atomically.
+count); every page gets a footer "``<running head> — page N/M``" (the running head is the
+job's, else the MusicXML's title and, for a part, its part name).  The pages are laid
+out by :func:`filmscore.engraving.layout.engraved_pages` (our system breaks, the film's
+marks kept clear of each other, page 1's header drawn from the ``<credit>``s) and go to
+one PDF through :mod:`filmscore.engraving.svgpdf` (glyphs as shared vector forms, text as
+real text in FreeSerif).  Each result says which film marks the layout staggered or left
+out, so that the MusicXML written beside the PDF can say the same
+(:func:`filmscore.formats.musicxml_marks.apply_layout`).  Jobs run in ``workers``
+processes, each with one verovio toolkit it reuses, the biggest job (the score) first so
+that the parts fill the other workers; each PDF is written atomically.
 
-Before verovio reads the MusicXML we repair two things its importer gets wrong
-(verovio 6.4): directions (tempo, words, rehearsal marks) in the first bar of a
-multi-bar rest are dropped when they follow the ``<attributes>`` that start the rest, and
-the importer then draws a second clef after the rest; we move the ``<measure-style>``
-into its own ``<attributes>`` before the bar's first note.  Directions inside the other
-bars of a multi-bar rest are dropped by verovio, so a multi-bar rest is split at any bar
-that has a direction or an attribute change.
+Before verovio reads the MusicXML we repair what its importer gets wrong (verovio 6.4):
+directions (tempo, words, rehearsal marks) in the first bar of a multi-bar rest are
+dropped when they follow the ``<attributes>`` that start the rest, and the importer then
+draws a second clef after the rest; we move the ``<measure-style>`` into its own
+``<attributes>`` before the bar's first note.  Directions inside the other bars of a
+multi-bar rest are dropped by verovio, so a multi-bar rest is split at any bar that has a
+direction or an attribute change.  A ``<rehearsal>`` is engraved as bold boxed words
+(verovio attaches every MusicXML rehearsal mark to its bar's left bar line and then
+leaves out that bar's number), and a part's staff carries no instrument name (page 1's
+header does).
 
-What it loses (verovio 6.4): the MusicXML's own page and system breaks (``breaks=auto``
-lays the music out afresh) and its page and staff sizes (ours are fixed per kind);
-credits are drawn on page 1 only; a bar with a rehearsal mark shows no bar number
-(verovio leaves it out there) and a bar number can collide with a long direction text
-(a timecode) from the bar before (hence system starts only on parts); the bars inside
-a multi-bar rest have no number of their own (the rest shows the first one); the page
-heading keeps credit text but not its exact position or font size; anything verovio
-does not import from MusicXML (e.g. ``<print>`` layout, some ``<sound>`` attributes,
-unclosed dashes) is not engraved.  Text is set in GNU FreeSerif (a Times clone; the
-font verovio asks for is Times), without kerning; see :mod:`filmscore.engraving.svgpdf`
-for what the PDF writer leaves out.
+What it loses (verovio 6.4): the MusicXML's own page and system breaks (ours replace
+them) and its page and staff sizes (ours are fixed per kind); credits are drawn on page 1
+only, by their type, in the house's sizes (verovio ignores ``font-size`` and
+``enclosure`` of credits and of words: the film's timecodes are set smaller in the SVG
+afterwards); the bars inside a multi-bar rest have no number of their own (the rest shows
+the first one); anything verovio does not import from MusicXML (e.g. some ``<sound>``
+attributes, unclosed dashes) is not engraved.  Text is set in GNU FreeSerif (a Times
+clone; the font verovio asks for is Times), without kerning; see
+:mod:`filmscore.engraving.svgpdf` for what the PDF writer leaves out.
 """
 
 from __future__ import annotations
@@ -44,7 +47,7 @@ import re
 import time
 from collections.abc import Iterable, Sequence
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from xml.sax.saxutils import escape
 
@@ -89,6 +92,8 @@ class EngraveResult:
     pages: int
     seconds: float
     running_head: str
+    #: the film marks the layout moved or left out: direction id -> "staggered"/"dropped"
+    marks: dict = field(default_factory=dict)
 
 
 def _job(job: EngraveJob | Sequence) -> EngraveJob:
@@ -245,6 +250,7 @@ def verovio_options(kind: str, paper: str | None = None) -> dict:
         "header": "encoded", "footer": "none", "breaks": "auto",
         "condense": "none", "smuflTextFont": "none",
         "justifyVertically": kind == "score", "adjustPageHeight": False,
+        "minLastJustification": 0.5,
         "svgRemoveXlink": True, "svgFormatRaw": True,
     }
 
@@ -291,29 +297,26 @@ def _check_root(data: bytes, source: str) -> None:
 
 
 def _engrave_one(job: EngraveJob) -> EngraveResult:
+    from filmscore.engraving.layout import engraved_pages
+
     started = time.perf_counter()
     data = read_musicxml_bytes(job.source)
     _check_root(data, _name(job.source))
-    data = repair_multirests(data)
     running = job.running_head or _default_running_head(data, job.kind)
     paper = job.paper or DEFAULT_PAPER[job.kind]
     width_mm, height_mm = PAPER_MM[paper]
-    tk = _toolkit()
-    tk.resetOptions()
-    tk.setOptions(verovio_options(job.kind, paper))
-    tk.setInputFrom("musicxml")
-    if not tk.loadData(data.decode("utf-8", "replace")):
-        raise ParseError("verovio cannot read this MusicXML", source=_name(job.source))
-    pages = tk.getPageCount()
-    if pages < 1:
-        raise ParseError("verovio engraved no page from this MusicXML",
-                         source=_name(job.source))
-    svgs = (_add_footer(tk.renderToSVG(page), width_mm=width_mm, height_mm=height_mm,
+    try:
+        layout = engraved_pages(data, job.kind, paper)
+    except ParseError as error:
+        raise error.located(source=_name(job.source)) from None
+    pages = len(layout.pages)
+    svgs = [_add_footer(svg, width_mm=width_mm, height_mm=height_mm,
                         footer=f"{running} — page {page}/{pages}")
-            for page in range(1, pages + 1))  # one page at a time
+            for page, svg in enumerate(layout.pages, 1)]
     out = Path(job.output)
     svg_pages_to_pdf(svgs, out, width_mm=width_mm, height_mm=height_mm, title=running)
-    return EngraveResult(out, job.kind, pages, time.perf_counter() - started, running)
+    return EngraveResult(out, job.kind, pages, time.perf_counter() - started, running,
+                         layout.changes)
 
 
 def _worker(job: EngraveJob) -> tuple[str, object]:

@@ -394,9 +394,10 @@ class _Page:
             scale = st.size / 1000
             for ch in text:
                 paths, advance = smufl_glyph(family, ch)
-                name = w.form(paths)
-                w.ops.append(f"q {precise(scale)} 0 0 {precise(scale)} {fmt(x)} {fmt(y)} cm "
-                             f"/{name} Do Q")
+                if paths:  # a space draws nothing
+                    name = w.form(paths)
+                    w.ops.append(f"q {precise(scale)} 0 0 {precise(scale)} {fmt(x)} {fmt(y)} "
+                                 f"cm /{name} Do Q")
                 x += advance * scale
             return
         w.flush()

@@ -138,12 +138,18 @@ def _smufl_font(family: str) -> tuple[Path, dict[str, float]]:
     return folder / family, advances
 
 
+#: the advance of a space in music-font text (1/1000 em): SMuFL fonts define no space glyph
+SMUFL_SPACE = 250.0
+
+
 @lru_cache(maxsize=512)
 def smufl_glyph(family: str, char: str) -> tuple[tuple, float]:
     """One SMuFL glyph of verovio's ``family``: (its <path>s as (transform, d), advance in
     units of 1/1000 em)."""
     folder, advances = _smufl_font(family)
     code = f"{ord(char):04X}"
+    if char.isspace():  # verovio puts spaces in music-font text (Beach Op. 32/ii's tempo)
+        return (), advances.get(code, SMUFL_SPACE)
     try:
         text = (folder / f"{code}.xml").read_text(encoding="utf-8")
     except OSError:

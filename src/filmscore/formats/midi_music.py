@@ -4,7 +4,11 @@ Writing (type 1): track 0 is the conductor track exactly as ``formats.midi_tempo
 a cue's tempo map (tempos, meters, SMPTE offset, count-in tag, "bar 1" and sync-point
 markers; the title is its track name; a ``key_signature`` when the music has a key);
 then one track per part: its name, a ``program_change`` on its channel (drums on channel
-10, the others on 1-9 and 11-16 in part order), the notes, and at the end of the music
+10, the others on 1-9 and 11-16 in part order), the notes as ``writing.performance``
+plays the part's marks (velocities from dynamics and accents, lengths from staccato and
+the like, CC 11 and CC 1 along hairpins, tremolos as 32nds, program changes for pizz.,
+trem. and con sord.; a part without marks plays each note at its velocity and length), and
+at the end of the music
 on every channel All Notes Off (CC 123), then All Sound Off (CC 120) ``TAIL_SECONDS``
 later.  FIELD-NOTES: without them a voice left sounding keeps FluidSynth's fast render
 going forever; 123 lets the releases ring, 120 ends them, so a render stops at the music's
@@ -21,9 +25,11 @@ else 0); channel 10 is the drum kit.  Tempo map and bar 1 come from
 ``midi_tempo.read_tempo_midi`` (so our count-in tag is honoured); onsets and durations are
 exact Fractions of quarter notes (ticks / ppq).
 
-What a round trip loses: note times finer than a tick (written rounded to the nearest
-tick), note_off velocities, program changes inside a part (the first one wins),
-controllers, pitch bend, lyrics; parts beyond 15 melodic channels share a channel with
+What a round trip loses: the marks (dynamics, hairpins, slurs, articulations, techniques:
+they come back as the velocities and lengths they were played with, a tremolo as its
+32nds), note times finer than a tick (written rounded to the nearest tick), note_off
+velocities, program changes inside a part (the first one wins), controllers, pitch bend,
+lyrics; parts beyond 15 melodic channels share a channel with
 the part of the same program when there is one, else the channels are reused in turn
 (two programs on one channel then sound with the later one); the ``instrument`` field of
 a part (read back empty).  A part name is Latin-1 (SMF default).  Nested notes of one
@@ -52,6 +58,7 @@ from filmscore.formats.midi_tempo import Marker, read_tempo_midi, write_tempo_mi
 from filmscore.sync.tempomap import Meter, TempoMap
 from filmscore.timecode import Rate
 from filmscore.writing.music import Music, Note, Part, require_notes
+from filmscore.writing.performance import perform
 
 DRUM_CHANNEL = 9  # channel 10 as musicians count
 MELODIC_CHANNELS = tuple(c for c in range(16) if c != DRUM_CHANNEL)
@@ -129,11 +136,13 @@ def _channels(parts: Sequence[Part]) -> list[int]:
 
 def write_music(music: Music, path: str | os.PathLike[str], *,
                 tempo_map: TempoMap | None = None, ppq: int = 960,
-                markers: Sequence[Marker] = ()) -> Path:
+                markers: Sequence[Marker] = (), expression: bool = True) -> Path:
     """Write ``music`` as a type 1 SMF at ``path`` (see the module docstring).
 
     The tempo map is ``tempo_map``, else the music's own, else :func:`default_tempo_map`.
-    ``markers`` are (seconds from bar 1, text), as in ``write_tempo_midi``.
+    ``markers`` are (seconds from bar 1, text), as in ``write_tempo_midi``.  With
+    ``expression`` (the default) the marks are played (``writing.performance``); without,
+    every note at its own velocity and written length.
     """
     import mido
 
@@ -166,13 +175,25 @@ def write_music(music: Music, path: str | os.PathLike[str], *,
     last = tmap.segments[-1]
     tail_ticks = round(TAIL_SECONDS * last.tempo_at(Fraction(last.beats), tmap.rate) / 60
                        * last.meter.beat_quarters * ppq)
+    music_end = music.end  # a property over every note: once
     for part, channel in zip(music.parts, _channels(music.parts), strict=True):
-        events: list[tuple[int, int, int, int]] = []  # (tick, off before on, pitch, velocity)
-        for note in part.notes:
-            on = tick_of(note.onset, "onset")
-            off = max(tick_of(note.end, "end"), on + 1)
-            events.append((on, 1, note.pitch, note.velocity))
-            events.append((off, 0, note.pitch, 0))
+        # (tick, order, kind, a, b): note_off 0, program 1, controller 2, note_on 3
+        events: list[tuple[int, int, str, int, int]] = []
+        if expression:
+            played = perform(part)
+            notes = [(p.onset, p.onset + p.duration, p.pitch, p.velocity) for p in played.notes]
+            for at, program in played.programs[1:]:
+                events.append((tick_of(at, "technique"), 1, "program_change", program, 0))
+            for control in played.controls:
+                events.append((max(0, tick_of(min(control.at, music_end), "controller")), 2,
+                               "control_change", control.control, control.value))
+        else:
+            notes = [(n.onset, n.end, n.pitch, n.velocity) for n in part.notes]
+        for onset, end, pitch, velocity in notes:
+            on = tick_of(onset, "onset")
+            off = max(tick_of(end, "end"), on + 1)
+            events.append((on, 3, "note_on", pitch, velocity))
+            events.append((off, 0, "note_off", pitch, 0))
         events.sort()
         track = mido.MidiTrack()
         if part.name:
@@ -180,9 +201,16 @@ def write_music(music: Music, path: str | os.PathLike[str], *,
         if not part.is_drum:
             track.append(mido.Message("program_change", channel=channel, program=part.program))
         now = 0
-        for tick, is_on, pitch, velocity in events:  # messages made once, with their delta
-            track.append(mido.Message("note_on" if is_on else "note_off", channel=channel,
-                                      note=pitch, velocity=velocity, time=tick - now))
+        for tick, _order, kind, a, b in events:  # messages made once, with their delta
+            if kind == "program_change":
+                message = mido.Message(kind, channel=channel, program=a, time=tick - now)
+            elif kind == "control_change":
+                message = mido.Message(kind, channel=channel, control=a, value=b,
+                                       time=tick - now)
+            else:
+                message = mido.Message(kind, channel=channel, note=a, velocity=b,
+                                       time=tick - now)
+            track.append(message)
             now = tick
         track.append(mido.Message("control_change", channel=channel, control=123, value=0,
                                   time=end_tick - now))

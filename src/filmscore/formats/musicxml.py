@@ -3,23 +3,36 @@
 Reading keeps, per part: every sounding note (transposing instruments are brought to
 sounding pitch with music21's ``toSoundingPitch``), chords as one Note per pitch, tied
 notes merged into one Note, the part name, the General MIDI program when music21 knows the
-instrument; for the piece: the meter and key of the first measure and the tempo marks
-(as a TempoMap, else None).  Onsets count quarter notes from bar 1 beat 1 (the measure
-numbered 1), so a pickup has negative onsets.
+instrument, and the expression (``musicxml_expression``: dynamics, hairpins, slurs,
+techniques as ``Part.marks``; articulations and tremolo as ``Note.articulations``); for
+the piece: the meter and key of the first measure and the tempo marks (as a TempoMap,
+else None; a metronome mark shown rounded takes the exact ``<sound tempo>`` beside it).
+Onsets count quarter notes from bar 1 beat 1 (the measure numbered 1), so a pickup has
+negative onsets.  Unpitched percussion notes that name their drum (an ``<instrument>``
+with a ``<midi-unpitched>`` key, as ``write_music`` and notation programs write them) are
+read as that General MIDI key.
 
 What reading loses: grace notes (they take no time in the bar: dropped), rests, unpitched
-percussion notes (no MIDI pitch of their own in music21: dropped), dynamics except a
-note's explicit velocity, articulations, slurs, lyrics and stave text, later meter and key
-changes (only the first meter and key are kept in ``Music``; later meter changes do shape
-the TempoMap's bars), tempo marks inside a bar (moved to the bar's start), and ramps
-(accelerando text is not a tempo mark).  A key signature without a mode is read as major
-(music21's ``KeySignature.asKey()``).
+percussion notes that name no drum (no MIDI pitch of their own in music21: dropped unless
+``unpitched`` asks for ``DRUM_DISPLAY`` positions), the notation
+``musicxml_expression`` lists (each reported as a ``FilmscoreWarning`` line naming the
+bars, the part and the element), lyrics and stave text, later meter and key changes (only
+the first meter and key are kept in ``Music``; later meter changes do shape the TempoMap's
+bars), tempo marks inside a bar (moved to the bar's start), and ramps (accelerando text is
+not a tempo mark).  A key signature without a mode is read as major (music21's
+``KeySignature.asKey()``).
 
-What writing loses: note spelling (music21 chooses enharmonics), velocities beyond what
-music21 writes, ramps in the tempo map (the starting tempo is written) and free-time
-segments.  Overlapping notes in one part are written as voices; notes sharing onset and
-duration as chords; notes crossing a barline are split and tied (and merged again when
-read).
+Writing (``write_music``) makes the composer's short score: in C, clefs by range, staves
+named by job and instrument ("Melody (Trumpet)"), percussion on a percussion staff, tempos
+as a copyist writes them (``musicxml_shortscore``).  What it loses: note spelling beyond
+the key (``spelling``: the key's degrees, then sharps or flats by the key's side),
+velocities beyond what music21 writes, ``Part.instrument`` (it is in the staff's name),
+ramps in the tempo map (the starting tempo is written) and free-time segments; a staff
+whose name is a job ("melody", "pad") is read back under its short-score name ("Melody
+(Trumpet)", "Harmony (Strings)").  Overlapping notes in one part are written as voices;
+notes sharing onset and duration as chords (one set of articulations for the chord);
+notes crossing a barline are split and tied (and merged again when read).  Accidentals
+are made by ``musicxml_score``, not by music21's writer (see ``_copyists_accidentals``).
 
 music21 (10.5) notes: parsing is slow (about 5 s for a 17-part, 3.9 MB symphony
 movement), so values are extracted once into plain Notes.  Its offsets are floats with
@@ -31,20 +44,26 @@ from __future__ import annotations
 
 import contextlib
 import os
-import re
 import warnings
-from collections import defaultdict
 from collections.abc import Iterator
 from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
-from filmscore.errors import InputError, ParseError
-from filmscore.fileio import atomic_path
+from lxml import etree
+
+from filmscore.errors import FilmscoreWarning, InputError, ParseError
+from filmscore.formats.musicxml_expression import (
+    PartScan,
+    note_articulations,
+    scan_directions,
+    slur_marks,
+    warning_lines,
+)
+from filmscore.formats.musicxml_score import SUFFIXES, make_score, spelling, write_score
 from filmscore.sync.tempomap import Meter, Segment, TempoMap
 from filmscore.writing.music import Music, Note, Part, require_notes
 
-SUFFIXES = (".musicxml", ".xml", ".mxl")
 MAX_DENOMINATOR = 3840  # ticks of a quarter to which an inexact offset is rounded
 DEFAULT_VELOCITY = 80
 
@@ -106,14 +125,17 @@ def _zero_offset(part: Any) -> Fraction:
 
 
 def _part_notes(part: Any, zero: Fraction, *, unpitched: bool = False,
+                drums: dict[tuple[str, int, str], int | None] | None = None,
                 ) -> tuple[list[Note], int]:
-    """(notes, grace notes dropped) of one part, ties merged, chords split; with
-    ``unpitched``, unpitched notes at a DRUM_DISPLAY position as their General MIDI key."""
+    """(notes, grace notes dropped) of one part, ties merged, chords split; unpitched
+    notes as the General MIDI key their place names in ``drums`` (the file's own
+    <instrument> of each note, ``PartScan.drums``), else, with ``unpitched``, at a
+    DRUM_DISPLAY position."""
     from music21 import chord as m21chord
     from music21 import note as m21note
     from music21 import percussion as m21percussion
 
-    notes: list[list[Any]] = []  # [onset, duration, pitch, velocity]
+    notes: list[list[Any]] = []  # [onset, duration, pitch, velocity, articulations]
     open_ties: dict[int, int] = {}  # pitch -> index in notes of a note still tied on
     graces = 0
     for element in part.flatten().notes:
@@ -124,10 +146,12 @@ def _part_notes(part: Any, zero: Fraction, *, unpitched: bool = False,
             members = [(n.pitch.midi, n.tie or element.tie) for n in element.notes]
         elif isinstance(element, m21note.Note):
             members = [(element.pitch.midi, element.tie)]
-        elif unpitched and isinstance(element, m21note.Unpitched | m21percussion.PercussionChord):
+        elif (unpitched or drums) and isinstance(element, m21note.Unpitched |
+                                                 m21percussion.PercussionChord):
             members = [(key, n.tie or element.tie) for n in
                        (element.notes if isinstance(element, m21percussion.PercussionChord)
-                        else [element]) if (key := _drum_key(n)) is not None]
+                        else [element]) if (key := _named_drum(n, drums, unpitched))
+                       is not None]
         else:  # Unpitched percussion: no pitch of its own
             continue
         onset = _frac(element.offset) - zero
@@ -137,21 +161,37 @@ def _part_notes(part: Any, zero: Fraction, *, unpitched: bool = False,
         velocity = element.volume.velocity if element.volume.velocityIsRelative is False \
             else None
         velocity = int(velocity) if velocity else DEFAULT_VELOCITY
+        marks = note_articulations(element)
         for midi, tie in members:
             kind = tie.type if tie is not None else None
             held = open_ties.get(midi)
             if kind in ("stop", "continue") and held is not None \
                     and notes[held][0] + notes[held][1] == onset:
                 notes[held][1] += duration
+                if "tremolo" in marks and "tremolo" not in notes[held][4]:
+                    notes[held][4] += ("tremolo",)
                 if kind == "stop":
                     del open_ties[midi]
                 continue
-            notes.append([onset, duration, midi, max(1, min(127, velocity))])
+            notes.append([onset, duration, midi, max(1, min(127, velocity)), marks])
             if kind in ("start", "continue"):
                 open_ties[midi] = len(notes) - 1
             else:
                 open_ties.pop(midi, None)
-    return [Note(o, d, p, v) for o, d, p, v in notes if 0 <= p <= 127], graces
+    return [Note(o, d, p, v, a) for o, d, p, v, a in notes if 0 <= p <= 127], graces
+
+
+def _named_drum(element: Any, drums: dict[tuple[str, int, str], int | None] | None,
+                unpitched: bool) -> int | None:
+    """The General MIDI key of an unpitched note: the one its place names in the file,
+    else (with ``unpitched``) the one of its DRUM_DISPLAY position."""
+    from filmscore.formats.musicxml_fullscore import _drum_key
+
+    place = (str(element.displayStep).upper(), int(element.displayOctave),
+             element.notehead or "normal")
+    if drums and drums.get(place) is not None:
+        return drums[place]
+    return _drum_key(element) if unpitched else None
 
 
 def _key_name(score: Any) -> str:
@@ -164,10 +204,21 @@ def _key_name(score: Any) -> str:
     return ""
 
 
-def _tempo_map(score: Any, zero: Fraction, rate: str) -> TempoMap | None:
-    """Tempo marks to a TempoMap: bars of the first part, a segment per meter/tempo run."""
-    marks = sorted(((_frac(mark.getOffsetInHierarchy(score)) - zero,
-                     Fraction(mark.getQuarterBPM()).limit_denominator(1000))
+def _exact(at: Fraction, bpm: Fraction, sounds: dict[Fraction, Fraction]) -> Fraction:
+    """The <sound tempo> at ``at`` when the metronome shows it rounded (within 1 %)."""
+    sound = sounds.get(at)
+    if sound is not None and abs(sound - bpm) <= bpm / 100:
+        return sound.limit_denominator(1000)
+    return bpm
+
+
+def _tempo_map(score: Any, zero: Fraction, rate: str,
+               sounds: dict[Fraction, Fraction] | None = None) -> TempoMap | None:
+    """Tempo marks to a TempoMap: bars of the first part, a segment per meter/tempo run;
+    ``sounds`` (quarters -> <sound tempo>) makes a rounded metronome mark exact."""
+    marks = sorted(((at := _frac(mark.getOffsetInHierarchy(score)) - zero,
+                     _exact(at, Fraction(mark.getQuarterBPM()).limit_denominator(1000),
+                            sounds or {}))
                     for mark in score.recurse().getElementsByClass("MetronomeMark")
                     if mark.getQuarterBPM()), key=lambda m: m[0])
     if not marks or not score.parts:
@@ -203,6 +254,23 @@ def _tempo_map(score: Any, zero: Fraction, rate: str) -> TempoMap | None:
     return TempoMap(rate, 0, tuple(segments), pickup_beats=pickup_beats)
 
 
+def _scan(path: Path, count: int, unpitched: bool
+          ) -> tuple[list[tuple[PartScan, int]], list[str]]:
+    """The lxml pass over the file (``musicxml_expression.scan_directions``): for each of
+    music21's ``count`` parts (one per staff of a multi-staff part) its scan and staff."""
+    from filmscore.formats.musicxml_edit import unzip_musicxml
+
+    try:
+        scans, uncarried = scan_directions(unzip_musicxml(path.read_bytes(), source=str(path)),
+                                           unpitched=unpitched)
+    except (etree.XMLSyntaxError, InputError, OSError):  # music21 read it: keep its notes
+        return [], []
+    staves = [(scan, staff) for scan in scans for staff in range(1, scan.staves + 1)]
+    if len(staves) != count:
+        staves = [(scan, 1) for scan in scans] if len(scans) == count else []
+    return staves, warning_lines(str(path), uncarried, [scan.name for scan in scans])
+
+
 def read_music(path: str | os.PathLike[str], *, rate: str = "24",
                unpitched: bool = False) -> Music:
     """Read a MusicXML score as Music: every part's sounding notes (see module docstring).
@@ -221,9 +289,13 @@ def read_music(path: str | os.PathLike[str], *, rate: str = "24",
         pass
     parts_in = list(score.parts)
     zero = _zero_offset(parts_in[0]) if parts_in else Fraction(0)
+    staves, notices = _scan(path, len(parts_in), unpitched)
     parts: list[Part] = []
+    sounds: dict[Fraction, Fraction] = {}
     for index, part in enumerate(parts_in, start=1):
-        notes, _graces = _part_notes(part, zero, unpitched=unpitched)
+        scan = staves[index - 1][0] if staves else None
+        notes, _graces = _part_notes(part, zero, unpitched=unpitched,
+                                     drums=scan.drums if scan is not None else None)
         inst = part.getInstrument(returnDefault=False)
         program = getattr(inst, "midiProgram", None)
         name = (part.partName or getattr(inst, "partName", None) or
@@ -231,9 +303,22 @@ def read_music(path: str | os.PathLike[str], *, rate: str = "24",
         # General MIDI channel 10 (music21's 9) is percussion, as write_music writes it
         is_drum = isinstance(inst, m21instrument.UnpitchedPercussion) or \
             getattr(inst, "midiChannel", None) == 9
+        marks = slur_marks(part, zero, notes, _frac)
+        if staves:
+            scan, staff = staves[index - 1]
+            starts = [_frac(m.offset) - zero for m in part.getElementsByClass("Measure")]
+
+            def place(at: tuple[int, Fraction], s: list[Fraction] = starts) -> Fraction:
+                return s[min(at[0], len(s) - 1)] + at[1]
+
+            marks += scan.marks_of(staff, place)
+            if index == 1:
+                sounds = {place(at): bpm for at, bpm in scan.tempos}
         parts.append(Part(name=name, notes=tuple(notes),
                           program=program if isinstance(program, int) and 0 <= program <= 127
-                          else 0, is_drum=is_drum))
+                          else 0, is_drum=is_drum, marks=tuple(marks)))
+    for line in notices:
+        warnings.warn(FilmscoreWarning(line), stacklevel=2)
     first_ts = next(iter(score.recurse().getElementsByClass("TimeSignature")), None)
     try:
         meter = Meter(first_ts.numerator, first_ts.denominator) if first_ts else Meter()
@@ -242,8 +327,9 @@ def read_music(path: str | os.PathLike[str], *, rate: str = "24",
     title = ""
     if score.metadata is not None:
         title = score.metadata.title or score.metadata.movementName or ""
-    music = Music(parts=tuple(parts), meter=meter, tempo_map=_tempo_map(score, zero, rate),
-                  title=title, key=_key_name(score))
+    music = Music(parts=tuple(parts), meter=meter,
+                  tempo_map=_tempo_map(score, zero, rate, sounds), title=title,
+                  key=_key_name(score))
     return require_notes(music, source=str(path))
 
 
@@ -256,335 +342,30 @@ def grace_notes_dropped(path: str | os.PathLike[str]) -> int:
 # --- writing ------------------------------------------------------------------------------
 
 
-def _lanes(notes: tuple[Note, ...]) -> list[list[tuple[Fraction, Fraction, list[Note]]]]:
-    """Group notes into chords (same onset and duration), chords into non-overlapping lanes."""
-    chords: dict[tuple[Fraction, Fraction], list[Note]] = defaultdict(list)
-    for n in notes:
-        chords[(n.onset, n.duration)].append(n)
-    lanes: list[list[tuple[Fraction, Fraction, list[Note]]]] = []
-    for (onset, duration), members in sorted(chords.items()):
-        for lane in lanes:
-            if lane[-1][0] + lane[-1][1] <= onset:
-                lane.append((onset, duration, members))
-                break
-        else:
-            lanes.append([(onset, duration, members)])
-    return lanes
-
-
-def _key_object(text: str) -> Any:
-    from music21 import key as m21key
-
-    words = text.split()
-    if not words:
-        return None
-    mode = words[1].lower() if len(words) > 1 else "major"
-    try:
-        return m21key.Key(words[0], mode)
-    except Exception:  # noqa: BLE001
-        raise InputError("not a key", field="key", value=text,
-                         valid="a tonic and mode such as 'C major', 'f# minor', 'D dorian'"
-                         ) from None
-
-
-def _make_score(music: Music) -> Any:
-    from music21 import chord as m21chord
-    from music21 import instrument as m21instrument
-    from music21 import metadata as m21metadata
-    from music21 import meter as m21meter
-    from music21 import note as m21note
-    from music21 import stream
-    from music21 import tempo as m21tempo
-    from music21 import tie as m21tie
-
-    meter = music.meter
-    bar = meter.numerator * meter.beat_quarters
-    first = min((n.onset for _, n in music.notes()), default=Fraction(0))
-    start = Fraction(0)
-    pickup = Fraction(0)
-    if first < 0:
-        pickup = (-first) % bar
-        start = -((-first) // bar) * bar - pickup  # a partial pickup bar, then whole bars
-    end = max(music.end, Fraction(bar))
-    # bar boundaries: [start, start+pickup) is the pickup bar when pickup > 0
-    bounds = [start]
-    cursor = start + (pickup if pickup else bar)
-    while cursor < end:
-        bounds.append(cursor)
-        cursor += bar
-    bounds.append(cursor)
-    key_obj = _key_object(music.key)
-
-    score = stream.Score()
-    score.metadata = m21metadata.Metadata(title=music.title or "")
-    tempo_marks: list[tuple[Fraction, Fraction]] = []
-    if music.tempo_map is not None:
-        at = Fraction(0)
-        for seg in music.tempo_map.segments:
-            if not seg.is_free:
-                tempo_marks.append((at, Fraction(seg.tempo_bpm) * seg.meter.beat_quarters))
-            at += seg.bars * seg.meter.numerator * seg.meter.beat_quarters
-    for index, part in enumerate(music.parts):
-        m21part = stream.Part(id=f"P{index + 1}")
-        m21part.partName = part.name
-        m21part.atSoundingPitch = True  # our pitches sound; music21 writes written pitch
-        try:
-            inst = m21instrument.instrumentFromMidiProgram(part.program)
-        except Exception:  # noqa: BLE001 - music21 does not know every GM program
-            inst = m21instrument.Instrument()
-            inst.midiProgram = part.program
-        inst.partName = part.name
-        if part.is_drum:
-            inst.midiChannel = 9
-        m21part.insert(0, inst)
-        lanes = _lanes(part.notes) or [[]]
-        first_number = 1 - sum(1 for b in bounds[:-1] if b < 0)
-        for i, (m_start, m_end) in enumerate(zip(bounds, bounds[1:], strict=False)):
-            measure = stream.Measure(number=first_number + i)
-            if i == 0:
-                measure.timeSignature = m21meter.TimeSignature(str(meter))
-                if key_obj is not None:
-                    measure.keySignature = key_obj.__class__(key_obj.tonic, key_obj.mode)
-                if pickup and m_end - m_start < bar:
-                    measure.paddingLeft = float(bar - (m_end - m_start))
-            if index == 0:
-                for at, qbpm in tempo_marks:
-                    if m_start <= at < m_end:
-                        measure.insert(at - m_start, m21tempo.MetronomeMark(number=float(qbpm)))
-            containers = []
-            for lane_no, lane in enumerate(lanes):
-                container = stream.Voice(id=str(lane_no + 1)) if len(lanes) > 1 else measure
-                cursor = m_start
-                for onset, duration, members in lane:
-                    n_end = onset + duration
-                    if n_end <= m_start or onset >= m_end:
-                        continue
-                    seg_start, seg_end = max(onset, m_start), min(n_end, m_end)
-                    if seg_start > cursor:
-                        container.insert(cursor - m_start,
-                                         m21note.Rest(quarterLength=seg_start - cursor))
-                    if len(members) == 1:
-                        obj = m21note.Note(members[0].pitch, quarterLength=seg_end - seg_start)
-                    else:
-                        obj = m21chord.Chord([m.pitch for m in members],
-                                             quarterLength=seg_end - seg_start)
-                    obj.volume.velocity = members[0].velocity
-                    starts, ends = onset >= m_start, n_end <= m_end
-                    if not (starts and ends):
-                        obj.tie = m21tie.Tie("stop" if starts is False and ends else
-                                             "start" if starts else "continue")
-                    container.insert(seg_start - m_start, obj)
-                    cursor = seg_end
-                if cursor < m_end and (lane_no == 0 or cursor > m_start):
-                    container.insert(cursor - m_start, m21note.Rest(quarterLength=m_end - cursor))
-                if container is not measure and container.notesAndRests:
-                    containers.append(container)
-            for voice in containers:
-                measure.insert(0, voice)
-            m21part.append(measure)
-        score.insert(0, m21part)
-    return score
-
-
 def write_music(music: Music, path: str | os.PathLike[str]) -> Path:
-    """Write Music as MusicXML (.musicxml/.xml uncompressed, .mxl compressed), atomically."""
+    """Write Music as the composer's short score in MusicXML (.musicxml/.xml uncompressed,
+    .mxl compressed), atomically: in C, clefs by range, staves named by job and instrument,
+    percussion on a percussion staff, tempos as a copyist writes them
+    (:mod:`filmscore.formats.musicxml_shortscore`)."""
     path = Path(path)
     suffix = path.suffix.lower()
     if suffix not in SUFFIXES:
         raise InputError("not a MusicXML file name", source=str(path), value=path.suffix,
                          valid=", ".join(SUFFIXES))
-    return _write_score(_make_score(music), path)
+    from filmscore.formats.musicxml_shortscore import dress_short_score, finisher
+
+    score = make_score(music)
+    dress_short_score(score, music)
+    return write_score(score, path, finish=finisher(music))
 
 
-def _write_score(score: Any, path: Path) -> Path:
-    from music21.musicxml import m21ToXml
+# the full-score writer and its drum table live in musicxml_fullscore (re-exported here)
+from filmscore.formats.musicxml_fullscore import (  # noqa: E402
+    DRUM_DISPLAY,
+    OTHER_DRUM_DISPLAY,
+    write_full_score,
+)
 
-    suffix = path.suffix.lower()
-    # music21 10.5 warns "out of midi channels" on stderr for a score of more than 15
-    # pitched parts even when the parts share channels on purpose: keep that one quiet.
-    warn = m21ToXml.environLocal.warn
-
-    def quiet(msg: Any, *args: Any, **kwargs: Any) -> None:
-        if "midi channels" not in str(msg):
-            warn(msg, *args, **kwargs)
-
-    with atomic_path(path) as tmp:
-        try:
-            m21ToXml.environLocal.warn = quiet
-            score.write("mxl" if suffix == ".mxl" else "musicxml", fp=str(tmp))
-        except InputError:
-            raise
-        except Exception as exc:  # music21 cannot notate some durations (e.g. 7/24 quarter)
-            reason = " ".join(str(exc).split())[:120] or type(exc).__name__
-            raise InputError(f"music21 cannot write this music as MusicXML: {reason}",
-                             source=str(path),
-                             valid="durations made of plain, dotted and tuplet values"
-                             ) from None
-        finally:
-            m21ToXml.environLocal.warn = warn
-    return path
-
-
-# --- full scores ----------------------------------------------------------------------------
-
-# General MIDI drum key -> (display step, display octave, notehead) on a five-line
-# percussion staff, after common drum-set notation; every position+notehead is unique so
-# that a key is read back from where its note sits.  Keys not listed are written at
-# OTHER_DRUM_DISPLAY and cannot be read back.
-DRUM_DISPLAY: dict[int, tuple[str, int, str]] = {
-    35: ("E", 4, "normal"), 36: ("F", 4, "normal"), 37: ("C", 5, "x"),
-    38: ("C", 5, "normal"), 39: ("C", 5, "slash"), 40: ("C", 5, "diamond"),
-    41: ("G", 4, "normal"), 43: ("A", 4, "normal"), 45: ("B", 4, "normal"),
-    47: ("D", 5, "normal"), 48: ("E", 5, "normal"), 50: ("F", 5, "normal"),
-    42: ("G", 5, "x"), 44: ("D", 4, "x"), 46: ("G", 5, "circle-x"),
-    49: ("A", 5, "x"), 51: ("F", 5, "x"), 52: ("A", 5, "circle-x"),
-    53: ("F", 5, "diamond"), 54: ("E", 5, "diamond"), 55: ("A", 5, "diamond"),
-    56: ("E", 5, "triangle"), 57: ("B", 5, "x"), 59: ("E", 5, "x"),
-    76: ("D", 5, "triangle"), 77: ("D", 5, "x"), 80: ("B", 5, "triangle"),
-    81: ("A", 5, "triangle"),
-}  # fmt: skip
-OTHER_DRUM_DISPLAY = ("C", 4, "normal")
-_DRUM_BY_DISPLAY = {v: k for k, v in DRUM_DISPLAY.items()}
-
-# clef -> (music21 class name, the written MIDI span it suits); clefs of the instrument
-# table.  A part takes the first of its instrument's clefs whose span holds the median of
-# its written notes, else the clef whose span's middle is nearest.
-_CLEFS: dict[str, tuple[str, int, int]] = {
-    "treble": ("TrebleClef", 60, 96), "bass": ("BassClef", 24, 64),
-    "alto": ("AltoClef", 50, 74), "tenor": ("TenorClef", 48, 70),
-    "treble_8vb": ("Treble8vbClef", 40, 84), "percussion": ("PercussionClef", 0, 127),
-}
-
-
-def _drum_key(element: Any) -> int | None:
-    head = element.notehead or "normal"
-    return _DRUM_BY_DISPLAY.get((element.displayStep, element.displayOctave, head))
-
-
-def _choose_clef(clefs: tuple[str, ...], written: list[int]) -> str:
-    if not written:
-        return clefs[0]
-    median = sorted(written)[len(written) // 2]
-    for name in clefs:
-        if _CLEFS[name][1] <= median <= _CLEFS[name][2]:
-            return name
-    return min(clefs, key=lambda c: abs((_CLEFS[c][1] + _CLEFS[c][2]) / 2 - median))
-
-
-def _abbreviation(label: str, abbreviation: str) -> str:
-    """'Hn. 1' for chair 'Horn 1', 'Vn. I' for 'Violin I', else the instrument's own."""
-    words = label.split()
-    if len(words) > 1 and re.fullmatch(r"\d+|[IVX]+", words[-1]):
-        return f"{abbreviation} {words[-1]}"
-    return abbreviation
-
-
-def _unpitched_of(element: Any) -> Any:
-    from music21 import note as m21note
-
-    step, octave, head = DRUM_DISPLAY.get(element.pitch.midi, OTHER_DRUM_DISPLAY)
-    out = m21note.Unpitched(quarterLength=element.duration.quarterLength)
-    out.displayStep, out.displayOctave = step, octave
-    if head != "normal":
-        out.notehead = head
-    return out
-
-
-def _to_unpitched(m21part: Any) -> None:
-    """Every note of a drum part as an Unpitched at its DRUM_DISPLAY position."""
-    from music21 import chord as m21chord
-    from music21 import percussion as m21percussion
-
-    for element in list(m21part.recurse().notes):
-        if isinstance(element, m21chord.Chord):
-            new = m21percussion.PercussionChord([_unpitched_of(n) for n in element.notes])
-            new.duration.quarterLength = element.duration.quarterLength
-        else:
-            new = _unpitched_of(element)
-        new.tie = element.tie
-        new.volume.velocity = element.volume.velocity
-        element.activeSite.replace(element, new)
-
-
-def _dress_part(m21part: Any, part: Part, *, concert: bool, source: str, channel: int) -> None:
-    """Instrument, names, clef and transposition of one full-score part."""
-    from music21 import clef as m21clef
-    from music21 import instrument as m21instrument
-    from music21 import interval as m21interval
-
-    from filmscore.orchestration.instruments import get_instrument
-
-    try:
-        info = get_instrument(part.instrument or part.name)
-    except InputError as error:
-        error.reason = f"part {part.name}: {error.reason}"
-        raise error.located(source=source) from None
-    for old in list(m21part.getElementsByClass(m21instrument.Instrument)):
-        m21part.remove(old)
-    drum = part.is_drum or info.is_unpitched
-    if drum:
-        inst = m21instrument.UnpitchedPercussion()
-        inst.percMapPitch = part.notes[0].pitch if part.notes else 38
-        inst.midiChannel = 9
-    else:
-        inst = m21instrument.Instrument()
-        inst.midiProgram = info.gm_program
-        inst.midiChannel = channel  # parts share channels past 15 (music21 would complain)
-    inst.partName = part.name
-    inst.partAbbreviation = _abbreviation(part.name, info.abbreviation)
-    inst.instrumentName = info.name
-    inst.instrumentAbbreviation = info.abbreviation
-    m21part.partName, m21part.partAbbreviation = inst.partName, inst.partAbbreviation
-    semis = 0 if concert or drum else info.transposition_semitones
-    if semis:
-        steps = info.transposition_diatonic
-        generic = steps + 1 if steps >= 0 else steps - 1
-        inst.transposition = m21interval.intervalFromGenericAndChromatic(generic, semis)
-    m21part.insert(0, inst)
-    clef_name = "percussion" if drum else _choose_clef(
-        info.clefs, [n.pitch - semis for n in part.notes])
-    first = next(iter(m21part.getElementsByClass("Measure")), None)
-    if first is not None:
-        first.clef = getattr(m21clef, _CLEFS[clef_name][0])()
-    if drum:
-        _to_unpitched(m21part)
-        # unpitched percussion carries no key signature (music21 copies the score's)
-        from music21 import key as m21key
-
-        for measure in m21part.getElementsByClass("Measure"):
-            for sig in list(measure.getElementsByClass(m21key.KeySignature)):
-                measure.remove(sig)
-
-
-def write_full_score(music: Music, path: str | os.PathLike[str], *,
-                     concert: bool = False) -> Path:
-    """Write an orchestrated full score as MusicXML, atomically.
-
-    Each part is named by its chair label (``Part.name``), abbreviated from its instrument
-    (``Part.instrument``, a key of the instrument table, else the part name is looked up),
-    on the instrument's clef chosen by register.  Transposing instruments are written at
-    written pitch with a ``<transpose>`` element (key signature transposed), octave
-    transposers (piccolo, double bass, guitar, glockenspiel, ...) at the octave; with
-    ``concert`` everything is at sounding pitch and nothing has a ``<transpose>``.  Drum
-    parts (``is_drum`` or an unpitched instrument) are unpitched notes on a percussion clef
-    at their ``DRUM_DISPLAY`` position; ``read_music(path, unpitched=True)`` reads them back.
-
-    What it loses besides ``write_music``'s losses: a part's instrument changes (one
-    instrument per part: a chair that switches to a double needs its own part), grand
-    staves (a piano or harp part is one staff), clef changes inside a part, and drum keys
-    without a ``DRUM_DISPLAY`` position (written at C4, read back as nothing).  Percussion
-    parts carry one MIDI drum key for the whole part (``<midi-unpitched>``, music21 writes
-    no per-note ``<instrument>``), so players of MusicXML hear one drum sound per part.
-    """
-    path = Path(path)
-    if path.suffix.lower() not in SUFFIXES:
-        raise InputError("not a MusicXML file name", source=str(path), value=path.suffix,
-                         valid=", ".join(SUFFIXES))
-    if not music.parts:
-        raise InputError("a full score needs at least one part", source=str(path),
-                         valid="an orchestration with at least one playing chair")
-    score = _make_score(music)
-    for index, (m21part, part) in enumerate(zip(score.parts, music.parts, strict=True)):
-        channel = [c for c in range(16) if c != 9][index % 15]
-        _dress_part(m21part, part, concert=concert, source=str(path), channel=channel)
-    return _write_score(score, path)
+_make_score, _write_score = make_score, write_score  # the names before issue 9
+__all__ = ["DRUM_DISPLAY", "OTHER_DRUM_DISPLAY", "SUFFIXES", "make_score", "read_music",
+           "spelling", "write_full_score", "write_music", "write_score"]

@@ -1,46 +1,48 @@
-"""MusicXML parts and conductor's scores of a cue, with its film marks, through lxml.
+"""MusicXML parts and conductor's scores of a cue, copied as a music-preparation house does.
 
-XML in, XML out: a partwise MusicXML score (.musicxml, .xml or compressed .mxl) is parsed
-once (:func:`load_score`); :func:`make_part` writes one player's part, :func:`make_score`
-the conductor's score, :func:`make_parts` every part.  Each output is a MusicXML 4.0
-document (bytes) that an engraver (verovio, MuseScore) lays out.
+XML in, XML out, through lxml: a partwise MusicXML full score (.musicxml, .xml or
+compressed .mxl; ours or anyone's) is parsed once (:func:`load_score`); :func:`make_part`
+writes one player's part, :func:`make_score` the conductor's score, :func:`make_parts`
+every part.  Each output is a MusicXML 4.0 document (bytes) that an engraver (verovio,
+MuseScore) lays out.
 
-What is added: a page-1 header as <credit>s (part name top left, film title and cue number
-and title centred, composer right, a note under the part name) and <work>/<movement-*>;
-tempo marks as a <direction> with words, <metronome>, the frame-click ('12-0 fc') and
-<sound tempo>; each sync mark as a square <rehearsal> mark at the start of its bar and
-a <words> direction with its timecode (and text) at its exact place (before the note it
-falls on, or with an <offset> when it falls inside a note); in parts, runs of two or more
-whole-bar rests as <measure-style><multiple-rest> (a run starts at meter/key/clef changes
-and ends at double bars, repeats and endings; a bar with any direction - a sync or tempo
-mark, a dynamic - is never in a run, because verovio 6.4 drops every direction of a
-multi-rest's bars).
+Every part, in the score too, is copied: transposed (below), its accidentals rewritten
+from the key, the bar and ties (:mod:`filmscore.formats.musicxml_accidentals`), its rests
+and beams grouped by the meter's beats (:mod:`filmscore.formats.musicxml_meter`), ended on
+a final bar line.  What is added (:mod:`filmscore.formats.musicxml_marks`): the page-1
+header (:mod:`filmscore.formats.musicxml_document`), a transposing part named with its
+key ("Horn 1 in F"); tempo marks (words, <metronome>, the frame-click '12-0 fc', <sound
+tempo>); each sync point's timecode (and footage) at its exact place on a line of its own
+(in the score with what happens then); rehearsal letters at the music's structural
+points (:func:`rehearsal_marks`); in parts, runs of two or more whole-bar rests as
+<measure-style><multiple-rest> (a run starts at meter/key/clef changes and at a bar with
+a direction, and ends at double bars, repeats and endings).
 
-Transposition is spelled (step, alter, octave, key <fifths>, <accidental> glyphs, chord
-symbols) by the interval of the part's <transpose>; where the source is at concert pitch
-(no <transpose>, or a MusicXML 4 <concert-score> with <for-part><part-transpose>), or an
-``instruments`` entry names the instrument, that instrument's transposition is used.  A
-written key beyond seven sharps or flats is respelled enharmonically (G# major as Ab
-major), its notes with it.  A score or part "in C" keeps octave transpositions (piccolo,
-double bass, guitar) as <transpose> with only an octave-change.
+Transposition is spelled (step, alter, octave, key <fifths>, chord symbols) by the
+interval of the part's <transpose>; where the source is at concert pitch (no <transpose>,
+or a MusicXML 4 <concert-score> with <for-part><part-transpose>), or an ``instruments``
+entry names the instrument, that instrument's transposition is used.  A written key beyond
+seven sharps or flats is respelled enharmonically (G# major as Ab major), its notes with
+it.  A score or part "in C" keeps octave transpositions (piccolo, double bass, guitar) as
+<transpose> with only an octave-change.
 
 What is lost: in parts, the full score's layout (<print> system and page breaks, measure
 widths) and its credits; in both, the source's own title credits (replaced by the film
-header).  Source tempo directions of the top part are copied into the other parts only
-when no film tempo marks are given; when they are, the source's metronome marks and
+header) and its accidentals, rest values and (where they cross a beat) beams, which are
+written again.  Source tempo directions of the top part are copied into the other parts
+only when no film tempo marks are given; when they are, the source's metronome marks and
 <sound tempo> give way to them (its tempo words stay).  Positions (``quarters``) count
 quarter notes from bar 1 beat 1, bar 1 being the measure numbered "1" (as
-:mod:`filmscore.formats.musicxml` reads it); a mark before the first measure goes to
-its start, one after the last to its end.  Marks are placed by the measure lengths of the
-first part.  The marks and multi-bar rests are written by
-:mod:`filmscore.formats.musicxml_marks`, transposition by
-:mod:`filmscore.formats.musicxml_edit`.
+:mod:`filmscore.formats.musicxml` reads it); a mark before the first measure goes to its
+start, one after the last to its end.  Marks are placed by the measure lengths of the
+first part.
 """
 
 from __future__ import annotations
 
 import copy
 import os
+import re
 import zipfile
 from bisect import bisect_right
 from collections.abc import Mapping, Sequence
@@ -52,27 +54,36 @@ from lxml import etree
 
 from filmscore.errors import ParseError
 from filmscore.fileio import atomic_path
+from filmscore.formats.musicxml_accidentals import respell_accidentals
+from filmscore.formats.musicxml_document import document
 from filmscore.formats.musicxml_edit import instrument_interval as _instrument_interval
+from filmscore.formats.musicxml_edit import interval_of as _interval_of
 from filmscore.formats.musicxml_edit import number_of as _num
-from filmscore.formats.musicxml_edit import sub_element as _sub
 from filmscore.formats.musicxml_edit import transpose_part as _transpose_part
 from filmscore.formats.musicxml_edit import unzip_musicxml
 from filmscore.formats.musicxml_marks import (
+    add_final_barline,
     add_marks,
     add_multirests,
     copy_source_tempos,
     source_tempos,
 )
-from filmscore.orchestration.copying import Header, Interval, SyncMark, TempoMark
+from filmscore.formats.musicxml_meter import regroup_beams, regroup_rests
+from filmscore.formats.musicxml_structure import source_rehearsals, structure_weights
+from filmscore.orchestration.copying import (
+    Header,
+    Interval,
+    SyncMark,
+    TempoMark,
+    transposition_label,
+)
+from filmscore.orchestration.rehearsal import film_weights, rehearsal_bars, rehearsal_letter
 
 __all__ = ["Header", "Interval", "ScoreDoc", "SyncMark", "TempoMark", "load_score",
-           "make_part", "make_parts", "make_score", "parse_score", "write_musicxml"]
+           "make_part", "make_parts", "make_score", "parse_score", "rehearsal_marks",
+           "write_musicxml"]
 
 SUFFIXES = (".musicxml", ".xml", ".mxl")
-DOCTYPE = ('<!DOCTYPE score-partwise PUBLIC "-//Recordare//DTD MusicXML 4.0 Partwise//EN" '
-           '"http://www.musicxml.org/dtds/partwise.dtd">')
-PART_MILLIMETERS = "7"  # staff space 1.75 mm: a part's usual size
-PART_PAGE = ("1697.14", "1200", "85")  # A4 in tenths at 7 mm / 40 tenths: height, width, margin
 
 
 # --- loading -----------------------------------------------------------------------------
@@ -232,105 +243,6 @@ def _timeline(part: etree._Element) -> tuple[list[Fraction], list[Fraction]]:
 # --- documents ------------------------------------------------------------------------------
 
 
-def _defaults(doc: ScoreDoc, *, part: bool, concert: bool) -> etree._Element:
-    source = doc.root.find("defaults")
-    defaults = copy.deepcopy(source) if source is not None else etree.Element("defaults")
-    if part:
-        for tag in ("scaling", "page-layout", "system-layout", "staff-layout"):
-            for element in defaults.findall(tag):
-                defaults.remove(element)
-    if defaults.find("scaling") is None:
-        scaling = etree.Element("scaling")
-        _sub(scaling, "millimeters", PART_MILLIMETERS)
-        _sub(scaling, "tenths", "40")
-        defaults.insert(0, scaling)
-    if defaults.find("page-layout") is None:
-        height, width, margin = PART_PAGE
-        layout = etree.Element("page-layout")
-        _sub(layout, "page-height", height)
-        _sub(layout, "page-width", width)
-        margins = _sub(layout, "page-margins", type="both")
-        for side in ("left", "right", "top", "bottom"):
-            _sub(margins, f"{side}-margin", margin)
-        defaults.find("scaling").addnext(layout)
-    for element in defaults.findall("concert-score"):
-        defaults.remove(element)
-    if concert:
-        defaults.find("scaling").addnext(etree.Element("concert-score"))
-    return defaults
-
-
-def _page(defaults: etree._Element) -> tuple[float, float, float, float, float]:
-    layout = defaults.find("page-layout")
-
-    def number(path: str, default: float) -> float:
-        try:
-            return float(layout.findtext(path) or default)
-        except ValueError:
-            return default
-
-    height, width = number("page-height", 1697.14), number("page-width", 1200)
-    left = number("page-margins/left-margin", 85)
-    right = number("page-margins/right-margin", 85)
-    top = number("page-margins/top-margin", 85)
-    return height, width, left, right, top
-
-
-def _credit(root: etree._Element, kind: str, text: str, x: float, y: float, justify: str,
-            size: str, **attrs: str) -> None:
-    credit = _sub(root, "credit", page="1")
-    _sub(credit, "credit-type", kind)
-    _sub(credit, "credit-words", text, default_x=f"{x:.2f}", default_y=f"{y:.2f}",
-         justify=justify, valign="top", font_size=size, **attrs)
-
-
-def _document(doc: ScoreDoc, header: Header, part_label: str, part_ids: Sequence[str],
-              parts: Sequence[etree._Element], *, part: bool, concert: bool) -> bytes:
-    root = etree.Element("score-partwise", version="4.0")
-    work = _sub(root, "work")
-    _sub(work, "work-title", header.film_title)
-    if header.cue_number:
-        _sub(root, "movement-number", header.cue_number)
-    _sub(root, "movement-title", header.cue_label or header.film_title)
-    ident = _sub(root, "identification")
-    if header.composer:
-        _sub(ident, "creator", header.composer, type="composer")
-    for rights in doc.root.iterfind("identification/rights"):
-        ident.append(copy.deepcopy(rights))
-    encoding = _sub(ident, "encoding")
-    _sub(encoding, "software", "filmscore")
-    defaults = _defaults(doc, part=part, concert=concert)
-    root.append(defaults)
-    height, width, left, right, top = _page(defaults)
-    y = height - top
-    if part_label:
-        _credit(root, "part name", part_label, left, y, "left", "12", font_weight="bold")
-    if header.note:
-        _credit(root, "note", header.note, left, y - 25, "left", "9", font_style="italic")
-    _credit(root, "title", header.film_title, width / 2, y, "center", "18")
-    if header.cue_label:
-        _credit(root, "subtitle", header.cue_label, width / 2, y - 40, "center", "13")
-    if header.composer:
-        _credit(root, "composer", header.composer, width - right, y - 40, "right", "10")
-    part_list = _sub(root, "part-list")
-    source_list = doc.root.find("part-list")
-    if part:
-        for entry in source_list.iterfind("score-part") if source_list is not None else ():
-            if entry.get("id") in part_ids:
-                part_list.append(copy.deepcopy(entry))
-    elif source_list is not None:
-        for entry in source_list:
-            part_list.append(copy.deepcopy(entry))
-    listed = {entry.get("id") for entry in part_list.iterfind("score-part")}
-    for pid in part_ids:
-        if pid not in listed:
-            entry = _sub(part_list, "score-part", id=pid)
-            _sub(entry, "part-name", doc.part_names.get(pid, pid))
-    for element in parts:
-        root.append(element)
-    return etree.tostring(root, encoding="UTF-8", xml_declaration=True, doctype=DOCTYPE)
-
-
 def _targets(instruments: Mapping[str, str | Interval] | None, part_id: str, name: str
              ) -> Interval | None:
     if not instruments:
@@ -340,7 +252,10 @@ def _targets(instruments: Mapping[str, str | Interval] | None, part_id: str, nam
 
 
 def _prepared_part(doc: ScoreDoc, part_id: str, *, mode: str, target: Interval | None,
-                   layout: bool) -> tuple[etree._Element, list[etree._Element]]:
+                   layout: bool, notes: list[str] | None = None
+                   ) -> tuple[etree._Element, list[etree._Element], str]:
+    """A copy of a part, transposed, its accidentals, rests and beams as a copyist writes
+    them, ending on a final bar line; and its key label ('in B\u266d', or '')."""
     part = copy.deepcopy(doc.part_element(part_id))
     measures = part.findall("measure")
     if not layout:
@@ -349,40 +264,93 @@ def _prepared_part(doc: ScoreDoc, part_id: str, *, mode: str, target: Interval |
                 measure.remove(element)
             measure.attrib.pop("width", None)
     _transpose_part(part, mode=mode, target=target, measures=measures)
-    return part, measures
+    found: list[str] = []
+    respell_accidentals(measures, found)
+    regroup_rests(measures, found)
+    regroup_beams(measures)
+    if notes is not None:
+        name = doc.part_names.get(part_id, part_id)
+        notes.extend(f"{doc.source}: part {name}, {line}" for line in dict.fromkeys(found))
+    add_final_barline(measures)
+    first = part.find("measure/attributes/transpose")
+    label = transposition_label(_interval_of(first)) if first is not None else ""
+    return part, measures, label
+
+
+def _labelled(name: str, label: str) -> str:
+    """'Clarinet 1' + 'in B\u266d' -> 'Clarinet 1 in B\u266d' (a name that says its key
+    already is kept)."""
+    if not label or _NAMED_KEY.search(name):
+        return name
+    return f"{name} {label}"
+
+
+_NAMED_KEY = re.compile(r"\bin [A-G]([b#\u266d\u266f]|-flat|-sharp| flat| sharp)?\b")
+
+
+def rehearsal_marks(doc: ScoreDoc, syncs: Sequence[SyncMark] = (),
+                    tempos: Sequence[TempoMark] = ()) -> list[tuple[int, str]]:
+    """The rehearsal letters a copyist puts in this score, as (measure index, letter): at
+    its structural points (:mod:`filmscore.orchestration.rehearsal`: the music's own,
+    :mod:`filmscore.formats.musicxml_structure`, and the film's tempo changes and big
+    hits, on the bar nearest them).  None when the score has rehearsal marks of its own
+    (they are kept as they are)."""
+    if source_rehearsals(doc.root):
+        return []
+    start = max(0, bisect_right(doc.starts, Fraction(0)) - 1)
+    weights = structure_weights(doc.root.findall("part"), start=start)
+    for quarters, weight in film_weights(tempos, syncs):
+        index, offset = doc.measure_at(quarters)
+        if offset * 2 > doc.lengths[index] and index + 1 < len(weights):
+            index += 1
+        weights[index] += weight
+    bars = rehearsal_bars(weights, start=start)
+    return [(bar, rehearsal_letter(i)) for i, bar in enumerate(bars)]
 
 
 def make_part(doc: ScoreDoc, part_id: str, *, header: Header, syncs: Sequence[SyncMark] = (),
               tempos: Sequence[TempoMark] = (), transposed: bool = True, multirest: bool = True,
-              instrument: str | Interval | None = None) -> bytes:
+              instrument: str | Interval | None = None,
+              letters: Sequence[tuple[int, str]] | None = None,
+              notes: list[str] | None = None) -> bytes:
     """One player's part as a MusicXML document (see the module docstring).
 
     ``transposed``: written for the instrument (else at concert pitch, octaves kept);
     ``instrument``: an instrument of the table (or an Interval) whose transposition the
-    part is written in, when the source does not say it or says another.
+    part is written in, when the source does not say it or says another; ``letters``:
+    the rehearsal letters ((measure index, letter); default :func:`rehearsal_marks`);
+    ``notes`` collects a line for each notation of the source left as written ("FILE: part
+    Flute, bar 12: <time> senza-misura ...").
     """
     name = doc.part_names.get(part_id, part_id)
     target = _targets({part_id: instrument} if instrument is not None else None, part_id, name)
     mode = "written" if transposed else "concert"
-    part, measures = _prepared_part(doc, part_id, mode=mode, target=target, layout=False)
-    add_marks(doc.measure_at, measures, syncs, tempos)
+    part, measures, label = _prepared_part(doc, part_id, mode=mode, target=target,
+                                           layout=False, notes=notes)
+    if letters is None:
+        letters = rehearsal_marks(doc, syncs, tempos)
+    add_marks(doc.measure_at, measures, syncs, tempos, letters=letters)
     if not tempos and part_id != next(iter(doc.part_names)):
         copy_source_tempos(measures, doc.source_tempos())
     if multirest:
         add_multirests(measures)
-    return _document(doc, header, name, [part_id], [part], part=True, concert=not transposed)
+    reader = _labelled(name, label)
+    return document(doc.root, header, reader, [part_id], [part], doc.part_names, part=True,
+                    concert=not transposed, labels={part_id: reader})
 
 
 def make_parts(doc: ScoreDoc, *, header: Header, syncs: Sequence[SyncMark] = (),
                tempos: Sequence[TempoMark] = (), transposed: bool = True,
-               multirest: bool = True, instruments: Mapping[str, str | Interval] | None = None
-               ) -> list[tuple[str, bytes]]:
+               multirest: bool = True, instruments: Mapping[str, str | Interval] | None = None,
+               notes: list[str] | None = None) -> list[tuple[str, bytes]]:
     """Every part: (a name unique in the score, MusicXML bytes), in score order.
     ``instruments`` maps part ids (or names) to instruments, as ``make_part``'s."""
     out, seen = [], set()
+    letters = rehearsal_marks(doc, syncs, tempos)
     for part_id, name in doc.parts:
         data = make_part(doc, part_id, header=header, syncs=syncs, tempos=tempos,
-                         transposed=transposed, multirest=multirest,
+                         transposed=transposed, multirest=multirest, letters=letters,
+                         notes=notes,
                          instrument=(instruments or {}).get(part_id,
                                                             (instruments or {}).get(name)))
         unique = name if name not in seen else f"{name} ({part_id})"
@@ -393,20 +361,29 @@ def make_parts(doc: ScoreDoc, *, header: Header, syncs: Sequence[SyncMark] = (),
 
 def make_score(doc: ScoreDoc, *, header: Header, syncs: Sequence[SyncMark] = (),
                tempos: Sequence[TempoMark] = (), concert: bool = False,
-               instruments: Mapping[str, str | Interval] | None = None) -> bytes:
-    """The conductor's score: every part, written transposed (``concert=False``) or in C
-    (``concert=True``: sounding pitch, octave transpositions kept); the film marks once,
-    over the top staff."""
-    parts = []
+               instruments: Mapping[str, str | Interval] | None = None,
+               letters: Sequence[tuple[int, str]] | None = None,
+               notes: list[str] | None = None) -> bytes:
+    """The conductor's score: every part, written transposed (``concert=False``, each
+    transposing part labelled with its key) or in C (``concert=True``: sounding pitch,
+    octave transpositions kept); the film marks once, over the top staff, with what
+    happens at each sync point; labelled "Transposed score" or "Score in C"."""
+    parts, labels = [], {}
+    if letters is None:
+        letters = rehearsal_marks(doc, syncs, tempos)
     for index, (part_id, name) in enumerate(doc.parts):
         target = _targets(instruments, part_id, name)
-        part, measures = _prepared_part(doc, part_id, mode="concert" if concert else "written",
-                                        target=target, layout=True)
+        part, measures, label = _prepared_part(
+            doc, part_id, mode="concert" if concert else "written", target=target,
+            layout=True, notes=notes)
         if index == 0:
-            add_marks(doc.measure_at, measures, syncs, tempos)
+            add_marks(doc.measure_at, measures, syncs, tempos, letters=letters, describe=True)
+        if not concert:
+            labels[part_id] = _labelled(name, label)
         parts.append(part)
-    return _document(doc, header, "", [pid for pid, _ in doc.parts], parts, part=False,
-                     concert=concert)
+    reader = "Score in C" if concert else "Transposed score"
+    return document(doc.root, header, reader, [pid for pid, _ in doc.parts], parts,
+                    doc.part_names, part=False, concert=concert, labels=labels)
 
 
 def write_musicxml(path: str | os.PathLike[str], data: bytes) -> Path:

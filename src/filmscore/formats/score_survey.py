@@ -440,6 +440,14 @@ def read_score_survey(path: str | os.PathLike[str], *,
                 if key is not None:
                     found_in = text
                     break
+        for text in info["instrument_names"]:  # a chair on its double for the whole part:
+            double, _ = identify(text)            # "Flute 3" whose instrument is a Piccolo
+            if key is not None and double is not None and double != key and \
+                    double in get_instrument(key).usual_doubles and \
+                    get_instrument(double).name.split()[0] != \
+                    get_instrument(key).name.split()[0]:  # not "Trumpet" for "C Trumpet"
+                key, found_in = double, text
+                break
         if key is not None and pitch_class is None:  # the key may be in another name
             for text in candidates:
                 if text and identify(text)[0] is not None and identify(text)[1] is not None:

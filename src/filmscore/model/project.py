@@ -1,10 +1,10 @@
-"""A film project: its title, picture rate, audio sample rate and film gauge."""
+"""A film project: its title, picture rate, audio sample rate, film gauge and credits."""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from sqlalchemy import CheckConstraint, String, Text
+from sqlalchemy import Boolean, CheckConstraint, String, Text, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from filmscore.model.base import Base, RateMixin, VersionedMixin
@@ -25,6 +25,12 @@ class Project(RateMixin, VersionedMixin, Base):
     sample_rate: Mapped[int] = mapped_column(default=48000)
     film_gauge: Mapped[str] = mapped_column(String(16), default="35mm4p")
     notes: Mapped[str] = mapped_column(Text, default="")
+    #: credited on page 1 of every part and score (an orchestration's author overrides
+    #: the orchestrator)
+    composer: Mapped[str] = mapped_column(String(200), default="", server_default="")
+    orchestrator: Mapped[str] = mapped_column(String(200), default="", server_default="")
+    #: sync points in parts and scores show their feet+frames from the cue's start too
+    sync_feet: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
     picture_versions: Mapped[list[PictureVersion]] = relationship(
         back_populates="project", cascade="all, delete-orphan",

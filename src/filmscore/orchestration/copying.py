@@ -22,7 +22,7 @@ from typing import Any
 
 from filmscore.errors import InputError
 from filmscore.sync.tempomap import TempoMap, format_bpm, format_frameclick
-from filmscore.timecode import Rate, format_label, get_rate
+from filmscore.timecode import Rate, format_feet, format_label, get_rate
 
 LABEL_STYLES = ("letters", "numbers", "bars")
 BEAT_UNITS = {1: "whole", 2: "half", 4: "quarter", 8: "eighth", 16: "16th", 32: "32nd"}
@@ -35,29 +35,55 @@ NATURAL_SEMITONES = (0, 2, 4, 5, 7, 9, 11)
 
 @dataclass(frozen=True)
 class Header:
-    """What heads every page 1 of a cue's parts and score."""
+    """What heads page 1 of a cue's parts and score: the cue number (large, boxed, top
+    left), the cue's title and the film's, the credits, the cue's length and a note."""
 
     film_title: str
     cue_number: str
     cue_title: str
     composer: str = ""
     note: str = ""
+    orchestrator: str = ""
+    length: str = ""  # the cue's running time, e.g. "0:44+12"
+    span: str = ""  # its timecodes, e.g. "01:00:12:09 - 01:01:17:00"
 
     @property
     def cue_label(self) -> str:
         """'1M3 The Fight'."""
         return " ".join(t for t in (self.cue_number.strip(), self.cue_title.strip()) if t)
 
+    @property
+    def credits(self) -> tuple[str, ...]:
+        """The credit lines as printed: 'Music: ...', 'Orchestration: ...'."""
+        out = []
+        for label, name in (("Music", self.composer), ("Orchestration", self.orchestrator)):
+            name = name.strip()
+            if name:
+                has_label = name.lower().startswith(("music", "orchestrat", "arr", "by "))
+                out.append(name if has_label else f"{label}: {name}")
+        return tuple(out)
+
 
 @dataclass(frozen=True)
 class SyncMark:
-    """A sync point as a rehearsal mark: where (quarters from bar 1 beat 1), its label, its
-    timecode and what happens there."""
+    """A sync point over the music: where (quarters from bar 1 beat 1), its name in the
+    cue's list (A, B, ...: not printed; rehearsal letters are structural, see
+    :func:`rehearsal_bars`), its timecode, what happens there, its weight and kind as
+    spotted, and its footage from the cue's start ('12+04', when the project asks)."""
 
     quarters: Fraction
     label: str
     timecode: str
     text: str = ""
+    weight: float = 1.0
+    kind: str = ""
+    feet: str = ""
+
+    @property
+    def stamp(self) -> str:
+        """What the players read: the timecode, and the footage when there is one (two
+        no-break spaces apart: an engraver keeps them)."""
+        return "\u00a0\u00a0".join(t for t in (self.timecode, self.feet) if t)
 
 
 @dataclass(frozen=True)
@@ -103,16 +129,18 @@ def rehearsal_label(index: int) -> str:
     return text
 
 
-def _sync_fields(point: Any) -> tuple[int | Fraction, str, str]:
+def _sync_fields(point: Any) -> tuple[int | Fraction, str, str, float]:
     if hasattr(point, "frame"):
-        return point.frame, getattr(point, "kind", ""), getattr(point, "description", "") or ""
+        return (point.frame, getattr(point, "kind", ""),
+                getattr(point, "description", "") or "", float(getattr(point, "weight", 1.0)))
     if isinstance(point, (tuple, list)) and point:
         where = point[0]
         kind = point[1] if len(point) > 1 else ""
         text = point[2] if len(point) > 2 else ""
-        return where, kind or "", text or ""
+        weight = point[3] if len(point) > 3 else 1.0
+        return where, kind or "", text or "", float(weight)
     raise InputError("not a sync point", field="sync_points", value=repr(point),
-                     valid="a SyncSpec or (frame, kind, description)")
+                     valid="a SyncSpec or (frame, kind, description[, weight])")
 
 
 def quarters_at(tmap: TempoMap, seconds: Fraction) -> Fraction:
@@ -196,15 +224,17 @@ def tempo_marks(tmap: TempoMap, *, rate: Rate | str | None = None) -> tuple[Temp
 
 
 def sync_marks(tmap: TempoMap, sync_points: Sequence[Any], *, rate: Rate | str | None = None,
-               labels: str = "letters") -> tuple[SyncMark, ...]:
-    """Sync points as rehearsal marks in time order, labelled by ``labels``."""
+               labels: str = "letters", feet_from: int | None = None,
+               gauge: str = "35mm4p") -> tuple[SyncMark, ...]:
+    """Sync points as marks in time order, named by ``labels``; with ``feet_from`` (the
+    cue's first frame) each also carries its footage from there on ``gauge``."""
     if labels not in LABEL_STYLES:
         raise InputError("not a rehearsal label style", field="labels", value=labels,
                          valid=", ".join(LABEL_STYLES))
     rate = get_rate(rate) if rate is not None else tmap.rate
     placed = []
     for point in sync_points:
-        where, kind, text = _sync_fields(point)
+        where, kind, text, weight = _sync_fields(point)
         if isinstance(where, int) and not isinstance(where, bool):
             frame = where
             seconds = tmap.seconds_of_frame(frame)
@@ -217,27 +247,33 @@ def sync_marks(tmap: TempoMap, sync_points: Sequence[Any], *, rate: Rate | str |
                              valid="an absolute frame number or exact seconds from bar 1")
         timecode = format_label(frame, rate) if frame >= 0 else ""
         words = text or ("" if kind in ("", "hard") else kind)
-        placed.append((seconds, quarters_at(tmap, seconds), timecode, words))
+        feet = ""
+        if feet_from is not None and frame >= feet_from:
+            feet = format_feet(frame - feet_from, gauge)
+        placed.append((seconds, quarters_at(tmap, seconds), timecode, words, weight, kind,
+                       feet))
     placed.sort(key=lambda p: p[0])
     out = []
-    for index, (_, quarters, timecode, words) in enumerate(placed):
+    for index, (_, quarters, timecode, words, weight, kind, feet) in enumerate(placed):
         if labels == "letters":
             label = rehearsal_label(index)
         elif labels == "numbers":
             label = str(index + 1)
         else:
             label = str(_bar_of(tmap, quarters))
-        out.append(SyncMark(quarters, label, timecode, words))
+        out.append(SyncMark(quarters, label, timecode, words, weight, kind, feet))
     return tuple(out)
 
 
 def cue_marks(tmap: TempoMap, sync_points: Sequence[Any] = (), *,
-              rate: Rate | str | None = None, labels: str = "letters"
+              rate: Rate | str | None = None, labels: str = "letters",
+              feet_from: int | None = None, gauge: str = "35mm4p"
               ) -> tuple[tuple[TempoMark, ...], tuple[SyncMark, ...]]:
     """The tempo marks and sync marks of a cue (``rate`` for frame-clicks and timecodes;
-    the tempo map's own rate when not given)."""
+    the tempo map's own rate when not given; ``feet_from``: footage from that frame)."""
     return (tempo_marks(tmap, rate=rate),
-            sync_marks(tmap, sync_points, rate=rate, labels=labels))
+            sync_marks(tmap, sync_points, rate=rate, labels=labels, feet_from=feet_from,
+                       gauge=gauge))
 
 
 # --- spelled transposition -------------------------------------------------------------
@@ -293,6 +329,17 @@ def transpose_pitch(step: str, alter: Fraction, octave: int, interval: Interval
     semitone = 12 * octave + NATURAL_SEMITONES[index] + alter + interval.chromatic
     new_alter = semitone - 12 * new_octave - NATURAL_SEMITONES[new_index]
     return STEPS[new_index], Fraction(new_alter), new_octave
+
+
+def transposition_label(interval: Interval) -> str:
+    """How a transposed part is labelled: the key of its instrument ('in B\u266d' for a
+    part that sounds a major second below what is written, 'in F', 'in E\u266d', 'in A');
+    '' at concert pitch or for an octave transposition (piccolo, double bass)."""
+    if not interval or interval == interval.octaves:
+        return ""
+    step, alter, _ = transpose_pitch("C", Fraction(0), 4, interval)
+    signs = "\u266d" * int(-alter) if alter < 0 else "\u266f" * int(alter)
+    return f"in {step}{signs}"
 
 
 def transpose_fifths(fifths: int, interval: Interval) -> int:

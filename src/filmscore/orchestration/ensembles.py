@@ -171,6 +171,7 @@ _TEMPLATE_ROWS: dict[str, tuple[str, list[_ChairRow]]] = {
         ("Percussion 1", "snare_drum", 1, ("glockenspiel", "xylophone")),
         ("Percussion 2", "bass_drum", 1, ("tubular_bells", "vibraphone")),
         ("Percussion 3", "cymbals", 1, ("marimba", "glockenspiel")),
+        ("Percussion 4", "xylophone", 1, ("glockenspiel", "vibraphone", "marimba")),
         ("Harp", "harp", 1, ()),
         ("Piano", "piano", 1, ("celesta",)),
         *_STRINGS_FULL,

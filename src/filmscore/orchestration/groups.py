@@ -1,5 +1,5 @@
 """The short score's vocabulary, as data: staff names to groups, groups to chairs per
-ensemble template, default doublings, General MIDI drum keys to chairs.
+ensemble template, General MIDI drum keys to chairs; and explicit doublings resolved.
 
 ``STAFF_NAMES`` maps a staff's normalised name ("Melody", "Brass", "Low") to a group;
 ``GROUP_CHAIRS`` gives, per template ("*" for any), the chairs that take a group, high to
@@ -10,8 +10,7 @@ hard-codes which instruments play what.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
-from fractions import Fraction
+from collections.abc import Mapping, Sequence
 
 from filmscore.errors import InputError
 from filmscore.orchestration.ensembles import Chair, Ensemble
@@ -81,12 +80,6 @@ GROUP_CHAIRS: dict[str, dict[str, tuple[str, ...]]] = {
     },
 }
 
-DEFAULT_DOUBLINGS: dict[str, dict[str, tuple[tuple[str, int], ...]]] = {
-    "studio": {"melody": (("flute:1", 12),)},
-    "chamber": {"melody": (("flute", 12),)},
-}
-"""Per template: group -> (chair or instrument, semitones) doublings of its top line."""
-
 # General MIDI drum keys -> (what it is, the instrument key of the table that plays it,
 # True when that instrument is the thing itself, False when it stands in for it).
 DRUM_KEYS: dict[int, tuple[str, str, bool]] = {
@@ -104,17 +97,12 @@ DRUM_KEYS: dict[int, tuple[str, str, bool]] = {
 }  # fmt: skip
 OTHER_DRUM = ("small percussion", "snare_drum", False)
 
-MAX_UNISON = 3  # wind chairs on one tone at most; the others rest
 MAX_DIVISI = 4  # a section divides at most this far
 
-KINDS = ("quantize", "distribute", "divisi", "double", "octave", "reassign", "dropped",
-         "shortened", "professional_range", "doubling_used", "resting")
-
-NOTATION_GRID = Fraction(1, 12)
-"""Onsets and ends of a short score's notes snap to this fraction of a quarter before
-orchestrating (sixteenths and triplets): a sketch played in or rendered from a tempo map
-can hold lengths (137/960 of a quarter) that no notation can write."""
-
+KINDS = ("quantize", "dynamics", "missing", "colour", "reduction", "lead", "distribute",
+         "divisi", "double", "unison", "tuning", "balance", "technique", "octave", "reassign",
+         "dropped", "shortened", "professional_range", "doubling_used", "resting", "tacet")
+"""Kinds of decision, in the order a day's listing shows those of one onset and chair."""
 
 # --- helpers -------------------------------------------------------------------------------
 
@@ -184,3 +172,55 @@ def group_chairs(ensemble: Ensemble, group: str) -> tuple[Chair, ...]:
     for selector in selectors:
         out += [c for c in select_chairs(ensemble, selector) if c not in out]
     return tuple(out)
+
+
+def resolve_doublings(ensemble: Ensemble, staves: Sequence[tuple[str, str]],
+                      doublings: Mapping[str, Sequence[tuple[str, int]]] | None,
+                      ) -> list[tuple[str, Chair, str, int]]:
+    """(staff name, chair, instrument key, semitones) for every doubling asked for
+    (``staves``: (staff name, group)); refused with the valid staves, chairs, intervals."""
+    explicit = doublings is not None
+    table = doublings if explicit else {}
+    out: list[tuple[str, Chair, str, int]] = []
+    used: set[str] = set()
+    for target, items in (table or {}).items():
+        wanted = normalise_staff_name(target)
+        sources = [p for p, g in staves if normalise_staff_name(p) == wanted] or \
+                  [p for p, g in staves if g == target]
+        if not sources:
+            if explicit:
+                raise InputError("doubling of a staff or group the short score lacks",
+                                 field="doublings", value=target,
+                                 valid=", ".join([p for p, _ in staves] +
+                                                 sorted({g for _, g in staves})))
+            continue
+        for spec in items:
+            name, semitones = spec
+            if isinstance(semitones, bool) or not isinstance(semitones, int) \
+                    or semitones % 12 or abs(semitones) > 24:
+                raise InputError("a doubling is at the unison or one or two octaves",
+                                 field="doublings", value=str(semitones),
+                                 valid="0, 12, -12, 24, -24")
+            chair, inst = doubling_chair(ensemble, str(name), used)
+            used.add(chair.label)
+            out += [(src, chair, inst, semitones) for src in sources[:1]]
+    return out
+
+
+def doubling_chair(ensemble: Ensemble, name: str, used: set[str]) -> tuple[Chair, str]:
+    if ensemble.has_chair(name):
+        chair = ensemble.chair(name)
+        return chair, chair.instrument
+    try:
+        chairs = select_chairs(ensemble, name)
+        key = get_instrument(name.partition(":")[0]).key
+    except (InputError, ValueError):
+        raise InputError(f"doubling: no such chair or instrument in ensemble {ensemble.name}",
+                         field="doublings", value=name,
+                         valid=", ".join(ensemble.labels)) from None
+    chairs = chairs or list(ensemble.chairs_for(key, doubles=True))
+    if not chairs:
+        raise InputError(f"doubling: no chair of ensemble {ensemble.name} plays it",
+                         field="doublings", value=name, valid=", ".join(ensemble.labels))
+    chair = next((c for c in chairs if c.label not in used), chairs[0])
+    return chair, key

@@ -215,6 +215,40 @@ _ROWS: tuple[_Row, ...] = (
 )  # fmt: skip
 
 
+# Where a line sounds best (sounding MIDI, low to high): the register an orchestrator puts
+# a melody or a doubling in when there is a choice of octave.  From the ranges of "most
+# effective" or "strongest" registers in Adler, *The Study of Orchestration* (3rd ed.),
+# and Rimsky-Korsakov, *Principles of Orchestration* (ch. I-II), rounded to whole notes;
+# an instrument not listed uses its practical range.  ``HIGH_REGISTERS`` is the top of
+# the range, for a line the notes ask to be "shrieking" or "brilliant".
+REGISTERS: dict[str, tuple[int, int]] = {
+    "piccolo": (79, 100), "flute": (67, 91), "alto_flute": (55, 79), "oboe": (62, 84),
+    "english_horn": (52, 76), "clarinet_bb": (55, 86), "clarinet_a": (54, 85),
+    "bass_clarinet": (38, 67), "bassoon": (38, 65), "contrabassoon": (26, 50),
+    "horn": (50, 72), "trumpet_bb": (58, 79), "trumpet_c": (60, 81), "trombone": (43, 67),
+    "bass_trombone": (34, 58), "tuba": (29, 53), "timpani": (40, 55),
+    "xylophone": (72, 96), "glockenspiel": (79, 103), "vibraphone": (53, 89),
+    "marimba": (48, 84), "tubular_bells": (60, 77), "harp": (36, 91), "celesta": (72, 100),
+    "piano": (36, 96), "violin": (62, 91), "viola": (50, 76), "cello": (41, 69),
+    "double_bass": (28, 50), "soprano": (62, 77), "alto": (55, 70), "tenor": (50, 67),
+    "bass": (41, 60),
+}  # fmt: skip
+HIGH_REGISTERS: dict[str, tuple[int, int]] = {
+    "piccolo": (86, 105), "flute": (79, 93), "oboe": (74, 87), "clarinet_bb": (77, 91),
+    "clarinet_a": (76, 90), "trumpet_bb": (70, 82), "horn": (62, 74), "violin": (76, 96),
+    "xylophone": (84, 103),
+}  # fmt: skip
+
+
+def register(instrument: str | Instrument, level: str = "") -> tuple[int, int]:
+    """(low, high) sounding MIDI where the instrument's line sounds best; ``level`` "high"
+    for the top of its range (shrieking clarinets)."""
+    inst = get_instrument(instrument)
+    if level == "high" and inst.key in HIGH_REGISTERS:
+        return HIGH_REGISTERS[inst.key]
+    return REGISTERS.get(inst.key, (inst.practical_low, inst.practical_high))
+
+
 def _build() -> tuple[Instrument, ...]:
     out = []
     for order, row in enumerate(_ROWS, start=1):

@@ -1,61 +1,64 @@
-"""Orchestrate a short score for an ensemble: voices to chairs, doublings, ranges, decisions.
+"""Orchestrate a short score for an ensemble: the plan, the notes, ranges, marks, decisions.
 
-``orchestrate(short, ensemble)`` is pure.  Each staff of the short score is named for what
-it holds ("Melody", "Brass", "Strings", "Low", "Percussion"); ``STAFF_NAMES`` maps the name
-to a group and ``GROUP_CHAIRS`` gives, per template, the chairs that take the group, high
-to low (vocabulary as data).  Staves claim their chairs in ``GROUPS`` order (melody first),
-so a chair plays one staff; doublings claim theirs before any staff.
-
-At every onset of a staff the chord tones, high to low, go to the staff's free chairs high
-to low: each tone to a contiguous block of chairs, the top voice doubled first, at most
-``MAX_UNISON`` wind chairs to a tone (the others rest).  When a chord has more tones than
-chairs, string and choir sections divide (up to ``MAX_DIVISI``); tones still left over
-(inner voices first) are dropped.  Every note is then fitted to its chair's practical
-range at sounding pitch: kept, moved an octave, handed to another chair of the staff that
-can play it, or dropped; each of these is a ``Decision`` a human orchestrator checks.
-Percussion staves hold General MIDI drum keys; ``DRUM_KEYS`` gives each key to a chair.
+``orchestrate(short, ensemble, brief=...)`` is pure.  Each staff of the short score is
+named for what it holds ("melody", "pad", "bass", "percussion"; or a section, "Brass";
+or an instrument, "Oboes").  The staves are first put on the grid the cue's tempo map was
+solved on (``quantize``); a staff without dynamics gets them from its velocities.  The
+plan (``arrange``) gives every chair its job from the cue's notes and the orchestration
+books (``book``); ``render`` makes the notes; then every note is fitted to its chair's
+practical range, a wind player gets one note at a time, and every mark of a staff is
+carried, balanced, to each chair that plays it (``expression``).  Every choice a human
+orchestrator should check is a ``Decision``: the jobs, the octaves, the balance, each
+quantized note, every unison doubling, the sections that rest and why.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from fractions import Fraction
 from typing import Any
 
 from filmscore.errors import InputError
+from filmscore.orchestration.arrange import plan
+from filmscore.orchestration.book import ROLES
+from filmscore.orchestration.brief import CueBrief, Reading, read_brief
+from filmscore.orchestration.chairmarks import seconds_between
 from filmscore.orchestration.ensembles import (
-    Chair,
-    ChairUse,
     CueInstrumentation,
     Ensemble,
     get_template,
 )
+from filmscore.orchestration.expression import (
+    balanced_velocity,
+    marks_from_velocities,
+)
 from filmscore.orchestration.groups import (
-    DEFAULT_DOUBLINGS,
-    DRUM_KEYS,
     GROUPS,
     KINDS,
-    MAX_DIVISI,
-    MAX_UNISON,
-    NOTATION_GRID,
-    OTHER_DRUM,
     group_chairs,
     group_rank,
-    normalise_staff_name,
-    select_chairs,
+    resolve_doublings,
     staff_group,
 )
-from filmscore.orchestration.instruments import Instrument, get_instrument
+from filmscore.orchestration.instruments import get_instrument
+from filmscore.orchestration.layers import Layer, Plan
+from filmscore.orchestration.parts import (
+    Event,
+    chair_part,
+    fitted,
+    pitch_name,
+    tacet_events,
+    unison_events,
+)
+from filmscore.orchestration.quantize import SUBDIVISION_NAMES, quantize
+from filmscore.orchestration.render import HIT_KEYS, Context, render
+from filmscore.orchestration.voicing import bottom_line, by_onset, harmony_at
 from filmscore.writing.music import Music, Note, Part
 
-_NAMES = ("C", "C#", "D", "Eb", "E", "F", "F#", "G", "Ab", "A", "Bb", "B")
-
-
-def pitch_name(midi: int) -> str:
-    """C4 = 60, sharps and flats as usually spelled (F#, Bb)."""
-    return f"{_NAMES[midi % 12]}{midi // 12 - 1}"
+DEFAULT_SUBDIVISION = 2
+"""Steps per beat when the tempo map does not say what it was solved on (eighths)."""
 
 
 # --- results -----------------------------------------------------------------------------
@@ -90,7 +93,6 @@ class Orchestration:
     def report(self) -> list[str]:
         """The decisions as lines a human orchestrator reads."""
         return [f"[{d.kind}] {d.message}" for d in self.decisions]
-
 
 
 class _Clock:
@@ -132,426 +134,236 @@ def _beat_text(beat: Fraction) -> str:
     return f"{whole}+{beat - whole}"
 
 
-@dataclass
-class _Event:
-    kind: str
-    onset: Fraction
-    chair: str
-    staff: str
-    detail: str  # run key: events of one kind/chair/staff/detail merge into one decision
-    text: str  # message after "bar B beat N: "
-    pitch: int | None = None
+# --- preparing the staves ------------------------------------------------------------------
 
 
-@dataclass
-class _State:
-    ensemble: Ensemble
-    clock: _Clock
-    notes: dict[str, list[Note]] = field(default_factory=lambda: defaultdict(list))
-    plays: dict[str, str] = field(default_factory=dict)  # chair label -> instrument key
-    divisi: dict[str, int] = field(default_factory=lambda: defaultdict(lambda: 1))
-    drum: set[str] = field(default_factory=set)
-    events: list[_Event] = field(default_factory=list)
+def _key(music: Music, staves: Sequence[Part]) -> tuple[int, str]:
+    from filmscore.writing.transform import parse_key
 
-    def inst(self, chair: Chair) -> Instrument:
-        return get_instrument(self.plays.get(chair.label, chair.instrument))
-
-    def event(self, kind: str, onset: Fraction, chair: str, staff: str, text: str,
-              detail: str = "", pitch: int | None = None) -> None:
-        self.events.append(_Event(kind, onset, chair, staff, detail, text, pitch))
-
-
-def _range_text(inst: Instrument) -> str:
-    return f"{pitch_name(inst.practical_low)}-{pitch_name(inst.practical_high)}"
-
-
-def _fit(inst: Instrument, pitch: int) -> tuple[int | None, str]:
-    """(pitch in the practical range, how): kept "", "octave", "professional_range"; or
-    (None, why) when an octave's move does not fit."""
-    low, high = inst.practical_low, inst.practical_high
-    if low <= pitch <= high:
-        return pitch, ""
-    pro = inst.professional_low <= pitch <= inst.professional_high
-    moved = pitch - 12 if pitch > high else pitch + 12
-    if low <= moved <= high:
-        return moved, "professional_range" if pro else "octave"
-    return None, "professional_range" if pro else "out"
-
-
-def _place(state: _State, chair: Chair, note: Note, staff: str, group: list[Chair],
-           busy: dict[str, Fraction], taken: set[str]) -> None:
-    """Put ``note`` in ``chair``'s part, fitted to its range; else reassign or drop."""
-    inst = state.inst(chair)
-    pitch, how = _fit(inst, note.pitch)
-    where = "above" if note.pitch > inst.practical_high else "below"
-    if pitch is not None:
-        if how:
-            way = "down" if pitch < note.pitch else "up"
-            extra = (" (playable only by a professional there)" if how == "professional_range"
-                     else "")
-            state.event(how, note.onset, chair.label, staff,
-                        f"{pitch_name(note.pitch)} {where} its practical range "
-                        f"{_range_text(inst)}{extra}; moved {way} an octave", way, note.pitch)
-        state.notes[chair.label].append(Note(note.onset, note.duration, pitch, note.velocity))
-        state.plays.setdefault(chair.label, inst.key)
-        return
-    order = sorted((c for c in group if c is not chair),
-                   key=lambda c: (c.label in taken or busy.get(c.label, Fraction(-1))
-                                  > note.onset, not c.divisible, group.index(c)))
-    for other in order:
-        if state.inst(other).practical_low <= note.pitch <= state.inst(other).practical_high:
-            state.event("reassign", note.onset, chair.label, staff,
-                        f"{pitch_name(note.pitch)} out of its range {_range_text(inst)} "
-                        f"even an octave away; given to {other.label}", other.label,
-                        note.pitch)
-            state.notes[other.label].append(note)
-            state.plays.setdefault(other.label, state.inst(other).key)
-            busy[other.label] = max(busy.get(other.label, note.end), note.end)
-            return
-    state.event("dropped", note.onset, chair.label, staff,
-                f"{pitch_name(note.pitch)} {where} its range {_range_text(inst)}, even an "
-                f"octave away, and no other chair of {staff} plays it; dropped",
-                "", note.pitch)
-
-
-def _blocks(tones: int, chairs: list[Chair]) -> list[tuple[Chair, int]]:
-    """Chairs that play, each with the index of its tone (tones <= chairs), top voice
-    doubled first; wind chairs beyond MAX_UNISON a tone rest."""
-    winds = [c for c in chairs if not c.divisible]
-    limit = tones * MAX_UNISON
-    if len(winds) > limit:  # a line: the top chairs; chords: chairs spread over the range
-        picks = range(limit) if tones == 1 or limit == 1 else \
-            sorted({round(i * (len(winds) - 1) / (limit - 1)) for i in range(limit)})
-        winds = [winds[i] for i in picks]
-    playing = [c for c in chairs if c.divisible or c in winds]
-    base, extra = divmod(len(playing), tones)
-    out: list[tuple[Chair, int]] = []
-    it = iter(playing)
-    for voice in range(tones):
-        for _ in range(base + (1 if voice < extra else 0)):
-            out.append((next(it), voice))
-    return out
-
-
-def _divide(tones: int, chairs: list[Chair]) -> tuple[list[int], int]:
-    """Tones per chair (more tones than chairs): sections divide, top first; and how many
-    tones are left over."""
-    caps = [min(c.players, MAX_DIVISI) if c.divisible else 1 for c in chairs]
-    counts = [1] * len(chairs)
-    left = tones - len(chairs)
-    while left > 0:
-        grew = False
-        for i, cap in enumerate(caps):
-            if left and counts[i] < cap:
-                counts[i] += 1
-                left -= 1
-                grew = True
-        if not grew:
-            break
-    return counts, left
-
-
-def _pitched_staff(state: _State, part: Part, chairs: list[Chair]) -> None:
-    staff = part.name
-    busy: dict[str, Fraction] = {}
-    roles: dict[str, tuple[Any, ...]] = {}
-    by_onset: dict[Fraction, dict[int, Note]] = defaultdict(dict)
-    for note in part.notes:  # one Note per pitch and onset (the longest)
-        held = by_onset[note.onset].get(note.pitch)
-        if held is None or note.duration > held.duration:
-            by_onset[note.onset][note.pitch] = note
-    for onset in sorted(by_onset):
-        tones = sorted(by_onset[onset].values(), key=lambda n: -n.pitch)
-        free = [c for c in chairs if busy.get(c.label, Fraction(-1)) <= onset] or chairs
-        count = len(tones)
-        plan: list[tuple[Chair, list[Note]]] = []
-        if count <= len(free):
-            blocks = _blocks(count, free)
-            playing = {c.label for c, _ in blocks}
-            for chair in free:
-                if chair.label not in playing and roles.get(chair.label) != ("rest", count):
-                    roles[chair.label] = ("rest", count)
-                    what = "a single line" if count == 1 else f"{count}-note chords"
-                    state.event("resting", onset, chair.label, staff,
-                                f"rests: {what} of {staff} take at most "
-                                f"{count * MAX_UNISON} wind chairs")
-            for chair, voice in blocks:
-                plan.append((chair, [tones[voice]]))
-                role = ("voice", voice, count)
-                if roles.get(chair.label) != role:
-                    roles[chair.label] = role
-                    mates = [c.label for c, v in blocks if v == voice and c is not chair]
-                    with_ = f", with {', '.join(mates)}" if mates else ""
-                    state.event("distribute", onset, chair.label, staff,
-                                f"takes voice {voice + 1} of {count} of {staff}{with_}")
-        else:
-            counts, left = _divide(count, free)
-            keep = tones
-            if left:
-                dropped = tones[-1 - left:-1]  # inner voices just above the bass
-                keep = tones[:-1 - left] + tones[-1:]
-                for note in dropped:
-                    state.event("dropped", onset, free[-1].label, staff,
-                                f"{pitch_name(note.pitch)} of a {count}-note chord: more "
-                                f"tones than chairs and divisi can take; dropped",
-                                "chord", note.pitch)
-            cursor = 0
-            for chair, n in zip(free, counts, strict=True):
-                plan.append((chair, keep[cursor:cursor + n]))
-                cursor += n
-                role = ("div", n, count)
-                if roles.get(chair.label) != role:
-                    roles[chair.label] = role
-                    if n > 1:
-                        state.event("divisi", onset, chair.label, staff,
-                                    f"divides a {n} for a {count}-note chord of {staff}")
-                    else:
-                        state.event("distribute", onset, chair.label, staff,
-                                    f"takes one voice of a {count}-note chord of {staff}")
-                state.divisi[chair.label] = max(state.divisi[chair.label], n)
-        taken = {c.label for c, _ in plan}
-        for chair, notes in plan:
-            for note in notes:
-                _place(state, chair, note, staff, chairs, busy, taken)
-            busy[chair.label] = max(n.end for n in notes)
-
-
-def _drum_staff(state: _State, part: Part, chairs: list[Chair]) -> None:
-    staff = part.name
-    told: set[tuple[int, str]] = set()
-    for note in part.notes:
-        what, key, exact = DRUM_KEYS.get(note.pitch, OTHER_DRUM)
-        chair = next((c for c in chairs if c.instrument == key), None) or \
-            next((c for c in chairs if key in c.doubles), None) or chairs[0]
-        state.notes[chair.label].append(note)
-        state.plays.setdefault(chair.label, chair.instrument)
-        state.drum.add(chair.label)
-        if (note.pitch, chair.label) in told:
-            continue
-        told.add((note.pitch, chair.label))
-        name = get_instrument(key).name.lower()
-        if not exact:
-            state.event("reassign", note.onset, chair.label, staff,
-                        f"{what} (GM key {note.pitch}) has no instrument of its own in the "
-                        f"table: played by {chair.label} in place of the {name}")
-        elif chair.instrument != key:
-            state.event("reassign", note.onset, chair.label, staff,
-                        f"{what} (GM key {note.pitch}) played by {chair.label} "
-                        f"({'a double' if key in chair.doubles else 'no ' + name + ' chair'})")
-
-
-def _doublings(ensemble: Ensemble, staves: list[tuple[Part, str]],
-               doublings: Mapping[str, Sequence[tuple[str, int]]] | None,
-               ) -> list[tuple[Part, Chair, str, int]]:
-    """(staff, chair, instrument key, semitones) for every doubling asked for."""
-    explicit = doublings is not None
-    table = doublings if explicit else DEFAULT_DOUBLINGS.get(ensemble.name, {})
-    out: list[tuple[Part, Chair, str, int]] = []
-    used: set[str] = set()
-    for target, items in (table or {}).items():
-        wanted = normalise_staff_name(target)
-        sources = [p for p, g in staves if normalise_staff_name(p.name) == wanted] or \
-                  [p for p, g in staves if g == target]
-        if not sources:
-            if explicit:
-                raise InputError("doubling of a staff or group the short score lacks",
-                                 field="doublings", value=target,
-                                 valid=", ".join([p.name for p, _ in staves] +
-                                                 sorted({g for _, g in staves})))
-            continue
-        for spec in items:
-            name, semitones = spec
-            if isinstance(semitones, bool) or not isinstance(semitones, int) \
-                    or semitones % 12 or abs(semitones) > 24:
-                raise InputError("a doubling is at the unison or one or two octaves",
-                                 field="doublings", value=str(semitones),
-                                 valid="0, 12, -12, 24, -24")
-            chair, inst = _doubling_chair(ensemble, str(name), used)
-            used.add(chair.label)
-            out += [(src, chair, inst, semitones) for src in sources[:1]]
-    return out
-
-
-def _doubling_chair(ensemble: Ensemble, name: str, used: set[str]) -> tuple[Chair, str]:
-    if ensemble.has_chair(name):
-        chair = ensemble.chair(name)
-        return chair, chair.instrument
     try:
-        chairs = select_chairs(ensemble, name)
-        key = get_instrument(name.partition(":")[0]).key
-    except (InputError, ValueError):
-        raise InputError(f"doubling: no such chair or instrument in ensemble {ensemble.name}",
-                         field="doublings", value=name,
-                         valid=", ".join(ensemble.labels)) from None
-    chairs = chairs or list(ensemble.chairs_for(key, doubles=True))
-    if not chairs:
-        raise InputError(f"doubling: no chair of ensemble {ensemble.name} plays it",
-                         field="doublings", value=name, valid=", ".join(ensemble.labels))
-    chair = next((c for c in chairs if c.label not in used), chairs[0])
-    return chair, key
+        tonic, mode = parse_key(music.key) if music.key else (None, "major")
+    except InputError:
+        tonic, mode = None, "major"
+    if tonic is None:
+        lows = [bottom_line(p.notes)[-1].pitch for p in staves if p.notes and not p.is_drum]
+        tonic = lows[-1] % 12 if lows else 0
+    return tonic, "minor" if "minor" in mode else "major"
+
+
+def solved_subdivision(music: Music) -> int:
+    """Steps per beat the cue's tempo map was solved on (the map says; else eighths)."""
+    value = getattr(music.tempo_map, "subdivision", None)
+    return int(value) if isinstance(value, int) and value >= 1 else DEFAULT_SUBDIVISION
+
+
+def _split_counter(name: str, part: Part) -> list[Part]:
+    """A countermelody staff that begins in chords: the chords before its line starts to a
+    harmony staff of their own (a chord still sounding there stops where the line starts:
+    the chairs that play both never hold the one under the other), the rest (the line,
+    and its hits) kept as the countermelody."""
+    groups = by_onset(part.notes)
+    first_line = next((t for t, g in groups.items() if len(g) == 1), None)
+    chords = [replace(n, duration=min(n.end, first_line) - n.onset)
+              if first_line is not None else n
+              for t, g in groups.items() if first_line is None or t < first_line for n in g]
+    if not chords or first_line is None:
+        return [part]
+    line = [n for t, g in groups.items() if t >= first_line for n in g]
+    return [replace(part, notes=tuple(line)),
+            replace(part, name=f"{name} (chords)", notes=tuple(chords))]
+
+
+def _hits(staves: Mapping[str, Part], reading: Reading, groups: Mapping[str, str],
+          beat: Fraction) -> list[tuple[Fraction, int]]:
+    found: dict[Fraction, int] = {}
+    for name, part in staves.items():
+        if groups.get(name) == "percussion" or part.is_drum:
+            for note in part.notes:
+                if note.pitch in HIT_KEYS:
+                    found[note.onset] = max(found.get(note.onset, 0), note.velocity)
+    for point in reading.points:
+        if point.kind == "hard":
+            at = Fraction(round(point.onset * 2)) / 2
+            if all(abs(at - t) >= beat / 2 for t in found):
+                found[at] = 110
+    return sorted(found.items())
 
 
 # --- the whole job -----------------------------------------------------------------------
 
 
-def _snap(value: Fraction) -> Fraction:
-    return round(value / NOTATION_GRID) * NOTATION_GRID
-
-
-def _quantized(state: _State, part: Part) -> Part:
-    """The staff with onsets and ends on the notation grid (a decision when any moved)."""
-    notes: dict[tuple[Fraction, int], Note] = {}
-    moved, largest, first = 0, Fraction(0), None
-    for note in part.notes:
-        onset = _snap(note.onset)
-        end = max(_snap(note.end), onset + NOTATION_GRID)
-        if (onset, end) != (note.onset, note.end):
-            moved += 1
-            largest = max(largest, abs(onset - note.onset), abs(end - note.end))
-            first = note.onset if first is None else first
-        key = (onset, note.pitch)
-        if key not in notes or notes[key].end < end:
-            notes[key] = replace(note, onset=onset, duration=end - onset)
-    if moved:
-        state.event("quantize", first, "", part.name,
-                    f"{moved} note{'s' if moved > 1 else ''} of {part.name} moved to the "
-                    f"nearest sixteenth or triplet for notation (at most {largest} of a "
-                    f"quarter)")
-    return replace(part, notes=tuple(notes.values()))
-
-
 def orchestrate(short: Music, ensemble: Ensemble | str, *,
                 staff_groups: Mapping[str, str] | None = None,
                 doublings: Mapping[str, Sequence[tuple[str, int]]] | None = None,
+                brief: CueBrief | None = None, subdivision: int | None = None,
                 ) -> Orchestration:
     """The full score of the short score ``short`` for ``ensemble`` (see module docstring).
 
     ``staff_groups`` maps staff names to groups (GROUPS) where the name says nothing;
     ``doublings`` maps a staff name or group to (chair label, instrument or key:N;
-    semitones 0/±12/±24) doublings of its top line; None takes the template's default,
-    {} none.
+    semitones 0/±12/±24) doublings of its top line: None takes the book's doublings, {}
+    none, a mapping replaces them.  ``brief`` is the cue's instrumentation text, notes and
+    sync points: what it names plays, what it leaves out rests.  ``subdivision`` is the
+    steps per beat the tempo map was solved on (default: what the map says, else 2).
     """
     ens = get_template(ensemble) if isinstance(ensemble, str) else ensemble
     if not short.parts:
         raise InputError("the short score has no staves", field="staves",
                          valid="at least one staff with notes")
-    staves: list[tuple[Part, str]] = []
-    for part in short.parts:
+    groups: dict[str, str] = {}
+    ranked = sorted(short.parts, key=lambda part: group_rank(
+        staff_group(part.name, staff_groups)) if part.notes else -2)
+    for part in ranked:
         if not part.notes:
             raise InputError(f"staff {part.name} is empty", field="staff", value=part.name,
                              valid="a staff with at least one note")
-        staves.append((part, staff_group(part.name, staff_groups)))
-    state = _State(ens, _Clock(short))
-    staves = [(_quantized(state, part), group) for part, group in staves]
-    claimed: dict[str, str] = {}
-
-    planned = _doublings(ens, staves, doublings)
-    for src, chair, inst, _ in planned:
-        claimed[chair.label] = src.name
-        state.plays[chair.label] = inst
-
-    order = sorted(range(len(staves)), key=lambda i: (group_rank(staves[i][1]), i))
-    assignments: list[tuple[Part, str, list[Chair]]] = []
-    for i in order:
-        part, group = staves[i]
-        chairs = list(group_chairs(ens, group))
-        if not chairs:
+        group = staff_group(part.name, staff_groups)
+        if not group_chairs(ens, group):
             has = [g for g in GROUPS if group_chairs(ens, g)]
             raise InputError(f"staff {part.name}: ensemble {ens.name} has no chairs for group "
                              f"{group}", field="staff", value=part.name,
                              valid="staves of the groups " + ", ".join(has))
-        free = [c for c in chairs if c.label not in claimed]
-        if not free:
-            free = chairs
-            state.event("distribute", part.notes[0].onset, chairs[0].label, part.name,
-                        f"every chair of group {group} is taken by an earlier staff; "
-                        f"{part.name} shares them with "
-                        f"{', '.join(sorted({claimed[c.label] for c in chairs}))}")
-        for chair in free:
-            claimed.setdefault(chair.label, part.name)
-        assignments.append((part, group, free))
-
-    for part, group, chairs in assignments:
-        if group == "percussion" or all(c.info.is_unpitched for c in chairs):
-            unpitched = [c for c in chairs if c.info.is_unpitched]
-            _drum_staff(state, part, unpitched or chairs)
-        else:
-            _pitched_staff(state, part, chairs)
-
-    for src, chair, inst_key, semitones in planned:
-        inst = get_instrument(inst_key)
-        interval = ("at the unison" if semitones == 0 else
-                    f"{'an octave' if abs(semitones) == 12 else 'two octaves'} "
-                    f"{'above' if semitones > 0 else 'below'}")
-        first = src.notes[0].onset
-        state.event("double", first, chair.label, src.name,
-                    f"doubles the top line of {src.name} {interval}")
-        if inst_key != chair.instrument:
-            state.event("doubling_used", first, chair.label, src.name,
-                        f"plays {inst.name} (a double) for this cue")
-        tops: dict[Fraction, Note] = {}
-        for note in src.notes:
-            if note.onset not in tops or note.pitch > tops[note.onset].pitch:
-                tops[note.onset] = note
-        for note in tops.values():
-            pitch = note.pitch + semitones
-            if not 0 <= pitch <= 127:
-                continue
-            _place(state, chair, Note(note.onset, note.duration, pitch, note.velocity),
-                   src.name, [chair], {}, set())
-
-    return _finish(short, state)
+        groups[part.name] = group
+    clock = _Clock(short)
+    _, _, bar, beat = clock.first
+    events: list[Event] = []
+    sub = subdivision or solved_subdivision(short)
+    staves: dict[str, Part] = {}
+    for part in short.parts:
+        fixed, moves = quantize(part, subdivision=sub, beat=beat)
+        for move in moves:
+            events.append(Event("quantize", move.onset, "", part.name, "",
+                                 f"{pitch_name(move.pitch) if not part.is_drum else 'a stroke'}"
+                                 f" of {part.name} {move.text}: the map was solved on "
+                                 f"{SUBDIVISION_NAMES.get(sub, f'1/{sub} beats')}s"))
+        if not part.is_drum and groups[part.name] != "percussion" and not any(
+                m.kind == "dynamic" for m in fixed.marks):
+            fixed, written = marks_from_velocities(fixed, lambda t: clock.at(t)[0])
+            if written:
+                events.append(Event("dynamics", written[0][0], "", part.name, "",
+                                     f"{part.name} has no dynamics: read from its velocities,"
+                                     f" {' '.join(d for _, d in written[:6])}"
+                                     f"{' ...' if len(written) > 6 else ''}; hits accented"))
+        for piece in (_split_counter(part.name, fixed)
+                      if ROLES.get(groups[part.name]) == "countermelody" else [fixed]):
+            staves[piece.name] = piece
+            if piece.name not in groups:
+                groups[piece.name] = "harmony"
+    order = sorted(staves, key=lambda n: (group_rank(groups[n]), list(staves).index(n)))
+    named = [(n, groups[n]) for n in order if groups[n] != "percussion"]
+    explicit = resolve_doublings(ens, named, doublings) if doublings else []
+    reading = read_brief(brief)
+    step = beat / sub  # a sync point's place in the music, on the grid the notes are on
+    reading = replace(reading, points=tuple(
+        replace(pt, onset=Fraction(round(pt.onset / step)) * step) for pt in reading.points))
+    extent = {n: (min(x.onset for x in staves[n].notes), max(x.end for x in staves[n].notes))
+              for n in staves}
+    p = plan(named, ens, reading, doublings, bar, explicit, extent)
+    return _finish(short, ens, staves, groups, p, reading, clock, beat, bar, events)
 
 
-def _one_line(state: _State, chair: Chair, notes: list[Note]) -> list[Note]:
-    """One player plays one note at a time: a note still sounding when the chair's next
-    note starts is shortened to it (a *shortened* decision); of two notes starting
-    together the top one is kept (*dropped* for the other).  Overlaps come from a staff
-    whose chords and lines overlap (a chord still held under the next note)."""
-    kept: list[Note] = []
-    for note in sorted(notes, key=lambda n: (n.onset, -n.pitch)):
-        if kept and note.onset == kept[-1].onset:
-            state.event("dropped", note.onset, chair.label, "",
-                        f"{pitch_name(note.pitch)} under {pitch_name(kept[-1].pitch)}: one "
-                        f"player, one note")
-            continue
-        if kept and note.onset < kept[-1].end:
-            prev = kept[-1]
-            kept[-1] = replace(prev, duration=note.onset - prev.onset)
-            state.event("shortened", note.onset, chair.label, "",
-                        f"{pitch_name(prev.pitch)} cut short where the next note starts "
-                        f"(one player, one note)")
-        kept.append(note)
-    return kept
+def _context(short: Music, ens: Ensemble, staves: dict[str, Part], groups: dict[str, str],
+             p: Plan, reading: Reading, beat: Fraction, bar: Fraction) -> Context:
+    from filmscore.orchestration.voicing import rhythm_of
+
+    for name, (_op, chords, rhythm) in p.derived.items():
+        staves[name] = replace(staves[chords], name=name,
+                               notes=tuple(rhythm_of(staves[chords].notes,
+                                                     staves[rhythm].notes)))
+    pitched = [n for n in staves if groups.get(n, "harmony") != "percussion"
+               and not staves[n].is_drum]
+    harmony = [n for n in pitched if ROLES.get(groups.get(n, "")) == "harmony"]
+    low = [n for n in pitched if ROLES.get(groups.get(n, "")) == "low"]
+    chord_notes = [note for n in harmony for note in staves[n].notes]
+    bass = bottom_line(staves[low[0]].notes) if low else []
+    named_drums = {}
+    for ask in reading.asks:
+        for key in ask.instruments:
+            if get_instrument(key).is_unpitched:
+                named_drums[key] = None
+    return Context(staves, _key(short, list(staves.values())), beat, bar,
+                   _hits(staves, reading, groups, beat), harmony_at(chord_notes, bass, beat), bass,
+                   ens,
+                   named_drums)
 
 
-def _finish(short: Music, state: _State) -> Orchestration:
-    ens = state.ensemble
-    parts: list[Part] = []
-    uses: list[ChairUse] = []
+def _finish(short: Music, ens: Ensemble, staves: dict[str, Part], groups: dict[str, str],
+            p: Plan, reading: Reading, clock: _Clock, beat: Fraction, bar: Fraction,
+            events: list[Event]) -> Orchestration:
+    ctx = _context(short, ens, staves, groups, p, reading, beat, bar)
+    layers = list(p.layers)
+    drum_chairs = [c for c in ens.chairs if c.info.is_unpitched
+                   and p.plays.get(c.label, c.instrument) == c.instrument
+                   and (reading.scale != "chamber" or c is next(
+                       x for x in ens.chairs if x.info.is_unpitched))]
+    for name in staves:
+        if (groups.get(name) == "percussion" or staves[name].is_drum) and drum_chairs:
+            spans = None
+            if p.reduction is not None and not any(k in p.reduction[1] for k in (
+                    "snare_drum", "bass_drum", "cymbals")):
+                spans = ((Fraction(-10**6), p.reduction[0]),)
+            layers.append(Layer("", drum_chairs[0].instrument, name, "drums", spans=spans,
+                                kind="distribute", why="the sketch's percussion"))
+    rendered = render(layers, ctx, drum_chairs)
+    for kind, onset, chair, staff, text in p.events:
+        events.append(Event(kind, onset, chair, staff, "", text))
+    for kind, onset, chair, staff, text, detail, pitch in ctx.events:
+        events.append(Event(kind, onset, chair, staff, detail, text, pitch))
+    by_chair: dict[str, list[tuple[Layer, list[Note]]]] = defaultdict(list)
+    for layer, chair, notes in rendered:
+        if layer.how != "drums":
+            notes = fitted(events, layer, chair, notes)
+        by_chair[chair].append((layer, [balanced_velocity(n, layer.balance) for n in notes]))
+    parts, uses = [], []
+    jobs: dict[str, list[Layer]] = defaultdict(list)
+    seconds = seconds_between(short.tempo_map)
     for chair in ens.chairs:
-        notes = state.notes.get(chair.label)
-        if not notes:
+        items = by_chair.get(chair.label)
+        if not items:
             continue
-        if not chair.divisible and chair.label not in state.drum:
-            notes = _one_line(state, chair, notes)
-        inst = state.inst(chair)
-        parts.append(Part(chair.label, tuple(notes), program=inst.gm_program,
-                          is_drum=chair.label in state.drum, instrument=inst.key))
-        uses.append(ChairUse(chair.label, (inst.key,), state.divisi.get(chair.label, 1)))
+        part, use = chair_part(chair, items, staves, p, events, jobs, beat=beat,
+                               seconds=seconds)
+        if part is not None:
+            parts.append(part)
+            uses.append(use)
     full = Music(parts=tuple(parts), meter=short.meter, tempo_map=short.tempo_map,
                  title=short.title, key=short.key)
-    return Orchestration(full, _decisions(state), CueInstrumentation(ens.name, tuple(uses)))
+    unison_events(events, full, jobs)
+    tacet_events(events, ens, {u.chair for u in uses}, reading, p)
+    events = _chairs_together(events, ens, ("dynamics", "technique"))
+    return Orchestration(full, _decisions(events, clock, ens),
+                         CueInstrumentation(ens.name, tuple(uses)))
 
 
-def _decisions(state: _State) -> tuple[Decision, ...]:
+def _chairs_together(events: list[Event], ens: Ensemble, kinds: Sequence[str]
+                     ) -> list[Event]:
+    """Events of ``kinds`` that say the same of several chairs at one onset (the hit's stab
+    written sfp in every chair that holds the chord) as one, naming the chairs."""
+    index = {c.label: i for i, c in enumerate(ens.chairs)}
+    together: dict[tuple[str, Fraction, str, str], list[Event]] = defaultdict(list)
+    out: list[Event] = []
+    for event in events:
+        if event.kind in kinds and event.chair:
+            together[(event.kind, event.onset, event.staff, event.text)].append(event)
+        else:
+            out.append(event)
+    for (kind, onset, staff, text), same in together.items():
+        if len(same) == 1:
+            out.append(same[0])
+            continue
+        chairs = sorted({e.chair for e in same}, key=lambda c: index.get(c, len(index)))
+        out.append(Event(kind, onset, "", staff, f"{kind}:{text}",
+                         f"{', '.join(chairs)}: {text}"))
+    return out
+
+
+def _decisions(events: list[Event], clock: _Clock, ens: Ensemble) -> tuple[Decision, ...]:
     """Merge runs of like events (a kind, chair, staff and detail, bar after bar)."""
-    clock, ens = state.clock, state.ensemble
-    runs: dict[tuple[str, str, str, str], list[list[_Event]]] = defaultdict(list)
-    for event in sorted(state.events, key=lambda e: e.onset):
+    runs: dict[tuple[str, str, str, str], list[list[Event]]] = defaultdict(list)
+    for event in sorted(events, key=lambda e: e.onset):
         key = (event.kind, event.chair, event.staff, event.detail)
         mergeable = event.kind in ("octave", "professional_range", "reassign", "dropped",
-                                   "shortened")
+                                   "shortened", "resting")
         chain = runs[key]
         if mergeable and chain and chain[-1][-1].text.split(";")[-1] == \
                 event.text.split(";")[-1] and \

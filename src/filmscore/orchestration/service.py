@@ -10,12 +10,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sqlalchemy import func, select
 
 from filmscore.errors import InputError, NotFoundError
 from filmscore.model import Orchestration as OrchestrationRow
 from filmscore.model import StatusEvent
+from filmscore.orchestration.brief import CueBrief, cue_brief
 from filmscore.orchestration.ensembles import (
     CueInstrumentation,
     Ensemble,
@@ -29,6 +31,9 @@ from filmscore.store import transaction
 from filmscore.sync.service import cue_row, cue_sync, cues_having
 from filmscore.timecode import format_duration, format_label
 from filmscore.writing.music import Music
+
+if TYPE_CHECKING:
+    from filmscore.orchestration.copying import Header
 
 
 @dataclass(frozen=True)
@@ -59,6 +64,11 @@ def _summary(cue_number: str, row: OrchestrationRow) -> OrchestrationSummary:
         dict(row.check or {}), row.author, row.created_at)
 
 
+def brief_for(cs) -> CueBrief:
+    """The cue's brief (instrumentation, notes, sync points on its tempo map)."""
+    return cue_brief(cs.cue, cs.tempo_map)
+
+
 def resolve_ensemble(name: str | None, path: Path | None = None) -> Ensemble:
     """A template by name, or a custom ensemble from a JSON file."""
     if path is not None:
@@ -78,10 +88,13 @@ def resolve_ensemble(name: str | None, path: Path | None = None) -> Ensemble:
 
 def orchestrate_cue(pctx, number: str, *, ensemble: Ensemble, short_score: Path | None = None,
                     music_version: int | None = None, staff_groups: dict[str, str] | None = None,
-                    doublings: dict | None = None, author: str = "", reason: str = ""
+                    doublings: dict | None = None, author: str = "", reason: str = "",
+                    instrumentation: str | None = None,
                     ) -> tuple[OrchestrationSummary, Orchestration]:
     """Orchestrate a cue's music (its latest version, a given version, or a short-score
-    file) for ``ensemble``; store the full score as the cue's next orchestration."""
+    file) for ``ensemble``, as the cue's spotting notes ask (its instrumentation text and
+    sync points: ``brief``; ``instrumentation`` replaces the text); store the full score as
+    the cue's next orchestration."""
     from filmscore.formats.musicxml import write_full_score
     from filmscore.orchestration.check import check_score
     from filmscore.writing.service import load_version, read_music_file
@@ -97,8 +110,15 @@ def orchestrate_cue(pctx, number: str, *, ensemble: Ensemble, short_score: Path 
         short = replace(short, tempo_map=cs.tempo_map)
     if not short.title:
         short = replace(short, title=f"{cs.cue.number} {cs.cue.title}".strip())
+    brief = cue_brief(cs.cue, cs.tempo_map)
+    if instrumentation is not None:  # the orchestrator's own reading of the cue
+        brief = replace(brief, instrumentation=instrumentation)
     try:
-        result = orchestrate(short, ensemble, staff_groups=staff_groups, doublings=doublings)
+        # the grid the cue's own map was solved on (a map read back from the short score's
+        # file does not know it)
+        result = orchestrate(short, ensemble, staff_groups=staff_groups, doublings=doublings,
+                             brief=brief, subdivision=cs.tempo_map.subdivision
+                             if cs.tempo_map is not None else None)
     except InputError as error:  # name the short score the bad staff is in
         raise error.located(source=source or None) from None
     with tempfile.TemporaryDirectory(prefix="filmscore-orch-") as tmp:
@@ -181,35 +201,76 @@ def orchestrated_cues(pctx) -> list[str]:
 # --- copying: parts, score, books --------------------------------------------------------
 
 
-def _header(pctx, cue: CueSpec):
+@dataclass(frozen=True)
+class ProjectCredits:
+    """Who is credited on page 1 of every part and score, and whether sync points show
+    their footage (feet+frames from the cue's start) beside their timecode."""
+
+    composer: str = ""
+    orchestrator: str = ""
+    sync_feet: bool = False
+
+
+CREDIT_FIELDS = ("composer", "orchestrator", "sync_feet")
+
+
+def project_credits(pctx) -> ProjectCredits:
+    """The project's credits (set once per project, see :func:`set_project_credits`)."""
+    from filmscore.model import Project
+
+    with transaction(pctx.engine) as session:
+        row = session.get(Project, pctx.project_id)
+        return ProjectCredits(row.composer or "", row.orchestrator or "", bool(row.sync_feet))
+
+
+def set_project_credits(pctx, *, composer: str | None = None, orchestrator: str | None = None,
+                        sync_feet: bool | None = None) -> ProjectCredits:
+    """Set the project's composer and orchestrator (as printed: "Music: NAME" unless the
+    name says it already) and whether sync points show their footage; None leaves a
+    value as it is."""
+    from filmscore.model import Project
+
+    for name, value in (("composer", composer), ("orchestrator", orchestrator)):
+        if value is not None and (len(value) > 200 or "\n" in value):
+            raise InputError("a credit is one line of at most 200 characters", field=name,
+                             value=value[:40], valid="e.g. 'Sammy Timberg'")
+    with transaction(pctx.engine) as session:
+        row = session.get(Project, pctx.project_id)
+        if composer is not None:
+            row.composer = " ".join(composer.split())
+        if orchestrator is not None:
+            row.orchestrator = " ".join(orchestrator.split())
+        if sync_feet is not None:
+            row.sync_feet = bool(sync_feet)
+        return ProjectCredits(row.composer, row.orchestrator, bool(row.sync_feet))
+
+
+def _header(pctx, cs: CueScore, credits: ProjectCredits):
     from filmscore.orchestration.copying import Header
 
-    return Header(film_title=pctx.title, cue_number=str(cue.number), cue_title=cue.title)
+    cue = cs.cue
+    return Header(film_title=pctx.title, cue_number=str(cue.number), cue_title=cue.title,
+                  composer=credits.composer,
+                  orchestrator=cs.summary.author.strip() or credits.orchestrator,
+                  length=format_duration(cue.length_frames, pctx.rate),
+                  span=f"{format_label(cue.start_frame, pctx.rate)} \u2013 "
+                       f"{format_label(cue.end_frame, pctx.rate)}")
 
 
-def _marks(pctx, cs: CueScore):
+def _marks(pctx, cs: CueScore, credits: ProjectCredits):
     from filmscore.orchestration.copying import cue_marks
 
     if cs.tempo_map is None:
         return (), ()
-    return cue_marks(cs.tempo_map, cs.cue.sync_points, rate=pctx.rate)
-
-
-#: a sync point's description is cut to this many characters over the score's top staff
-SCORE_MARK_TEXT = 40
+    return cue_marks(cs.tempo_map, cs.cue.sync_points, rate=pctx.rate,
+                     feet_from=cs.cue.start_frame if credits.sync_feet else None,
+                     gauge=pctx.film_gauge)
 
 
 def _for_parts(syncs) -> tuple:
-    """Players get the rehearsal letter and the timecode; what happens on screen is for
-    the conductor's score (and keeps a busy cue's parts readable)."""
+    """Players get the timecode; what happens on screen is for the conductor's score (and
+    keeps a busy cue's parts readable)."""
     return tuple(replace(m, text="") for m in syncs)
-
-
-def _for_score(syncs) -> tuple:
-    def cut(text: str) -> str:
-        return text if len(text) <= SCORE_MARK_TEXT else text[:SCORE_MARK_TEXT - 1] + "\u2026"
-
-    return tuple(replace(m, text=cut(m.text)) for m in syncs)
 
 
 def _safe(text: str) -> str:
@@ -225,6 +286,7 @@ class CopyResult:
     tacets: tuple[Path, ...]
     score: Path | None
     pages: int
+    notes: tuple[str, ...] = ()  # notation of the source left as written, a line each
 
 
 def _tacet_sheet(pctx, cue: CueSpec, chair: str, path: Path, note: str = "") -> Path:
@@ -253,37 +315,41 @@ def _copy(pctx, cs: CueScore, out_dir: Path, *, parts: bool, score: bool, concer
           workers: int) -> CopyResult:
     from filmscore.engraving.engrave import EngraveJob, engrave
     from filmscore.fileio import write_atomic
+    from filmscore.formats.musicxml_marks import apply_layout
     from filmscore.formats.musicxml_parts import load_score, make_part, make_score
 
     cue = cs.cue
-    header = _header(pctx, cue)
-    tempos, syncs = _marks(pctx, cs)
+    credits = project_credits(pctx)
+    header = _header(pctx, cs, credits)
+    tempos, syncs = _marks(pctx, cs, credits)
     doc = load_score(cs.full_score)
     folder = Path(out_dir) / _safe(str(cue.number))
     Path(out_dir).mkdir(parents=True, exist_ok=True)
     made: list[tuple[str, Path]] = []  # (group, scratch path)
+    notes: list[str] = []
     with tempfile.TemporaryDirectory(prefix=".filmscore-copy-", dir=out_dir) as tmp:
         scratch = Path(tmp)
         jobs = []
         if parts:
             for part_id, name in doc.parts:
                 data = make_part(doc, part_id, header=header, syncs=_for_parts(syncs),
-                                 tempos=tempos)
+                                 tempos=tempos, notes=notes)
                 stem = f"{cue.number} {_safe(name)}"
-                write_atomic(scratch / f"{stem}.musicxml", data)
                 made += [("xml", scratch / f"{stem}.musicxml"), ("part", scratch / f"{stem}.pdf")]
                 jobs.append(EngraveJob(data, scratch / f"{stem}.pdf", "part"))
             for chair in cs.instrumentation.tacet(cs.ensemble):
                 pdf = scratch / f"{cue.number} {_safe(chair.label)} TACET.pdf"
                 made.append(("tacet", _tacet_sheet(pctx, cue, chair.label, pdf)))
         if score:
-            data = make_score(doc, header=header, syncs=_for_score(syncs), tempos=tempos,
-                              concert=concert)
+            data = make_score(doc, header=header, syncs=syncs, tempos=tempos,
+                              concert=concert, notes=notes)
             stem = f"{cue.number} score{' in C' if concert else ''}"
-            write_atomic(scratch / f"{stem}.musicxml", data)
             made += [("xml", scratch / f"{stem}.musicxml"), ("score", scratch / f"{stem}.pdf")]
             jobs.append(EngraveJob(data, scratch / f"{stem}.pdf", "score"))
         results = engrave(jobs, workers=workers)
+        for job, result in zip(jobs, results, strict=True):  # the MusicXML as engraved
+            write_atomic(Path(job.output).with_suffix(".musicxml"),
+                         apply_layout(job.source, result.marks))
         folder.mkdir(exist_ok=True)
         for old in folder.glob(f"{cue.number} *"):  # the previous copy's files of this kind
             is_score = old.stem.startswith(f"{cue.number} score")
@@ -297,7 +363,69 @@ def _copy(pctx, cs: CueScore, out_dir: Path, *, parts: bool, score: bool, concer
             placed[group].append(target)
     return CopyResult(str(cue.number), tuple(placed["part"]), tuple(placed["xml"]),
                       tuple(placed["tacet"]), placed["score"][0] if placed["score"] else None,
-                      sum(r.pages for r in results))
+                      sum(r.pages for r in results), tuple(dict.fromkeys(notes)))
+
+
+def source_header(doc) -> Header:
+    """The page-1 header of an outside score: its own work and movement titles and
+    creators (the composer, the arranger as orchestrator)."""
+    from filmscore.orchestration.copying import Header
+
+    root = doc.root
+
+    def text(path: str) -> str:
+        return " ".join((root.findtext(path) or "").split())
+
+    number = text("movement-number")
+    work, movement = text("work/work-title"), text("movement-title")
+    if movement == work:
+        movement = ""
+    return Header(film_title=work or (movement if not number else ""),
+                  cue_number=number, cue_title=movement if work or number else "",
+                  composer=text("identification/creator[@type='composer']"),
+                  orchestrator=text("identification/creator[@type='arranger']"))
+
+
+def copy_musicxml(path: Path, out_dir: Path, *, parts: bool = True, score: bool = True,
+                  concert: bool = False, workers: int = 2) -> CopyResult:
+    """Parts and/or a conductor's score of any full score (a MusicXML file, no project):
+    copied as a cue's are (accidentals, rests, beams, rehearsal letters at its structural
+    points, labels, final bar line, header from its own titles and creators), into a
+    folder named for the file under ``out_dir``; all or nothing."""
+    from filmscore.engraving.engrave import EngraveJob, engrave
+    from filmscore.fileio import write_atomic
+    from filmscore.formats.musicxml_marks import apply_layout
+    from filmscore.formats.musicxml_parts import load_score, make_parts, make_score
+
+    doc = load_score(path)
+    header = source_header(doc)
+    notes: list[str] = []
+    name = _safe(Path(path).stem) or "score"
+    folder = Path(out_dir) / name
+    Path(out_dir).mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix=".filmscore-copy-", dir=out_dir) as tmp:
+        scratch = Path(tmp)
+        jobs = []
+        if parts:
+            for part_name, data in make_parts(doc, header=header, notes=notes):
+                jobs.append(EngraveJob(data, scratch / f"{name} {_safe(part_name)}.pdf", "part"))
+        if score:
+            data = make_score(doc, header=header, concert=concert, notes=notes)
+            stem = f"{name} score{' in C' if concert else ''}"
+            jobs.append(EngraveJob(data, scratch / f"{stem}.pdf", "score"))
+        results = engrave(jobs, workers=workers)
+        folder.mkdir(exist_ok=True)
+        placed: dict[str, list[Path]] = {"part": [], "score": [], "xml": []}
+        for job, result in zip(jobs, results, strict=True):
+            xml = write_atomic(Path(job.output).with_suffix(".musicxml"),
+                               apply_layout(job.source, result.marks))
+            for made, group in ((Path(job.output), job.kind), (xml, "xml")):
+                target = folder / made.name
+                made.replace(target)
+                placed[group].append(target)
+    return CopyResult(name, tuple(placed["part"]), tuple(placed["xml"]), (),
+                      placed["score"][0] if placed["score"] else None,
+                      sum(r.pages for r in results), tuple(dict.fromkeys(notes)))
 
 
 @dataclass(frozen=True)

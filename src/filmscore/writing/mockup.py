@@ -1,8 +1,9 @@
 """Mockups: a cue's music rendered with a General MIDI soundfont (FluidSynth), its click
 on its own stem, and a review mix at a stated loudness.
 
-``render_mockup`` writes, in ``out_dir``: ``NAME.mid`` (the music as played, with the
-tempo map as its conductor track, ``formats.midi_music``), ``NAME_music.wav`` (stereo,
+``render_mockup`` writes, in ``out_dir``: ``NAME.mid`` (the music as played: its dynamics,
+hairpins, articulations and techniques by ``writing.performance``, with the tempo map as
+its conductor track, ``formats.midi_music``), ``NAME_music.wav`` (stereo,
 FluidSynth), ``NAME_click.wav`` (mono, ``sync.click``; when ``click``) and ``NAME_mix.wav``
 (the review copy), all 24-bit Broadcast WAV whose ``bext`` time reference is the first
 click's time of day (``formats.bwf``); quantised here with TPDF dither, since soundfile
@@ -17,15 +18,23 @@ clips and has no dither: FIELD-NOTES.
   64-sample blocks and millisecond ticks, so note starts jitter by up to about 2 ms (92
   samples at 48 kHz measured, on top of each sample's own attack); the click stem is
   exact to the sample.
-- **The mix** is the music alone by default: a review copy for a director, who listens to
-  the music, not the click.  ``mix_click_db`` (e.g. -12) adds the click at that gain
-  relative to its stem, for a composer checking sync.  The mix is normalised to
+- **The stems** are at the render's own level (FluidSynth at ``FLUIDSYNTH_GAIN``, then
+  ``STEM_HEADROOM_DB`` lower: the same for every cue and version), so that a quiet cue
+  stays quieter than a loud one when the music editor cuts the stems together; only a
+  render whose sample peak would still pass -1 dBFS is lowered to it (``stem_gain_db``).
+- **The review mix** is its own file: the music stem plus, when asked (``click_in_mix``,
+  ``filmscore mockup --click``), the click stem ``CLICK_UNDER_MUSIC_LU`` under the
+  music's loudness (or at ``mix_click_db`` relative to its stem), normalised to
   ``loudness_lufs`` integrated, measured per ITU-R BS.1770-4 with **pyloudnorm**
   (``writing.loudness``), under a sample-peak ceiling of -1 dBFS: when the target would
   put a peak above it, the gain stops at the ceiling and the loudness reached is reported
   (``loudness_lufs`` in the result is measured on the written file; ``peak_limited``
-  says so).  The music stem gets the mix's gain, so that stem + click stem at
-  ``mix_click_db`` add up to the mix; the click stem stays at its own level, bit for bit.
+  says so).  ``gain_db`` is the mix's gain over the stems: mix = gain x (music stem +
+  click stem x ``click_gain_db``), so the stems still add up to the mix.  A director
+  hears the music alone; the composer checking sync asks for the click.
+- **One writer.**  Stems and mix are written by :func:`write_wav` (the click stem by
+  ``formats.click_wav``); without a click and loudness (``normalise=False``, for
+  benchmarks) FluidSynth writes the stem itself.
 - **Bounded render.**  The MIDI ends every channel (CC 123, then CC 120 after
   ``midi_music.TAIL_SECONDS``); FluidSynth is still watched: it is killed when its output
   passes the file's length plus ``RENDER_MARGIN_SECONDS``, and the audio is cut there.
@@ -69,6 +78,7 @@ from filmscore.writing.music import Music, require_notes
 SF2_DIR = Path("/usr/share/sounds/sf2")
 FLUIDR3 = SF2_DIR / "FluidR3_GM.sf2"
 TIMGM6MB = SF2_DIR / "TimGM6mb.sf2"
+MUSESCORE_GENERAL = SF2_DIR / "MuseScore_General_Full.sf2"
 
 
 @dataclass(frozen=True)
@@ -78,9 +88,11 @@ class SoundFont:
 
 
 #: Soundfonts by name.  "draft" is small and fast to load (6 MB); "fluidr3" (145 MB) sounds
-#: better and takes about a second to load.
+#: better and takes about a second to load; "musescore" (MuseScore General, lossless, 490
+#: MB) has the best orchestral samples of the three and costs the most (BENCHMARKS.md).
 SOUNDFONTS: dict[str, SoundFont] = {
     "fluidr3": SoundFont(FLUIDR3, "fluid-soundfont-gm"),
+    "musescore": SoundFont(MUSESCORE_GENERAL, "musescore-general-soundfont-lossless"),
     "draft": SoundFont(TIMGM6MB, "timgm6mb-soundfont"),
 }
 FLUIDSYNTH_PACKAGE = "fluidsynth"
@@ -89,6 +101,8 @@ FLUIDSYNTH_GAIN = 0.5  # output is float: nothing clips inside FluidSynth; the m
 RENDER_MARGIN_SECONDS = 1.0  # kept after the MIDI file's end (its CC 120 ends the voices)
 KILL_AFTER_SECONDS = 4.0  # FluidSynth renders about 2 s past the file's end on its own
 PEAK_CEILING_DBFS = -1.0
+CLICK_UNDER_MUSIC_LU = 12.0  # a click in the review mix: audible, well under the music
+STEM_HEADROOM_DB = 12.0  # stems this far under FluidSynth's output: a full orchestra fits
 
 
 @dataclass(frozen=True)
@@ -106,8 +120,11 @@ class MockupResult:
     midi: Path
     sample_rate: int
     origin_seconds: Fraction
-    gain_db: float
+    gain_db: float  # the mix's gain over the stems (stem + click at click_gain_db)
     peak_limited: bool
+    stem_gain_db: float = 0.0  # the stem's gain over the render: -STEM_HEADROOM_DB, or
+    # lower when the render would pass the ceiling
+    click_gain_db: float | None = None  # the click in the mix, relative to its stem
 
 
 # --- tools ------------------------------------------------------------------------------
@@ -123,15 +140,19 @@ def fluidsynth_path() -> str:
 
 
 def soundfont_path(soundfont: str | os.PathLike[str]) -> Path:
-    """A soundfont by name ('fluidr3', 'draft') or path; ToolError when it is missing."""
+    """A soundfont by name (a key of ``SOUNDFONTS``) or path; ToolError when it is
+    missing, naming the Debian package that installs it."""
     known = SOUNDFONTS.get(str(soundfont).lower())
     path = known.path if known else Path(soundfont)
+    if known is None and path.suffix.lower() not in (".sf2", ".sf3"):
+        raise InputError("not a SoundFont", field="soundfont", value=str(soundfont),
+                         valid=", ".join(SOUNDFONTS) + ", or the path of a .sf2/.sf3 file")
     if not path.is_file():
         by_path = {str(s.path): s for s in SOUNDFONTS.values()}
         entry = known or by_path.get(str(path))
         package = (f"the Debian package {entry.package}" if entry else
-                   "a .sf2 file, or the Debian package fluid-soundfont-gm "
-                   "(name 'fluidr3') or timgm6mb-soundfont (name 'draft')")
+                   "a .sf2 file, or the Debian package of a named one (" +
+                   ", ".join(f"{k}: {v.package}" for k, v in SOUNDFONTS.items()) + ")")
         raise ToolError(f"soundfont not found: {path}; install {package}")
     return path
 
@@ -241,7 +262,7 @@ def _stem_as_rendered(midi_path: Path, out: Path, name: str, *, font: Path,
                       sample_rate: int, max_seconds: float, origin: Fraction
                       ) -> MockupResult:
     """No click and no loudness: FluidSynth writes the 24-bit stem itself (nothing to
-    read back, convert or write again); the mix is the same file."""
+    read back, convert or write again); there is nothing to mix: ``mix`` is the stem."""
     import soundfile
 
     if sample_rate not in RENDER_SAMPLE_RATES:
@@ -254,53 +275,51 @@ def _stem_as_rendered(midi_path: Path, out: Path, name: str, *, font: Path,
                      tmp, midi=midi_path, max_seconds=max_seconds, sample_rate=sample_rate,
                      bytes_per_sample=3)
         frames = soundfile.info(str(tmp)).frames
-    mix_path = _same_file(music_path, out / f"{name}_mix.wav")
-    return MockupResult(mix=mix_path, music_stem=music_path, click_stem=None,
+    return MockupResult(mix=music_path, music_stem=music_path, click_stem=None,
                         loudness_lufs=math.nan, peak_dbfs=math.nan,
                         seconds=Fraction(frames, sample_rate),
-                        files=(midi_path, music_path, mix_path), midi=midi_path,
+                        files=(midi_path, music_path), midi=midi_path,
                         sample_rate=sample_rate, origin_seconds=origin, gain_db=0.0,
                         peak_limited=False)
 
 
-def _same_file(source: Path, path: Path) -> Path:
-    """``path`` as a second name of ``source`` (a hard link; a copy where links fail)."""
-    with atomic_path(path) as tmp:
-        tmp.unlink()
-        try:
-            os.link(source, tmp)
-        except OSError:
-            shutil.copyfile(source, tmp)
-    return path
-
-
-def _write_pcm24(path: Path, samples: np.ndarray, sample_rate: int,
-                 time_reference: int = 0) -> Path:
-    """A 24-bit Broadcast WAV whose first sample is ``time_reference`` samples since
-    midnight (``formats.bwf``: soundfile cannot write a ``bext`` chunk)."""
+def write_wav(path: Path, samples: np.ndarray, sample_rate: int,
+              time_reference: int = 0) -> Path:
+    """The one place a mockup's stem or mix is written: 24-bit integers (int32, as
+    ``loudness.to_pcm24`` makes them), mono or (n, channels), as a 24-bit Broadcast WAV
+    whose first sample is ``time_reference`` samples since midnight (``formats.bwf``:
+    soundfile cannot write a ``bext`` chunk), atomically."""
     channels = "stereo" if np.ndim(samples) == 2 and np.shape(samples)[1] == 2 else "mono"
     return write_bwf(path, samples, sample_rate, bits=24, bext=Bext(
         time_reference=time_reference, description=f"filmscore mockup {path.stem}",
         coding_history=f"A=PCM,F={sample_rate},W=24,M={channels},T=filmscore mockup"))
 
 
+def _db(gain: float) -> float:
+    return 20 * math.log10(gain) if gain > 0 else -math.inf
+
+
 def render_mockup(music: Music, out_dir: str | os.PathLike[str], *, tempo_map: TempoMap,
                   soundfont: str | os.PathLike[str] = FLUIDR3, sample_rate: int = 48000,
                   click: bool = True, loudness_lufs: float = -23.0,
                   instrumentation: str | None = None, name: str = "mockup",
-                  mix_click_db: float | None = None, normalise: bool = True,
-                  dither: bool = True) -> MockupResult:
+                  click_in_mix: bool = False, mix_click_db: float | None = None,
+                  normalise: bool = True, dither: bool = True) -> MockupResult:
     """Render ``music`` under ``tempo_map`` to stems and a review mix in ``out_dir``.
 
-    ``soundfont``: ``FLUIDR3`` (default), "draft" (TimGM6mb, fast), "fluidr3" or a path.
-    ``normalise=False`` writes the music as FluidSynth made it (for benchmarks).
-    ToolError when fluidsynth or the soundfont is missing; InputError for music without
-    notes, an unknown instrument, or a silent render.
+    ``soundfont``: a name of ``SOUNDFONTS`` ("fluidr3", the default; "musescore";
+    "draft") or a path.  ``click_in_mix`` puts the click in the review mix
+    ``CLICK_UNDER_MUSIC_LU`` under the music; ``mix_click_db`` at that gain relative to
+    its stem instead.  ``normalise=False`` leaves the mix at the stems' level (without a
+    click in it the mix is the music stem itself: for benchmarks).  ToolError when
+    fluidsynth or the soundfont is missing; InputError for music without notes, an
+    unknown instrument, or a silent render.
     """
     require_notes(music, source=name)
-    if mix_click_db is not None and not click:
-        raise InputError("no click to mix", field="mix_click_db", value=str(mix_click_db),
-                         valid="None, or click=True")
+    click_in_mix = click_in_mix or mix_click_db is not None
+    if click_in_mix and not click:
+        raise InputError("no click to mix", field="click_in_mix", value="True",
+                         valid="click=True, or no click in the mix")
     font = soundfont_path(soundfont)
     fluidsynth_path()
     out = Path(out_dir)
@@ -322,8 +341,16 @@ def render_mockup(music: Music, out_dir: str | os.PathLike[str], *, tempo_map: T
     stamp = time_reference(tempo_map.absolute_seconds(origin), sample_rate)  # bext
     seconds = Fraction(n, sample_rate)
     files: list[Path] = [midi_path]
-    click_path = None
-    click_samples = None
+    # the music stem at the render's own level (less the headroom), unless a peak would
+    # pass the ceiling
+    stem_gain_db = min(-STEM_HEADROOM_DB,
+                       PEAK_CEILING_DBFS - loudness.peak_dbfs(audio))
+    audio = audio * np.float32(10 ** (stem_gain_db / 20))
+    stem_ints = loudness.to_pcm24(audio, dither)
+    music_path = write_wav(out / f"{name}_music.wav", stem_ints, sample_rate, stamp)
+    files.append(music_path)
+    mix = loudness.from_pcm24(stem_ints)  # the stem as written
+    click_path, click_gain_db = None, None
     if click:
         click_samples = render_click(click_events(tempo_map), sample_rate=sample_rate,
                                      origin_seconds=origin, length_seconds=seconds,
@@ -331,34 +358,41 @@ def render_mockup(music: Music, out_dir: str | os.PathLike[str], *, tempo_map: T
         click_path = write_click_wav(click_samples, out / f"{name}_click.wav", sample_rate,
                                      time_reference=stamp)
         files.append(click_path)
-    clicked = mix_click_db is not None and click_samples is not None
-    mix = audio
-    if clicked:
-        mix = audio + (loudness.from_pcm24(click_samples) * 10 ** (mix_click_db / 20)
-                       ).astype(np.float32)[:, None]
+        if click_in_mix:
+            heard = loudness.from_pcm24(click_samples)
+            click_gain_db = mix_click_db if mix_click_db is not None else (
+                _loudness_or(mix, sample_rate, -40.0) - CLICK_UNDER_MUSIC_LU
+                - _loudness_or(heard, sample_rate, -40.0 - CLICK_UNDER_MUSIC_LU))
+            mix = mix + (heard * 10 ** (click_gain_db / 20))[:, None]
     gain_db, limited = 0.0, False
     if normalise:
         result = loudness.normalise(mix, sample_rate, loudness_lufs, PEAK_CEILING_DBFS)
         gain_db, limited, mix = result.gain_db, result.peak_limited, result.samples
-    stem = mix if not clicked else audio * np.float32(10 ** (gain_db / 20))
-    stem_ints = loudness.to_pcm24(stem, dither)
-    music_path = _write_pcm24(out / f"{name}_music.wav", stem_ints, sample_rate, stamp)
-    files.append(music_path)
-    if clicked:
-        mix_ints = loudness.to_pcm24(mix, dither)
-        mix_path = _write_pcm24(out / f"{name}_mix.wav", mix_ints, sample_rate, stamp)
-    else:  # the review mix is the music stem: the same file, linked
-        mix_ints = stem_ints
-        mix_path = _same_file(music_path, out / f"{name}_mix.wav")
+    elif not click_in_mix:  # nothing to mix: the mix is the music stem
+        return MockupResult(mix=music_path, music_stem=music_path, click_stem=click_path,
+                            loudness_lufs=math.nan, peak_dbfs=_db(
+                                max(int(stem_ints.max()), -int(stem_ints.min()), 0)
+                                / (loudness.PCM24_MAX + 1)),
+                            seconds=seconds, files=tuple(files), midi=midi_path,
+                            sample_rate=sample_rate, origin_seconds=origin, gain_db=0.0,
+                            peak_limited=False, stem_gain_db=stem_gain_db)
+    mix_ints = loudness.to_pcm24(mix, dither)
+    mix_path = write_wav(out / f"{name}_mix.wav", mix_ints, sample_rate, stamp)
     files.append(mix_path)
     top = max(int(mix_ints.max()), -int(mix_ints.min()), 0)
-    peak = 20 * math.log10(top / (loudness.PCM24_MAX + 1)) if top else -math.inf
     measured = (loudness.integrated_lufs(loudness.from_pcm24(mix_ints), sample_rate)
                 if normalise else math.nan)  # measured on the file as written
     return MockupResult(mix=mix_path, music_stem=music_path, click_stem=click_path,
-                        loudness_lufs=measured, peak_dbfs=peak, seconds=seconds,
-                        files=tuple(files), midi=midi_path, sample_rate=sample_rate,
-                        origin_seconds=origin, gain_db=gain_db, peak_limited=limited)
+                        loudness_lufs=measured, peak_dbfs=_db(top / (loudness.PCM24_MAX + 1)),
+                        seconds=seconds, files=tuple(files), midi=midi_path,
+                        sample_rate=sample_rate, origin_seconds=origin, gain_db=gain_db,
+                        peak_limited=limited, stem_gain_db=stem_gain_db,
+                        click_gain_db=click_gain_db)
+
+
+def _loudness_or(samples: np.ndarray, rate: int, silent: float) -> float:
+    value = loudness.integrated_lufs(samples, rate)
+    return value if math.isfinite(value) else silent
 
 
 # --- several cues -----------------------------------------------------------------------

@@ -350,12 +350,8 @@ def history(pctx, number: str) -> tuple[list[Step], list[Note]]:
 
 # --- mockups ------------------------------------------------------------------
 
-#: the SoundFont of a mockup and of a quick draft
-SOUNDFONT_OF = {False: "fluidr3", True: "draft"}
-
-
-def _cue_job(pctx, number: str, *, draft: bool, lufs: float, version: int | None
-             ) -> MockupJob:
+def _cue_job(pctx, number: str, *, soundfont: str, lufs: float, version: int | None,
+             click_in_mix: bool) -> MockupJob:
     cs = cue_sync(pctx, number)
     summary, music = load_version(pctx, number, version)
     tmap = cs.tempo_map or music.tempo_map
@@ -365,17 +361,22 @@ def _cue_job(pctx, number: str, *, draft: bool, lufs: float, version: int | None
     out = pctx.directory / "mockups" / str(cs.cue.number)
     out.mkdir(parents=True, exist_ok=True)
     return MockupJob(music, out, tmap, {
-        "soundfont": SOUNDFONT_OF[draft], "loudness_lufs": lufs,
+        "soundfont": soundfont, "loudness_lufs": lufs, "click_in_mix": click_in_mix,
         "instrumentation": cs.cue.instrumentation or None,
         "name": f"{cs.cue.number}_v{summary.number}"})
 
 
 def render_cue_mockups(pctx, number: str | None, *, all_cues: bool = False,
-                       draft: bool = False, lufs: float = -23.0, version: int | None = None,
+                       soundfont: str = "fluidr3", lufs: float = -23.0,
+                       version: int | None = None, click_in_mix: bool = False,
                        progress=None) -> list:
     """Render one cue's mockup, or every cue with music (in parallel, with a progress bar
-    when ``progress`` is a Rich console)."""
+    when ``progress`` is a Rich console), with a SoundFont of ``SOUNDFONTS`` (or a path);
+    ``click_in_mix`` puts the click in the review mix."""
+    from filmscore.writing.mockup import soundfont_path
+
     require_one_or_all(number, all_cues, "mockups")
+    soundfont_path(soundfont)  # a missing SoundFont is refused before any work
     if number is not None:
         numbers = [number]
     else:
@@ -383,7 +384,8 @@ def render_cue_mockups(pctx, number: str | None, *, all_cues: bool = False,
         if version is not None:
             raise InputError("--version names one cue's version", field="version",
                              value=str(version), valid="no --version with --all")
-    jobs = [_cue_job(pctx, n, draft=draft, lufs=lufs, version=version) for n in numbers]
+    jobs = [_cue_job(pctx, n, soundfont=soundfont, lufs=lufs, version=version,
+                     click_in_mix=click_in_mix) for n in numbers]
     if len(jobs) == 1:
         return [(numbers[0], render_mockup(jobs[0].music, jobs[0].out_dir,
                                            tempo_map=jobs[0].tempo_map, **jobs[0].options))]

@@ -86,14 +86,24 @@ def _map_pitches(music: Music, fn: Callable[[int], int], what: str) -> Music:
     return music.with_parts(parts)
 
 
-def _map_times(music: Music, fn: Callable[[Note], tuple[Fraction, Fraction]]) -> Music:
+def _map_times(music: Music, fn: Callable[[Note], tuple[Fraction, Fraction]], *,
+               keep_marks: bool = True) -> Music:
+    """Every note through ``fn``; the marks' times through it too (as a point: ``fn``
+    must keep time's order), or, without ``keep_marks``, left out (a reversed line needs
+    its dynamics and slurs written anew)."""
+    def point(t: Fraction) -> Fraction:
+        return fn(Note(t, 1, 60))[0]
+
     parts = []
     for part in music.parts:
         notes = []
         for n in part.notes:
             onset, duration = fn(n)
             notes.append(replace(n, onset=onset, duration=duration))
-        parts.append(replace(part, notes=tuple(notes)))
+        marks = tuple(replace(m, onset=point(m.onset),
+                              end=None if m.end is None else point(m.end))
+                      for m in part.marks) if keep_marks else ()
+        parts.append(replace(part, notes=tuple(notes), marks=marks))
     return music.with_parts(parts)
 
 
@@ -260,7 +270,8 @@ def retrograde(music: Music) -> Transformed:
     starts at the start (q e e -> e e q); the music keeps its first onset and its end."""
     first = min((n.onset for _, n in music.notes()), default=Fraction(0))
     last = music.end
-    reversed_ = _map_times(music, lambda n: (first + last - n.end, n.duration))
+    reversed_ = _map_times(music, lambda n: (first + last - n.end, n.duration),
+                           keep_marks=False)
     return Transformed(reversed_, "retrograde")
 
 

@@ -1,0 +1,126 @@
+"""Looking at what the tests make: PDF pages and video frames rendered to PNG and measured.
+
+``render_pdf(path)`` renders every page with ``pdftoppm`` to PNG files beside the PDF and
+returns them as grey arrays (0 black .. 255 white); ``video_frames(path)`` does the same
+for frames of a video with ffmpeg.  ``look_at_pdf`` and ``look_at_video`` are the
+measurable checks every PDF and video the tests make must pass (``tests/conftest.py``
+applies them to each test's tmp_path): a page has ink, and none of it in the band at the
+paper's edge (no mark printed off the paper: a printer cuts it); a video frame is a
+picture of the right size, not one flat colour.  ``pdf_words`` and ``word_overlaps``
+read the words and their boxes (``pdftotext -bbox``) for overprinting checks.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+import subprocess
+from pathlib import Path
+
+import numpy as np
+from PIL import Image
+
+#: the band at a page's edge that must stay white: no printer prints there
+EDGE_MM = 2.0
+#: PDFs and videos the tests write
+PDF_SUFFIXES = (".pdf",)
+VIDEO_SUFFIXES = (".mp4", ".mov", ".mkv")
+
+_PAGE = re.compile(r"<page [^>]*>(.*?)</page>", re.S)
+_WORD = re.compile(r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">'
+                   r"(.*?)</word>", re.S)
+
+
+def pdf_words(path: Path) -> list[list[tuple[float, float, float, float, str]]]:
+    """Each page's words with their boxes (points from the top left)."""
+    out = subprocess.run(["pdftotext", "-bbox", str(path), "-"], check=True,
+                         capture_output=True, text=True).stdout
+    return [[(float(a), float(b), float(c), float(d), html.unescape(w))
+             for a, b, c, d, w in _WORD.findall(page)] for page in _PAGE.findall(out)]
+
+
+def word_overlaps(words: list[tuple[float, float, float, float, str]], slack: float = 0.5
+                  ) -> list[tuple[str, str]]:
+    """Pairs of words whose boxes overlap by more than ``slack`` points both ways."""
+    found = []
+    for i, (a0, b0, a1, b1, w) in enumerate(words):
+        for c0, d0, c1, d1, v in words[i + 1:]:
+            if min(a1, c1) - max(a0, c0) > slack and min(b1, d1) - max(b0, d0) > slack:
+                found.append((w, v))
+    return found
+
+
+def gray(png: Path) -> np.ndarray:
+    with Image.open(png) as image:
+        return np.asarray(image.convert("L"))
+
+
+def render_pdf(path: Path, dpi: int = 40, pages: tuple[int, int] | None = None
+               ) -> list[np.ndarray]:
+    """Pages of ``path`` rendered to PNG (``NAME-look-N.png`` beside it), as grey arrays."""
+    path = Path(path)
+    tag = f"-p{pages[0]}-{pages[1]}" if pages is not None else ""
+    stem = path.with_name(f"{path.stem}-look{dpi}{tag}")
+    args = ["pdftoppm", "-r", str(dpi), "-png"]
+    if pages is not None:
+        args += ["-f", str(pages[0]), "-l", str(pages[1])]
+    subprocess.run(args + [str(path), str(stem)], check=True, capture_output=True)
+    pngs = sorted(path.parent.glob(f"{stem.name}-*.png"),
+                  key=lambda p: int(p.stem.rsplit("-", 1)[1]))
+    return [gray(p) for p in pngs]
+
+
+def page_gray(path: Path, page: int = 1, dpi: int = 60) -> np.ndarray:
+    """One page rendered to PNG, as a grey array."""
+    return render_pdf(path, dpi, (page, page))[0]
+
+
+def look_at_pdf(path: Path, dpi: int = 40) -> list[np.ndarray]:
+    """Every page has ink, and none within ``EDGE_MM`` of the paper's edge."""
+    pages = render_pdf(path, dpi)
+    assert pages, f"{path.name}: no page rendered"
+    band = max(1, round(EDGE_MM / 25.4 * dpi))
+    for number, page in enumerate(pages, 1):
+        ink = page < 160
+        assert ink.any(), f"{path.name} page {number} is blank"
+        edge = np.concatenate([ink[:band].ravel(), ink[-band:].ravel(),
+                               ink[:, :band].ravel(), ink[:, -band:].ravel()])
+        assert not edge.any(), (f"{path.name} page {number}: ink within {EDGE_MM} mm of "
+                                "the paper's edge (printed off the page)")
+    return pages
+
+
+def video_info(path: Path) -> tuple[int, int, int]:
+    """(width, height, frames) of the first video stream."""
+    out = subprocess.run(["ffprobe", "-v", "error", "-select_streams", "v:0", "-count_packets",
+                          "-show_entries", "stream=width,height,nb_read_packets", "-of",
+                          "json", str(path)], check=True, capture_output=True, text=True)
+    stream = json.loads(out.stdout)["streams"][0]
+    return int(stream["width"]), int(stream["height"]), int(stream["nb_read_packets"])
+
+
+def video_frames(path: Path, numbers: list[int]) -> list[np.ndarray]:
+    """Frames ``numbers`` (0 is the first) rendered to PNG beside the video, as RGB arrays."""
+    path = Path(path)
+    out = []
+    for n in numbers:
+        png = path.with_name(f"{path.stem}-frame{n}.png")
+        subprocess.run(["ffmpeg", "-v", "error", "-y", "-i", str(path), "-vf",
+                        f"select=eq(n\\,{n})", "-vsync", "0", "-frames:v", "1", str(png)],
+                       check=True, capture_output=True)
+        with Image.open(png) as image:
+            out.append(np.asarray(image.convert("RGB")))
+    return out
+
+
+def look_at_video(path: Path) -> list[np.ndarray]:
+    """Its first, middle and last frames are pictures of the stream's size, not one flat
+    colour (a frame of black with a flash or a burned-in timecode is a picture)."""
+    width, height, count = video_info(path)
+    assert count > 0, f"{path.name}: no frames"
+    frames = video_frames(path, sorted({0, count // 2, count - 1}))
+    for frame in frames:
+        assert frame.shape[:2] == (height, width), f"{path.name}: frame size {frame.shape}"
+        assert frame.std() > 2, f"{path.name}: a frame of one flat colour"
+    return frames
