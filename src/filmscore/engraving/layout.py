@@ -77,7 +77,7 @@ def lay_out(root, kind: str, paper: str | None = None, *, rounds: int = 4,
         shrink,
         text_boxes,
     )
-    from filmscore.engraving.systems import inner_width, measure_widths, plan_breaks
+    from filmscore.engraving.systems import inner_width, plan_breaks, system_widths
     from filmscore.formats.musicxml_marks import STAGGER_LINE
 
     tk = _toolkit()
@@ -87,7 +87,7 @@ def lay_out(root, kind: str, paper: str | None = None, *, rounds: int = 4,
     try:
         natural = _fitted(tk, root, options)
         planned = bool(natural) and plan_breaks(
-            root, *measure_widths(natural[0], inner_width(options)))
+            root, *system_widths(natural, inner_width(options)))
     except ValueError:
         planned = False
     options["breaks"] = "line" if planned else "auto"
@@ -124,19 +124,20 @@ MIN_SCALE = 30
 
 
 def _fitted(tk, root, options: dict) -> list[str]:
-    """The music as one unjustified system (to measure the bars), with ``options["scale"]``
-    lowered until that system fits on a page: a score of many staves on small paper, or
-    a score engraved as a part, would otherwise run off the bottom of the paper (verovio
-    prints what does not fit past the page's edge)."""
+    """The music in unjustified systems broken verovio's way (to measure the bars), with
+    ``options["scale"]`` lowered until a system fits on a page: a score of many staves on
+    small paper, or a score engraved as a part, would otherwise run off the bottom of the
+    paper (verovio prints what does not fit past the page's edge)."""
     for _ in range(4):
-        pages = _render(tk, root, {**options, "breaks": "none", "noJustification": True,
+        pages = _render(tk, root, {**options, "breaks": "auto", "noJustification": True,
                                    "adjustPageHeight": True})
-        found = _VIEWBOX.search(pages[0], 0, 600) if pages else None
-        if found is None or float(found.group(2)) <= options["pageHeight"] \
-                or options["scale"] <= MIN_SCALE:
+        tallest = max((float(found.group(2)) for found in
+                       (_VIEWBOX.search(page, 0, 600) for page in pages) if found),
+                      default=0.0)
+        if tallest <= options["pageHeight"] or options["scale"] <= MIN_SCALE:
             return pages
         options["scale"] = max(MIN_SCALE, int(options["scale"] * options["pageHeight"]
-                                              / float(found.group(2)) * 0.97))
+                                              / tallest * 0.97))
     return pages
 
 
