@@ -9,6 +9,7 @@ clefs are not changed (a bass clarinet part written at concert pitch keeps its c
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from fractions import Fraction
 
 from lxml import etree
@@ -102,14 +103,21 @@ def sub_element(parent: etree._Element, tag: str, text: str | None = None, **att
     return child
 
 
+def insert_ordered(parent: etree._Element, child: etree._Element,
+                   order: Sequence[str]) -> None:
+    """Put ``child`` into ``parent`` where the schema's ``order`` of its children wants it
+    (before the first child that comes later; children the order does not name stay)."""
+    rank = order.index(child.tag)
+    for index, existing in enumerate(parent):
+        if existing.tag in order and order.index(existing.tag) > rank:
+            parent.insert(index, child)
+            return
+    parent.append(child)
+
+
 def insert_in_attributes(attributes: etree._Element, child: etree._Element) -> None:
     """Put ``child`` into <attributes> where the schema's order wants it."""
-    rank = ATTRIBUTE_ORDER.index(child.tag)
-    for index, existing in enumerate(attributes):
-        if existing.tag in ATTRIBUTE_ORDER and ATTRIBUTE_ORDER.index(existing.tag) > rank:
-            attributes.insert(index, child)
-            return
-    attributes.append(child)
+    insert_ordered(attributes, child, ATTRIBUTE_ORDER)
 
 
 def transpose_element(interval: Interval) -> etree._Element:

@@ -26,7 +26,7 @@ from fractions import Fraction
 
 from lxml import etree
 
-from filmscore.formats.musicxml_edit import number_of, sub_element
+from filmscore.formats.musicxml_edit import insert_ordered, number_of, sub_element
 
 __all__ = ["Meter", "regroup_beams", "regroup_rests", "rest_pieces"]
 
@@ -342,12 +342,7 @@ def regroup_rests(measures: Sequence[etree._Element], notes: list[str] | None = 
 
 
 def _insert_ordered(note: etree._Element, child: etree._Element) -> None:
-    rank = NOTE_ORDER.index(child.tag)
-    for index, existing in enumerate(note):
-        if existing.tag in NOTE_ORDER and NOTE_ORDER.index(existing.tag) > rank:
-            note.insert(index, child)
-            return
-    note.append(child)
+    insert_ordered(note, child, NOTE_ORDER)
 
 
 def _beam_spans(slots: list[_Slot], meter: Meter) -> list[tuple[Fraction, Fraction]]:
