@@ -72,7 +72,20 @@ app = typer.Typer(
 
 
 def _register() -> None:
-    from filmscore.cli import demo, orchestration, picture, project, spotting, sync, writing
+    from filmscore.cli import (
+        demo,
+        musicians,
+        orchestration,
+        picture,
+        plan,
+        project,
+        sessions,
+        spotting,
+        stagepack,
+        sync,
+        takes,
+        writing,
+    )
 
     project.register(app)
     picture.register(app)
@@ -80,6 +93,11 @@ def _register() -> None:
     sync.register(app)
     writing.register(app)
     orchestration.register(app)
+    musicians.register(app)
+    sessions.register(app)
+    plan.register(app)
+    takes.register(app)
+    stagepack.register(app)
     demo.register(app)
 
 

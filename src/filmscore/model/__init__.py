@@ -9,6 +9,7 @@ from filmscore.model.base import (
     utcnow,
 )
 from filmscore.model.cue import SYNC_KINDS, Cue, SyncPoint
+from filmscore.model.musicians import Booking, Musician, PlayerCueTime, RecordingSession
 from filmscore.model.orchestration import Orchestration
 from filmscore.model.picture import (
     MARKER_KINDS,
@@ -19,6 +20,7 @@ from filmscore.model.picture import (
     Reel,
 )
 from filmscore.model.project import Project
+from filmscore.model.recording import Pickup, PlanEntry, Take
 from filmscore.model.sync import TEMPO_MAP_ORIGINS, CueTempoMap
 from filmscore.model.writing import (
     MUSIC_FORMATS,
@@ -38,6 +40,13 @@ __all__ = [
     "SYNC_KINDS",
     "TEMPO_MAP_ORIGINS",
     "Base",
+    "Booking",
+    "Musician",
+    "PlanEntry",
+    "Pickup",
+    "PlayerCueTime",
+    "RecordingSession",
+    "Take",
     "Cue",
     "MusicVersion",
     "Orchestration",

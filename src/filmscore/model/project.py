@@ -5,9 +5,9 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from sqlalchemy import Boolean, CheckConstraint, String, Text, false
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
-from filmscore.model.base import Base, RateMixin, VersionedMixin
+from filmscore.model.base import Base, RateMixin, VersionedMixin, one_of
 
 if TYPE_CHECKING:
     from filmscore.model.cue import Cue
@@ -31,6 +31,14 @@ class Project(RateMixin, VersionedMixin, Base):
     orchestrator: Mapped[str] = mapped_column(String(200), default="", server_default="")
     #: sync points in parts and scores show their feet+frames from the cue's start too
     sync_feet: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    #: takes are numbered from 1 in every cue ("cue") or by one count across the project
+    take_numbering: Mapped[str] = mapped_column(String(16), default="cue", server_default="cue")
+
+    @validates("take_numbering")
+    def _check_take_numbering(self, key: str, value: str) -> str:
+        from filmscore.recording.vocabulary import TAKE_NUMBERING
+
+        return one_of("take numbering", value, TAKE_NUMBERING, field=key)
 
     picture_versions: Mapped[list[PictureVersion]] = relationship(
         back_populates="project", cascade="all, delete-orphan",

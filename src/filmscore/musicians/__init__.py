@@ -1,0 +1,2 @@
+"""The musicians stage: the roster, bookings, call lists, players' time per cue, and the
+costs from a rate card held as data."""
