@@ -107,9 +107,13 @@ def roster_ratecard(ctx: typer.Context,
         where = ratecard_text(pctx)[0]
         if export is not None:
             export_ratecard(pctx, export)
-    console.print(table(f"rate card: {card.name} ({card.currency}, effective "
-                        f"{card.effective}) from {where}", ["what", "figure", "source"],
-                        [list(r) for r in card.rows()], wrap=("source",)))
+    console.print(f"rate card: {card.name}")
+    console.print(f"currency {card.currency}, effective {card.effective}, from {where}")
+    console.print(table(None, ["what", "figure"], [[w, f] for w, f, _s in card.rows()],
+                        wrap=("figure",)))
+    console.print("sources:")
+    for what, _figure, source in card.rows():
+        console.print(f"  {what}: {source}")
     if export is not None:
         console.print(f"wrote {export}")
 
