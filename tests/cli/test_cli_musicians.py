@@ -187,3 +187,24 @@ def _write(cli, project: Path, tmp_path: Path, session: str) -> Path:
     path = tmp_path / f"{session}.csv"
     cli.ok("-p", project, "book", "calls", session, "--csv", path)
     return path
+
+
+def test_the_demo_entry_point(cli, project24):
+    from filmscore.musicians.service import demo_roster
+    from filmscore.musicians.timelog import project_costs
+
+    p = project24
+    cli.ok("-p", p, "cue", "add", "1M1", "--start", "00:00:01:00", "--end", "00:01:31:00")
+    cli.ok("-p", p, "cue", "add", "1M2", "--start", "00:02:00:00", "--end", "00:02:40:00")
+    for name, start in (("Day 1 AM", "2027-03-01 10:00"), ("Day 1 PM", "2027-03-01 14:00")):
+        cli.ok("-p", p, "session", "add", name, "--start", start, "--tz", "UTC")
+    _plan(p)
+    with open_project(p) as pctx:
+        done = demo_roster(pctx, ROSTER)
+        again = demo_roster(pctx, ROSTER)  # idempotent: the roster updated, seats kept
+        cost = project_costs(pctx)
+    assert done["musicians"] == 92
+    assert len(done["sessions"]["Day 1 AM"].booked) == 82
+    assert again["sessions"]["Day 1 AM"].booked == []
+    assert len(done["time"]["Day 1 AM"]) == len(again["time"]["Day 1 AM"]) == 133
+    assert cost.total > 0 and sum(cost.per_cue.values()) == cost.total

@@ -127,7 +127,8 @@ def demo_roster(pctx, path: str | Path, *, book: bool = True) -> dict[str, objec
     names already there), then, when ``book``, book every session that has plan entries
     automatically and log the players' time from the plan.  Returns what was done:
     {'musicians': n, 'sessions': {name: AutoBooking}, 'time': {name: entries}}."""
-    from filmscore.musicians.booking import auto_book, log_time_from_plan, planned_sessions
+    from filmscore.musicians.booking import auto_book, planned_sessions
+    from filmscore.musicians.timelog import log_time_from_plan
 
     specs = import_roster(pctx, path, replace=True)
     done: dict[str, object] = {"musicians": len(specs), "sessions": {}, "time": {}}
