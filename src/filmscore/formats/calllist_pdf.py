@@ -56,6 +56,7 @@ def _styles():
                                textColor=colors.HexColor("#a33a1a")),
         "section": ParagraphStyle("section", parent=base, fontName=bold, fontSize=12,
                                   leading=15, spaceBefore=8, spaceAfter=4),
+        "grey": ParagraphStyle("grey", parent=base, textColor=colors.HexColor("#777777")),
         "italic": ParagraphStyle("italic", parent=base, fontName=italic, fontSize=8,
                                  textColor=colors.HexColor("#555555")),
     }
@@ -109,13 +110,14 @@ def write_calllist_pdf(calls: CallList, path: str | os.PathLike[str], *, film_ti
         story.append(p(calls.notes, "italic"))
     story.append(Spacer(1, 0.12 * inch))
     page_w = letter[0]
-    widths = column_widths([1.05, 0.45, 1.4, 1.05, 1.0, 0.95, 0.7], page_w, 0.5 * inch)
+    widths = column_widths([1.05, 0.5, 1.35, 1.05, 1.0, 0.95, 0.7], page_w, 0.5 * inch)
     rows: list[list] = [[p(h, "head") for h in ("Chair", "Seat", "Musician", "Instrument",
                                                 "Doubles", "Role", "Cues", "Contact")]]
     style = header_table_style()
     previous = None
     for r in calls.rows:
-        rows.append([p(r.chair if r.chair != previous else "", "bold"),
+        # the chair on every row (a section runs over pages), bold where it starts
+        rows.append([p(r.chair, "bold" if r.chair != previous else "grey"),
                      p(str(r.seat) if r.chair else ""), p(r.musician),
                      p(r.instrument_text), p(r.doubles_text, "small"),
                      p("" if r.role == "player" else r.role, "small_bold"),
