@@ -31,7 +31,9 @@ def roster_add(ctx: typer.Context,
                    ..., help="Instruments played, own first, then doubles: flute piccolo."),
                union: str = typer.Option("", "--union", help="e.g. 'AFM Local 47'."),
                contact: str = typer.Option("", "--contact", help="Phone or e-mail."),
-               notes: str = typer.Option("", "--notes")) -> None:
+               notes: str = typer.Option("", "--notes", help="Free notes; 'principal', "
+                                         "'extra', 'orchestra manager' guide book auto.")
+               ) -> None:
     """Add a musician to the roster."""
     from filmscore.musicians.roster import make_musician
     from filmscore.musicians.service import add_musician
@@ -132,7 +134,8 @@ def book_add(ctx: typer.Context, session: str = typer.Argument(..., help="The se
                                               "to play (repeat for more)."),
              role: str = typer.Option("player", "--role",
                                       help="player, orchestra manager or leader."),
-             notes: str = typer.Option("", "--notes")) -> None:
+             notes: str = typer.Option("", "--notes", help="Free notes on the booking.")
+             ) -> None:
     """Book a musician into a session in a chair."""
     from filmscore.musicians.booking import book_musician
 
@@ -225,12 +228,14 @@ def book_time(ctx: typer.Context, session: str = typer.Argument(None, help="The 
                                              "player's time from the session's plan."),
               musician: str = typer.Option(None, "--musician", help="Log this player's time "
                                            "by hand (with --cue and --minutes)."),
-              cue: str = typer.Option(None, "--cue"),
-              minutes: int = typer.Option(None, "--minutes"),
+              cue: str = typer.Option(None, "--cue", help="The cue (with --musician)."),
+              minutes: int = typer.Option(None, "--minutes", help="Whole minutes on the cue "
+                                          "(with --musician)."),
               instrument: list[str] = typer.Option([], "--instrument", help="Played on the "
                                                    "cue (default: as booked); repeat."),
               overdub: bool = typer.Option(False, "--overdub", help="An overdub."),
-              notes: str = typer.Option("", "--notes")) -> None:
+              notes: str = typer.Option("", "--notes", help="Free notes on the entry.")
+              ) -> None:
     """Players' time per cue: list it, derive it from the plan, or log it by hand."""
     from filmscore.errors import InputError
     from filmscore.musicians.timelog import list_time, log_time, log_time_from_plan
