@@ -208,3 +208,35 @@ def test_the_demo_entry_point(cli, project24):
     assert again["sessions"]["Day 1 AM"].booked == []
     assert len(done["time"]["Day 1 AM"]) == len(again["time"]["Day 1 AM"]) == 133
     assert cost.total > 0 and sum(cost.per_cue.values()) == cost.total
+
+
+def test_chairs_and_doubles_come_from_the_orchestrations(cli, project24):
+    from filmscore.model import Orchestration
+    from filmscore.orchestration.ensembles import ChairUse, CueInstrumentation, ensemble_to_dict
+
+    p = project24
+    chamber = get_template("chamber")
+    cli.ok("-p", p, "cue", "add", "1M1", "--start", "00:00:01:00", "--end", "00:00:31:00")
+    cli.ok("-p", p, "session", "add", "Day 1", "--start", "2027-03-01 10:00", "--tz", "UTC")
+    for name, instruments in (("Ann Lee", ("flute", "piccolo")), ("Al Bo", ("flute",)),
+                              ("Vi One", ("violin",)), ("Vi Two", ("violin",))):
+        cli.ok("-p", p, "roster", "add", name, *instruments)
+    uses = CueInstrumentation("chamber", (ChairUse("Flute", ("flute", "piccolo")),
+                                          ChairUse("Violin I", ("violin",), players=1)))
+    with open_project(p) as pctx, transaction(pctx.engine) as session:
+        cue = session.scalars(select(Cue)).one()
+        day = session.scalars(select(RecordingSession)).one()
+        session.add(Orchestration(cue_id=cue.id, number=1, ensemble=ensemble_to_dict(chamber),
+                                  instrumentation=uses.to_dict(), media_hash="0" * 64))
+        session.add(PlanEntry(session_id=day.id, position=1, cue_id=cue.id,
+                              duration_frames=30 * 24, chairs=["Flute", "Violin I"]))
+    before = cli.snapshot(p)
+    cli.fails(cli.run("-p", p, "book", "add", "Day 1", "Al Bo", "--chair", "Flute 3"),
+              "no chair 'Flute 3' in the project's orchestrations", "Flute, Oboe")
+    assert cli.snapshot(p) == before
+    out = cli.ok("-p", p, "book", "auto", "Day 1")
+    assert "booked 3 musicians" in out
+    listed = cli.ok("-p", p, "book", "time", "Day 1", "--from-plan")
+    assert listed.startswith("2 time entries")  # the flute, and Violin I seat 1 only
+    assert "Ann Lee" in listed and "flute, piccolo" in listed  # the doubler was chosen
+
