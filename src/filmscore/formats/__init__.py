@@ -152,5 +152,16 @@ register("music", (".musicxml", ".xml", ".mxl"), reader="filmscore.formats.music
          writer="filmscore.formats.musicxml:write_music", name="musicxml")
 register("spotting", (".pdf",), writer="filmscore.formats.spotting_pdf:write_spotting_pdf",
          name="spotting_pdf")
+# issue 10, musicians: the roster, a session's call list, the musicians' costs
+register("roster", (".csv",), reader="filmscore.formats.roster_csv:read_roster_csv",
+         writer="filmscore.formats.roster_csv:write_roster_csv", name="roster_csv")
+register("calllist", (".csv",), writer="filmscore.formats.calllist_csv:write_calllist_csv",
+         name="calllist_csv")
+register("calllist", (".pdf",), writer="filmscore.formats.calllist_pdf:write_calllist_pdf",
+         name="calllist_pdf")
+register("costs", (".csv",), writer="filmscore.formats.calllist_csv:write_costs_csv",
+         name="costs_csv")
+register("costs", (".pdf",), writer="filmscore.formats.calllist_pdf:write_costs_pdf",
+         name="costs_pdf")
 
 __all__ = ["FormatEntry", "register", "formats", "reader_for", "writer_for", "VIDEO_SUFFIXES"]
