@@ -41,7 +41,6 @@ is atomic.  RF64 (files past 4 GiB) is refused.
 from __future__ import annotations
 
 import os
-import shutil
 import struct
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -307,13 +306,3 @@ def write_ixml(source: str | os.PathLike[str], target: str | os.PathLike[str],
             os.fsync(out.fileno())
     return target
 
-
-def copy_with_ixml(source: str | os.PathLike[str], target: str | os.PathLike[str],
-                   take: IxmlTake) -> Path:
-    """``write_ixml``, or a plain copy when ``source`` is not a WAV file we can write."""
-    try:
-        return write_ixml(source, target, take)
-    except ParseError:
-        with atomic_path(Path(target)) as tmp:
-            shutil.copyfile(source, tmp)
-        return Path(target)
