@@ -92,7 +92,7 @@ def write_cuesheet_pdf(sheet: CueSheet, path: str | os.PathLike[str], *, rate: R
     story.append(Spacer(1, 0.15 * inch))
 
     tc_w = 0.95
-    widths = column_widths([0.55, 0.8, 0.75, 0.6, tc_w, 0.95, 0.75], page_w, margin)
+    widths = column_widths([0.5, 0.95, 0.55, 0.9, tc_w, 1.0, 1.4], page_w, margin)
     rows: list[list] = [[p(h, head) for h in ("Take", "Type", "Bars", "Section", "Timecode",
                                               "Session", "Status", "Notes")]]
     style = [c for c in header_table_style() if c[0] != "LINEBELOW"]
