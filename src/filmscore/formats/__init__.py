@@ -152,5 +152,11 @@ register("music", (".musicxml", ".xml", ".mxl"), reader="filmscore.formats.music
          writer="filmscore.formats.musicxml:write_music", name="musicxml")
 register("spotting", (".pdf",), writer="filmscore.formats.spotting_pdf:write_spotting_pdf",
          name="spotting_pdf")
+register("cuesheet", (".csv",), writer="filmscore.formats.cuesheet_csv:write_cuesheet_csv",
+         name="cuesheet_csv")
+register("cuesheet", (".pdf",), writer="filmscore.formats.cuesheet_pdf:write_cuesheet_pdf",
+         name="cuesheet_pdf")
+register("take", (".wav", ".bwf"), reader="filmscore.formats.ixml:read_ixml",
+         writer="filmscore.formats.ixml:write_ixml", name="ixml")
 
 __all__ = ["FormatEntry", "register", "formats", "reader_for", "writer_for", "VIDEO_SUFFIXES"]
