@@ -151,8 +151,7 @@ def list_(ctx: typer.Context, cue: str = typer.Argument(None, help="Only this cu
 def sheet(ctx: typer.Context,
           csv: Path = typer.Option(None, "--csv", help="Write the cue sheet as CSV."),
           pdf: Path = typer.Option(None, "--pdf", help="Write the cue sheet as PDF.")) -> None:
-    """The music editor's cue sheet: per cue its takes and what is still to record, and
-    the minutes recorded per day against the plan."""
+    """The cue sheet: every cue's takes, what is still to record, minutes per day."""
     from filmscore.formats.cuesheet_csv import minutes
     from filmscore.recording.takes import take_sheet, write_take_sheet
 
