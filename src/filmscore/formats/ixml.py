@@ -28,7 +28,8 @@ What is lost: the spec has no "alternate" (written as DEFAULT) and no breakdown 
 from NO_GOOD; REHEARSAL, ANNOUNCEMENT and SOUND_GUIDE have no take type of ours.  So
 that our own files come back exactly, the writer adds a vendor element
 ``<FILMSCORE><TAKE_KIND>alternate</TAKE_KIND></FILMSCORE>`` (vendor elements are allowed
-by the spec, as Steinberg's are); other readers ignore it.  Bars, section, timecode and
+by the spec, as Steinberg's are, though the spec asks for vendor names to be registered
+with it and ours is not yet); other readers ignore it.  Bars, section, timecode and
 the stems' names beyond TRACK_LIST are not written (the take log keeps them).
 
 Writing copies the source file to a new file chunk by chunk, every chunk other than

@@ -230,6 +230,11 @@ def log_take(pctx, cue: str, *, number: int | None = None, kind: str | None = No
         raise InputError("a take number is 1 or more", field="number", value=str(number),
                          valid="1, 2, 3, ...")
     files = [check_audio(stem, path) for stem, path in parse_audio(audio)]
+    for f in files:
+        if f.sample_rate != pctx.sample_rate:
+            warnings.warn(FilmscoreWarning(
+                f"{f.path}: stem {f.stem!r} is at {f.sample_rate} Hz, the project at "
+                f"{pctx.sample_rate} Hz; logged as it is"), stacklevel=2)
     with transaction(pctx.engine) as db:  # check the cue before storing anything
         check_bars(_cue_state(db, cue_row(db, pctx.project_id, cue)), bar_from, bar_to)
         if session is not None:
