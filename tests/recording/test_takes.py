@@ -13,7 +13,7 @@ import pytest
 import soundfile as sf
 from sqlalchemy import select
 
-from filmscore.errors import ConflictError, ParseError
+from filmscore.errors import ConflictError, FilmscoreWarning, ParseError
 from filmscore.model import Cue, CueTempoMap, MusicVersion, Orchestration, PlanEntry
 from filmscore.project import init_project, open_project
 from filmscore.recording.sessions import SessionSpec, add_session
@@ -64,8 +64,12 @@ def test_a_take_records_what_it_was_played_from_and_goes_out_of_date(pctx, tmp_p
         "the whole cue (bars 1-8) (circled take 1 out of date)",)
     second = log_take(pctx, "1M1", circled=True)
     assert second.orchestration_number == 2 and take_sheet(pctx).cues[0].done
+    slow = tmp_path / "slow.wav"
+    sf.write(slow, np.zeros((441, 1)), 44100, subtype="PCM_16")
+    with pytest.warns(FilmscoreWarning, match="slow.wav.*44100 Hz.*48000 Hz"):
+        assert log_take(pctx, "1M1", audio=[slow]).stems == ("slow",)
     written = export_takes(pctx, tmp_path / "out")
-    assert [p.name for p in written] == ["1M1_T001_orchestra.wav"]
+    assert [p.name for p in written] == ["1M1_T001_orchestra.wav", "1M1_T003_slow.wav"]
 
 
 def test_the_session_under_way_is_the_default_and_minutes_count_against_the_plan(pctx):

@@ -12,7 +12,7 @@ from pathlib import Path
 import typer
 from typer.core import TyperGroup
 
-from filmscore.cli.common import console, open_ctx, table
+from filmscore.cli.common import console, open_ctx, table, working
 from filmscore.recording.takelog import TakeSpec
 from filmscore.recording.vocabulary import TAKE_NUMBERING, TAKE_TYPES
 from filmscore.timecode import format_label
@@ -79,7 +79,7 @@ def log(ctx: typer.Context,
     """Log a take of CUE (prints one line: '1M2 take 4 (pickup, bars 12-20) circled')."""
     from filmscore.recording.takes import log_take
 
-    with open_ctx(ctx) as pctx:
+    with open_ctx(ctx) as pctx, working("storing the take's audio", enabled=bool(audio)):
         spec = log_take(pctx, cue, number=number, kind=kind, circled=circle, bars=bars,
                         section=section, notes=note, tc=tc, session=session, audio=audio,
                         logged_by=by)
@@ -177,7 +177,7 @@ def export(ctx: typer.Context, folder: Path = typer.Argument(..., help="Where to
     """Copy the takes' audio into FOLDER as WAV files with iXML (CIRCLED, TAKE_TYPE, ...)."""
     from filmscore.recording.takes import export_takes
 
-    with open_ctx(ctx) as pctx:
+    with open_ctx(ctx) as pctx, working("writing the takes with iXML"):
         written = export_takes(pctx, folder, circled_only=circled, cue=cue)
     console.print(f"wrote {len(written)} files with iXML to {folder}")
 
