@@ -163,5 +163,12 @@ register("costs", (".csv",), writer="filmscore.formats.calllist_csv:write_costs_
          name="costs_csv")
 register("costs", (".pdf",), writer="filmscore.formats.calllist_pdf:write_costs_pdf",
          name="costs_pdf")
+# issue 10, recording: the music editor's cue sheet, takes' iXML
+register("cuesheet", (".csv",), writer="filmscore.formats.cuesheet_csv:write_cuesheet_csv",
+         name="cuesheet_csv")
+register("cuesheet", (".pdf",), writer="filmscore.formats.cuesheet_pdf:write_cuesheet_pdf",
+         name="cuesheet_pdf")
+register("take", (".wav", ".bwf"), reader="filmscore.formats.ixml:read_ixml",
+         writer="filmscore.formats.ixml:write_ixml", name="ixml")
 
 __all__ = ["FormatEntry", "register", "formats", "reader_for", "writer_for", "VIDEO_SUFFIXES"]
