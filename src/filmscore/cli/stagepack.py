@@ -1,9 +1,34 @@
-"""`filmscore stagepack`: (being written for issue 10)."""
+"""`filmscore stagepack SESSION OUT_DIR`: the session's run sheet and playback files."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import typer
+
+from filmscore.cli.common import console, open_ctx
+
+
+def stagepack(
+    ctx: typer.Context,
+    session: str = typer.Argument(..., help="The session's name, e.g. 'Day 1 AM'."),
+    out_dir: Path = typer.Argument(..., help="The pack's folder (replaced as a whole when "
+                                   "it exists)."),
+    video: bool = typer.Option(True, "--video/--no-video",
+                               help="Render each cue's streamer video (the slow part)."),
+) -> None:
+    """Write the stage pack: run sheet (PDF, CSV), per cue the click, MIDI tempo map,
+    streamers, electronics, parts and score, a timeline (.otio, FCP 7 .xml) and a
+    manifest."""
+    from filmscore.recording.stagepack_service import write_stage_pack
+
+    with open_ctx(ctx) as pctx:
+        pack = write_stage_pack(pctx, session, out_dir, video=video,
+                                progress=lambda cue: console.print(cue.summary))
+    console.print(f"Wrote the stage pack of {pack.session!r} ({len(pack.sheet.entries)} "
+                  f"entries, {len(pack.files)} files) to {pack.folder}: load timeline.otio "
+                  f"or timeline.xml.")
 
 
 def register(app: typer.Typer) -> None:
-    """Nothing yet."""
+    app.command("stagepack")(stagepack)
