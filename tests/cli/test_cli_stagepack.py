@@ -21,7 +21,7 @@ from filmscore.model import Cue, PlanEntry
 from filmscore.project import open_project
 from filmscore.recording.sessions import SessionSpec, add_session
 from filmscore.store import transaction
-from filmscore.sync.tempomap import TempoMap
+from filmscore.sync.tempomap import Meter, TempoMap
 from filmscore.writing.music import Music, Note, Part
 
 DATA = Path(__file__).parents[1] / "data"
@@ -157,3 +157,38 @@ def test_stage_pack_refusals_name_the_fix_and_write_nothing(cli, staged, tmp_pat
               "cue 1M3 has no tempo map", "filmscore tempo set 1M3")
     assert not out.exists()
     assert not list(tmp_path.glob(".pack*"))
+
+
+def test_an_orchestrated_cue_brings_its_parts_and_score_and_a_revision_mark(cli, staged,
+                                                                             tmp_path):
+    from filmscore.model import Take
+
+    tmap = TempoMap.constant("24", 60, Fraction(90), bars=2, meter=Meter(3, 4))
+    music = Music((Part("melody", tuple(Note(Fraction(q), Fraction(1), 64 + q % 4)
+                                        for q in range(6)), program=40),
+                   Part("bass", (Note(Fraction(0), Fraction(6), 43),), program=32)),
+                  tempo_map=tmap)
+    cli.ok("-p", staged, "music", "import", "1M2",
+           write_music(music, tmp_path / "1M2.mid", tempo_map=tmap))
+    cli.ok("-p", staged, "orchestrate", "1M2", "--ensemble", "strings")
+    with open_project(staged) as pctx, transaction(pctx.engine) as session:
+        cue = session.scalars(select(Cue).where(Cue.number == "1M2")).one()
+        session.add(Take(project_id=pctx.project_id, cue_id=cue.id, number=1,
+                         orchestration_number=1, music_version=1))
+    cli.ok("-p", staged, "orchestrate", "1M2", "--ensemble", "strings")
+    _plan(staged, [("1M2", 56, ["Violin 1"])])
+    out = tmp_path / "pack"
+    printed = cli.ok("-p", staged, "stagepack", SESSION, out, "--no-video")
+    assert "score" in printed and "parts" in printed and "parts revised" in printed
+    folder = out / "cues" / "1M2"
+    assert (folder / "1M2 score.pdf").is_file()
+    parts = sorted(p.name for p in (folder / "parts").iterdir())
+    assert "1M2 Violin I.pdf" in parts and not [p for p in parts if p.endswith(".musicxml")]
+    (row,) = csv.DictReader((out / "run sheet.csv").open())
+    assert row["revised"].startswith("parts revised ") and "(orchestration v2)" in row["revised"]
+    assert row["on the stands"] == "score v2; parts v2: Violin 1"
+    text = subprocess.run(["pdftotext", "-layout", str(out / "run sheet.pdf"), "-"],
+                          capture_output=True, text=True, check=True).stdout
+    assert "PARTS REVISED" in text
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert "cues/1M2/1M2 score.pdf" in {f["path"] for f in manifest["files"]}

@@ -52,6 +52,14 @@ def _click_lines(entry: RunSheetEntry) -> list[str]:
             f"bar {entry.bars.split('-')[0] if entry.bars != 'all' else 1} at {c.bar_timecode}"]
 
 
+def _shout(revised: str) -> str:
+    """'parts revised 2026-12-05 (orchestration v2)' -> 'PARTS REVISED 2026-12-05 (...)'."""
+    words = revised.split(" ", 2)
+    if len(words) < 3:
+        return revised.upper()
+    return f"{words[0].upper()} {words[1].upper()} {words[2]}"
+
+
 def write_runsheet_pdf(sheet: RunSheet, path: str | os.PathLike[str], *,
                        date: str | None = None) -> Path:
     """Write ``sheet`` as a PDF at ``path`` (atomically)."""
@@ -119,7 +127,7 @@ def write_runsheet_pdf(sheet: RunSheet, path: str | os.PathLike[str], *,
         if not events:
             events = [p("no hard hits, no free time", note)]
         stands = lines([(s, small) for s in entry.stands])
-        stands += lines([(entry.revised.upper() if entry.revised else "", revised),
+        stands += lines([(_shout(entry.revised), revised),
                          (entry.electronics_text,
                           small_bold if entry.electronics else note)])
         rows.append([p(str(entry.position), cue_style), cue, length, players, click, events,
