@@ -12,7 +12,7 @@ import pytest
 from sqlalchemy import select
 
 from filmscore.formats.midi_music import write_music
-from filmscore.model import Cue, PlanEntry, Take
+from filmscore.model import Cue, Pickup, PlanEntry, Take
 from filmscore.orchestration.ensembles import get_template
 from filmscore.orchestration.service import copy_cue, orchestrate_cue
 from filmscore.project import init_project, open_project
@@ -82,9 +82,14 @@ def test_a_new_orchestration_flags_older_takes_and_heads_the_parts_revised(pctx,
                                          datetime(2027, 3, 2, 20, tzinfo=UTC)))
     with transaction(pctx.engine) as session:
         cue = session.scalars(select(Cue).where(Cue.number == "1M1")).one()
+        pickup = Pickup(cue_id=cue.id, bar_from=2, bar_to=2, reason="re-write")
+        session.add(pickup)
+        session.flush()
         session.add(PlanEntry(session_id=spec.id, position=1, cue_id=cue.id,
-                              duration_frames=96, chairs=["Violin 1"]))
+                              duration_frames=48, chairs=["Violin 1"], bar_from=2, bar_to=2,
+                              pickup_id=pickup.id))
     (entry,) = stage_run_sheet(pctx, "Day 2").entries
+    assert entry.pickup == "pickup bar 2: re-write" and entry.bars == "2"
     assert entry.revised == f"parts revised {today} (orchestration v2)"
     assert entry.stands == ("score v2", "parts v2: Violin 1")
 

@@ -7,6 +7,7 @@ from fractions import Fraction
 
 from filmscore.recording.stagepack import (
     EntryInput,
+    bar_span,
     csv_rows,
     electronic_parts,
     length_mss,
@@ -42,7 +43,7 @@ def _sheet():
                        difficulty=5, stands=("score v2",), revised="parts revised "
                        "2026-12-05 (orchestration v2)", electronics=True)
     part = EntryInput(1, cue, 96, tmap, part="part 2 of 2", bar_from=4, bar_to=5,
-                      chairs=("Violin 1",))
+                      chairs=("Violin 1",), pickup="pickup bars 4-5: picture change")
     return run_sheet([whole, part], rate=RATE, film_title="Film", session="Day 1 AM",
                      date="2027-03-01", time="10:00-13:00", stage="Stage A")
 
@@ -53,6 +54,8 @@ def test_entries_come_in_recording_order_with_their_bars_and_lengths():
         (1, "part 2 of 2", "4-5"), (2, "", "all")]
     assert sheet.cue_numbers == ("2M4",)
     assert sheet.total_frames == 324
+    assert sheet.entries[0].pickup == "pickup bars 4-5: picture change"
+    assert csv_rows(sheet)[1][-1] == "pickup bars 4-5: picture change"
     whole = sheet.entries[1]
     assert whole.cue_label == "2M4 The Storm" and whole.start_timecode == "00:00:02:00"
     assert whole.length == "0:09+12" and whole.length_mss == "0:10"
@@ -110,6 +113,7 @@ def test_a_cue_without_a_tempo_map_has_no_click_and_the_csv_says_so():
     assert header[:3] == ["order", "cue", "title"] and len(row) == len(header)
     assert row[header.index("tempo")] == "no tempo map"
     assert length_mss(36, RATE) == "0:02" and length_mss(35, RATE) == "0:01"
+    assert (bar_span(12, 12), bar_span(9, None), bar_span(None, None)) == ("12", "9-end", "all")
 
 
 def test_electronic_parts_are_synths_by_program_or_name():

@@ -113,8 +113,10 @@ def write_runsheet_pdf(sheet: RunSheet, path: str | os.PathLike[str], *,
     for entry in sheet.entries:
         cue = [Paragraph(f"<b>{escape(entry.cue_number)}</b> {escape(entry.cue_title)}",
                          cue_style)]
-        cue += lines([(entry.part, small_bold),
-                      (f"bars {entry.bars}" if entry.bars != "all" else "whole cue", small),
+        cue += lines([(entry.part, small_bold), (entry.pickup, small_bold),
+                      ("whole cue" if entry.bars == "all" else
+                       f"bar {entry.bars}" if entry.bars.isdigit() else f"bars {entry.bars}",
+                       small),
                       (f"starts {entry.start_timecode}", small),
                       (f"{entry.group} · difficulty {entry.difficulty}", note)])
         length = lines([(entry.length_mss, cue_style), (entry.length, small)])

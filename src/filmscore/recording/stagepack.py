@@ -45,6 +45,7 @@ class EntryInput:
     stands: tuple[str, ...] = ()  # the parts and books on the stands
     revised: str = ""  # "parts revised 2026-12-05 (orchestration v2)", or ""
     electronics: bool = False  # the cue has prerecorded electronics to play back
+    pickup: str = ""  # 'pickup bars 5-8: picture change' for a pickup entry
 
 
 @dataclass(frozen=True)
@@ -120,6 +121,7 @@ class RunSheetEntry:
     stands: tuple[str, ...] = ()
     revised: str = ""
     electronics: bool = False
+    pickup: str = ""
 
     @property
     def player_count(self) -> int:
@@ -153,6 +155,16 @@ class RunSheet:
     def cue_numbers(self) -> tuple[str, ...]:
         """The session's cues in recording order, each once."""
         return tuple(dict.fromkeys(e.cue_number for e in self.entries))
+
+
+def bar_span(bar_from: int | None, bar_to: int | None) -> str:
+    """'9-16', '12' (one bar), '9-end', 'all' (no bars given)."""
+    if bar_from is None and bar_to is None:
+        return "all"
+    first = bar_from or 1
+    if bar_to == first:
+        return str(first)
+    return f"{first}-{bar_to if bar_to is not None else 'end'}"
 
 
 def length_mss(frames: int, rate) -> str:
@@ -236,13 +248,13 @@ def entry_of(item: EntryInput, rate) -> RunSheetEntry:
     if item.bar_from is None and item.bar_to is None:
         bars = "all"
     else:
-        bars = f"{item.bar_from or 1}-{item.bar_to if item.bar_to is not None else 'end'}"
+        bars = bar_span(item.bar_from, item.bar_to)
     return RunSheetEntry(
         item.position, str(cue.number), cue.title, item.part, bars, cue.start_frame,
         format_label(cue.start_frame, rate), item.duration_frames,
         format_duration(item.duration_frames, rate), length_mss(item.duration_frames, rate),
         item.group, item.difficulty, tuple(item.chairs), click, free, hits,
-        tuple(item.stands), item.revised, item.electronics)
+        tuple(item.stands), item.revised, item.electronics, item.pickup)
 
 
 def run_sheet(items: Sequence[EntryInput], *, rate, film_title: str, session: str,
@@ -278,6 +290,7 @@ CSV_COLUMNS: tuple[tuple[str, object], ...] = (
     ("on the stands", lambda e: "; ".join(e.stands)),
     ("electronics", lambda e: e.electronics_text),
     ("revised", lambda e: e.revised),
+    ("pickup", lambda e: e.pickup),
 )
 
 

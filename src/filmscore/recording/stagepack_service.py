@@ -35,12 +35,13 @@ from pathlib import Path
 from sqlalchemy import select
 
 from filmscore.errors import InputError, NotFoundError
-from filmscore.model import Cue, MusicVersion, Orchestration, PlanEntry
+from filmscore.model import Cue, MusicVersion, Orchestration, Pickup, PlanEntry
 from filmscore.recording.revisions import revision_of
 from filmscore.recording.sessions import get_session, session_row
 from filmscore.recording.stagepack import (
     EntryInput,
     RunSheet,
+    bar_span,
     csv_rows,
     electronic_parts,
     run_sheet,
@@ -150,6 +151,19 @@ def _stands(info: _CueInfo, chairs: tuple[str, ...]) -> tuple[str, ...]:
     return (f"score v{info.orchestration}", f"parts v{info.orchestration}: {parts}")
 
 
+def _pickup(session, pickup_id: int | None) -> str:
+    """'pickup bars 5-8: picture change' (the pickup an entry records), or ''."""
+    if pickup_id is None:
+        return ""
+    row = session.get(Pickup, pickup_id)
+    if row is None:
+        return ""
+    span = bar_span(row.bar_from, row.bar_to)
+    bars = ("the whole cue" if span == "all" else
+            f"bar {span}" if span.isdigit() else f"bars {span}")
+    return f"pickup {bars}: {row.reason}" if row.reason else f"pickup {bars}"
+
+
 def _read(pctx, session_name: str) -> tuple[list[EntryInput], dict[str, _CueInfo], list]:
     with transaction(pctx.engine) as session:
         srow = session_row(session, pctx.project_id, session_name)
@@ -171,7 +185,7 @@ def _read(pctx, session_name: str) -> tuple[list[EntryInput], dict[str, _CueInfo
                 entry.position, specs[cue.number], entry.duration_frames, info.tempo_map,
                 entry.part or "", entry.bar_from, entry.bar_to, entry.group,
                 entry.difficulty, chairs, _stands(info, chairs), info.revised,
-                bool(info.electronics)))
+                bool(info.electronics), _pickup(session, entry.pickup_id)))
     return items, infos, [(n, specs[n]) for n in infos]
 
 
@@ -179,10 +193,10 @@ def stage_run_sheet(pctx, session_name: str) -> RunSheet:
     """The session's run sheet (plain values); refused when it has no plan entries."""
     spec = get_session(pctx, session_name)
     items, _, _ = _read(pctx, session_name)
-    local = spec.starts_at
+    starts, ends = spec.starts_at.astimezone(), spec.ends_at.astimezone()  # as 'session list'
     return run_sheet(items, rate=pctx.rate, film_title=pctx.title, session=spec.name,
-                     date=local.date().isoformat(),
-                     time=f"{local:%H:%M}-{spec.ends_at:%H:%M}", stage=spec.stage)
+                     date=starts.date().isoformat(), time=f"{starts:%H:%M}-{ends:%H:%M}",
+                     stage=spec.stage)
 
 
 # --- rendering ----------------------------------------------------------------------------
