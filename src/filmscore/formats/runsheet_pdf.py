@@ -106,7 +106,7 @@ def write_runsheet_pdf(sheet: RunSheet, path: str | os.PathLike[str], *,
                            meta))
     story.append(Spacer(1, 0.1 * inch))
 
-    widths = column_widths([0.3, 1.75, 0.65, 1.45, 1.6, 2.0], page_w, margin)
+    widths = column_widths([0.42, 1.72, 0.7, 1.4, 1.6, 1.95], page_w, margin)
     rows: list[list] = [[p(h, head) for h in ("#", "Cue", "Length", "Players", "Click",
                                                 "Free time · hard hits", "Stands · notes")]]
     style = header_table_style()

@@ -191,8 +191,12 @@ def _read(pctx, session_name: str) -> tuple[list[EntryInput], dict[str, _CueInfo
 
 def stage_run_sheet(pctx, session_name: str) -> RunSheet:
     """The session's run sheet (plain values); refused when it has no plan entries."""
-    spec = get_session(pctx, session_name)
     items, _, _ = _read(pctx, session_name)
+    return _sheet(pctx, session_name, items)
+
+
+def _sheet(pctx, session_name: str, items: list[EntryInput]) -> RunSheet:
+    spec = get_session(pctx, session_name)
     starts, ends = spec.starts_at.astimezone(), spec.ends_at.astimezone()  # as 'session list'
     return run_sheet(items, rate=pctx.rate, film_title=pctx.title, session=spec.name,
                      date=starts.date().isoformat(), time=f"{starts:%H:%M}-{ends:%H:%M}",
@@ -355,8 +359,8 @@ def write_stage_pack(pctx, session_name: str, out_dir: Path, *, video: bool = Tr
     if target.exists() and not target.is_dir():
         raise InputError("the stage pack is a folder", source=str(target),
                          valid="a folder to write (or replace), not a file")
-    sheet = stage_run_sheet(pctx, session_name)
-    _, infos, specs = _read(pctx, session_name)
+    items, infos, specs = _read(pctx, session_name)
+    sheet = _sheet(pctx, session_name, items)
     _require_maps(infos)
     if video:
         from filmscore.spotting.service import picture_video
