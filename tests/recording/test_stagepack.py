@@ -10,6 +10,7 @@ from filmscore.recording.stagepack import (
     bar_span,
     csv_rows,
     electronic_parts,
+    frame_aligned,
     length_mss,
     run_sheet,
 )
@@ -123,3 +124,11 @@ def test_electronic_parts_are_synths_by_program_or_name():
                    Part("drone", notes, instrument="synth_pad"),
                    Part("kit", notes, program=90, is_drum=True)))
     assert [p.name for p in electronic_parts(music)] == ["Pad", "drone"]
+
+
+def test_audio_starting_between_frames_is_padded_to_the_frame_before():
+    # a first click half-way through frame 8 at 24 fps: 1000 samples of silence first
+    assert frame_aligned(Fraction(17, 48), RATE, 48000) == (8, 1000)
+    assert frame_aligned(Fraction(1, 2), RATE, 48000) == (12, 0)  # on a frame: no padding
+    ntsc = get_rate("23.976")  # a frame is 2002 samples at 48 kHz
+    assert frame_aligned(Fraction(1001, 24000) * 3 + Fraction(1, 48000), ntsc, 48000) == (3, 1)

@@ -310,6 +310,14 @@ ELECTRONIC_PROGRAMS = range(80, 104)
 ELECTRONIC_WORDS = ("synth", "electronic", "sampler")
 
 
+def frame_aligned(seconds: Fraction, rate, sample_rate: int) -> tuple[int, int]:
+    """(frame, samples): the frame at or before ``seconds`` (absolute, exact) and how many
+    samples of silence put a file starting at ``seconds`` on that frame's start."""
+    frame = (Fraction(seconds) * rate.fps).__floor__()
+    pad = ((Fraction(seconds) - frame / rate.fps) * sample_rate + Fraction(1, 2)).__floor__()
+    return frame, pad
+
+
 def is_electronic(part) -> bool:
     """A part the composer prerecords (synth, electronics): by its GM program, or by its
     name or instrument."""

@@ -44,6 +44,7 @@ from filmscore.recording.stagepack import (
     bar_span,
     csv_rows,
     electronic_parts,
+    frame_aligned,
     run_sheet,
 )
 from filmscore.spotting.service import spec_of
@@ -266,8 +267,7 @@ def _electronics(pctx, info: _CueInfo, cue, folder: Path, rel: str) -> PackFile:
         samples, _ = soundfile.read(str(done.music_stem), dtype="int32", always_2d=True)
     samples = samples >> 8  # soundfile gives 24-bit audio left-aligned in 32 bits
     origin = tmap.absolute_seconds(tmap.first_beat_seconds)
-    frame = (origin * pctx.rate.fps).__floor__()
-    pad = int(((origin - frame_to_seconds(frame, pctx.rate)) * SAMPLE_RATE).__round__())
+    frame, pad = frame_aligned(origin, pctx.rate, SAMPLE_RATE)
     samples = np.concatenate([np.zeros((pad, samples.shape[1]), dtype=np.int32), samples])
     stamp = time_reference(frame_to_seconds(frame, pctx.rate), SAMPLE_RATE)
     out = write_wav(folder / f"{info.number} electronics.wav", samples, SAMPLE_RATE, stamp)
