@@ -12,6 +12,7 @@ from pathlib import Path
 import mido
 import opentimelineio as otio
 import pytest
+import soundfile
 import wavinfo
 from sqlalchemy import select
 
@@ -105,6 +106,8 @@ def test_stage_pack_has_run_sheet_click_midi_streamers_and_a_timeline(cli, stage
     # the electronics: the synth part alone, stamped at the first click's frame
     electronics = wavinfo.WavInfoReader(str(out / "cues" / "1M1" / "1M1 electronics.wav"))
     assert electronics.bext.time_reference == 24000
+    sound, _ = soundfile.read(out / "cues" / "1M1" / "1M1 electronics.wav")
+    assert abs(sound[:48000]).max() > 0.001  # the pad sounds from bar 1 on
     assert not (out / "cues" / "1M2" / "1M2 electronics.wav").exists()
 
     # the timeline places each click at its cue's first click
@@ -192,3 +195,23 @@ def test_an_orchestrated_cue_brings_its_parts_and_score_and_a_revision_mark(cli,
     assert "PARTS REVISED" in text
     manifest = json.loads((out / "manifest.json").read_text())
     assert "cues/1M2/1M2 score.pdf" in {f["path"] for f in manifest["files"]}
+
+
+def test_a_failure_half_way_leaves_the_old_pack_as_it_was(cli, staged, tmp_path, monkeypatch):
+    import filmscore.sync.service as sync_service
+    from filmscore.errors import ToolError
+
+    _plan(staged, [("1M2", 56, ["Viola"]), ("1M1", 48, ["Viola"])])
+    out = tmp_path / "pack"
+    cli.ok("-p", staged, "stagepack", SESSION, out, "--no-video")
+    before = sorted(str(p.relative_to(out)) for p in out.rglob("*"))
+    manifest = (out / "manifest.json").read_bytes()
+
+    def broken(pctx, number, **kw):
+        raise ToolError(f"ffmpeg failed drawing the streamers of {number}")
+
+    monkeypatch.setattr(sync_service, "render_streamers", broken)
+    cli.fails(cli.run("-p", staged, "stagepack", SESSION, out), "ffmpeg failed", "1M2")
+    assert sorted(str(p.relative_to(out)) for p in out.rglob("*")) == before
+    assert (out / "manifest.json").read_bytes() == manifest
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".pack")] == []
