@@ -181,8 +181,10 @@ def test_an_orchestrated_cue_brings_its_parts_and_score_and_a_revision_mark(cli,
     cli.ok("-p", staged, "orchestrate", "1M2", "--ensemble", "strings")
     _plan(staged, [("1M2", 56, ["Violin 1"])])
     out = tmp_path / "pack"
-    printed = cli.ok("-p", staged, "stagepack", SESSION, out, "--no-video")
+    printed = cli.ok("-p", staged, "stagepack", SESSION, out, "--no-video", "--books")
     assert "score" in printed and "parts" in printed and "parts revised" in printed
+    assert "books: 5 (one per chair)" in printed
+    assert (out / "books" / "Violin I.pdf").is_file()
     folder = out / "cues" / "1M2"
     assert (folder / "1M2 score.pdf").is_file()
     parts = sorted(p.name for p in (folder / "parts").iterdir())

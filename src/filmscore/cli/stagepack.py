@@ -16,6 +16,9 @@ def stagepack(
                                    "it exists)."),
     video: bool = typer.Option(True, "--video/--no-video",
                                help="Render each cue's streamer video (the slow part)."),
+    books: bool = typer.Option(False, "--books/--no-books",
+                               help="Add a session book per chair (the orchestrated cues "
+                               "in recording order, parts or tacet sheets) in books/."),
 ) -> None:
     """Write the stage pack: run sheet (PDF, CSV), per cue the click, MIDI tempo map,
     streamers, electronics, parts and score, a timeline (.otio, FCP 7 .xml) and a
@@ -23,8 +26,11 @@ def stagepack(
     from filmscore.recording.stagepack_service import write_stage_pack
 
     with open_ctx(ctx) as pctx:
-        pack = write_stage_pack(pctx, session, out_dir, video=video,
+        pack = write_stage_pack(pctx, session, out_dir, video=video, books=books,
                                 progress=lambda cue: console.print(cue.summary))
+    made = [f for f in pack.files if f.kind == "book"]
+    if made:
+        console.print(f"books: {len(made)} (one per chair) in {pack.folder / 'books'}")
     console.print(f"Wrote the stage pack of {pack.session!r} ({len(pack.sheet.entries)} "
                   f"entries, {len(pack.files)} files) to {pack.folder}: load timeline.otio "
                   f"or timeline.xml.")

@@ -16,6 +16,7 @@ there is replaced only then).  Layout::
                1M1 streamers.mp4      picture with streamers, its own start timecode
                1M1 electronics.wav    prerecorded synth parts (when the cue has any)
                1M1 score.pdf, parts/  conductor's score and parts (when orchestrated)
+      books/Violin 1.pdf              a book per chair (with ``books``)
       timeline.otio, timeline.xml     click, electronics and streamers at record timecode
       manifest.json                   every file, its timecode, frame and sample offsets
 """
@@ -348,11 +349,33 @@ def _require_maps(infos: dict[str, _CueInfo]) -> None:
                 f"'filmscore tempo solve {info.number} --save'")
 
 
+def _books(pctx, sheet: RunSheet, infos: dict[str, _CueInfo], scratch: Path
+           ) -> list[PackFile]:
+    """A book per chair (``orchestration.service.session_books``): the session's
+    orchestrated cues in recording order, a part or tacet sheet each, in one PDF."""
+    from filmscore.orchestration.service import session_books
+
+    numbers = [n for n in sheet.cue_numbers if infos[n].orchestration is not None]
+    if not numbers:
+        return []
+    done = session_books(pctx, numbers, scratch / ".work" / "books", session=sheet.session,
+                         date=sheet.date)
+    (scratch / "books").mkdir()
+    out = []
+    for book in done.books:
+        book.replace(scratch / "books" / book.name)
+        out.append(PackFile(f"books/{book.name}", "book"))
+    return out
+
+
 def write_stage_pack(pctx, session_name: str, out_dir: Path, *, video: bool = True,
+                     books: bool = False,
                      progress: Callable[[CuePack], None] | None = None) -> StagePack:
     """Write the stage pack of ``session_name`` into the folder ``out_dir`` (replaced as a
     whole at the end, never half-written); ``video=False`` leaves out the streamer videos
-    (the slow part); ``progress(cue_pack)`` is called as each cue is done."""
+    (the slow part); ``books=True`` adds a session book per chair (every orchestrated cue
+    of the session in recording order: the parts are engraved a second time);
+    ``progress(cue_pack)`` is called as each cue is done."""
     from filmscore.formats.stage_timeline import TimelineClip, write_stage_timeline
 
     target = Path(out_dir).absolute()
@@ -395,6 +418,8 @@ def write_stage_pack(pctx, session_name: str, out_dir: Path, *, video: bool = Tr
             files += made
             if progress is not None:
                 progress(cue_pack)
+        if books:
+            files += _books(pctx, sheet, infos, scratch)
         shutil.rmtree(scratch / ".work", ignore_errors=True)
         start = min((c.start_frame for c in clips), default=None)
         name = f"{pctx.title} - {sheet.session}"
