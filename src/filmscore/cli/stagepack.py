@@ -6,7 +6,7 @@ from pathlib import Path
 
 import typer
 
-from filmscore.cli.common import console, open_ctx
+from filmscore.cli.common import console, open_ctx, working
 
 
 def stagepack(
@@ -25,9 +25,13 @@ def stagepack(
     manifest."""
     from filmscore.recording.stagepack_service import write_stage_pack
 
-    with open_ctx(ctx) as pctx:
+    def done(cue, count: int, total: int) -> None:
+        console.print(cue.summary)
+        report(count, total)
+
+    with open_ctx(ctx) as pctx, working(f"stage pack of {session}") as report:
         pack = write_stage_pack(pctx, session, out_dir, video=video, books=books,
-                                progress=lambda cue: console.print(cue.summary))
+                                progress=done)
     made = [f for f in pack.files if f.kind == "book"]
     if made:
         console.print(f"books: {len(made)} (one per chair) in {pack.folder / 'books'}")

@@ -370,12 +370,13 @@ def _books(pctx, sheet: RunSheet, infos: dict[str, _CueInfo], scratch: Path
 
 def write_stage_pack(pctx, session_name: str, out_dir: Path, *, video: bool = True,
                      books: bool = False,
-                     progress: Callable[[CuePack], None] | None = None) -> StagePack:
+                     progress: Callable[[CuePack, int, int], None] | None = None
+                     ) -> StagePack:
     """Write the stage pack of ``session_name`` into the folder ``out_dir`` (replaced as a
     whole at the end, never half-written); ``video=False`` leaves out the streamer videos
     (the slow part); ``books=True`` adds a session book per chair (every orchestrated cue
     of the session in recording order: the parts are engraved a second time);
-    ``progress(cue_pack)`` is called as each cue is done."""
+    ``progress(cue_pack, done, total)`` is called as each cue is done."""
     from filmscore.formats.stage_timeline import TimelineClip, write_stage_timeline
 
     target = Path(out_dir).absolute()
@@ -417,7 +418,7 @@ def write_stage_pack(pctx, session_name: str, out_dir: Path, *, video: bool = Tr
             cues.append(cue_pack)
             files += made
             if progress is not None:
-                progress(cue_pack)
+                progress(cue_pack, len(cues), len(specs))
         if books:
             files += _books(pctx, sheet, infos, scratch)
         shutil.rmtree(scratch / ".work", ignore_errors=True)
