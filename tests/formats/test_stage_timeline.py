@@ -56,6 +56,7 @@ def test_fcp_xml_reads_back_with_the_same_places_and_absolute_media(tmp_path):
     path = write_stage_timeline(_clips(), tmp_path / "day1.xml", name="Day 1",
                                 rate=get_rate("24"), base=tmp_path / "pack")
     timeline = otio.adapters.read_from_file(str(path))
+    assert timeline.global_start_time.value == HOUR  # the sequence starts at 01:00:00:00
     starts = sorted((c.name, c.range_in_parent().start_time.value)
                     for t in timeline.tracks for c in t.find_clips())
     # FCP 7 XML keeps the clips' places from the sequence start (it drops track names)
