@@ -54,6 +54,9 @@ from filmscore.sync.tempomap import TempoMap
 from filmscore.timecode import format_label
 
 SAMPLE_RATE = 48000
+#: which files of a cue go on the session's timeline: kind -> (track, audio or video)
+TIMELINE_TRACKS = {"click": ("Click", "audio"), "electronics": ("Electronics", "audio"),
+                   "streamers": ("Streamers", "video")}
 
 
 @dataclass(frozen=True)
@@ -408,8 +411,7 @@ def write_stage_pack(pctx, session_name: str, out_dir: Path, *, video: bool = Tr
             if info.orchestration is not None:
                 made += _parts(pctx, number, folder, rel, scratch / ".work")
             for f in made:
-                track = {"click": ("Click", "audio"), "electronics": ("Electronics", "audio"),
-                         "streamers": ("Streamers", "video")}.get(f.kind)
+                track = TIMELINE_TRACKS.get(f.kind)
                 if track is not None:
                     clips.append(TimelineClip(track[0], track[1], f"{number} {f.kind}",
                                               f.path, f.start_frame, f.duration_frames))
