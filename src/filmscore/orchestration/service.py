@@ -26,6 +26,7 @@ from filmscore.orchestration.ensembles import (
     get_template,
 )
 from filmscore.orchestration.orchestrate import Orchestration, orchestrate
+from filmscore.recording.revisions import flag_takes_in
 from filmscore.spotting.cues import CUE_STATUSES, CueSpec
 from filmscore.store import transaction
 from filmscore.sync.service import cue_row, cue_sync, cues_having
@@ -142,6 +143,7 @@ def orchestrate_cue(pctx, number: str, *, ensemble: Ensemble, short_score: Path 
                                         note=f"orchestration v{latest + 1} for "
                                              f"{ensemble.title or ensemble.name}"))
             session.flush()
+            flag_takes_in(session, row)  # takes from an older orchestration are out of date
             return _summary(row.number, orch), result
 
 
@@ -247,9 +249,12 @@ def set_project_credits(pctx, *, composer: str | None = None, orchestrator: str 
 
 def _header(pctx, cs: CueScore, credits: ProjectCredits):
     from filmscore.orchestration.copying import Header
+    from filmscore.recording.revisions import cue_revision
 
     cue = cs.cue
+    revised = cue_revision(pctx, str(cue.number), cs.summary.number, cs.summary.music_version)
     return Header(film_title=pctx.title, cue_number=str(cue.number), cue_title=cue.title,
+                  note=revised,
                   composer=credits.composer,
                   orchestrator=cs.summary.author.strip() or credits.orchestrator,
                   length=format_duration(cue.length_frames, pctx.rate),

@@ -20,6 +20,7 @@ from filmscore.errors import ConflictError, InputError, NotFoundError, Validatio
 from filmscore.formats import reader_for, writer_for
 from filmscore.model import MusicVersion, ReviewNote, StatusEvent
 from filmscore.model import Theme as ThemeRow
+from filmscore.recording.revisions import flag_takes_in
 from filmscore.spotting.cues import parse_cue_status, require_one_or_all
 from filmscore.store import transaction
 from filmscore.sync.service import cue_row, cue_sync, cues_having
@@ -89,6 +90,7 @@ def import_version(pctx, number: str, path: Path, *, author: str = "", reason: s
             session.add(StatusEvent(cue_id=row.id, status="sketched", author=author,
                                     note=f"music v{version.number} imported"))
         session.flush()
+        flag_takes_in(session, row)  # takes from an older music version are out of date
         return _summary(row.number, version), check
 
 
