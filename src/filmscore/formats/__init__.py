@@ -152,5 +152,7 @@ register("music", (".musicxml", ".xml", ".mxl"), reader="filmscore.formats.music
          writer="filmscore.formats.musicxml:write_music", name="musicxml")
 register("spotting", (".pdf",), writer="filmscore.formats.spotting_pdf:write_spotting_pdf",
          name="spotting_pdf")
+register("plan", (".csv",), writer="filmscore.formats.plan_csv:write_plan_csv",
+         name="plan_csv")
 
 __all__ = ["FormatEntry", "register", "formats", "reader_for", "writer_for", "VIDEO_SUFFIXES"]
