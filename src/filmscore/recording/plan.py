@@ -30,7 +30,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from datetime import date
 from fractions import Fraction
 
@@ -167,7 +167,7 @@ class Plan:
     sessions: tuple[SessionPlan, ...]
     method: str
     greedy_cost: Fraction | None = None
-    warnings: tuple[str, ...] = field(default_factory=tuple)
+    bound: Fraction | None = None  # no plan can cost less (CP-SAT's proven lower bound)
 
     @property
     def cost(self) -> Fraction:
@@ -240,7 +240,7 @@ def plan_items(cues: Sequence[PlanCue], rules: PlanRules) -> list[PlanItem]:
     out into items of their own (same bars, only their chairs)."""
     apart = apart_groups(rules.apart)
     items: list[PlanItem] = []
-    for cue in cues:
+    for cue in sorted(cues, key=lambda c: c.order):
         if cue.duration_frames <= 0:
             raise ValidationError(f"cue {cue.number} has no length", field="duration",
                                   value=cue.duration_frames, valid="a positive frame count")
@@ -318,8 +318,10 @@ def check_room(items: Sequence[PlanItem], slots: Sequence[PlanSlot], rules: Plan
     total = sum((i.seconds for i in items), Fraction(0))
     need_days = math.ceil(total / (rules.minutes_per_day * 60))
     if need_days > len(days):
+        apart = sum((i.seconds for i in items if i.group != "orchestra"), Fraction(0))
+        also = f", {float(apart / 60):.1f} of them recorded apart" if apart else ""
         raise ValidationError(
-            f"{_mmss(total)} ({float(total / 60):.1f} minutes) of music need at least "
+            f"{_mmss(total)} ({float(total / 60):.1f} minutes{also}) of music need at least "
             f"{need_days} days at {rules.minutes_per_day} minutes a day; {len(days)} given",
             field="days", value=len(days), valid=f"{need_days} or more dates, or more "
             "minutes a day (--minutes-per-day)")
@@ -388,7 +390,7 @@ def greedy_assign(items: Sequence[PlanItem], slots: Sequence[PlanSlot],
     room = list(caps)
     groups: list[str | None] = [s.group for s in slots]
     where = [-1] * len(items)
-    for i in sorted(range(len(items)), key=lambda i: (items[i].order, items[i].group)):
+    for i, item in enumerate(items):  # film order: plan_items makes them so
         item = items[i]
         for s in range(len(slots)):
             if groups[s] not in (None, item.group) or room[s] < item.seconds:
@@ -439,9 +441,9 @@ def plan_sessions(items: Sequence[PlanItem], slots: Sequence[PlanSlot], rules: P
                 "--split-over, or a longer --time-limit")
         return build_plan(items, slots, caps, *greedy, "greedy (the solver found nothing "
                           "better in time)", greedy_cost)
-    where, groups, status = found
+    where, groups, status, bound = found
     plan = build_plan(items, slots, caps, where, groups, f"cp-sat {status}", greedy_cost)
     if greedy_cost is not None and greedy_cost < plan.cost:
-        return build_plan(items, slots, caps, *greedy, "greedy (cheaper than the solver's "
+        plan = build_plan(items, slots, caps, *greedy, "greedy (cheaper than the solver's "
                           "best in time)", greedy_cost)
-    return plan
+    return replace(plan, bound=bound)

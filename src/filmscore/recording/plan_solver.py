@@ -12,8 +12,9 @@ from filmscore.recording.plan import PlanItem, PlanRules, PlanSlot
 
 def solve(items: Sequence[PlanItem], slots: Sequence[PlanSlot], caps: Sequence[Fraction],
           rules: PlanRules, *, hint: tuple[list[int], list[str | None]] | None = None,
-          ) -> tuple[list[int], list[str | None], str] | None:
-    """(session of each item, group of each session, "optimal"/"feasible"), or None when
+          ) -> tuple[list[int], list[str | None], str, Fraction] | None:
+    """(session of each item, group of each session, "optimal"/"feasible", the solver's
+    lower bound on the cost in player-hours), or None when
     no plan was found (proved infeasible, or none in the time limit).
 
     Variables: x[i, s] item i in session s; g[s, k] session s records group k; p[s, c] the
@@ -43,6 +44,8 @@ def solve(items: Sequence[PlanItem], slots: Sequence[PlanSlot], caps: Sequence[F
         for chair in item.chairs:
             need.setdefault(chair.chair, []).append((i, chair.players))
     cost = []
+    biggest = max(caps)
+    calls: dict[str, list] = {}
     for s, slot in enumerate(slots):
         for chair, uses in need.items():
             top = max(p for _, p in uses)
@@ -51,13 +54,25 @@ def solve(items: Sequence[PlanItem], slots: Sequence[PlanSlot], caps: Sequence[F
                 for i, _ in uses:
                     model.add_implication(x[i, s], called)
                 cost.append(slot.minutes * top * called)
+                calls.setdefault(chair, []).append(called)
             else:
                 called = model.new_int_var(0, top, f"p{s}_{chair}")
                 for i, p in uses:
                     model.add(called >= p * x[i, s])
                 cost.append(slot.minutes * called)
+    # redundant, for a stronger bound: a chair is called to at least as many sessions as
+    # the music that needs it takes to record
+    for chair, called in calls.items():
+        music = sum(dur[i] for i, _ in need[chair])
+        model.add(sum(called) >= math.ceil(Fraction(music) / (biggest * 1000)))
     model.minimize(sum(cost))
-    # symmetry: two free sessions of one day and length are alike; nothing more is needed
+    # symmetry: when every session is alike (length, room, no fixed group), which one an
+    # item goes to does not matter, so item k goes to one of the first k + 1 sessions (the
+    # greedy plan, film order first-fit, keeps to this too)
+    if len({(s.minutes, s.group, caps[k]) for k, s in enumerate(slots)}) == 1:
+        for i in range(n):
+            for s in range(i + 1, m):
+                model.add(x[i, s] == 0)
     if hint is not None:
         where, hgroups = hint
         for i in range(n):
@@ -77,4 +92,5 @@ def solve(items: Sequence[PlanItem], slots: Sequence[PlanSlot], caps: Sequence[F
     where = [next(s for s in range(m) if solver.value(x[i, s])) for i in range(n)]
     chosen: list[str | None] = [next(k for k in groups if solver.value(g[s, k]))
                                 for s in range(m)]
-    return where, chosen, "optimal" if status == cp_model.OPTIMAL else "feasible"
+    bound = Fraction(math.ceil(solver.best_objective_bound - 1e-6), 60)
+    return where, chosen, "optimal" if status == cp_model.OPTIMAL else "feasible", bound
