@@ -19,6 +19,8 @@ from filmscore.orchestration.ensembles import (
     get_template,
 )
 from filmscore.project import open_project
+from filmscore.recording.plan import ChairCall
+from filmscore.recording.planning import session_plan
 from filmscore.store import transaction
 
 STUDIO = get_template("studio")
@@ -89,6 +91,21 @@ def test_plan_make_show_and_export(cli, scored, tmp_path):
         mine = sorted((int(r["position"]), int(r["difficulty"])) for r in rows
                       if r["session"] == name)
         assert [d for _, d in mine] == sorted((d for _, d in mine), reverse=True)
+
+    # read back as plain values (what the stage pack and the bookings call)
+    with open_project(scored) as pctx:
+        planned = session_plan(pctx)
+    assert [len(ps.entries) for ps in planned] and all(ps.entries for ps in planned)
+    assert [ps.session.starts_at for ps in planned] == sorted(
+        ps.session.starts_at for ps in planned)
+    entry = next(e for ps in planned for e in ps.entries if e.part == "part 2 of 2")
+    assert (entry.cue, entry.bar_from, entry.bar_to, entry.duration_frames) == (
+        "1M2", 61, 120, 120 * 24)
+    assert entry.chairs == (ChairCall("Violin I", 14, "strings"),)
+    choir_session = next(ps for ps in planned if ps.session.kind == "choir")
+    assert choir_session.players == 8 and choir_session.player_hours == 24
+    assert sum(ps.player_hours for ps in planned) == sum(
+        float(r["session_player_hours"]) for r in {r["session"]: r for r in rows}.values())
 
     # planning again replaces the plan of those sessions (greedy this time)
     again = " ".join(cli.ok("-p", scored, "plan", "make", "--days", "2027-03-01,2027-03-03",

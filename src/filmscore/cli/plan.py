@@ -51,6 +51,9 @@ def _print_cost(report) -> None:
             f"{report.cue_count} cues in {sum(1 for s in plan.sessions if s.items)} of "
             f"{len(plan.sessions)} sessions")
     console.print(line)
+    if plan.bound is not None and plan.bound < plan.cost:
+        console.print(f"no plan can cost less than {_hours(plan.bound)} player-hours (the "
+                      "solver's bound; a longer --time-limit may close the gap)")
     if plan.greedy_cost is None:
         console.print("greedy plan (film order, first session with room): finds no room "
                       "for every item")
