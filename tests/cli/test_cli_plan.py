@@ -4,6 +4,7 @@ planned; bad input refused with nothing written."""
 from __future__ import annotations
 
 import csv
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -91,6 +92,14 @@ def test_plan_make_show_and_export(cli, scored, tmp_path):
         mine = sorted((int(r["position"]), int(r["difficulty"])) for r in rows
                       if r["session"] == name)
         assert [d for _, d in mine] == sorted((d for _, d in mine), reverse=True)
+
+    pdf = tmp_path / "plan.pdf"
+    cli.ok("-p", scored, "plan", "export", "--pdf", pdf)
+    printed = " ".join(subprocess.run(["pdftotext", "-layout", str(pdf), "-"], check=True,
+                                      capture_output=True, text=True).stdout.split())
+    assert "Session plan" in printed and "Called: Soprano x8" in printed
+    assert "part 2 of 2 61-120 2:00+00 orchestra" in printed
+    cli.fails(cli.run("-p", scored, "plan", "export"), "nothing to export")
 
     # read back as plain values (what the stage pack and the bookings call)
     with open_project(scored) as pctx:

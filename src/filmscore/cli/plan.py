@@ -30,7 +30,7 @@ def _print_sessions(planned, rate) -> None:
         spec = ps.session
         start = spec.starts_at.astimezone()
         title = (f"{spec.name}  {start:%a %Y-%m-%d %H:%M}-{spec.ends_at.astimezone():%H:%M}  "
-                 f"{spec.kind}: {len(ps.entries)} items, "
+                 f"{spec.kind}: {len(ps.entries)} item{'s' if len(ps.entries) != 1 else ''}, "
                  f"{format_duration(ps.duration_frames, rate)} of music, {ps.players} players,"
                  f" {_hours(ps.player_hours)} player-hours")
         rows = [[str(e.position), e.cue, e.part, bars_text(e.bar_from, e.bar_to),

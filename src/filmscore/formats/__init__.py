@@ -154,5 +154,7 @@ register("spotting", (".pdf",), writer="filmscore.formats.spotting_pdf:write_spo
          name="spotting_pdf")
 register("plan", (".csv",), writer="filmscore.formats.plan_csv:write_plan_csv",
          name="plan_csv")
+register("plan", (".pdf",), writer="filmscore.formats.plan_pdf:write_plan_pdf",
+         name="plan_pdf")
 
 __all__ = ["FormatEntry", "register", "formats", "reader_for", "writer_for", "VIDEO_SUFFIXES"]
