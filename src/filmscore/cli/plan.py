@@ -154,7 +154,7 @@ def pickup_add(ctx: typer.Context, cue: str = typer.Argument(..., help="The cue,
                bars: str = typer.Option(None, "--bars", help="Bars, e.g. 12-20 (default: "
                                         "the whole cue)."),
                reason: str = typer.Option("", "--reason", help="Why: a picture change..."),
-               author: str = typer.Option("", "--author")) -> None:
+               author: str = typer.Option("", "--author", help="Who asked for it.")) -> None:
     """Mark bars of a cue for a pickup session."""
     from filmscore.recording.planning import add_pickup, parse_bars
 
@@ -181,11 +181,15 @@ def pickup_list(ctx: typer.Context) -> None:
 @plan_app.command("pickups")
 def pickups(ctx: typer.Context,
             days: str = typer.Option(..., "--days", help="Pickup dates, ISO, comma-separated."),
-            minutes_per_day: int = typer.Option(DEFAULT_MINUTES_PER_DAY, "--minutes-per-day"),
-            sessions_per_day: int = typer.Option(1, "--sessions-per-day"),
-            time_limit: float = typer.Option(10.0, "--time-limit"),
-            tz: str = typer.Option(None, "--tz"),
-            stage: str = typer.Option("", "--stage")) -> None:
+            minutes_per_day: int = typer.Option(DEFAULT_MINUTES_PER_DAY, "--minutes-per-day",
+                                                help="Finished minutes of music a day."),
+            sessions_per_day: int = typer.Option(1, "--sessions-per-day",
+                                                 help="3-hour pickup sessions a day (1 to 3)."),
+            time_limit: float = typer.Option(10.0, "--time-limit", help="Seconds the solver "
+                                             "may search."),
+            tz: str = typer.Option(None, "--tz", help="Time zone of the session times (IANA "
+                                   "name; default: this machine's)."),
+            stage: str = typer.Option("", "--stage", help="The stage of new sessions.")) -> None:
     """Plan the open pickups into pickup sessions on the given days."""
     from filmscore.recording.planning import parse_days, plan_pickups, session_plan
 
