@@ -9,7 +9,7 @@ from fractions import Fraction
 
 import pytest
 
-from filmscore.errors import InputError, ValidationError
+from filmscore.errors import FilmscoreWarning, InputError, ValidationError
 from filmscore.recording.plan import (
     ChairCall,
     PlanCue,
@@ -121,8 +121,11 @@ def test_long_cues_split_at_bar_lines():
     # a complex (difficulty 5) cue longer than half the limit is split in two
     hard = cue("2M3", 120, [VIOLINS], 5, bar_seconds=2)
     assert len(plan_items([hard], PlanRules(20, split_over_s=180))) == 2
-    # no bars (no tempo map): kept whole
-    assert len(plan_items([cue("2M4", 300, [VIOLINS])], PlanRules(20, split_over_s=180))) == 1
+    # no bars (no tempo map): kept whole, and said so
+    with pytest.warns(FilmscoreWarning, match="cue 2M4 .5:00. is longer than 3:00 but has no "
+                                              "tempo map.*kept whole"):
+        whole = plan_items([cue("2M4", 300, [VIOLINS])], PlanRules(20, split_over_s=180))
+    assert len(whole) == 1
 
 
 def test_days_that_cannot_hold_the_music_are_named_with_the_numbers():

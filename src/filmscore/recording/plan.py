@@ -29,12 +29,13 @@ says so with the numbers.
 from __future__ import annotations
 
 import math
+import warnings
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
 from fractions import Fraction
 
-from filmscore.errors import InputError, ValidationError
+from filmscore.errors import FilmscoreWarning, InputError, ValidationError
 from filmscore.recording.vocabulary import RECORDING_GROUPS
 
 #: finished minutes of music a team records in a day (a common figure on a scoring stage)
@@ -252,6 +253,12 @@ def plan_items(cues: Sequence[PlanCue], rules: PlanRules) -> list[PlanItem]:
                 parts = math.ceil(seconds / limit)
             elif cue.difficulty >= 5 and seconds > limit / 2:
                 parts = 2
+        if (rules.split_over_s and cue.pickup_id is None and not cue.bars
+                and seconds > rules.split_over_s):
+            warnings.warn(FilmscoreWarning(
+                f"cue {cue.number} ({_mmss(seconds)}) is longer than {_mmss(rules.split_over_s)}"
+                " but has no tempo map, so no bar lines to split it at: kept whole"),
+                stacklevel=2)
         cuts = _split_points(cue, parts) if parts > 1 else []
         parts = len(cuts) + 1
         first_bar = cue.bar_from if cue.bar_from is not None else (
@@ -425,6 +432,9 @@ def plan_sessions(items: Sequence[PlanItem], slots: Sequence[PlanSlot], rules: P
     from filmscore.recording.plan_solver import solve
 
     caps = check_room(items, slots, rules)
+    if not items:
+        return build_plan(items, slots, caps, [], [None] * len(slots), "nothing to plan",
+                          Fraction(0))
     greedy = greedy_assign(items, slots, caps)
     greedy_cost = None
     if greedy is not None:

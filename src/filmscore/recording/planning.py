@@ -308,6 +308,18 @@ def make_plan(pctx, days: Sequence[date], *, minutes_per_day: int = DEFAULT_MINU
                                           stage=stage)
         plan = (greedy_plan if greedy else plan_sessions)(items, slots, rules)
         _write(session, plan, used, {r.number: r.id for r in rows}, pickups=False)
+        elsewhere = session.scalars(
+            select(RecordingSession.name).join(PlanEntry,
+                                               PlanEntry.session_id == RecordingSession.id)
+            .where(RecordingSession.project_id == pctx.project_id,
+                   RecordingSession.id.not_in([r.id for r in used]),
+                   PlanEntry.pickup_id.is_(None))
+            .distinct().order_by(RecordingSession.name)).all()
+    if elsewhere:
+        warnings.warn(FilmscoreWarning(
+            f"sessions {', '.join(elsewhere)} still hold an earlier plan of these cues (remove "
+            "them with 'filmscore session remove NAME', or plan those dates again)"),
+            stacklevel=2)
     if missing:
         warnings.warn(FilmscoreWarning(
             f"{len(missing)} cues have no orchestration and are planned for the full studio "
