@@ -33,7 +33,7 @@ def add(ctx: typer.Context,
         stage: str = typer.Option("", "--stage", help="The stage or room, e.g. 'Stage A'."),
         tz: str = typer.Option(None, "--tz", help="Time zone of times without an offset "
                                "(IANA name; default: this machine's)."),
-        notes: str = typer.Option("", "--notes")) -> None:
+        notes: str = typer.Option("", "--notes", help="A note for the run sheet.")) -> None:
     """Add a session (refused when it overlaps another on the same stage)."""
     starts = parse_time(start, field="start", tz=tz)
     ends = (parse_time(end, field="end", tz=tz) if end

@@ -152,6 +152,25 @@ register("music", (".musicxml", ".xml", ".mxl"), reader="filmscore.formats.music
          writer="filmscore.formats.musicxml:write_music", name="musicxml")
 register("spotting", (".pdf",), writer="filmscore.formats.spotting_pdf:write_spotting_pdf",
          name="spotting_pdf")
+# issue 10, musicians: the roster, a session's call list, the musicians' costs
+register("roster", (".csv",), reader="filmscore.formats.roster_csv:read_roster_csv",
+         writer="filmscore.formats.roster_csv:write_roster_csv", name="roster_csv")
+register("calllist", (".csv",), writer="filmscore.formats.calllist_csv:write_calllist_csv",
+         name="calllist_csv")
+register("calllist", (".pdf",), writer="filmscore.formats.calllist_pdf:write_calllist_pdf",
+         name="calllist_pdf")
+register("costs", (".csv",), writer="filmscore.formats.calllist_csv:write_costs_csv",
+         name="costs_csv")
+register("costs", (".pdf",), writer="filmscore.formats.calllist_pdf:write_costs_pdf",
+         name="costs_pdf")
+# issue 10, recording: the music editor's cue sheet, takes' iXML
+register("cuesheet", (".csv",), writer="filmscore.formats.cuesheet_csv:write_cuesheet_csv",
+         name="cuesheet_csv")
+register("cuesheet", (".pdf",), writer="filmscore.formats.cuesheet_pdf:write_cuesheet_pdf",
+         name="cuesheet_pdf")
+register("take", (".wav", ".bwf"), reader="filmscore.formats.ixml:read_ixml",
+         writer="filmscore.formats.ixml:write_ixml", name="ixml")
+# issue 10, recording: the session plan
 register("plan", (".csv",), writer="filmscore.formats.plan_csv:write_plan_csv",
          name="plan_csv")
 register("plan", (".pdf",), writer="filmscore.formats.plan_pdf:write_plan_pdf",

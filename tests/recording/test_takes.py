@@ -1,0 +1,106 @@
+"""The take log's service from Python (as the demo calls it): versions recorded with the
+take and a later orchestration or music version flagging it, the session under way now,
+a plan's minutes against circled takes, and a failed entry leaving the media store as it
+was."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from fractions import Fraction
+
+import numpy as np
+import pytest
+import soundfile as sf
+from sqlalchemy import select
+
+from filmscore.errors import ConflictError, FilmscoreWarning, ParseError
+from filmscore.model import Cue, CueTempoMap, MusicVersion, Orchestration, PlanEntry
+from filmscore.project import init_project, open_project
+from filmscore.recording.sessions import SessionSpec, add_session
+from filmscore.recording.takes import (
+    export_takes,
+    list_takes,
+    log_take,
+    take_sheet,
+)
+from filmscore.store import transaction
+from filmscore.sync.tempomap import TempoMap
+
+
+@pytest.fixture
+def pctx(tmp_path):
+    init_project(tmp_path / "p", title="Service Film", fps="24")
+    with open_project(tmp_path / "p") as ctx:
+        with transaction(ctx.engine) as db:
+            cue = Cue(project_id=ctx.project_id, number="1M1", reel=1, seq=1,
+                      title="Main Title", start_frame=24, end_frame=24 + 16 * 24)
+            db.add(cue)
+            db.flush()
+            tmap = TempoMap.constant("24", 24, Fraction(120), bars=8)
+            db.add(CueTempoMap(cue_id=cue.id, data=tmap.to_dict()))
+            db.add(MusicVersion(cue_id=cue.id, number=1, media_hash="0" * 64, format="midi"))
+        yield ctx
+
+
+def _orchestrate(ctx, number: int) -> None:
+    with transaction(ctx.engine) as db:
+        cue = db.scalars(select(Cue)).one()
+        db.add(Orchestration(cue_id=cue.id, number=number, music_version=1, ensemble={},
+                             instrumentation={}, media_hash="1" * 64))
+
+
+def test_a_take_records_what_it_was_played_from_and_goes_out_of_date(pctx, tmp_path):
+    _orchestrate(pctx, 1)
+    stem = tmp_path / "orch.wav"
+    sf.write(stem, np.zeros((4800, 2)), 48000, subtype="PCM_24")
+    first = log_take(pctx, "1M1", circled=True, audio={"orchestra": stem})
+    assert (first.number, first.orchestration_number, first.music_version,
+            first.tempo_map_version, first.stems) == (1, 1, 1, 1, ("orchestra",))
+    assert take_sheet(pctx).cues[0].done
+    _orchestrate(pctx, 2)  # re-orchestrated after the take
+    sheet = take_sheet(pctx)
+    assert sheet.cues[0].takes[0].stale == "played from orchestration v1; the cue is at v2"
+    assert sheet.cues[0].remaining == (
+        "the whole cue (bars 1-8) (circled take 1 out of date)",)
+    second = log_take(pctx, "1M1", circled=True)
+    assert second.orchestration_number == 2 and take_sheet(pctx).cues[0].done
+    slow = tmp_path / "slow.wav"
+    sf.write(slow, np.zeros((441, 1)), 44100, subtype="PCM_16")
+    with pytest.warns(FilmscoreWarning, match="slow.wav.*44100 Hz.*48000 Hz"):
+        assert log_take(pctx, "1M1", audio=[slow]).stems == ("slow",)
+    written = export_takes(pctx, tmp_path / "out")
+    assert [p.name for p in written] == ["1M1_T001_orchestra.wav", "1M1_T003_slow.wav"]
+
+
+def test_the_session_under_way_is_the_default_and_minutes_count_against_the_plan(pctx):
+    day = add_session(pctx, SessionSpec("Day 1", datetime(2027, 3, 1, 10, tzinfo=UTC),
+                                        datetime(2027, 3, 1, 13, tzinfo=UTC)))
+    with transaction(pctx.engine) as db:
+        cue = db.scalars(select(Cue)).one()
+        db.add(PlanEntry(session_id=day.id, position=1, cue_id=cue.id, duration_frames=384))
+    during = datetime(2027, 3, 1, 11, tzinfo=UTC)
+    take = log_take(pctx, "1M1", bars="1-4", kind="pickup", circled=True, now=during)
+    assert take.session == "Day 1"
+    outside = log_take(pctx, "1M1", now=datetime(2027, 3, 2, 11, tzinfo=UTC))
+    assert outside.session is None
+    [row] = take_sheet(pctx).days
+    assert (row.sessions, row.planned_frames, row.recorded_frames) == (("Day 1",), 384, 192)
+    assert [t.number for t in list_takes(pctx, "1M1")] == [1, 2]
+
+
+def test_a_failed_entry_leaves_the_media_store_as_it_was(pctx, tmp_path):
+    good = tmp_path / "good.wav"
+    sf.write(good, np.ones((480, 1)) * 0.1, 48000, subtype="PCM_16")
+    bad = tmp_path / "bad.wav"
+    bad.write_bytes(b"RIFF....WAVEjunk")
+    media_before = sorted(pctx.media.root.rglob("*")) if pctx.media.root.exists() else []
+    with pytest.raises(ParseError, match="bad.wav.*not an audio file"):
+        log_take(pctx, "1M1", audio=[f"a={good}", f"b={bad}"])
+    after = sorted(pctx.media.root.rglob("*")) if pctx.media.root.exists() else []
+    assert after == media_before and list_takes(pctx) == []
+    # refused after its audio was stored (take 1 is taken): the stored file goes again
+    log_take(pctx, "1M1")
+    with pytest.raises(ConflictError, match="take 1 of cue 1M1 is already logged"):
+        log_take(pctx, "1M1", number=1, audio={"orchestra": good})
+    assert not [f for f in pctx.media.root.rglob("*") if f.is_file()]
+    assert [t.number for t in list_takes(pctx)] == [1]
