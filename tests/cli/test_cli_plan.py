@@ -175,3 +175,14 @@ def test_pickups_marked_listed_and_planned(cli, scored):
     assert listed.count("planned") == 2 and "open" not in listed
     sessions = cli.ok("-p", scored, "session", "list")
     assert "pickup" in sessions
+
+
+def test_planning_other_dates_warns_of_the_earlier_plan(cli, scored):
+    cli.ok("-p", scored, "plan", "make", "--days", "2027-03-01", "--tz", "UTC", "--greedy")
+    result = cli.run("-p", scored, "plan", "make", "--days", "2027-03-05", "--tz", "UTC",
+                     "--greedy")
+    assert result.exit_code == 0, result.stderr
+    assert ("filmscore: warning: sessions 2027-03-01 10:00 still hold an earlier plan"
+            in result.stderr)
+    shown = cli.ok("-p", scored, "plan", "show")
+    assert "2027-03-01 10:00" in shown and "2027-03-05 10:00" in shown
