@@ -170,5 +170,10 @@ register("cuesheet", (".pdf",), writer="filmscore.formats.cuesheet_pdf:write_cue
          name="cuesheet_pdf")
 register("take", (".wav", ".bwf"), reader="filmscore.formats.ixml:read_ixml",
          writer="filmscore.formats.ixml:write_ixml", name="ixml")
+# issue 10, recording: the session plan
+register("plan", (".csv",), writer="filmscore.formats.plan_csv:write_plan_csv",
+         name="plan_csv")
+register("plan", (".pdf",), writer="filmscore.formats.plan_pdf:write_plan_pdf",
+         name="plan_pdf")
 
 __all__ = ["FormatEntry", "register", "formats", "reader_for", "writer_for", "VIDEO_SUFFIXES"]
