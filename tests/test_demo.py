@@ -327,6 +327,86 @@ def test_demo_orchestrates_and_copies_every_cue(demo):
     assert order == [str(c.number) for c in expected]  # hard cues first
 
 
+def test_demo_books_plans_records_and_packs_the_sessions(demo, tmp_path):
+    """Stages 5 and 6: a roster, a plan over several non-consecutive days, every session
+    booked, several takes of every cue with the last circled, a pickup recorded, the cue
+    sheet with nothing left, the costs, and the first session's stage pack."""
+    import csv
+    import json
+
+    import opentimelineio as otio
+    import wavinfo
+
+    from filmscore.project import open_project
+    from filmscore.recording.planning import list_pickups, session_plan
+    from filmscore.recording.takes import list_takes, take_sheet
+
+    out, stdout = demo
+    assert "Session plan" in stdout and "paid player-hours (cp-sat" in stdout
+    assert "still to record: nothing" in stdout
+    rec = out / "recording"
+    with open_project(out / "popeye1936") as pctx:
+        planned = session_plan(pctx)
+        days = {p.session.day for p in planned}
+        assert len(days) >= 3  # several dates, not consecutive ones
+        assert all((b - a).days >= 2 for a, b in zip(sorted(days), sorted(days)[1:],
+                                                     strict=False))
+        parts = [e for p in planned for e in p.entries if e.part]
+        assert parts and all(e.bar_from is not None for e in parts)  # split at bar lines
+        takes = list_takes(pctx)
+        by_cue: dict[str, list] = {}
+        for take in takes:
+            by_cue.setdefault(take.cue, []).append(take)
+        planned_cues = {e.cue for p in planned for e in p.entries}
+        assert set(by_cue) == planned_cues
+        for cue, mine in by_cue.items():
+            assert len(mine) >= 3 and any(t.circled for t in mine), cue
+            assert all(t.stems for t in mine), cue  # every take has its audio stored
+        kinds = {t.kind for t in takes}
+        assert {"false start", "complete", "pickup"} <= kinds
+        (pickup,) = list_pickups(pctx)
+        assert pickup.cue == "1M4" and pickup.status == "recorded"
+        sheet = take_sheet(pctx)
+        assert all(c.done for c in sheet.cues)
+        # every planned day recorded its music: the plan counts a whole cue's frames, the
+        # take log the frames of the bars the circled takes cover (the tempo map's bar
+        # lines on the nearest frame), so they may differ by a frame an entry
+        entries = sum(len(p.entries) for p in planned)
+        assert abs(sheet.recorded_frames - sheet.planned_frames) <= entries
+        assert all(d.recorded_frames > 0 for d in sheet.days)
+    # bookings: every planned chair's seats filled, the orchestra manager appointed
+    first = planned[0].session.name
+    listed = _ok("-p", out / "popeye1936", "book", "list", first)
+    assert "orchestra manager" in listed
+    calls = sorted((rec / "call-lists").glob("*.csv"))
+    assert len(calls) == len(planned)
+    with open(calls[0], encoding="utf-8-sig", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    assert len([r for r in rows if r["instrument"]]) == planned[0].players
+    costs = " ".join(_pdftext(rec / "costs.pdf").split())
+    assert "Musicians' costs" in costs and "USD" in costs
+    sheet_text = " ".join(_pdftext(rec / "cue-sheet.pdf").split())
+    assert "Minutes recorded per day against the plan" in sheet_text
+    # the stage pack of the first session: run sheet, per cue click, tempo map, streamers,
+    # and a timeline that places the click at the cue's timecode
+    pack = Path(rec / "stage-pack").glob("*")
+    (folder,) = list(pack)
+    run = " ".join(_pdftext(folder / "run sheet.pdf").split())
+    manifest = json.loads((folder / "manifest.json").read_text())
+    for entry in planned[0].entries:
+        assert entry.cue in run
+        names = {p.name for p in (folder / "cues" / entry.cue).iterdir()}
+        assert {f"{entry.cue} click.wav", f"{entry.cue} tempo.mid",
+                f"{entry.cue} streamers.mp4"} <= names, names
+    assert manifest and otio.adapters.read_from_file(str(folder / "timeline.otio")).tracks
+    # the circled takes, exported with iXML that another tool reads
+    exported = tmp_path / "takes"
+    _ok("-p", out / "popeye1936", "takes", "export", exported, "--circled", "--cue", "1M1")
+    (wav,) = exported.glob("*.wav")
+    xml = wavinfo.WavInfoReader(str(wav)).ixml.raw_xml  # an lxml element
+    assert xml.find("CIRCLED").text == "TRUE" and xml.find("SCENE").text == "1M1"
+
+
 def test_every_pdf_and_video_of_the_demo_is_looked_at(demo):
     """Every page the demo prints and every video it renders, rendered to PNG and measured
     (tests/looking.py), and what a player sees first on a part and a score measured."""
@@ -337,8 +417,10 @@ def test_every_pdf_and_video_of_the_demo_is_looked_at(demo):
     out, _ = demo
     pdfs = sorted(out.rglob("*.pdf"))
     videos = sorted(out.rglob("*.mp4"))
-    # 11 streamer videos, the reel, and the reel as stored in the project
-    assert len(pdfs) > 200 and len(videos) == 13
+    # 11 streamer videos, the reel, the reel as stored in the project, and the streamers
+    # of the first session's stage pack
+    packed = list((out / "recording" / "stage-pack").rglob("*.mp4"))
+    assert len(pdfs) > 200 and len(videos) == 13 + len(packed) and packed
     for path in pdfs:
         look_at_pdf(path, dpi=30)
     for path in videos:

@@ -10,6 +10,8 @@ The public API, by stage.  Names are imported on first use (PEP 562), so that
 ``filmscore.store``     database engine, transactions, migrations, media store
 ``filmscore.formats``   the format registry: ``reader_for``, ``writer_for``, ``register``
 ``filmscore.spotting``  picture versions, the cue list, cue numbers and rules
+``filmscore.musicians`` the roster, bookings, call lists, time per cue, costs
+``filmscore.recording`` sessions, the session plan, pickups, takes, the stage pack
 =====================  ==============================================================
 """
 
@@ -52,6 +54,21 @@ _EXPORTS: dict[str, str] = {
     "import_cues": "filmscore.spotting.service",
     "read_spotting": "filmscore.spotting.exchange",
     "write_spotting": "filmscore.spotting.exchange",
+    # musicians
+    "import_roster": "filmscore.musicians.service",
+    "book_musician": "filmscore.musicians.booking",
+    "auto_book": "filmscore.musicians.booking",
+    "session_call_list": "filmscore.musicians.timelog",
+    "project_costs": "filmscore.musicians.timelog",
+    # recording
+    "add_session": "filmscore.recording.sessions",
+    "make_plan": "filmscore.recording.planning",
+    "session_plan": "filmscore.recording.planning",
+    "add_pickup": "filmscore.recording.planning",
+    "log_take": "filmscore.recording.takes",
+    "circle_take": "filmscore.recording.takes",
+    "take_sheet": "filmscore.recording.takes",
+    "write_stage_pack": "filmscore.recording.stagepack_service",
 }
 
 __all__ = sorted(_EXPORTS)

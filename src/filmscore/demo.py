@@ -21,6 +21,13 @@ orchestra as its spotting notes ask (the instruments they name play, the section
 leave out rest; full score and the decisions to check, playability-checked), every player's
 part (MusicXML and PDF) with tacet sheets, the conductor's score of every cue, and a
 session book per chair for the first recording session (hard cues first).
+
+Stages 5 and 6 (musicians and recording, ``filmscore.demo_recording``): the roster, a
+session plan over three non-consecutive days solved with OR-Tools, every session booked
+with its call list and players' time per cue, the costs from the rate card, several takes
+per cue logged with audio (the mockups standing in for the orchestra) and circled, a
+pickup after a picture change planned and recorded, the music editor's cue sheet, and the
+stage pack of the first session.
 """
 
 from __future__ import annotations
@@ -83,6 +90,7 @@ class DemoResult:
     tempo_maps: dict[str, TempoMap] = dataclasses.field(default_factory=dict)
     theme_report: object = None
     orchestrations: list = dataclasses.field(default_factory=list)
+    recording: object = None  # demo_recording.RecordingResult
 
 
 def default_data_dir() -> Path:
@@ -159,9 +167,15 @@ def run_demo(out: Path, data: Path | None = None,
     report = _writing_stage(pctx, cues, maps, data, out, step)
     copied, orchestrations = _orchestration_stage(pctx, cues, out, step)
     files.update(copied)
+    from filmscore.demo_recording import recording_stage
+
+    roster = data / "roster.csv"  # a film without its own roster gets the demo's players
+    roster = roster if roster.is_file() else default_data_dir() / "roster.csv"
+    recording = recording_stage(pctx, out, roster, title=TITLE, step=step)
+    files.update(recording.files)
     return DemoResult(project_dir=project_dir, picture=picture, cues=cues, files=files,
                       title=TITLE, rate_name=RATE.name, tempo_maps=maps, theme_report=report,
-                      orchestrations=orchestrations)
+                      orchestrations=orchestrations, recording=recording)
 
 
 def _sync_stage(pctx, cues: list[CueSpec], out: Path, step) -> dict[str, TempoMap]:

@@ -235,7 +235,10 @@ def test_chairs_and_doubles_come_from_the_orchestrations(cli, project24):
               "no chair 'Flute 3' in the project's orchestrations", "Flute, Oboe")
     assert cli.snapshot(p) == before
     out = cli.ok("-p", p, "book", "auto", "Day 1")
-    assert "booked 3 musicians" in out
+    # the flute, and one first violin: the cue uses one player of the section, so the
+    # contractor calls one (not the whole chamber section)
+    assert "booked 2 musicians" in out and "unfilled" not in out
+    assert "Vi Two" not in cli.ok("-p", p, "book", "list", "Day 1")
     listed = cli.ok("-p", p, "book", "time", "Day 1", "--from-plan")
     assert listed.startswith("2 time entries")  # the flute, and Violin I seat 1 only
     assert "Ann Lee" in listed and "flute, piccolo" in listed  # the doubler was chosen

@@ -65,10 +65,12 @@ def test_plan_make_show_and_export(cli, scored, tmp_path):
     text = " ".join(out.split())
     assert "cost:" in text and "paid player-hours (cp-sat optimal)" in text
     assert "greedy plan (film order, first session with room):" in text
-    assert "added 4 sessions: 2027-03-01 10:00, 2027-03-01 14:00, 2027-03-03 10:00" in text
+    # the sessions the plan uses are made; those it leaves empty are not kept
+    assert "added 2 sessions: 2027-03-01 10:00, 2027-03-03 14:00" in text
     assert "part 1 of 2" in text and "1-60" in text and "61-120" in text
     sessions = cli.ok("-p", scored, "session", "list")
-    assert "choir" in sessions and "Stage A" in sessions
+    assert "choir" in sessions and "Stage A" in sessions and "2 sessions" in sessions
+    assert "10:00-13:00 UTC" in sessions  # on the stage's clock, the zone named
 
     shown = " ".join(cli.ok("-p", scored, "plan", "show").split())
     assert "called: Violin I x14" in shown and "Soprano x8" in shown
@@ -186,3 +188,22 @@ def test_planning_other_dates_warns_of_the_earlier_plan(cli, scored):
             in result.stderr)
     shown = cli.ok("-p", scored, "plan", "show")
     assert "2027-03-01 10:00" in shown and "2027-03-05 10:00" in shown
+
+
+def test_source_cues_are_planned_only_when_written_for_the_orchestra(cli, scored):
+    """A licensed source cue (no orchestration) is neither planned nor on the cue sheet;
+    a source cue orchestrated for the stage is both."""
+    cli.ok("-p", scored, "cue", "add", "1M4s", "--start", "00:08:00:00", "--end",
+           "00:08:20:00", "--title", "Radio")
+    cli.ok("-p", scored, "cue", "add", "1M5s", "--start", "00:09:00:00", "--end",
+           "00:09:20:00", "--title", "Band on screen")
+    orchestrate_by_hand(scored, "1M5s", ["Horn 1"])
+    cli.ok("-p", scored, "plan", "make", "--days", "2027-03-01,2027-03-03", "--tz", "UTC",
+           "--time-limit", "5")
+    with open_project(scored) as pctx:
+        planned = {e.cue for s in session_plan(pctx) for e in s.entries}
+    assert "1M5s" in planned and "1M4s" not in planned
+    sheet = scored / "sheet.csv"
+    cli.ok("-p", scored, "takes", "sheet", "--csv", sheet)
+    text = sheet.read_text(encoding="utf-8-sig")
+    assert "1M5s" in text and "1M4s" not in text

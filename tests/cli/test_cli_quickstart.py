@@ -44,3 +44,7 @@ def test_readme_quickstart_runs_as_written(cli, tmp_path, monkeypatch):
     assert list((project / "mockups" / "1M1").glob("*_mix.wav"))
     assert list((project / "parts").rglob("*.pdf")) and list((project / "scores").rglob("*.pdf"))
     assert list((project / "books").rglob("*.pdf"))
+    for name in ("calls.pdf", "pack/run sheet.pdf", "pack/timeline.otio", "cue-sheet.pdf",
+                 "costs.pdf"):
+        assert (project / name).is_file(), name
+    assert "1M1 click.wav" in {p.name for p in (project / "pack" / "cues" / "1M1").iterdir()}

@@ -184,3 +184,13 @@ def test_share_is_exact_and_ties_go_to_the_first_key():
     assert share(D("100.00"), {"a": 1, "b": 1, "c": 1}) == {
         "a": D("33.34"), "b": D("33.33"), "c": D("33.33")}
     assert share(D("10.00"), {"a": 0}) == {}
+
+
+def test_the_cost_per_cue_is_listed_in_cue_order():
+    from decimal import Decimal
+
+    from filmscore.musicians.costs import UNALLOCATED, ScoreCost
+
+    cost = ScoreCost("USD", (), {"1M10": Decimal(1), UNALLOCATED: Decimal(1),
+                                 "1M2": Decimal(1), "2M1": Decimal(1), "1M11s": Decimal(1)})
+    assert cost.cues_in_order() == ["1M2", "1M10", "1M11s", "2M1", UNALLOCATED]

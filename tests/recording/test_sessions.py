@@ -32,3 +32,13 @@ def test_times_are_parsed_in_the_zone_asked_and_bad_ones_named():
         parse_time("2027-03-01 10:00", tz="Mars/Olympus")
     with pytest.raises(ValidationError, match="ends before it starts"):
         check_session(SessionSpec("x", _at(13), _at(10)), [])
+
+
+def test_a_session_shows_on_its_stages_clock_whatever_the_machines_zone():
+    from filmscore.recording.sessions import local_time
+
+    evening = SessionSpec("Day 1 PM", datetime(2027, 3, 2, 0, tzinfo=UTC),
+                          datetime(2027, 3, 2, 3, tzinfo=UTC), tz="America/Los_Angeles")
+    assert evening.local_start.hour == 16 and evening.local_end.hour == 19
+    assert str(evening.day) == "2027-03-01"  # the stage's day, not UTC's
+    assert local_time(evening.starts_at, "Europe/London").hour == 0

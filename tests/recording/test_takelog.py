@@ -70,6 +70,9 @@ def test_a_take_from_an_older_version_is_out_of_date_with_the_reason():
     assert "played before tempo map v1" in reason
     assert staleness(take(1, flagged="part revised 2027-03-02"), CUE) == (
         "part revised 2027-03-02")
+    # the revision flag (recording.revisions) already says which orchestration: once only
+    flag = "parts revised 2027-03-02 (orchestration v2); this take was recorded from v1"
+    assert staleness(take(1, orchestration_number=1, flagged=flag), CUE) == flag
     assert take_status(take(1, circled=True)) == "circled"
     assert take_status(take(2, "breakdown")) == "no good"
     assert take_status(take(3, "alternate")) == "kept"

@@ -29,6 +29,7 @@ def register(app: typer.Typer) -> None:
         _print_maps(result)
         _print_themes(result)
         _print_orchestrations(result)
+        _print_recording(result)
         console.print(f"Project: {result.project_dir}")
         for label, path in result.files.items():
             console.print(f"  {label}: {path}")
@@ -78,3 +79,40 @@ def _print_orchestrations(result) -> None:
                             wrap=("playability check",)))
         console.print(f"Parts and tacet sheets: {result.files['parts']}; scores: "
                       f"{result.files['scores']}; session books: {result.files['books']}")
+
+
+def _print_recording(result) -> None:
+    from filmscore.cli.common import table
+    from filmscore.timecode import format_duration, get_rate
+
+    rec = result.recording
+    if rec is None:
+        return
+    rate = get_rate(result.rate_name)
+    plan = rec.plan.plan
+    rows = []
+    for planned in rec.sessions:
+        spec = planned.session
+        items = ", ".join(e.cue + (f" ({e.part})" if e.part else "")
+                          + (" [pickup]" if e.pickup_id else "") for e in planned.entries)
+        booked = rec.booked.get(spec.name)
+        rows.append([spec.name, f"{spec.local_start:%a}", spec.kind, items,
+                     format_duration(planned.duration_frames, rate), str(planned.players),
+                     str(len(booked.booked)) if booked is not None else "-"])
+    greedy = f"{float(plan.greedy_cost):g}" if plan.greedy_cost is not None else "no plan"
+    console.print(table(
+        f"Session plan (filmscore plan show): {float(plan.cost):g} paid player-hours "
+        f"({plan.method}); the greedy plan: {greedy}",
+        ["session", "day", "kind", "cues in recording order", "music", "players",
+         "booked"], rows, right=("music", "players", "booked"),
+        wrap=("cues in recording order",)))
+    circled = sum(1 for t in rec.takes if t.circled)
+    left = [c.cue.number for c in rec.sheet.cues if not c.done]
+    console.print(f"Takes: {len(rec.takes)} logged, {circled} circled; still to record: "
+                  f"{', '.join(left) or 'nothing'} (filmscore takes sheet)")
+    console.print(f"Musicians' costs: {rec.costs.currency} {rec.costs.total:,.2f} for "
+                  f"{len(rec.costs.sessions)} sessions (filmscore book costs)")
+    files = rec.files
+    console.print(f"Call lists: {files['call_lists']}; costs: {files['costs_pdf']}; plan: "
+                  f"{files['plan_pdf']}; cue sheet: {files['cue_sheet_pdf']}; stage pack: "
+                  f"{files['stage_pack']}")

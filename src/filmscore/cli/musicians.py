@@ -195,17 +195,17 @@ def book_calls(ctx: typer.Context, session: str = typer.Argument(...),
                pdf: Path = typer.Option(None, "--pdf", help="Write the call list as PDF."),
                csv: Path = typer.Option(None, "--csv", help="Write the call list as CSV."),
                tz: str = typer.Option(None, "--tz", help="Time zone of the printed times "
-                                      "(IANA name; default: this machine's).")) -> None:
+                                      "(IANA name; default: the session's own).")) -> None:
     """The session's call list (printed, and as PDF and/or CSV)."""
     from filmscore.formats.calllist_csv import write_calllist_csv
     from filmscore.formats.calllist_pdf import write_calllist_pdf
     from filmscore.musicians.timelog import session_call_list
     from filmscore.recording.sessions import zone
 
-    zone_info = zone(tz)
     with open_ctx(ctx) as pctx:
         calls = session_call_list(pctx, session)
         title = pctx.title
+    zone_info = zone(tz or calls.tz or None)
     start = calls.starts_at.astimezone(zone_info)
     rows = [[r.chair, str(r.seat) if r.chair else "", r.musician, r.instrument_text,
              r.doubles_text, r.role, " ".join(r.cues)] for r in calls.rows]

@@ -28,8 +28,8 @@ def _print_sessions(planned, rate) -> None:
         if not ps.entries:
             continue
         spec = ps.session
-        start = spec.starts_at.astimezone()
-        title = (f"{spec.name}  {start:%a %Y-%m-%d %H:%M}-{spec.ends_at.astimezone():%H:%M}  "
+        start = spec.local_start
+        title = (f"{spec.name}  {start:%a %Y-%m-%d %H:%M}-{spec.local_end:%H:%M}  "
                  f"{spec.kind}: {len(ps.entries)} item{'s' if len(ps.entries) != 1 else ''}, "
                  f"{format_duration(ps.duration_frames, rate)} of music, {ps.players} players,"
                  f" {_hours(ps.player_hours)} player-hours")

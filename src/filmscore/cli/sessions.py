@@ -39,9 +39,10 @@ def add(ctx: typer.Context,
     ends = (parse_time(end, field="end", tz=tz) if end
             else starts + timedelta(hours=DEFAULT_SESSION_HOURS))
     with open_ctx(ctx) as pctx:
-        spec = add_session(pctx, SessionSpec(name, starts, ends, kind, stage, notes))
-    console.print(f"added session {spec.name!r}: {spec.starts_at:%a %Y-%m-%d %H:%M}-"
-                  f"{spec.ends_at:%H:%M} ({spec.kind})")
+        spec = add_session(pctx, SessionSpec(name, starts, ends, kind, stage, notes,
+                                             tz=tz or ""))
+    console.print(f"added session {spec.name!r}: {spec.local_start:%a %Y-%m-%d %H:%M}-"
+                  f"{spec.local_end:%H:%M} ({spec.kind})")
 
 
 @session_app.command("list")
@@ -49,8 +50,8 @@ def list_(ctx: typer.Context) -> None:
     """Every session, in time order."""
     with open_ctx(ctx) as pctx:
         specs = list_sessions(pctx)
-    rows = [[s.name, f"{s.starts_at.astimezone():%a %Y-%m-%d}",
-             f"{s.starts_at.astimezone():%H:%M}-{s.ends_at.astimezone():%H:%M}", s.kind,
+    rows = [[s.name, f"{s.local_start:%a %Y-%m-%d}",
+             f"{s.local_start:%H:%M}-{s.local_end:%H:%M} {s.local_start:%Z}", s.kind,
              s.stage, s.notes] for s in specs]
     console.print(table(f"{len(specs)} sessions", ["session", "day", "time", "kind", "stage",
                                                    "notes"], rows))

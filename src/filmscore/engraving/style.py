@@ -112,3 +112,28 @@ def column_widths(inches: list[float], page_w: float, margin: float) -> list[flo
 
     rest = page_w / inch - 2 * margin / inch - sum(inches)
     return [w * inch for w in [*inches, rest]]
+
+
+def build_paperwork(story: list, path: str | os.PathLike[str], *, page_w: float,
+                    page_h: float, margin: float, running_left: str, running_right: str,
+                    title: str, subject: str = "") -> Path:
+    """Lay ``story`` out on our paperwork's pages (margins ``margin`` at the sides, the
+    running head from page 2 and "page N of M" on every page) and write the PDF at
+    ``path`` atomically; the path written."""
+    import io
+
+    from reportlab.lib.units import inch
+    from reportlab.platypus import SimpleDocTemplate
+
+    from filmscore.fileio import write_atomic
+
+    canvas_class = numbered_canvas(running_left=running_left, running_right=running_right,
+                                   page_w=page_w, page_h=page_h, margin=margin,
+                                   head_on_first=False)
+    buffer = io.BytesIO()
+    doc = SimpleDocTemplate(buffer, pagesize=(page_w, page_h), leftMargin=margin,
+                            rightMargin=margin, topMargin=0.55 * inch,
+                            bottomMargin=0.5 * inch, title=title, author="filmscore",
+                            subject=subject)
+    doc.build(story, canvasmaker=canvas_class)
+    return write_atomic(Path(path), buffer.getvalue())

@@ -18,8 +18,9 @@ from pathlib import Path
 
 from filmscore.fileio import write_atomic
 from filmscore.musicians.calls import CallList
-from filmscore.musicians.costs import UNALLOCATED, ScoreCost
+from filmscore.musicians.costs import ScoreCost
 from filmscore.musicians.roster import instrument_word
+from filmscore.recording.sessions import zone
 
 CALL_COLUMNS = ("session", "date", "call", "ends", "stage", "chair", "seat", "musician",
                 "role", "instrument", "doubles", "cues", "union", "contact")
@@ -36,7 +37,9 @@ def _write(columns: tuple[str, ...], rows: list[dict[str, str]], path) -> Path:
 
 
 def calllist_rows(calls: CallList, tz=None) -> list[dict[str, str]]:
-    start, end = calls.starts_at.astimezone(tz), calls.ends_at.astimezone(tz)
+    # times on the stage's clock unless ``tz`` (a tzinfo) asks for another
+    where = tz if tz is not None else zone(calls.tz or None)
+    start, end = calls.starts_at.astimezone(where), calls.ends_at.astimezone(where)
     head = {"session": calls.session, "date": f"{start:%Y-%m-%d}", "call": f"{start:%H:%M}",
             "ends": f"{end:%H:%M}", "stage": calls.stage}
     return [{**head, "chair": r.chair, "seat": str(r.seat) if r.chair else "",
@@ -66,7 +69,7 @@ def cost_rows(cost: ScoreCost) -> list[dict[str, str]]:
                          "cartage": str(line.cartage), "total": str(line.total)})
         rows.append({"session": session.name, "musician": "(session total)",
                      "total": str(session.total)})
-    for cue in sorted(cost.per_cue, key=lambda c: (c == UNALLOCATED, c)):
+    for cue in cost.cues_in_order():
         rows.append({"session": "(per cue)", "musician": cue,
                      "total": str(cost.per_cue[cue])})
     rows.append({"session": "(score total)", "musician": cost.currency,

@@ -13,23 +13,22 @@ or pay the players (the CSVs carry the same figures).  Writing is atomic.
 from __future__ import annotations
 
 import datetime as _dt
-import io
 import os
 from pathlib import Path
 from xml.sax.saxutils import escape
 
 from filmscore.engraving.style import (
     BAND,
+    build_paperwork,
     column_widths,
     fonts,
     header_table_style,
     info_line,
-    numbered_canvas,
 )
-from filmscore.fileio import write_atomic
 from filmscore.musicians.calls import CallList
-from filmscore.musicians.costs import UNALLOCATED, ScoreCost
+from filmscore.musicians.costs import ScoreCost
 from filmscore.musicians.roster import instruments_text
+from filmscore.recording.sessions import zone
 
 
 def _styles():
@@ -65,18 +64,9 @@ def _styles():
 def _build(story: list, path, *, page: tuple[float, float], running: str, right: str,
            title: str) -> Path:
     from reportlab.lib.units import inch
-    from reportlab.platypus import SimpleDocTemplate
 
-    margin = 0.5 * inch
-    canvas_class = numbered_canvas(running_left=running, running_right=right,
-                                   page_w=page[0], page_h=page[1], margin=margin,
-                                   head_on_first=False)
-    buffer = io.BytesIO()
-    doc = SimpleDocTemplate(buffer, pagesize=page, leftMargin=margin, rightMargin=margin,
-                            topMargin=0.55 * inch, bottomMargin=0.5 * inch, title=title,
-                            author="filmscore")
-    doc.build(story, canvasmaker=canvas_class)
-    return write_atomic(Path(path), buffer.getvalue())
+    return build_paperwork(story, path, page_w=page[0], page_h=page[1], margin=0.5 * inch,
+                           running_left=running, running_right=right, title=title)
 
 
 def write_calllist_pdf(calls: CallList, path: str | os.PathLike[str], *, film_title: str,
@@ -90,7 +80,9 @@ def write_calllist_pdf(calls: CallList, path: str | os.PathLike[str], *, film_ti
 
     st = _styles()
     date = date or _dt.date.today().isoformat()
-    start, end = calls.starts_at.astimezone(tz), calls.ends_at.astimezone(tz)
+    # times on the stage's clock unless ``tz`` (a tzinfo) asks for another
+    where = tz if tz is not None else zone(calls.tz or None)
+    start, end = calls.starts_at.astimezone(where), calls.ends_at.astimezone(where)
 
     def p(text: str, style: str = "base") -> Paragraph:
         return Paragraph(escape(text), st[style])
@@ -187,7 +179,7 @@ def write_costs_pdf(cost: ScoreCost, path: str | os.PathLike[str], *, film_title
             story.append(p("An orchestra manager is required and none is booked: the line "
                            "'(orchestra manager to book)' prices one.", "warn"))
     cue_rows: list[list] = [[p("Cue", "head"), p(f"Cost ({cur})", "head_right")]]
-    for cue in sorted(cost.per_cue, key=lambda c: (c == UNALLOCATED, c)):
+    for cue in cost.cues_in_order():
         cue_rows.append([p(cue), p(f"{cost.per_cue[cue]:,}", "right")])
     cue_rows.append([p("Score total", "bold"), p(f"{cost.total:,}", "right_bold")])
     style = header_table_style() + [("BACKGROUND", (0, len(cue_rows) - 1), (-1, len(cue_rows)

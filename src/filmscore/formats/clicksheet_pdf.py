@@ -16,20 +16,18 @@ time on a shaded band.  The look is ``engraving.style``'s.  What it loses: exact
 from __future__ import annotations
 
 import datetime as _dt
-import io
 import os
 from pathlib import Path
 from xml.sax.saxutils import escape
 
 from filmscore.engraving.style import (
     BAND,
+    build_paperwork,
     column_widths,
     fonts,
     header_table_style,
     info_line,
-    numbered_canvas,
 )
-from filmscore.fileio import write_atomic
 from filmscore.sync.clicksheet import ClickSheet, SheetRow, format_frames_off
 from filmscore.sync.tempomap import format_bpm
 from filmscore.timecode import get_rate
@@ -74,7 +72,7 @@ def write_clicksheet_pdf(sheet: ClickSheet, path: str | os.PathLike[str], *,
     from reportlab.lib.pagesizes import letter
     from reportlab.lib.styles import ParagraphStyle
     from reportlab.lib.units import inch
-    from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+    from reportlab.platypus import Paragraph, Spacer, Table, TableStyle
 
     rate = get_rate(sheet.rate_name)
     regular, bold, italic = fonts()
@@ -154,15 +152,8 @@ def write_clicksheet_pdf(sheet: ClickSheet, path: str | os.PathLike[str], *,
     story.append(table)
 
     running = f"{film_title} — click sheet {sheet.cue_label} {sheet.title}".rstrip()
-    canvas_class = numbered_canvas(running_left=running,
-                                   running_right=f"{rate.name} fps · {date}",
-                                   page_w=page_w, page_h=page_h, margin=margin,
-                                   head_on_first=False)
-    buffer = io.BytesIO()
-    doc = SimpleDocTemplate(buffer, pagesize=(page_w, page_h), leftMargin=margin,
-                            rightMargin=margin, topMargin=0.55 * inch,
-                            bottomMargin=0.5 * inch,
-                            title=f"{film_title} — click sheet {sheet.cue_label}".rstrip(),
-                            author="filmscore", subject=sheet.title)
-    doc.build(story, canvasmaker=canvas_class)
-    return write_atomic(Path(path), buffer.getvalue())
+    return build_paperwork(story, path, page_w=page_w, page_h=page_h, margin=margin,
+                           running_left=running,
+                           running_right=f"{rate.name} fps · {date}",
+                           title=f"{film_title} — click sheet {sheet.cue_label}".rstrip(),
+                           subject=sheet.title)

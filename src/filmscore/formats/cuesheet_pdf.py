@@ -11,7 +11,6 @@ loses: everything is for reading; there is no reader.  Writing is atomic.
 from __future__ import annotations
 
 import datetime as _dt
-import io
 import os
 from pathlib import Path
 from xml.sax.saxutils import escape
@@ -20,13 +19,12 @@ from filmscore.engraving.style import (
     BAND,
     HEADER_BG,
     RULE,
+    build_paperwork,
     column_widths,
     fonts,
     header_table_style,
     info_line,
-    numbered_canvas,
 )
-from filmscore.fileio import write_atomic
 from filmscore.formats.cuesheet_csv import minutes
 from filmscore.recording.takelog import CueSheet
 from filmscore.timecode import Rate, format_duration, format_label, get_rate
@@ -58,7 +56,13 @@ def write_cuesheet_pdf(sheet: CueSheet, path: str | os.PathLike[str], *, rate: R
     from reportlab.lib.pagesizes import landscape, letter
     from reportlab.lib.styles import ParagraphStyle
     from reportlab.lib.units import inch
-    from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+    from reportlab.platypus import (
+        KeepTogether,
+        Paragraph,
+        Spacer,
+        Table,
+        TableStyle,
+    )
 
     rate = get_rate(rate)
     regular, bold, italic = fonts()
@@ -143,8 +147,7 @@ def write_cuesheet_pdf(sheet: CueSheet, path: str | os.PathLike[str], *, rate: R
     story.append(table)
 
     story.append(Spacer(1, 0.2 * inch))
-    story.append(Paragraph("Minutes recorded per day against the plan", h2))
-    story.append(Spacer(1, 4))
+    heading = [Paragraph("Minutes recorded per day against the plan", h2), Spacer(1, 4)]
     days = [[p(h, head) for h in ("Day", "Sessions", "Planned", "Recorded", "Of plan")]]
 
     def share(recorded: int, planned: int) -> str:
@@ -174,16 +177,9 @@ def write_cuesheet_pdf(sheet: CueSheet, path: str | os.PathLike[str], *, rate: R
     if not sheet.days:
         day_style.append(("SPAN", (0, 1), (-1, 1)))
     day_table.setStyle(TableStyle(day_style))
-    story.append(day_table)
+    story.append(KeepTogether([*heading, day_table]))  # the heading never ends a page
 
-    canvas_class = numbered_canvas(running_left=f"{title} — music editor's cue sheet",
-                                   running_right=f"{rate.name} fps · {date}",
-                                   page_w=page_w, page_h=page_h, margin=margin,
-                                   head_on_first=False)
-    buffer = io.BytesIO()
-    doc = SimpleDocTemplate(buffer, pagesize=(page_w, page_h), leftMargin=margin,
-                            rightMargin=margin, topMargin=0.55 * inch,
-                            bottomMargin=0.5 * inch, title=f"{title} — cue sheet",
-                            author="filmscore")
-    doc.build(story, canvasmaker=canvas_class)
-    return write_atomic(Path(path), buffer.getvalue())
+    return build_paperwork(story, path, page_w=page_w, page_h=page_h, margin=margin,
+                           running_left=f"{title} — music editor's cue sheet",
+                           running_right=f"{rate.name} fps · {date}",
+                           title=f"{title} — cue sheet")

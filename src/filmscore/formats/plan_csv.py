@@ -41,9 +41,9 @@ def plan_rows(sessions: Sequence, rate: Rate) -> list[dict[str, str]]:
         spec = planned.session
         for e in planned.entries:
             rows.append({
-                "session": spec.name, "day": spec.starts_at.date().isoformat(),
-                "start": spec.starts_at.isoformat(timespec="minutes"),
-                "end": spec.ends_at.isoformat(timespec="minutes"), "kind": spec.kind,
+                "session": spec.name, "day": spec.day.isoformat(),
+                "start": spec.local_start.isoformat(timespec="minutes"),
+                "end": spec.local_end.isoformat(timespec="minutes"), "kind": spec.kind,
                 "position": str(e.position), "cue": e.cue, "title": e.title, "part": e.part,
                 "bars": bars_text(e.bar_from, e.bar_to),
                 "length": format_duration(e.duration_frames, rate), "group": e.group,

@@ -12,7 +12,6 @@ it loses: nothing a reader needs; there is no reader (it is a report).  Writing 
 from __future__ import annotations
 
 import datetime as _dt
-import io
 import os
 from collections.abc import Sequence
 from pathlib import Path
@@ -22,12 +21,11 @@ from filmscore.engraving.style import (
     BAND,
     HEADER_BG,
     RULE,
+    build_paperwork,
     column_widths,
     fonts,
     info_line,
-    numbered_canvas,
 )
-from filmscore.fileio import write_atomic
 from filmscore.formats.plan_csv import bars_text, chairs_text
 from filmscore.timecode import Rate, format_duration, get_rate
 
@@ -42,7 +40,6 @@ def write_plan_pdf(sessions: Sequence, path: str | os.PathLike[str], *, rate: Ra
     from reportlab.platypus import (
         KeepTogether,
         Paragraph,
-        SimpleDocTemplate,
         Spacer,
         Table,
         TableStyle,
@@ -75,10 +72,10 @@ def write_plan_pdf(sessions: Sequence, path: str | os.PathLike[str], *, rate: Ra
     widths = column_widths([0.3, 0.7, 2.2, 0.9, 0.8, 0.75, 1.2, 0.85], page_w, margin)
     for ps in planned:
         spec = ps.session
-        start = spec.starts_at
+        start = spec.local_start
         count = len(ps.entries)
         rows: list[list] = [[p(
-            f"{spec.name}   {start:%a %d %b %Y %H:%M}-{spec.ends_at:%H:%M}   {spec.kind}"
+            f"{spec.name}   {start:%a %d %b %Y %H:%M}-{spec.local_end:%H:%M}   {spec.kind}"
             f"{'   ' + spec.stage if spec.stage else ''}   ·   {count} "
             f"item{'s' if count != 1 else ''}, "
             f"{format_duration(ps.duration_frames, rate)} of music, {ps.players} players, "
@@ -104,14 +101,7 @@ def write_plan_pdf(sessions: Sequence, path: str | os.PathLike[str], *, rate: Ra
         story.append(Spacer(1, 0.18 * inch))
     if not planned:
         story.append(p("No plan yet: make one with 'filmscore plan make --days ...'."))
-    canvas_class = numbered_canvas(running_left=f"{title} — session plan",
-                                   running_right=f"{rate.name} fps · {date}",
-                                   page_w=page_w, page_h=page_h, margin=margin,
-                                   head_on_first=False)
-    buffer = io.BytesIO()
-    doc = SimpleDocTemplate(buffer, pagesize=(page_w, page_h), leftMargin=margin,
-                            rightMargin=margin, topMargin=0.55 * inch,
-                            bottomMargin=0.5 * inch, title=f"{title} — session plan",
-                            author="filmscore")
-    doc.build(story, canvasmaker=canvas_class)
-    return write_atomic(Path(path), buffer.getvalue())
+    return build_paperwork(story, path, page_w=page_w, page_h=page_h, margin=margin,
+                           running_left=f"{title} — session plan",
+                           running_right=f"{rate.name} fps · {date}",
+                           title=f"{title} — session plan")

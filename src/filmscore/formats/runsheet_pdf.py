@@ -17,20 +17,18 @@ atomic.
 from __future__ import annotations
 
 import datetime as _dt
-import io
 import os
 from pathlib import Path
 from xml.sax.saxutils import escape
 
 from filmscore.engraving.style import (
     BAND,
+    build_paperwork,
     column_widths,
     fonts,
     header_table_style,
     info_line,
-    numbered_canvas,
 )
-from filmscore.fileio import write_atomic
 from filmscore.recording.stagepack import RunSheet, RunSheetEntry
 from filmscore.timecode import format_duration, get_rate
 
@@ -67,7 +65,7 @@ def write_runsheet_pdf(sheet: RunSheet, path: str | os.PathLike[str], *,
     from reportlab.lib.pagesizes import landscape, letter
     from reportlab.lib.styles import ParagraphStyle
     from reportlab.lib.units import inch
-    from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+    from reportlab.platypus import Paragraph, Spacer, Table, TableStyle
 
     rate = get_rate(sheet.rate_name)
     regular, bold, italic = fonts()
@@ -145,14 +143,7 @@ def write_runsheet_pdf(sheet: RunSheet, path: str | os.PathLike[str], *,
     story.append(table)
 
     running = f"{sheet.film_title} — run sheet {sheet.session}"
-    canvas_class = numbered_canvas(running_left=running,
-                                   running_right=f"{sheet.date} · {rate.name} fps",
-                                   page_w=page_w, page_h=page_h, margin=margin,
-                                   head_on_first=False)
-    buffer = io.BytesIO()
-    doc = SimpleDocTemplate(buffer, pagesize=(page_w, page_h), leftMargin=margin,
-                            rightMargin=margin, topMargin=0.55 * inch,
-                            bottomMargin=0.5 * inch, title=running, author="filmscore",
-                            subject=sheet.session)
-    doc.build(story, canvasmaker=canvas_class)
-    return write_atomic(Path(path), buffer.getvalue())
+    return build_paperwork(story, path, page_w=page_w, page_h=page_h, margin=margin,
+                           running_left=running,
+                           running_right=f"{sheet.date} · {rate.name} fps",
+                           title=running, subject=sheet.session)

@@ -20,24 +20,21 @@ everything is for reading; there is no reader.  Writing is atomic.
 from __future__ import annotations
 
 import datetime as _dt
-import io
 import os
 from collections.abc import Iterable
 from fractions import Fraction
-from pathlib import Path
 from xml.sax.saxutils import escape
 
 from filmscore.engraving.style import (
     BAND,
     HEADER_BG,
     RULE,
+    build_paperwork,
     column_widths,
     fonts,
     header_table_style,
     info_line,
-    numbered_canvas,
 )
-from filmscore.fileio import write_atomic
 from filmscore.spotting.cues import SYNC_KINDS, CueSpec, MusicTotal, film_total, reel_totals
 from filmscore.timecode import Rate, format_duration, format_feet, format_label, get_rate
 
@@ -73,7 +70,7 @@ def write_spotting_pdf(
     from reportlab.lib.styles import ParagraphStyle
     from reportlab.lib.units import inch
     from reportlab.pdfbase.pdfmetrics import stringWidth
-    from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+    from reportlab.platypus import Paragraph, Spacer, Table, TableStyle
 
     rate = get_rate(rate)
     cues = sorted(cues, key=lambda c: (c.number.reel, c.start_frame, c.number))
@@ -208,17 +205,9 @@ def write_spotting_pdf(
 
     running = f"{title} — spotting list" + (f" — {picture_name}" if picture_name else "")
 
-    canvas_class = numbered_canvas(running_left=running,
-                                   running_right=f"{rate.name} fps · {date}",
-                                   page_w=page_w, page_h=page_h, margin=margin,
-                                   head_on_first=False)
-
-    buffer = io.BytesIO()
-    doc = SimpleDocTemplate(buffer, pagesize=(page_w, page_h), leftMargin=margin,
-                            rightMargin=margin, topMargin=0.55 * inch,
-                            bottomMargin=0.5 * inch, title=f"{title} — spotting list",
-                            author="filmscore", subject=picture_name or "")
-    doc.build(story, canvasmaker=canvas_class)
-    write_atomic(Path(path), buffer.getvalue())
+    build_paperwork(story, path, page_w=page_w, page_h=page_h, margin=margin,
+                    running_left=running,
+                    running_right=f"{rate.name} fps · {date}",
+                    title=f"{title} — spotting list", subject=picture_name or "")
 
 

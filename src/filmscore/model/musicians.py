@@ -57,6 +57,8 @@ class RecordingSession(VersionedMixin, Base):
     starts_at: Mapped[datetime] = mapped_column(UTCDateTime())
     ends_at: Mapped[datetime] = mapped_column(UTCDateTime())
     stage: Mapped[str] = mapped_column(String(200), default="")  # "Stage A"
+    #: the stage's time zone (IANA name) the session's times are shown in; "" this machine's
+    tz: Mapped[str] = mapped_column(String(64), default="", server_default="")
     notes: Mapped[str] = mapped_column(Text, default="")
 
     @validates("kind")

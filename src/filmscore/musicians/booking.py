@@ -27,7 +27,7 @@ from filmscore.orchestration.ensembles import (
     ensemble_from_dict,
     get_template,
 )
-from filmscore.recording.sessions import session_row
+from filmscore.recording.sessions import local_time, session_row
 from filmscore.store import transaction
 
 #: what a non-playing orchestra manager or leader is booked as
@@ -139,7 +139,8 @@ def _check_free(session, target: RecordingSession, musician: Musician) -> None:
     if other is not None:
         raise ValidationError(
             f"musician {musician.name!r} is booked in session {other.name!r} "
-            f"({other.starts_at:%Y-%m-%d %H:%M}-{other.ends_at:%H:%M} UTC), which overlaps "
+            f"({local_time(other.starts_at, other.tz):%Y-%m-%d %H:%M}-"
+            f"{local_time(other.ends_at, other.tz):%H:%M %Z}), which overlaps "
             f"session {target.name!r}", field="session", value=target.name,
             valid="a session at another time")
 
@@ -252,11 +253,14 @@ def planned_sessions(pctx) -> list[str]:
 
 
 def _needed(entries, uses: dict[int, CueInstrumentation], ensemble: Ensemble
-            ) -> dict[str, list[str]]:
+            ) -> tuple[dict[str, list[str]], dict[str, int]]:
     """chair label -> instruments the plan's cues ask of it (its own first), in chair order:
     those the cue's orchestration gives the chair, or all the chair's doubles for a cue
-    not yet orchestrated."""
+    not yet orchestrated; and chair label -> seats to fill: the most players any of the
+    session's cues uses on the chair (a cue for chamber strings calls 4 of the 14 first
+    violins; a cue not yet orchestrated, the whole section)."""
     called: dict[str, list[str]] = {}
+    seats: dict[str, int] = {}
     for entry in entries:
         for label in entry.chairs or ():
             chair = find_chair(ensemble, label,
@@ -269,21 +273,25 @@ def _needed(entries, uses: dict[int, CueInstrumentation], ensemble: Ensemble
             for key in instrument_keys(asked):
                 if key not in want and key in chair.instruments:
                     want.append(key)
-    return {c.label: called[c.label] for c in ensemble.chairs if c.label in called}
+            players = (item.players if item is not None else None) or chair.players
+            seats[chair.label] = max(seats.get(chair.label, 0), min(players, chair.players))
+    return ({c.label: called[c.label] for c in ensemble.chairs if c.label in called},
+            seats)
 
 
 def auto_book(pctx, session_name: str) -> AutoBooking:
-    """Book the session from its plan: every seat of every chair its plan entries call
-    (a section of 14 players: seats 1..14), with roster players who play the chair's
-    instrument, preferring those who play the doubles asked, then those already on the
-    chair (then booked at all) in other sessions, then for seat 1 of a first chair those
-    whose roster notes say principal or concertmaster (for other seats, those whose notes
-    do not), then players not marked 'extra' in their notes, then those whose own
-    instrument is the chair's; never one booked at an overlapping time.
-    Seats already booked stay.  When the session reaches the card's orchestra-manager
-    threshold and none is booked, one of its players is appointed (one already manager in
-    another session, else one whose roster notes say 'orchestra manager', else the first in
-    score order).  Seats nobody can fill are reported, not refused."""
+    """Book the session from its plan: every seat of every chair its plan entries call (a
+    section of 14 players: seats 1..14, or as many as its cues use), with roster players
+    who play the chair's instrument, preferring those who play the doubles asked, then
+    those already on the chair (then booked at all) in other sessions, then for seat 1
+    of a first chair those whose roster notes say principal or concertmaster (for other
+    seats, those whose notes do not), then players not marked 'extra' in their notes,
+    then those whose own instrument is the chair's; never one booked at an overlapping
+    time.
+    Seats already booked stay. When the session reaches the card's orchestra-manager
+    threshold and none is booked, one of its players is appointed (one already manager
+    in another session, else one whose roster notes say 'orchestra manager', else the
+    first in score order). Seats nobody can fill are reported, not refused."""
     from filmscore.musicians.service import project_ratecard
 
     card = project_ratecard(pctx)
@@ -298,7 +306,7 @@ def auto_book(pctx, session_name: str) -> AutoBooking:
                                   valid="a planned session ('filmscore plan'), or book by hand "
                                         "with 'filmscore book add'")
         ensemble = project_ensemble(session, pctx.project_id)
-        needed = _needed(entries, cue_uses(session, pctx.project_id), ensemble)
+        needed, seats = _needed(entries, cue_uses(session, pctx.project_id), ensemble)
         here = session.scalars(select(Booking).where(Booking.session_id == target.id)).all()
         in_session = {b.musician_id for b in here}
         taken = {(b.chair, b.seat) for b in here}
@@ -319,7 +327,7 @@ def auto_book(pctx, session_name: str) -> AutoBooking:
         # chairs with doubles first, so that the players who double go where doubles are
         for label, want in sorted(needed.items(), key=lambda item: -len(item[1])):
             chair = ensemble.chair(label)
-            for seat in range(1, chair.players + 1):
+            for seat in range(1, seats[label] + 1):
                 if (chair.label, seat) in taken:
                     continue
                 pool = [m for m in roster if m.id not in in_session and m.id not in busy

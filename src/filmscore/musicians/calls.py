@@ -43,6 +43,7 @@ class CallList:
     orchestra_manager: str | None
     orchestra_manager_required: bool
     notes: str = ""
+    tz: str = ""  # the stage's time zone (IANA name) the times are shown in
 
     @property
     def players(self) -> int:
@@ -69,10 +70,10 @@ def chair_sort_key(order: Sequence[str]):
 
 def call_list(*, session: str, kind: str, starts_at: datetime, ends_at: datetime,
               stage: str, rows: Iterable[CallRow], chair_order: Sequence[str],
-              orchestra_manager_from: int, notes: str = "") -> CallList:
+              orchestra_manager_from: int, notes: str = "", tz: str = "") -> CallList:
     """The call list: rows in score order, the orchestra manager named if booked."""
     ordered = tuple(sorted(rows, key=chair_sort_key(chair_order)))
     manager = next((r.musician for r in ordered if r.role == "orchestra manager"), None)
     playing = sum(1 for r in ordered if r.instrument)
     return CallList(session, kind, starts_at, ends_at, stage, ordered, manager,
-                    playing >= orchestra_manager_from, notes)
+                    playing >= orchestra_manager_from, notes, tz)

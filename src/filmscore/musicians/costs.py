@@ -20,7 +20,7 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal
 
 from filmscore.musicians.ratecard import RateCard
@@ -61,6 +61,7 @@ class SessionCall:
     starts_at: datetime
     ends_at: datetime
     players: tuple[BookedPlayer, ...]
+    day: date | None = None  # the day on the stage's clock (default: the UTC date)
 
     @property
     def minutes(self) -> int:
@@ -120,6 +121,19 @@ class ScoreCost:
     def total(self) -> Decimal:
         return sum((s.total for s in self.sessions), Decimal("0.00"))
 
+    def cues_in_order(self) -> list[str]:
+        """The cues of ``per_cue`` by cue number (1M2 before 1M10), what no cue logged last."""
+        from filmscore.errors import InputError
+        from filmscore.spotting.cues import parse_cue_number
+
+        def key(cue: str):
+            try:
+                return (cue == UNALLOCATED, parse_cue_number(cue).slot, cue)
+            except InputError:
+                return (cue == UNALLOCATED, (10**9, 0, ""), cue)
+
+        return sorted(self.per_cue, key=key)
+
 
 def overtime_units(card: RateCard, session_minutes: int) -> int:
     """Whole overtime units past the card's session hours (a part unit counts whole)."""
@@ -168,7 +182,7 @@ def session_cost(card: RateCard, session: SessionCall, *,
     required = len(playing) >= card.orchestra_manager_from
     booked = any(p.role == "orchestra manager" for p in session.players)
     lines = []
-    day = session.starts_at.date()
+    day = session.day or session.starts_at.date()
     for player in session.players:
         key = (player.musician, day if card.health_welfare_per == "day" else session.name)
         lines.append(_line(card, session, player, units, key not in paid))

@@ -30,7 +30,7 @@ from filmscore.musicians.costs import (
 )
 from filmscore.musicians.roster import check_plays, instrument_keys
 from filmscore.orchestration.ensembles import _norm
-from filmscore.recording.sessions import session_row
+from filmscore.recording.sessions import local_time, session_row
 from filmscore.store import transaction
 from filmscore.sync.service import cue_row
 
@@ -199,7 +199,7 @@ def session_call_list(pctx, session_name: str) -> CallList:
                          ends_at=target.ends_at, stage=target.stage, rows=calls,
                          chair_order=ensemble.labels,
                          orchestra_manager_from=card.orchestra_manager_from,
-                         notes=target.notes)
+                         notes=target.notes, tz=target.tz)
 
 
 def _played(booking: Booking, times: list[PlayerCueTime]) -> tuple[str, ...]:
@@ -244,7 +244,8 @@ def session_calls(pctx, session_name: str | None = None) -> list[SessionCall]:
             players.sort(key=lambda p: (order.get(_norm(p.chair), len(order)), p.chair,
                                         p.seat, p.musician))
             out.append(SessionCall(target.name, target.starts_at, target.ends_at,
-                                   tuple(players)))
+                                   tuple(players),
+                                   local_time(target.starts_at, target.tz).date()))
         return out
 
 
@@ -258,7 +259,7 @@ def project_costs(pctx, session_name: str | None = None) -> ScoreCost:
         return score_cost(card, session_calls(pctx))
     target = session_calls(pctx, session_name)[0]
     # health & welfare per day: the sessions before it on the same day count
-    day = [c for c in session_calls(pctx) if c.starts_at.date() == target.starts_at.date()
+    day = [c for c in session_calls(pctx) if c.day == target.day
            and (c.starts_at, c.name) <= (target.starts_at, target.name)]
     cost = next(s for s in score_cost(card, day).sessions if s.name == target.name)
     return ScoreCost(card.currency, (cost,), allocate(cost))

@@ -37,7 +37,7 @@ from filmscore.recording.plan import (
     plan_items,
     plan_sessions,
 )
-from filmscore.recording.sessions import SessionSpec, _spec, check_session, zone
+from filmscore.recording.sessions import SessionSpec, check_session, session_spec, zone
 from filmscore.spotting.service import spec_of
 from filmscore.store import transaction
 from filmscore.sync.service import cue_row
@@ -173,9 +173,19 @@ def _plan_cue(session, row: Cue, order: int, rate_fps, overrides: dict[str, int]
 
 
 def _score_cues(session, project_id: int) -> list[Cue]:
+    """The cues recorded on the stage: every score cue, and the source cues written for
+    the orchestra (those with an orchestration; licensed source music is not recorded)."""
+    return recorded_cues(session, project_id)
+
+
+def recorded_cues(session, project_id: int) -> list[Cue]:
+    """The cues the stage records, in film order: score cues, and source cues that have an
+    orchestration (the take log's cue sheet lists the same ones)."""
     rows = session.scalars(select(Cue).where(Cue.project_id == project_id)
                            .order_by(Cue.start_frame, Cue.number)).all()
-    return [r for r in rows if not spec_of(r).is_source]
+    orchestrated = set(session.scalars(select(OrchestrationRow.cue_id).where(
+        OrchestrationRow.cue_id.in_([r.id for r in rows]))).all())
+    return [r for r in rows if not spec_of(r).is_source or r.id in orchestrated]
 
 
 def parse_difficulties(text: str | None) -> dict[str, int]:
@@ -230,7 +240,7 @@ def _slots_for(session, pctx, days: Sequence[date], times, *, kind: str | None, 
     rows = session.scalars(select(RecordingSession).where(
         RecordingSession.project_id == pctx.project_id)).all()
     by_name = {r.name: r for r in rows}
-    others = [_spec(r) for r in rows]
+    others = [session_spec(r) for r in rows]
     slots, used, created = [], [], []
     where = zone(tz)
     for day in days:
@@ -241,11 +251,11 @@ def _slots_for(session, pctx, days: Sequence[date], times, *, kind: str | None, 
                 t0 = datetime.fromisoformat(f"{day.isoformat()} {start}").replace(tzinfo=where)
                 t1 = datetime.fromisoformat(f"{day.isoformat()} {end}").replace(tzinfo=where)
                 spec = SessionSpec(name, t0, t1, kind or "orchestra", stage,
-                                   "planned by filmscore plan")
+                                   "planned by filmscore plan", tz=tz or "")
                 check_session(spec, others)
                 row = RecordingSession(project_id=pctx.project_id, name=name, kind=spec.kind,
                                        starts_at=t0, ends_at=t1, stage=stage,
-                                       notes=spec.notes)
+                                       notes=spec.notes, tz=spec.tz)
                 session.add(row)
                 others.append(spec)
                 created.append(name)
@@ -260,7 +270,10 @@ def _slots_for(session, pctx, days: Sequence[date], times, *, kind: str | None, 
 
 
 def _write(session, plan: Plan, rows: Sequence[RecordingSession], cue_ids: dict[str, int],
-           *, pickups: bool) -> None:
+           *, pickups: bool, created: Sequence[str] = ()) -> list[str]:
+    """Write the plan into its sessions; a session made for this plan that holds nothing
+    is not kept (the stage is not booked for nothing).  Returns the sessions kept of
+    ``created``."""
     session.flush()
     ids = [r.id for r in rows]
     session.execute(delete(PlanEntry).where(PlanEntry.session_id.in_(ids)))
@@ -274,6 +287,12 @@ def _write(session, plan: Plan, rows: Sequence[RecordingSession], cue_ids: dict[
                 duration_frames=item.duration_frames, group=item.group,
                 difficulty=item.difficulty, chairs=[c.chair for c in item.chairs],
                 pickup_id=item.pickup_id))
+    empty = {row.name for row, planned in zip(rows, plan.sessions, strict=True)
+             if not planned.items and row.name in created}
+    for row in rows:
+        if row.name in empty:
+            session.delete(row)
+    return [name for name in created if name not in empty]
 
 
 # --- the plan -----------------------------------------------------------------------------
@@ -307,7 +326,8 @@ def make_plan(pctx, days: Sequence[date], *, minutes_per_day: int = DEFAULT_MINU
         slots, used, created = _slots_for(session, pctx, days, times, kind=None, tz=tz,
                                           stage=stage)
         plan = (greedy_plan if greedy else plan_sessions)(items, slots, rules)
-        _write(session, plan, used, {r.number: r.id for r in rows}, pickups=False)
+        created = _write(session, plan, used, {r.number: r.id for r in rows}, pickups=False,
+                         created=created)
         elsewhere = session.scalars(
             select(RecordingSession.name).join(PlanEntry,
                                                PlanEntry.session_id == RecordingSession.id)
@@ -360,7 +380,7 @@ def session_plan(pctx, *, only: Sequence[str] | None = None) -> list[PlannedSess
                 for c in entry.chairs:
                     if c.chair not in called or c.players > called[c.chair].players:
                         called[c.chair] = c
-            out.append(PlannedSession(_spec(row), tuple(planned), tuple(called.values())))
+            out.append(PlannedSession(session_spec(row), tuple(planned), tuple(called.values())))
         return out
 
 
@@ -454,7 +474,8 @@ def plan_pickups(pctx, days: Sequence[date], *, minutes_per_day: int = DEFAULT_M
         slots, used, created = _slots_for(session, pctx, days, times, kind="pickup", tz=tz,
                                           stage=stage)
         plan = plan_sessions(items, slots, rules)
-        _write(session, plan, used, {c.number: c.id for _, c in rows}, pickups=True)
+        created = _write(session, plan, used, {c.number: c.id for _, c in rows},
+                         pickups=True, created=created)
         for pickup, _ in rows:
             pickup.status = "planned"
     return PlanReport(plan, tuple(created), len(cues))

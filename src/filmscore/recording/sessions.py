@@ -33,15 +33,25 @@ class SessionSpec:
     stage: str = ""
     notes: str = ""
     id: int | None = None
+    tz: str = ""  # the stage's time zone (IANA name); "" this machine's
 
     @property
     def label(self) -> str:
         return f"session {self.name!r}"
 
     @property
+    def local_start(self) -> datetime:
+        """The start in the stage's time zone."""
+        return local_time(self.starts_at, self.tz)
+
+    @property
+    def local_end(self) -> datetime:
+        return local_time(self.ends_at, self.tz)
+
+    @property
     def day(self) -> date:
-        """The calendar day the session starts on, in its own (stored) zone."""
-        return self.starts_at.date()
+        """The calendar day the session starts on, on the stage."""
+        return self.local_start.date()
 
     @property
     def minutes(self) -> int:
@@ -63,6 +73,11 @@ def zone(tz: str | None):
                          ) from None
 
 
+def local_time(moment: datetime, tz: str | None) -> datetime:
+    """``moment`` in the time zone called ``tz`` ("" or None: this machine's)."""
+    return moment.astimezone(zone(tz or None))
+
+
 def parse_time(text: str, *, field: str = "start", tz: str | None = None) -> datetime:
     """An ISO 8601 date-time ('2027-03-01 10:00', '2027-03-01T10:00-08:00'), made aware."""
     try:
@@ -76,9 +91,9 @@ def parse_time(text: str, *, field: str = "start", tz: str | None = None) -> dat
     return value
 
 
-def _spec(row: RecordingSession) -> SessionSpec:
+def session_spec(row: RecordingSession) -> SessionSpec:
     return SessionSpec(row.name, row.starts_at, row.ends_at, row.kind, row.stage, row.notes,
-                       row.id)
+                       row.id, row.tz)
 
 
 def session_row(session, project_id: int, name: str) -> RecordingSession:
@@ -127,12 +142,12 @@ def list_sessions(pctx) -> list[SessionSpec]:
         rows = session.scalars(select(RecordingSession).where(
             RecordingSession.project_id == pctx.project_id)
             .order_by(RecordingSession.starts_at, RecordingSession.name)).all()
-        return [_spec(r) for r in rows]
+        return [session_spec(r) for r in rows]
 
 
 def get_session(pctx, name: str) -> SessionSpec:
     with transaction(pctx.engine) as session:
-        return _spec(session_row(session, pctx.project_id, name))
+        return session_spec(session_row(session, pctx.project_id, name))
 
 
 def add_session(pctx, spec: SessionSpec) -> SessionSpec:
@@ -142,13 +157,14 @@ def add_session(pctx, spec: SessionSpec) -> SessionSpec:
             RecordingSession.project_id == pctx.project_id)).all()
         if any(r.name == spec.name for r in rows):
             raise ConflictError(f"session {spec.name!r} already exists; choose another name")
-        check_session(spec, [_spec(r) for r in rows])
+        check_session(spec, [session_spec(r) for r in rows])
+        zone(spec.tz or None)  # an unknown zone is refused before anything is written
         row = RecordingSession(project_id=pctx.project_id, name=spec.name, kind=spec.kind,
                                starts_at=spec.starts_at, ends_at=spec.ends_at,
-                               stage=spec.stage, notes=spec.notes)
+                               stage=spec.stage, notes=spec.notes, tz=spec.tz)
         session.add(row)
         session.flush()
-        return _spec(row)
+        return session_spec(row)
 
 
 def remove_session(pctx, name: str) -> None:

@@ -202,7 +202,7 @@ def stage_run_sheet(pctx, session_name: str) -> RunSheet:
 
 def _sheet(pctx, session_name: str, items: list[EntryInput]) -> RunSheet:
     spec = get_session(pctx, session_name)
-    starts, ends = spec.starts_at.astimezone(), spec.ends_at.astimezone()  # as 'session list'
+    starts, ends = spec.local_start, spec.local_end  # on the stage's clock
     return run_sheet(items, rate=pctx.rate, film_title=pctx.title, session=spec.name,
                      date=starts.date().isoformat(), time=f"{starts:%H:%M}-{ends:%H:%M}",
                      stage=spec.stage)

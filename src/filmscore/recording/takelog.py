@@ -228,11 +228,15 @@ def _version_reason(what: str, played: int | None, current: int | None) -> str:
 
 def staleness(take: TakeSpec, cue: CueState) -> str:
     """Why a take is out of date ("" when it is not)."""
+    flag = take.flagged.strip()  # set when the parts were revised (recording.revisions)
+    # a reason the flag already gives is not said twice
     reasons = [_version_reason("orchestration", take.orchestration_number,
-                               cue.orchestration_number),
-               _version_reason("music version", take.music_version, cue.music_version),
+                               cue.orchestration_number) if "(orchestration v" not in flag
+               else "",
+               _version_reason("music version", take.music_version, cue.music_version)
+               if "(music v" not in flag else "",
                _version_reason("tempo map", take.tempo_map_version, cue.tempo_map_version),
-               take.flagged.strip()]
+               flag]
     return "; ".join(r for r in reasons if r)
 
 

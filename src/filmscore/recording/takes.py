@@ -17,6 +17,7 @@ import warnings
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
+from fractions import Fraction
 from pathlib import Path
 
 from sqlalchemy import func, select
@@ -39,7 +40,7 @@ from filmscore.model import (
     RecordingSession,
     Take,
 )
-from filmscore.recording.sessions import session_row
+from filmscore.recording.sessions import local_time, session_row
 from filmscore.recording.takelog import (
     CueSheet,
     CueState,
@@ -56,7 +57,7 @@ from filmscore.recording.takelog import (
 from filmscore.recording.vocabulary import TAKE_NUMBERING
 from filmscore.store import transaction
 from filmscore.sync.service import cue_row
-from filmscore.timecode import parse_label, seconds_to_frame
+from filmscore.timecode import parse_label
 
 #: audio files that get iXML on export (others are copied as they are)
 WAV_SUFFIXES = (".wav", ".bwf")
@@ -77,8 +78,9 @@ class AudioFile:
 # -- reading the database -------------------------------------------------------------
 
 
-def _local_day(moment: datetime | None) -> date | None:
-    return moment.astimezone().date() if moment is not None else None
+def _local_day(moment: datetime | None, tz: str = "") -> date | None:
+    """The day of ``moment`` on the stage's clock (``tz``: the session's zone)."""
+    return local_time(moment, tz).date() if moment is not None else None
 
 
 def _spec(row: Take, cue_number: str, session: RecordingSession | None) -> TakeSpec:
@@ -86,7 +88,8 @@ def _spec(row: Take, cue_number: str, session: RecordingSession | None) -> TakeS
         cue=cue_number, number=row.number, kind=row.kind, circled=row.circled,
         bar_from=row.bar_from, bar_to=row.bar_to, section=row.section, notes=row.notes,
         timecode_frame=row.timecode_frame, session=session.name if session else None,
-        day=_local_day(session.starts_at if session else row.created_at),
+        day=_local_day(session.starts_at if session else row.created_at,
+                       session.tz if session else ""),
         stems=tuple(a.get("stem", "") for a in row.audio or []),
         orchestration_number=row.orchestration_number, music_version=row.music_version,
         tempo_map_version=row.tempo_map_version, flagged=row.flagged,
@@ -107,7 +110,9 @@ def _cue_state(session, cue: Cue) -> CueState:
         bar_count = tmap.bar_count
         starts = [tmap.seconds_of((b, 1)) for b in range(1, bar_count + 1)]
         starts.append(tmap.end_seconds)
-        bar_frames = tuple(seconds_to_frame(s, tmap.rate) for s in starts)
+        # the bar lines' frames as the tempo map places them (nearest frame, as the
+        # planner and the click sheet have them), counted from bar 1
+        bar_frames = tuple(tmap.frame_at(s) - tmap.frame_at(Fraction(0)) for s in starts)
     return CueState(cue.number, cue.title, cue.end_frame - cue.start_frame, bar_count,
                     bar_frames, orch, music, stored.version if stored is not None else None)
 
@@ -384,14 +389,23 @@ def list_takes(pctx, cue: str | None = None) -> list[TakeSpec]:
 def take_sheet(pctx) -> CueSheet:
     """The music editor's cue sheet of the whole project (see ``takelog.cue_sheet``)."""
     with transaction(pctx.engine) as db:
+        from filmscore.recording.planning import recorded_cues
+
         cues = db.scalars(select(Cue).where(Cue.project_id == pctx.project_id)
                           .order_by(Cue.start_frame, Cue.number)).all()
+        taken = set(db.scalars(select(Take.cue_id).where(
+            Take.project_id == pctx.project_id)).all())
+        recorded = {c.id for c in recorded_cues(db, pctx.project_id)}
+        # licensed source music is not recorded on the stage: not on the sheet (unless a
+        # take of it was logged all the same)
+        cues = [c for c in cues if c.id in recorded or c.id in taken]
         states = [_cue_state(db, c) for c in cues]
         numbers = {c.id: c.number for c in cues}
         takes = [_spec(t, n, s) for t, n, s in _rows(db, pctx)]
         pickups = [_pickup_spec(p, numbers[p.cue_id]) for p in db.scalars(
             select(Pickup).where(Pickup.cue_id.in_(list(numbers))).order_by(Pickup.id))]
-        plan = [PlanItem(_local_day(s.starts_at), s.name, numbers[e.cue_id], e.duration_frames)
+        plan = [PlanItem(_local_day(s.starts_at, s.tz), s.name, numbers[e.cue_id],
+                         e.duration_frames)
                 for e, s in db.execute(
                     select(PlanEntry, RecordingSession)
                     .join(RecordingSession, PlanEntry.session_id == RecordingSession.id)
