@@ -84,6 +84,7 @@ def _register() -> None:
         stagepack,
         sync,
         takes,
+        web,
         writing,
     )
 
@@ -98,6 +99,7 @@ def _register() -> None:
     plan.register(app)
     takes.register(app)
     stagepack.register(app)
+    web.register(app)
     demo.register(app)
 
 

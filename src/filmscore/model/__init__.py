@@ -22,6 +22,7 @@ from filmscore.model.picture import (
 from filmscore.model.project import Project
 from filmscore.model.recording import Pickup, PlanEntry, Take
 from filmscore.model.sync import TEMPO_MAP_ORIGINS, CueTempoMap
+from filmscore.model.user import User
 from filmscore.model.writing import (
     MUSIC_FORMATS,
     THEME_KINDS,
@@ -47,6 +48,7 @@ __all__ = [
     "PlayerCueTime",
     "RecordingSession",
     "Take",
+    "User",
     "Cue",
     "MusicVersion",
     "Orchestration",

@@ -113,6 +113,9 @@ class Take(VersionedMixin, Base):
     tempo_map_version: Mapped[int | None]
     flagged: Mapped[str] = mapped_column(Text, default="")  # why the take is out of date
     logged_by: Mapped[str] = mapped_column(String(200), default="")
+    #: the key the web page gave the entry (it resends an entry the connection lost: the
+    #: second one is recognised, not logged twice); None for takes logged elsewhere
+    entry_key: Mapped[str | None] = mapped_column(String(64), unique=True)
 
     @validates("kind")
     def _check_kind(self, key: str, value: str) -> str:

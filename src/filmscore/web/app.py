@@ -1,0 +1,105 @@
+"""The web app: ``create_app(project_dir)``.  One router per stage (``web/routes``), pages
+rendered on the server from Jinja templates, errors shown once (a FilmscoreError becomes
+its HTTP status and its one-line message)."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+from fastapi import FastAPI, Request
+from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
+from fastapi.staticfiles import StaticFiles
+from fastapi.templating import Jinja2Templates
+from starlette.middleware.sessions import SessionMiddleware
+
+from filmscore.errors import FilmscoreError
+from filmscore.web.security import NotLoggedIn, csrf_token, current_user
+
+HERE = Path(__file__).resolve().parent
+#: the session cookie's name; the secret that signs it is kept in the project folder
+COOKIE = "filmscore_session"
+SECRET_FILE = ".filmscore-web-secret"
+#: the largest request body accepted (a take's stems, a picture cut): 2 GiB
+MAX_UPLOAD_BYTES = 2 * 1024**3
+#: a login lasts a working day and a half
+SESSION_SECONDS = 36 * 3600
+
+templates = Jinja2Templates(directory=str(HERE / "templates"))
+templates.env.globals["csrf_token"] = csrf_token
+templates.env.globals["current_user"] = current_user
+
+
+def secret_key(project_dir: Path) -> str:
+    """The key that signs session cookies: FILMSCORE_WEB_SECRET, else a file in the project
+    folder (made once, readable by its owner only)."""
+    given = os.environ.get("FILMSCORE_WEB_SECRET")
+    if given:
+        return given
+    path = Path(project_dir) / SECRET_FILE
+    if path.is_file():
+        return path.read_text().strip()
+    key = secrets.token_urlsafe(48)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w") as handle:
+        handle.write(key + "\n")
+    return key
+
+
+def page(request: Request, name: str, context: dict | None = None,
+         status_code: int = 200) -> HTMLResponse:
+    """Render the template ``name`` with the request, the user and ``context``."""
+    ctx = {"user": current_user(request), "pctx": request.app.state.pctx, **(context or {})}
+    return templates.TemplateResponse(request, name, ctx, status_code=status_code)
+
+
+def _wants_html(request: Request) -> bool:
+    accept = request.headers.get("accept", "")
+    return "text/html" in accept or (not accept and request.method == "GET")
+
+
+def create_app(project_dir: str | os.PathLike[str], db: str | None = None, *,
+               secure_cookies: bool = True, pctx=None) -> FastAPI:
+    """The web app over the project in ``project_dir`` (its database, or ``db``)."""
+    from filmscore.project import open_project
+    from filmscore.web.routes import register
+
+    project_dir = Path(project_dir)
+    app = FastAPI(title="filmscore", docs_url=None, redoc_url=None, openapi_url=None)
+    app.state.pctx = pctx if pctx is not None else open_project(project_dir, db=db)
+    app.state.project_dir = project_dir.resolve()
+    app.add_middleware(SessionMiddleware, secret_key=secret_key(project_dir),
+                       session_cookie=COOKIE, max_age=SESSION_SECONDS, same_site="lax",
+                       https_only=secure_cookies)
+
+    @app.middleware("http")
+    async def limits(request: Request, call_next):
+        length = request.headers.get("content-length")
+        if length and length.isdigit() and int(length) > MAX_UPLOAD_BYTES:
+            return JSONResponse({"error": f"request body of {int(length)} bytes is over the "
+                                          f"limit of {MAX_UPLOAD_BYTES} bytes"},
+                                status_code=413)
+        response: Response = await call_next(request)
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("X-Frame-Options", "DENY")
+        response.headers.setdefault("Referrer-Policy", "same-origin")
+        return response
+
+    @app.exception_handler(NotLoggedIn)
+    async def _login_first(request: Request, exc: NotLoggedIn):
+        if request.method == "GET" and _wants_html(request):
+            return RedirectResponse(f"/login?next={request.url.path}", status_code=303)
+        return JSONResponse({"error": "log in first"}, status_code=401)
+
+    @app.exception_handler(FilmscoreError)
+    async def _refused(request: Request, exc: FilmscoreError):
+        if _wants_html(request):
+            return page(request, "error.html", {"message": str(exc),
+                                                "status": exc.http_status},
+                        status_code=exc.http_status)
+        return JSONResponse({"error": str(exc)}, status_code=exc.http_status)
+
+    app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
+    register(app)
+    return app
