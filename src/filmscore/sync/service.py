@@ -486,3 +486,21 @@ def parse_pins(text: str, *, rate, meter, subdivision: int = 1) -> list:
                                   tempo_bpm=parse_tempo(match[3], rate, field="pin")
                                   * subdivision))
     return pins
+
+
+def parse_tempo_range(text: str, *, field: str = "range") -> tuple[Fraction, Fraction]:
+    """'40-240' -> (40, 240) BPM, low below high."""
+    from filmscore.errors import InputError
+
+    low, sep, high = str(text).partition("-")
+    try:
+        if not sep:
+            raise ValueError
+        pair = Fraction(low.strip()), Fraction(high.strip())
+    except (ValueError, ZeroDivisionError):
+        raise InputError("not a tempo range", field=field, value=text,
+                         valid="LOW-HIGH in BPM, e.g. 40-240") from None
+    if not 0 < pair[0] < pair[1]:
+        raise InputError("not a tempo range", field=field, value=text,
+                         valid="LOW-HIGH in BPM with 0 < LOW < HIGH, e.g. 40-240")
+    return pair
