@@ -215,3 +215,14 @@ def test_the_cue_files_are_served_and_nothing_else(cue, as_role, web_project):
                  "%2e%2e/%2e%2e/etc/passwd", "mockups/1M1/../../filmscore.db"):
         response = client.get(f"/cues/1M1/media/{path}", headers={"accept": "application/json"})
         assert response.status_code in (404, 422), path
+
+
+def test_a_field_the_form_did_not_send_is_kept(cue, as_role):
+    client = as_role("composer")
+    html = client.get("/cues/1M1").text
+    response = client.post("/cues/1M1/edit", data={
+        "csrf": token(client, "/cues/1M1"), "version": _version(html, "/cues/1M1/edit"),
+        "mood": "calm"}, follow_redirects=False)
+    assert response.status_code == 303
+    now = cue_form(cue, "1M1").cue
+    assert (now.mood, now.notes, now.title) == ("calm", "Main title", "Lions at the Gate")

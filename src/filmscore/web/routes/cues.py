@@ -213,8 +213,9 @@ async def edit_cue(number: str, request: Request, user=Depends(Allow("spot"))):
     from filmscore.spotting.service import edit_cue as edit
 
     values = {k: str(v) for k, v in (await request.form()).items()}
-    changes = {name: values.get(name, "").strip() for name, _ in CUE_FIELDS
-               if name != "number"}
+    # a field the form did not send is left as it is (never blanked)
+    changes = {name: values[name].strip() for name, _ in CUE_FIELDS
+               if name != "number" and name in values}
     try:
         new = edit(_pctx(request), number, expected_version=_version(values),
                    new_number=values.get("number", "").strip() or None, **changes)
@@ -230,10 +231,10 @@ def _cue_conflict(request: Request, number: str, message: str, values: dict):
 
     now = cue_form(_pctx(request), number)
     theirs = _cue_values(now.cue)
-    rows = [{"field": name, "label": label, "theirs": theirs[name],
-             "yours": values.get(name, "").strip(),
-             "changed": theirs[name] != values.get(name, "").strip()}
-            for name, label in CUE_FIELDS]
+    yours = {name: values[name].strip() if name in values else theirs[name]
+             for name, _ in CUE_FIELDS}
+    rows = [{"field": name, "label": label, "theirs": theirs[name], "yours": yours[name],
+             "changed": theirs[name] != yours[name]} for name, label in CUE_FIELDS]
     return page(request, "conflict.html", {
         "message": message, "what": f"cue {now.cue.number}", "rows": rows,
         "number": str(now.cue.number), "action": f"/cues/{now.cue.number}/edit",
