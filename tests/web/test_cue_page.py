@@ -226,3 +226,28 @@ def test_a_field_the_form_did_not_send_is_kept(cue, as_role):
     assert response.status_code == 303
     now = cue_form(cue, "1M1").cue
     assert (now.mood, now.notes, now.title) == ("calm", "Main title", "Lions at the Gate")
+
+
+def test_an_unknown_or_malformed_cue(cue, as_role):
+    client = as_role("director")
+    assert client.get("/cues/1M9").status_code == 404
+    response = client.get("/cues/M-one", headers={"accept": "application/json"})
+    assert response.status_code == 422 and "M-one" in response.json()["error"]
+
+
+def test_changing_a_sync_point_keeps_its_weight(app, as_role):
+    pctx = app.state.pctx
+    add_cue(pctx, CueSpec(number=parse_cue_number("1M2"), title="Weighted",
+                          start_frame=START, end_frame=START + 240,
+                          sync_points=(SyncSpec(START + 24, "door", "hard", 3.0),)))
+    point = cue_form(pctx, "1M2").syncs[0]
+    client = as_role("music editor")
+    response = client.post(f"/cues/1M2/sync/{point.id}", data={
+        "csrf": token(client, "/cues/1M2"), "version": str(point.version),
+        "timecode": "01:00:02:00", "kind": "soft", "description": "door opens"},
+        follow_redirects=False)
+    assert response.status_code == 303
+    now = cue_form(pctx, "1M2").syncs[0]
+    assert (now.sync.frame, now.sync.kind, now.sync.description, now.sync.weight) == (
+        START + 48, "soft", "door opens", 3.0)
+    assert now.version == point.version + 1

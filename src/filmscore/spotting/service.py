@@ -502,8 +502,9 @@ def cue_form(pctx, number: str) -> CueForm:
 
 def change_sync(pctx, number: str, sync_id: int, *, version: int,
                 sync: SyncSpec | None) -> CueSpec:
-    """Change the cue's sync point ``sync_id`` to ``sync`` (None: remove it), refused when
-    someone changed or removed it since ``version`` was read."""
+    """Change the cue's sync point ``sync_id`` to ``sync``'s frame, kind and description
+    (its weight is kept), or remove it (``sync`` None); refused when someone changed or
+    removed it since ``version`` was read."""
     from filmscore.timecode import format_label
 
     with transaction(pctx.engine) as session:
@@ -525,7 +526,7 @@ def change_sync(pctx, number: str, sync_id: int, *, version: int,
                                       value=format_label(sync.frame, pctx.rate),
                                       valid="another frame")
         point.frame, point.kind = sync.frame, sync.kind
-        point.description, point.weight = sync.description, sync.weight
+        point.description = sync.description
         others = [spec_of(r) for r in rows if r is not row]
         _check(session, pctx, [*others, spec_of(row)], allow_overlap=True)
         session.flush()
