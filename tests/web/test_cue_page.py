@@ -208,7 +208,7 @@ def test_the_cue_files_are_served_and_nothing_else(cue, as_role, web_project):
     client = as_role("copyist")
     html = client.get("/cues/1M1").text
     assert 'src="/cues/1M1/media/mockups/1M1/1M1_v1_mix.wav"' in html
-    assert "1M1 Horn 1" in html
+    assert 'href="/cues/1M1/media/parts/1M1/1M1%20Horn%201.pdf"' in html
     assert client.get("/cues/1M1/media/mockups/1M1/1M1_v1_mix.wav").content == b"RIFF....WAVE"
     assert client.get("/cues/1M1/media/parts/1M1/1M1 Horn 1.pdf").status_code == 200
     for path in ("filmscore.db", ".filmscore-web-secret", "../film/filmscore.db",

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import tempfile
 from pathlib import Path
+from urllib.parse import quote
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import FileResponse, RedirectResponse
@@ -85,7 +86,7 @@ def _page(request: Request, number: str, *, form: str = "", errors: dict | None 
 
     def link(media):
         return {"label": media.label,
-                "url": f"/cues/{number}/media/{relative_path(pctx, media)}"}
+                "url": f"/cues/{number}/media/{quote(relative_path(pctx, media))}"}
 
     ctx = {
         "cue": cue, "number": number, "status": view.form.status,
