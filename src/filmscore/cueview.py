@@ -135,6 +135,7 @@ class CueOverview:
     form: object  # spotting.service.CueForm
     tempo_map: object  # sync.tempomap.TempoMap | None
     tempo_origin: str
+    tempo_version: int  # 0: no map yet
     steps: list
     notes: list
     versions: list
@@ -151,5 +152,5 @@ def cue_overview(pctx, number: str) -> CueOverview:
     cue = str(form.cue.number)
     sync = cue_sync(pctx, cue)
     steps, notes = history(pctx, cue)
-    return CueOverview(form, sync.tempo_map, sync.origin, steps, notes,
+    return CueOverview(form, sync.tempo_map, sync.origin, sync.version, steps, notes,
                        list_versions(pctx, cue), cue_files(pctx, cue))

@@ -10,6 +10,7 @@ import pytest
 
 from filmscore.spotting.cues import CueSpec, SyncSpec, parse_cue_number
 from filmscore.spotting.service import add_cue, cue_form
+from filmscore.sync.service import cue_sync
 from filmscore.writing.service import history
 from web_helpers import token
 
@@ -191,11 +192,19 @@ def test_find_tempo_lists_results_and_apply_needs_tempo(cue, as_role):
     editor = as_role("music editor")
     found = editor.get("/cues/1M1/tempo/find?range=60-180&subdivision=1")
     assert 'action="/cues/1M1/tempo/apply"' in found.text
-    applied = editor.post("/cues/1M1/tempo/apply", data={
-        "csrf": token(editor, "/cues/1M1"), "range": "60-180", "subdivision": "1",
-        "candidate": "1"}, follow_redirects=False)
+    tempo_version = re.search(r'name="tempo_version" value="(\d+)"', found.text).group(1)
+    assert tempo_version == "0"  # no map when the results were found
+    data = {"csrf": token(editor, "/cues/1M1"), "range": "60-180", "subdivision": "1",
+            "tempo_version": tempo_version}
+    applied = editor.post("/cues/1M1/tempo/apply", data={**data, "candidate": "1"},
+                          follow_redirects=False)
     assert applied.status_code == 303
     assert "No tempo map yet" not in editor.get("/cues/1M1").text
+    stored = cue_sync(cue, "1M1")
+    # a second apply from the same (now stale) results is refused: the map stays
+    stale = editor.post("/cues/1M1/tempo/apply", data={**data, "candidate": "2"})
+    assert stale.status_code == 409 and "changed by someone else" in stale.text
+    assert cue_sync(cue, "1M1") == stored
 
 
 @pytest.mark.not_looked("its PDF and WAV are stand-in bytes: only serving them is tried")

@@ -90,7 +90,7 @@ def _page(request: Request, number: str, *, form: str = "", errors: dict | None 
 
     ctx = {
         "cue": cue, "number": number, "status": view.form.status,
-        "version": view.form.version,
+        "version": view.form.version, "tempo_version": view.tempo_version,
         "start": _tc(cue.start_frame, rate), "end": _tc(cue.end_frame, rate),
         "cue_values": _cue_values(cue), "cue_fields": CUE_FIELDS,
         "syncs": [{"id": s.id, "version": s.version, "timecode": _tc(s.sync.frame, rate),
@@ -202,9 +202,13 @@ async def apply_tempo(number: str, request: Request, user=Depends(Allow("tempo")
         find_for_cue(_pctx(request), number,
                      tempo_range=parse_tempo_range(str(values.get("range", "40-240"))),
                      subdivision=_subdivision(str(values.get("subdivision", "1"))),
-                     apply=int(candidate))
+                     apply=int(candidate), expected_version=_version(values,
+                                                                     "tempo_version"))
     except InputError as exc:
         return _refused(request, number, "find", exc, values, "range")
+    except ConflictError as exc:  # the page shows their map; nothing was saved
+        return _page(request, number, form="find", values=values, status_code=409,
+                     errors={"candidate": str(exc)})
     return _back(number, "tempo")
 
 
