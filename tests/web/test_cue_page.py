@@ -110,6 +110,7 @@ def test_a_bad_cue_number_writes_nothing(cue, as_role):
     assert response.status_code == 422
     assert _msg_after(response.text, "number")
     assert "M-one" in response.text
+    assert "Main title" in response.text.split('action="/cues/1M1/edit"')[1]  # not sent: kept
     now = cue_form(cue, "1M1")
     assert now.cue.mood == "brash" and now.cue.title == "Lions at the Gate"
 
