@@ -64,3 +64,9 @@ def test_an_unknown_theme_is_not_found(themes, as_role):
 
 def test_no_themes_yet(app, as_role):
     assert "No themes yet" in as_role("composer").get("/themes").text
+
+
+def test_themes_before_any_music(app, as_role):
+    add_theme(app.state.pctx, "hero", theme_music("4/4 c4 e g c'", notes_string=True))
+    html = as_role("composer").get("/themes").text
+    assert "hero" in html and "Not found in any cue" in html
