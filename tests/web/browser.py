@@ -10,9 +10,11 @@ Fixtures (made available to every test under tests/web by its conftest):
                  from the server, to check what it holds.
 ``browser``      one headless Chromium for the whole session (``/usr/bin/chromium`` or
                  ``FILMSCORE_CHROMIUM``: nothing downloads a browser).
-``as_browser``   ``as_browser(role) -> Page``: a fresh browser context logged in through the
-                 login form as '<role> user' (password ``web_helpers.PASSWORD``), on the
-                 dashboard; contexts are closed when the test ends.
+``as_browser``   ``as_browser(role, start="/") -> Page``: a fresh browser context logged in
+                 through the login form as '<role> user' (password
+                 ``web_helpers.PASSWORD``), on ``start`` (checked to answer below 400);
+                 ``page.js_errors`` collects the page's uncaught script errors; contexts
+                 are closed when the test ends.
 
 ``screenshot(page, name)`` saves the whole page to ``test-artifacts/screenshots/NAME.png``
 (gitignored) and returns the path; look at them.
@@ -110,10 +112,10 @@ def browser():
 
 @pytest.fixture
 def as_browser(browser, live_server) -> Iterator[Callable]:
-    """``as_browser(role)``: a page logged in as '<role> user', on the dashboard."""
+    """``as_browser(role, start)``: a page logged in as '<role> user', on ``start``."""
     contexts = []
 
-    def login(role: str, *, width: int = 1280, height: int = 900):
+    def login(role: str, start: str = "/", *, width: int = 1280, height: int = 900):
         context = browser.new_context(base_url=live_server.url,
                                       viewport={"width": width, "height": height})
         context.set_default_timeout(TIMEOUT_MS)
@@ -122,11 +124,15 @@ def as_browser(browser, live_server) -> Iterator[Callable]:
         errors: list[str] = []
         page.on("pageerror", lambda exc: errors.append(str(exc)))
         page.js_errors = errors  # a test asserts this stays empty
-        page.goto("/login")
+        page.goto(f"/login?next={start}")
         page.fill("input[name=name]", f"{role} user")
         page.fill("input[name=password]", PASSWORD)
-        page.click("form.login button[type=submit]")
-        page.wait_for_url(f"{live_server.url}/")
+        with page.expect_navigation(url=f"{live_server.url}{start}") as landed:
+            page.click("form.login button[type=submit]")
+        response = landed.value
+        assert response is not None and response.status < 400, (
+            f"{start} answered {response.status if response else None} after the login "
+            f"as {role}: {page.inner_text('body')[:300]}")
         return page
 
     yield login

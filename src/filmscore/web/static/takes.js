@@ -34,9 +34,9 @@
   function load() {
     try {
       const got = JSON.parse(localStorage.getItem(STORE) || "{}");
-      return {queue: got.queue || [], refused: got.refused || []};
+      return {queue: got.queue || [], refused: got.refused || [], cue: got.cue || ""};
     } catch (e) {
-      return {queue: [], refused: []};
+      return {queue: [], refused: [], cue: ""};
     }
   }
   function save() { localStorage.setItem(STORE, JSON.stringify(saved)); }
@@ -245,6 +245,12 @@
     const at = picks.findIndex((li) => li.dataset.cue === cueInput.value);
     cueIndex = at < 0 ? 0 : Math.min(picks.length - 1, Math.max(0, at + step));
     cueInput.value = picks[cueIndex].dataset.cue;
+    remember();
+  }
+
+  function remember() {           // the cue chosen stays chosen across a reload
+    saved.cue = cueInput.value.trim();
+    save();
     render();
   }
 
@@ -261,6 +267,7 @@
         ev.preventDefault();
         const at = picks.findIndex((li) => li.dataset.cue === cueInput.value.trim());
         if (at >= 0) cueIndex = at;
+        remember();
         back();
       }
       return;
@@ -298,6 +305,8 @@
   });
 
   if (!mayLog) return;
+  if (saved.cue) cueInput.value = saved.cue;
+  cueIndex = Math.max(0, picks.findIndex((li) => li.dataset.cue === cueInput.value));
   cueInput.addEventListener("input", render);
   render();
   pump();
