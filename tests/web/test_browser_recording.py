@@ -101,3 +101,27 @@ def test_a_waiting_entry_survives_a_reload_and_is_sent_once(as_browser, live_ser
     assert _shown(page) == _held(live_server) == [("1M1", "1", "false start", True,
                                                    "logged")]
     assert page.js_errors == []
+
+
+def test_an_entry_whose_answer_was_lost_is_logged_once(as_browser, live_server):
+    page = as_browser("music editor", "/recording")
+    status = page.locator("#queue-status")
+    expect(status).to_have_text("all sent")
+    lost = []
+
+    def lose_the_first_answer(route):
+        if not lost:                              # the server logs it, the answer is lost
+            lost.append(route.fetch().status)
+            route.abort("connectionreset")
+        else:
+            route.continue_()
+
+    page.route("**/api/takes", lose_the_first_answer)
+    page.keyboard.press("Enter")                  # 1M1 take 1
+    expect(status).to_contain_text("1 waiting")   # the page does not know it got there
+    page.keyboard.press("c")                      # circled meanwhile
+    expect(status).to_have_text("all sent", timeout=15_000)
+    assert lost == [200]
+    assert _shown(page) == _held(live_server) == [("1M1", "1", "complete", True, "logged")]
+    screenshot(page, "recording-resent")
+    assert page.js_errors == []

@@ -158,7 +158,6 @@
         let got;
         try {
           if (e.op === "log") {
-            e.sentCircled = e.circled;
             got = await post("/api/takes", {cue: e.cue, kind: e.kind, circled: e.circled,
                                             notes: e.notes, entry_key: e.key,
                                             logged_at: e.at});
@@ -174,8 +173,9 @@
           lastError = "";
           saved.queue.shift();
           upsert(got.json);
-          if (e.op === "log" && e.circled !== e.sentCircled) {
-            // circled (or not) while it was on its way: send that too
+          if (e.op === "log" && e.circled !== got.json.circled) {
+            // circled (or not) while it was on its way, or logged before by a send whose
+            // answer was lost: send the circle too
             saved.queue.unshift({op: "circle", key: newKey(), cue: got.json.cue,
                                  number: got.json.number, circled: e.circled});
           }
@@ -191,6 +191,10 @@
         } else {                   // refused for what it says: keep it to show, move on
           saved.queue.shift();
           saved.refused.push(Object.assign({}, e, {error: message(got.json, got.status)}));
+          if (e.op === "circle") {   // show the take as the server has it
+            const t = takes.find((x) => x.cue === e.cue && x.number === e.number);
+            if (t) t.circled = !e.circled;
+          }
           save();
           render();
         }
@@ -204,6 +208,9 @@
   setInterval(() => { if (saved.queue.length) pump(); }, RETRY_MS);
   window.addEventListener("online", pump);
   window.addEventListener("offline", render);
+  window.addEventListener("storage", (ev) => {   // another tab of this page changed the queue
+    if (ev.key === STORE) { saved = load(); render(); }
+  });
 
   // -- the keys --------------------------------------------------------------------------
   function enqueue(entry) {
