@@ -284,7 +284,7 @@
       else if (ev.key === "Escape") { ev.preventDefault(); back(); }
       return;
     }
-    if (target && /^(INPUT|TEXTAREA|SELECT|BUTTON)$/.test(target.tagName)) return;
+    if (target && /^(INPUT|TEXTAREA|SELECT|BUTTON|A|SUMMARY)$/.test(target.tagName)) return;
     if (Object.prototype.hasOwnProperty.call(data.keys, ev.key)) {
       ev.preventDefault(); logTake(data.keys[ev.key]);
     } else if (ev.key === "c") {
