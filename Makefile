@@ -14,7 +14,8 @@ DEMO_OUT ?= demo-out
 APT_PACKAGES := ffmpeg poppler-utils postgresql fluid-soundfont-gm timgm6mb-soundfont \
 	musescore-general-soundfont-lossless \
 	fluidsynth python3-venv python3-dev gcc \
-	librsvg2-bin musescore3 lilypond fonts-freefont-ttf fonts-dejavu-core
+	librsvg2-bin musescore3 lilypond fonts-freefont-ttf fonts-dejavu-core \
+	chromium
 
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
