@@ -66,6 +66,27 @@ def test_demo_output_and_files(demo):
     assert f"Project: {out / 'popeye1936'}" in stdout
 
 
+def test_demo_prints_a_login_for_each_role_that_opens_the_workspace(demo):
+    from fastapi.testclient import TestClient
+
+    from filmscore.accounts import ROLES
+    from filmscore.web.app import create_app
+    from web_helpers import token
+
+    out, stdout = demo
+    assert "Web workspace logins" in stdout
+    for role in ROLES:
+        name = role.replace(" ", "-")
+        assert f"{name}-demo" in stdout, role
+    app = create_app(out / "popeye1936")
+    try:
+        client = TestClient(app, base_url="https://testserver")
+        response = client.post("/login", data={"name": "director", "password": "director-demo",
+                                               "csrf": token(client)})
+        assert response.status_code == 200 and "1M2" in response.text  # the dashboard
+    finally:
+        app.state.pctx.close()
+
 def test_demo_picture(demo, shots):
     project = demo[0] / "popeye1936"
     rows = _cells(_ok("-p", project, "picture", "list"), "v")

@@ -91,6 +91,7 @@ class DemoResult:
     theme_report: object = None
     orchestrations: list = dataclasses.field(default_factory=list)
     recording: object = None  # demo_recording.RecordingResult
+    logins: list = dataclasses.field(default_factory=list)  # (name, role, password)
 
 
 def default_data_dir() -> Path:
@@ -173,9 +174,27 @@ def run_demo(out: Path, data: Path | None = None,
     roster = roster if roster.is_file() else default_data_dir() / "roster.csv"
     recording = recording_stage(pctx, out, roster, title=TITLE, step=step)
     files.update(recording.files)
+    step("Web workspace: a demo login for each role")
+    logins = demo_logins(pctx)
     return DemoResult(project_dir=project_dir, picture=picture, cues=cues, files=files,
                       title=TITLE, rate_name=RATE.name, tempo_maps=maps, theme_report=report,
-                      orchestrations=orchestrations, recording=recording)
+                      orchestrations=orchestrations, recording=recording, logins=logins)
+
+
+def demo_logins(pctx) -> list[tuple[str, str, str]]:
+    """One account per role for the web workspace, (name, role, password): the name is the
+    role ('music-editor'), the password the role and '-demo' ('music-editor-demo').
+    Demo passwords, printed by the demo: for a machine of your own, not a shared one."""
+    from filmscore.accounts import ROLES
+    from filmscore.users import add_user
+
+    logins = []
+    for role in ROLES:
+        name = role.replace(" ", "-")
+        password = f"{name}-demo"
+        add_user(pctx, name, role, password)
+        logins.append((name, role, password))
+    return logins
 
 
 def _sync_stage(pctx, cues: list[CueSpec], out: Path, step) -> dict[str, TempoMap]:

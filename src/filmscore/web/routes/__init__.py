@@ -6,7 +6,7 @@ from fastapi import FastAPI
 
 
 def register(app: FastAPI) -> None:
-    from filmscore.web.routes import auth, cues, dashboard, themes
+    from filmscore.web.routes import auth, cues, dashboard, recording, themes
 
-    for module in (auth, dashboard, cues, themes):
+    for module in (auth, dashboard, recording, cues, themes):
         app.include_router(module.router)

@@ -20,6 +20,6 @@ def dashboard(request: Request, user=Depends(Allow("view"))):
     cues = list_cues(pctx)
     rows = [{"number": str(c.number), "title": c.title,
              "start": format_label(c.start_frame, pctx.rate),
-             "length": format_duration(c.end_frame - c.start_frame, pctx.rate),
-             "status": c.status} for c in cues]
+             "length": format_duration(c.end_frame - c.start_frame, pctx.rate)}
+            for c in cues]
     return page(request, "dashboard.html", {"cues": rows})
