@@ -292,7 +292,7 @@ def test_demo_orchestrates_and_copies_every_cue(demo):
             assert not cs.summary.check.get("out_of_range"), (number, cs.summary.check)
             assert not cs.summary.check.get("too_many_notes"), (number, cs.summary.check)
             assert not any(cs.summary.check.values()), (number, cs.summary.check)
-            folder = out / "parts" / number
+            folder = out / "popeye1936" / "parts" / number
             playing = {u.chair for u in cs.instrumentation.uses}
             tacet = {c.label for c in cs.instrumentation.tacet(cs.ensemble)}
             assert playing and playing | tacet == set(cs.ensemble.labels), number
@@ -301,7 +301,8 @@ def test_demo_orchestrates_and_copies_every_cue(demo):
                 assert (folder / f"{number} {label}.musicxml").is_file(), (number, label)
             for label in tacet:
                 assert (folder / f"{number} {label} TACET.pdf").is_file(), (number, label)
-            assert (out / "scores" / number / f"{number} score.pdf").is_file(), number
+            score = out / "popeye1936" / "scores" / number / f"{number} score.pdf"
+            assert score.is_file(), number
             # the parts together sound what the stored full score sounds
             full = read_music(cs.full_score)
             beat = full.meter.beat_quarters
@@ -323,24 +324,24 @@ def test_demo_orchestrates_and_copies_every_cue(demo):
     # another (two dynamics of one part at one place included)
     from filmscore.engraving.check import check_folder
 
-    for folder in (out / "parts", out / "scores"):
+    for folder in (out / "popeye1936" / "parts", out / "popeye1936" / "scores"):
         report = check_folder(folder)
         assert report.ok and not report.findings, (folder.name, dict(report.counts),
                                                    [str(f) for f in report.findings[:10]])
     first = cues[0]
-    text = " ".join(_pdftext(out / "parts" / str(first.number) /
+    text = " ".join(_pdftext(out / "popeye1936" / "parts" / str(first.number) /
                              f"{first.number} Violin I.pdf").split())
     for field in (TITLE, str(first.number), first.title, "Violin I"):
         assert field in text, field
-    score_text = " ".join(_pdftext(out / "scores" / str(first.number) /
+    score_text = " ".join(_pdftext(out / "popeye1936" / "scores" / str(first.number) /
                                    f"{first.number} score.pdf").split())
     hard = next(s for s in first.sync_points if s.kind == "hard")
     from filmscore.timecode import format_label
 
     assert format_label(hard.frame, "24") in score_text
-    books = sorted((out / "books" / "Day 1").glob("*.pdf"))
+    books = sorted((out / "popeye1936" / "books" / "Day 1").glob("*.pdf"))
     assert len(books) == len(cs.ensemble.chairs)
-    cover = _pdftext(out / "books" / "Day 1" / "Horn 1.pdf").split("\f")[0]
+    cover = _pdftext(out / "popeye1936" / "books" / "Day 1" / "Horn 1.pdf").split("\f")[0]
     order = [line.split()[1] for line in cover.splitlines()
              if re.match(r"\s*\d+\s+\d+M\d+", line)]
     expected = sorted(cues, key=lambda c: (-sum(1 for s in c.sync_points if s.kind == "hard"),
@@ -448,14 +449,14 @@ def test_every_pdf_and_video_of_the_demo_is_looked_at(demo):
         look_at_video(path)
     # page 1 of a part: the cue number large in its box at the top left, the part's name
     # at the top right, and nothing printed over the music's first system
-    page = look_at_pdf(out / "parts" / "1M2" / "1M2 Violin I.pdf", dpi=60)[0]
+    page = look_at_pdf(out / "popeye1936" / "parts" / "1M2" / "1M2 Violin I.pdf", dpi=60)[0]
     height, width = page.shape
     box = page[: height // 10, : width // 6] < 128
     rows, cols = np.nonzero(box)
     assert rows.size and cols.max() - cols.min() > width / 12  # a box of some size
     assert (page[: height // 12, width * 3 // 4:] < 128).any()  # "Violin I"
     # the score: a page of staves from the top margin down (a full page of music)
-    score = look_at_pdf(out / "scores" / "1M4" / "1M4 score.pdf", dpi=30)[0]
+    score = look_at_pdf(out / "popeye1936" / "scores" / "1M4" / "1M4 score.pdf", dpi=30)[0]
     inked = np.nonzero((score < 128).any(axis=1))[0]
     assert inked[-1] - inked[0] > 0.8 * score.shape[0]
     # a streamer video at the head of the reel: its count-in is over black, with the

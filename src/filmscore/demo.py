@@ -289,6 +289,7 @@ def _orchestration_stage(pctx, cues: list[CueSpec], out: Path, step
     from filmscore.orchestration.service import copy_cue, orchestrate_cue, session_books
 
     studio = get_template("studio")
+    here = Path(pctx.directory)
     summaries = []
     for cue in cues:
         number = str(cue.number)
@@ -303,12 +304,13 @@ def _orchestration_stage(pctx, cues: list[CueSpec], out: Path, step
     for cue in cues:
         number = str(cue.number)
         step(f"Copying cue {number}: parts, tacet sheets, conductor's score (verovio)")
-        copy_cue(pctx, number, out / "parts", parts=True, score=False)
-        copy_cue(pctx, number, out / "scores", parts=False, score=True)
+        # in the project folder, where the web workspace's cue page finds them
+        copy_cue(pctx, number, here / "parts", parts=True, score=False)
+        copy_cue(pctx, number, here / "scores", parts=False, score=True)
     hard = sorted(cues, key=lambda c: (-sum(1 for s in c.sync_points if s.kind == "hard"),
                                        c.start_frame))[:SESSION_CUES]
     order = [str(c.number) for c in hard]
     step(f"Session books for Day 1 ({', '.join(order)}), one per chair")
-    books = session_books(pctx, order, out / "books", session="Day 1")
-    return ({"parts": out / "parts", "scores": out / "scores",
-             "books": books.books[0].parent if books.books else out / "books"}, summaries)
+    books = session_books(pctx, order, here / "books", session="Day 1")
+    return ({"parts": here / "parts", "scores": here / "scores",
+             "books": books.books[0].parent if books.books else here / "books"}, summaries)
