@@ -52,3 +52,13 @@ def test_a_two_hour_film_of_a_hundred_cues_stays_readable_by_reel():
     assert all(c.label.startswith(c.key) for c in zoomed.cues)
     steps = [b.x - a.x for a, b in zip(zoomed.ruler, zoomed.ruler[1:], strict=False)]
     assert min(steps) >= RULER_LABEL_PX
+
+
+def test_without_reels_in_the_picture_the_cue_numbers_make_the_reels():
+    from filmscore.overview.timeline import reels_from_cues
+
+    cues = [TimelineCue("1M1", "a", 100, 200, reel=1), TimelineCue("1M2", "b", 300, 420, reel=1),
+            TimelineCue("2M1", "c", 500, 600, reel=2)]
+    assert reels_from_cues(cues) == ((1, "cues 1M", 100, 320), (2, "cues 2M", 500, 100))
+    tl = layout(cues, RATE, reels=reels_from_cues(cues), reel=2)
+    assert [c.key for c in tl.cues] == ["2M1"]

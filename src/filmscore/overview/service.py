@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 from filmscore.errors import NotFoundError
 from filmscore.model import Cue, MusicVersion, Orchestration
 from filmscore.overview.progress import CueFacts, DayPlan, Progress, progress
-from filmscore.overview.timeline import Layout, TimelineCue, layout
+from filmscore.overview.timeline import Layout, TimelineCue, layout, reels_from_cues
 from filmscore.store import transaction
 
 
@@ -73,7 +73,7 @@ def film_timeline(pctx, *, reel: int | None = None, zoom: int = 1,
     statuses = _statuses(pctx)
     cues = [TimelineCue(str(c.number), c.title, c.start_frame, c.end_frame,
                         tuple((s.frame, s.kind, s.description) for s in c.sync_points),
-                        c.number.source, statuses.get(str(c.number), ""))
+                        c.number.source, statuses.get(str(c.number), ""), c.number.reel)
             for c in list_cues(pctx)]
     try:
         picture = picture_summary(pctx)
@@ -88,5 +88,7 @@ def film_timeline(pctx, *, reel: int | None = None, zoom: int = 1,
         if cues:  # a cue spotted past the picture's end still shows
             film = (min(film[0], min(c.start_frame for c in cues)),
                     max(film[1], max(c.end_frame for c in cues)))
+    if not reels:
+        reels = reels_from_cues(cues)
     return layout(cues, pctx.rate, film=film, reels=reels, dialogue=talk, reel=reel,
                   zoom=zoom, width_px=width_px)

@@ -33,6 +33,7 @@ class TimelineCue:
     syncs: tuple[tuple[int, str, str], ...] = ()  # (frame, kind, description)
     source: bool = False
     status: str = ""
+    reel: int = 0  # the reel of the cue's number
 
 
 @dataclass(frozen=True)
@@ -88,6 +89,17 @@ def lanes_for(spans: list[tuple[int, int]]) -> list[int]:
             ends.append(end)
             out.append(len(ends) - 1)
     return out
+
+
+def reels_from_cues(cues: list[TimelineCue]) -> tuple[tuple[int, str, int, int], ...]:
+    """Reels (number, name, start frame, frames) spanning the cues of each reel by their
+    numbers: the views of a film whose picture has no reels (or no picture yet)."""
+    spans: dict[int, tuple[int, int]] = {}
+    for c in cues:
+        first, last = spans.get(c.reel, (c.start_frame, c.end_frame))
+        spans[c.reel] = (min(first, c.start_frame), max(last, c.end_frame))
+    return tuple((reel, f"cues {reel}M", first, last - first)
+                 for reel, (first, last) in sorted(spans.items()))
 
 
 def ruler_step(px_per_second: float) -> int:
