@@ -31,6 +31,7 @@ def web_project(web_project, tmp_path):
     os.symlink(tmp_path / "secret.txt", web_project / "mockups" / "out.txt")
     os.symlink(tmp_path, web_project / "up")
     (web_project / ".hidden").write_text(OUTSIDE)
+    (web_project / "mockups" / "page.html").write_text("<script>alert(1)</script>")
     return web_project
 
 
@@ -79,6 +80,9 @@ def test_a_file_of_the_project_is_served_with_range(as_role):
     assert part.status_code == 206
     assert part.content == bytes(range(256))
     assert part.headers["content-range"] == f"bytes 256-511/{256 * 40}"
+    assert whole.headers["content-disposition"].startswith("inline")
+    page = client.get("/files/mockups/page.html")  # never shown as a page of this site
+    assert page.headers["content-disposition"].startswith("attachment")
 
 
 ESCAPES = [

@@ -27,6 +27,10 @@ PRIVATE_FILES = (DB_FILENAME, f"{DB_FILENAME}-wal", f"{DB_FILENAME}-shm",
 #: the kinds of project files listed for download (any other file is still served by path)
 LISTED_SUFFIXES = (".pdf", ".csv", ".wav", ".mp4", ".mov", ".mid", ".musicxml", ".zip",
                    ".otio", ".xml")
+#: project files a browser may show in the page (played, viewed); any other file is sent
+#: as an attachment, so that no HTML or SVG in the folder ever runs as this site's page
+INLINE_SUFFIXES = (".pdf", ".wav", ".mp3", ".flac", ".ogg", ".mp4", ".mov", ".m4v", ".webm",
+                   ".png", ".jpg", ".jpeg")
 
 
 @dataclass(frozen=True)
@@ -218,6 +222,20 @@ def write_report(pctx, report: Report, folder: str | os.PathLike[str]) -> Path:
         raise NotFoundError(f"the {report.title.lower()} could not be made: nothing to "
                             f"report yet")
     return path
+
+
+def make_report(pctx, name: str, of: str = "") -> tuple[Report, Path]:
+    """The report ``name`` of ``of`` made in a new scratch folder (nothing left behind
+    when it fails): the caller sends the file, then removes its folder (``path.parent``)."""
+    import tempfile
+
+    report = parse_report(name, of)
+    folder = tempfile.mkdtemp(prefix="filmscore-report-")
+    try:
+        return report, write_report(pctx, report, folder)
+    except BaseException:
+        shutil.rmtree(folder, ignore_errors=True)
+        raise
 
 
 # --- files of the project folder ----------------------------------------------------------

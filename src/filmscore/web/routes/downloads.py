@@ -4,7 +4,6 @@ the files of the project folder (audio and video with HTTP Range), nothing outsi
 from __future__ import annotations
 
 import shutil
-import tempfile
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import FileResponse
@@ -31,23 +30,21 @@ def downloads(request: Request, user=Depends(Allow("view"))):
 def download_report(request: Request, name: str, of: str = "",
                     user=Depends(Allow("view"))):
     """One report (``/downloads/clicksheet.pdf?of=1M1``), made now, sent, then removed."""
-    from filmscore.overview.reports import parse_report, write_report
+    from filmscore.overview.reports import make_report
 
-    report = parse_report(name, of)
-    folder = tempfile.mkdtemp(prefix="filmscore-report-")
-    try:
-        path = write_report(request.app.state.pctx, report, folder)
-    except BaseException:
-        shutil.rmtree(folder, ignore_errors=True)
-        raise
+    report, path = make_report(request.app.state.pctx, name, of)
     return FileResponse(path, media_type=report.media_type, filename=path.name,
-                        background=BackgroundTask(shutil.rmtree, folder, ignore_errors=True))
+                        background=BackgroundTask(shutil.rmtree, path.parent,
+                                                  ignore_errors=True))
 
 
 @router.get("/files/{path:path}")
 def project_file(request: Request, path: str, user=Depends(Allow("view"))):
     """A file of the project folder (Range requests answered: audio and video seek)."""
+    from filmscore.overview.reports import INLINE_SUFFIXES
     from filmscore.overview.reports import project_file as find
 
     target = find(request.app.state.project_dir, path, private=(SECRET_FILE,))
-    return FileResponse(target, content_disposition_type="inline", filename=target.name)
+    shown = target.suffix.lower() in INLINE_SUFFIXES
+    return FileResponse(target, filename=target.name,
+                        content_disposition_type="inline" if shown else "attachment")
