@@ -6,7 +6,15 @@ from fastapi import FastAPI
 
 
 def register(app: FastAPI) -> None:
-    from filmscore.web.routes import auth, cues, dashboard, recording, themes
+    from filmscore.web.routes import (
+        auth,
+        cues,
+        dashboard,
+        downloads,
+        recording,
+        themes,
+        timeline,
+    )
 
-    for module in (auth, dashboard, recording, cues, themes):
+    for module in (auth, dashboard, timeline, cues, themes, recording, downloads):
         app.include_router(module.router)
