@@ -467,3 +467,104 @@ def test_every_pdf_and_video_of_the_demo_is_looked_at(demo):
     dark = (frame.max(axis=2) < 40).mean()
     assert dark > 0.6  # mostly black: the reel has not begun
     assert frames > 12
+
+
+# --- the web workspace over the demo project, in a real browser (last: it adds takes) ----
+
+from web.browser import as_browser, browser, live_server, screenshot  # noqa: E402,F401
+
+
+@pytest.fixture
+def web_project(demo) -> Path:
+    """The demo project, with a '<role> user' account per role for the browser tests."""
+    from filmscore.accounts import ROLES
+    from filmscore.project import open_project
+    from filmscore.users import add_user, list_users
+    from web_helpers import PASSWORD
+
+    project = demo[0] / "popeye1936"
+    with open_project(project) as pctx:
+        have = {u.name for u in list_users(pctx)}
+        for role in ROLES:
+            if f"{role} user" not in have:
+                add_user(pctx, f"{role} user", role, PASSWORD)
+    return project
+
+
+def test_the_demo_in_a_real_browser(as_browser, live_server):  # noqa: F811 (fixtures)
+    """Chromium over the demo: the main pages (screenshots kept and looked at), a mockup
+    played, a review note left, three takes logged with the keyboard and one circled,
+    each checked against the database, and two people editing one cue."""
+    from playwright.sync_api import expect
+
+    from filmscore.recording.takes import list_takes
+    from filmscore.writing.service import history
+
+    editor = as_browser("music editor", "/")
+    expect(editor.locator("main")).to_contain_text("1M2")
+    screenshot(editor, "demo-dashboard")
+    for path, name in (("/timeline", "demo-timeline"), ("/downloads", "demo-downloads"),
+                       ("/themes", "demo-themes")):
+        response = editor.goto(live_server.url + path)
+        assert response.status < 400, path
+        screenshot(editor, name)
+
+    # the cue page: a mockup plays, a review note is left and kept
+    editor.goto(live_server.url + "/cues/1M2")
+    played = editor.evaluate("""async () => {
+        const audio = document.querySelector('audio');
+        audio.muted = true;
+        await audio.play();
+        await new Promise(done => setTimeout(done, 1000));
+        const at = audio.currentTime;
+        audio.pause();
+        return at; }""")
+    assert played > 0.2
+    note = "More swagger in the brass (browser test)"
+    editor.fill("form.note input[name=timecode]", "01:00:30:00")
+    editor.fill("form.note input[name=text]", note)
+    editor.click("form.note button[type=submit]")
+    expect(editor.locator("main")).to_contain_text(note)
+    screenshot(editor, "demo-cue")
+    with live_server.db() as pctx:
+        _steps, notes = history(pctx, "1M2")
+    assert [(n.timecode, n.author) for n in notes if n.text == note] == [
+        ("01:00:30:00", "music editor user")]
+
+    # the recording page: three takes with the keyboard, the last circled
+    editor.goto(live_server.url + "/recording")
+    status = editor.locator("#queue-status")
+    expect(status).to_have_text("all sent")
+    cue = editor.locator("#cue-pick li.selected").inner_text().split()[0]
+    with live_server.db() as pctx:
+        before = {t.number for t in list_takes(pctx, cue)}
+    for key in ("f", "Enter", "Enter", "c"):
+        editor.keyboard.press(key)
+        expect(status).to_have_text("all sent")
+    with live_server.db() as pctx:
+        new = sorted((t for t in list_takes(pctx, cue) if t.number not in before),
+                     key=lambda t: t.number)
+    assert [(t.kind, t.circled) for t in new] == [("false start", False),
+                                                  ("complete", False), ("complete", True)]
+    shown = editor.locator("#take-log tbody tr").first
+    expect(shown).to_contain_text(cue)
+    expect(shown).to_contain_text(str(new[-1].number))
+    screenshot(editor, "demo-recording")
+
+    # two people edit one cue: the second save is refused, showing what changed
+    first, second = as_browser("composer", "/cues/1M1"), as_browser("music editor", "/cues/1M1")
+    for page, title in ((first, "Lions at the Gate (first)"),
+                        (second, "Lions at the Gate (second)")):
+        page.click("summary:has-text('Edit the cue')")
+        page.fill("form[action$='/edit'] [name=title]", title)
+    first.click("form[action$='/edit'] button[type=submit]")
+    expect(first.locator("main")).to_contain_text("Lions at the Gate (first)")
+    second.click("form[action$='/edit'] button[type=submit]")
+    expect(second.locator("h1")).to_contain_text("changed meanwhile")
+    expect(second.locator("table.conflict")).to_contain_text("Lions at the Gate (first)")
+    screenshot(second, "demo-conflict")
+    with live_server.db() as pctx:
+        from filmscore.sync.service import cue_sync
+
+        assert cue_sync(pctx, "1M1").cue.title == "Lions at the Gate (first)"
+    assert editor.js_errors == [] and first.js_errors == [] and second.js_errors == []
