@@ -85,9 +85,9 @@ def _fresh_database(url: str) -> tuple[str, str]:
     return re.sub(r"/[^/?]+(\?|$)", rf"/{name}\1", url), name
 
 
-def make_project(folder: Path, db_url: str) -> list[str]:
+def make_project(folder: Path, db_url: str) -> dict[str, str]:
     """The demo's cues and sync points on PostgreSQL, with tempo maps and one user per
-    role; returns the cue numbers."""
+    role; returns {cue number: its start timecode}."""
     from fractions import Fraction
 
     from filmscore.accounts import ROLES
@@ -96,7 +96,7 @@ def make_project(folder: Path, db_url: str) -> list[str]:
     from filmscore.spotting.service import import_cues, list_cues
     from filmscore.sync.service import set_tempo_map
     from filmscore.sync.tempomap import TempoMap
-    from filmscore.timecode import get_rate
+    from filmscore.timecode import format_label, get_rate
     from filmscore.users import add_user
 
     init_project(folder, title="Load test", fps="24", db=db_url)
@@ -109,7 +109,7 @@ def make_project(folder: Path, db_url: str) -> list[str]:
                 "24", cue.start_frame, Fraction(120), bars), origin="set", note="load test")
         for role in ROLES:
             add_user(pctx, f"{role} user", role, PASSWORD)
-        return [str(c.number) for c in cues]
+        return {str(c.number): format_label(c.start_frame, pctx.rate) for c in cues}
 
 
 def serve(folder: Path, db_url: str, port: int) -> threading.Thread:
@@ -130,7 +130,7 @@ def serve(folder: Path, db_url: str, port: int) -> threading.Thread:
     return thread
 
 
-async def user(n: int, base: str, cues: list[str], until: float, stats: Stats,
+async def user(n: int, base: str, cues: dict[str, str], until: float, stats: Stats,
                rng: random.Random) -> None:
     import httpx2 as httpx
 
@@ -148,14 +148,14 @@ async def user(n: int, base: str, cues: list[str], until: float, stats: Stats,
         csrf = re.search(r'name="csrf-token" content="([^"]+)"', response.text).group(1)
         headers = {"x-csrf-token": csrf}
         while time.monotonic() < until:
-            cue = rng.choice(cues)
+            cue = rng.choice(list(cues))
             roll = rng.random()
             start = time.perf_counter()
             try:
                 if roll < 0.15 and can(role, "review"):
                     kind = "review note"
                     r = await client.post(f"/cues/{cue}/notes", headers=headers, data={
-                        "timecode": "", "text": f"note {uuid.uuid4().hex[:6]}",
+                        "timecode": cues[cue], "text": f"note {uuid.uuid4().hex[:6]}",
                         "csrf": csrf})
                 elif roll < 0.35 and can(role, "log takes"):
                     kind = "log take"
