@@ -39,3 +39,50 @@ def make_project(folder: Path, db: str | None, cues: int = 2) -> Path:
     return folder
 
 
+
+
+# --- kinds of work for the tests: slow enough to be killed in the middle ------------------
+
+def _slow_write(pctx, cue: str, options: dict, report) -> Path:
+    """Write ``<project>/out/<cue>.bin`` (``chunks`` of 64 KiB, ``pause`` s apart) to a
+    temporary name and rename it, reporting each chunk."""
+    import os
+    import time
+
+    from filmscore.fileio import atomic_path
+
+    out = pctx.directory / "out"
+    out.mkdir(exist_ok=True)
+    chunks, pause = int(options.get("chunks", 8)), float(options.get("pause", 0.25))
+    target = out / f"{cue}.bin"
+    with atomic_path(target) as tmp, open(tmp, "wb") as handle:
+        for n in range(chunks):
+            handle.write(bytes([n % 256]) * 65536)
+            handle.flush()
+            os.fsync(handle.fileno())
+            report(n + 1, chunks)
+            time.sleep(pause)
+    return target
+
+
+def _die(pctx, cue: str, options: dict, report) -> None:
+    import os
+
+    os._exit(9)  # the process dies as a killed render would
+
+
+def _refuse(pctx, cue: str, options: dict, report) -> None:
+    from filmscore.errors import ValidationError
+
+    raise ValidationError("no such take", field="take", value=cue, valid="1 to 3")
+
+
+def register_test_kinds() -> None:
+    from filmscore.jobs import Kind, register_kind
+
+    register_kind(Kind("slow-write", "slow writes (tests)", "view", _slow_write, lambda p: []))
+    register_kind(Kind("die", "a process that dies (tests)", "view", _die, lambda p: []))
+    register_kind(Kind("refuse", "a job that fails (tests)", "view", _refuse, lambda p: []))
+
+
+register_test_kinds()
