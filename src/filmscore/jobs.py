@@ -320,6 +320,10 @@ def start(pctx, kind: str, cues: Sequence[str] | None = None, options: dict | No
           *, started_by: str = "", workers: int = 2) -> str:
     """Submit a batch and let it run in the background (web): on PostgreSQL the workers
     take it; on SQLite a local process pool on a thread of this process runs it."""
+    spec = get_kind(kind)
+    cues = list(cues) if cues is not None else spec.cues(pctx)
+    if not cues:
+        raise NotFoundError(f"no cue to make {spec.title} of yet")
     batch = submit(pctx, kind, cues, options, started_by=started_by)
     if not is_queue(pctx):
         url = pctx.engine.url.render_as_string(hide_password=False)
@@ -339,6 +343,8 @@ def run(pctx, kind: str, cues: Sequence[str] | None = None, options: dict | None
     if workers < 1:
         raise InputError("workers must be 1 or more", field="workers", value=str(workers),
                          valid="1 or more (one per core)")
+    if cues is not None and not list(cues):
+        return []
     batch = submit(pctx, kind, cues, options, started_by=started_by)
     if is_queue(pctx):
         from filmscore.jobs_queue import serve_batch

@@ -6,7 +6,7 @@ from fastapi import FastAPI
 
 
 def register(app: FastAPI) -> None:
-    from filmscore.web.routes import auth, dashboard
+    from filmscore.web.routes import auth, dashboard, jobs
 
-    for module in (auth, dashboard):
+    for module in (auth, dashboard, jobs):
         app.include_router(module.router)
