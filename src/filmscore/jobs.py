@@ -284,6 +284,16 @@ def is_queue(pctx) -> bool:
     return pctx.engine.dialect.name == "postgresql"
 
 
+def live_workers(pctx) -> int | None:
+    """How many workers serve the project's queue now (None on SQLite: no workers)."""
+    if not is_queue(pctx):
+        return None
+    from filmscore.jobs_queue import conninfo
+    from filmscore.jobs_queue import live_workers as count
+
+    return count(conninfo(pctx.engine))
+
+
 def _plain(options: dict) -> dict:
     out = {}
     for key, value in options.items():

@@ -211,3 +211,13 @@ def serve_batch(pctx, batch: str, *, workers: int = 2,
             if proc.is_alive():
                 proc.terminate()
             proc.join(timeout=30)
+
+
+def live_workers(info: str) -> int:
+    """Workers whose last heartbeat is recent (0 before the queue's tables exist)."""
+    with psycopg.connect(info, autocommit=True) as conn:
+        if not conn.execute("SELECT to_regclass('procrastinate_workers')").fetchone()[0]:
+            return 0
+        return conn.execute("SELECT count(*) FROM procrastinate_workers WHERE last_heartbeat "
+                            "> now() - make_interval(secs => %s)",
+                            (STALLED_SECONDS,)).fetchone()[0]

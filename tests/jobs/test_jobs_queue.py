@@ -69,8 +69,10 @@ def test_two_workers_share_a_batch(pg_bare: Path) -> None:
         workers = [_worker(pg_bare, "one"), _worker(pg_bare, "two")]
         try:
             status = _wait(pctx, batch, lambda s: s.finished)
+            assert jobs.live_workers(pctx) == 2
         finally:
             log = _stop(*workers)
+        assert jobs.live_workers(pctx) == 0  # stopped workers unregister
         assert status.counts["done"] == 4, (status, log)
         assert len({j.worker for j in status.jobs}) == 2, (status, log)  # both worked
         for cue in "ABCD":

@@ -50,6 +50,7 @@ def test_start_mockups_and_follow_them(music_app) -> None:
     assert (folder / "mockups" / "1M2" / "1M2_v1_mix.wav").is_file()
     html = client.get(f"/jobs?batch={batch}").text
     assert f'data-batch="{batch}"' in html and "2 done" in html and "mockup" in html
+    assert "local pool" in html  # SQLite: no workers to wait for
     # a form post goes back to the page of its batch
     response = client.post("/jobs/mockups", data={"csrf": csrf}, follow_redirects=False)
     assert response.status_code == 303 and response.headers["location"].startswith("/jobs?batch=")

@@ -70,11 +70,12 @@ def batch_json(request: Request, batch: str, user=Depends(Allow("view"))):
 def jobs_page(request: Request, batch: str | None = None, user=Depends(Allow("view"))):
     """The latest jobs, the start buttons the user may press, a batch's progress."""
     from filmscore.accounts import can
-    from filmscore.jobs import KINDS, batch_status, recent_jobs
+    from filmscore.jobs import KINDS, batch_status, live_workers, recent_jobs
 
     pctx = request.app.state.pctx
     status = batch_status(pctx, batch) if batch else None
     starts = [(what, KINDS[kind].title if what != "scores" else "conductor's scores")
               for what, (kind, _) in STARTS.items() if can(user.role, KINDS[kind].action)]
     return page(request, "jobs.html", {"jobs": recent_jobs(pctx, 50), "batch": status,
-                                       "starts": starts})
+                                       "starts": starts,
+                                       "workers": live_workers(pctx)})
