@@ -79,6 +79,9 @@ def test_mockup_all_goes_through_the_jobs(sqlite_project: Path) -> None:
         assert f"{cue}: {sqlite_project / 'mockups' / cue / (cue + '_v1_mix.wav')}" in out
     listing = fs("-p", sqlite_project, "jobs")
     assert listing.count("mockup") == 2 and listing.count("done") == 2
+    with open_project(sqlite_project) as pctx:
+        batch = jobs.recent_jobs(pctx, 1)[0].batch
+    assert fs("-p", sqlite_project, "jobs", batch).count("1M") == 2
     with pytest.raises(AssertionError, match="SQLite"):
         fs("-p", sqlite_project, "worker")
 
