@@ -424,34 +424,35 @@ def _finish(pctx, job_id: int, state: str, *, result: str = "", error: str = "")
 
 # --- the local process pool (SQLite) -----------------------------------------------------------
 
-def _queued(project_dir, db: str, batch: str) -> list[int]:
-    from filmscore.project import open_project
-
-    with open_project(project_dir, db=db) as pctx, transaction(pctx.engine) as session:
+def _ids(pctx, batch: str, states: tuple[str, ...]) -> list[int]:
+    with transaction(pctx.engine) as session:
         return list(session.scalars(select(Job.id).where(
             Job.project_id == pctx.project_id, Job.batch == batch,
-            Job.state.in_(("queued", "running"))).order_by(Job.id)))
+            Job.state.in_(states)).order_by(Job.id)))
 
 
 def run_local(project_dir, db: str, batch: str, *, workers: int = 2,
               progress: Callable[[BatchStatus], None] | None = None) -> None:
-    """Run a batch's unfinished jobs in a pool of ``workers`` processes.  A job whose
-    process died (killed, out of memory) is marked failed with that reason."""
+    """Run a batch's queued jobs in a pool of ``workers`` processes.  When a process dies
+    (killed, out of memory) the pool breaks: the jobs that were running are marked failed
+    with that reason, and those not yet started run in a new pool."""
     from filmscore.project import open_project
 
-    ids = _queued(project_dir, db, batch)
-    if not ids:
-        return
     with open_project(project_dir, db=db) as pctx:
-        with ProcessPoolExecutor(max_workers=min(workers, len(ids))) as pool:
-            futures = {pool.submit(execute, str(project_dir), db, i): i for i in ids}
-            for future in as_completed(futures):
-                try:
-                    future.result()
-                except Exception as exc:  # noqa: BLE001 - the process died: say so on the job
-                    _finish(pctx, futures[future], "failed", error=_error_text(exc))
-                if progress is not None:
-                    progress(batch_status(pctx, batch))
+        while ids := _ids(pctx, batch, ("queued",)):
+            with ProcessPoolExecutor(max_workers=min(workers, len(ids))) as pool:
+                futures = {pool.submit(execute, str(project_dir), db, i): i for i in ids}
+                for future in as_completed(futures):
+                    try:
+                        future.result()
+                    except Exception as exc:  # noqa: BLE001 - a process died: on the job
+                        job_id = futures[future]
+                        if job_id in _ids(pctx, batch, ("running",)):
+                            _finish(pctx, job_id, "failed", error=_error_text(exc))
+                    if progress is not None:
+                        progress(batch_status(pctx, batch))
+            if _ids(pctx, batch, ("queued",)) == ids:
+                break  # nothing started: do not loop
 
 
 def _run_local_quietly(project_dir, db: str, batch: str, workers: int) -> None:
