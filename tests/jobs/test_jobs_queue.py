@@ -114,3 +114,32 @@ def test_mockup_all_on_postgresql_goes_through_the_queue(pg_project: Path) -> No
         assert f"{cue}: {pg_project / 'mockups' / cue / (cue + '_v1_mix.wav')}" in out
     listing = fs("-p", pg_project, "jobs")
     assert listing.count("mockup") == 2 and listing.count("done") == 2
+
+
+def test_a_worker_killed_mid_mockup_loses_nothing(pg_project: Path) -> None:
+    """The same with a real render: the worker is killed as soon as its mockup job runs;
+    every file at its final name is whole, and the retried job renders the cue."""
+    import soundfile
+
+    folder = pg_project / "mockups" / "1M1"
+    with open_project(pg_project) as pctx:
+        batch = jobs.submit(pctx, "mockup", ["1M1"], {"soundfont": "fluidr3"})
+        first = _worker(pg_project, "first")
+        try:
+            _wait(pctx, batch, lambda s: s.jobs[0].state == "running")
+        finally:
+            first.send_signal(signal.SIGKILL)
+            first.wait(timeout=30)
+        assert jobs.batch_status(pctx, batch).jobs[0].state == "running"  # killed mid-render
+        for path in folder.glob("[!.]*.wav") if folder.exists() else ():
+            soundfile.info(str(path))  # whatever is in place is a whole file
+        second = _worker(pg_project, "second")
+        try:
+            status = _wait(pctx, batch, lambda s: s.finished, seconds=120)
+        finally:
+            log = _stop(second)
+        (job,) = status.jobs
+        assert job.state == "done", (job, log)
+        assert job.attempts == 2 and not job.worker.endswith(f":{first.pid}"), job
+        mix = soundfile.info(str(folder / "1M1_v1_mix.wav"))
+        assert mix.samplerate == 48000 and mix.duration > 8
