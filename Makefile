@@ -1,5 +1,5 @@
 # filmscore: two commands on a fresh Debian 12 machine.
-#   make demo   install everything, then run the main job on the demo film
+#   make demo   install everything, run the main job on the demo film, serve it (web)
 #   make test   install everything, then run every test (ruff first)
 # Everything else here is a step of those two.
 
@@ -14,13 +14,24 @@ DEMO_OUT ?= demo-out
 APT_PACKAGES := ffmpeg poppler-utils postgresql fluid-soundfont-gm timgm6mb-soundfont \
 	musescore-general-soundfont-lossless \
 	fluidsynth python3-venv python3-dev gcc \
-	librsvg2-bin musescore3 lilypond fonts-freefont-ttf fonts-dejavu-core
+	librsvg2-bin musescore3 lilypond fonts-freefont-ttf fonts-dejavu-core \
+	chromium
 
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: demo test install system lint bench clean
+.PHONY: demo demo-build test install system lint bench clean
 
-demo: install
+# make demo builds the demo, then serves its project to the team's web workspace (Ctrl+C
+# stops; the logins are printed above the address).  make demo DEMO_SERVE=0, or
+# make demo-build, stops after building (for CI).
+DEMO_SERVE ?= 1
+DEMO_PORT ?= 8000
+
+demo: demo-build
+	@if [ "$(DEMO_SERVE)" = 1 ]; then \
+	  $(BIN)/filmscore serve $(DEMO_OUT)/popeye1936 --port $(DEMO_PORT); fi
+
+demo-build: install
 	$(BIN)/filmscore demo $(DEMO_OUT)
 
 test: install

@@ -81,7 +81,7 @@ def main(demo: Path, tag: str, out: Path) -> None:
         tmp = Path(tmp)
         for kind, folder, name in (("part", "parts", f"{CUE} {PART}"),
                                    ("score", "scores", f"{CUE} score")):
-            base = demo / folder / CUE / name
+            base = demo / "popeye1936" / folder / CUE / name
             ours = _page(base.with_suffix(".pdf"), tmp / f"{kind}-ours")
             _mscore(base.with_suffix(".musicxml"), tmp / f"{kind}-ms.pdf")
             theirs = _first_music_page(tmp / f"{kind}-ms.pdf", tmp / f"{kind}-ms")

@@ -66,6 +66,27 @@ def test_demo_output_and_files(demo):
     assert f"Project: {out / 'popeye1936'}" in stdout
 
 
+def test_demo_prints_a_login_for_each_role_that_opens_the_workspace(demo):
+    from fastapi.testclient import TestClient
+
+    from filmscore.accounts import ROLES
+    from filmscore.web.app import create_app
+    from web_helpers import token
+
+    out, stdout = demo
+    assert "Web workspace logins" in stdout
+    for role in ROLES:
+        name = role.replace(" ", "-")
+        assert f"{name}-demo" in stdout, role
+    app = create_app(out / "popeye1936")
+    try:
+        client = TestClient(app, base_url="https://testserver")
+        response = client.post("/login", data={"name": "director", "password": "director-demo",
+                                               "csrf": token(client)})
+        assert response.status_code == 200 and "1M2" in response.text  # the dashboard
+    finally:
+        app.state.pctx.close()
+
 def test_demo_picture(demo, shots):
     project = demo[0] / "popeye1936"
     rows = _cells(_ok("-p", project, "picture", "list"), "v")
@@ -271,7 +292,7 @@ def test_demo_orchestrates_and_copies_every_cue(demo):
             assert not cs.summary.check.get("out_of_range"), (number, cs.summary.check)
             assert not cs.summary.check.get("too_many_notes"), (number, cs.summary.check)
             assert not any(cs.summary.check.values()), (number, cs.summary.check)
-            folder = out / "parts" / number
+            folder = out / "popeye1936" / "parts" / number
             playing = {u.chair for u in cs.instrumentation.uses}
             tacet = {c.label for c in cs.instrumentation.tacet(cs.ensemble)}
             assert playing and playing | tacet == set(cs.ensemble.labels), number
@@ -280,7 +301,8 @@ def test_demo_orchestrates_and_copies_every_cue(demo):
                 assert (folder / f"{number} {label}.musicxml").is_file(), (number, label)
             for label in tacet:
                 assert (folder / f"{number} {label} TACET.pdf").is_file(), (number, label)
-            assert (out / "scores" / number / f"{number} score.pdf").is_file(), number
+            score = out / "popeye1936" / "scores" / number / f"{number} score.pdf"
+            assert score.is_file(), number
             # the parts together sound what the stored full score sounds
             full = read_music(cs.full_score)
             beat = full.meter.beat_quarters
@@ -302,24 +324,24 @@ def test_demo_orchestrates_and_copies_every_cue(demo):
     # another (two dynamics of one part at one place included)
     from filmscore.engraving.check import check_folder
 
-    for folder in (out / "parts", out / "scores"):
+    for folder in (out / "popeye1936" / "parts", out / "popeye1936" / "scores"):
         report = check_folder(folder)
         assert report.ok and not report.findings, (folder.name, dict(report.counts),
                                                    [str(f) for f in report.findings[:10]])
     first = cues[0]
-    text = " ".join(_pdftext(out / "parts" / str(first.number) /
+    text = " ".join(_pdftext(out / "popeye1936" / "parts" / str(first.number) /
                              f"{first.number} Violin I.pdf").split())
     for field in (TITLE, str(first.number), first.title, "Violin I"):
         assert field in text, field
-    score_text = " ".join(_pdftext(out / "scores" / str(first.number) /
+    score_text = " ".join(_pdftext(out / "popeye1936" / "scores" / str(first.number) /
                                    f"{first.number} score.pdf").split())
     hard = next(s for s in first.sync_points if s.kind == "hard")
     from filmscore.timecode import format_label
 
     assert format_label(hard.frame, "24") in score_text
-    books = sorted((out / "books" / "Day 1").glob("*.pdf"))
+    books = sorted((out / "popeye1936" / "books" / "Day 1").glob("*.pdf"))
     assert len(books) == len(cs.ensemble.chairs)
-    cover = _pdftext(out / "books" / "Day 1" / "Horn 1.pdf").split("\f")[0]
+    cover = _pdftext(out / "popeye1936" / "books" / "Day 1" / "Horn 1.pdf").split("\f")[0]
     order = [line.split()[1] for line in cover.splitlines()
              if re.match(r"\s*\d+\s+\d+M\d+", line)]
     expected = sorted(cues, key=lambda c: (-sum(1 for s in c.sync_points if s.kind == "hard"),
@@ -427,14 +449,14 @@ def test_every_pdf_and_video_of_the_demo_is_looked_at(demo):
         look_at_video(path)
     # page 1 of a part: the cue number large in its box at the top left, the part's name
     # at the top right, and nothing printed over the music's first system
-    page = look_at_pdf(out / "parts" / "1M2" / "1M2 Violin I.pdf", dpi=60)[0]
+    page = look_at_pdf(out / "popeye1936" / "parts" / "1M2" / "1M2 Violin I.pdf", dpi=60)[0]
     height, width = page.shape
     box = page[: height // 10, : width // 6] < 128
     rows, cols = np.nonzero(box)
     assert rows.size and cols.max() - cols.min() > width / 12  # a box of some size
     assert (page[: height // 12, width * 3 // 4:] < 128).any()  # "Violin I"
     # the score: a page of staves from the top margin down (a full page of music)
-    score = look_at_pdf(out / "scores" / "1M4" / "1M4 score.pdf", dpi=30)[0]
+    score = look_at_pdf(out / "popeye1936" / "scores" / "1M4" / "1M4 score.pdf", dpi=30)[0]
     inked = np.nonzero((score < 128).any(axis=1))[0]
     assert inked[-1] - inked[0] > 0.8 * score.shape[0]
     # a streamer video at the head of the reel: its count-in is over black, with the
@@ -445,3 +467,104 @@ def test_every_pdf_and_video_of_the_demo_is_looked_at(demo):
     dark = (frame.max(axis=2) < 40).mean()
     assert dark > 0.6  # mostly black: the reel has not begun
     assert frames > 12
+
+
+# --- the web workspace over the demo project, in a real browser (last: it adds takes) ----
+
+from web.browser import as_browser, browser, live_server, screenshot  # noqa: E402,F401
+
+
+@pytest.fixture
+def web_project(demo) -> Path:
+    """The demo project, with a '<role> user' account per role for the browser tests."""
+    from filmscore.accounts import ROLES
+    from filmscore.project import open_project
+    from filmscore.users import add_user, list_users
+    from web_helpers import PASSWORD
+
+    project = demo[0] / "popeye1936"
+    with open_project(project) as pctx:
+        have = {u.name for u in list_users(pctx)}
+        for role in ROLES:
+            if f"{role} user" not in have:
+                add_user(pctx, f"{role} user", role, PASSWORD)
+    return project
+
+
+def test_the_demo_in_a_real_browser(as_browser, live_server):  # noqa: F811 (fixtures)
+    """Chromium over the demo: the main pages (screenshots kept and looked at), a mockup
+    played, a review note left, three takes logged with the keyboard and one circled,
+    each checked against the database, and two people editing one cue."""
+    from playwright.sync_api import expect
+
+    from filmscore.recording.takes import list_takes
+    from filmscore.writing.service import history
+
+    editor = as_browser("music editor", "/")
+    expect(editor.locator("main")).to_contain_text("1M2")
+    screenshot(editor, "demo-dashboard")
+    for path, name in (("/timeline", "demo-timeline"), ("/downloads", "demo-downloads"),
+                       ("/themes", "demo-themes")):
+        response = editor.goto(live_server.url + path)
+        assert response.status < 400, path
+        screenshot(editor, name)
+
+    # the cue page: a mockup plays, a review note is left and kept
+    editor.goto(live_server.url + "/cues/1M2")
+    played = editor.evaluate("""async () => {
+        const audio = document.querySelector('audio');
+        audio.muted = true;
+        await audio.play();
+        await new Promise(done => setTimeout(done, 1000));
+        const at = audio.currentTime;
+        audio.pause();
+        return at; }""")
+    assert played > 0.2
+    note = "More swagger in the brass (browser test)"
+    editor.fill("form.note input[name=timecode]", "01:00:30:00")
+    editor.fill("form.note input[name=text]", note)
+    editor.click("form.note button[type=submit]")
+    expect(editor.locator("main")).to_contain_text(note)
+    screenshot(editor, "demo-cue")
+    with live_server.db() as pctx:
+        _steps, notes = history(pctx, "1M2")
+    assert [(n.timecode, n.author) for n in notes if n.text == note] == [
+        ("01:00:30:00", "music editor user")]
+
+    # the recording page: three takes with the keyboard, the last circled
+    editor.goto(live_server.url + "/recording")
+    status = editor.locator("#queue-status")
+    expect(status).to_have_text("all sent")
+    cue = editor.locator("#cue-pick li.selected").inner_text().split()[0]
+    with live_server.db() as pctx:
+        before = {t.number for t in list_takes(pctx, cue)}
+    for key in ("f", "Enter", "Enter", "c"):
+        editor.keyboard.press(key)
+        expect(status).to_have_text("all sent")
+    with live_server.db() as pctx:
+        new = sorted((t for t in list_takes(pctx, cue) if t.number not in before),
+                     key=lambda t: t.number)
+    assert [(t.kind, t.circled) for t in new] == [("false start", False),
+                                                  ("complete", False), ("complete", True)]
+    shown = editor.locator("#take-log tbody tr").first
+    expect(shown).to_contain_text(cue)
+    expect(shown).to_contain_text(str(new[-1].number))
+    screenshot(editor, "demo-recording")
+
+    # two people edit one cue: the second save is refused, showing what changed
+    first, second = as_browser("composer", "/cues/1M1"), as_browser("music editor", "/cues/1M1")
+    for page, title in ((first, "Lions at the Gate (first)"),
+                        (second, "Lions at the Gate (second)")):
+        page.click("summary:has-text('Edit the cue')")
+        page.fill("form[action$='/edit'] [name=title]", title)
+    first.click("form[action$='/edit'] button[type=submit]")
+    expect(first.locator("main")).to_contain_text("Lions at the Gate (first)")
+    second.click("form[action$='/edit'] button[type=submit]")
+    expect(second.locator("h1")).to_contain_text("changed meanwhile")
+    expect(second.locator("table.conflict")).to_contain_text("Lions at the Gate (first)")
+    screenshot(second, "demo-conflict")
+    with live_server.db() as pctx:
+        from filmscore.sync.service import cue_sync
+
+        assert cue_sync(pctx, "1M1").cue.title == "Lions at the Gate (first)"
+    assert editor.js_errors == [] and first.js_errors == [] and second.js_errors == []

@@ -69,6 +69,11 @@ _EXPORTS: dict[str, str] = {
     "circle_take": "filmscore.recording.takes",
     "take_sheet": "filmscore.recording.takes",
     "write_stage_pack": "filmscore.recording.stagepack_service",
+    # the project at a glance (the web workspace's dashboard, timeline and downloads)
+    "project_progress": "filmscore.overview.service",
+    "film_timeline": "filmscore.overview.service",
+    "available_reports": "filmscore.overview.reports",
+    "write_report": "filmscore.overview.reports",
 }
 
 __all__ = sorted(_EXPORTS)

@@ -91,6 +91,7 @@ class DemoResult:
     theme_report: object = None
     orchestrations: list = dataclasses.field(default_factory=list)
     recording: object = None  # demo_recording.RecordingResult
+    logins: list = dataclasses.field(default_factory=list)  # (name, role, password)
 
 
 def default_data_dir() -> Path:
@@ -173,9 +174,27 @@ def run_demo(out: Path, data: Path | None = None,
     roster = roster if roster.is_file() else default_data_dir() / "roster.csv"
     recording = recording_stage(pctx, out, roster, title=TITLE, step=step)
     files.update(recording.files)
+    step("Web workspace: a demo login for each role")
+    logins = demo_logins(pctx)
     return DemoResult(project_dir=project_dir, picture=picture, cues=cues, files=files,
                       title=TITLE, rate_name=RATE.name, tempo_maps=maps, theme_report=report,
-                      orchestrations=orchestrations, recording=recording)
+                      orchestrations=orchestrations, recording=recording, logins=logins)
+
+
+def demo_logins(pctx) -> list[tuple[str, str, str]]:
+    """One account per role for the web workspace, (name, role, password): the name is the
+    role ('music-editor'), the password the role and '-demo' ('music-editor-demo').
+    Demo passwords, printed by the demo: for a machine of your own, not a shared one."""
+    from filmscore.accounts import ROLES
+    from filmscore.users import add_user
+
+    logins = []
+    for role in ROLES:
+        name = role.replace(" ", "-")
+        password = f"{name}-demo"
+        add_user(pctx, name, role, password)
+        logins.append((name, role, password))
+    return logins
 
 
 def _sync_stage(pctx, cues: list[CueSpec], out: Path, step) -> dict[str, TempoMap]:
@@ -270,6 +289,7 @@ def _orchestration_stage(pctx, cues: list[CueSpec], out: Path, step
     from filmscore.orchestration.service import copy_cue, orchestrate_cue, session_books
 
     studio = get_template("studio")
+    here = Path(pctx.directory)
     summaries = []
     for cue in cues:
         number = str(cue.number)
@@ -284,12 +304,13 @@ def _orchestration_stage(pctx, cues: list[CueSpec], out: Path, step
     for cue in cues:
         number = str(cue.number)
         step(f"Copying cue {number}: parts, tacet sheets, conductor's score (verovio)")
-        copy_cue(pctx, number, out / "parts", parts=True, score=False)
-        copy_cue(pctx, number, out / "scores", parts=False, score=True)
+        # in the project folder, where the web workspace's cue page finds them
+        copy_cue(pctx, number, here / "parts", parts=True, score=False)
+        copy_cue(pctx, number, here / "scores", parts=False, score=True)
     hard = sorted(cues, key=lambda c: (-sum(1 for s in c.sync_points if s.kind == "hard"),
                                        c.start_frame))[:SESSION_CUES]
     order = [str(c.number) for c in hard]
     step(f"Session books for Day 1 ({', '.join(order)}), one per chair")
-    books = session_books(pctx, order, out / "books", session="Day 1")
-    return ({"parts": out / "parts", "scores": out / "scores",
-             "books": books.books[0].parent if books.books else out / "books"}, summaries)
+    books = session_books(pctx, order, here / "books", session="Day 1")
+    return ({"parts": here / "parts", "scores": here / "scores",
+             "books": books.books[0].parent if books.books else here / "books"}, summaries)

@@ -59,3 +59,14 @@ def test_the_roles_table():
     assert can("copyist", "copy") and not can("copyist", "spot")
     for role in ROLES:
         assert can(role, "view")
+
+
+def test_one_account_logged_in_from_many_places_at_once(app):
+    """Simultaneous logins of one account (a phone and a laptop) all succeed."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from web_helpers import login
+
+    with ThreadPoolExecutor(8) as pool:
+        clients = list(pool.map(lambda _n: login(app, "music editor"), range(8)))
+    assert all(c.get("/").status_code == 200 for c in clients)

@@ -30,6 +30,7 @@ def register(app: typer.Typer) -> None:
         _print_themes(result)
         _print_orchestrations(result)
         _print_recording(result)
+        _print_logins(result)
         console.print(f"Project: {result.project_dir}")
         for label, path in result.files.items():
             console.print(f"  {label}: {path}")
@@ -116,3 +117,13 @@ def _print_recording(result) -> None:
     console.print(f"Call lists: {files['call_lists']}; costs: {files['costs_pdf']}; plan: "
                   f"{files['plan_pdf']}; cue sheet: {files['cue_sheet_pdf']}; stage pack: "
                   f"{files['stage_pack']}")
+
+
+def _print_logins(result) -> None:
+    from filmscore.cli.common import table
+
+    if not result.logins:
+        return
+    console.print(table("Web workspace logins (filmscore serve " f"{result.project_dir}" ")",
+                        ["name", "role", "password"],
+                        [list(login) for login in result.logins]))

@@ -175,5 +175,9 @@ register("plan", (".csv",), writer="filmscore.formats.plan_csv:write_plan_csv",
          name="plan_csv")
 register("plan", (".pdf",), writer="filmscore.formats.plan_pdf:write_plan_pdf",
          name="plan_pdf")
+# issue 11, the web workspace's downloads: the theme report
+register("themereport", (".csv",),
+         writer="filmscore.formats.themereport_csv:write_theme_report_csv",
+         name="themereport_csv")
 
 __all__ = ["FormatEntry", "register", "formats", "reader_for", "writer_for", "VIDEO_SUFFIXES"]

@@ -216,7 +216,8 @@ def log_take(pctx, cue: str, *, number: int | None = None, kind: str | None = No
              section: str = "", notes: str | None = None, tc: str | None = None,
              session: str | None = None,
              audio: Mapping[str, object] | Iterable[object] | None = None,
-             logged_by: str = "", now: datetime | None = None) -> TakeSpec:
+             logged_by: str = "", now: datetime | None = None,
+             entry_key: str | None = None) -> TakeSpec:
     """Log a take of ``cue``; return it.
 
     ``number`` defaults to the next one (per cue or across the project, as the project
@@ -226,7 +227,16 @@ def log_take(pctx, cue: str, *, number: int | None = None, kind: str | None = No
     a session's name (default: the session under way ``now``, else none); ``audio`` is
     {stem: path} or ['STEM=PATH' or path, ...].  A pickup take is linked to the cue's
     pickup its bars overlap, which is marked recorded when the take is circled.
+
+    ``entry_key`` (1 to 64 letters, digits, '-' or '_', made by the logging client) makes
+    the entry idempotent: the same entry sent again (a page resending after a lost
+    connection) returns the take already logged under that key instead of a second one.
     """
+    if entry_key is not None:
+        check_entry_key(entry_key)
+        logged = _logged_entry(pctx, cue, entry_key)
+        if logged is not None:
+            return logged
     bar_from, bar_to = (bars if isinstance(bars, tuple) else parse_bars(bars))
     if kind is not None:
         check_kind(kind)
@@ -250,6 +260,23 @@ def log_take(pctx, cue: str, *, number: int | None = None, kind: str | None = No
         circled = circled if circled is not None else found.circled
         notes = notes if notes is not None else (found.note or None)
     kind = check_kind(kind or "complete")
+    try:
+        return _insert(pctx, cue, files, number=number, kind=kind, circled=circled,
+                       bar_from=bar_from, bar_to=bar_to, section=section, notes=notes,
+                       timecode=timecode, session=session, logged_by=logged_by, now=now,
+                       entry_key=entry_key)
+    except ConflictError:
+        # the same entry sent twice at once: the other request logged it first
+        logged = _logged_entry(pctx, cue, entry_key) if entry_key is not None else None
+        if logged is None:
+            raise
+        return logged
+
+
+def _insert(pctx, cue: str, files: list[AudioFile], *, number, kind, circled, bar_from,
+            bar_to, section, notes, timecode, session, logged_by, now,
+            entry_key) -> TakeSpec:
+    """Store the audio, then write the take's row (one transaction)."""
     with pctx.media.adding():
         stored = [{"stem": f.stem, "name": f.path.name,
                    "media_hash": pctx.media.put(f.path, f.path.suffix.lower()),
@@ -293,10 +320,39 @@ def log_take(pctx, cue: str, *, number: int | None = None, kind: str | None = No
                        audio=stored, pickup_id=pickup_id,
                        orchestration_number=state.orchestration_number,
                        music_version=state.music_version,
-                       tempo_map_version=state.tempo_map_version, logged_by=logged_by)
+                       tempo_map_version=state.tempo_map_version, logged_by=logged_by,
+                       entry_key=entry_key)
             db.add(row)
             db.flush()
             return _spec(row, cue_.number, when)
+
+
+#: what a client-made entry key may hold (a UUID, a random hex string)
+ENTRY_KEY_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_")
+
+
+def check_entry_key(key: str) -> str:
+    """``key`` when it is a valid entry key; InputError otherwise."""
+    if not isinstance(key, str) or not 1 <= len(key) <= 64 or not set(key) <= ENTRY_KEY_CHARS:
+        raise InputError("not an entry key", field="entry_key", value=str(key)[:80],
+                         valid="1 to 64 letters, digits, '-' or '_' (a UUID)")
+    return key
+
+
+def _logged_entry(pctx, cue: str, entry_key: str) -> TakeSpec | None:
+    """The take logged under ``entry_key`` (None: not yet); ConflictError when the key was
+    used for a take of another cue."""
+    with transaction(pctx.engine) as db:
+        row = db.scalars(select(Take).where(Take.project_id == pctx.project_id,
+                                            Take.entry_key == entry_key)).first()
+        if row is None:
+            return None
+        cue_ = db.get(Cue, row.cue_id)
+        if cue_.number != cue_row(db, pctx.project_id, cue).number:
+            raise ConflictError(f"entry {entry_key} was already logged as take {row.number} "
+                                f"of cue {cue_.number}, not of cue {cue}")
+        when = db.get(RecordingSession, row.session_id) if row.session_id else None
+        return _spec(row, cue_.number, when)
 
 
 def _pickup_spec(row: Pickup, cue_number: str) -> PickupSpec:

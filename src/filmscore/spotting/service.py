@@ -11,12 +11,12 @@ change writes nothing.
 
 from __future__ import annotations
 
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from sqlalchemy import func, select
 
-from filmscore.errors import InputError, NotFoundError, ValidationError
+from filmscore.errors import ConflictError, InputError, NotFoundError, ValidationError
 from filmscore.model import Cue, Marker, PictureEvent, PictureVersion, Reel, SyncPoint
 from filmscore.spotting.cues import (
     CueNumber,
@@ -338,8 +338,10 @@ def import_cues(pctx, specs: list[CueSpec], *, replace_all: bool = False,
 
 
 def edit_cue(pctx, number: str, *, new_number: str | None = None,
-             allow_overlap: bool = False, **changes) -> CueSpec:
-    """Change a cue's fields (title, notes, mood, ...), or its number."""
+             allow_overlap: bool = False, expected_version: int | None = None,
+             **changes) -> CueSpec:
+    """Change a cue's fields (title, notes, mood, ...), or its number; with
+    ``expected_version`` (the version the editor read) a cue changed since is refused."""
     unknown = set(changes) - set(EDITABLE) - {"start_frame", "end_frame"}
     if unknown:
         raise InputError("cannot edit that field", field=sorted(unknown)[0],
@@ -347,6 +349,7 @@ def edit_cue(pctx, number: str, *, new_number: str | None = None,
     with transaction(pctx.engine) as session:
         rows = _rows(session, pctx.project_id)
         row = _find(rows, number)
+        _expect(row, expected_version, f"cue {row.number}")
         spec = spec_of(row)
         fields = {k: v for k, v in changes.items() if v is not None}
         if "status" in fields:
@@ -456,3 +459,75 @@ def remove_sync(pctx, number: str, index: int) -> SyncSpec:
         session.flush()
         return gone
 
+
+
+# --- editing with the version read (the web's forms) -----------------------------------
+
+@dataclass(frozen=True)
+class SyncRow:
+    """A sync point as a form edits it: its id, the version read, its values."""
+
+    id: int
+    version: int
+    sync: SyncSpec
+
+
+@dataclass(frozen=True)
+class CueForm:
+    """A cue with the versions an editor must send back (a stale edit is refused)."""
+
+    cue: CueSpec
+    version: int
+    status: str
+    syncs: tuple[SyncRow, ...]
+
+
+def _expect(row, expected: int | None, what: str) -> None:
+    if expected is not None and row.version != expected:
+        raise ConflictError(f"{what} was changed by someone else since you read it "
+                            f"(version {expected}, now {row.version}); nothing was saved: "
+                            f"reload and make your change again")
+
+
+def cue_form(pctx, number: str) -> CueForm:
+    """The cue, its status, its version and its sync points' ids and versions."""
+    with transaction(pctx.engine) as session:
+        row = _find(_rows(session, pctx.project_id), number)
+        syncs = sorted(row.sync_points, key=lambda s: (s.frame, s.id or 0))
+        return CueForm(spec_of(row), row.version, row.status, tuple(
+            SyncRow(s.id, s.version, SyncSpec(frame=s.frame, description=s.description or "",
+                                              kind=s.kind, weight=s.weight))
+            for s in syncs))
+
+
+def change_sync(pctx, number: str, sync_id: int, *, version: int,
+                sync: SyncSpec | None) -> CueSpec:
+    """Change the cue's sync point ``sync_id`` to ``sync``'s frame, kind and description
+    (its weight is kept), or remove it (``sync`` None); refused when someone changed or
+    removed it since ``version`` was read."""
+    from filmscore.timecode import format_label
+
+    with transaction(pctx.engine) as session:
+        rows = _rows(session, pctx.project_id)
+        row = _find(rows, number)
+        point = next((s for s in row.sync_points if s.id == sync_id), None)
+        if point is None:
+            raise ConflictError(f"that sync point of cue {row.number} was removed by someone "
+                                f"else since you read it; nothing was saved: reload")
+        _expect(point, version, f"the sync point at {format_label(point.frame, pctx.rate)}")
+        if sync is None:
+            row.sync_points = [s for s in row.sync_points if s is not point]
+            session.flush()
+            return spec_of(row)
+        for other in row.sync_points:
+            if other is not point and other.frame == sync.frame:
+                raise ValidationError(f"cue {row.number} already has a sync point on that "
+                                      f"frame", field="timecode",
+                                      value=format_label(sync.frame, pctx.rate),
+                                      valid="another frame")
+        point.frame, point.kind = sync.frame, sync.kind
+        point.description = sync.description
+        others = [spec_of(r) for r in rows if r is not row]
+        _check(session, pctx, [*others, spec_of(row)], allow_overlap=True)
+        session.flush()
+        return spec_of(row)

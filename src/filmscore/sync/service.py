@@ -12,7 +12,7 @@ from fractions import Fraction
 
 from sqlalchemy import select
 
-from filmscore.errors import NotFoundError, ValidationError
+from filmscore.errors import ConflictError, NotFoundError, ValidationError
 from filmscore.model import Cue, CueTempoMap
 from filmscore.spotting.cues import CueSpec, parse_cue_number
 from filmscore.spotting.service import spec_of
@@ -28,6 +28,7 @@ class CueSync:
     cue: CueSpec
     tempo_map: TempoMap | None
     origin: str = ""
+    version: int = 0  # the stored map's version (0: none yet), for edits that must not be stale
 
     @property
     def label(self) -> str:
@@ -46,7 +47,8 @@ def cue_row(session, project_id: int, number: str) -> Cue:
 def _load(row: Cue) -> CueSync:
     stored = row.tempo_map
     tmap = TempoMap.from_dict(stored.data) if stored is not None else None
-    return CueSync(spec_of(row), tmap, stored.origin if stored is not None else "")
+    return CueSync(spec_of(row), tmap, stored.origin if stored is not None else "",
+                   stored.version if stored is not None else 0)
 
 
 def cue_sync(pctx, number: str) -> CueSync:
@@ -99,10 +101,19 @@ def bars_to_cover(cue: CueSpec, start_frame: int, segments: tuple[Segment, ...],
 
 
 def set_tempo_map(pctx, number: str, tmap: TempoMap, *, origin: str = "set",
-                  note: str = "") -> CueSync:
-    """Store ``tmap`` as the cue's tempo map (replacing any), all or nothing."""
+                  note: str = "", expected_version: int | None = None) -> CueSync:
+    """Store ``tmap`` as the cue's tempo map (replacing any), all or nothing; with
+    ``expected_version`` (the map's version when read, 0: none) a map changed since is
+    refused."""
     with transaction(pctx.engine) as session:
         row = cue_row(session, pctx.project_id, number)
+        if expected_version is not None:
+            now = row.tempo_map.version if row.tempo_map is not None else 0
+            if now != expected_version:
+                raise ConflictError(f"the tempo map of cue {row.number} was changed by "
+                                    f"someone else since you read it (version "
+                                    f"{expected_version}, now {now}); nothing was saved: "
+                                    f"look at it and apply again")
         if tmap.rate != pctx.rate:
             raise ValidationError("tempo map rate differs from the project's", field="rate",
                                   value=tmap.rate.name, valid=pctx.rate.name)
@@ -196,8 +207,9 @@ class FindResult:
 def find_for_cue(pctx, number: str, *, tempo_range=(Fraction(40), Fraction(240)),
                  tolerance_frames: Fraction = Fraction(1), subdivision: int = 1,
                  meter=None, start: str | None = None, apply: int | None = None,
-                 top: int | None = 20) -> FindResult:
-    """Find tempo for a cue's hard hits; ``apply=N`` stores candidate N as its map."""
+                 top: int | None = 20, expected_version: int | None = None) -> FindResult:
+    """Find tempo for a cue's hard hits; ``apply=N`` stores candidate N as its map (refused
+    when the map is no longer at ``expected_version``, if given)."""
     from filmscore.errors import InputError
     from filmscore.sync.findtempo import find_tempos
     from filmscore.sync.tempomap import Meter
@@ -229,7 +241,7 @@ def find_for_cue(pctx, number: str, *, tempo_range=(Fraction(40), Fraction(240))
         segs = (Segment(1 + bars_to_cover(cs.cue, anchor, segs, pctx.rate), meter, bpm),)
         applied = set_tempo_map(pctx, number, TempoMap(pctx.rate, anchor, segs,
                                                        subdivision=subdivision),
-                                origin="find").tempo_map
+                                origin="find", expected_version=expected_version).tempo_map
     return FindResult(cs.cue, candidates, hard, applied)
 
 
@@ -486,3 +498,21 @@ def parse_pins(text: str, *, rate, meter, subdivision: int = 1) -> list:
                                   tempo_bpm=parse_tempo(match[3], rate, field="pin")
                                   * subdivision))
     return pins
+
+
+def parse_tempo_range(text: str, *, field: str = "range") -> tuple[Fraction, Fraction]:
+    """'40-240' -> (40, 240) BPM, low below high."""
+    from filmscore.errors import InputError
+
+    low, sep, high = str(text).partition("-")
+    try:
+        if not sep:
+            raise ValueError
+        pair = Fraction(low.strip()), Fraction(high.strip())
+    except (ValueError, ZeroDivisionError):
+        raise InputError("not a tempo range", field=field, value=text,
+                         valid="LOW-HIGH in BPM, e.g. 40-240") from None
+    if not 0 < pair[0] < pair[1]:
+        raise InputError("not a tempo range", field=field, value=text,
+                         valid="LOW-HIGH in BPM with 0 < LOW < HIGH, e.g. 40-240")
+    return pair

@@ -426,3 +426,34 @@ def preview_wav(music: Music, path: Path, *, rate, tempo_bpm: Fraction = Fractio
         with atomic_path(path) as tmp:
             shutil.copyfile(result.mix, tmp)
     return Path(path)
+
+
+#: the folder inside the project where the web app keeps renders it made on demand
+WEB_CACHE = "web-cache"
+
+
+def theme_preview(pctx, name: str) -> Path:
+    """The theme's audio preview, rendered once into ``<project>/web-cache/themes/`` (named
+    by a hash of its music: a changed theme renders again)."""
+    import hashlib
+    import json
+
+    theme = get_theme(pctx, name)
+    digest = hashlib.sha256(json.dumps(music_to_dict(theme.music), sort_keys=True,
+                                       default=str).encode()).hexdigest()[:16]
+    path = Path(pctx.directory) / WEB_CACHE / "themes" / f"{digest}.wav"
+    if not path.is_file():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        preview_wav(theme.music, path, rate=pctx.rate)
+    return path
+
+
+def theme_usage(pctx) -> dict[str, list[ReportRow]]:
+    """Where each theme appears (``theme_report`` by theme); empty lists when the project
+    has no themes or no cue has music yet."""
+    usage: dict[str, list[ReportRow]] = {t.name: [] for t in list_themes(pctx)}
+    if not usage or not cues_with_music(pctx):
+        return usage
+    for row in theme_report(pctx).matches:
+        usage.setdefault(row.theme, []).append(row)
+    return usage

@@ -6,7 +6,17 @@ from fastapi import FastAPI
 
 
 def register(app: FastAPI) -> None:
-    from filmscore.web.routes import auth, dashboard, jobs
+    from filmscore.web.routes import (
+        auth,
+        cues,
+        dashboard,
+        downloads,
+        jobs,
+        recording,
+        themes,
+        timeline,
+    )
 
-    for module in (auth, dashboard, jobs):
+    for module in (auth, dashboard, timeline, cues, themes, recording, downloads,
+                   jobs):
         app.include_router(module.router)

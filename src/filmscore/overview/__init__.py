@@ -1,0 +1,1 @@
+"""The whole project at a glance: every cue's progress, the film's timeline, the reports."""

@@ -1,0 +1,19 @@
+"""The theme report as CSV: every match a row, read back as written (a report: no reader)."""
+
+from __future__ import annotations
+
+import csv
+
+from filmscore.formats import writer_for
+from filmscore.writing.service import ReportRow, ThemeReport
+
+
+def test_every_match_is_a_row(tmp_path):
+    report = ThemeReport([ReportRow("Popeye", "1M1", 3, "1", "melody", "exact", 0.97),
+                          ReportRow("Sindbad", "1M2", 12, "2.5", "bass", "inverted -5", 0.8)],
+                         {"1M1": ["Popeye"], "1M2": ["Sindbad"]})
+    path = writer_for("themereport", tmp_path / "themes.csv")(report, tmp_path / "themes.csv")
+    assert path.read_bytes().startswith(b"\xef\xbb\xbftheme,cue,bar,beat,part,transform,score\r\n")
+    rows = list(csv.DictReader(path.open(encoding="utf-8-sig", newline="")))
+    assert rows[1] == {"theme": "Sindbad", "cue": "1M2", "bar": "12", "beat": "2.5",
+                       "part": "bass", "transform": "inverted -5", "score": "0.80"}
