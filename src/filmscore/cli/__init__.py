@@ -74,6 +74,7 @@ app = typer.Typer(
 def _register() -> None:
     from filmscore.cli import (
         demo,
+        jobs,
         musicians,
         orchestration,
         picture,
@@ -100,6 +101,7 @@ def _register() -> None:
     takes.register(app)
     stagepack.register(app)
     web.register(app)
+    jobs.register(app)
     demo.register(app)
 
 

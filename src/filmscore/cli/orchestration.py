@@ -327,11 +327,21 @@ def _copy(ctx, cue, all_cues, out, version, source, *, parts: bool, score: bool,
         return
     pctx = open_ctx(ctx)
     require_one_or_all(cue, all_cues, "parts" if parts else "score")
-    numbers = [cue] if cue is not None else orchestrated_cues(pctx)
-    for number in numbers:
-        with working(f"engraving {'parts' if parts else 'the score'} of {number}"):
-            done = copy_cue(pctx, number, out, parts=parts, score=score, concert=concert,
+    what = "parts" if parts else "the score"
+    if cue is not None:
+        with working(f"engraving {what} of {cue}"):
+            done = copy_cue(pctx, cue, out, parts=parts, score=score, concert=concert,
                             version=version)
+        _report(done, parts)
+        return
+    from filmscore import jobs
+
+    numbers = orchestrated_cues(pctx)
+    with working(f"engraving {what}", total=len(numbers)) as report:
+        results = jobs.run(pctx, "copy", numbers, {
+            "out": Path(out).resolve(), "parts": parts, "score": score, "concert": concert,
+            "version": version}, progress=lambda st: report(st.counts["done"], len(numbers)))
+    for _, done in results:
         _report(done, parts)
 
 

@@ -243,6 +243,19 @@ def streamers(
     from filmscore.sync.service import render_streamers
 
     pctx = open_ctx(ctx)
+    if all_cues and cue is None and out is None:  # every cue: one background job each
+        from filmscore import jobs
+        from filmscore.sync.service import cues_with_maps
+
+        numbers = cues_with_maps(pctx)
+        with working("streamers", total=len(numbers)) as report:
+            done = jobs.run(pctx, "streamers", numbers, {
+                "streamer_seconds": Fraction(length), "flutters": flutters,
+                "handles_seconds": Fraction(handles)},
+                progress=lambda st: report(st.counts["done"], len(numbers)))
+        for number, files in done:
+            console.print(f"{number}: " + ", ".join(str(f) for f in files))
+        return
     done = _batch(pctx, cue, all_cues, "streamers", lambda n, o, report: render_streamers(
         pctx, n, out=o, streamer_seconds=Fraction(length), flutters=flutters,
         handles_seconds=Fraction(handles),

@@ -9,6 +9,7 @@ from filmscore.model.base import (
     utcnow,
 )
 from filmscore.model.cue import SYNC_KINDS, Cue, SyncPoint
+from filmscore.model.job import JOB_STATES, Job
 from filmscore.model.musicians import Booking, Musician, PlayerCueTime, RecordingSession
 from filmscore.model.orchestration import Orchestration
 from filmscore.model.picture import (
@@ -37,11 +38,13 @@ metadata = Base.metadata
 __all__ = [
     "MARKER_KINDS",
     "NAMING_CONVENTION",
+    "JOB_STATES",
     "SOURCE_KINDS",
     "SYNC_KINDS",
     "TEMPO_MAP_ORIGINS",
     "Base",
     "Booking",
+    "Job",
     "Musician",
     "PlanEntry",
     "Pickup",

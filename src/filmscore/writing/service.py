@@ -27,7 +27,7 @@ from filmscore.sync.service import cue_row, cue_sync, cues_having
 from filmscore.sync.tempomap import Segment, TempoMap
 from filmscore.timecode import format_label, parse_label
 from filmscore.writing.check import MusicCheck, check_music
-from filmscore.writing.mockup import MockupJob, render_many, render_mockup
+from filmscore.writing.mockup import MockupJob, render_mockup
 from filmscore.writing.music import Music, music_from_dict, music_to_dict, require_notes
 
 # --- versions -----------------------------------------------------------------
@@ -371,10 +371,11 @@ def _cue_job(pctx, number: str, *, soundfont: str, lufs: float, version: int | N
 def render_cue_mockups(pctx, number: str | None, *, all_cues: bool = False,
                        soundfont: str = "fluidr3", lufs: float = -23.0,
                        version: int | None = None, click_in_mix: bool = False,
-                       progress=None) -> list:
+                       progress=None, workers: int = 2) -> list:
     """Render one cue's mockup, or every cue with music (in parallel, with a progress bar
     when ``progress`` is a Rich console), with a SoundFont of ``SOUNDFONTS`` (or a path);
-    ``click_in_mix`` puts the click in the review mix."""
+    ``click_in_mix`` puts the click in the review mix.  Every cue is one background job
+    (``filmscore.jobs``: ``workers`` local processes on SQLite, the queue on PostgreSQL)."""
     from filmscore.writing.mockup import soundfont_path
 
     require_one_or_all(number, all_cues, "mockups")
@@ -386,21 +387,28 @@ def render_cue_mockups(pctx, number: str | None, *, all_cues: bool = False,
         if version is not None:
             raise InputError("--version names one cue's version", field="version",
                              value=str(version), valid="no --version with --all")
-    jobs = [_cue_job(pctx, n, soundfont=soundfont, lufs=lufs, version=version,
-                     click_in_mix=click_in_mix) for n in numbers]
-    if len(jobs) == 1:
-        return [(numbers[0], render_mockup(jobs[0].music, jobs[0].out_dir,
-                                           tempo_map=jobs[0].tempo_map, **jobs[0].options))]
-    if progress is None:
-        results = render_many(jobs)
-    else:
-        from rich.progress import Progress
+    if number is not None:
+        job = _cue_job(pctx, number, soundfont=soundfont, lufs=lufs, version=version,
+                       click_in_mix=click_in_mix)
+        return [(number, render_mockup(job.music, job.out_dir, tempo_map=job.tempo_map,
+                                       **job.options))]
+    from filmscore import jobs
 
-        with Progress(console=progress, transient=True) as bar:
-            task = bar.add_task("mockups", total=len(jobs))
-            results = render_many(jobs, progress=lambda done, total, r: bar.update(
-                task, completed=done))
-    return list(zip(numbers, results, strict=True))
+    for n in numbers:  # a cue that cannot be rendered is refused before any work
+        _cue_job(pctx, n, soundfont=soundfont, lufs=lufs, version=version,
+                 click_in_mix=click_in_mix)
+    if Path(soundfont).suffix:  # a file: the same for a worker in another folder
+        soundfont = str(Path(soundfont).resolve())
+    options = {"soundfont": soundfont, "lufs": lufs, "click_in_mix": click_in_mix}
+    if progress is None:
+        return jobs.run(pctx, "mockup", numbers, options, workers=workers)
+    from rich.progress import Progress
+
+    with Progress(console=progress, transient=True) as bar:
+        task = bar.add_task("mockups", total=len(numbers))
+        return jobs.run(pctx, "mockup", numbers, options, workers=workers,
+                        progress=lambda st: bar.update(task, completed=st.fraction * len(
+                            numbers)))
 
 
 def preview_wav(music: Music, path: Path, *, rate, tempo_bpm: Fraction = Fraction(100)

@@ -11,10 +11,12 @@ def register(app: FastAPI) -> None:
         cues,
         dashboard,
         downloads,
+        jobs,
         recording,
         themes,
         timeline,
     )
 
-    for module in (auth, dashboard, timeline, cues, themes, recording, downloads):
+    for module in (auth, dashboard, timeline, cues, themes, recording, downloads,
+                   jobs):
         app.include_router(module.router)
