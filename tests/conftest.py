@@ -32,6 +32,10 @@ from sqlalchemy.engine import Engine, make_url
 
 from filmscore import store
 from looking import PDF_SUFFIXES, VIDEO_SUFFIXES, look_at_pdf, look_at_video
+from web.browser import as_browser, browser, live_server  # noqa: F401
+
+# (the real-browser fixtures above are defined once, here, for every test that asks: a
+# second Playwright cannot start in the process while the first one runs)
 
 SCRIPT = Path(__file__).resolve().parents[1] / "scripts" / "pg-test-server"
 

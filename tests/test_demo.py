@@ -471,7 +471,7 @@ def test_every_pdf_and_video_of_the_demo_is_looked_at(demo):
 
 # --- the web workspace over the demo project, in a real browser (last: it adds takes) ----
 
-from web.browser import as_browser, browser, live_server, screenshot  # noqa: E402,F401
+from web.browser import screenshot  # noqa: E402 (the browser fixtures: tests/conftest.py)
 
 
 @pytest.fixture
@@ -491,7 +491,7 @@ def web_project(demo) -> Path:
     return project
 
 
-def test_the_demo_in_a_real_browser(as_browser, live_server):  # noqa: F811 (fixtures)
+def test_the_demo_in_a_real_browser(as_browser, live_server):
     """Chromium over the demo: the main pages (screenshots kept and looked at), a mockup
     played, a review note left, three takes logged with the keyboard and one circled,
     each checked against the database, and two people editing one cue."""

@@ -9,7 +9,6 @@ import pytest
 from filmscore.accounts import ROLES
 from filmscore.project import init_project, open_project
 from filmscore.users import add_user
-from web.browser import as_browser, browser, live_server  # noqa: F401 - the browser fixtures
 from web_helpers import PASSWORD, login
 
 
