@@ -165,8 +165,9 @@ async def user(n: int, base: str, cues: dict[str, str], until: float, stats: Sta
                     if r.status_code < 400:
                         stats.takes.add(key)
                 else:
-                    kind = "page"
-                    r = await client.get(rng.choice(BROWSE).format(cue=cue))
+                    path = rng.choice(BROWSE)
+                    kind = f"page {path.replace('{cue}', 'CUE')}"
+                    r = await client.get(path.format(cue=cue))
             except Exception as error:  # a connection error counts as an error
                 stats.errors.append(f"{type(error).__name__}: {error}")
                 continue

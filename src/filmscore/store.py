@@ -20,6 +20,7 @@ import os
 import re
 import sqlite3
 import tempfile
+import threading
 import tomllib
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -426,7 +427,17 @@ class MediaStore:
 
     def __init__(self, root: str | os.PathLike[str]) -> None:
         self.root = Path(root)
-        self._journal: list[str] | None = None
+        # what ``adding`` has stored so far, per thread: the web app serves requests on
+        # many threads over one store (found by the load test: one journal was shared)
+        self._local = threading.local()
+
+    @property
+    def _journal(self) -> list[str] | None:
+        return getattr(self._local, "journal", None)
+
+    @_journal.setter
+    def _journal(self, value: list[str] | None) -> None:
+        self._local.journal = value
 
     @contextlib.contextmanager
     def adding(self):

@@ -104,3 +104,23 @@ def test_a_failed_entry_leaves_the_media_store_as_it_was(pctx, tmp_path):
         log_take(pctx, "1M1", number=1, audio={"orchestra": good})
     assert not [f for f in pctx.media.root.rglob("*") if f.is_file()]
     assert [t.number for t in list_takes(pctx)] == [1]
+
+
+def test_takes_of_one_cue_logged_at_one_moment_get_the_next_numbers(tmp_path):
+    """Two people log a take of one cue at the same moment: both are logged, numbered one
+    after the other (the second numbered again when the first took its number)."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from filmscore.project import init_project, open_project
+    from filmscore.recording.takes import list_takes, log_take
+    from filmscore.spotting.cues import CueSpec, parse_cue_number
+    from filmscore.spotting.service import add_cue
+
+    init_project(tmp_path / "p", title="T", fps="24")
+    with open_project(tmp_path / "p") as pctx:
+        add_cue(pctx, CueSpec(parse_cue_number("1M1"), "Main Title", 24, 240))
+        with ThreadPoolExecutor(4) as pool:
+            logged = list(pool.map(lambda n: log_take(pctx, "1M1", notes=f"take {n}"),
+                                   range(12)))
+        assert sorted(t.number for t in logged) == list(range(1, 13))
+        assert len(list_takes(pctx, "1M1")) == 12

@@ -255,3 +255,32 @@ def test_media_missing_and_malformed(tmp_path: Path) -> None:
         media.put(b"x", "../evil")
     with pytest.raises(NotFoundError, match="no such file"):
         media.put(tmp_path / "missing.mov")
+
+
+def test_the_media_journal_is_kept_per_thread(tmp_path):
+    """Two threads adding media at once (two web requests): each block keeps its own
+    journal, and a failed block removes only what it stored itself."""
+    import threading
+
+    media = store.MediaStore(tmp_path / "media")
+    barrier = threading.Barrier(2)
+    kept: dict[str, str] = {}
+
+    def work(name: str, fail: bool) -> None:
+        try:
+            with media.adding():
+                digest = media.put(name.encode() * 100, ".txt")
+                barrier.wait()
+                kept[name] = digest
+                if fail:
+                    raise RuntimeError("refused")
+        except RuntimeError:
+            pass
+
+    threads = [threading.Thread(target=work, args=("kept", False)),
+               threading.Thread(target=work, args=("gone", True))]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert media.has(kept["kept"]) and not media.has(kept["gone"])

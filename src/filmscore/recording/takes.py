@@ -260,17 +260,26 @@ def log_take(pctx, cue: str, *, number: int | None = None, kind: str | None = No
         circled = circled if circled is not None else found.circled
         notes = notes if notes is not None else (found.note or None)
     kind = check_kind(kind or "complete")
-    try:
-        return _insert(pctx, cue, files, number=number, kind=kind, circled=circled,
-                       bar_from=bar_from, bar_to=bar_to, section=section, notes=notes,
-                       timecode=timecode, session=session, logged_by=logged_by, now=now,
-                       entry_key=entry_key)
-    except ConflictError:
-        # the same entry sent twice at once: the other request logged it first
-        logged = _logged_entry(pctx, cue, entry_key) if entry_key is not None else None
-        if logged is None:
-            raise
-        return logged
+    for attempt in range(NUMBER_TRIES):
+        try:
+            return _insert(pctx, cue, files, number=number, kind=kind, circled=circled,
+                           bar_from=bar_from, bar_to=bar_to, section=section, notes=notes,
+                           timecode=timecode, session=session, logged_by=logged_by,
+                           now=now, entry_key=entry_key)
+        except ConflictError:
+            # the same entry sent twice at once: the other request logged it first
+            logged = _logged_entry(pctx, cue, entry_key) if entry_key is not None else None
+            if logged is not None:
+                return logged
+            # two takes of one cue logged at one moment (two people, two pages): the
+            # other took the next number; a number chosen for us is chosen again
+            if number is not None or attempt == NUMBER_TRIES - 1:
+                raise
+    raise AssertionError("unreachable")
+
+
+#: how often a take whose next number was taken meanwhile is numbered again
+NUMBER_TRIES = 10
 
 
 def _insert(pctx, cue: str, files: list[AudioFile], *, number, kind, circled, bar_from,
