@@ -17,7 +17,8 @@ Minutes are the cues' lengths in picture frames, summed exactly, shown at the ra
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
+
+from filmscore.recording.takelog import DayRow, percent
 
 #: cue statuses at or past the director's approval
 APPROVED_STATUSES = ("approved", "orchestrated", "recorded", "mixed")
@@ -67,11 +68,6 @@ class CueProgress:
         return "not planned" if not f.source else "n/a"
 
 
-def percent(part: int, whole: int) -> int:
-    """``part`` of ``whole`` in whole percent (rounded down; 0 of nothing)."""
-    return part * 100 // whole if whole > 0 else 0
-
-
 @dataclass(frozen=True)
 class StageTotal:
     stage: str
@@ -80,18 +76,8 @@ class StageTotal:
     percent: int = 0  # of the music spotted
 
 
-@dataclass(frozen=True)
-class DayPlan:
-    """A recording day: the music planned and the music recorded (circled) on it."""
-
-    day: date
-    sessions: tuple[str, ...]
-    planned_frames: int
-    recorded_frames: int
-
-    @property
-    def percent(self) -> int:
-        return percent(self.recorded_frames, self.planned_frames)
+#: a recording day, as the take log's cue sheet counts it (planned and circled music)
+DayPlan = DayRow
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,7 @@ from sqlalchemy import func, select
 
 from filmscore.errors import NotFoundError
 from filmscore.model import Cue, MusicVersion, Orchestration
-from filmscore.overview.progress import CueFacts, DayPlan, Progress, progress
+from filmscore.overview.progress import CueFacts, Progress, progress
 from filmscore.overview.timeline import Layout, TimelineCue, layout, reels_from_cues
 from filmscore.store import transaction
 
@@ -59,9 +59,7 @@ def project_progress(pctx) -> Progress:
             sessions=tuple(planned.get(number, ())), on_sheet=row is not None,
             takes=len(row.takes) if row else 0, circled=row.circled if row else (),
             remaining=row.remaining if row else ()))
-    days = [DayPlan(d.day, d.sessions, d.planned_frames, d.recorded_frames)
-            for d in sheet.days]
-    return progress(facts, days)
+    return progress(facts, sheet.days)
 
 
 def film_timeline(pctx, *, reel: int | None = None, zoom: int = 1,

@@ -137,12 +137,23 @@ class SheetCue:
         return not self.remaining
 
 
+def percent(part: int, whole: int) -> int:
+    """``part`` of ``whole`` in whole percent (rounded down; 0 of nothing)."""
+    return part * 100 // whole if whole > 0 else 0
+
+
 @dataclass(frozen=True)
 class DayRow:
+    """A recording day: the music planned and the music recorded (circled) on it."""
+
     day: date
     sessions: tuple[str, ...]
     planned_frames: int
     recorded_frames: int
+
+    @property
+    def percent(self) -> int:
+        return percent(self.recorded_frames, self.planned_frames)
 
 
 @dataclass(frozen=True)
