@@ -33,7 +33,7 @@ import time
 import traceback
 import uuid
 from collections.abc import Callable, Sequence
-from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures import as_completed
 from dataclasses import dataclass
 from datetime import datetime
 from fractions import Fraction
@@ -45,6 +45,7 @@ from sqlalchemy import select, update
 from filmscore import errors
 from filmscore.errors import FilmscoreError, InputError, NotFoundError
 from filmscore.model import Job, utcnow
+from filmscore.parallel import process_pool
 from filmscore.store import transaction
 
 #: seconds between two progress writes of one running job
@@ -440,7 +441,8 @@ def run_local(project_dir, db: str, batch: str, *, workers: int = 2,
 
     with open_project(project_dir, db=db) as pctx:
         while ids := _ids(pctx, batch, ("queued",)):
-            with ProcessPoolExecutor(max_workers=min(workers, len(ids))) as pool:
+            kinds_from = {k.run.__module__ for k in KINDS.values()}
+            with process_pool(min(workers, len(ids)), imports=kinds_from) as pool:
                 futures = {pool.submit(execute, str(project_dir), db, i): i for i in ids}
                 for future in as_completed(futures):
                     try:

@@ -41,12 +41,10 @@ clone; the font verovio asks for is Times), without kerning; see
 
 from __future__ import annotations
 
-import multiprocessing
 import os
 import re
 import time
 from collections.abc import Iterable, Sequence
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from xml.sax.saxutils import escape
@@ -54,6 +52,7 @@ from xml.sax.saxutils import escape
 from filmscore.engraving.svgpdf import svg_pages_to_pdf
 from filmscore.errors import FilmscoreError, InputError, ParseError, ToolError
 from filmscore.formats.musicxml_edit import unzip_musicxml
+from filmscore.parallel import process_pool
 
 KINDS = ("part", "score")
 
@@ -360,10 +359,8 @@ def engrave(jobs: Iterable[EngraveJob | Sequence], *, workers: int = 2) -> list[
         return [_engrave_one(job) for job in todo]
     # biggest first, so the long score does not start last
     order = sorted(range(len(todo)), key=lambda i: -_size(todo[i]))
-    methods = multiprocessing.get_all_start_methods()
-    context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
     results: list[EngraveResult | None] = [None] * len(todo)
-    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+    with process_pool(workers) as pool:
         futures = {i: pool.submit(_worker, todo[i]) for i in order}
         for i in order:
             status, value = futures[i].result()

@@ -55,7 +55,7 @@ import subprocess
 import tempfile
 import time
 from collections.abc import Callable, Sequence
-from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures import as_completed
 from dataclasses import dataclass, field, replace
 from fractions import Fraction
 from pathlib import Path
@@ -69,6 +69,7 @@ from filmscore.formats.click_wav import write_click_wav
 from filmscore.formats.gm_programs import gm_instrument, parse_instrumentation
 from filmscore.formats.midi_music import TAIL_SECONDS as MIDI_TAIL_SECONDS
 from filmscore.formats.midi_music import write_music
+from filmscore.parallel import process_pool
 from filmscore.sync.click import click_events, render_click
 from filmscore.sync.tempomap import TempoMap
 from filmscore.writing import loudness
@@ -429,7 +430,7 @@ def render_many(jobs: Sequence[MockupJob], workers: int = 2,
                          valid="a different out_dir or name for each job")
     results: list[MockupResult | None] = [None] * len(jobs)
     first_error: BaseException | None = None
-    with ProcessPoolExecutor(max_workers=min(workers, max(1, len(jobs)))) as pool:
+    with process_pool(min(workers, max(1, len(jobs)))) as pool:
         futures = {pool.submit(_run_job, job): i for i, job in enumerate(jobs)}
         done = 0
         for future in as_completed(futures):
