@@ -1,0 +1,148 @@
+"""The mixing stage's tables: comps (edit lists of takes), mixes, each cue's fit to the
+film, and the performing-rights holders and their shares of each cue."""
+
+from __future__ import annotations
+
+from sqlalchemy import JSON, CheckConstraint, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, validates
+
+from filmscore.mixing.vocabulary import LAYOUTS, PROS, SHARE_ROLES
+from filmscore.model.base import Base, VersionedMixin, one_of
+
+
+class Comp(VersionedMixin, Base):
+    """A version of a cue's comp: which take covers which bars (``edits``: a list of
+    ``{"take": n, "from": "1", "to": "12.3"}`` in cue order, positions as bar or bar.beat),
+    the crossfade at every edit, and the rendered stems (``files``: ``[{stem, media_hash,
+    frames, channels}]``, empty until rendered)."""
+
+    __tablename__ = "comps"
+    __table_args__ = (
+        UniqueConstraint("cue_id", "number"),
+        CheckConstraint("number >= 1", name="number_positive"),
+        CheckConstraint("crossfade_ms >= 0", name="crossfade_not_negative"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    cue_id: Mapped[int] = mapped_column(ForeignKey("cues.id", ondelete="CASCADE"), index=True)
+    number: Mapped[int]
+    edits: Mapped[list] = mapped_column(JSON, default=list)
+    crossfade_ms: Mapped[float] = mapped_column(default=20.0)
+    proposed: Mapped[bool] = mapped_column(default=False)  # made by the proposal, unchanged
+    tempo_map_version: Mapped[int | None]  # the tempo map the edit points came from
+    flagged: Mapped[str] = mapped_column(Text, default="")  # takes on an older tempo map
+    files: Mapped[list] = mapped_column(JSON, default=list)
+    notes: Mapped[str] = mapped_column(Text, default="")
+    author: Mapped[str] = mapped_column(String(200), default="")
+
+    @property
+    def label(self) -> str:
+        return f"comp v{self.number}"
+
+
+class Mix(VersionedMixin, Base):
+    """A version of a cue's mix from one comp: the channel layout, each stem's gain and pan
+    (``settings``: ``{stem: {"gain_db": g, "pan": p}}``), the master gain that kept it
+    unclipped, what was measured, and the files (``files``: ``[{stem, media_hash, frames,
+    channels}]``, the mix itself under stem ``"mix"``)."""
+
+    __tablename__ = "mixes"
+    __table_args__ = (
+        UniqueConstraint("cue_id", "number"),
+        CheckConstraint("number >= 1", name="number_positive"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    cue_id: Mapped[int] = mapped_column(ForeignKey("cues.id", ondelete="CASCADE"), index=True)
+    number: Mapped[int]
+    comp_number: Mapped[int | None]
+    layout: Mapped[str] = mapped_column(String(16), default="stereo")
+    settings: Mapped[dict] = mapped_column(JSON, default=dict)
+    master_gain_db: Mapped[float] = mapped_column(default=0.0)
+    loudness_lufs: Mapped[float | None]
+    true_peak_dbtp: Mapped[float | None]
+    files: Mapped[list] = mapped_column(JSON, default=list)
+    notes: Mapped[str] = mapped_column(Text, default="")
+    author: Mapped[str] = mapped_column(String(200), default="")
+
+    @validates("layout")
+    def _check_layout(self, key: str, value: str) -> str:
+        return one_of("channel layout", value, tuple(LAYOUTS), field=key)
+
+    @property
+    def label(self) -> str:
+        return f"mix v{self.number}"
+
+
+class CueFit(VersionedMixin, Base):
+    """How a cue sits in the film's music timeline: which mix (None: the latest), head and
+    tail trims and fades (samples at the project's rate), the usage on the cue sheet."""
+
+    __tablename__ = "cue_fits"
+    __table_args__ = (
+        UniqueConstraint("cue_id"),
+        CheckConstraint("head_trim >= 0 AND tail_trim >= 0 AND fade_in >= 0 "
+                        "AND fade_out >= 0", name="not_negative"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    cue_id: Mapped[int] = mapped_column(ForeignKey("cues.id", ondelete="CASCADE"), index=True)
+    mix_number: Mapped[int | None]
+    head_trim: Mapped[int] = mapped_column(default=0)
+    tail_trim: Mapped[int] = mapped_column(default=0)
+    fade_in: Mapped[int] = mapped_column(default=0)
+    fade_out: Mapped[int] = mapped_column(default=0)
+    usage: Mapped[str] = mapped_column(String(8), default="BI")
+
+    @property
+    def label(self) -> str:
+        return f"the fit of cue {self.cue_id}"
+
+
+class RightsHolder(VersionedMixin, Base):
+    """A writer or publisher on the cue sheet: name, society (PRO) and IPI number."""
+
+    __tablename__ = "rights_holders"
+    __table_args__ = (UniqueConstraint("project_id", "name"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    project_id: Mapped[int] = mapped_column(ForeignKey("projects.id", ondelete="CASCADE"),
+                                            index=True)
+    name: Mapped[str] = mapped_column(String(200))
+    role: Mapped[str] = mapped_column(String(16), default="composer")
+    pro: Mapped[str] = mapped_column(String(16), default="")
+    ipi: Mapped[str] = mapped_column(String(16), default="")
+
+    @validates("role")
+    def _check_role(self, key: str, value: str) -> str:
+        return one_of("rights role", value, SHARE_ROLES, field=key)
+
+    @validates("pro")
+    def _check_pro(self, key: str, value: str) -> str:
+        return value if value == "" else one_of("performing-rights society", value, PROS,
+                                                field=key)
+
+    @property
+    def label(self) -> str:
+        return f"{self.role} {self.name}"
+
+
+class CueShare(VersionedMixin, Base):
+    """A holder's share of a cue (per cent, exact as text: "50", "33.34").  A cue with no
+    rows of its own takes the project's default shares (``cue_id`` None)."""
+
+    __tablename__ = "cue_shares"
+    __table_args__ = (UniqueConstraint("project_id", "cue_id", "holder_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    project_id: Mapped[int] = mapped_column(ForeignKey("projects.id", ondelete="CASCADE"),
+                                            index=True)
+    cue_id: Mapped[int | None] = mapped_column(ForeignKey("cues.id", ondelete="CASCADE"),
+                                               index=True)
+    holder_id: Mapped[int] = mapped_column(ForeignKey("rights_holders.id",
+                                                      ondelete="CASCADE"), index=True)
+    share: Mapped[str] = mapped_column(String(16))
+
+    @property
+    def label(self) -> str:
+        return f"share of holder {self.holder_id}"
