@@ -158,3 +158,123 @@ def _bext_of(body: bytes) -> Bext:
                 originator=text(256, 288), originator_reference=text(288, 320),
                 origination_date=text(320, 330), origination_time=text(330, 338),
                 coding_history=text(602))
+
+
+#: channel masks of WAVE_FORMAT_EXTENSIBLE by channel count (speaker positions in file
+#: order: 5.1 is L R C LFE Ls Rs = FL FR FC LFE BL BR, 0x3F; stereo FL FR)
+CHANNEL_MASKS = {1: 0x4, 2: 0x3, 6: 0x3F}
+_EXTENSIBLE = 0xFFFE
+_PCM_GUID = bytes.fromhex("0100000000001000800000aa00389b71")
+
+
+def _fmt_chunk(channels: int, sample_rate: int, bits: int) -> bytes:
+    block = channels * bits // 8
+    if channels <= 2:
+        return struct.pack("<HHIIHH", 1, channels, sample_rate, sample_rate * block, block,
+                           bits)
+    mask = CHANNEL_MASKS.get(channels, 0)
+    return (struct.pack("<HHIIHH", _EXTENSIBLE, channels, sample_rate, sample_rate * block,
+                        block, bits)
+            + struct.pack("<HHI", 22, bits, mask) + _PCM_GUID)
+
+
+class BwfWriter:
+    """A Broadcast WAV written block by block (a whole cue or film never in memory), to a
+    temporary name moved into place by :meth:`close` (an error or an exception inside the
+    ``with`` leaves nothing behind).  More than two channels are written as
+    WAVE_FORMAT_EXTENSIBLE with the speaker mask (5.1: L R C LFE Ls Rs).  ``extra_chunks``
+    (e.g. ``[(b"iXML", xml)]``) are written after the samples, where readers look for
+    them too; they can still be set before :meth:`close`.
+
+        with BwfWriter(path, 48000, 6, bext=Bext(...)) as out:
+            for block in blocks:       # (n, 6) int32 of 24-bit samples
+                out.write(block)
+            out.extra_chunks.append((b"iXML", xml))
+    """
+
+    def __init__(self, path: str | os.PathLike[str], sample_rate: int, channels: int, *,
+                 bits: int = 24, bext: Bext | None = None,
+                 extra_chunks: list[tuple[bytes, bytes]] | None = None) -> None:
+        if bits not in SAMPLE_WIDTHS:
+            raise InputError("unsupported sample width", field="bits", value=str(bits),
+                             valid=", ".join(map(str, SAMPLE_WIDTHS)))
+        if channels < 1:
+            raise InputError("a WAV file needs a channel", field="channels",
+                             value=str(channels), valid="1 or more")
+        self.path = Path(path)
+        self.sample_rate, self.channels, self.bits = sample_rate, channels, bits
+        self.extra_chunks = list(extra_chunks or [])
+        self.frames = 0
+        self._low, self._high = -(2 ** (bits - 1)), 2 ** (bits - 1) - 1
+        self._context = atomic_path(self.path)
+        self._tmp = self._context.__enter__()
+        self._file = open(self._tmp, "wb")  # noqa: SIM115 - closed in close()/abort()
+        head = (b"WAVE" + _chunk(b"bext", bext_chunk(bext or Bext()))
+                + _chunk(b"fmt ", _fmt_chunk(channels, sample_rate, bits)))
+        self._file.write(b"RIFF\0\0\0\0" + head + b"data\0\0\0\0")
+        self._data_at = 12 + len(head)  # "RIFF", its size, head, "data": the data size
+        self._data_bytes = 0
+
+    def write(self, block: np.ndarray) -> None:
+        """Append ``block`` ((n, channels) integers at the file's width, or (n,) mono)."""
+        data = np.asarray(block)
+        if data.ndim == 1:
+            data = data[:, None]
+        if data.ndim != 2 or data.shape[1] != self.channels or not np.issubdtype(
+                data.dtype, np.integer):
+            raise InputError("a block must be integers, one column a channel",
+                             source=str(self.path), field="samples",
+                             value=f"{data.dtype}, shape {data.shape}",
+                             valid=f"(n, {self.channels}) integers")
+        if data.size and (int(data.min()) < self._low or int(data.max()) > self._high):
+            raise InputError(f"samples exceed {self.bits} bits", source=str(self.path),
+                             field="samples", value=f"{int(data.min())} .. {int(data.max())}",
+                             valid=f"{self._low} .. {self._high}")
+        if self.bits == 24:
+            wide = np.ascontiguousarray(data, dtype="<i4").reshape(-1)
+            pcm = wide.view(np.uint8).reshape(-1, 4)[:, :3].tobytes()
+        else:
+            pcm = np.ascontiguousarray(data, dtype="<i2").tobytes()
+        if 4 + self._data_at + self._data_bytes + len(pcm) > MAX_BYTES:
+            raise InputError("too long for a WAV file (4 GiB)", source=str(self.path),
+                             field="samples", valid="a shorter file (RF64 is not written)")
+        self._file.write(pcm)
+        self._data_bytes += len(pcm)
+        self.frames += data.shape[0]
+
+    def close(self) -> Path:
+        """Finish the file (sizes, padding, the extra chunks) and move it into place."""
+        f = self._file
+        if self._data_bytes % 2:
+            f.write(b"\0")
+        for kind, body in self.extra_chunks:
+            f.write(_chunk(kind, body))
+        end = f.tell()
+        f.seek(4)
+        f.write(struct.pack("<I", end - 8))
+        f.seek(self._data_at)
+        f.write(struct.pack("<I", self._data_bytes))
+        f.flush()
+        os.fsync(f.fileno())
+        f.close()
+        self._context.__exit__(None, None, None)
+        return self.path
+
+    def abort(self) -> None:
+        """Drop the file being written (nothing is left at the path)."""
+        if not self._file.closed:
+            self._file.close()
+        err = RuntimeError("aborted")
+        try:
+            self._context.__exit__(RuntimeError, err, None)
+        except RuntimeError:
+            pass
+
+    def __enter__(self) -> BwfWriter:
+        return self
+
+    def __exit__(self, kind, exc, tb) -> None:
+        if kind is None:
+            self.close()
+        else:
+            self.abort()

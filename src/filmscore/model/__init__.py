@@ -10,7 +10,7 @@ from filmscore.model.base import (
 )
 from filmscore.model.cue import SYNC_KINDS, Cue, SyncPoint
 from filmscore.model.job import JOB_STATES, Job
-from filmscore.model.mixing import Comp, CueFit, CueShare, Mix, RightsHolder
+from filmscore.model.mixing import Comp, CueShare, Mix, Placement, RightsHolder
 from filmscore.model.musicians import Booking, Musician, PlayerCueTime, RecordingSession
 from filmscore.model.orchestration import Orchestration
 from filmscore.model.picture import (
@@ -46,9 +46,9 @@ __all__ = [
     "Base",
     "Booking",
     "Comp",
-    "CueFit",
     "CueShare",
     "Mix",
+    "Placement",
     "RightsHolder",
     "Job",
     "Musician",

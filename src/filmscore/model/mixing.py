@@ -1,12 +1,12 @@
-"""The mixing stage's tables: comps (edit lists of takes), mixes, each cue's fit to the
-film, and the performing-rights holders and their shares of each cue."""
+"""The mixing stage's tables: comps (edit lists of takes), mixes, each use of a cue in the
+film's music timeline, and the performing-rights holders and their shares of each cue."""
 
 from __future__ import annotations
 
 from sqlalchemy import JSON, CheckConstraint, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, validates
 
-from filmscore.mixing.vocabulary import LAYOUTS, PROS, SHARE_ROLES
+from filmscore.mixing.vocabulary import LAYOUTS, PROS, SHARE_ROLES, USAGES
 from filmscore.model.base import Base, VersionedMixin, one_of
 
 
@@ -74,19 +74,25 @@ class Mix(VersionedMixin, Base):
         return f"mix v{self.number}"
 
 
-class CueFit(VersionedMixin, Base):
-    """How a cue sits in the film's music timeline: which mix (None: the latest), head and
-    tail trims and fades (samples at the project's rate), the usage on the cue sheet."""
+class Placement(VersionedMixin, Base):
+    """One use of a cue in the film's music timeline: which mix (None: the latest), where
+    (``start_frame`` None: at the cue's own start, which follows the current picture;
+    a frame: a second use of the cue elsewhere, ``use`` 2, 3, ...), head and tail trims
+    and fades (samples at the project's rate), and its usage on the cue sheet (BI, MT...).
+    A cue with no row is placed once at its start with no trims or fades, usage BI."""
 
-    __tablename__ = "cue_fits"
+    __tablename__ = "placements"
     __table_args__ = (
-        UniqueConstraint("cue_id"),
+        UniqueConstraint("cue_id", "use"),
+        CheckConstraint("use >= 1", name="use_positive"),
         CheckConstraint("head_trim >= 0 AND tail_trim >= 0 AND fade_in >= 0 "
                         "AND fade_out >= 0", name="not_negative"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     cue_id: Mapped[int] = mapped_column(ForeignKey("cues.id", ondelete="CASCADE"), index=True)
+    use: Mapped[int] = mapped_column(default=1)
+    start_frame: Mapped[int | None]
     mix_number: Mapped[int | None]
     head_trim: Mapped[int] = mapped_column(default=0)
     tail_trim: Mapped[int] = mapped_column(default=0)
@@ -94,9 +100,13 @@ class CueFit(VersionedMixin, Base):
     fade_out: Mapped[int] = mapped_column(default=0)
     usage: Mapped[str] = mapped_column(String(8), default="BI")
 
+    @validates("usage")
+    def _check_usage(self, key: str, value: str) -> str:
+        return one_of("cue-sheet usage", value, tuple(USAGES), field=key)
+
     @property
     def label(self) -> str:
-        return f"the fit of cue {self.cue_id}"
+        return f"use {self.use} of cue {self.cue_id}"
 
 
 class RightsHolder(VersionedMixin, Base):

@@ -1,5 +1,5 @@
-"""The mixing stage: comps (edit lists of takes) and mixes per cue, each cue"s fit to the
-film, and the cue sheet"s rights holders and their shares.
+"""The mixing stage: comps (edit lists of takes) and mixes per cue, each use of a cue in
+the film's music timeline, and the cue sheet's rights holders and their shares.
 
 Revision ID: 0009
 Revises: 0008
@@ -72,32 +72,6 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f("ix_comps_cue_id"), ["cue_id"], unique=False)
 
     op.create_table(
-        "cue_fits",
-        sa.Column("id", sa.Integer(), nullable=False),
-        sa.Column("cue_id", sa.Integer(), nullable=False),
-        sa.Column("mix_number", sa.Integer(), nullable=True),
-        sa.Column("head_trim", sa.Integer(), nullable=False),
-        sa.Column("tail_trim", sa.Integer(), nullable=False),
-        sa.Column("fade_in", sa.Integer(), nullable=False),
-        sa.Column("fade_out", sa.Integer(), nullable=False),
-        sa.Column("usage", sa.String(length=8), nullable=False),
-        sa.Column("version", sa.Integer(), nullable=False),
-        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
-        sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
-        sa.CheckConstraint(
-            "head_trim >= 0 AND tail_trim >= 0 AND fade_in >= 0 AND fade_out >= 0",
-            name=op.f("ck_cue_fits_not_negative"),
-        ),
-        sa.ForeignKeyConstraint(
-            ["cue_id"], ["cues.id"], name=op.f("fk_cue_fits_cue_id_cues"), ondelete="CASCADE"
-        ),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_cue_fits")),
-        sa.UniqueConstraint("cue_id", name=op.f("uq_cue_fits_cue_id")),
-    )
-    with op.batch_alter_table("cue_fits", schema=None) as batch_op:
-        batch_op.create_index(batch_op.f("ix_cue_fits_cue_id"), ["cue_id"], unique=False)
-
-    op.create_table(
         "cue_shares",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("project_id", sa.Integer(), nullable=False),
@@ -162,9 +136,42 @@ def upgrade() -> None:
     with op.batch_alter_table("mixes", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_mixes_cue_id"), ["cue_id"], unique=False)
 
+    op.create_table(
+        "placements",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("cue_id", sa.Integer(), nullable=False),
+        sa.Column("use", sa.Integer(), nullable=False),
+        sa.Column("start_frame", sa.Integer(), nullable=True),
+        sa.Column("mix_number", sa.Integer(), nullable=True),
+        sa.Column("head_trim", sa.Integer(), nullable=False),
+        sa.Column("tail_trim", sa.Integer(), nullable=False),
+        sa.Column("fade_in", sa.Integer(), nullable=False),
+        sa.Column("fade_out", sa.Integer(), nullable=False),
+        sa.Column("usage", sa.String(length=8), nullable=False),
+        sa.Column("version", sa.Integer(), nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
+        sa.CheckConstraint(
+            "head_trim >= 0 AND tail_trim >= 0 AND fade_in >= 0 AND fade_out >= 0",
+            name=op.f("ck_placements_not_negative"),
+        ),
+        sa.CheckConstraint("use >= 1", name=op.f("ck_placements_use_positive")),
+        sa.ForeignKeyConstraint(
+            ["cue_id"], ["cues.id"], name=op.f("fk_placements_cue_id_cues"), ondelete="CASCADE"
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_placements")),
+        sa.UniqueConstraint("cue_id", "use", name=op.f("uq_placements_cue_id_use")),
+    )
+    with op.batch_alter_table("placements", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_placements_cue_id"), ["cue_id"], unique=False)
+
 
 def downgrade() -> None:
 
+    with op.batch_alter_table("placements", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_placements_cue_id"))
+
+    op.drop_table("placements")
     with op.batch_alter_table("mixes", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_mixes_cue_id"))
 
@@ -175,10 +182,6 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_cue_shares_cue_id"))
 
     op.drop_table("cue_shares")
-    with op.batch_alter_table("cue_fits", schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f("ix_cue_fits_cue_id"))
-
-    op.drop_table("cue_fits")
     with op.batch_alter_table("comps", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_comps_cue_id"))
 
