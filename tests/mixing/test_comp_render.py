@@ -274,7 +274,7 @@ def test_the_block_size_changes_nothing_and_a_failure_leaves_no_file(tmp_path):
     takes = [CompTake(1, start_sample=SR // 2, frames=10 * SR),
              CompTake(2, "pickup", True, 5, 8, start_sample=4 * SR, frames=7 * SR)]
     plan = plan_comp(TempoMap.constant("24", 24, Fraction(240), bars=8),
-                     parse_edits(["1-4.2=1", "4.2-8=2"]), takes, sample_rate=SR,
+                     parse_edits(["1-5.2=1", "5.2-8=2"]), takes, sample_rate=SR,
                      cue_start_sample=CUE_START, crossfade_ms=25)
     files = {t: {s: TakeStem(p) for s, p in stems.items()} for t, stems in audio.items()}
     outs = []
