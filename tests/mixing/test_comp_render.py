@@ -295,3 +295,26 @@ def test_the_block_size_changes_nothing_and_a_failure_leaves_no_file(tmp_path):
     with pytest.raises(RuntimeError):
         render_comp_stems(plan, files, folder, block_frames=4096, report=stop)
     assert list(folder.iterdir()) == []
+
+
+def test_a_crossfade_past_full_scale_is_held_there_and_said(tmp_path):
+    from filmscore.mixing.comp import CompTake, parse_edits, plan_comp
+    from filmscore.mixing.comp_render import TakeStem, render_comp_stems
+
+    loud = 7_000_000  # two in-phase takes at -1.6 dBFS: +3 dB in the middle of the fade
+    files = {}
+    for take in (1, 2):
+        path = tmp_path / f"loud{take}.wav"
+        with BwfWriter(path, SR, 1, bext=Bext(time_reference=0)) as out:
+            out.write(np.full(10 * SR, loud, dtype=np.int32))
+        files[take] = {"strings": TakeStem(path)}
+    plan = plan_comp(TempoMap.constant("24", 24, Fraction(240), bars=8),
+                     parse_edits(["1-4=1", "5-8=2"]),
+                     [CompTake(1, start_sample=0, frames=10 * SR),
+                      CompTake(2, start_sample=0, frames=10 * SR)],
+                     sample_rate=SR, cue_start_sample=CUE_START, crossfade_ms=20)
+    with pytest.warns(FilmscoreWarning, match=r"comp_strings.wav: \d+ sample\(s\) of stem "
+                                              r"'strings' went past full scale"):
+        (written,) = render_comp_stems(plan, files, tmp_path)
+    data = _read(written.path)[:, 0]
+    assert data.max() == 2 ** 23 - 1 and data[0] == loud and data[-1] == loud
