@@ -318,3 +318,18 @@ def test_a_crossfade_past_full_scale_is_held_there_and_said(tmp_path):
         (written,) = render_comp_stems(plan, files, tmp_path)
     data = _read(written.path)[:, 0]
     assert data.max() == 2 ** 23 - 1 and data[0] == loud and data[-1] == loud
+
+
+def test_an_excerpt_across_an_edit_is_what_the_render_wrote_there(pctx, takes):
+    from filmscore.mixing.comp_render import render_excerpt
+    from filmscore.mixing.comps import comp_plan
+
+    set_comp(pctx, "1M1", ["1-4=1", "5-8=2"])
+    render_comp(pctx, "1M1")
+    plan, audio = comp_plan(pctx, "1M1")
+    (edit,) = plan.edits
+    around = render_excerpt(plan, audio, "brass", edit.sample - SR, edit.sample + SR)
+    whole = _read(comp_stem_paths(pctx, "1M1")["brass"])
+    np.testing.assert_array_equal(around, whole[edit.sample - SR:edit.sample + SR])
+    with pytest.raises(ValidationError, match="no 'choir' stem"):
+        render_excerpt(plan, audio, "choir", 0, 10)

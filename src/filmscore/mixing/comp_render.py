@@ -205,6 +205,53 @@ def convert_stem(source: Path, target: Path, *, sample_rate: int,
     return frames
 
 
+def _open_readers(stack: ExitStack, takes: Mapping[int, tuple[TakeStem, _Info] | None],
+                  scratch: str, stem: str, sr: int, block_frames: int
+                  ) -> tuple[dict[int, _Reader], int]:
+    """A reader per take of one stem (converted first where needed), and the channels."""
+    import soundfile
+
+    channels = next(found[1].channels for found in takes.values() if found is not None)
+    readers = {}
+    for take, found in takes.items():
+        if found is None:
+            readers[take] = _Reader(None, 0, channels)
+            continue
+        source, info = found
+        path, frames = source.path, info.frames
+        if info.sample_rate != sr or info.subtype != TAKE_SUBTYPE:
+            path = Path(scratch) / f"{take}_{stem}.wav"
+            frames = convert_stem(source.path, path, sample_rate=sr, block_frames=block_frames)
+        handle = stack.enter_context(soundfile.SoundFile(str(path)))
+        readers[take] = _Reader(handle, frames, channels)
+    return readers, channels
+
+
+def _blocks(plan: CompPlan, readers: Mapping[int, _Reader], channels: int, start: int,
+            end: int, block_frames: int):
+    """Comp samples [start, end) of one stem, block by block: (samples, how many clipped)."""
+    offsets = dict(plan.offsets)
+    for region in plan.regions:
+        a0, b0 = max(region.start, start), min(region.end, end)
+        for a in range(a0, b0, block_frames):
+            yield _block(region, readers, offsets, channels, a, min(block_frames, b0 - a))
+
+
+def _block(region, readers, offsets, channels: int, a: int, n: int) -> tuple[np.ndarray, int]:
+    """Comp samples [a, a + n) of ``region`` and how many were clipped."""
+    if region.take is None:
+        return np.zeros((n, channels), dtype=np.int32), 0
+    x = readers[region.take].read(a + offsets[region.take], n)
+    if region.into is None:
+        return x, 0
+    y = readers[region.into].read(a + offsets[region.into], n)
+    g_out, g_in = crossfade_gains(region.fade, a - region.fade_from, n)
+    mixed = np.rint(x * g_out[:, None] + y * g_in[:, None])
+    over = int(np.count_nonzero((mixed < -_FULL) | (mixed > _FULL - 1)))
+    np.clip(mixed, -_FULL, _FULL - 1, out=mixed)
+    return mixed.astype(np.int32), over
+
+
 def render_comp_stems(plan: CompPlan, audio: Mapping[int, Mapping[str, TakeStem]],
                       folder: str | Path, *, name: str = "comp", description: str = "",
                       originator_reference: str = "", convert: bool = False,
@@ -213,49 +260,33 @@ def render_comp_stems(plan: CompPlan, audio: Mapping[int, Mapping[str, TakeStem]
                       ) -> list[RenderedStem]:
     """Render ``plan`` into ``folder`` as ``<name>_<stem>.wav``, one file per stem, all the
     same length (``plan.length``).  On any failure nothing of this render is left behind."""
-    import soundfile
-
     folder = Path(folder)
     sr = plan.sample_rate
     checked = check_audio(plan, audio, sample_rate=sr, convert=convert,
                           silence_missing=silence_missing)
-    offsets = dict(plan.offsets)
     total = plan.length * len(checked)
     done = 0
     written: list[RenderedStem] = []
     with tempfile.TemporaryDirectory(prefix="filmscore-comp-") as scratch:
         try:
             for stem, takes in checked.items():
-                channels = next(i.channels for v in takes.values() if v for i in [v[1]])
                 with ExitStack() as stack:
-                    readers = {}
-                    for take, found in takes.items():
-                        if found is None:
-                            readers[take] = _Reader(None, 0, channels)
-                            continue
-                        source, info = found
-                        path = source.path
-                        frames = info.frames
-                        if info.sample_rate != sr or info.subtype != TAKE_SUBTYPE:
-                            path = Path(scratch) / f"{take}_{stem}.wav"
-                            frames = convert_stem(source.path, path, sample_rate=sr,
-                                                  block_frames=block_frames)
-                        handle = stack.enter_context(soundfile.SoundFile(str(path)))
-                        readers[take] = _Reader(handle, frames, channels)
+                    readers, channels = _open_readers(stack, takes, scratch, stem, sr,
+                                                      block_frames)
                     target = folder / f"{name}_{stem}.wav"
                     bext = Bext(time_reference=plan.cue_start_sample,
                                 description=f"{description} {stem}".strip(),
                                 originator_reference=originator_reference)
+                    clipped = 0
                     with BwfWriter(target, sr, channels, bits=DELIVERY_BITS,
                                    bext=bext) as out:
-                        clipped = 0
-                        for region in plan.regions:
-                            for a in range(region.start, region.end, block_frames):
-                                n = min(block_frames, region.end - a)
-                                clipped += _write(out, region, readers, offsets, a, n)
-                                done += n
-                                if report is not None:
-                                    report(done, total)
+                        for block, over in _blocks(plan, readers, channels, 0, plan.length,
+                                                   block_frames):
+                            out.write(block)
+                            clipped += over
+                            done += len(block)
+                            if report is not None:
+                                report(done, total)
                     if clipped:
                         warnings.warn(FilmscoreWarning(
                             f"{target.name}: {clipped} sample(s) of stem {stem!r} went past "
@@ -269,19 +300,21 @@ def render_comp_stems(plan: CompPlan, audio: Mapping[int, Mapping[str, TakeStem]
     return written
 
 
-def _write(out: BwfWriter, region, readers, offsets, a: int, n: int) -> int:
-    """Write comp samples [a, a + n) of ``region``; return how many were clipped."""
-    if region.take is None:
-        out.write(np.zeros((n, out.channels), dtype=np.int32))
-        return 0
-    x = readers[region.take].read(a + offsets[region.take], n)
-    if region.into is None:
-        out.write(x)
-        return 0
-    y = readers[region.into].read(a + offsets[region.into], n)
-    g_out, g_in = crossfade_gains(region.fade, a - region.fade_from, n)
-    mixed = np.rint(x * g_out[:, None] + y * g_in[:, None])
-    over = int(np.count_nonzero((mixed < -_FULL) | (mixed > _FULL - 1)))
-    np.clip(mixed, -_FULL, _FULL - 1, out=mixed)
-    out.write(mixed.astype(np.int32))
-    return over
+def render_excerpt(plan: CompPlan, audio: Mapping[int, Mapping[str, TakeStem]], stem: str,
+                   start: int, end: int, *, convert: bool = False,
+                   silence_missing: bool = False) -> np.ndarray:
+    """Comp samples ``[start, end)`` of one stem in memory ((n, channels) int32 holding
+    24-bit values), e.g. a few seconds around an edit to listen across it; the same
+    samples the render writes there."""
+    checked = check_audio(plan, audio, sample_rate=plan.sample_rate, convert=convert,
+                          silence_missing=silence_missing)
+    if stem not in checked:
+        raise ValidationError(f"the comp has no {stem!r} stem", field="stem", value=stem,
+                              valid=", ".join(checked))
+    start, end = max(start, 0), min(end, plan.length)
+    with tempfile.TemporaryDirectory(prefix="filmscore-comp-") as scratch, \
+            ExitStack() as stack:
+        readers, channels = _open_readers(stack, checked[stem], scratch, stem,
+                                          plan.sample_rate, BLOCK_FRAMES)
+        blocks = [b for b, _ in _blocks(plan, readers, channels, start, end, BLOCK_FRAMES)]
+    return np.concatenate(blocks) if blocks else np.zeros((0, channels), dtype=np.int32)

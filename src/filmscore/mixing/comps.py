@@ -303,6 +303,18 @@ def comps(pctx, cue: str | None = None) -> list[CompSpec]:
         return [_spec(pctx, c, k) for c, k in rows]
 
 
+def comp_plan(pctx, cue: str, number: int | None = None
+              ) -> tuple[CompPlan, dict[int, dict[str, TakeStem]]]:
+    """A comp version (default: the latest) placed in samples on the cue's current tempo
+    map and takes, and its takes' stems: what ``comp_render.render_excerpt`` plays (a few
+    seconds across an edit) and ``render_comp_stems`` writes."""
+    loaded = _load_cue(pctx, cue)
+    with transaction(pctx.engine) as db:
+        row = _comp_row(db, loaded.id, loaded.number, number)
+        segments, fade = parse_edits(row.edits), row.crossfade_ms
+    return _plan(pctx, loaded, segments, fade)
+
+
 def render_comp(pctx, cue: str, number: int | None = None, *, convert: bool = False,
                 silence_missing: bool = False,
                 report: Callable[[int, int], None] | None = None) -> CompSpec:
@@ -350,5 +362,5 @@ def comp_stem_paths(pctx, cue: str, number: int | None = None) -> dict[str, Path
     return {f.stem: pctx.media.path(f.media_hash) for f in spec.files}
 
 
-__all__ = ["CompFile", "CompSpec", "comp_of", "comp_stem_paths", "comps",
+__all__ = ["CompFile", "CompSpec", "comp_of", "comp_plan", "comp_stem_paths", "comps",
            "propose_comp", "render_comp", "set_comp"]
