@@ -75,41 +75,46 @@ def test_an_edit_list_with_gaps_or_overlaps_is_refused_with_the_bars_named():
 
 
 def test_the_proposal_takes_the_fewest_edits_then_complete_then_later_takes():
-    whole = CompTake(2, "complete", True, frames=1)
-    pickup = CompTake(5, "pickup", True, 13, 16, frames=1)
+    whole = CompTake(2, "complete", True, frames=1, start_sample=0)
+    pickup = CompTake(5, "pickup", True, 13, 16, frames=1, start_sample=0)
     assert [s.label for s in propose(20, [whole, pickup]).segments] == ["1-20=2"]
     # a greedy cover would take 1-10, 11-20 ... the fewest is one edit, into take 6
-    takes = [CompTake(1, "complete", True, 1, 10, frames=1),
-             CompTake(3, "pickup", True, 5, 15, frames=1),
-             CompTake(4, "pickup", True, 11, 20, frames=1),
-             CompTake(6, "pickup", True, 8, 20, frames=1)]
+    takes = [CompTake(1, "complete", True, 1, 10, frames=1, start_sample=0),
+             CompTake(3, "pickup", True, 5, 15, frames=1, start_sample=0),
+             CompTake(4, "pickup", True, 11, 20, frames=1, start_sample=0),
+             CompTake(6, "pickup", True, 8, 20, frames=1, start_sample=0)]
     proposal = propose(20, takes)
     assert [s.label for s in proposal.segments] == ["1-10=1", "11-20=6"]
     assert proposal.edit_count == 1 and proposal.note == ""
     # two complete takes overlapping: the later one from as early as it can
-    two = [CompTake(2, "complete", True, 1, 12, frames=1),
-           CompTake(3, "complete", True, 9, 20, frames=1)]
+    two = [CompTake(2, "complete", True, 1, 12, frames=1, start_sample=0),
+           CompTake(3, "complete", True, 9, 20, frames=1, start_sample=0)]
     assert [s.label for s in propose(20, two).segments] == ["1-8=2", "9-20=3"]
     # ties between a complete and a pickup: the complete take keeps its bars
-    tie = [CompTake(2, "complete", True, 1, 12, frames=1),
-           CompTake(9, "pickup", True, 10, 20, frames=1)]
+    tie = [CompTake(2, "complete", True, 1, 12, frames=1, start_sample=0),
+           CompTake(9, "pickup", True, 10, 20, frames=1, start_sample=0)]
     assert [s.label for s in propose(20, tie).segments] == ["1-12=2", "13-20=9"]
     # uncircled takes, takes without audio and breakdowns are not proposed first
-    assert [s.label for s in propose(20, [CompTake(1, frames=1), CompTake(2, frames=1),
-                                          CompTake(3, circled=True)]).segments] == ["1-20=2"]
+    plain = [CompTake(1, frames=1, start_sample=0), CompTake(2, frames=1, start_sample=0),
+             CompTake(3, circled=True)]
+    assert [s.label for s in propose(20, plain).segments] == ["1-20=2"]
 
 
 def test_bars_no_circled_take_covers_fall_back_to_uncircled_complete_takes():
-    takes = [CompTake(5, "pickup", True, 1, 12, frames=1), CompTake(3, frames=1),
-             CompTake(8, "breakdown", True, 1, 20, frames=1)]
+    takes = [CompTake(5, "pickup", True, 1, 12, frames=1, start_sample=0),
+             CompTake(3, frames=1, start_sample=0),
+             CompTake(8, "breakdown", True, 1, 20, frames=1, start_sample=0)]
     proposal = propose(20, takes)
     assert [s.label for s in proposal.segments] == ["1-12=5", "13-20=3"]
     assert proposal.note == ("bars 13-20: no circled take covers them; uncircled complete "
                              "take 3 used")
     with pytest.raises(ValidationError, match=r"no take covers bars 9-14, bar 20"):
-        propose(20, [CompTake(1, "pickup", True, 1, 8, frames=1),
-                     CompTake(2, "pickup", False, 9, 19, frames=1),
-                     CompTake(4, "pickup", True, 15, 19, frames=1)])
+        propose(20, [CompTake(1, "pickup", True, 1, 8, frames=1, start_sample=0),
+                     CompTake(2, "pickup", False, 9, 19, frames=1, start_sample=0),
+                     CompTake(4, "pickup", True, 15, 19, frames=1, start_sample=0)])
+    with pytest.raises(ValidationError, match=r"no take covers bars 1-20 \(take 6: no audio or "
+                                              r"no place on the film\)"):
+        propose(20, [CompTake(6, circled=True, frames=10)])
 
 
 def test_crossfades_are_equal_power_centred_and_mirrored():

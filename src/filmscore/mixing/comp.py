@@ -481,11 +481,15 @@ class Proposal:
 def propose(bar_count: int, takes: Iterable[CompTake]) -> Proposal:
     """The cover of bars 1..``bar_count`` with the fewest edits, at bar lines.
 
-    From the circled complete and pickup takes with audio; bars none of them covers are
+    From the circled complete and pickup takes with audio placed on the film (a
+    ``start_sample``); bars none of them covers are
     taken from uncircled complete takes (and the note says so).  Among covers with as few
     edits, the one with the most bars from complete takes, then from later takes.
     ValidationError naming the bars no take covers."""
-    pool = [t for t in takes if t.frames]
+    takes = list(takes)
+    pool = [t for t in takes if t.frames and t.start_sample is not None]
+    unusable = sorted(t.number for t in takes if t not in pool and (
+        t.circled and t.kind in PROPOSED_KINDS or t.kind in FALLBACK_KINDS))
     circled = [t for t in pool if t.circled and t.kind in PROPOSED_KINDS]
     fallback = [t for t in pool if not t.circled and t.kind in FALLBACK_KINDS]
     candidates = [(t, False) for t in circled] + [(t, True) for t in fallback]
@@ -498,7 +502,9 @@ def propose(bar_count: int, takes: Iterable[CompTake]) -> Proposal:
     if missing:
         where = ", ".join(f"bar {a + 1}" if b - a == 1 else f"bars {a + 1}-{b}"
                           for a, b in missing)
-        raise ValidationError(f"no take covers {where}", field="takes",
+        why = (f" (take{'s' if len(unusable) > 1 else ''} {_names(unusable)}: no audio or no "
+               "place on the film)" if unusable else "")
+        raise ValidationError(f"no take covers {where}{why}", field="takes",
                               valid="a circled complete or pickup take, or a complete take, "
                                     "with audio, for every bar")
     # best[p]: the least cost of covering bars 1..p-1; cost is (uncircled bars, segments,
