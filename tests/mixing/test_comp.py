@@ -66,10 +66,11 @@ def test_an_edit_list_with_gaps_or_overlaps_is_refused_with_the_bars_named():
         check_edits(tmap, parse_edits(["1-4=4", "5-9=8", "10-20=7"]), takes)
     with pytest.raises(ValidationError, match=r"no take 9 of the cue.*valid: takes 4, 7 and 8"):
         check_edits(tmap, parse_edits(["1-20=9"]), takes)
-    with pytest.raises(ValidationError, match=r"no such bar in the cue \(got '22'\)"):
+    with pytest.raises(ValidationError, match=r"no bar 21 in the cue \(got '1-21=4'\); "
+                                              r"valid: bars 1 to 20"):
         check_edits(tmap, parse_edits(["1-21=4"]), takes)
     three_four = TempoMap("24", 0, (Segment(2, Meter(3, 4)),))
-    with pytest.raises(ValidationError, match=r"no such beat in that bar \(got '1.4'\).*"
+    with pytest.raises(ValidationError, match=r"no beat 4 in bar 1 \(got '1-1.4=4'\).*"
                                               r"beats 1 to 3 in bar 1"):
         check_edits(three_four, parse_edits(["1-1.4=4", "1.4-2=7"]), takes)
 

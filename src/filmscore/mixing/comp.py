@@ -192,15 +192,19 @@ class _Grid:
             self.first.append(self.first[-1] + n)
         self.total = self.first[-1]
 
-    def index(self, p: BarBeat, *, field: str = "edits") -> int:
+    def index(self, p: BarBeat, *, field: str = "edits", value: str | None = None,
+              end: bool = False) -> int:
+        """The beat's index; ``end``: a segment's end (a downbeat ends the bar before)."""
         n = self.bar_count
         if p == BarBeat(n + 1, 1):
             return self.total
         if not 1 <= p.bar <= n:
-            raise ValidationError("no such bar in the cue", field=field, value=str(p),
-                                  valid=f"bars 1 to {n}")
+            bar = p.bar - 1 if end and p.beat == 1 else p.bar
+            raise ValidationError(f"no bar {bar} in the cue", field=field,
+                                  value=value or str(p), valid=f"bars 1 to {n}")
         if not 1 <= p.beat <= self.beats[p.bar - 1]:
-            raise ValidationError("no such beat in that bar", field=field, value=str(p),
+            raise ValidationError(f"no beat {p.beat} in bar {p.bar}", field=field,
+                                  value=value or str(p),
                                   valid=f"beats 1 to {self.beats[p.bar - 1]} in bar {p.bar}")
         return self.first[p.bar - 1] + p.beat - 1
 
@@ -247,8 +251,8 @@ def check_edits(tmap: TempoMap, segments: Sequence[CompSegment],
     problems = []
     who: list[list[int]] = [[] for _ in range(grid.total)]
     for seg in segments:
-        a = grid.index(seg.start)
-        b = grid.index(seg.end)
+        a = grid.index(seg.start, value=seg.label)
+        b = grid.index(seg.end, value=seg.label, end=True)
         if b <= a:
             raise ValidationError("a segment ends where or before it starts", field="edits",
                                   value=seg.label, valid="FROM-TO with TO after FROM")
