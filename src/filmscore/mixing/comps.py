@@ -137,8 +137,7 @@ def _take_audio(pctx, take: Take) -> tuple[CompTake, dict[str, TakeStem]]:
     frames: list[int] = []
     for item in take.audio or []:
         path = pctx.media.path(item["media_hash"])
-        stems[item["stem"]] = TakeStem(path, f"take {take.number} {item['stem']} "
-                                             f"({item.get('name', path.name)})")
+        stems[item["stem"]] = TakeStem(path, item.get("name") or path.name)
         rate = int(item.get("sample_rate") or sr)
         frames.append((Fraction(int(item.get("frames") or 0) * sr, rate)).__floor__())
         if path.suffix.lower() in _BWF_SUFFIXES:
