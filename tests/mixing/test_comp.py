@@ -8,6 +8,8 @@ from fractions import Fraction
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from filmscore.errors import InputError, ValidationError
 from filmscore.mixing.comp import (
@@ -223,3 +225,30 @@ def test_takes_played_to_an_older_tempo_map_are_flagged():
         "recorded to an older tempo map than the cue's v2: take 1 (tempo map v1), take 2 "
         "(logged before the cue had a tempo map)")
     assert flag_takes([CompTake(1, tempo_map_version=2)], 2) == ""
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.integers(1, 24).flatmap(lambda n: st.tuples(st.just(n), st.lists(
+    st.tuples(st.integers(1, n), st.integers(0, n), st.booleans()), min_size=1, max_size=7))))
+def test_the_proposal_has_as_few_edits_as_a_greedy_cover(case):
+    bar_count, spans = case
+    takes = [CompTake(i + 1, "complete" if whole else "pickup", True, lo, min(lo + length,
+                                                                             bar_count),
+                      start_sample=0, frames=1)
+             for i, (lo, length, whole) in enumerate(spans)]
+    # the greedy cover (from each bar, the take reaching furthest) is a minimum one
+    greedy, bar = 0, 1
+    while bar <= bar_count:
+        reach = max((t.bar_to for t in takes if t.bar_from <= bar <= t.bar_to), default=None)
+        if reach is None:
+            greedy = None
+            break
+        greedy, bar = greedy + 1, reach + 1
+    if greedy is None:
+        with pytest.raises(ValidationError, match="no take covers"):
+            propose(bar_count, takes)
+        return
+    proposal = propose(bar_count, takes)
+    assert len(proposal.segments) == greedy
+    tmap = TempoMap.constant("24", 0, Fraction(120), bars=bar_count)
+    check_edits(tmap, proposal.segments, {t.number: t for t in takes})
