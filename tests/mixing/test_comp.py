@@ -124,6 +124,10 @@ def test_crossfades_are_equal_power_centred_and_mirrored():
     assert fade_samples(20, 48000) == 960
     assert fade_samples("0.01", 44100) == 0  # 0.441 samples: none
     assert fade_samples(Fraction(1, 96), 48000) == 1  # 0.5 rounds up
+    for bad in (-1, "nan", float("inf")):
+        with pytest.raises(InputError, match=r"field crossfade_ms: not a crossfade length .*"
+                                             r"valid: 0 \(a butt splice\) or more ms"):
+            fade_samples(bad, 48000)
     for length in (1, 2, 7, 960, 883):
         g_out, g_in = crossfade_gains(length)
         assert len(g_out) == length

@@ -310,9 +310,13 @@ def film_sample(tmap: TempoMap, point: BarBeat, sample_rate: int) -> int:
 
 def fade_samples(crossfade_ms: float | Fraction | str, sample_rate: int) -> int:
     """A crossfade's length in samples (milliseconds times the rate, rounded half up)."""
-    ms = Fraction(str(crossfade_ms)) if not isinstance(crossfade_ms, Fraction) else crossfade_ms
+    try:
+        ms = Fraction(str(crossfade_ms)) if not isinstance(crossfade_ms, Fraction) \
+            else crossfade_ms
+    except (ValueError, ZeroDivisionError):
+        ms = Fraction(-1)
     if ms < 0:
-        raise InputError("a crossfade cannot be negative", field="crossfade_ms",
+        raise InputError("not a crossfade length", field="crossfade_ms",
                          value=str(crossfade_ms), valid="0 (a butt splice) or more ms")
     return (ms * sample_rate / 1000 + Fraction(1, 2)).__floor__()
 
