@@ -13,6 +13,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 import soundfile as sf
+import wavinfo
 
 from filmscore.errors import (
     ConflictError,
@@ -121,10 +122,14 @@ def test_a_comp_is_cut_exactly_at_the_bar_line_with_an_equal_power_crossfade(pct
     assert rendered.frames == length and all(f.frames == length for f in rendered.files)
     paths = comp_stem_paths(pctx, "1M1")
     assert list(paths) == ["strings", "brass"]
-    for path in paths.values():
+    for stem, path in paths.items():
         info = sf.info(path)
         assert (info.samplerate, info.subtype, info.frames) == (SR, "PCM_24", length)
         assert read_bext(path).time_reference == CUE_START
+        outside = wavinfo.WavInfoReader(str(path))  # an outside reader agrees
+        assert (outside.bext.time_reference, outside.fmt.bits_per_sample,
+                outside.data.frame_count) == (CUE_START, 24, length)
+        assert outside.bext.description == f"Comp Film 1M1 comp v2 {stem}"
     strings, brass = _read(paths["strings"])[:, 0], _read(paths["brass"])
     film = np.arange(length) + CUE_START
     a, b = edit.fade_start, edit.fade_end
