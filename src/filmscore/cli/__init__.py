@@ -73,6 +73,7 @@ app = typer.Typer(
 
 def _register() -> None:
     from filmscore.cli import (
+        cuesheet,
         demo,
         jobs,
         musicians,
@@ -99,6 +100,7 @@ def _register() -> None:
     sessions.register(app)
     plan.register(app)
     takes.register(app)
+    cuesheet.register(app)
     stagepack.register(app)
     web.register(app)
     jobs.register(app)
