@@ -143,6 +143,15 @@ def test_a_cue_sheet_names_the_cue_whose_shares_do_not_add_up():
         cue_sheet_rows(tl, [JANE], {None: {"Nobody": "100"}})
 
 
+def test_iso_durations_for_the_xml():
+    from filmscore.formats.pro_cuesheet_ddex import iso_duration
+
+    assert iso_duration(0) == "PT0S"
+    assert iso_duration(90) == "PT1M30S"
+    assert iso_duration(Fraction(3723501, 1000)) == "PT1H2M3.501S"
+    assert iso_duration(Fraction(1001, 24000)) == "PT0.042S"  # one frame at 23.976
+
+
 def test_ipi_society_and_usage_are_checked_against_the_vocabulary():
     assert normalize_ipi("123456789") == "00123456789"
     assert normalize_ipi("1234567890") == "01234567890"

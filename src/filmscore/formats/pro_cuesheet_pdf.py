@@ -76,7 +76,7 @@ def write_pro_cuesheet_pdf(sheet: ProCueSheet, path: str | os.PathLike[str]) -> 
                               ("Music", sheet.total_duration)], meta),
                    Spacer(1, 0.15 * inch)]
 
-    widths = column_widths([0.3, 0.8, 1.55, 0.85, 0.85, 0.5, 0.95, 2.15], page_w, margin)
+    widths = column_widths([0.4, 0.95, 1.45, 0.85, 0.85, 0.5, 0.95, 2.1], page_w, margin)
     rows: list[list] = [[p(h, head) for h in ("#", "Cue", "Title", "In", "Out", "Dur.",
                                               "Usage", "Composers", "Publishers")]]
     for row in sheet.rows:
@@ -110,12 +110,13 @@ def write_pro_cuesheet_pdf(sheet: ProCueSheet, path: str | os.PathLike[str]) -> 
         ("LINEBELOW", (0, 0), (-1, -1), 0.4, colors.HexColor(RULE)),
         ("BACKGROUND", (0, -1), (-1, -1), colors.HexColor(BAND)),
     ]))
-    legend = "   ".join(f"{code} {meaning.split(' (')[0]}" for code, meaning in USAGES.items())
+    legend = " · ".join(f"<b>{code}</b> {escape(meaning.split(' (')[0])}"
+                        for code, meaning in USAGES.items())
     story.append(KeepTogether([
         Paragraph("Music per usage", h2), Spacer(1, 4), total_table, Spacer(1, 6),
         Paragraph(f"<font name='{italic}'>Durations are whole seconds rounded up. "
                   "Timecodes are record timecode on the picture; Out is the first frame "
-                  f"after the music. Usage codes: {escape(legend)}.</font>", small)]))
+                  f"after the music. Usage codes: {legend}.</font>", small)]))
 
     return build_paperwork(story, path, page_w=page_w, page_h=page_h, margin=margin,
                            running_left=f"{sheet.title} — music cue sheet (performing "
