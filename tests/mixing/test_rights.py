@@ -13,6 +13,7 @@ from typer.testing import CliRunner
 
 from filmscore.cli import app
 from filmscore.errors import ConflictError, NotFoundError, ValidationError
+from filmscore.formats import reader_for
 from filmscore.formats.pro_cuesheet_csv import read_pro_cuesheet_csv
 from filmscore.formats.pro_cuesheet_ddex import (
     NAMESPACE,
@@ -148,6 +149,8 @@ def test_the_files_are_written_and_read_back(pctx, tmp_path):
                                          "Rights_Film_pro_cue_sheet.pdf",
                                          "Rights_Film_pro_cue_sheet.xml"]
     sheet = pro_cue_sheet(pctx, date="2027-05-01")
+    assert reader_for("pro_cuesheet", written[2]) is read_pro_cuesheet_ddex  # registered
+    assert reader_for("pro_cuesheet", written[0]) is read_pro_cuesheet_csv
 
     lines = read_pro_cuesheet_csv(written[0])
     uses = [line for line in lines if line["seq"] != "total"]

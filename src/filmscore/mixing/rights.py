@@ -28,12 +28,9 @@ from filmscore.mixing.cuesheet import (
 from filmscore.model import Cue, CueShare, Placement, Project, RightsHolder
 from filmscore.store import transaction
 
-#: the files ``write_pro_cue_sheet`` can write, by format name: (suffix, writer)
-PRO_CUESHEET_FORMATS: dict[str, tuple[str, str]] = {
-    "csv": (".csv", "filmscore.formats.pro_cuesheet_csv:write_pro_cuesheet_csv"),
-    "pdf": (".pdf", "filmscore.formats.pro_cuesheet_pdf:write_pro_cuesheet_pdf"),
-    "xml": (".xml", "filmscore.formats.pro_cuesheet_ddex:write_pro_cuesheet_ddex"),
-}
+#: the files ``write_pro_cue_sheet`` can write: format name -> suffix (the writer is the
+#: format registry's, kind ``pro_cuesheet``)
+PRO_CUESHEET_FORMATS: dict[str, str] = {"csv": ".csv", "pdf": ".pdf", "xml": ".xml"}
 
 
 def _holder(row: RightsHolder) -> Holder:
@@ -218,7 +215,7 @@ def write_pro_cue_sheet(pctx, folder: str | Path, *,
                         date: str | None = None) -> list[Path]:
     """Write the PRO cue sheet into ``folder`` as ``<Title>_pro_cue_sheet.csv|pdf|xml``
     (each atomically; the sheet is checked before any file is written)."""
-    import importlib
+    from filmscore.formats import writer_for
 
     chosen = parse_formats(formats)
     sheet = pro_cue_sheet(pctx, date=date)
@@ -230,8 +227,6 @@ def write_pro_cue_sheet(pctx, folder: str | Path, *,
                          valid="a folder you may write to") from None
     written = []
     for name in chosen:
-        suffix, target = PRO_CUESHEET_FORMATS[name]
-        module, function = target.split(":")
-        writer = getattr(importlib.import_module(module), function)
-        written.append(writer(sheet, folder / f"{_slug(sheet.title)}_pro_cue_sheet{suffix}"))
+        path = folder / f"{_slug(sheet.title)}_pro_cue_sheet{PRO_CUESHEET_FORMATS[name]}"
+        written.append(writer_for("pro_cuesheet", path)(sheet, path))
     return written
