@@ -28,6 +28,7 @@ from filmscore.mixing.rights import (
     set_shares,
     set_usage,
     shares,
+    update_holder,
     write_pro_cue_sheet,
 )
 from filmscore.model import Cue, Placement, Project
@@ -85,7 +86,15 @@ def test_holders_shares_and_usage_make_the_sheet(pctx, tmp_path):
     with pytest.raises(ValidationError, match=r"unknown rights role.*'arranger'"):
         add_holder(pctx, "Zed", role="arranger")
 
+    assert update_holder(pctx, "Ana Lima", ipi="", pro="socan").pro == "SOCAN"
+    assert update_holder(pctx, "Ana Lima", ipi="1122334455").ipi == "01122334455"
+    with pytest.raises(ValidationError, match=r"holder Ana Lima: not an IPI.*'x1'"):
+        update_holder(pctx, "Ana Lima", ipi="x1")
+    update_holder(pctx, "Ana Lima", pro="SACEM")
+
     set_shares(pctx, None, {"Jane Doe": "100", "Tidewater Music": "100"})
+    with pytest.raises(ConflictError, match="Jane Doe holds shares as a composer"):
+        update_holder(pctx, "Jane Doe", role="publisher")
     assert set_shares(pctx, "1M2", {"Jane Doe": "33.33", "Bob Roe": "33.33",
                                     "Ana Lima": "33.34", "Tidewater Music": "100"}) == {
         "Jane Doe": Decimal("33.33"), "Bob Roe": Decimal("33.33"),
@@ -231,6 +240,9 @@ def test_the_cli_round_trip(tmp_path, monkeypatch):
     _ok("-p", p, "rights", "add", "Tidewater", "--role", "publisher", "--pro", "ASCAP",
         "--ipi", "55555555555")
     assert "Tidewater" in _ok("-p", p, "rights", "list")
+    assert "publisher Tidewater: BMI, IPI 55555555555" in _ok(
+        "-p", p, "rights", "edit", "Tidewater", "--pro", "BMI")
+    _ok("-p", p, "rights", "edit", "Tidewater", "--pro", "ASCAP")
     assert "unknown rights role" in _fails("-p", p, "rights", "add", "X", "--role", "lyricist")
     _ok("-p", p, "rights", "share", "--default", "Jane Doe=100", "Tidewater=100")
     out = _ok("-p", p, "rights", "share", "1M2", "Jane Doe=66.67", "Bob Roe=33.33",

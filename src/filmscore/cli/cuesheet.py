@@ -16,7 +16,7 @@ from filmscore.mixing.vocabulary import PROS, SHARE_ROLES, USAGES
 
 rights_app = typer.Typer(help=(
     "Writers and publishers and their shares of each cue, for the PRO cue sheet: "
-    "rights add|list|remove|share."), no_args_is_help=True)
+    "rights add|edit|list|remove|share."), no_args_is_help=True)
 
 
 def _pct(value) -> str:
@@ -41,6 +41,23 @@ def add(ctx: typer.Context,
     console.print(f"added {holder.role} {holder.name}"
                   + (f" ({holder.pro})" if holder.pro else "")
                   + (f" IPI {holder.ipi}" if holder.ipi else ""))
+
+
+@rights_app.command("edit")
+def edit(ctx: typer.Context,
+         name: str = typer.Argument(..., help="The writer or publisher to change."),
+         role: str = typer.Option(None, "--role", help=f"New role: {', '.join(SHARE_ROLES)} "
+                                  "(refused while they hold shares)."),
+         pro: str = typer.Option(None, "--pro", help="New society ('' to clear)."),
+         ipi: str = typer.Option(None, "--ipi", help="New IPI name number ('' to clear).")
+         ) -> None:
+    """Correct a writer's or publisher's role, society or IPI number."""
+    from filmscore.mixing.rights import update_holder
+
+    with open_ctx(ctx) as pctx:
+        holder = update_holder(pctx, name, role=role, pro=pro, ipi=ipi)
+    console.print(f"{holder.role} {holder.name}: {holder.pro or 'no society'}, "
+                  f"{'IPI ' + holder.ipi if holder.ipi else 'no IPI'}")
 
 
 @rights_app.command("list")

@@ -71,6 +71,27 @@ def add_holder(pctx, name: str, *, role: str, pro: str = "", ipi: str = "") -> H
     return holder
 
 
+def update_holder(pctx, name: str, *, role: str | None = None, pro: str | None = None,
+                  ipi: str | None = None) -> Holder:
+    """Change a holder's role, society or IPI (``None``: keep; ``""``: clear the society or
+    IPI).  A role change is refused while the holder has shares (their cues would no
+    longer add up): set those shares again without them first."""
+    with transaction(pctx.engine) as db:
+        row = _holder_row(db, pctx, name)
+        current = _holder(row)
+        wanted = check_holder(Holder(current.name, current.role if role is None else role,
+                                     current.pro if pro is None else pro,
+                                     current.ipi if ipi is None else ipi))
+        if wanted.role != current.role:
+            held = db.scalars(select(CueShare).where(CueShare.holder_id == row.id)).first()
+            if held is not None:
+                raise ConflictError(f"{row.name} holds shares as a {current.role}; set "
+                                    "those shares again without them before changing the "
+                                    "role")
+        row.role, row.pro, row.ipi = wanted.role, wanted.pro, wanted.ipi
+    return wanted
+
+
 def holders(pctx) -> list[Holder]:
     """Every rights holder of the project: composers first, then publishers, by name."""
     with transaction(pctx.engine) as db:
