@@ -171,7 +171,7 @@ def set_shares(pctx, cue: str | None, wanted: Mapping[str, str | Decimal | int]
     return {s.holder.name: s.percent for s in resolved}
 
 
-def set_usage(pctx, cue: str, usage: str, *, use: int = 1) -> str:
+def set_usage(pctx, cue: str, usage: str, use: int = 1) -> str:
     """Set the usage code of one use of a cue (BI, MT...): written on the placement row,
     which is made (following the cue's own start) for use 1 when there is none yet.
     Returns the code."""
