@@ -12,7 +12,7 @@ from pathlib import Path
 import typer
 
 from filmscore.cli.common import console, open_ctx, table
-from filmscore.mixing.vocabulary import PROS, SHARE_ROLES, USAGES
+from filmscore.rights.vocabulary import PROS, SHARE_ROLES, USAGES
 
 rights_app = typer.Typer(help=(
     "Writers and publishers and their shares of each cue, for the PRO cue sheet: "
@@ -20,7 +20,7 @@ rights_app = typer.Typer(help=(
 
 
 def _pct(value) -> str:
-    from filmscore.mixing.cuesheet import format_percent
+    from filmscore.rights.cuesheet import format_percent
 
     return format_percent(value) + "%"
 
@@ -34,7 +34,7 @@ def add(ctx: typer.Context,
         ipi: str = typer.Option("", "--ipi", help="IPI name number, 9 to 11 digits (kept "
                                 "zero-padded to 11).")) -> None:
     """Add a writer (--role composer) or publisher (--role publisher)."""
-    from filmscore.mixing.rights import add_holder
+    from filmscore.rights.service import add_holder
 
     with open_ctx(ctx) as pctx:
         holder = add_holder(pctx, name, role=role, pro=pro, ipi=ipi)
@@ -52,7 +52,7 @@ def edit(ctx: typer.Context,
          ipi: str = typer.Option(None, "--ipi", help="New IPI name number ('' to clear).")
          ) -> None:
     """Correct a writer's or publisher's role, society or IPI number."""
-    from filmscore.mixing.rights import update_holder
+    from filmscore.rights.service import update_holder
 
     with open_ctx(ctx) as pctx:
         holder = update_holder(pctx, name, role=role, pro=pro, ipi=ipi)
@@ -63,7 +63,7 @@ def edit(ctx: typer.Context,
 @rights_app.command("list")
 def list_(ctx: typer.Context) -> None:
     """Every writer and publisher, then the default shares and each cue's own shares."""
-    from filmscore.mixing.rights import holders, shares
+    from filmscore.rights.service import holders, shares
 
     with open_ctx(ctx) as pctx:
         people = holders(pctx)
@@ -87,7 +87,7 @@ def remove(ctx: typer.Context,
                                       "(those cues must then be given shares again).")
            ) -> None:
     """Remove a writer or publisher (refused while they hold shares, unless --force)."""
-    from filmscore.mixing.rights import remove_holder
+    from filmscore.rights.service import remove_holder
 
     with open_ctx(ctx) as pctx:
         holder = remove_holder(pctx, name, force=force)
@@ -104,7 +104,7 @@ def share(ctx: typer.Context,
     """Set a cue's shares (or the default shares): composers add up to 100, publishers
     too."""
     from filmscore.errors import InputError
-    from filmscore.mixing.rights import set_shares
+    from filmscore.rights.service import set_shares
 
     items = list(items or [])
     cue = None
@@ -136,7 +136,7 @@ def usage(ctx: typer.Context,
           use: int = typer.Option(1, "--use", help="Which use of the cue (1: at its own "
                                   "place; 2, 3...: further uses).")) -> None:
     """Set how a use of a cue is heard, for the PRO cue sheet (BI, VV, MT...)."""
-    from filmscore.mixing.rights import set_usage
+    from filmscore.rights.service import set_usage
 
     with open_ctx(ctx) as pctx:
         value = set_usage(pctx, cue, code, use=use)
@@ -153,7 +153,7 @@ def cuesheet(ctx: typer.Context,
                                       "(default: today), e.g. 2027-05-01.")) -> None:
     """The performing-rights cue sheet: every use of every cue on the film, with usage,
     duration and shares; --out writes it as CSV, PDF and XML."""
-    from filmscore.mixing.rights import parse_formats, pro_cue_sheet, write_pro_cue_sheet
+    from filmscore.rights.service import parse_formats, pro_cue_sheet, write_pro_cue_sheet
 
     chosen = parse_formats(formats)
     with open_ctx(ctx) as pctx:

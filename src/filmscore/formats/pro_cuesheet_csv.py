@@ -25,7 +25,7 @@ import os
 from pathlib import Path
 
 from filmscore.fileio import write_atomic
-from filmscore.mixing.cuesheet import ProCueSheet
+from filmscore.rights.cuesheet import ProCueSheet
 
 COLUMNS = ("seq", "cue", "use", "title", "tc_in", "tc_out", "duration", "seconds", "usage",
            "usage_meaning", "role", "name", "share", "pro", "ipi")

@@ -37,7 +37,7 @@ from lxml import etree
 
 from filmscore.errors import ParseError
 from filmscore.fileio import write_atomic
-from filmscore.mixing.cuesheet import ProCueSheet
+from filmscore.rights.cuesheet import ProCueSheet
 from filmscore.timecode import frame_to_seconds
 
 NAMESPACE = "urn:filmscore:pro-cue-sheet:1"

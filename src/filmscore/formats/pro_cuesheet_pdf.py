@@ -25,8 +25,8 @@ from filmscore.engraving.style import (
     header_table_style,
     info_line,
 )
-from filmscore.mixing.cuesheet import ProCueSheet, Share
-from filmscore.mixing.vocabulary import USAGES
+from filmscore.rights.cuesheet import ProCueSheet, Share
+from filmscore.rights.vocabulary import USAGES
 
 MUTED = "#555555"
 

@@ -2,7 +2,7 @@
 each cue (or the project's default shares), each use's usage code, and the PRO cue sheet
 built from the film's music timeline and written as CSV, PDF and DDEX-shaped XML.
 
-Thin over the database; the rules live in :mod:`filmscore.mixing.cuesheet` (pure).
+Thin over the database; the rules live in :mod:`filmscore.rights.cuesheet` (pure).
 """
 
 from __future__ import annotations
@@ -16,7 +16,8 @@ from pathlib import Path
 from sqlalchemy import select
 
 from filmscore.errors import ConflictError, InputError, NotFoundError, ValidationError
-from filmscore.mixing.cuesheet import (
+from filmscore.model import Cue, CueShare, Placement, Project, RightsHolder
+from filmscore.rights.cuesheet import (
     Holder,
     ProCueSheet,
     check_holder,
@@ -25,7 +26,6 @@ from filmscore.mixing.cuesheet import (
     pro_cue_sheet_of,
     resolve_shares,
 )
-from filmscore.model import Cue, CueShare, Placement, Project, RightsHolder
 from filmscore.store import transaction
 
 #: the files ``write_pro_cue_sheet`` can write: format name -> suffix (the writer is the

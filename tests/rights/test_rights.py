@@ -20,7 +20,9 @@ from filmscore.formats.pro_cuesheet_ddex import (
     iso_duration,
     read_pro_cuesheet_ddex,
 )
-from filmscore.mixing.rights import (
+from filmscore.model import Cue, Placement, Project
+from filmscore.project import init_project, open_project
+from filmscore.rights.service import (
     add_holder,
     holders,
     pro_cue_sheet,
@@ -31,8 +33,6 @@ from filmscore.mixing.rights import (
     update_holder,
     write_pro_cue_sheet,
 )
-from filmscore.model import Cue, Placement, Project
-from filmscore.project import init_project, open_project
 from filmscore.store import transaction
 
 HOUR = 3600 * 24  # 01:00:00:00 at 24 fps

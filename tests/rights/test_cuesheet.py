@@ -10,7 +10,8 @@ from fractions import Fraction
 import pytest
 
 from filmscore.errors import ValidationError
-from filmscore.mixing.cuesheet import (
+from filmscore.mixing.timeline import MusicTimeline, Placed
+from filmscore.rights.cuesheet import (
     Holder,
     Share,
     check_pro,
@@ -23,7 +24,6 @@ from filmscore.mixing.cuesheet import (
     pro_cue_sheet_of,
     whole_seconds,
 )
-from filmscore.mixing.timeline import MusicTimeline, Placed
 from filmscore.timecode import get_rate, parse_label
 
 SR = 48000

@@ -40,7 +40,7 @@ from fractions import Fraction
 
 from filmscore.errors import ValidationError
 from filmscore.mixing.timeline import MusicTimeline, Placed
-from filmscore.mixing.vocabulary import PROS, SHARE_ROLES, USAGES
+from filmscore.rights.vocabulary import PROS, SHARE_ROLES, USAGES
 from filmscore.timecode import Rate, format_label, get_rate
 
 HUNDRED = Decimal(100)
