@@ -74,6 +74,7 @@ app = typer.Typer(
 def _register() -> None:
     from filmscore.cli import (
         comp,
+        cuesheet,
         demo,
         jobs,
         musicians,
@@ -101,6 +102,7 @@ def _register() -> None:
     plan.register(app)
     takes.register(app)
     comp.register(app)
+    cuesheet.register(app)
     stagepack.register(app)
     web.register(app)
     jobs.register(app)
