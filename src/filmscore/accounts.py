@@ -4,11 +4,11 @@ Every web route names the one action it needs; a role may do the actions of its 
 
 ==================  =============================================================
 composer            everything but the contractor's and the engineer's own work
-music editor        cues, sync, tempo, review, the plan, takes, the stage pack
+music editor        cues, sync, tempo, review, the plan, takes, the stage pack, mix
 orchestrator        orchestrate, copy parts and scores, review
 copyist             copy parts and scores
 contractor          the roster, bookings, call lists, costs
-engineer            log takes, the stage pack
+engineer            log takes, the stage pack; comp, mix and deliver
 director            review only: comment and approve or ask for changes
 ==================  =============================================================
 
@@ -35,21 +35,23 @@ ACTIONS: dict[str, str] = {
     "log takes": "log takes and circle them",
     "edit takes": "change or re-number logged takes",
     "stage pack": "make a session's stage pack",
+    "mix": "comp, mix and deliver",
 }
 
 #: role -> what it is, and the actions it may do ("view" is everyone's)
 ROLES: dict[str, tuple[str, frozenset[str]]] = {
     "composer": ("writes the score; runs the team", frozenset(
         {"view", "spot", "tempo", "write", "review", "approve", "orchestrate", "copy",
-         "plan"})),
+         "plan", "mix"})),
     "music editor": ("spotting, sync, the stage and the take log", frozenset(
         {"view", "spot", "tempo", "review", "plan", "log takes", "edit takes",
-         "stage pack"})),
+         "stage pack", "mix"})),
     "orchestrator": ("orchestrates the sketches", frozenset(
         {"view", "review", "orchestrate", "copy"})),
     "copyist": ("prepares parts and scores", frozenset({"view", "copy"})),
     "contractor": ("books the players", frozenset({"view", "contract"})),
-    "engineer": ("records on the stage", frozenset({"view", "log takes", "stage pack"})),
+    "engineer": ("records on the stage", frozenset(
+        {"view", "log takes", "stage pack", "mix"})),
     "director": ("reviews: comments and approves (director or producer)", frozenset(
         {"view", "review", "approve"})),
 }

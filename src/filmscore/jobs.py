@@ -1,4 +1,4 @@
-"""Background jobs: long work (every cue's mockup, parts, scores, streamers) as one job per
+"""Background jobs: long work (mockups, parts, scores, streamers, comps) as one job per
 cue, run by a local process pool on SQLite and by a procrastinate queue on PostgreSQL.
 
 One layer for the CLI and the web app:
@@ -90,6 +90,20 @@ def _streamers(pctx, cue: str, options: dict, report) -> Any:
     return render_streamers(pctx, cue, progress=report, **opts)
 
 
+def _comp(pctx, cue: str, options: dict, report) -> Any:
+    from filmscore.mixing.comps import render_comp
+
+    spec = render_comp(pctx, cue, options.get("number"), convert=bool(options.get("convert")),
+                       silence_missing=bool(options.get("silence_missing")), report=report)
+    return dataclasses.replace(spec, created_at=None)  # a datetime is no JSON value
+
+
+def _comped(pctx) -> list[str]:
+    from filmscore.mixing.comps import comps
+
+    return list(dict.fromkeys(c.cue for c in comps(pctx)))
+
+
 def _music_cues(pctx) -> list[str]:
     from filmscore.writing.service import cues_with_music
 
@@ -113,6 +127,7 @@ KINDS: dict[str, Kind] = {k.name: k for k in (
     Kind("mockup", "mockups", "write", _mockup, _music_cues),
     Kind("copy", "parts and scores", "copy", _copy, _orchestrated),
     Kind("streamers", "streamer videos", "tempo", _streamers, _mapped),
+    Kind("comp", "comp renders", "mix", _comp, _comped),
 )}
 
 

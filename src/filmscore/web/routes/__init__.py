@@ -12,11 +12,12 @@ def register(app: FastAPI) -> None:
         dashboard,
         downloads,
         jobs,
+        mixing,
         recording,
         themes,
         timeline,
     )
 
-    for module in (auth, dashboard, timeline, cues, themes, recording, downloads,
+    for module in (auth, dashboard, timeline, cues, mixing, themes, recording, downloads,
                    jobs):
         app.include_router(module.router)

@@ -17,6 +17,7 @@ STARTS = {
     "parts": ("copy", {"out": "parts", "parts": True, "score": False}),
     "scores": ("copy", {"out": "scores", "parts": False, "score": True}),
     "streamers": ("streamers", {}),
+    "comps": ("comp", {}),
 }
 
 
@@ -56,6 +57,12 @@ def start_scores(request: Request, user=Depends(Allow("copy"))):
 def start_streamers(request: Request, user=Depends(Allow("tempo"))):
     """Render every cue's streamer video in the background."""
     return _start(request, user, "streamers")
+
+
+@router.post("/jobs/comps")
+def start_comps(request: Request, user=Depends(Allow("mix"))):
+    """Render every cue's latest comp in the background."""
+    return _start(request, user, "comps")
 
 
 @router.get("/jobs/batch/{batch}")
