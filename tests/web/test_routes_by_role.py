@@ -53,3 +53,31 @@ def test_every_route_as_every_role(app, as_role, role):
             assert response.status_code == 403, (role, method, route.path, response.status_code)
             assert role in response.json()["error"]
     assert tried >= 1
+
+
+def test_the_mixing_stage_routes_and_the_actions_they_need(app):
+    """The mixing page's and the delivery list's routes (tried above as every role): seeing
+    and listening is everyone's, changing a comp or starting a render needs "mix"."""
+    actions = {(m, r.path): route_action(r) for m, r in _routes(app)}
+    assert {key: actions.get(key) for key in [
+        ("GET", "/cues/{number}/mixing"),
+        ("POST", "/cues/{number}/mixing/propose"),
+        ("POST", "/cues/{number}/mixing/set"),
+        ("POST", "/cues/{number}/mixing/render"),
+        ("GET", "/cues/{number}/mixing/comps/{comp}/edits/{edit}/{stem}.wav"),
+        ("GET", "/cues/{number}/mixing/comps/{comp}/stems/{stem}.wav"),
+        ("POST", "/jobs/comps"),
+        ("GET", "/delivery"),
+        ("GET", "/delivery/cuesheet.{fmt}"),
+    ]} == {
+        ("GET", "/cues/{number}/mixing"): "view",
+        ("POST", "/cues/{number}/mixing/propose"): "mix",
+        ("POST", "/cues/{number}/mixing/set"): "mix",
+        ("POST", "/cues/{number}/mixing/render"): "mix",
+        ("GET", "/cues/{number}/mixing/comps/{comp}/edits/{edit}/{stem}.wav"): "view",
+        ("GET", "/cues/{number}/mixing/comps/{comp}/stems/{stem}.wav"): "view",
+        ("POST", "/jobs/comps"): "mix",
+        ("GET", "/delivery"): "view",
+        ("GET", "/delivery/cuesheet.{fmt}"): "view",
+    }
+    assert [r for r in ROLES if can(r, "mix")] == ["composer", "music editor", "engineer"]

@@ -58,6 +58,16 @@ def _timecode(pctx, film_sample: int) -> str:
     return format_label(frame_of_sample(film_sample, pctx.rate, pctx.sample_rate), pctx.rate)
 
 
+def _length(pctx, samples: int) -> str:
+    """A length in samples as M:SS+frames (the frames it reaches into, rounded up)."""
+    from fractions import Fraction
+
+    from filmscore.timecode import format_duration, get_rate
+
+    frames = Fraction(samples) * get_rate(pctx.rate).fps / pctx.sample_rate
+    return format_duration(frames.__ceil__(), pctx.rate)
+
+
 def _frame(pctx, frame: int | None) -> str:
     from filmscore.timecode import format_label
 
@@ -71,7 +81,7 @@ def _comp_view(pctx, spec) -> dict:
         "author": spec.author, "notes": spec.notes, "flagged": spec.flagged,
         "crossfade_ms": f"{spec.crossfade_ms:g}", "tempo_map": spec.tempo_map_version,
         "rendered": spec.rendered, "stems": [f.stem for f in spec.files],
-        "length": _timecode(pctx, spec.frames) if spec.frames else "",
+        "length": _length(pctx, spec.frames) if spec.frames else "",
         "segments": [{"take": s.take, "bars": f"{s.from_text}-{s.to_text}",
                       "start": _timecode(pctx, a + spec.cue_start_sample),
                       "end": _timecode(pctx, b + spec.cue_start_sample)}
