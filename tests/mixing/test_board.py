@@ -38,7 +38,8 @@ def test_bars_takes_and_the_comp_are_drawn_to_scale():
     assert board.bar_count == 16 and len(board.ticks) == 16
     bar = [t.x for t in board.ticks]
     assert bar[0] == pytest.approx(SR * px, abs=0.1)
-    assert all(b - a == pytest.approx(2 * SR * px, abs=0.2) for a, b in zip(bar, bar[1:]))
+    steps = [b - a for a, b in zip(bar, bar[1:], strict=False)]
+    assert steps == pytest.approx([2 * SR * px] * 15, abs=0.2)
     assert board.end_x == pytest.approx(33 * SR * px, abs=0.1)
     assert [t.label for t in board.ticks][:3] == ["1", "2", "3"]  # 55 px a bar: all labelled
     rows = {r.number: r for r in board.rows}
@@ -63,7 +64,7 @@ def test_a_long_cue_keeps_bars_wide_enough_and_labels_apart():
     tmap = TempoMap.constant("24", 240, Fraction(240), bars=400)  # one second a bar
     board = layout_board(tmap, [], sample_rate=SR, cue_start_sample=START, rate="24",
                          tempo_map_version=1)
-    widths = {round(b.x - a.x, 1) for a, b in zip(board.ticks, board.ticks[1:])}
+    widths = {round(b.x - a.x, 1) for a, b in zip(board.ticks, board.ticks[1:], strict=False)}
     assert min(widths) >= 13.9  # the narrowest bar drawn: the board scrolls sideways
     labelled = [t.bar for t in board.ticks if t.label]
     assert labelled[:3] == [1, 2, 4] and all(b % 2 == 0 for b in labelled[1:])

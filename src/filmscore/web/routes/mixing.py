@@ -93,7 +93,7 @@ def _mixing_page(request: Request, number: str, *, comp: int | None = None,
                  batch: str | None = None, form: str = "", error: str = "",
                  values: dict | None = None, status_code: int = 200):
     from filmscore.cueview import cue_overview, relative_path
-    from filmscore.jobs import batch_status
+    from filmscore.jobs import batch_status, live_workers
     from filmscore.mixing.board import comp_board
     from filmscore.mixing.comp_render import stem_order
     from filmscore.mixing.comps import comps
@@ -123,12 +123,14 @@ def _mixing_page(request: Request, number: str, *, comp: int | None = None,
         used = {s.take for s in current.segments}
         stems = stem_order({link.label for t in used if t in takes
                             for link in takes[t].stems} | {f.stem for f in current.files})
-    status = None
+    status, workers = None, None
     if batch:
         try:
             status = batch_status(pctx, batch)
         except NotFoundError:
             status = None
+        else:
+            workers = live_workers(pctx)
 
     def link(media):
         return {"label": media.label,
@@ -144,7 +146,7 @@ def _mixing_page(request: Request, number: str, *, comp: int | None = None,
         "excerpt_seconds": EXCERPT_SECONDS,
         "take_players": [{"number": t.number, "kind": t.kind, "circled": t.circled,
                           "stems": [link(s) for s in t.stems]} for t in view.files.takes],
-        "batch": status, "allowed": _allowed(request),
+        "batch": status, "workers": workers, "allowed": _allowed(request),
         "form": form, "error": error, "values": values or {},
     }
     return page(request, "mixing.html", ctx, status_code=status_code)
