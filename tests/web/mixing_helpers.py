@@ -41,7 +41,8 @@ def _write(folder: Path, take: int, start: int, frames: int) -> dict[str, Path]:
     return out
 
 
-def add_comp_takes(project_dir: Path, scratch: Path, *, comp: bool = True) -> None:
+def add_comp_takes(project_dir: Path, scratch: Path, *, comp: bool = True,
+                   db: str | None = None) -> None:
     """Give the project cue 1M1, its tempo map, the four takes and (``comp``) a comp v2
     with two edits: ``1-8=3 9-12=4 13-16=1`` (v1 is the proposal)."""
     from filmscore.mixing.comps import propose_comp, set_comp
@@ -54,7 +55,7 @@ def add_comp_takes(project_dir: Path, scratch: Path, *, comp: bool = True) -> No
 
     scratch.mkdir(parents=True, exist_ok=True)
     end = CUE_START_FRAME + (BARS * 2 + 3) * FPS
-    with open_project(project_dir) as pctx:
+    with open_project(project_dir, db=db) as pctx:
         with transaction(pctx.engine) as db:
             db.add(Cue(project_id=pctx.project_id, number="1M1", reel=1, seq=1,
                        title="Main Title", start_frame=CUE_START_FRAME, end_frame=end))
