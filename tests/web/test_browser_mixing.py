@@ -48,7 +48,7 @@ def test_the_mixing_page_renders_a_comp_and_plays_an_edit(as_browser, live_serve
     page.click("form.render button")
     expect(page.locator("#batch")).to_be_visible()
     expect(page.locator("#batch")).to_have_attribute("data-finished", "yes", timeout=60_000)
-    expect(page.locator("#batch-state")).to_have_text("render of 1M1: done")
+    expect(page.locator("#batch-state")).to_have_text("comp 1M1: done")
     rendered = page.locator("#versions tr.on td.rendered audio")
     expect(rendered).to_have_count(2)
     with live_server.db() as pctx:

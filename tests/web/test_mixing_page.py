@@ -179,7 +179,7 @@ def test_rendering_the_comp_is_a_background_job(app, web_project):
     assert job.result.number == 2 and [f.stem for f in job.result.files] == ["strings",
                                                                              "brass"]
     page = client.get(location).text
-    assert 'data-finished="yes"' in page and "render of 1M1: done" in page
+    assert 'data-finished="yes"' in page and "comp 1M1: done" in page
     stem = client.get("/cues/1M1/mixing/comps/2/stems/brass.wav")
     assert stem.status_code == 200 and stem.headers["content-type"] == "audio/wav"
     assert sf.info(io.BytesIO(stem.content)).channels == 2

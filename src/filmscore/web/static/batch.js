@@ -1,5 +1,6 @@
-// The mixing page: follow a render started here (the job's JSON status, as the jobs page
-// polls it) and reload the page when it has ended, to show the rendered stems.
+// A page that started a background job (the mixing page's render, the delivery): follow
+// the batch (its JSON status, as the jobs page polls it) and reload the page when it has
+// ended, to show what it made.
 (function () {
   const box = document.getElementById("batch");
   if (!box || box.dataset.finished === "yes") return;
@@ -13,7 +14,7 @@
     } catch (err) { setTimeout(poll, 2000); return; }
     document.getElementById("batch-bar").value = st.fraction;
     document.getElementById("batch-state").textContent = st.jobs.map((j) =>
-      `render of ${j.cue}: ${j.state}` + (j.total && j.state === "running" ? ` (${j.done}/${j.total})` : "") +
+      `${j.kind} ${j.cue}: ${j.state}` + (j.total && j.state === "running" ? ` (${j.done}/${j.total})` : "") +
       (j.error ? `: ${j.error.split("\n")[0]}` : "")).join("; ");
     if (st.finished) { window.location.reload(); return; }
     setTimeout(poll, 700);
