@@ -15,6 +15,7 @@ import hashlib
 import json
 import re
 from pathlib import Path
+from urllib.parse import quote
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import FileResponse, JSONResponse, RedirectResponse
@@ -134,7 +135,7 @@ def _mixing_page(request: Request, number: str, *, comp: int | None = None,
 
     def link(media):
         return {"label": media.label,
-                "url": f"/cues/{number}/media/{relative_path(pctx, media)}"}
+                "url": f"/cues/{number}/media/{quote(relative_path(pctx, media))}"}
 
     ctx = {
         "cue": cue, "number": number, "status": view.form.status,
@@ -158,10 +159,6 @@ def mixing_page(number: str, request: Request, comp: int | None = None,
     """A cue's takes laid out by bars with its comp (``?comp=N``: another version) and,
     with ``?batch=``, the progress of a render started here."""
     return _mixing_page(request, number, comp=comp, batch=batch)
-
-
-def _message(exc: InputError) -> str:
-    return str(exc)
 
 
 def _crossfade(values: dict) -> float | None:
@@ -195,7 +192,7 @@ async def propose(number: str, request: Request, user=Depends(Allow("mix"))):
         spec = propose_comp(_pctx(request), number, crossfade_ms=_crossfade(values),
                             author=user.name)
     except InputError as exc:
-        return _mixing_page(request, number, form="propose", error=_message(exc),
+        return _mixing_page(request, number, form="propose", error=str(exc),
                             values=values, status_code=422)
     return _back(spec.cue)
 
@@ -211,7 +208,7 @@ async def set_edits(number: str, request: Request, user=Depends(Allow("mix"))):
         spec = set_comp(_pctx(request), number, items, crossfade_ms=_crossfade(values),
                         notes=values.get("notes", "").strip(), author=user.name)
     except InputError as exc:
-        return _mixing_page(request, number, form="set", error=_message(exc),
+        return _mixing_page(request, number, form="set", error=str(exc),
                             values=values, status_code=422)
     return _back(spec.cue)
 
