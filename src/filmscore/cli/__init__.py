@@ -73,6 +73,7 @@ app = typer.Typer(
 
 def _register() -> None:
     from filmscore.cli import (
+        deliver,
         demo,
         jobs,
         musicians,
@@ -103,6 +104,7 @@ def _register() -> None:
     web.register(app)
     jobs.register(app)
     demo.register(app)
+    deliver.register(app)
 
 
 _register()
