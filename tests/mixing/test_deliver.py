@@ -15,9 +15,9 @@ import opentimelineio as otio
 import pycmx
 import pytest
 import wavinfo
-from delivery_helpers import add_cue, add_mix, project
 from typer.testing import CliRunner
 
+from delivery_helpers import add_cue, add_mix, project
 from filmscore.cli import app
 from filmscore.errors import ConflictError, NotFoundError, ValidationError
 from filmscore.mixing import deliver as deliver_module

@@ -12,9 +12,9 @@ import numpy as np
 import pytest
 import soundfile as sf
 import wavinfo
-from delivery_helpers import add_cue, add_mix, project
 from sqlalchemy import select
 
+from delivery_helpers import add_cue, add_mix, project
 from filmscore.errors import InputError, NotFoundError, ValidationError
 from filmscore.mixing import placing
 from filmscore.mixing.fit import Segment, render_blocks, with_segues
@@ -199,3 +199,16 @@ def test_a_failed_render_leaves_nothing(film, tmp_path, monkeypatch):
     with pytest.raises(OSError, match="disk full"):
         render_timeline(pctx, target)
     assert list(target.iterdir()) == []
+
+
+def test_a_reel_is_rendered_alone(film, tmp_path):
+    pctx, _mixes = film
+    add_cue(pctx, "2M1", 2 * 86400, 2 * 86400 + 48, "Reel Two")
+    two = add_mix(pctx, "2M1", 1, 96000, tmp=tmp_path, seed=5)
+    done = render_timeline(pctx, tmp_path / "r2", reel=2)
+    assert sorted(p.name for p in done.files.values()) == [
+        "music_R2_BR.wav", "music_R2_MIX.wav", "music_R2_STR.wav"]
+    assert (done.start_sample, done.frames) == (2 * HOUR_24, 96000)
+    assert np.array_equal(_read(done.files["mix"]), two["mix"])
+    with pytest.raises(NotFoundError, match="no cue of reel 7 is placed; reels: 1, 2"):
+        render_timeline(pctx, tmp_path / "r7", reel=7)

@@ -56,6 +56,8 @@ def timeline(ctx: typer.Context,
              render: Path = typer.Option(None, "--render", "-r", help="Render the film's "
                                          "music into this folder: one Broadcast WAV per "
                                          "stem and one for the mix."),
+             reel: int = typer.Option(None, "--reel", help="Render only this reel's cues "
+                                      "(music_R2_STR.wav ...)."),
              fades: str = typer.Option("equal_power", "--fades", help=FADES_HELP)) -> None:
     """Show the film's music timeline (every use of every cue on the current picture)."""
     from filmscore.mixing.placing import music_timeline, render_timeline
@@ -77,7 +79,7 @@ def timeline(ctx: typer.Context,
                             right=("start sample", "samples")))
         if render is not None:
             with working("rendering the film's music"):
-                done = render_timeline(pctx, render, fades=fades)
+                done = render_timeline(pctx, render, fades=fades, reel=reel)
             console.print(f"Rendered {len(done.files)} files ({done.layout}, "
                           f"{done.frames} samples from sample {done.start_sample}) into "
                           f"{render}: " + ", ".join(p.name for p in done.files.values()))

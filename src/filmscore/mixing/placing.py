@@ -15,7 +15,7 @@ import os
 import shutil
 import tempfile
 import warnings
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from fractions import Fraction
 from pathlib import Path
 
@@ -95,7 +95,7 @@ def music_timeline(pctx) -> MusicTimeline:
                     fade_in=row.fade_in if row is not None else 0,
                     fade_out=row.fade_out if row is not None else 0, source=bool(cue.source),
                     layout=mix.layout if mix is not None else None, origin=start,
-                    length=length if mix is not None else 0))
+                    length=length if mix is not None else 0, reel=cue.reel))
         title = project.title
     placed.sort(key=lambda p: (p.start_sample, p.cue, p.use))
     return MusicTimeline(title, rate, sr, picture, tuple(placed))
@@ -310,17 +310,27 @@ class _Sources:
 
 
 def render_timeline(pctx, folder: str | os.PathLike[str], *, fades: str = "equal_power",
-                    name: str = "music") -> RenderedTimeline:
+                    name: str = "music", reel: int | None = None) -> RenderedTimeline:
     """Render the film's music, one file per stem and one for the mix
     (``<name>_<CODE>.wav``: music_STR.wav ... music_MIX.wav), 24-bit Broadcast WAV in the
     layout of the cues' mixes, from the first use's first sample to the last use's last,
-    silence between; streamed in blocks.  The files are written in a temporary folder
-    beside ``folder`` and moved in only when all are done (a failure leaves nothing)."""
+    silence between; streamed in blocks.  ``reel``: only the uses of that reel's cues
+    (``music_R2_STR.wav``...; a WAV file stops at 4 GiB, about 66 minutes of 5.1).  The
+    files are written in a temporary folder beside ``folder`` and moved in only when all
+    are done (a failure leaves nothing)."""
     from filmscore.formats.bwf import Bext, BwfWriter, time_reference
 
     fade_shape(fades)
     fades = fades.replace("-", "_")
     timeline = music_timeline(pctx)
+    if reel is not None:
+        reels = sorted({p.reel for p in timeline.placements})
+        if reel not in reels:
+            raise NotFoundError(f"no cue of reel {reel} is placed; reels: "
+                                + (", ".join(map(str, reels)) or "none"))
+        timeline = replace(timeline, placements=tuple(p for p in timeline.placements
+                                                      if p.reel == reel))
+        name = f"{name}_R{reel}"
     layout = timeline_layout(timeline)
     channels = len(LAYOUTS[layout])
     segments = _segments(timeline, fades)

@@ -39,6 +39,7 @@ class Placed:
     layout: str | None = None  # the mix's channel layout ("stereo", "5.1"; None: no mix)
     origin: int = 0  # sample 0 of the cue's audio (its start: start_sample - head_trim)
     length: int = 0  # samples of the mix (0: not mixed)
+    reel: int = 0  # the cue's reel
 
     @property
     def frames(self) -> int:
