@@ -5,9 +5,11 @@ pycmx for the EDL; every clip found at its exact sample and frame, at 23.976 too
 from __future__ import annotations
 
 import csv
+import io
 import json
 import math
 import subprocess
+from fractions import Fraction
 from pathlib import Path
 
 import numpy as np
@@ -270,3 +272,21 @@ def test_the_cli_places_shows_renders_and_delivers(tmp_path, monkeypatch):
     assert "trims leave no music" in bad.stderr
     bad = runner.invoke(app, ["timeline", "--render", str(tmp_path / "r"), "--fades", "s"])
     assert bad.exit_code == 2 and "unknown fade shape" in bad.stderr
+
+
+@pytest.mark.parametrize(("fps", "frame", "label"), [("29.97", 108000, "01:00:00:00"),
+                                                     ("29.97df", 107892, "01:00:00;00")])
+def test_the_edl_says_the_project_s_own_timecode(tmp_path, fps, frame, label):
+    pctx = project(tmp_path / "p", fps=fps)
+    add_cue(pctx, "1M1", frame, frame + 60)
+    add_mix(pctx, "1M1", 1, 96096, tmp=tmp_path)
+    done = deliver(pctx, tmp_path / "dub", measure_with=_quiet)
+    pctx.close()
+    text = (tmp_path / "dub" / "music_MIX.edl").read_text()
+    assert ("FCM: DROP FRAME" if fps.endswith("df") else "FCM: NON-DROP FRAME") in text
+    [event] = pycmx.parse_cmx3600(io.StringIO(text)).events
+    assert (event.edits[0].record_in, event.edits[0].source_in) == (label, label)
+    start = (Fraction(frame * 1001, 30000) * 48000 + Fraction(1, 2)).__floor__()
+    assert done.files[0].start_sample == start
+    info = wavinfo.WavInfoReader(str(tmp_path / "dub" / "1M1_v1_MIX.wav"))
+    assert info.bext.time_reference == start

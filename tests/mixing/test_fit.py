@@ -212,3 +212,15 @@ def test_a_reel_is_rendered_alone(film, tmp_path):
     assert np.array_equal(_read(done.files["mix"]), two["mix"])
     with pytest.raises(NotFoundError, match="no cue of reel 7 is placed; reels: 1, 2"):
         render_timeline(pctx, tmp_path / "r7", reel=7)
+
+
+@pytest.mark.parametrize("fps", ["23.976", "24", "25", "29.97", "29.97df", "59.94df"])
+def test_a_frame_s_first_sample_falls_in_that_frame(fps):
+    from filmscore.mixing.placing import frame_after, frame_of_sample, sample_of_frame
+
+    for frame in [*range(0, 3000, 7), *range(107800, 108100)]:
+        first = sample_of_frame(frame, fps, 48000)
+        assert frame_of_sample(first, fps, 48000) == frame
+        assert frame_of_sample(first - 1, fps, 48000) == frame - 1 if frame else True
+        assert frame_after(first, fps, 48000) == frame
+        assert frame_after(first + 1, fps, 48000) == frame + 1

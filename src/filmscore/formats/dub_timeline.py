@@ -17,11 +17,13 @@ stem and mix (``metadata["filmscore"]``) and the AAF MobID the adapter needs
 The EDL holds one track (the mix, and a second EDL ``music_MIX_B.edl`` for the segues'
 second track) at the picture rate: OpenTimelineIO's cmx_3600 writer writes a single
 video track only, so the track is handed to it as video and its events' channel is
-rewritten to ``AA`` (audio 1 and 2) afterwards.  Record and source timecodes are the
-frames at the project rate where the file is heard, the in rounded down to the frame the
-first sample falls in and the out up (an EDL has no samples: what it loses); the source
-timecode is the record timecode (the file's TimeReference).  Lost in the AAF: track
-names (the adapter writes none), fades (printed in the files instead).
+rewritten to ``AA`` (audio 1 and 2) afterwards, and its timecodes to our own labels at
+the project rate with an ``FCM`` line (the writer takes every 29.97 for drop-frame).
+Record and source timecodes are the frames at the project rate where the file is heard,
+the in rounded down to the frame the first sample falls in and the out up (an EDL has no
+samples: what it loses); the source timecode is the record timecode (the file's
+TimeReference).  Lost in the AAF: track names (the adapter writes none), fades (printed
+in the files instead).
 """
 
 from __future__ import annotations
@@ -115,6 +117,26 @@ def write_dub_aaf(timeline, path: str | Path) -> Path:
 
 
 _EVENT = re.compile(r"^(\d{3,}\s+\S+\s+)V(\s+)", re.M)
+_TIMES = re.compile(r"^(\d{3,}\s.*?)(\d\d:\d\d:\d\d[:;]\d\d(?:\s+\d\d:\d\d:\d\d[:;]\d\d){3})"
+                    r"\s*$", re.M)
+
+
+def _labels(text: str, spans: list[tuple[int, int]], rate) -> str:
+    """The events' four timecodes as our own labels at the project's rate (OTIO's writer
+    takes every 29.97 for drop-frame), and the FCM line saying which."""
+    from filmscore.timecode import format_label
+
+    events = iter(spans)
+
+    def event(match: re.Match) -> str:
+        first, last = next(events)
+        labels = [format_label(first, rate), format_label(last, rate)] * 2
+        return match.group(1) + " ".join(labels)
+
+    text = _TIMES.sub(event, text)
+    fcm = "FCM: DROP FRAME" if rate.drop_frame else "FCM: NON-DROP FRAME"
+    head, _sep, rest = text.partition("\n")
+    return f"{head}\n{fcm}\n{rest}"
 
 
 def write_dub_edls(delivery: Delivery, folder: str | Path, target: Path | None = None
@@ -132,11 +154,13 @@ def write_dub_edls(delivery: Delivery, folder: str | Path, target: Path | None =
         timeline = otio.schema.Timeline(name=f"{delivery.title} music {name}")
         track = otio.schema.Track(name=name, kind=otio.schema.TrackKind.Video)
         at = 0
+        spans: list[tuple[int, int]] = []
         for f in files:
             start = max(f.record_in, at)
             if start > at:
                 track.append(otio.schema.Gap(source_range=tr(rt(0, fps), rt(start - at, fps))))
             length = f.record_out - start
+            spans.append((start, start + length))
             source = tr(rt(start, fps), rt(length, fps))
             track.append(otio.schema.Clip(
                 name=f.name[:-4], source_range=source,
@@ -147,6 +171,7 @@ def write_dub_edls(delivery: Delivery, folder: str | Path, target: Path | None =
         text = otio.adapters.write_to_string(timeline, adapter_name="cmx_3600", rate=fps,
                                              reelname_len=None)
         text = _EVENT.sub(lambda m: f"{m.group(1)}AA{m.group(2)[1:]}", text)
+        text = _labels(text, spans, delivery.rate)
         suffix = "" if name == MIX_CODE else "_" + name.split()[-1]
         written.append(write_atomic(Path(folder) / f"music_{MIX_CODE}{suffix}.edl", text))
     return written

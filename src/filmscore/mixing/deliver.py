@@ -46,6 +46,7 @@ from filmscore.errors import ConflictError, NotFoundError, ToolError, Validation
 from filmscore.mixing.fit import Segment, fade_shape, render_blocks, with_segues
 from filmscore.mixing.placing import (
     _Sources,
+    frame_after,
     frame_of_sample,
     mix_paths,
     music_timeline,
@@ -242,7 +243,8 @@ def deliver(pctx, out: str | os.PathLike[str] | None = None, *,
                     stem=stem, code=code, mix=placed.mix, layout=layout, channels=channels,
                     sample_rate=sr, start_sample=seg.start, frames=seg.end - seg.start,
                     record_in=frame_of_sample(seg.start, rate, sr),
-                    record_out=-frame_of_sample(-seg.end, rate, sr),
+                    record_out=max(frame_of_sample(seg.start, rate, sr) + 1,
+                                   frame_after(seg.end, rate, sr)),
                     loudness_lufs=lufs, true_peak_dbtp=peak, measured_by=by))
                 if progress is not None:
                     progress(len(delivered), total)

@@ -43,10 +43,22 @@ def sample_of_frame(frame: int, rate, sample_rate: int) -> int:
 
 
 def frame_of_sample(sample: int, rate, sample_rate: int) -> int:
-    """The frame a sample falls in."""
+    """The frame a sample falls in: the last frame whose first sample
+    (:func:`sample_of_frame`, rounded) is at or before it."""
     from filmscore.timecode import get_rate
 
-    return (Fraction(sample, sample_rate) * get_rate(rate).fps).__floor__()
+    frame = (Fraction(sample, sample_rate) * get_rate(rate).fps).__floor__()
+    while sample_of_frame(frame + 1, rate, sample_rate) <= sample:
+        frame += 1
+    while frame and sample_of_frame(frame, rate, sample_rate) > sample:
+        frame -= 1
+    return frame
+
+
+def frame_after(sample: int, rate, sample_rate: int) -> int:
+    """The first frame whose first sample is at or after ``sample`` (an exclusive end)."""
+    frame = frame_of_sample(sample, rate, sample_rate)
+    return frame if sample_of_frame(frame, rate, sample_rate) == sample else frame + 1
 
 
 def cue_start_sample(pctx, start_frame: int) -> int:
@@ -87,7 +99,7 @@ def music_timeline(pctx) -> MusicTimeline:
                     cue=cue.number, title=cue.title, use=row.use if row is not None else 1,
                     record_in=frame_of_sample(a, rate, sr),
                     record_out=max(frame_of_sample(a, rate, sr) + 1,
-                                   -frame_of_sample(-b, rate, sr)),  # ceiling
+                                   frame_after(b, rate, sr)),
                     start_sample=a, end_sample=b,
                     usage=row.usage if row is not None else ("BI" if not cue.source
                                                              else "SRC"),
