@@ -12,6 +12,7 @@ import subprocess
 from fractions import Fraction
 from pathlib import Path
 
+import aaf2
 import numpy as np
 import opentimelineio as otio
 import pycmx
@@ -136,6 +137,9 @@ def test_every_file_read_back_by_outside_readers(film, tmp_path):
             clips.setdefault(clip.name, []).append((span.start_time.value,
                                                     span.duration.value))
     assert sorted(clips) == sorted(n[:-4] for n in found)
+    with aaf2.open(str(folder / "music.aaf")) as aaf_file:  # the tracks' names: pyaaf2
+        [mob] = list(aaf_file.content.compositionmobs())
+        assert [s.name for s in mob.slots if s.media_kind == "Sound"] == list(tracks)
     for name, (_track, start, length, _rate) in found.items():
         assert clips[name[:-4]] == [(start, length)], name
 

@@ -22,8 +22,9 @@ the project rate with an ``FCM`` line (the writer takes every 29.97 for drop-fra
 Record and source timecodes are the frames at the project rate where the file is heard,
 the in rounded down to the frame the first sample falls in and the out up (an EDL has no
 samples: what it loses); the source timecode is the record timecode (the file's
-TimeReference).  Lost in the AAF: track names (the adapter writes none), fades (printed
-in the files instead).
+TimeReference).  The AAF's composition has a sound slot per track, named as the track
+(OTIO's AAF reader does not give the names back; pyaaf2 shows them).  Lost everywhere:
+the fades as edits (they are printed in the files instead).
 """
 
 from __future__ import annotations
