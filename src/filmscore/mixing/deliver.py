@@ -105,12 +105,12 @@ def measure(path: str | os.PathLike[str]) -> tuple[float | None, float | None]:
 # -- the delivery ------------------------------------------------------------------------
 
 
-def _chosen(pctx, timeline: MusicTimeline, cues: list[str] | None) -> list[Placed]:
+def _chosen(timeline: MusicTimeline, cues: list[str] | None) -> list[Placed]:
+    """The uses to deliver: of ``cues`` (all when None), every one mixed (else refused,
+    naming the cues that are not)."""
     placed = list(timeline.placements)
     if cues:
-        wanted = []
-        for number in cues:
-            wanted.append(str(parse_cue_number(str(number))))
+        wanted = [str(parse_cue_number(str(number))) for number in cues]
         known = {p.cue for p in placed}
         missing = [n for n in wanted if n not in known]
         if missing:
@@ -118,8 +118,8 @@ def _chosen(pctx, timeline: MusicTimeline, cues: list[str] | None) -> list[Place
                                 "'filmscore cue list')")
         placed = [p for p in placed if p.cue in wanted]
     unmixed = sorted({p.cue for p in placed if p.layout is None})
-    if unmixed and len(unmixed) == len({p.cue for p in placed}):
-        timeline_layout(replace(timeline, placements=tuple(placed)))  # names them
+    if len(unmixed) == len({p.cue for p in placed}):  # none mixed (or none placed)
+        timeline_layout(replace(timeline, placements=tuple(placed)))  # refuses, naming them
     if unmixed:
         raise ValidationError("no mix yet of " + ", ".join(unmixed), field="mix",
                               valid="mix them first ('filmscore mix'), or deliver the "
@@ -181,7 +181,7 @@ def deliver(pctx, out: str | os.PathLike[str] | None = None, *,
     measure_with = measure_with or measure
     sr, rate = pctx.sample_rate, pctx.rate
     timeline = music_timeline(pctx)
-    chosen = _chosen(pctx, timeline, cues)
+    chosen = _chosen(timeline, cues)
     layout = timeline_layout(replace(timeline, placements=tuple(chosen)))
     labels = LAYOUTS[layout]
     channels = len(labels)
