@@ -22,7 +22,8 @@ squares add up to one.  A use inside another, or three uses sounding at once, is
 
 Outside the uses the film is silent.  The samples are 24-bit integers; a sample of a use
 at gain exactly 1 and alone comes out bit for bit; elsewhere the sum is rounded once
-(half to even, ``numpy.rint``) and kept within 24 bits (clipped samples are counted).
+(half to even, ``numpy.rint``, of the float64 sum, in which 24-bit samples and their sums
+are exact) and kept within 24 bits (clipped samples are counted).
 """
 
 from __future__ import annotations
@@ -67,6 +68,11 @@ class Segment:
     fade_out: int = 0
     in_shape: str = "equal_power"
     out_shape: str = "equal_power"
+
+    def unity(self, a: int, b: int) -> bool:
+        """Whether every sample of ``[a, b)`` is at gain 1 (no fade reaches it)."""
+        return ((not self.fade_in or a >= self.start + self.fade_in)
+                and (not self.fade_out or b <= self.end - self.fade_out))
 
     def gains(self, a: int, b: int) -> np.ndarray:
         """The gain of each timeline sample in ``[a, b)`` (within ``[start, end)``)."""
@@ -142,31 +148,25 @@ def render_blocks(segments: list[Segment], start: int, end: int, channels: int,
                   counts: Rendered | None = None) -> Iterator[np.ndarray]:
     """The timeline ``[start, end)`` mixed from ``segments``, as (n, channels) int32
     blocks of 24-bit samples, silence between them; ``read`` fetches a segment's audio
-    (sample 0 at its ``origin``).  A sample at gain 1 from one segment alone is copied."""
+    (sample 0 at its ``origin``).  The sum is taken in float64, where 24-bit samples and
+    their sums are exact, and rounded once; so a sample at gain 1 from one segment alone
+    comes out bit for bit."""
     counts = counts if counts is not None else Rendered()
     at = start
     while at < end:
         stop = min(end, at + block)
         out = np.zeros((stop - at, channels), dtype=np.float64)
-        exact = np.zeros((stop - at, channels), dtype=np.int64)
-        plain = np.zeros(stop - at, dtype=np.int8)  # segments copied at gain 1
-        mixed = np.zeros(stop - at, dtype=bool)  # samples that needed arithmetic
         for index, seg in enumerate(segments):
             a, b = max(at, seg.start), min(stop, seg.end)
             if a >= b:
                 continue
             audio = read(index, a - seg.origin, b - a)
-            gains = seg.gains(a, b)
-            unity = gains == 1.0
             span = slice(a - at, b - at)
-            exact[span][unity] += audio[unity]
-            plain[span] += unity
-            if (~unity).any():
-                out[span][~unity] += audio[~unity] * gains[~unity, None]
-                mixed[span] |= ~unity
-        mixed |= plain > 1
-        result = exact.astype(np.float64) + out
-        samples = np.where(mixed[:, None], np.rint(result), exact).astype(np.int64)
+            if seg.unity(a, b):
+                out[span] += audio
+            else:
+                out[span] += audio * seg.gains(a, b)[:, None]
+        samples = np.rint(out)
         over = (samples > FULL) | (samples < -FULL - 1)
         if over.any():
             counts.clipped += int(over.sum())
