@@ -23,6 +23,7 @@ from typer.testing import CliRunner
 from delivery_helpers import add_cue, add_mix, project
 from filmscore.cli import app
 from filmscore.errors import ConflictError, NotFoundError, ValidationError
+from filmscore.formats.ixml import TRACK_FUNCTIONS, read_ixml
 from filmscore.mixing import deliver as deliver_module
 from filmscore.mixing.deliver import deliver, delivered_samples, file_name, measure
 from filmscore.mixing.placing import place
@@ -203,6 +204,9 @@ def test_five_one_at_24_fps(tmp_path):
         ("CHOIR L", "L-5.1"), ("CHOIR R", "R-5.1"), ("CHOIR C", "C-5.1"),
         ("CHOIR LFE", "LFE-5.1"), ("CHOIR Ls", "Ls-5.1"), ("CHOIR Rs", "Rs-5.1")]
     assert done.layout == "5.1" and len(done.files) == 2
+    ours = read_ixml(path)  # our own reader gives the functions back too
+    assert (ours.scene, ours.take, ours.circled, ours.functions) == (
+        "2M1", "3", True, TRACK_FUNCTIONS[("track", "5.1")])
 
 
 def test_bad_deliveries_are_refused_and_nothing_is_half_written(tmp_path, monkeypatch):
