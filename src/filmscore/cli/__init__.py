@@ -73,6 +73,8 @@ app = typer.Typer(
 
 def _register() -> None:
     from filmscore.cli import (
+        comp,
+        cuesheet,
         deliver,
         demo,
         jobs,
@@ -100,6 +102,8 @@ def _register() -> None:
     sessions.register(app)
     plan.register(app)
     takes.register(app)
+    comp.register(app)
+    cuesheet.register(app)
     stagepack.register(app)
     web.register(app)
     jobs.register(app)

@@ -9,7 +9,7 @@ import typer
 
 from filmscore.cli.common import console, open_ctx, table, working
 from filmscore.mixing.fit import FADE_SHAPES
-from filmscore.mixing.vocabulary import USAGES
+from filmscore.rights.vocabulary import USAGES
 
 FADES_HELP = ("Fade curve: " + ", ".join(FADE_SHAPES) + " (segue crossfades are always "
               "equal_power).")

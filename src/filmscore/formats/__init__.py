@@ -179,5 +179,17 @@ register("plan", (".pdf",), writer="filmscore.formats.plan_pdf:write_plan_pdf",
 register("themereport", (".csv",),
          writer="filmscore.formats.themereport_csv:write_theme_report_csv",
          name="themereport_csv")
+# issue 12: the performing-rights (PRO) cue sheet (not the music editor's "cuesheet")
+register("pro_cuesheet", (".csv",),
+         writer="filmscore.formats.pro_cuesheet_csv:write_pro_cuesheet_csv",
+         reader="filmscore.formats.pro_cuesheet_csv:read_pro_cuesheet_csv",
+         name="pro_cuesheet_csv")
+register("pro_cuesheet", (".pdf",),
+         writer="filmscore.formats.pro_cuesheet_pdf:write_pro_cuesheet_pdf",
+         name="pro_cuesheet_pdf")
+register("pro_cuesheet", (".xml",),
+         writer="filmscore.formats.pro_cuesheet_ddex:write_pro_cuesheet_ddex",
+         reader="filmscore.formats.pro_cuesheet_ddex:read_pro_cuesheet_ddex",
+         name="pro_cuesheet_ddex")
 
 __all__ = ["FormatEntry", "register", "formats", "reader_for", "writer_for", "VIDEO_SUFFIXES"]

@@ -132,19 +132,20 @@ def read_bext(path: str | os.PathLike[str]) -> Bext | None:
     """The ``bext`` chunk of a WAV file (None when it has none)."""
     path = Path(path)
     try:
-        data = path.read_bytes()
+        # chunk headers only: the samples (gigabytes in a long take) are skipped, not read
+        with path.open("rb") as f:
+            head = f.read(12)
+            if head[:4] != b"RIFF" or head[8:12] != b"WAVE":
+                raise ParseError("not a WAV file", source=str(path), valid="a RIFF/WAVE file")
+            while len(header := f.read(8)) == 8:
+                kind, size = header[:4], struct.unpack("<I", header[4:])[0]
+                if kind == b"bext":
+                    body = f.read(size)
+                    return _bext_of(body) if len(body) >= 602 else None
+                f.seek(size + (size % 2), os.SEEK_CUR)
     except OSError as exc:
         raise ParseError(f"cannot read the file: {exc.strerror or exc}", source=str(path)
                          ) from None
-    if data[:4] != b"RIFF" or data[8:12] != b"WAVE":
-        raise ParseError("not a WAV file", source=str(path), valid="a RIFF/WAVE file")
-    at = 12
-    while at + 8 <= len(data):
-        kind, size = data[at:at + 4], struct.unpack("<I", data[at + 4:at + 8])[0]
-        body = data[at + 8:at + 8 + size]
-        if kind == b"bext" and len(body) >= 602:
-            return _bext_of(body)
-        at += 8 + size + (size % 2)
     return None
 
 

@@ -30,8 +30,9 @@ from filmscore.errors import (
 )
 from filmscore.mixing.fit import Rendered, Segment, fade_shape, render_blocks, with_segues
 from filmscore.mixing.timeline import MusicTimeline, Placed
-from filmscore.mixing.vocabulary import LAYOUTS, MIX_CODE, STEM_BY_NAME, STEM_NAMES, USAGES
+from filmscore.mixing.vocabulary import LAYOUTS, MIX_CODE, STEM_BY_NAME, STEM_NAMES
 from filmscore.model import Cue, Mix, PictureVersion, Placement, Project
+from filmscore.rights.vocabulary import USAGES
 from filmscore.store import transaction
 from filmscore.sync.service import cue_row
 from filmscore.timecode import frame_to_seconds, parse_label

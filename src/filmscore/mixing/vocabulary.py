@@ -1,5 +1,5 @@
 """The mixing stage's vocabulary, declared once as data (DESIGN rule 7): the stems a cue is
-mixed in, the channel layouts, the performing-rights usage codes and the societies.
+mixed in and the channel layouts (the cue sheet's usages are in rights.vocabulary).
 
 Every name here is what the dub stage and the cue-sheet services already use; add a row
 here and nowhere else.
@@ -52,28 +52,3 @@ DEFAULT_CROSSFADE_MS = 20
 #: the delivery format of the dub (Broadcast WAV)
 DELIVERY_SAMPLE_RATE = 48000
 DELIVERY_BITS = 24
-
-#: performing-rights usage codes (cue sheets of ASCAP, BMI, PRS, SOCAN, SACEM...):
-#: code -> meaning.  The four background/visual codes and MT/ET are on every society's
-#: form; the others are the common extras.
-USAGES: dict[str, str] = {
-    "BI": "background instrumental",
-    "BV": "background vocal",
-    "VI": "visual instrumental",
-    "VV": "visual vocal",
-    "MT": "main title",
-    "ET": "end title",
-    "SRC": "source (heard from a radio, a band, a record in the scene)",
-    "OT": "opening theme",
-    "CT": "closing theme",
-    "LOGO": "logo / signature",
-    "TR": "trailer / promo",
-}
-
-#: roles on a cue sheet and the share each role's rows must add up to (per cent)
-SHARE_ROLES = ("composer", "publisher")
-
-#: performing-rights organisations a writer or publisher may belong to (add as needed)
-PROS = ("ASCAP", "BMI", "SESAC", "GMR", "SOCAN", "PRS", "SACEM", "GEMA", "SIAE", "SGAE",
-        "JASRAC", "APRA", "STIM", "KODA", "TONO", "TEOSTO", "BUMA", "SABAM", "SUISA",
-        "AKM", "ZAIKS", "NS")

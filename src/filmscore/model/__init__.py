@@ -10,7 +10,7 @@ from filmscore.model.base import (
 )
 from filmscore.model.cue import SYNC_KINDS, Cue, SyncPoint
 from filmscore.model.job import JOB_STATES, Job
-from filmscore.model.mixing import Comp, CueShare, Mix, Placement, RightsHolder
+from filmscore.model.mixing import Comp, Mix, Placement
 from filmscore.model.musicians import Booking, Musician, PlayerCueTime, RecordingSession
 from filmscore.model.orchestration import Orchestration
 from filmscore.model.picture import (
@@ -23,6 +23,7 @@ from filmscore.model.picture import (
 )
 from filmscore.model.project import Project
 from filmscore.model.recording import Pickup, PlanEntry, Take
+from filmscore.model.rights import CueShare, RightsHolder
 from filmscore.model.sync import TEMPO_MAP_ORIGINS, CueTempoMap
 from filmscore.model.user import User
 from filmscore.model.writing import (
