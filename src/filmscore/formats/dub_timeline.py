@@ -62,7 +62,7 @@ def _tracks(delivery: Delivery) -> list[tuple[str, list[DeliveredFile]]]:
     return out
 
 
-def dub_timeline(delivery: Delivery, folder: Path | None = None):
+def dub_timeline(delivery: Delivery):
     """The music timeline as an ``opentimelineio.schema.Timeline`` in samples."""
     import aaf2
     import opentimelineio as otio
@@ -140,8 +140,7 @@ def _labels(text: str, spans: list[tuple[int, int]], rate) -> str:
     return f"{head}\n{fcm}\n{rest}"
 
 
-def write_dub_edls(delivery: Delivery, folder: str | Path, target: Path | None = None
-                   ) -> list[Path]:
+def write_dub_edls(delivery: Delivery, folder: str | Path) -> list[Path]:
     """Write the mix track(s) as CMX 3600 EDLs at the picture rate: ``music_MIX.edl``
     and, for segues, ``music_MIX_B.edl`` (atomically); the paths written."""
     import opentimelineio as otio

@@ -59,6 +59,7 @@ from filmscore.spotting.cues import parse_cue_number
 from filmscore.store import transaction
 
 REPORT = "delivery"  # delivery.csv, delivery.pdf
+TIMELINES = ("music.otio", "music.aaf")  # written by the format registry's dub_timeline
 
 
 def stem_code(stem: str) -> str:
@@ -165,15 +166,11 @@ def deliver(pctx, out: str | os.PathLike[str] | None = None, *,
     ``delivery.csv`` and ``delivery.pdf``.  All or nothing (see the module docstring).
     ``measure_with(path) -> (lufs, dbtp)`` replaces :func:`measure`; ``progress(done,
     total)`` is told as files are written."""
+    from filmscore.formats import writer_for
     from filmscore.formats.bwf import Bext, BwfWriter, time_reference
     from filmscore.formats.delivery_csv import write_delivery_csv
     from filmscore.formats.delivery_pdf import write_delivery_pdf
-    from filmscore.formats.dub_timeline import (
-        dub_timeline,
-        write_dub_aaf,
-        write_dub_edls,
-        write_dub_otio,
-    )
+    from filmscore.formats.dub_timeline import dub_timeline, write_dub_edls
     from filmscore.formats.ixml import TRACK_FUNCTIONS, IxmlTake, ixml_document
 
     fade_shape(fades)
@@ -251,10 +248,10 @@ def deliver(pctx, out: str | os.PathLike[str] | None = None, *,
         delivery = Delivery(folder=target, title=timeline.title, rate=rate, sample_rate=sr,
                             layout=layout, files=tuple(delivered), timelines=(),
                             reports=())
-        otio_timeline = dub_timeline(delivery, target)
-        written = [write_dub_otio(otio_timeline, work / "music.otio").name,
-                   write_dub_aaf(otio_timeline, work / "music.aaf").name]
-        written += [p.name for p in write_dub_edls(delivery, work, target)]
+        otio_timeline = dub_timeline(delivery)
+        written = [writer_for("dub_timeline", name)(otio_timeline, work / name).name
+                   for name in TIMELINES]
+        written += [p.name for p in write_dub_edls(delivery, work)]
         delivery = replace(delivery, timelines=tuple(written))
         date = date or _dt.date.today().isoformat()
         reports = (write_delivery_csv(delivery, work / f"{REPORT}.csv").name,
