@@ -45,7 +45,7 @@ from sqlalchemy import select
 from filmscore.errors import ConflictError, NotFoundError, ToolError, ValidationError
 from filmscore.mixing.fit import Segment, fade_shape, render_blocks, with_segues
 from filmscore.mixing.placing import (
-    _Sources,
+    MixSources,
     frame_after,
     frame_of_sample,
     mix_paths,
@@ -221,7 +221,7 @@ def deliver(pctx, out: str | os.PathLike[str] | None = None, *,
                     tracks=tuple(f"{code} {label}" for label in labels),
                     functions=TRACK_FUNCTIONS[("mix" if stem == "mix" else "track",
                                                layout)]))
-                sources = _Sources([paths[stem]], channels, sr)
+                sources = MixSources([paths[stem]], channels, sr)
                 try:
                     with BwfWriter(work / name, sr, channels, bext=bext,
                                    extra_chunks=[(b"iXML", xml)]) as writer:

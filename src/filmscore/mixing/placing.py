@@ -284,7 +284,7 @@ def _segments(timeline: MusicTimeline, fades: str) -> list[Segment]:
                         for p in timeline.placements if p.layout is not None])
 
 
-class _Sources:
+class MixSources:
     """The open files of one stem, one per segment (silence where a cue has none)."""
 
     def __init__(self, paths: list[Path | None], channels: int, sample_rate: int) -> None:
@@ -365,7 +365,7 @@ def render_timeline(pctx, folder: str | os.PathLike[str], *, fades: str = "equal
             code = STEM_BY_NAME[stem].code if stem in STEM_BY_NAME else (
                 MIX_CODE if stem == "mix" else stem.upper())
             file_name = f"{name}_{code}.wav"
-            sources = _Sources([paths[i].get(stem) for i in order], channels, sr)
+            sources = MixSources([paths[i].get(stem) for i in order], channels, sr)
             bext = Bext(time_reference=time_reference(Fraction(start, sr), sr),
                         description=f"{timeline.title}: the film's music, {stem} ({layout})",
                         originator_reference=f"{name}_{code}"[:32],
