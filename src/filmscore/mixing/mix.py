@@ -158,7 +158,8 @@ def routing_matrix(stem: str, channels: int, layout: str, setting: StemSetting,
         raise InputError(f"stem {stem} has a channel count that does not fit the "
                          f"{layout} layout", source=source, field="channels",
                          value=f"{channels} channels",
-                         valid=f"1 (mono), 2 (stereo) or {out} ({' '.join(labels)})")
+                         valid="1 (mono) or 2 (stereo)" + (
+                             f", or {out} ({' '.join(labels)})" if out > 2 else ""))
     matrix = np.zeros((channels, out))
     for row, x in enumerate(_positions(channels, setting.pan)):
         left, right = pan_law(x)
