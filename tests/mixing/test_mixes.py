@@ -202,3 +202,41 @@ def test_stem_names_map_through_sections_and_instruments():
                    Part("Lead", notes, instrument="synth_pad"),
                    Part("kit", notes, program=90, is_drum=True)))
     assert [p.name for p in prerecorded_parts(music)] == ["Pad", "Lead"]
+
+
+def test_the_cli_mixes_lists_notes_and_refuses_in_one_line(tmp_path, soundtrack):
+    from typer.testing import CliRunner
+
+    from filmscore.cli import app
+
+    init_project(tmp_path / "p", title="CLI Film", fps="24")
+    with open_project(tmp_path / "p") as ctx:
+        with transaction(ctx.engine) as db:
+            db.add(Cue(project_id=ctx.project_id, number="2M1", reel=2, seq=1, title="Chase",
+                       start_frame=240, end_frame=400))
+        add_comp(ctx, tmp_path, {"strings": soundtrack[:, 0], "brass": soundtrack})
+    runner = CliRunner()
+
+    def run(*args):
+        return runner.invoke(app, ["--project", str(tmp_path / "p"), *args])
+
+    made = run("mix", "2M1", "--layout", "5.1", "--gain", "brass=-3", "--pan", "strings=-0.5",
+               "--ceiling", "-2", "--note", "first", "--by", "eng")
+    assert made.exit_code == 0, made.output
+    assert "2M1 mix v1 (5.1, comp v1)" in made.stdout and "2 stems" in made.stdout
+    assert run("mix", "make", "2M1").exit_code == 0  # spelled out: v2, stereo
+    assert run("mix", "note", "2M1", "1", "keep this one").exit_code == 0
+    listed = run("mixes", "2M1")
+    assert listed.exit_code == 0
+    assert "2 mixes" in listed.stdout and "keep this one" in listed.stdout
+    assert "LUFS" in listed.stdout and "dBTP" in listed.stdout
+    shown = run("mix", "show", "2M1", "1")
+    assert shown.exit_code == 0 and "brass" in shown.stdout and "-3 dB" in shown.stdout
+    for args, needle in ((("mix", "2M1", "--gain", "brass"), "not STEM=NUMBER"),
+                         (("mix", "2M1", "--pan", "harp=0.5"), "no such stem (got 'harp_keys')"),
+                         (("mix", "2M1", "--layout", "quad"), "valid: stereo, 5.1"),
+                         (("mix", "note", "2M1", "5", "x"), "no mix v5")):
+        bad = run(*args)
+        assert bad.exit_code in range(1, 7), (args, bad.output)
+        lines = bad.stderr.strip().splitlines()
+        assert len(lines) == 1 and lines[0].startswith("filmscore: error:") and needle in lines[0]

@@ -75,6 +75,7 @@ def _register() -> None:
     from filmscore.cli import (
         demo,
         jobs,
+        mix,
         musicians,
         orchestration,
         picture,
@@ -100,6 +101,7 @@ def _register() -> None:
     plan.register(app)
     takes.register(app)
     stagepack.register(app)
+    mix.register(app)
     web.register(app)
     jobs.register(app)
     demo.register(app)
