@@ -130,3 +130,22 @@ def test_silence_and_short_input_have_no_loudness_and_bad_shapes_are_refused():
         meter.feed(np.zeros((10, 3)))
     with pytest.raises(InputError, match="weights"):
         LoudnessMeter(SR, 4)
+
+
+def test_the_true_peak_shortcut_is_exact(bbb):
+    """The meter interpolates only around loud samples; the answer must be what
+    oversampling every sample gives (scipy's upfirdn with the same filter)."""
+    from scipy import signal
+
+    from filmscore.mixing.meter import _interpolator
+
+    factor, phases = _interpolator(SR)
+    h = phases.T.reshape(-1)
+    music, _ = sf.read(bbb)
+    noise = np.random.default_rng(3).standard_normal((3 * SR, 2)) * 0.2
+    for data in (music, noise, music * np.linspace(0, 1, len(music))[:, None]):
+        full = np.abs(signal.upfirdn(h, data, up=factor, axis=0)).max()
+        meter = PeakMeter(SR, 2)
+        for at in range(0, len(data), 10000):
+            meter.feed(data[at:at + 10000])
+        assert meter.true_peak == pytest.approx(max(full, np.abs(data).max()), rel=1e-12)

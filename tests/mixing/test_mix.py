@@ -69,6 +69,10 @@ def test_stereo_stems_add_up_to_the_mix_exactly(material, tmp_path):
     assert result.mix.loudness_lufs == pytest.approx(measure_file(result.mix.path)
                                                      .loudness_lufs, abs=1e-6)
     assert result.mix.true_peak_dbtp <= -1.0
+    (tmp_path / "quick").mkdir()
+    quick = mix_stems(sources, tmp_path / "quick", sample_rate=SR, measure_stems=False)
+    assert math.isnan(quick.stems[0].loudness_lufs) and math.isnan(quick.stems[0].true_peak_dbtp)
+    assert quick.mix.true_peak_dbtp <= -1.0 and not math.isnan(quick.mix.loudness_lufs)
 
 
 def test_five_one_stems_are_six_channels_and_only_percussion_feeds_the_lfe(material, tmp_path):
@@ -115,8 +119,9 @@ def test_the_ceiling_lowers_the_master_gain(material, tmp_path):
     assert peak <= -2.0 + 0.3
     for f in loud.stems:
         assert f.sample_peak_dbfs <= -2.0
-    quiet = mix_stems({"strings": [Source(material["strings"])]}, tmp_path / "q"
-                      if (tmp_path / "q").mkdir() is None else tmp_path, sample_rate=SR)
+    (tmp_path / "q").mkdir()
+    quiet = mix_stems({"strings": [Source(material["strings"])]}, tmp_path / "q",
+                      sample_rate=SR)
     assert quiet.master_gain_db == 0.0  # never raised
 
 
