@@ -14,13 +14,17 @@ grows by 8 bytes per 100 ms: 480 kB for a 100-minute score.
 
 **True peak** per BS.1770-4 Annex 2: the signal is oversampled 4x by a polyphase FIR
 interpolator (scipy's ``firwin`` low pass at the original Nyquist frequency, Kaiser
-window, ``TRUE_PEAK_TAPS`` taps, split into its four phases and run by
-``scipy.signal.lfilter`` with carried state, so blocks join seamlessly); the true peak is
-the largest absolute value over every channel of the oversampled signal (or of the
-signal itself, whichever is larger), in dBTP.  The Annex's own example filter has 48 taps
-(12 per phase); ours is longer (its passband is flatter to 20 kHz; measured against
-ffmpeg's ``ebur128=peak=true`` in the tests).  Rates of 96 kHz and up are oversampled 2x
-(the Annex asks for at least 192 kHz), 192 kHz and up not at all.
+window, ``TRUE_PEAK_TAPS`` taps, split into its four phases; the last taps of each block
+carried into the next, so blocks join seamlessly); the true peak is the largest absolute
+value over every channel of the oversampled signal (or of the signal itself, whichever is
+larger), in dBTP.  Only the outputs that could beat the peak found so far are computed
+(an output cannot exceed the largest input in its window times the largest sum of
+|taps| of a phase): on music that is a small fraction of the samples, and the answer is
+exactly that of filtering every sample (tested against ``scipy.signal.upfirdn``).
+The Annex's own example filter has 48 taps (12 per phase); ours is longer (its passband
+is flatter to 20 kHz; measured against ffmpeg's ``ebur128=peak=true`` in the tests).
+Rates of 96 kHz and up are oversampled 2x (the Annex asks for at least 192 kHz), 192 kHz
+and up not at all.
 
 **Sample peak**: the largest absolute sample value, in dBFS.
 
