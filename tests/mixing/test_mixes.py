@@ -133,7 +133,7 @@ def test_mix_a_comp_in_stereo_and_five_one_with_the_rendered_electronics(pctx, t
 
 
 def test_bad_input_leaves_no_row_and_no_file(pctx, tmp_path, soundtrack):
-    with pytest.raises(NotFoundError, match="no comp yet.*filmscore comp 1M1"):
+    with pytest.raises(NotFoundError, match="no comp yet.*filmscore comp propose 1M1"):
         mix_cue(pctx, "1M1")
     add_comp(pctx, tmp_path, {"strings": soundtrack[:, 0], "orchestra": soundtrack})
     before = stored(pctx)
@@ -186,6 +186,19 @@ def test_bad_input_leaves_no_row_and_no_file(pctx, tmp_path, soundtrack):
         assert db.scalar(select(func.count()).select_from(Mix)) == 0
     done = mix_cue(pctx, "1M1", layout="5.1", soundfont="draft")
     assert done.number == 1 and done.stems == ("strings", "choir", "electronics")
+    with transaction(pctx.engine) as db:
+        cue = db.scalars(select(Cue)).one()
+        db.add(Comp(cue_id=cue.id, number=3, edits=[], files=[]))
+    with pytest.raises(InputError, match="comp v3 is not rendered yet"):
+        mix_cue(pctx, "1M1")
+
+
+def test_an_electronics_stem_in_the_comp_is_used_as_recorded(pctx, tmp_path, soundtrack):
+    add_comp(pctx, tmp_path, {"Electronics": soundtrack, "Violins": soundtrack[:, 0]})
+    spec = mix_cue(pctx, "1M1", soundfont="no such font")  # nothing is rendered
+    assert spec.stems == ("strings", "electronics")
+    assert [f.sources for f in spec.files] == [("Violins",), ("Electronics",),
+                                               ("strings", "electronics")]
 
 
 def test_stem_names_map_through_sections_and_instruments():

@@ -115,7 +115,7 @@ def _comp_row(db, cue: Cue, number: int | None) -> Comp:
     row = db.scalars(query.order_by(Comp.number.desc())).first()
     if row is None:
         raise NotFoundError(f"cue {cue.number} has no comp yet; make one first "
-                            f"('filmscore comp {cue.number}')")
+                            f"('filmscore comp propose {cue.number}')")
     return row
 
 
@@ -128,8 +128,14 @@ def comp_stem_paths_from_rows(pctx, cue: str, number: int | None = None) -> dict
         row = _comp_row(db, cue_row(db, pctx.project_id, cue), number)
         files = list(row.files or [])
         label = f"cue {cue} comp v{row.number}"
+    return check_comp_files(pctx, label, files)
+
+
+def check_comp_files(pctx, label: str, files: list[dict]) -> dict[str, Path]:
+    """Stem -> stored file of a comp's ``files``; InputError when it has none or a
+    stem's file is not in the media store (naming the stem)."""
     if not files:
-        raise InputError(f"{label} has no rendered stems; render the comp first",
+        raise InputError(f"{label} is not rendered yet (filmscore comp render)",
                          field="files", value="none", valid="rendered stems")
     paths = {}
     for item in files:
@@ -160,6 +166,7 @@ class _CueInput:
     number: str
     start_frame: int
     comp_number: int
+    comp_files: list
     music_hash: str | None
     tempo_map: object | None
     instrumentation: str
@@ -174,7 +181,7 @@ def _read_cue(pctx, cue: str, comp: int | None) -> _CueInput:
         version = db.scalars(select(MusicVersion).where(MusicVersion.cue_id == row.id)
                              .order_by(MusicVersion.number.desc())).first()
         tmap = TempoMap.from_dict(row.tempo_map.data) if row.tempo_map is not None else None
-        return _CueInput(row.number, row.start_frame, chosen.number,
+        return _CueInput(row.number, row.start_frame, chosen.number, list(chosen.files or []),
                          version.media_hash if version is not None else None, tmap,
                          row.instrumentation or "")
 
@@ -213,6 +220,8 @@ def mix_cue(pctx, cue: str, *, layout: str = "stereo",
     check_layout(layout)
     chosen = _settings(settings)
     info = _read_cue(pctx, cue, comp)
+    # checked here so that the messages name the stem whichever comp_stem_paths is used
+    check_comp_files(pctx, f"cue {info.number} comp v{info.comp_number}", info.comp_files)
     paths = comp_stem_paths(pctx, info.number, info.comp_number)
     grouped = group_stems(list(paths))  # refuses an unknown stem name
     with tempfile.TemporaryDirectory(prefix="filmscore-mix-") as tmp:
