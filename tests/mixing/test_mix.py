@@ -65,9 +65,12 @@ def test_stereo_stems_add_up_to_the_mix_exactly(material, tmp_path):
     assert not stems[0][10 * SR:].any()  # the shorter stem padded with silence
     assert result.settings["percussion"] == {"gain_db": 0.0, "pan": 0.0}
     assert result.master_gain_db <= 0
-    # measured on the files as written
-    assert result.mix.loudness_lufs == pytest.approx(measure_file(result.mix.path)
-                                                     .loudness_lufs, abs=1e-6)
+    # what was reported is what the meter reads in the files as written
+    for f in result.files:
+        again = measure_file(f.path)
+        assert f.loudness_lufs == pytest.approx(again.loudness_lufs, abs=1e-6)
+        assert f.true_peak_dbtp == pytest.approx(again.true_peak_dbtp, abs=1e-4)
+        assert f.sample_peak_dbfs == again.sample_peak_dbfs
     assert result.mix.true_peak_dbtp <= -1.0
     (tmp_path / "quick").mkdir()
     quick = mix_stems(sources, tmp_path / "quick", sample_rate=SR, measure_stems=False)
@@ -172,6 +175,8 @@ def test_bad_input_is_refused_and_nothing_is_half_written(material, tmp_path, mo
     with pytest.raises(InputError, match="not in the mix.*choir.*valid: brass"):
         mix_stems({"brass": [Source(material["brass"])]}, out, sample_rate=SR,
                   settings={"choir": {"gain_db": 1}})
+    with pytest.raises(InputError, match="a stem has no file.*brass"):
+        mix_stems({"brass": []}, out, sample_rate=SR)
     with pytest.raises(InputError, match="layout.*quad.*stereo, 5.1"):
         mix_stems({"brass": [Source(material["brass"])]}, out, layout="quad")
     calls = []

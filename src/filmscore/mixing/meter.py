@@ -234,7 +234,7 @@ class PeakMeter:
             wanted = np.flatnonzero(np.cumsum(marks[:n]) > 0)
             if not wanted.size:
                 continue
-            if wanted.size > n // 8:  # dense (noise, a full-scale block): filter it all
+            if wanted.size > n // 4:  # dense (noise, a full-scale block): filter it all
                 line = np.ascontiguousarray(ext[:, c])
                 for h in self._phases:
                     best = max(best, float(np.max(np.abs(np.convolve(line, h, "valid")))))
@@ -273,13 +273,14 @@ class Measured:
 
 
 class Meter:
-    """Loudness, true peak and sample peak together, fed block by block; ``full=False``
-    measures the sample peak only (loudness and true peak are then NaN: not measured)."""
+    """Loudness, true peak and sample peak together, fed block by block; what is switched
+    off (``loudness``, ``true_peak``) is NaN in the result (not measured)."""
 
     def __init__(self, sample_rate: int, channels: int,
-                 weights: tuple[float, ...] | None = None, *, full: bool = True) -> None:
-        self.loudness = LoudnessMeter(sample_rate, channels, weights) if full else None
-        self.peaks = PeakMeter(sample_rate, channels, true_peak=full)
+                 weights: tuple[float, ...] | None = None, *, loudness: bool = True,
+                 true_peak: bool = True) -> None:
+        self.loudness = LoudnessMeter(sample_rate, channels, weights) if loudness else None
+        self.peaks = PeakMeter(sample_rate, channels, true_peak=true_peak)
         self.frames = 0
 
     def feed(self, block: np.ndarray) -> None:
@@ -289,10 +290,9 @@ class Meter:
         self.frames += np.shape(block)[0]
 
     def result(self) -> Measured:
-        if self.loudness is None:
-            return Measured(math.nan, math.nan, self.peaks.sample_peak_dbfs, self.frames)
-        return Measured(self.loudness.integrated(), self.peaks.true_peak_dbtp,
-                        self.peaks.sample_peak_dbfs, self.frames)
+        loud = self.loudness.integrated() if self.loudness is not None else math.nan
+        true = self.peaks.true_peak_dbtp if self.peaks.true_peak_on else math.nan
+        return Measured(loud, true, self.peaks.sample_peak_dbfs, self.frames)
 
 
 BLOCK_FRAMES = 65536
