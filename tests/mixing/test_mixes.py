@@ -195,10 +195,12 @@ def test_bad_input_leaves_no_row_and_no_file(pctx, tmp_path, soundtrack):
 
 def test_an_electronics_stem_in_the_comp_is_used_as_recorded(pctx, tmp_path, soundtrack):
     add_comp(pctx, tmp_path, {"Electronics": soundtrack, "Violins": soundtrack[:, 0]})
-    spec = mix_cue(pctx, "1M1", soundfont="no such font")  # nothing is rendered
+    spec = mix_cue(pctx, "1M1", soundfont="no such font", measure_stems=False)  # no render
     assert spec.stems == ("strings", "electronics")
     assert [f.sources for f in spec.files] == [("Violins",), ("Electronics",),
                                                ("strings", "electronics")]
+    assert [f.loudness_lufs is None for f in spec.files] == [True, True, False]
+    assert spec.files[0].sample_peak_dbfs is not None and spec.true_peak_dbtp <= -1
 
 
 def test_stem_names_map_through_sections_and_instruments():

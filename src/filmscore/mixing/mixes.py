@@ -213,10 +213,11 @@ def _electronics(pctx, info: _CueInput, folder: Path, soundfont: str):
 def mix_cue(pctx, cue: str, *, layout: str = "stereo",
             settings: Mapping[str, object] | None = None, comp: int | None = None,
             ceiling_dbtp: float = DEFAULT_CEILING_DBTP, notes: str = "", author: str = "",
-            soundfont: str = "fluidr3") -> MixSpec:
+            soundfont: str = "fluidr3", measure_stems: bool = True) -> MixSpec:
     """Mix the stems of ``cue``'s comp (the latest, or number ``comp``) in ``layout``
     with per-stem ``settings`` ({stem: {"gain_db": g, "pan": p}}), under a true-peak
-    ``ceiling_dbtp``; a new mix version (see the module's text)."""
+    ``ceiling_dbtp``; a new mix version (see the module's text).  ``measure_stems=False``
+    measures the mix only (the stems' loudness and true peak are then None): faster."""
     check_layout(layout)
     chosen = _settings(settings)
     info = _read_cue(pctx, cue, comp)
@@ -256,7 +257,7 @@ def mix_cue(pctx, cue: str, *, layout: str = "stereo",
         out.mkdir()
         result = mix_stems(sources, out, layout=layout, settings=chosen,
                            sample_rate=pctx.sample_rate, ceiling_dbtp=ceiling_dbtp,
-                           names=names, bext=bexts)
+                           names=names, bext=bexts, measure_stems=measure_stems)
         with pctx.media.adding():
             files = [{"stem": f.stem, "media_hash": pctx.media.put(f.path, ".wav"),
                       "frames": f.frames, "channels": f.channels,
