@@ -78,6 +78,7 @@ def _register() -> None:
         deliver,
         demo,
         jobs,
+        mix,
         musicians,
         orchestration,
         picture,
@@ -105,6 +106,7 @@ def _register() -> None:
     comp.register(app)
     cuesheet.register(app)
     stagepack.register(app)
+    mix.register(app)
     web.register(app)
     jobs.register(app)
     demo.register(app)
