@@ -44,11 +44,11 @@ from sqlalchemy import select
 
 from filmscore.errors import ConflictError, NotFoundError, ToolError, ValidationError
 from filmscore.mixing.fit import Segment, fade_shape, render_blocks, with_segues
+from filmscore.mixing.mixes import mix_paths
 from filmscore.mixing.placing import (
     MixSources,
     frame_after,
     frame_of_sample,
-    mix_paths,
     music_timeline,
     timeline_layout,
 )

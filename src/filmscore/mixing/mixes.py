@@ -29,6 +29,7 @@ from sqlalchemy import func, select
 
 from filmscore.errors import InputError, NotFoundError
 from filmscore.formats.bwf import Bext, time_reference
+from filmscore.mixing.comps import comp_stem_paths
 from filmscore.mixing.mix import DEFAULT_CEILING_DBTP, Source, check_layout, mix_stems
 from filmscore.mixing.placing import cue_start_sample
 from filmscore.mixing.stems import ELECTRONICS, group_stems, render_electronics, stem_of
@@ -119,18 +120,6 @@ def _comp_row(db, cue: Cue, number: int | None) -> Comp:
     return row
 
 
-def comp_stem_paths_from_rows(pctx, cue: str, number: int | None = None) -> dict[str, Path]:
-    """Stem name -> the rendered file of a comp (the latest when ``number`` is None), read
-    from the ``Comp`` row's ``files`` JSON.  The stand-in for
-    ``filmscore.mixing.comps.comp_stem_paths`` (same contract), used while that module
-    is not there."""
-    with transaction(pctx.engine) as db:
-        row = _comp_row(db, cue_row(db, pctx.project_id, cue), number)
-        files = list(row.files or [])
-        label = f"cue {cue} comp v{row.number}"
-    return check_comp_files(pctx, label, files)
-
-
 def check_comp_files(pctx, label: str, files: list[dict]) -> dict[str, Path]:
     """Stem -> stored file of a comp's ``files``; InputError when it has none or a
     stem's file is not in the media store (naming the stem)."""
@@ -147,15 +136,6 @@ def check_comp_files(pctx, label: str, files: list[dict]) -> dict[str, Path]:
                              "store", field=f"files.{stem}", value=str(digest),
                              valid="a stored file (render the comp again)") from None
     return paths
-
-
-def comp_stem_paths(pctx, cue: str, number: int | None = None) -> dict[str, Path]:
-    """The comp service's ``comp_stem_paths`` when it exists, else the stand-in."""
-    try:
-        from filmscore.mixing.comps import comp_stem_paths as theirs  # type: ignore
-    except ImportError:
-        return comp_stem_paths_from_rows(pctx, cue, number)
-    return theirs(pctx, cue, number)
 
 
 # --- mixing -------------------------------------------------------------------------------
@@ -221,7 +201,7 @@ def mix_cue(pctx, cue: str, *, layout: str = "stereo",
     check_layout(layout)
     chosen = _settings(settings)
     info = _read_cue(pctx, cue, comp)
-    # checked here so that the messages name the stem whichever comp_stem_paths is used
+    # checked here first so that a missing or unrendered file is named by its stem
     check_comp_files(pctx, f"cue {info.number} comp v{info.comp_number}", info.comp_files)
     paths = comp_stem_paths(pctx, info.number, info.comp_number)
     grouped = group_stems(list(paths))  # refuses an unknown stem name

@@ -117,24 +117,6 @@ def music_timeline(pctx) -> MusicTimeline:
 # -- the mixes' files -------------------------------------------------------------------
 
 
-def mix_paths(pctx, cue: str, number: int | None = None) -> dict[str, Path]:
-    """Stem name -> the stored file of a cue's mix (the mix itself as ``"mix"``); the
-    latest mix when ``number`` is None.  Reads the ``mixes`` row's ``files`` (the same
-    shape as ``filmscore.mixing.mixes.mix_paths``, which the integrator may call here
-    instead)."""
-    with transaction(pctx.engine) as db:
-        row = cue_row(db, pctx.project_id, cue)
-        mixes = {m.number: m for m in db.scalars(select(Mix).where(Mix.cue_id == row.id))}
-        if not mixes:
-            raise NotFoundError(f"cue {row.number} has no mix yet (see 'filmscore mix')")
-        wanted = max(mixes) if number is None else number
-        if wanted not in mixes:
-            raise NotFoundError(f"cue {row.number} has no mix v{wanted}; its mixes: "
-                                + ", ".join(f"v{n}" for n in sorted(mixes)))
-        files = list(mixes[wanted].files or [])
-    return {f["stem"]: pctx.media.path(f["media_hash"]) for f in files}
-
-
 # -- placing a use of a cue --------------------------------------------------------------
 
 
@@ -348,6 +330,8 @@ def render_timeline(pctx, folder: str | os.PathLike[str], *, fades: str = "equal
     channels = len(LAYOUTS[layout])
     segments = _segments(timeline, fades)
     placed = [p for p in timeline.placements if p.layout is not None]
+    from filmscore.mixing.mixes import mix_paths  # mixes reads placing: import here
+
     paths = [mix_paths(pctx, p.cue, p.mix) for p in placed]
     stems = [s for s in (*STEM_NAMES, "mix") if any(s in found for found in paths)]
     stems += sorted({s for found in paths for s in found} - set(stems))
