@@ -58,6 +58,15 @@ def test_a_segue_is_an_equal_power_crossfade_over_the_overlap():
         with_segues([a, b, Segment("1M4", 900, 1600, 900)])
 
 
+def test_source_music_plays_over_the_score_without_a_segue():
+    score = Segment("1M10 use 1", 0, 1000, 0)
+    source = Segment("1M11s use 1", 400, 900, 400, layer="source")
+    out = {s.name: s for s in with_segues([score, source])}
+    assert out["1M10 use 1"] == score and out["1M11s use 1"] == source  # no crossfade
+    with pytest.raises(ValidationError, match="lies inside"):  # within a layer: refused
+        with_segues([score, Segment("1M11 use 1", 400, 900, 400)])
+
+
 def test_render_blocks_copies_unity_samples_and_rounds_the_rest_once():
     src = np.full((300, 2), 1_000_001, dtype=np.int64)
     seg = Segment("1M1", 100, 250, 50, fade_in=10, in_shape="linear")

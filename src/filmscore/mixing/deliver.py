@@ -185,7 +185,7 @@ def deliver(pctx, out: str | os.PathLike[str] | None = None, *,
     mixed = [p for p in timeline.placements if p.layout is not None]
     segments = {s.name: s for s in with_segues([
         Segment(p.name, p.start_sample, p.end_sample, p.origin, p.fade_in, p.fade_out,
-                fades, fades) for p in mixed])}
+                fades, fades, "source" if p.source else "score") for p in mixed])}
     values = _mix_values(pctx)
     target = Path(out) if out is not None else pctx.directory / "delivery"
     target.parent.mkdir(parents=True, exist_ok=True)

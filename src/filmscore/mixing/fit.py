@@ -12,13 +12,15 @@ sample heard is silent, sample ``n`` is at full level); the gain of the sample `
 samples before the use's end (``r = end - position``, 1 for the last sample heard) is
 ``f(r / n)`` while ``r <= n``.  Both fades multiply where they meet.
 
-Segues: where the next use starts before this one ends (``b.start < a.end``), the two are
+Segues: where the next use of the same layer starts before this one ends (``b.start < a.end``), the two are
 crossfaded over exactly their overlap ``n = a.end - b.start``, equal power whatever the
 fade shape chosen: the outgoing use's fade-out and the incoming use's fade-in there are
 the overlap (their own ``fade_out`` / ``fade_in`` on that side are replaced), so at the
 ``k``-th sample of the overlap the gains are ``cos(k·π/2n)`` and ``sin(k·π/2n)``, whose
 squares add up to one.  A use inside another, or three uses sounding at once, is refused
-(:func:`check_segues`): no crossfade would be right.
+(:func:`check_segues`): no crossfade would be right.  Segues are between uses of one
+layer: source music (a radio, a band in the scene) plays over the score without a
+crossfade, as the dub hears them (``Segment.layer``: "score" or "source").
 
 Outside the uses the film is silent.  The samples are 24-bit integers; a sample of a use
 at gain exactly 1 and alone comes out bit for bit; elsewhere the sum is rounded once
@@ -68,6 +70,7 @@ class Segment:
     fade_out: int = 0
     in_shape: str = "equal_power"
     out_shape: str = "equal_power"
+    layer: str = "score"  # segues only within a layer: source music overlaps the score
 
     def unity(self, a: int, b: int) -> bool:
         """Whether every sample of ``[a, b)`` is at gain 1 (no fade reaches it)."""
@@ -91,9 +94,21 @@ class Segment:
         return gain
 
 
+def _layers(segments: list[Segment]) -> list[list[Segment]]:
+    layers: dict[str, list[Segment]] = {}
+    for seg in segments:
+        layers.setdefault(seg.layer, []).append(seg)
+    return [sorted(items, key=lambda s: (s.start, s.end)) for items in layers.values()]
+
+
 def check_segues(segments: list[Segment]) -> None:
-    """Refuse a use inside another, and three uses sounding at once (names them)."""
-    ordered = sorted(segments, key=lambda s: (s.start, s.end))
+    """Refuse, within a layer, a use inside another and three uses sounding at once
+    (names them)."""
+    for ordered in _layers(segments):
+        _check_layer(ordered)
+
+
+def _check_layer(ordered: list[Segment]) -> None:
     for i, a in enumerate(ordered):
         for b in ordered[i + 1:]:
             if b.start >= a.end:
@@ -114,15 +129,16 @@ def with_segues(segments: list[Segment]) -> list[Segment]:
     """The segments with every segue's overlap made an equal-power crossfade (see the
     module's docstring); checked with :func:`check_segues` first."""
     check_segues(segments)
-    ordered = sorted(segments, key=lambda s: (s.start, s.end))
-    out = list(ordered)
-    for i in range(len(ordered) - 1):
-        a, b = out[i], out[i + 1]
-        overlap = a.end - b.start
-        if overlap > 0:
-            out[i] = _replace(a, fade_out=overlap, out_shape="equal_power")
-            out[i + 1] = _replace(b, fade_in=overlap, in_shape="equal_power")
-    return out
+    done: list[Segment] = []
+    for out in _layers(segments):
+        for i in range(len(out) - 1):
+            a, b = out[i], out[i + 1]
+            overlap = a.end - b.start
+            if overlap > 0:
+                out[i] = _replace(a, fade_out=overlap, out_shape="equal_power")
+                out[i + 1] = _replace(b, fade_in=overlap, in_shape="equal_power")
+        done.extend(out)
+    return sorted(done, key=lambda s: (s.start, s.end))
 
 
 def _replace(seg: Segment, **changes) -> Segment:

@@ -262,7 +262,7 @@ def timeline_layout(timeline: MusicTimeline) -> str:
 
 def _segments(timeline: MusicTimeline, fades: str) -> list[Segment]:
     return with_segues([Segment(p.name, p.start_sample, p.end_sample, p.origin, p.fade_in,
-                                p.fade_out, fades, fades)
+                                p.fade_out, fades, fades, "source" if p.source else "score")
                         for p in timeline.placements if p.layout is not None])
 
 
