@@ -12,15 +12,16 @@ sample heard is silent, sample ``n`` is at full level); the gain of the sample `
 samples before the use's end (``r = end - position``, 1 for the last sample heard) is
 ``f(r / n)`` while ``r <= n``.  Both fades multiply where they meet.
 
-Segues: where the next use of the same layer starts before this one ends (``b.start < a.end``), the two are
-crossfaded over exactly their overlap ``n = a.end - b.start``, equal power whatever the
-fade shape chosen: the outgoing use's fade-out and the incoming use's fade-in there are
-the overlap (their own ``fade_out`` / ``fade_in`` on that side are replaced), so at the
-``k``-th sample of the overlap the gains are ``cos(k·π/2n)`` and ``sin(k·π/2n)``, whose
-squares add up to one.  A use inside another, or three uses sounding at once, is refused
-(:func:`check_segues`): no crossfade would be right.  Segues are between uses of one
-layer: source music (a radio, a band in the scene) plays over the score without a
-crossfade, as the dub hears them (``Segment.layer``: "score" or "source").
+Segues: where the next use of the same layer starts before this one ends (``b.start <
+a.end``), the two are crossfaded over exactly their overlap ``n = a.end - b.start``,
+equal power whatever the fade shape chosen: the outgoing use's fade-out and the incoming
+use's fade-in there are the overlap (their own ``fade_out`` / ``fade_in`` on that side
+are replaced), so at the ``k``-th sample of the overlap the gains are ``cos(k·π/2n)``
+and ``sin(k·π/2n)``, whose squares add up to one. A use inside another, or three uses
+sounding at once, is refused (:func:`check_segues`): no crossfade would be right. Segues
+are between uses of one layer: source music (a radio, a band in the scene) plays over
+the score without a crossfade, as the dub hears them (``Segment.layer``: "score" or
+"source").
 
 Outside the uses the film is silent.  The samples are 24-bit integers; a sample of a use
 at gain exactly 1 and alone comes out bit for bit; elsewhere the sum is rounded once
