@@ -159,12 +159,14 @@ def render_cue_stems(pctx, numbers, folder: Path, *, workers: int = 2,
         out = folder / number
         out.mkdir(parents=True, exist_ok=True)
         for stem, music in stem_music(cs).items():
-            # no click; rendered in float and written at the mockup's stem level
-            # (STEM_HEADROOM_DB under FluidSynth's output): FluidSynth's own 24-bit
-            # output (normalise=False) clips a loud brass section at full scale
+            # rendered in float and written at the mockup's stem level (STEM_HEADROOM_DB
+            # under FluidSynth's output): without a click and a loudness-normalised mix
+            # FluidSynth writes 24 bits itself, and clips a loud brass section at full
+            # scale; with the click (not used: a few ms) and no mix, half the time of a
+            # normalised mix
             jobs.append(MockupJob(music, out, cs.tempo_map, {
-                "soundfont": soundfont, "click": False, "sample_rate": pctx.sample_rate,
-                "name": f"{number}_{stem}"}))
+                "soundfont": soundfont, "click": True, "normalise": False,
+                "sample_rate": pctx.sample_rate, "name": f"{number}_{stem}"}))
             plan.append((number, stem, cs.tempo_map))
     results = render_many(jobs, workers=workers)
     files: dict[str, dict[str, Path]] = {}
