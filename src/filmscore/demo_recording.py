@@ -68,7 +68,9 @@ class RecordingResult:
 # ``first_sample + k0``: the one rounding is shared by every stem and every take of the
 # cue, so all of them are sample-aligned with one another; against the exact film time
 # they are all off by the same fraction of a sample (< 1/2; FluidSynth's own note timing
-# jitters by up to ~2 ms, see writing/mockup.py).  A film sample is a sample since
+# jitters by up to ~2 ms, see writing/mockup.py), so a bar line the comp computes from
+# the tempo map in film samples (exact seconds times the rate, rounded once) falls within
+# one sample of where the take has it.  A film sample is a sample since
 # 00:00:00:00 at the project's rate (``mixing.placing``: ``sample_of_frame``,
 # ``cue_start_sample``); the demo's reel starts at 01:00:00:00, so no count-in wraps
 # past midnight.
@@ -82,9 +84,11 @@ RING_OUT_S = Fraction(1)
 #: the balance of a take: each stem of each take within this many dB of the take's level
 TAKE_BALANCE_DB = 1.5
 #: the tilt of a take (brighter or darker: a player closer to a microphone, another
-#: bowing): the 1st-order high-pass above this corner added in or taken out, zero-phase
-TILT_CORNER_HZ = 1500.0
+#: bowing): up to this much of the signal's highs (the signal less its centred moving
+#: average over TILT_WIDTH samples: zero-phase, about 2.5 kHz up at 48 kHz) added in or
+#: taken out
 TILT_RANGE = 0.4
+TILT_WIDTH = 9
 
 
 @dataclass(frozen=True)
@@ -242,7 +246,6 @@ def take_stems(stems: CueStems, entry, folder: Path, take: int, *,
     written as 24-bit Broadcast WAV whose bext TimeReference is the film sample of the
     take's first sample (``stems.first_sample + start``); ({stem: path}, that sample)."""
     import numpy as np
-    from scipy.signal import butter, sosfiltfilt
 
     from filmscore.formats.bwf import Bext, write_bwf
     from filmscore.writing.loudness import PCM24_MAX, to_pcm24
@@ -250,14 +253,12 @@ def take_stems(stems: CueStems, entry, folder: Path, take: int, *,
     start, end = take_window(stems, entry.bar_from, entry.bar_to, seconds=seconds)
     reference = stems.first_sample + start
     gains, tilt = _take_character(take, stems.files)
-    sos = butter(1, TILT_CORNER_HZ, "highpass", fs=stems.sample_rate, output="sos")
     rng = np.random.default_rng(take)  # the dither: reproducible files
     paths: dict[str, Path] = {}
     for stem, render in stems.files.items():
         span = _read_span(render, start, end)
-        if len(span) > 27:  # zero-phase: a tilt in colour, no shift in time
-            span = span + tilt * sosfiltfilt(sos, span, axis=0)
-        span *= gains[stem] * 10 ** (stems.trim_db.get(stem, 0.0) / 20)
+        span = _tilted(span, tilt) * (gains[stem] * 10 ** (stems.trim_db.get(stem, 0.0)
+                                                           / 20))
         peak = float(np.abs(span).max(initial=0.0))
         if peak > PCM24_MAX / (PCM24_MAX + 1):  # never clipped: the whole take a bit lower
             span *= PCM24_MAX / (PCM24_MAX + 1) / peak
@@ -270,6 +271,20 @@ def take_stems(stems: CueStems, entry, folder: Path, take: int, *,
                                           coding_history=f"A=PCM,F={stems.sample_rate},"
                                                          "W=24,M=stereo,T=filmscore demo"))
     return paths, reference
+
+
+def _tilted(span, amount: float):
+    """``span`` plus ``amount`` times its highs (itself less its centred moving average
+    over ``TILT_WIDTH`` samples): symmetric, so zero-phase: colour, no shift in time."""
+    import numpy as np
+
+    half = TILT_WIDTH // 2
+    if len(span) <= TILT_WIDTH or not amount:
+        return span
+    padded = np.pad(span, ((half + 1, half), (0, 0)), mode="edge")
+    sums = np.cumsum(padded, axis=0)
+    average = (sums[TILT_WIDTH:] - sums[:-TILT_WIDTH]) / TILT_WIDTH
+    return span + amount * (span - average)
 
 
 def _record_tc(pctx, sample: int) -> str:
