@@ -236,8 +236,9 @@ def _write(path: Path, data: np.ndarray, reference: int, description: str) -> No
 
 
 def generate(out: Path, *, minutes: float = 100, seed: int = 12, stems: int = 5,
-             progress=print) -> dict:
-    """Write the takes and ``score.json`` into ``out``; the score (as written)."""
+             cue_seconds: tuple[float, float] = (60, 90), progress=print) -> dict:
+    """Write the takes and ``score.json`` into ``out``; the score (as written).  Cues
+    last ``cue_seconds`` (at least 8 bars; shorter cues for a smoke test)."""
     out = Path(out)
     if (ROOT in out.resolve().parents) or out.resolve() == ROOT:
         raise SystemExit(f"{out}: inside the repository; give a folder outside it")
@@ -247,7 +248,9 @@ def generate(out: Path, *, minutes: float = 100, seed: int = 12, stems: int = 5,
     xfade = round(CROSSFADE_MS * SAMPLE_RATE / 1000)
     # the room's noise (about -70 dBFS), long enough for any take from any of 10 s of
     # starting points: a take's noise is a slice of it (no copy)
-    room = rng.standard_normal((SAMPLE_RATE * 110, CHANNELS)).astype(np.float32) * 3e-4
+    longest = max(cue_seconds[1], 32 * 60 / 72)  # 8 bars of 4/4 at the slowest tempo
+    room = rng.standard_normal((int(SAMPLE_RATE * (longest + 20)), CHANNELS)
+                               ).astype(np.float32) * 3e-4
     score = {"version": 1, "seed": seed, "minutes": minutes, "sample_rate": SAMPLE_RATE,
              "bits": BITS, "channels": CHANNELS, "fps": FPS,
              "stems": [{"name": s.name, "code": s.code} for s in chosen],
@@ -259,7 +262,7 @@ def generate(out: Path, *, minutes: float = 100, seed: int = 12, stems: int = 5,
     started = time.perf_counter()
     while total < minutes * 60:
         k += 1
-        seconds = float(rng.uniform(60, 90))  # a take: at most ~96 s (room)
+        seconds = float(rng.uniform(*cue_seconds))
         cue = Cue(f"{1 + (k - 1) // 9}M{1 + (k - 1) % 9}", frame, rng, seconds)
         total += (cue.bar_samples[-1] - cue.bar_samples[0]) / SAMPLE_RATE
         takes = []
@@ -321,9 +324,12 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--seed", type=int, default=12, help="random seed (deterministic)")
     parser.add_argument("--stems", type=int, default=5, choices=range(1, len(STEMS) + 1),
                         help="stems per take (the first N of mixing.vocabulary.STEMS)")
+    parser.add_argument("--cue-seconds", type=float, nargs=2, default=(60, 90),
+                        metavar=("MIN", "MAX"), help="how long a cue lasts (at least 8 bars)")
     args = parser.parse_args(argv)
     started = time.perf_counter()
-    score = generate(args.out, minutes=args.minutes, seed=args.seed, stems=args.stems)
+    score = generate(args.out, minutes=args.minutes, seed=args.seed, stems=args.stems,
+                     cue_seconds=tuple(args.cue_seconds))
     files = sum(len(t["files"]) for c in score["cues"] for t in c["takes"])
     size = sum(p.stat().st_size for p in args.out.rglob("*.wav"))
     print(f"{len(score['cues'])} cues, {files} files, {size / 2**30:.2f} GiB in "
