@@ -25,9 +25,11 @@ session book per chair for the first recording session (hard cues first).
 Stages 5 and 6 (musicians and recording, ``filmscore.demo_recording``): the roster, a
 session plan over three non-consecutive days solved with OR-Tools, every session booked
 with its call list and players' time per cue, the costs from the rate card, several takes
-per cue logged with audio (the mockups standing in for the orchestra) and circled, a
-pickup after a picture change planned and recorded, the music editor's cue sheet, and the
-stage pack of the first session.
+per cue logged with their stems (strings, woodwinds, brass, percussion, harp_keys: the
+orchestration rendered per stem standing in for the orchestra, each take a Broadcast WAV
+per stem placed on the film by its bext TimeReference) and circled, a pickup after a
+picture change planned and recorded, the music editor's cue sheet, and the stage pack of
+the first session.
 """
 
 from __future__ import annotations
