@@ -49,19 +49,10 @@ LSB = 1 / 8388608  # one 24-bit step
 
 
 def run_filmscore(folder: str | os.PathLike[str]) -> dict:
-    """filmscore's comp and mix of every cue of the generated score in ``folder`` (its
-    ``score.json``), the same work as :func:`run_ffmpeg`; returns the same keys
-    (``seconds``, ``cpu_seconds``, ``peak_rss_kib``, ``cues``, ``files``, ``out``).
+    """filmscore's comp and mix of the same score (bench/mixing_filmscore.py)."""
+    from mixing_filmscore import run_filmscore as ours
 
-    To be written by the integrator once ``filmscore.mixing``'s comp and mix exist: for
-    each cue, make the project's takes from ``takes`` (or call the comp engine on the
-    files directly), the edit list from ``comp.edits`` with ``crossfade_samples``, the
-    mix from ``mix`` (gain_db, pan: the pan law in score.json), and write every stem's
-    comp and the stereo mix as 24-bit WAV; time it in a child process (so that
-    ``getrusage(RUSAGE_CHILDREN)`` gives its peak memory as it does for ffmpeg).
-    """
-    raise NotImplementedError("filmscore's comp and mix are plugged in by the integrator "
-                              "(issue 12); see the docstring")
+    return ours(folder)
 
 
 def load(folder: Path) -> dict:
