@@ -93,6 +93,7 @@ class DemoResult:
     theme_report: object = None
     orchestrations: list = dataclasses.field(default_factory=list)
     recording: object = None  # demo_recording.RecordingResult
+    mixing: object = None  # demo_mixing.MixingResult
     logins: list = dataclasses.field(default_factory=list)  # (name, role, password)
 
 
@@ -176,11 +177,18 @@ def run_demo(out: Path, data: Path | None = None,
     roster = roster if roster.is_file() else default_data_dir() / "roster.csv"
     recording = recording_stage(pctx, out, roster, title=TITLE, step=step)
     files.update(recording.files)
+    from filmscore.demo_mixing import mixing_stage
+
+    recorded = {t.cue for t in recording.takes}
+    mixing = mixing_stage(pctx, out, [c for c in cues if str(c.number) in recorded],
+                          step=step)
+    files.update(mixing.files)
     step("Web workspace: a demo login for each role")
     logins = demo_logins(pctx)
     return DemoResult(project_dir=project_dir, picture=picture, cues=cues, files=files,
                       title=TITLE, rate_name=RATE.name, tempo_maps=maps, theme_report=report,
-                      orchestrations=orchestrations, recording=recording, logins=logins)
+                      orchestrations=orchestrations, recording=recording, mixing=mixing,
+                      logins=logins)
 
 
 def demo_logins(pctx) -> list[tuple[str, str, str]]:

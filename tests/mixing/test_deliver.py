@@ -165,7 +165,7 @@ def test_every_file_read_back_by_outside_readers(film, tmp_path):
     assert (row["channels"], row["start_timecode"], row["start_sample"],
             row["length_samples"]) == ("2", "01:00:00:00", str(HOUR), "480480")
     assert row["length_timecode"] == "00:00:10:00"
-    assert row["measured_by"] == "ffmpeg ebur128"  # the segue changed it: measured
+    assert row["measured_by"] == "filmscore BS.1770-4"  # the segue changed it: measured
     perc = next(r for r in rows if r["file"] == "1M2_v2_PERC.wav")
     assert perc["loudness_lufs"] and float(perc["true_peak_dbtp"]) < 0
     again = next(r for r in rows if r["file"] == "1M1_v1_MIX_U2.wav")

@@ -55,7 +55,7 @@ def write_delivery_pdf(delivery: Delivery, path: str | os.PathLike[str], *,
         Spacer(1, 0.12 * inch)]
     columns = ("File", "Stem", "Ch", "Start", "Start sample", "Length", "Samples",
                "LUFS", "dBTP", "Measured by")
-    widths = column_widths([1.85, 0.9, 0.35, 0.95, 1.0, 1.15, 0.85, 0.5, 0.5], page_w,
+    widths = column_widths([1.75, 0.8, 0.35, 0.95, 0.95, 1.45, 0.85, 0.5, 0.5], page_w,
                            margin)
     rows: list[list] = [[p(h, head) for h in columns]]
     style = header_table_style()

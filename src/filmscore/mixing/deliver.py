@@ -20,20 +20,18 @@ CIRCLED TRUE (the version delivered), NOTE, and TRACK_LIST with a TRACK per chan
 ``formats.ixml.TRACK_FUNCTIONS``).
 
 Loudness and true peak of every file: the mix's own measured values where the file is
-the whole mix unchanged, otherwise measured with ffmpeg's ``ebur128`` filter (streams the
-file; ``filmscore.mixing.meter`` is not there yet: :func:`measure` is the one place to
-switch).  The folder is built beside its place under a temporary name and renamed into
-place when everything is written; a previous delivery in that folder is replaced, any
-other non-empty folder refused.
+the whole mix unchanged, otherwise measured by :mod:`filmscore.mixing.meter` (BS.1770-4,
+streamed; :func:`measure`).  The folder is built beside its place under a temporary
+name and renamed into place when everything is written; a previous delivery in that
+folder is replaced, any other non-empty folder refused.
 """
 
 from __future__ import annotations
 
 import datetime as _dt
+import math
 import os
-import re
 import shutil
-import subprocess
 import tempfile
 from dataclasses import replace
 from fractions import Fraction
@@ -42,7 +40,7 @@ from pathlib import Path
 import numpy as np
 from sqlalchemy import select
 
-from filmscore.errors import ConflictError, NotFoundError, ToolError, ValidationError
+from filmscore.errors import ConflictError, NotFoundError, ValidationError
 from filmscore.mixing.fit import Segment, fade_shape, render_blocks, with_segues
 from filmscore.mixing.mixes import mix_paths
 from filmscore.mixing.placing import (
@@ -76,31 +74,24 @@ def file_name(cue: str, mix: int, stem: str, use: int = 1) -> str:
 
 # -- loudness ----------------------------------------------------------------------------
 
-_INTEGRATED = re.compile(r"Integrated loudness:\s*I:\s*(-?[\d.]+|-?inf)\s*LUFS", re.S)
-_TRUE_PEAK = re.compile(r"True peak:\s*Peak:\s*(-?[\d.]+|-?inf)\s*dBFS", re.S)
+
+
+#: what the delivery report says measured a file
+MEASURED_BY = "filmscore BS.1770-4"
 
 
 def measure(path: str | os.PathLike[str]) -> tuple[float | None, float | None]:
-    """Integrated loudness (LUFS) and true peak (dBTP) of an audio file, by ffmpeg's
-    ``ebur128`` filter (ITU-R BS.1770, 4x oversampled true peak); None for silence."""
-    ffmpeg = shutil.which("ffmpeg")
-    if not ffmpeg:
-        raise ToolError("ffmpeg is not installed or not on PATH (install ffmpeg): it "
-                        "measures the delivered files' loudness")
-    proc = subprocess.run([ffmpeg, "-nostats", "-hide_banner", "-i", str(path),
-                           "-filter_complex", "ebur128=peak=true", "-f", "null", "-"],
-                          capture_output=True, text=True, check=False)
-    summary = proc.stderr[proc.stderr.rfind("Summary:"):]
-    loud, peak = _INTEGRATED.search(summary), _TRUE_PEAK.search(summary)
-    if proc.returncode != 0 or not loud or not peak:
-        raise ToolError(f"ffmpeg could not measure {path}: "
-                        + " ".join(proc.stderr.split())[-200:])
+    """Integrated loudness (LUFS) and true peak (dBTP) of an audio file, streamed through
+    :mod:`filmscore.mixing.meter` (ITU-R BS.1770-4, 4x oversampled true peak; checked
+    against ffmpeg's ``ebur128`` in tests/mixing/test_meter.py); None for silence."""
+    from filmscore.mixing.meter import measure_file
 
-    def value(text: str) -> float | None:
-        number = float(text)
-        return None if number in (float("inf"), float("-inf")) or number <= -70 else number
+    got = measure_file(path)
 
-    return value(loud.group(1)), value(peak.group(1))
+    def value(number: float) -> float | None:
+        return None if not math.isfinite(number) or number <= -70 else round(number, 2)
+
+    return value(got.loudness_lufs), value(got.true_peak_dbtp)
 
 
 # -- the delivery ------------------------------------------------------------------------
@@ -234,7 +225,7 @@ def deliver(pctx, out: str | os.PathLike[str] | None = None, *,
                 if stem == "mix" and untouched and own[0] is not None:
                     lufs, peak, by = own[0], own[1], f"mix v{placed.mix}"
                 else:
-                    (lufs, peak), by = measure_with(work / name), "ffmpeg ebur128"
+                    (lufs, peak), by = measure_with(work / name), MEASURED_BY
                 delivered.append(DeliveredFile(
                     name=name, cue=placed.cue, title=placed.title, use=placed.use,
                     stem=stem, code=code, mix=placed.mix, layout=layout, channels=channels,
