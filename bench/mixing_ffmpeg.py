@@ -50,6 +50,7 @@ LSB = 1 / 8388608  # one 24-bit step
 
 def run_filmscore(folder: str | os.PathLike[str]) -> dict:
     """filmscore's comp and mix of the same score (bench/mixing_filmscore.py)."""
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
     from mixing_filmscore import run_filmscore as ours
 
     return ours(folder)
@@ -139,10 +140,17 @@ def run_ffmpeg(folder: str | os.PathLike[str], out: str | os.PathLike[str] | Non
 
     with ThreadPoolExecutor(jobs) as pool:
         list(pool.map(one, commands))
+    return summary(folder, score, chosen, out, started, before)
+
+
+def summary(folder: Path, score: dict, chosen: list[dict], out: Path, started: float,
+            before) -> dict:
+    """What a side did, from its start (``perf_counter``) and its children's usage before:
+    time, CPU, peak memory of its children, the music and the bytes read and written."""
     seconds = time.perf_counter() - started
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     music = sum((c["comp"]["end_sample"] - c["comp"]["start_sample"]) for c in chosen)
-    files = sorted(out.glob("*.wav"))
+    files = sorted(out.rglob("*.wav"))
     return {"seconds": seconds,
             "cpu_seconds": (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime),
             "peak_rss_kib": after.ru_maxrss, "cues": len(chosen),

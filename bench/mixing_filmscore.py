@@ -85,18 +85,9 @@ def run_filmscore(folder: str | os.PathLike[str], out: str | os.PathLike[str] | 
     started = time.perf_counter()
     subprocess.run([sys.executable, __file__, str(folder), "--out", str(out), "--child",
                     *(["--cues", str(cues)] if cues else [])], check=True)
-    seconds = time.perf_counter() - started
-    after = resource.getrusage(resource.RUSAGE_CHILDREN)
-    music = sum((c["comp"]["end_sample"] - c["comp"]["start_sample"]) for c in chosen)
-    files = sorted(out.rglob("*.wav"))
-    return {"seconds": seconds,
-            "cpu_seconds": (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime),
-            "peak_rss_kib": after.ru_maxrss, "cues": len(chosen),
-            "music_seconds": music / score["sample_rate"],
-            "input_bytes": sum((folder / f).stat().st_size for c in chosen
-                               for t in c["takes"] for f in t["files"].values()),
-            "files": len(files), "output_bytes": sum(f.stat().st_size for f in files),
-            "out": str(out)}
+    from mixing_ffmpeg import summary
+
+    return summary(folder, score, chosen, out, started, before)
 
 
 def main(argv: list[str] | None = None) -> None:

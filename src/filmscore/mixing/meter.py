@@ -92,6 +92,18 @@ def _weights(channels: int, weights: tuple[float, ...] | None) -> np.ndarray:
     return np.asarray(weights, dtype=np.float64)
 
 
+def _block(block: np.ndarray, channels: int) -> np.ndarray:
+    """A block as (n, channels) float64; InputError when its columns are not the
+    channels."""
+    data = np.asarray(block, dtype=np.float64)
+    if data.ndim == 1:
+        data = data[:, None]
+    if data.ndim != 2 or data.shape[1] != channels:
+        raise InputError("a block must have one column a channel", field="samples",
+                         value=f"shape {np.shape(block)}", valid=f"(n, {channels})")
+    return data
+
+
 class LoudnessMeter:
     """BS.1770-4 integrated loudness, fed block by block.
 
@@ -114,13 +126,7 @@ class LoudnessMeter:
         self._powers: list[float] = []  # weighted mean square of each 400 ms block
 
     def feed(self, block: np.ndarray) -> None:
-        data = np.asarray(block, dtype=np.float64)
-        if data.ndim == 1:
-            data = data[:, None]
-        if data.ndim != 2 or data.shape[1] != self.channels:
-            raise InputError("a block must have one column a channel", field="samples",
-                             value=f"shape {np.shape(block)}",
-                             valid=f"(n, {self.channels})")
+        data = _block(block, self.channels)
         if not data.shape[0]:
             return
         weighted, self._zi = signal.sosfilt(self._sos, data, axis=0, zi=self._zi)
@@ -194,13 +200,7 @@ class PeakMeter:
         self._true = 0.0
 
     def feed(self, block: np.ndarray) -> None:
-        data = np.asarray(block, dtype=np.float64)
-        if data.ndim == 1:
-            data = data[:, None]
-        if data.ndim != 2 or data.shape[1] != self.channels:
-            raise InputError("a block must have one column a channel", field="samples",
-                             value=f"shape {np.shape(block)}",
-                             valid=f"(n, {self.channels})")
+        data = _block(block, self.channels)
         if not data.shape[0]:
             return
         top = float(np.max(np.abs(data)))
