@@ -424,9 +424,68 @@ def test_demo_books_plans_records_and_packs_the_sessions(demo, tmp_path):
     # the circled takes, exported with iXML that another tool reads
     exported = tmp_path / "takes"
     _ok("-p", out / "popeye1936", "takes", "export", exported, "--circled", "--cue", "1M1")
-    (wav,) = exported.glob("*.wav")
-    xml = wavinfo.WavInfoReader(str(wav)).ixml.raw_xml  # an lxml element
-    assert xml.find("CIRCLED").text == "TRUE" and xml.find("SCENE").text == "1M1"
+    wavs = sorted(exported.glob("*.wav"))  # one file per stem of the circled take
+    assert {w.stem.split("_", 2)[2] for w in wavs} == {"strings", "woodwinds", "brass",
+                                                       "percussion"}, wavs
+    for wav in wavs:
+        xml = wavinfo.WavInfoReader(str(wav)).ixml.raw_xml  # an lxml element
+        assert xml.find("CIRCLED").text == "TRUE" and xml.find("SCENE").text == "1M1"
+
+
+def test_demo_comps_mixes_delivers_and_writes_the_cue_sheet(demo):
+    """Stage 6 of the demo: every recorded cue comped and mixed in stereo and 5.1, the
+    film's music delivered to the dub (read back by outside readers), the PRO cue sheet."""
+    import csv as csv_
+
+    import numpy as np
+    import opentimelineio as otio
+    import soundfile as sf
+    import wavinfo
+
+    out, stdout = demo
+    project = out / "popeye1936"
+    assert "> Delivering to the dub" in stdout
+    dub = out / "dub"
+    for name in ("delivery.csv", "delivery.pdf", "music.otio", "music.aaf", "music_MIX.edl"):
+        assert (dub / name).is_file(), name
+    listing = _ok("-p", project, "mixes", "1M2")
+    assert "5.1" in listing and "stereo" in listing and "LUFS" in listing
+    mixes = sorted(dub.glob("*_MIX*.wav"))
+    assert {m.name.split("_")[0] for m in mixes} == {f"1M{n}" for n in range(1, 11)} | {"1M11s"}
+    for mix in mixes:
+        info = sf.info(str(mix))
+        assert (info.channels, info.samplerate, info.subtype) == (6, 48000, "PCM_24"), mix
+        reader = wavinfo.WavInfoReader(str(mix))
+        assert reader.ixml.raw_xml.find("SCENE").text == mix.name.split("_")[0]
+        assert reader.bext.time_reference > 0
+    def ints(path) -> np.ndarray:
+        return sf.read(str(path), dtype="int32")[0].astype(np.int64) >> 8
+
+    # every mix's stems add up to it exactly; delivered, within one step a stem (the
+    # fades and segue crossfades are applied to each file and rounded once)
+    from filmscore.mixing.mixes import mix_paths
+    from filmscore.project import open_project
+
+    with open_project(project) as pctx:
+        for layout_version in (1, 2):
+            paths = mix_paths(pctx, "1M2", layout_version)
+            mixed = ints(paths.pop("mix"))
+            assert len(paths) >= 4
+            assert np.array_equal(sum(ints(p) for p in paths.values()), mixed)
+    stems = [p for p in dub.glob("1M2_v2_*.wav") if not p.name.endswith("_MIX.wav")]
+    total = sum(ints(p) for p in stems)
+    assert np.abs(total - ints(dub / "1M2_v2_MIX.wav")).max() <= len(stems)
+    timeline = otio.adapters.read_from_file(str(dub / "music.otio"))
+    clips = [c for t in timeline.tracks for c in t.find_clips()]
+    assert len(clips) == len(list(dub.glob("*.wav")))
+    aaf = otio.adapters.read_from_file(str(dub / "music.aaf"))
+    assert len([c for t in aaf.tracks for c in t.find_clips()]) == len(clips)
+    (sheet,) = (out / "cuesheet").glob("*.csv")
+    rows = list(csv_.DictReader(sheet.open(encoding="utf-8")))
+    usages = {r[k] for r in rows for k in r if k.lower().startswith("usage")}
+    assert {"MT", "ET", "SRC", "BI"} <= usages, usages
+    assert len(list((out / "cuesheet").glob("*.pdf"))) == 1
+    assert len(list((out / "cuesheet").glob("*.xml"))) == 1
 
 
 def test_every_pdf_and_video_of_the_demo_is_looked_at(demo):

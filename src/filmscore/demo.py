@@ -25,9 +25,11 @@ session book per chair for the first recording session (hard cues first).
 Stages 5 and 6 (musicians and recording, ``filmscore.demo_recording``): the roster, a
 session plan over three non-consecutive days solved with OR-Tools, every session booked
 with its call list and players' time per cue, the costs from the rate card, several takes
-per cue logged with audio (the mockups standing in for the orchestra) and circled, a
-pickup after a picture change planned and recorded, the music editor's cue sheet, and the
-stage pack of the first session.
+per cue logged with their stems (strings, woodwinds, brass, percussion, harp_keys: the
+orchestration rendered per stem standing in for the orchestra, each take a Broadcast WAV
+per stem placed on the film by its bext TimeReference) and circled, a pickup after a
+picture change planned and recorded, the music editor's cue sheet, and the stage pack of
+the first session.
 """
 
 from __future__ import annotations
@@ -91,6 +93,7 @@ class DemoResult:
     theme_report: object = None
     orchestrations: list = dataclasses.field(default_factory=list)
     recording: object = None  # demo_recording.RecordingResult
+    mixing: object = None  # demo_mixing.MixingResult
     logins: list = dataclasses.field(default_factory=list)  # (name, role, password)
 
 
@@ -174,11 +177,18 @@ def run_demo(out: Path, data: Path | None = None,
     roster = roster if roster.is_file() else default_data_dir() / "roster.csv"
     recording = recording_stage(pctx, out, roster, title=TITLE, step=step)
     files.update(recording.files)
+    from filmscore.demo_mixing import mixing_stage
+
+    recorded = {t.cue for t in recording.takes}
+    mixing = mixing_stage(pctx, out, [c for c in cues if str(c.number) in recorded],
+                          step=step)
+    files.update(mixing.files)
     step("Web workspace: a demo login for each role")
     logins = demo_logins(pctx)
     return DemoResult(project_dir=project_dir, picture=picture, cues=cues, files=files,
                       title=TITLE, rate_name=RATE.name, tempo_maps=maps, theme_report=report,
-                      orchestrations=orchestrations, recording=recording, logins=logins)
+                      orchestrations=orchestrations, recording=recording, mixing=mixing,
+                      logins=logins)
 
 
 def demo_logins(pctx) -> list[tuple[str, str, str]]:

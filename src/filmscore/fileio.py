@@ -54,3 +54,15 @@ def write_atomic(path: str | os.PathLike[str], data: bytes | str, *,
             handle.flush()
             os.fsync(handle.fileno())
     return path
+
+
+def make_folder(path: str | os.PathLike[str]) -> Path:
+    """``path`` made as a folder (with its parents) if it is not one; InputError naming it
+    when it cannot be."""
+    folder = Path(path)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise InputError(f"cannot make the folder: {exc.strerror or exc}", source=str(folder),
+                         valid="a folder you may write to") from None
+    return folder

@@ -75,8 +75,10 @@ def _register() -> None:
     from filmscore.cli import (
         comp,
         cuesheet,
+        deliver,
         demo,
         jobs,
+        mix,
         musicians,
         orchestration,
         picture,
@@ -104,9 +106,11 @@ def _register() -> None:
     comp.register(app)
     cuesheet.register(app)
     stagepack.register(app)
+    mix.register(app)
     web.register(app)
     jobs.register(app)
     demo.register(app)
+    deliver.register(app)
 
 
 _register()

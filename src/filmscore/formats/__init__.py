@@ -191,5 +191,15 @@ register("pro_cuesheet", (".xml",),
          writer="filmscore.formats.pro_cuesheet_ddex:write_pro_cuesheet_ddex",
          reader="filmscore.formats.pro_cuesheet_ddex:read_pro_cuesheet_ddex",
          name="pro_cuesheet_ddex")
+# the delivery to the dub: its report (over a mixing.timeline.Delivery) and the music
+# timeline (over the OTIO timeline of formats.dub_timeline.dub_timeline)
+register("delivery", (".csv",), writer="filmscore.formats.delivery_csv:write_delivery_csv",
+         name="delivery_csv")
+register("delivery", (".pdf",), writer="filmscore.formats.delivery_pdf:write_delivery_pdf",
+         name="delivery_pdf")
+register("dub_timeline", (".otio",), writer="filmscore.formats.dub_timeline:write_dub_otio",
+         name="dub_otio")
+register("dub_timeline", (".aaf",), writer="filmscore.formats.dub_timeline:write_dub_aaf",
+         name="dub_aaf")
 
 __all__ = ["FormatEntry", "register", "formats", "reader_for", "writer_for", "VIDEO_SUFFIXES"]

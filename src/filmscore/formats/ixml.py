@@ -4,9 +4,16 @@ iXML (www.ixml.info) is the XML document location recorders and DAWs write into 
 (or Broadcast WAV) file's ``iXML`` chunk: ``<BWFXML>`` with ``IXML_VERSION``,
 ``PROJECT``, ``SCENE``, ``TAKE``, ``TAPE``, ``CIRCLED`` (TRUE/FALSE), ``TAKE_TYPE``
 (one or more of DEFAULT, NO_GOOD, FALSE_START, WILD_TRACK, PICKUP, REHEARSAL,
-ANNOUNCEMENT, SOUND_GUIDE, comma-separated), ``NOTE`` and ``TRACK_LIST`` (a ``TRACK``
-with ``CHANNEL_INDEX``, ``INTERLEAVE_INDEX`` and ``NAME`` per channel).  On a scoring
-stage SCENE is the cue number and TAKE the take number.
+ANNOUNCEMENT, SOUND_GUIDE, comma-separated), ``NOTE`` and ``TRACK_LIST``
+(``TRACK_COUNT``, then a ``TRACK`` with ``CHANNEL_INDEX``, ``INTERLEAVE_INDEX``,
+``NAME`` and, when given, ``FUNCTION`` per channel).  On a scoring stage SCENE is the
+cue number and TAKE the take number; in a delivery to the dub SCENE is the cue and TAKE
+the mix version.
+
+``FUNCTION`` takes the spec's values (:data:`TRACK_FUNCTIONS`): a stereo mix is
+``L-MIX``/``R-MIX``, a stereo track ``LEFT``/``RIGHT``, a 5.1 track ``L-5.1``,
+``R-5.1``, ``C-5.1``, ``LFE-5.1``, ``Ls-5.1``, ``Rs-5.1`` (the channel's own name, in
+the file's channel order: SMPTE L R C LFE Ls Rs).
 
 Our take types (``recording.vocabulary.TAKE_TYPES``) and the spec's TAKE_TYPE::
 
@@ -76,6 +83,14 @@ TAKE_TYPE_TO_KIND = {
     "DEFAULT": "complete",
 }
 VENDOR = "FILMSCORE"
+#: the spec's TRACK FUNCTION of each channel, by what the file holds and its layout
+#: (channel order as ``mixing.vocabulary.LAYOUTS``)
+TRACK_FUNCTIONS: dict[tuple[str, str], tuple[str, ...]] = {
+    ("mix", "stereo"): ("L-MIX", "R-MIX"),
+    ("track", "stereo"): ("LEFT", "RIGHT"),
+    ("mix", "5.1"): ("L-5.1", "R-5.1", "C-5.1", "LFE-5.1", "Ls-5.1", "Rs-5.1"),
+    ("track", "5.1"): ("L-5.1", "R-5.1", "C-5.1", "LFE-5.1", "Ls-5.1", "Rs-5.1"),
+}
 MAX_BYTES = 2**32 - 1
 
 
@@ -91,6 +106,7 @@ class IxmlTake:
     take_type: tuple[str, ...] = ()  # the spec's values, as written in the file
     note: str = ""
     tracks: tuple[str, ...] = ()  # channel names in channel order
+    functions: tuple[str, ...] = ()  # the spec's FUNCTION of each track (or none)
     kind: str | None = None  # our take type (our vendor element, else mapped)
     extra: dict = field(default_factory=dict, compare=False)  # other top-level text elements
 
@@ -202,14 +218,15 @@ def _take_of(root, path: Path) -> IxmlTake:
     for track in root.findall("TRACK_LIST/TRACK"):
         index = _text(track, "CHANNEL_INDEX")
         tracks.append((int(index) if index.isdigit() else len(tracks) + 1,
-                       _text(track, "NAME")))
+                       _text(track, "NAME"), _text(track, "FUNCTION")))
     extra = {child.tag: (child.text or "").strip() for child in root
              if isinstance(child.tag, str) and len(child) == 0}
     return IxmlTake(project=_text(root, "PROJECT"), scene=_text(root, "SCENE"),
                     take=_text(root, "TAKE"), tape=_text(root, "TAPE"), circled=circled,
                     take_type=take_type, note=_text(root, "NOTE"),
-                    tracks=tuple(name for _i, name in sorted(tracks)), kind=kind,
-                    extra=extra)
+                    tracks=tuple(name for _i, name, _f in sorted(tracks)),
+                    functions=tuple(f for _i, _n, f in sorted(tracks))
+                    if any(f for _i, _n, f in tracks) else (), kind=kind, extra=extra)
 
 
 def read_ixml(path: str | os.PathLike[str]) -> IxmlTake | None:
@@ -252,6 +269,10 @@ def ixml_document(take: IxmlTake, existing: bytes | None = None, *,
         if vendor is None:
             vendor = etree.SubElement(root, VENDOR)
         _set(vendor, "TAKE_KIND", take.kind)
+    if take.functions and len(take.functions) != len(take.tracks):
+        raise InputError("a FUNCTION for each track", field="FUNCTION",
+                         value=f"{len(take.functions)} for {len(take.tracks)} tracks",
+                         valid="as many functions as tracks")
     if take.tracks:
         old = root.find("TRACK_LIST")
         if old is not None:
@@ -263,6 +284,8 @@ def ixml_document(take: IxmlTake, existing: bytes | None = None, *,
             etree.SubElement(track, "CHANNEL_INDEX").text = str(i)
             etree.SubElement(track, "INTERLEAVE_INDEX").text = str(i)
             etree.SubElement(track, "NAME").text = name
+            if take.functions:
+                etree.SubElement(track, "FUNCTION").text = take.functions[i - 1]
     etree.indent(root, space="  ")
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8") + b"\n"
 

@@ -43,12 +43,10 @@ from filmscore.mixing.comp_render import TakeStem, render_comp_stems
 from filmscore.mixing.placing import cue_start_sample
 from filmscore.mixing.vocabulary import DEFAULT_CROSSFADE_MS
 from filmscore.model import Comp, Cue, CueTempoMap, Take
+from filmscore.recording.takes import WAV_SUFFIXES
 from filmscore.store import transaction
 from filmscore.sync.service import cue_row
 from filmscore.sync.tempomap import TempoMap
-
-#: files whose bext chunk is read for the take's place on the film
-_BWF_SUFFIXES = (".wav", ".bwf")
 
 
 @dataclass(frozen=True)
@@ -140,7 +138,7 @@ def _take_audio(pctx, take: Take) -> tuple[CompTake, dict[str, TakeStem]]:
         stems[item["stem"]] = TakeStem(path, item.get("name") or path.name)
         rate = int(item.get("sample_rate") or sr)
         frames.append((Fraction(int(item.get("frames") or 0) * sr, rate)).__floor__())
-        if path.suffix.lower() in _BWF_SUFFIXES:
+        if path.suffix.lower() in WAV_SUFFIXES:  # their bext places the take on the film
             bext = read_bext(path)
             if bext is not None:
                 starts.append((item["stem"], Fraction(bext.time_reference, rate)))

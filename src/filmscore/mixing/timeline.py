@@ -36,10 +36,18 @@ class Placed:
     fade_in: int = 0  # samples
     fade_out: int = 0
     source: bool = False  # a source cue (heard in the scene)
+    layout: str | None = None  # the mix's channel layout ("stereo", "5.1"; None: no mix)
+    origin: int = 0  # sample 0 of the cue's audio (its start: start_sample - head_trim)
+    length: int = 0  # samples of the mix (0: not mixed)
+    reel: int = 0  # the cue's reel
 
     @property
     def frames(self) -> int:
         return self.record_out - self.record_in
+
+    @property
+    def name(self) -> str:
+        return self.cue if self.use == 1 else f"{self.cue} (use {self.use})"
 
 
 @dataclass(frozen=True)
@@ -59,3 +67,42 @@ class MusicTimeline:
             if b.start_sample < a.end_sample:
                 pairs.append((a, b))
         return pairs
+
+
+@dataclass(frozen=True)
+class DeliveredFile:
+    """One Broadcast WAV of a delivery to the dub: a use of a cue, one stem or the mix,
+    as heard on the film (trims, fades and segue crossfades printed in)."""
+
+    name: str  # file name in the delivery folder: 1M3_v2_STR.wav
+    cue: str
+    title: str
+    use: int
+    stem: str  # a stem name, or "mix"
+    code: str  # STR ... MIX
+    mix: int  # the mix version
+    layout: str
+    channels: int
+    sample_rate: int
+    start_sample: int  # where it is heard, samples from 00:00:00:00 (its TimeReference)
+    frames: int  # samples long
+    record_in: int  # frames at the project rate (the EDL's, rounded to whole frames)
+    record_out: int
+    loudness_lufs: float | None = None
+    true_peak_dbtp: float | None = None
+    measured_by: str = ""  # "mix v2" (the mix's own values) or "ffmpeg ebur128"
+
+
+@dataclass(frozen=True)
+class Delivery:
+    """What a delivery to the dub wrote: the folder, every audio file, the timelines and
+    the reports (file names in the folder)."""
+
+    folder: object  # pathlib.Path
+    title: str
+    rate: Rate
+    sample_rate: int
+    layout: str
+    files: tuple[DeliveredFile, ...]
+    timelines: tuple[str, ...]  # .otio, .aaf, .edl
+    reports: tuple[str, ...]  # .pdf, .csv

@@ -29,6 +29,7 @@ from filmscore.errors import (
     NotFoundError,
     ParseError,
 )
+from filmscore.fileio import make_folder
 from filmscore.model import (
     Cue,
     CueTempoMap,
@@ -506,12 +507,7 @@ def export_takes(pctx, folder: str | Path, *, circled_only: bool = False,
     from filmscore.fileio import atomic_path
     from filmscore.formats.ixml import IxmlTake, write_ixml
 
-    folder = Path(folder)
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise InputError(f"cannot make the folder: {exc.strerror or exc}", source=str(folder),
-                         valid="a folder you may write to") from None
+    folder = make_folder(folder)
     with transaction(pctx.engine) as db:
         rows = [(t, n, s) for t, n, s in _rows(db, pctx, cue) if t.circled or not circled_only]
     written = []

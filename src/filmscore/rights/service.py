@@ -16,6 +16,7 @@ from pathlib import Path
 from sqlalchemy import select
 
 from filmscore.errors import ConflictError, InputError, NotFoundError, ValidationError
+from filmscore.fileio import make_folder
 from filmscore.model import Cue, CueShare, Placement, Project, RightsHolder
 from filmscore.rights.cuesheet import (
     Holder,
@@ -240,12 +241,7 @@ def write_pro_cue_sheet(pctx, folder: str | Path, *,
 
     chosen = parse_formats(formats)
     sheet = pro_cue_sheet(pctx, date=date)
-    folder = Path(folder)
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise InputError(f"cannot make the folder: {exc.strerror or exc}", source=str(folder),
-                         valid="a folder you may write to") from None
+    folder = make_folder(folder)
     written = []
     for name in chosen:
         path = folder / f"{_slug(sheet.title)}_pro_cue_sheet{PRO_CUESHEET_FORMATS[name]}"
