@@ -1,4 +1,4 @@
-"""Background jobs: long work (mockups, parts, scores, streamers, comps) as one job per
+"""Background jobs: long work (mockups, parts, scores, streamers, comps, mixes) as one job per
 cue, run by a local process pool on SQLite and by a procrastinate queue on PostgreSQL.
 
 One layer for the CLI and the web app:
@@ -104,6 +104,32 @@ def _comped(pctx) -> list[str]:
     return list(dict.fromkeys(c.cue for c in comps(pctx)))
 
 
+def _mix(pctx, cue: str, options: dict, report) -> Any:
+    from filmscore.mixing.mixes import mix_cue
+
+    opts = dict(options)
+    if "ceiling_dbtp" in opts:
+        opts["ceiling_dbtp"] = float(opts["ceiling_dbtp"])
+    spec = mix_cue(pctx, cue, **opts)
+    return dataclasses.replace(spec, created_at=None)  # a datetime is no JSON value
+
+
+#: the one "cue" of a delivery job: the delivery is one folder for the whole film
+FILM = "film"
+
+
+def _deliver(pctx, cue: str, options: dict, report) -> Any:
+    from filmscore.mixing.deliver import deliver
+
+    opts = dict(options)
+    out = opts.pop("out", None)
+    return deliver(pctx, Path(out) if out else None, progress=report, **opts)
+
+
+def _film(pctx) -> list[str]:
+    return [FILM]
+
+
 def _music_cues(pctx) -> list[str]:
     from filmscore.writing.service import cues_with_music
 
@@ -128,6 +154,8 @@ KINDS: dict[str, Kind] = {k.name: k for k in (
     Kind("copy", "parts and scores", "copy", _copy, _orchestrated),
     Kind("streamers", "streamer videos", "tempo", _streamers, _mapped),
     Kind("comp", "comp renders", "mix", _comp, _comped),
+    Kind("mix", "mixes", "mix", _mix, _comped),
+    Kind("deliver", "the delivery to the dub", "mix", _deliver, _film),
 )}
 
 

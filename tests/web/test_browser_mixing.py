@@ -1,6 +1,7 @@
 """The mixing page in a real headless Chromium against the real server: the music editor
 sees the takes laid out by bars and the comp's edits, starts the comp's render as a
-background job and watches it end, and the player of an edit answers a WAV."""
+background job and watches it end, the player of an edit answers a WAV, and a mix with a
+stem's level changed is made as a job and listed with its loudness."""
 
 from __future__ import annotations
 
@@ -56,5 +57,33 @@ def test_the_mixing_page_renders_a_comp_and_plays_an_edit(as_browser, live_serve
     assert (spec.number, [f.stem for f in spec.files]) == (2, ["strings", "brass"])
     stem = page.request.get(rendered.first.get_attribute("src"))
     assert stem.status == 200 and stem.headers["content-type"] == "audio/wav"
-    assert page.js_errors == []
     screenshot(page, "mixing-page-rendered")
+
+    # stem levels: the strings down 3 dB, mixed in 5.1 as a background job
+    page.fill("input[name=gain_strings]", "-3")
+    page.select_option("select[name=layout]", "5.1")
+    page.fill(".mix-form input[name=notes]", "first pass")
+    page.click(".mix-form button[type=submit]")
+    expect(page.locator("#batch")).to_have_attribute("data-finished", "yes", timeout=60_000)
+    expect(page.locator("#batch-state")).to_have_text("mix 1M1: done")
+    row = page.locator('#mixes tr[data-mix="1"]')
+    expect(row.locator("td").nth(2)).to_have_text("5.1")
+    expect(row).to_contain_text("LUFS")
+    expect(row).to_contain_text("strings -3 dB")
+    expect(row.locator("audio")).to_have_count(3)  # strings, brass and the mix
+    assert page.js_errors == []
+    page.locator("#mixes").scroll_into_view_if_needed()
+    screenshot(page, "mixing-page-mixed")
+
+    # the delivery to the dub, as a job from the delivery page: the files with their
+    # channels and loudness from the delivery's report
+    page.goto("/delivery")
+    page.click("form.deliver button")
+    expect(page.locator("#batch")).to_have_attribute("data-finished", "yes", timeout=60_000)
+    expect(page.locator("#batch-state")).to_have_text("deliver film: done")
+    files = page.locator("table.delivered tbody tr")
+    expect(files).to_have_count(3)
+    expect(files.nth(2).locator("td").nth(0)).to_have_text("1M1_v1_MIX.wav")
+    expect(files.nth(2).locator("td").nth(5)).to_have_text("6")
+    assert page.js_errors == []
+    screenshot(page, "delivery-page")

@@ -226,3 +226,99 @@ def test_every_comp_renders_from_the_jobs_page(app):
     client = login(app, "composer")
     assert 'action="/jobs/comps"' in client.get("/jobs").text
     assert 'action="/jobs/comps"' not in login(app, "director").get("/jobs").text
+
+
+def _wait(app, location: str):
+    batch = location.split("batch=")[1].split("#")[0]
+    deadline = time.monotonic() + 120
+    while not batch_status(app.state.pctx, batch).finished:
+        assert time.monotonic() < deadline, batch_status(app.state.pctx, batch)
+        time.sleep(0.2)
+    return batch_status(app.state.pctx, batch).jobs
+
+
+def test_mixing_the_comp_is_a_background_job(app, web_project):
+    from filmscore.mixing.mixes import mixes
+
+    with open_project(web_project) as pctx:
+        render_comp(pctx, "1M1")
+    client = login(app, "music editor")
+    page = client.get("/cues/1M1/mixing").text
+    assert 'name="gain_strings"' in page and 'name="pan_brass"' in page
+    assert "No mix yet." in page
+    csrf = token(client, "/cues/1M1/mixing")
+    answer = client.post("/cues/1M1/mixing/mix", data={
+        "csrf": csrf, "comp": "2", "gain_strings": "-3", "pan_strings": "0",
+        "gain_brass": "0", "pan_brass": "0.2", "layout": "5.1", "ceiling_dbtp": "-1",
+        "notes": "first pass"}, follow_redirects=False)
+    assert answer.status_code == 303
+    assert answer.headers["location"].startswith("/cues/1M1/mixing?batch=")
+    (job,) = _wait(app, answer.headers["location"])
+    assert (job.kind, job.cue, job.state, job.error) == ("mix", "1M1", "done", "")
+    with open_project(web_project) as pctx:
+        (mix,) = mixes(pctx, "1M1")
+    assert (mix.number, mix.comp_number, mix.layout, mix.notes, mix.author) == (
+        1, 2, "5.1", "first pass", "music editor user")
+    assert mix.settings["strings"]["gain_db"] == -3 and mix.settings["brass"]["pan"] == 0.2
+    assert job.result.number == 1 and job.result.loudness_lufs == mix.loudness_lufs
+    page = client.get(answer.headers["location"]).text
+    row = page.split('<tr data-mix="1">')[1].split("</tr>")[0]
+    assert f"{mix.loudness_lufs:.1f} LUFS" in row and f"{mix.true_peak_dbtp:.1f} dBTP" in row
+    assert "5.1" in row and "strings -3 dB" in row and "first pass" in row
+    heard = client.get("/cues/1M1/mixing/mixes/1/mix.wav")
+    assert heard.status_code == 200 and heard.headers["content-type"] == "audio/wav"
+    assert sf.info(io.BytesIO(heard.content)).channels == 6
+    missing = client.get("/cues/1M1/mixing/mixes/1/piano.wav",
+                         headers={"accept": "application/json"})
+    assert missing.status_code == 404 and "no 'piano' file" in missing.json()["error"]
+    for data, message in [
+        ({"gain_strings": "loud"}, "field gain_strings: not a number (got 'loud')"),
+        ({"pan_brass": "3"}, "field brass.pan: pan of stem brass out of range (got '3.0')"),
+        ({"layout": "7.1"}, "field layout: unknown channel layout (got '7.1')"),
+        ({"ceiling_dbtp": "nan"}, "field ceiling_dbtp: not a number"),
+        ({"comp": "9"}, None),
+    ]:
+        refused = client.post("/cues/1M1/mixing/mix", data={"csrf": csrf, **data})
+        if message is None:
+            assert refused.status_code == 404 and "no comp v9 of cue 1M1" in refused.text
+            continue
+        assert refused.status_code == 422, data
+        alert = refused.text.split('<span class="msg" role="alert">')[1].split("</span>")[0]
+        assert message in alert.replace("&#39;", "'"), alert
+    director = login(app, "director")
+    assert director.post("/cues/1M1/mixing/mix", data={
+        "csrf": token(director, "/cues/1M1/mixing")}).status_code == 403
+    with open_project(web_project) as pctx:
+        assert len(mixes(pctx, "1M1")) == 1  # nothing more was mixed
+
+
+def test_delivering_to_the_dub_is_a_background_job(app, web_project):
+    from filmscore.mixing.mixes import mix_cue
+
+    with open_project(web_project) as pctx:
+        render_comp(pctx, "1M1")
+        mix_cue(pctx, "1M1", notes="for the dub")
+    client = login(app, "director")
+    page = client.get("/delivery").text
+    assert "Nothing delivered yet." in page and 'action="/delivery/deliver"' not in page
+    engineer = login(app, "engineer")
+    answer = engineer.post("/delivery/deliver", data={"csrf": token(engineer, "/delivery")},
+                           follow_redirects=False)
+    assert answer.status_code == 303 and answer.headers["location"].startswith(
+        "/delivery?batch=")
+    (job,) = _wait(app, answer.headers["location"])
+    assert (job.kind, job.cue, job.state, job.error) == ("deliver", "film", "done", "")
+    assert [f.name for f in job.result.files] == ["1M1_v1_STR.wav", "1M1_v1_BR.wav",
+                                                  "1M1_v1_MIX.wav"]
+    page = client.get("/delivery").text
+    table = page.split('<table class="grid delivered">')[1].split("</table>")[0]
+    for f in job.result.files:
+        row = table.split(f'>{f.name}</a>')[1].split("</tr>")[0]
+        assert f"<td>{f.stem}</td><td>stereo</td>" in row
+        assert f'<td class="num">{f.channels}</td>' in row
+        assert f"{f.loudness_lufs:.1f}" in row and f"{f.true_peak_dbtp:.1f}" in row
+    for name in ("delivery.csv", "delivery.pdf", "music.otio", "music.aaf", "music_MIX.edl"):
+        assert f'href="/files/delivery/{name}"' in page
+    wav = client.get("/files/delivery/1M1_v1_MIX.wav")
+    assert wav.status_code == 200 and sf.info(io.BytesIO(wav.content)).channels == 2
+    assert engineer.post("/delivery/deliver", data={}).status_code == 403  # no CSRF token

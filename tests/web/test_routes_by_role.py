@@ -67,6 +67,9 @@ def test_the_mixing_stage_routes_and_the_actions_they_need(app):
         ("GET", "/cues/{number}/mixing/comps/{comp}/edits/{edit}/{stem}.wav"),
         ("GET", "/cues/{number}/mixing/comps/{comp}/stems/{stem}.wav"),
         ("POST", "/jobs/comps"),
+        ("POST", "/cues/{number}/mixing/mix"),
+        ("GET", "/cues/{number}/mixing/mixes/{mix}/{stem}.wav"),
+        ("POST", "/delivery/deliver"),
         ("GET", "/delivery"),
         ("GET", "/delivery/cuesheet.{fmt}"),
     ]} == {
@@ -77,6 +80,9 @@ def test_the_mixing_stage_routes_and_the_actions_they_need(app):
         ("GET", "/cues/{number}/mixing/comps/{comp}/edits/{edit}/{stem}.wav"): "view",
         ("GET", "/cues/{number}/mixing/comps/{comp}/stems/{stem}.wav"): "view",
         ("POST", "/jobs/comps"): "mix",
+        ("POST", "/cues/{number}/mixing/mix"): "mix",
+        ("GET", "/cues/{number}/mixing/mixes/{mix}/{stem}.wav"): "view",
+        ("POST", "/delivery/deliver"): "mix",
         ("GET", "/delivery"): "view",
         ("GET", "/delivery/cuesheet.{fmt}"): "view",
     }

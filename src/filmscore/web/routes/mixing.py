@@ -98,6 +98,8 @@ def _mixing_page(request: Request, number: str, *, comp: int | None = None,
     from filmscore.mixing.board import comp_board
     from filmscore.mixing.comp_render import stem_order
     from filmscore.mixing.comps import comps
+    from filmscore.mixing.mixes import mixes
+    from filmscore.mixing.vocabulary import LAYOUTS
 
     pctx = _pctx(request)
     view = cue_overview(pctx, number)
@@ -147,6 +149,8 @@ def _mixing_page(request: Request, number: str, *, comp: int | None = None,
         "excerpt_seconds": EXCERPT_SECONDS,
         "take_players": [{"number": t.number, "kind": t.kind, "circled": t.circled,
                           "stems": [link(s) for s in t.stems]} for t in view.files.takes],
+        "mixes": [_mix_view(pctx, m) for m in reversed(mixes(pctx, number))],
+        "mix_stems": _mix_stems(stems), "layouts": list(LAYOUTS),
         "batch": status, "workers": workers, "allowed": _allowed(request),
         "form": form, "error": error, "values": values or {},
     }
@@ -299,15 +303,126 @@ def comp_stem(number: str, comp: int, stem: str, request: Request,
                         content_disposition_type="inline")
 
 
+# --- mixes ------------------------------------------------------------------------------------
+
+def _db(value) -> str:
+    return "" if value is None else f"{value:.1f}"
+
+
+def _mix_view(pctx, spec) -> dict:
+    """A mix version as the page lists it."""
+    return {
+        "number": spec.number, "comp": spec.comp_number, "layout": spec.layout,
+        "lufs": _db(spec.loudness_lufs), "dbtp": _db(spec.true_peak_dbtp),
+        "master": f"{spec.master_gain_db:+.2f}", "notes": spec.notes, "author": spec.author,
+        "settings": ", ".join(f"{stem} {float(v.get('gain_db', 0)):+g} dB"
+                              + (f" pan {float(v.get('pan', 0)):+g}" if v.get("pan") else "")
+                              for stem, v in (spec.settings or {}).items()),
+        "files": [{"stem": f.stem, "channels": f.channels, "lufs": _db(f.loudness_lufs),
+                   "dbtp": _db(f.true_peak_dbtp),
+                   "length": _length(pctx, f.frames)} for f in spec.files],
+    }
+
+
+def _mix_stems(stems: list[str]) -> list[str]:
+    """The mix's stems the comp's stems go into (their gain and pan are set per mix stem)."""
+    from filmscore.mixing.stems import group_stems
+
+    try:
+        return list(group_stems(stems))
+    except FilmscoreError:
+        return list(stems)
+
+
+def _number(values: dict, name: str, default: float) -> float:
+    text = str(values.get(name, "")).strip()
+    if not text:
+        return default
+    try:
+        value = float(text)
+    except ValueError:
+        raise InputError("not a number", field=name, value=text,
+                         valid="a number, e.g. -3 or 0.5") from None
+    if value != value or value in (float("inf"), float("-inf")):
+        raise InputError("not a number", field=name, value=text, valid="a finite number")
+    return value
+
+
+@router.post("/cues/{number}/mixing/mix")
+async def start_mix(number: str, request: Request, user=Depends(Allow("mix"))):
+    """Mix the comp's stems (per-stem gain and pan, a layout) as a background job: the
+    next mix version."""
+    from filmscore import jobs
+    from filmscore.mixing.comps import comp_of
+    from filmscore.mixing.mix import check_layout, check_setting
+
+    pctx = _pctx(request)
+    form = await request.form()
+    values = {k: str(v) for k, v in form.items()}
+    try:
+        layout = values.get("layout", "stereo").strip() or "stereo"
+        check_layout(layout)
+        text = values.get("comp", "").strip()
+        if text and not text.isdigit():
+            raise InputError("not a comp version", field="comp", value=text,
+                             valid="a version number: 1, 2 ...")
+        spec = comp_of(pctx, number, int(text) if text else None)
+        settings = {}
+        for key in values:
+            if key.startswith("gain_") or key.startswith("pan_"):
+                stem = key.split("_", 1)[1]
+                if stem in settings:
+                    continue
+                setting = {"gain_db": _number(values, f"gain_{stem}", 0.0),
+                           "pan": _number(values, f"pan_{stem}", 0.0)}
+                check_setting(stem, setting)
+                settings[stem] = setting
+        ceiling = _number(values, "ceiling_dbtp", -1.0)
+    except InputError as exc:
+        return _mixing_page(request, number, form="mix", error=str(exc),
+                            values=values, status_code=422)
+    options = {"layout": layout, "settings": settings, "comp": spec.number,
+               "ceiling_dbtp": ceiling, "notes": values.get("notes", "").strip(),
+               "author": user.name}
+    batch = jobs.start(pctx, "mix", [spec.cue], options, started_by=user.name, workers=1)
+    if _wants_json(request):
+        return JSONResponse(jobs.batch_status(pctx, batch).as_json(), status_code=202)
+    return RedirectResponse(f"/cues/{spec.cue}/mixing?batch={batch}#mixes", status_code=303)
+
+
+@router.get("/cues/{number}/mixing/mixes/{mix}/{stem}.wav")
+def mix_file(number: str, mix: int, stem: str, request: Request,
+             user=Depends(Allow("view"))):
+    """A file of a mix version: one of its stems, or the mix itself (``mix.wav``)."""
+    from filmscore.mixing.mixes import mix_paths
+
+    paths = mix_paths(_pctx(request), number, mix)
+    if stem not in paths:
+        raise NotFoundError(f"mix v{mix} of cue {number} has no {stem!r} file (files: "
+                            f"{', '.join(paths)})")
+    return FileResponse(paths[stem], media_type="audio/wav",
+                        filename=f"{number}_mix{mix}_{stem}.wav",
+                        content_disposition_type="inline")
+
+
 # --- the delivery list ---------------------------------------------------------------------
 
 @router.get("/delivery")
-def delivery(request: Request, user=Depends(Allow("view"))):
-    """What goes to the dub and to the societies: the PRO cue sheet (and why it cannot be
-    made yet)."""
+def delivery(request: Request, batch: str | None = None, user=Depends(Allow("view"))):
+    """What goes to the dub and to the societies: the delivery folder's files (and, with
+    ``?batch=``, the progress of a delivery started here), the PRO cue sheet (and why it
+    cannot be made yet)."""
+    from filmscore.jobs import batch_status, live_workers
     from filmscore.rights.service import pro_cue_sheet
 
     pctx = _pctx(request)
+    status, workers = None, None
+    if batch:
+        try:
+            status, workers = batch_status(pctx, batch), live_workers(pctx)
+        except NotFoundError:
+            status = None
+    delivered, others = _delivered(pctx)
     sheet, problem = None, ""
     try:
         sheet = pro_cue_sheet(pctx)
@@ -315,7 +430,9 @@ def delivery(request: Request, user=Depends(Allow("view"))):
         problem = str(exc)
     return page(request, "delivery.html", {
         "sheet": sheet, "problem": problem, "formats": list(CUESHEET_TYPES),
-        "folder": CUESHEET_FOLDER})
+        "folder": CUESHEET_FOLDER, "delivered": delivered, "others": others,
+        "dub_folder": DELIVERY_FOLDER, "batch": status, "workers": workers,
+        "allowed": _allowed(request)})
 
 
 @router.get("/delivery/cuesheet.{fmt}")
@@ -331,3 +448,41 @@ def cuesheet_file(fmt: str, request: Request, user=Depends(Allow("view"))):
     (path,) = write_pro_cue_sheet(pctx, Path(pctx.directory) / CUESHEET_FOLDER,
                                   formats=(fmt,))
     return FileResponse(path, media_type=CUESHEET_TYPES[fmt], filename=path.name)
+
+
+#: the folder of the project the delivery to the dub is written into (deliver's default)
+DELIVERY_FOLDER = "delivery"
+
+
+def _delivered(pctx) -> tuple[list[dict], list[str]]:
+    """The delivery folder's audio files as its report lists them, and its other files
+    (timelines, reports), or nothing when there is no delivery yet."""
+    import csv
+
+    from filmscore.mixing.deliver import REPORT
+
+    folder = Path(pctx.directory) / DELIVERY_FOLDER
+    report = folder / f"{REPORT}.csv"
+    if not report.is_file():
+        return [], []
+    # the report's own columns (formats.delivery_csv.COLUMNS); it is written, not read,
+    # by the library: csv.DictReader reads it back
+    with open(report, newline="", encoding="utf-8-sig") as handle:
+        rows = [row for row in csv.DictReader(handle) if row.get("file")]
+    listed = {row["file"] for row in rows}
+    others = sorted(p.name for p in folder.iterdir()
+                    if p.is_file() and not p.name.startswith(".") and p.name not in listed)
+    return rows, others
+
+
+@router.post("/delivery/deliver")
+async def start_delivery(request: Request, user=Depends(Allow("mix"))):
+    """Deliver every placed, mixed cue to the project's ``delivery/`` folder as a
+    background job (one job: the folder is written all or nothing)."""
+    from filmscore import jobs
+
+    pctx = _pctx(request)
+    batch = jobs.start(pctx, "deliver", [jobs.FILM], {}, started_by=user.name, workers=1)
+    if _wants_json(request):
+        return JSONResponse(jobs.batch_status(pctx, batch).as_json(), status_code=202)
+    return RedirectResponse(f"/delivery?batch={batch}#dub", status_code=303)
