@@ -1,7 +1,7 @@
 """The comp render, the mix and the delivery as background jobs (kinds ``comp``, ``mix``,
-``deliver``: what the web pages start), on SQLite
-(the local pool) and PostgreSQL (the queue and its workers): the job renders the comp it
-was given, its result is the comp as stored, and "all" means every cue with a comp."""
+``deliver``: what the web pages start), on SQLite (the local pool) and PostgreSQL (the
+queue and its workers): each job does what it was given and its result is what was stored;
+"all" means every cue with a comp, and a delivery is one job for the whole film."""
 
 from __future__ import annotations
 
