@@ -1,5 +1,6 @@
 """Background jobs: long work (mockups, parts, scores, streamers, comps, mixes) as one job per
-cue, run by a local process pool on SQLite and by a procrastinate queue on PostgreSQL.
+cue (a delivery: one job for the whole film), run by a local process pool on SQLite and by a
+procrastinate queue on PostgreSQL.
 
 One layer for the CLI and the web app:
 
