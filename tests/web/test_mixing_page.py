@@ -270,7 +270,7 @@ def test_mixing_the_comp_is_a_background_job(app, web_project):
     assert sf.info(io.BytesIO(heard.content)).channels == 6
     missing = client.get("/cues/1M1/mixing/mixes/1/piano.wav",
                          headers={"accept": "application/json"})
-    assert missing.status_code == 404 and "no 'piano' file" in missing.json()["error"]
+    assert missing.status_code == 404 and "no 'piano' stem" in missing.json()["error"]
     for data, message in [
         ({"gain_strings": "loud"}, "field gain_strings: not a number (got 'loud')"),
         ({"pan_brass": "3"}, "field brass.pan: pan of stem brass out of range (got '3.0')"),

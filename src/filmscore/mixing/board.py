@@ -172,14 +172,12 @@ def layout_board(tmap: TempoMap, takes: list[CompTake] | tuple[CompTake, ...], *
 def comp_board(pctx, cue: str, comp=None) -> Board:
     """The board of ``cue``'s takes (read from the take log and their audio's bext) with
     ``comp`` (a ``CompSpec``) drawn over them."""
-    # comps' own readers of the cue and its takes (the same placement the comp is cut on)
-    from filmscore.mixing.comps import _load_cue, _takes
+    from filmscore.mixing.comps import cue_takes  # the placement the comp is cut on
 
-    loaded = _load_cue(pctx, cue)
-    takes, _ = _takes(pctx, loaded)
-    return layout_board(loaded.tmap, takes, sample_rate=pctx.sample_rate,
-                        cue_start_sample=loaded.start_sample, rate=pctx.rate,
-                        tempo_map_version=loaded.tempo_map_version, comp=comp)
+    got = cue_takes(pctx, cue)
+    return layout_board(got.tmap, list(got.takes), sample_rate=pctx.sample_rate,
+                        cue_start_sample=got.start_sample, rate=pctx.rate,
+                        tempo_map_version=got.tempo_map_version, comp=comp)
 
 
 __all__ = ["Board", "BarTick", "EditMark", "SegmentBox", "TakeRow", "comp_board",

@@ -161,6 +161,23 @@ def _take_audio(pctx, take: Take) -> tuple[CompTake, dict[str, TakeStem]]:
             stems)
 
 
+@dataclass(frozen=True)
+class CueTakes:
+    """A cue's tempo map and its takes placed on the film, as its comps are cut on them."""
+
+    tmap: TempoMap
+    takes: tuple[CompTake, ...]
+    start_sample: int  # the comp's sample 0 on the film
+    tempo_map_version: int
+
+
+def cue_takes(pctx, cue: str) -> CueTakes:
+    """The cue's takes as comping places them (for the web page's board of takes)."""
+    loaded = _load_cue(pctx, cue)
+    takes, _ = _takes(pctx, loaded)
+    return CueTakes(loaded.tmap, tuple(takes), loaded.start_sample, loaded.tempo_map_version)
+
+
 def _takes(pctx, cue: _Cue, wanted: Iterable[int] | None = None
            ) -> tuple[list[CompTake], dict[int, dict[str, TakeStem]]]:
     wanted = set(wanted) if wanted is not None else None

@@ -294,13 +294,8 @@ def comp_stem(number: str, comp: int, stem: str, request: Request,
     """A rendered stem of a comp version (Range requests answered: the player seeks)."""
     from filmscore.mixing.comps import comp_stem_paths
 
-    paths = comp_stem_paths(_pctx(request), number, comp)
-    if stem not in paths:
-        raise NotFoundError(f"comp v{comp} of cue {number} has no {stem!r} stem (stems: "
-                            f"{', '.join(paths)})")
-    return FileResponse(paths[stem], media_type="audio/wav",
-                        filename=f"{number}_comp{comp}_{stem}.wav",
-                        content_disposition_type="inline")
+    return _wav(comp_stem_paths(_pctx(request), number, comp), stem,
+                f"comp v{comp} of cue {number}", f"{number}_comp{comp}_{stem}.wav")
 
 
 # --- mixes ------------------------------------------------------------------------------------
@@ -396,12 +391,15 @@ def mix_file(number: str, mix: int, stem: str, request: Request,
     """A file of a mix version: one of its stems, or the mix itself (``mix.wav``)."""
     from filmscore.mixing.mixes import mix_paths
 
-    paths = mix_paths(_pctx(request), number, mix)
+    return _wav(mix_paths(_pctx(request), number, mix), stem,
+                f"mix v{mix} of cue {number}", f"{number}_mix{mix}_{stem}.wav")
+
+
+def _wav(paths: dict, stem: str, what: str, filename: str) -> FileResponse:
+    """One of ``paths`` (stem -> file) played inline; NotFoundError naming the stems."""
     if stem not in paths:
-        raise NotFoundError(f"mix v{mix} of cue {number} has no {stem!r} file (files: "
-                            f"{', '.join(paths)})")
-    return FileResponse(paths[stem], media_type="audio/wav",
-                        filename=f"{number}_mix{mix}_{stem}.wav",
+        raise NotFoundError(f"{what} has no {stem!r} stem (stems: {', '.join(paths)})")
+    return FileResponse(paths[stem], media_type="audio/wav", filename=filename,
                         content_disposition_type="inline")
 
 
