@@ -445,7 +445,7 @@ def test_demo_comps_mixes_delivers_and_writes_the_cue_sheet(demo):
     out, stdout = demo
     project = out / "popeye1936"
     assert "> Delivering to the dub" in stdout
-    dub = out / "dub"
+    dub = project / "delivery"  # where the workspace's delivery page finds it
     for name in ("delivery.csv", "delivery.pdf", "music.otio", "music.aaf", "music_MIX.edl"):
         assert (dub / name).is_file(), name
     listing = _ok("-p", project, "mixes", "1M2")
@@ -480,12 +480,12 @@ def test_demo_comps_mixes_delivers_and_writes_the_cue_sheet(demo):
     assert len(clips) == len(list(dub.glob("*.wav")))
     aaf = otio.adapters.read_from_file(str(dub / "music.aaf"))
     assert len([c for t in aaf.tracks for c in t.find_clips()]) == len(clips)
-    (sheet,) = (out / "cuesheet").glob("*.csv")
+    (sheet,) = (project / "cuesheet").glob("*.csv")
     rows = list(csv_.DictReader(sheet.open(encoding="utf-8")))
     usages = {r[k] for r in rows for k in r if k.lower().startswith("usage")}
     assert {"MT", "ET", "SRC", "BI"} <= usages, usages
-    assert len(list((out / "cuesheet").glob("*.pdf"))) == 1
-    assert len(list((out / "cuesheet").glob("*.xml"))) == 1
+    assert len(list((project / "cuesheet").glob("*.pdf"))) == 1
+    assert len(list((project / "cuesheet").glob("*.xml"))) == 1
 
 
 def test_every_pdf_and_video_of_the_demo_is_looked_at(demo):

@@ -180,8 +180,7 @@ def run_demo(out: Path, data: Path | None = None,
     from filmscore.demo_mixing import mixing_stage
 
     recorded = {t.cue for t in recording.takes}
-    mixing = mixing_stage(pctx, out, [c for c in cues if str(c.number) in recorded],
-                          step=step)
+    mixing = mixing_stage(pctx, [c for c in cues if str(c.number) in recorded], step=step)
     files.update(mixing.files)
     step("Web workspace: a demo login for each role")
     logins = demo_logins(pctx)

@@ -33,9 +33,10 @@ class MixingResult:
     files: dict[str, Path] = field(default_factory=dict)
 
 
-def mixing_stage(pctx, out: Path, specs: list, *, step) -> MixingResult:
+def mixing_stage(pctx, specs: list, *, step) -> MixingResult:
     """Comp, mix, place and deliver the cues of ``specs`` (CueSpec: the recorded ones, in
-    film order), then write the PRO cue sheet; files under ``out``."""
+    film order), then write the PRO cue sheet; the delivery and the cue sheet go into the
+    project's own ``delivery/`` and ``cuesheet/`` folders, where the workspace finds them."""
     from filmscore.mixing.comps import propose_comp, render_comp
     from filmscore.mixing.deliver import deliver
     from filmscore.mixing.mixes import mix_cue
@@ -61,11 +62,11 @@ def mixing_stage(pctx, out: Path, specs: list, *, step) -> MixingResult:
     place(pctx, score[0], usage="MT", fade_in_ms=20)
     place(pctx, score[-1], usage="ET", fade_out_ms=1500)
     step("Delivering to the dub: stems and mixes (BWF), OTIO, AAF, EDL, report")
-    result.delivery = deliver(pctx, out / "dub")
-    result.files["delivery_pdf"] = out / "dub" / "delivery.pdf"
+    result.delivery = deliver(pctx)
+    result.files["delivery_pdf"] = pctx.directory / "delivery" / "delivery.pdf"
     step("The performing-rights cue sheet (CSV, PDF, DDEX-shaped XML)")
     add_holder(pctx, WRITER, role="composer")
     set_shares(pctx, None, {WRITER: "100"})
-    result.cue_sheet = write_pro_cue_sheet(pctx, out / "cuesheet")
+    result.cue_sheet = write_pro_cue_sheet(pctx, pctx.directory / "cuesheet")
     result.files.update({f"pro_cue_sheet_{p.suffix[1:]}": p for p in result.cue_sheet})
     return result
