@@ -30,6 +30,8 @@ def _sample_value(column: dict[str, Any], position: int) -> Any:
     kind = column["type"]
     if isinstance(kind, sa.Boolean):
         return False
+    if isinstance(kind, sa.Integer) and column["name"] == "rating":
+        return 1  # a rating on its scale (album candidates: 0 to 5)
     if isinstance(kind, sa.Integer):
         return position + 1  # later columns larger: end after start, out after in
     if isinstance(kind, sa.Float | sa.Numeric):

@@ -1,5 +1,6 @@
 """The ORM tables of filmscore, one module per concept, re-exported here."""
 
+from filmscore.model.album import Album, AlbumCandidate, AlbumEdit, AlbumTrack
 from filmscore.model.base import (
     NAMING_CONVENTION,
     Base,
@@ -38,6 +39,10 @@ from filmscore.model.writing import (
 metadata = Base.metadata
 
 __all__ = [
+    "Album",
+    "AlbumCandidate",
+    "AlbumEdit",
+    "AlbumTrack",
     "MARKER_KINDS",
     "NAMING_CONVENTION",
     "JOB_STATES",
