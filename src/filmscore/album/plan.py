@@ -93,7 +93,7 @@ def album_row(session, project_id: int, number: int) -> Album:
     row = session.scalar(select(Album).where(Album.project_id == project_id,
                                              Album.number == number))
     if row is None:
-        raise NotFoundError("no such album", field="album", value=str(number))
+        raise NotFoundError(f"no such album: {number} (see 'filmscore album show')")
     return row
 
 
