@@ -77,6 +77,8 @@ class Options:
     #: time limit long enough to finish); more is faster on hard cases, not reproducible
     workers: int = 1
     seed: int = 0
+    #: sides this close in length count as balanced (the solver stops looking)
+    balance_tolerance_seconds: float = 5.0
     #: the greedy baseline's ranking: "rating" (best rating first, then the shorter) or
     #: "density" (rating per minute first)
     greedy_by: str = "rating"
@@ -131,10 +133,15 @@ def solve(items: list[Item], medium: Medium, options: Options | None = None) -> 
     began = time.perf_counter()
     options = options or Options()
     problem = prepare(items, medium, options)
-    try:
-        baseline = _greedy(problem)
-    except InputError:
-        baseline = None
+    baseline = None
+    for ranking in ("rating", "density"):  # the better of the two greedy fills
+        try:
+            fill = _greedy(problem, ranking)
+        except InputError:
+            continue
+        if baseline is None or (problem.primary([n for side in fill for n in side])
+                                > problem.primary([n for side in baseline for n in side])):
+            baseline = fill
     deadline = began + max(0.1, float(options.time_limit_seconds))
     found = sequence_model.select(problem, baseline, deadline)
     if found is None:
@@ -145,6 +152,10 @@ def solve(items: list[Item], medium: Medium, options: Options | None = None) -> 
             field="time_limit_seconds", value=options.time_limit_seconds,
             valid="a longer time limit, or fewer pinned and required tracks")
     layout, status, bound = found
+    if bound is None:  # the choice is proved the best: its own objective is the bound
+        chosen = [n for side in layout for n in side]
+        bound = (sum(problem.items[n].rating for n in chosen) + options.theme_weight
+                 * len(set().union(*(problem.items[n].themes for n in chosen))))
     if options.order == "listening":
         ordered = sequence_model.order(problem, layout, deadline)
         if ordered is None:  # no order in time: the nearest-neighbour order
@@ -218,10 +229,15 @@ class Problem:
         return self.pregap + sum(lengths) + self.gap * (len(lengths) - 1)
 
     def primary(self, chosen: list[int]) -> int:
-        """The objective in solver units: ratings and themes covered."""
+        """The objective in solver units: ratings and themes covered (and, on a medium
+        without limits, one unit a track: everything that may go on it does)."""
         covered = set().union(*(self.items[i].themes for i in chosen)) if chosen else set()
         return (SCALE * sum(self.items[i].rating for i in chosen)
-                + self.theme_value * len(covered))
+                + self.theme_value * len(covered) + self.track_value * len(chosen))
+
+    @property
+    def track_value(self) -> int:
+        return 1 if self.cap is None and self.max_tracks is None else 0
 
     @property
     def theme_value(self) -> int:
@@ -345,16 +361,16 @@ def prepare(items: list[Item], medium: Medium, options: Options) -> Problem:
                                      else set()),
         refused=refused, all_keys=[i.key for i in items])
     _check_forced(problem)
+    if not chain:
+        raise InputError(f"no candidate can go on the {medium.title}", field="candidates",
+                         value=len(items), valid="candidates that fit; "
+                         + ("; ".join(list(refused.values())[:3]) or "none given"))
     if len(chain) < problem.sides:
         raise InputError(
             f"the {medium.title} has {problem.sides} sides but only {len(chain)} "
             f"candidate{'s' if len(chain) != 1 else ''} can be chosen",
             field="candidates", value=len(chain),
             valid=f"at least {problem.sides} candidates that fit")
-    if not chain:
-        raise InputError(f"no candidate can go on the {medium.title}", field="candidates",
-                         value=len(items), valid="candidates that fit; "
-                         + ("; ".join(list(refused.values())[:3]) or "none given"))
     problem.contrast = _contrast(chain)
     problem.heaviness = _heaviness(chain) if medium.name == "vinyl" else [0] * len(chain)
     return problem
@@ -370,6 +386,10 @@ def _check_options(options: Options, medium: Medium) -> None:
     if not options.time_limit_seconds > 0:
         raise InputError("the time limit must be positive", field="time_limit_seconds",
                          value=options.time_limit_seconds, valid="more than 0 seconds")
+    if options.balance_tolerance_seconds < 0:
+        raise InputError("the balance tolerance cannot be negative",
+                         field="balance_tolerance_seconds",
+                         value=options.balance_tolerance_seconds, valid="0 or more seconds")
     if options.theme_weight < 0:
         raise InputError("the theme weight cannot be negative", field="theme_weight",
                          value=options.theme_weight, valid="0 or more")
@@ -503,13 +523,13 @@ def _heaviness(items: list[Item]) -> list[int]:
 # --- the greedy fill ---------------------------------------------------------------------
 
 
-def _greedy(p: Problem) -> list[list[int]]:
+def _greedy(p: Problem, ranking: str | None = None) -> list[list[int]]:
     """Tracks (indices into ``p.items``) per side, in order."""
     chosen = [n for n in range(len(p.items)) if p.forced[n]]
     taken_cues: set[str] = set()
     for n in chosen:
         taken_cues |= p.items[n].cues
-    if p.options.greedy_by == "density":
+    if (ranking or p.options.greedy_by) == "density":
         def rank(n: int):
             return (-p.items[n].rating / p.length[n], p.items[n].film_order)
     else:

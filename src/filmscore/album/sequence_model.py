@@ -10,7 +10,8 @@ answer (and the first from the greedy fill, which is also its floor):
    run of the film-ordered candidates (side numbers never go down along the film);
    in listening order any candidate may go on any side.
 2. **balance** (more than one side): the same, the objective held at its best, the
-   longest side less the shortest side minimised.
+   longest side less the shortest side brought within ``balance_tolerance_seconds``
+   (or as close to it as it gets).
 3. **order** (listening order): for each side, a circuit through its tracks (and a
    depot: the arc from the depot is the first track, the arc to it the last) that
    maximises the contrast of tempo and loudness between neighbours, less (vinyl) a
@@ -24,6 +25,7 @@ from __future__ import annotations
 
 import math
 import time
+from fractions import Fraction
 
 from filmscore.album.sequence import SCALE, Problem
 
@@ -62,26 +64,31 @@ def _solver(p: Problem, seconds: float):
 
 
 def select(p: Problem, baseline: list[list[int]] | None, deadline: float,
-           ) -> tuple[list[list[int]], str, float] | None:
+           ) -> tuple[list[list[int]], str, float | None] | None:
     """(tracks per side in film order, "optimal"/"feasible", the proven upper bound on
-    the objective), or None when no album was found in the time."""
+    the objective in rating points, None when the choice is proved the best), or None
+    when no album was found in the time."""
     from ortools.sat.python import cp_model
 
     n, k = len(p.items), p.sides
+    ceiling = None
+    if k > 1 and p.cap is not None:
+        # the sides as one long side: its best is a ceiling for the real problem, found
+        # in a moment and proved (CP-SAT's own bound on the sides stays far above it)
+        model = cp_model.CpModel()
+        x, primary = _choice(model, p)
+        model.add(sum((p.length[i] + p.gap) * x[i] for i in range(n))
+                  <= k * (p.cap + p.gap - p.pregap))
+        if p.max_tracks is not None:
+            model.add(sum(x) <= k * p.max_tracks)
+        model.maximize(primary)
+        solver = _solver(p, _budget(p, "select", deadline) / 4)
+        if solver.solve(model) in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            ceiling = math.floor(solver.best_objective_bound + 1e-6)
     model = cp_model.CpModel()
-    x = [model.new_bool_var(f"x{i}") for i in range(n)]
-    for i in range(n):
-        if p.forced[i]:
-            model.add(x[i] == 1)
-    for group in p.groups:
-        model.add_at_most_one(x[i] for i in group)
-    covered = []
-    for theme in p.themes:
-        t = model.new_bool_var(f"t_{theme}")
-        model.add(t <= sum(x[i] for i in range(n) if theme in p.items[i].themes))
-        covered.append(t)
-    primary = (sum(SCALE * p.items[i].rating * x[i] for i in range(n))
-               + p.theme_value * sum(covered))
+    x, primary = _choice(model, p)
+    if ceiling is not None:
+        model.add(primary <= ceiling)
 
     if k == 1:
         y = [[x[i]] for i in range(n)]
@@ -90,13 +97,21 @@ def select(p: Problem, baseline: list[list[int]] | None, deadline: float,
         for i in range(n):
             model.add(sum(y[i]) == x[i])
         if p.options.order == "film":
-            # the sides hold runs of the film order: side numbers never go down
-            side = [model.new_int_var(0, k - 1, f"s{i}") for i in range(n)]
+            # the sides hold runs of the film order: past[i][s] says candidate i comes
+            # after the start of side s (s >= 1); it never goes back along the film
+            past = [[model.new_bool_var(f"p{i}_{s}") for s in range(1, k)]
+                    for i in range(n)]
             for i in range(n):
+                for s in range(k - 2):
+                    model.add_implication(past[i][s + 1], past[i][s])
+                if i + 1 < n:
+                    for s in range(k - 1):
+                        model.add_implication(past[i][s], past[i + 1][s])
                 for s in range(k):
-                    model.add(side[i] == s).only_enforce_if(y[i][s])
-            for i in range(n - 1):
-                model.add(side[i] <= side[i + 1])
+                    if s >= 1:
+                        model.add_implication(y[i][s], past[i][s - 1])
+                    if s + 1 < k:
+                        model.add_implication(y[i][s], past[i][s].negated())
         else:
             for a, b in zip(p.keep, p.keep[1:], strict=False):
                 model.add(sum(s * y[a][s] for s in range(k))
@@ -126,8 +141,9 @@ def select(p: Problem, baseline: list[list[int]] | None, deadline: float,
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return None
     best = round(solver.objective_value)
-    bound = math.floor(solver.best_objective_bound + 1e-6) / SCALE
     proved = status == cp_model.OPTIMAL
+    # the bound in rating points (None: this choice is proved the best)
+    bound = None if proved else math.floor(solver.best_objective_bound + 1e-6) / SCALE
     layout = _read(solver, y, n, k)
 
     if k > 1:
@@ -139,7 +155,10 @@ def select(p: Problem, baseline: list[list[int]] | None, deadline: float,
             model.add(lo <= load)
         model.clear_hints()
         _hint(model, x, y, layout, n, k)
-        model.minimize(hi - lo)
+        tolerance = math.floor(Fraction(str(p.options.balance_tolerance_seconds)) / p.unit)
+        excess = model.new_int_var(0, p.cap or sum(p.length) * 2 + p.pregap, "excess")
+        model.add(excess >= hi - lo - tolerance)
+        model.minimize(excess)
         solver = _solver(p, _budget(p, "balance", deadline))
         status = solver.solve(model)
         if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
@@ -148,6 +167,25 @@ def select(p: Problem, baseline: list[list[int]] | None, deadline: float,
         else:
             proved = False
     return layout, "optimal" if proved else "feasible", bound
+
+
+def _choice(model, p: Problem):
+    """The choice variables (one a candidate), the alternatives, the forced tracks and
+    the objective: ratings and themes covered."""
+    n = len(p.items)
+    x = [model.new_bool_var(f"x{i}") for i in range(n)]
+    for i in range(n):
+        if p.forced[i]:
+            model.add(x[i] == 1)
+    for group in p.groups:
+        model.add_at_most_one(x[i] for i in group)
+    covered = []
+    for theme in p.themes:
+        t = model.new_bool_var(f"t_{theme}")
+        model.add(t <= sum(x[i] for i in range(n) if theme in p.items[i].themes))
+        covered.append(t)
+    return x, (sum((SCALE * p.items[i].rating + p.track_value) * x[i] for i in range(n))
+               + p.theme_value * sum(covered))
 
 
 def _hint(model, x, y, layout: list[list[int]], n: int, k: int) -> None:
