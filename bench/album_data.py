@@ -88,20 +88,24 @@ def make_score(seed: int = SEED, cues: int = 150) -> list:
     for item in rng.sample(middle, len(base) // 15):
         out.append(_variant(item, f"{item.key} album", rng.uniform(1.1, 1.4),
                             min(5, item.rating + 1), 2, rng))
-    short = [n for n in range(1, len(base) - 4) if base[n].seconds < 90]
+    def short(n: int) -> bool:
+        return base[n].seconds < 90
+
     used: set[int] = set()
     for _ in range(len(base) // 15):
-        starts = [n for n in short if not used & set(range(n, n + 4))]
+        starts = [n for n in range(1, len(base) - 5) if short(n) and short(n + 1)
+                  and not used & set(range(n - 1, n + 5))]
         if not starts:
             break
         n = rng.choice(starts)
-        size = rng.randint(2, 4)
-        parts = [base[m] for m in range(n, n + size) if base[m].seconds < 90] or [base[n]]
+        size = 2
+        while size < rng.randint(2, 4) and short(n + size):
+            size += 1
+        parts = base[n:n + size]
         used |= set(range(n, n + size))
         seconds = sum(p.seconds for p in parts) - CROSSFADE * (len(parts) - 1)
         out.append(Item(
-            key=f"Suite {parts[0].key}-{parts[-1].key}" if len(parts) > 1
-            else f"{parts[0].key} suite", seconds=seconds,
+            key=f"Suite {parts[0].key}-{parts[-1].key}", seconds=seconds,
             rating=min(5, max(p.rating for p in parts) + 1),
             themes=frozenset().union(*(p.themes for p in parts)),
             film_order=parts[0].film_order + 3,
