@@ -389,3 +389,14 @@ def test_themes_are_worth_their_weight():
 def test_clock():
     assert clock(Fraction(532)) == "8:52" and clock(Fraction(3, 1)) == "0:03"
     assert clock(Fraction(15301, 75)) == "3:24.01" and clock(5100) == "85:00"
+
+
+def test_required_tracks_that_cannot_share_out_over_the_sides_are_one_line():
+    # 4:00 a side: three required tracks of 2:30 fit 8:00 in all, not two sides
+    items = [replace_required(cue(f"{k}M1", 150)) for k in range(1, 4)] + [cue("4M1", 30)]
+    with pytest.raises(InputError) as caught:
+        solve(items, medium_rules("vinyl", {"max_seconds": 240}), FAST)
+    assert str(caught.value).startswith(
+        "field required: the required tracks 1M1 (2:30), 2M1 (2:30) and 3M1 (2:30) cannot "
+        "be laid out in film order on the 2 sides of the 12-inch LP (4:00 a side")
+    assert "\n" not in str(caught.value)

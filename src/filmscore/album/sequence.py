@@ -560,8 +560,13 @@ def _greedy(p: Problem, ranking: str | None = None) -> list[list[int]]:
 def _cannot_lay_out(p: Problem) -> str:
     fixed = [p.items[n] for n in range(len(p.items)) if p.forced[n]]
     what = f"the {_names(fixed)}" if fixed else "the candidates"
-    return (f"{what} cannot be laid out on the {p.sides} sides of the {p.medium.title} "
-            f"({clock(p.cap * p.unit) if p.cap else 'no limit'} a side)")
+    if p.sides == 1:
+        return (f"{what} cannot be laid out on the {p.medium.title} "
+                f"({clock(p.cap * p.unit) if p.cap else 'no limit'})")
+    order = " in film order" if p.options.order == "film" else ""
+    return (f"{what} cannot be laid out{order} on the {p.sides} sides of the "
+            f"{p.medium.title} ({clock(p.cap * p.unit) if p.cap else 'no limit'} a side, "
+            f"every side with a track)")
 
 
 def _layout(p: Problem, chosen: list[int], complete: bool = False) -> list[list[int]] | None:

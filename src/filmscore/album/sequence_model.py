@@ -138,6 +138,13 @@ def select(p: Problem, baseline: list[list[int]] | None, deadline: float,
     model.maximize(primary)
     solver = _solver(p, _budget(p, "select", deadline))
     status = solver.solve(model)
+    if status == cp_model.INFEASIBLE:
+        from filmscore.album.sequence import _cannot_lay_out
+        from filmscore.errors import InputError
+
+        raise InputError(_cannot_lay_out(p), field="required",
+                         valid="fewer pinned or required tracks, or a medium that holds "
+                               "more (max_seconds, sides)")
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return None
     best = round(solver.objective_value)
