@@ -213,7 +213,7 @@ def test_alternatives_of_one_cue_exclude_each_other():
     assert keys(seq) == ["Suite 1M3-1M4", "2M1"]
     assert "alternative of the required Suite 1M3-1M4" in seq.refused["1M4 alt"]
     both = [replace_required(i) if i.key in ("1M4", "1M4 alt") else i for i in items]
-    with pytest.raises(InputError, match="are all made from cue 1M4: only one can be"):
+    with pytest.raises(InputError, match="are both made from cue 1M4: only one can be"):
         solve(both, medium, FAST)
 
 

@@ -332,7 +332,8 @@ def prepare(items: list[Item], medium: Medium, options: Options) -> Problem:
             fixed = [i for i in sharing if forced(i)]
             if len(fixed) > 1:
                 raise InputError(
-                    f"the {_names(fixed)} are all made from cue {cue}: only one can be on "
+                    f"the {_names(fixed)} are {'both' if len(fixed) == 2 else 'all'} made "
+                    f"from cue {cue}: only one can be on "
                     f"the album", field="cues", value=cue,
                     valid="one of them pinned or required, or allow repeats")
             if fixed:
