@@ -240,7 +240,7 @@ def test_vinyl_sides_are_balanced_and_in_film_order():
     rng = random.Random(3)
     items = [cue(f"{k}M1", rng.randint(60, 300), rng.randint(2, 5)) for k in range(1, 30)]
     medium = medium_rules("vinyl")
-    seq = solve(items, medium, Options(time_limit_seconds=5))
+    seq = solve(items, medium, Options(time_limit_seconds=10))  # done in well under 1 s
     check_layout(seq, medium)
     a, b = seq.side_seconds["A"], seq.side_seconds["B"]
     assert abs(a - b) <= 5 and max(a, b) <= 22 * 60
