@@ -160,19 +160,26 @@ class LoudnessMeter:
 
     def integrated(self) -> float:
         """Integrated loudness in LUFS (-inf when no block passed the gates)."""
-        powers = np.asarray(self._powers)
-        if not powers.size:
-            return -math.inf
-        with np.errstate(divide="ignore"):
-            loud = -0.691 + 10 * np.log10(powers)
-        gated = powers[loud > ABSOLUTE_GATE_LUFS]
-        if not gated.size:
-            return -math.inf
-        relative = -0.691 + 10 * math.log10(gated.mean()) + RELATIVE_GATE_LU
-        kept = powers[(loud > ABSOLUTE_GATE_LUFS) & (loud > relative)]
-        if not kept.size:
-            return -math.inf
-        return -0.691 + 10 * math.log10(kept.mean())
+        return gated_loudness(self._powers)
+
+
+def gated_loudness(block_powers) -> float:
+    """BS.1770-4 integrated loudness (LUFS) of the weighted mean squares of its 400 ms
+    blocks: the absolute gate at -70 LUFS, then the relative gate 10 LU under the
+    loudness of the blocks that passed it; -inf when no block passes."""
+    powers = np.asarray(block_powers, dtype=np.float64)
+    if not powers.size:
+        return -math.inf
+    with np.errstate(divide="ignore"):
+        loud = -0.691 + 10 * np.log10(powers)
+    gated = powers[loud > ABSOLUTE_GATE_LUFS]
+    if not gated.size:
+        return -math.inf
+    relative = -0.691 + 10 * math.log10(gated.mean()) + RELATIVE_GATE_LU
+    kept = powers[(loud > ABSOLUTE_GATE_LUFS) & (loud > relative)]
+    if not kept.size:
+        return -math.inf
+    return -0.691 + 10 * math.log10(kept.mean())
 
 
 def _interpolator(sample_rate: int) -> tuple[int, np.ndarray]:
