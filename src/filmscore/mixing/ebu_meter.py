@@ -193,6 +193,11 @@ class EbuMeter:
         """Short-term loudness every 100 ms (value k: the 3 s ending at (k + 30) hops)."""
         return lufs(np.asarray(self._short, dtype=np.float64))
 
+    def block_powers(self) -> np.ndarray:
+        """The weighted mean squares of the 400 ms gating blocks, every 100 ms (what
+        ``meter.gated_loudness`` takes: an album's loudness gates all its tracks')."""
+        return np.asarray(self._momentary, dtype=np.float64)
+
     @property
     def momentary_max_lufs(self) -> float:
         return lufs(self._momentary_max) if self._momentary else -math.inf
