@@ -30,8 +30,9 @@ larger margin.
 **Gain**: track mode puts each track's integrated loudness on the target; album mode
 measures the album's integrated loudness over all the tracks' blocks and gives every
 track the same gain, so their relative levels stay.  When the limiter takes the loudness
-under the target by more than 0.05 LU, the gain is raised by the shortfall and the render
-repeated (at most ``MAX_PASSES`` times).
+or the conversion (what lay above the release's Nyquist frequency is gone) take the
+loudness off the target by more than 0.05 LU, the gain is corrected by the difference
+and the render repeated (at most ``MAX_PASSES`` times).
 """
 
 from __future__ import annotations
@@ -320,7 +321,7 @@ def render(analysis: Analysis, out: str | Path, *, gain_db: float, sample_rate: 
            progress: Callable[[int], None] | None = None) -> Mastered:
     """Second pass: ``analysis.path`` with ``gain_db``, at ``sample_rate`` and ``bits``,
     its true peak at most ``ceiling_dbtp``, written to ``out`` (atomically).  With
-    ``target_lufs`` the gain is raised by what the limiter took off (within 0.05 LU).
+    ``target_lufs`` the gain is corrected until the result is on it (within 0.05 LU).
     Raises InputError when the ceiling cannot be met."""
     out = Path(out)
     check_rate(analysis.sample_rate, sample_rate, str(analysis.path))
@@ -340,8 +341,8 @@ def render(analysis: Analysis, out: str | Path, *, gain_db: float, sample_rate: 
                  else 0.0)
         if over > 0:
             margin += over + 0.05
-        elif short > 0.05 and reduction < 0:
-            gain += short
+        elif abs(short) > 0.05:  # the limiter took some off, or the conversion did
+            gain += short  # (content above the new Nyquist frequency is gone)
         else:
             break
     else:
@@ -378,8 +379,8 @@ def master_files(sources: Sequence[str | Path], outs: Sequence[str | Path], *,
                  mode: str = "track", bexts: Sequence | None = None,
                  progress: Callable[[int, int], None] | None = None) -> list[Mastered]:
     """Master ``sources`` into ``outs`` (one each, in order): measure all, choose the
-    gains (``gains``), render each.  In album mode the common gain is raised when the
-    limiter takes the album under the target, and the tracks rendered again."""
+    gains (``gains``), render each.  In album mode the common gain is corrected when the
+    album's loudness after is off the target, and the tracks rendered again."""
     analyses = [analyse(s) for s in sources]
     for a in analyses:
         check_rate(a.sample_rate, sample_rate, str(a.path))
@@ -398,8 +399,7 @@ def master_files(sources: Sequence[str | Path], outs: Sequence[str | Path], *,
             break
         after = _album_after(results)
         short = target_lufs - after
-        if not (math.isfinite(after) and short > 0.05
-                and any(r.limiter_db < 0 for r in results)):
+        if not (math.isfinite(after) and abs(short) > 0.05):
             break
         chosen = [g + short for g in chosen]
     return results
