@@ -29,10 +29,10 @@ larger margin.
 
 **Gain**: track mode puts each track's integrated loudness on the target; album mode
 measures the album's integrated loudness over all the tracks' blocks and gives every
-track the same gain, so their relative levels stay.  When the limiter takes the loudness
-or the conversion (what lay above the release's Nyquist frequency is gone) take the
-loudness off the target by more than 0.05 LU, the gain is corrected by the difference
-and the render repeated (at most ``MAX_PASSES`` times).
+track the same gain, so their relative levels stay.  When the limiter, or the
+conversion (what lay above the release's Nyquist frequency is gone), takes the loudness
+off the target by more than 0.05 LU, the gain is corrected by the difference and the
+render repeated (at most ``MAX_PASSES`` times).
 """
 
 from __future__ import annotations
