@@ -88,6 +88,8 @@ class Mastered:
     true_peak_dbtp: float
     loudness_range_lu: float
     passes: int
+    #: the 400 ms gating blocks of what was written (an album's loudness after)
+    block_powers: np.ndarray | None = field(default=None, repr=False, compare=False)
 
 
 def _open(path: Path):
@@ -354,7 +356,7 @@ def render(analysis: Analysis, out: str | Path, *, gain_db: float, sample_rate: 
     return Mastered(out, frames, sample_rate, bits, gain, reduction,
                     analysis.measured.integrated_lufs, analysis.measured.true_peak_dbtp,
                     measured.integrated_lufs, measured.true_peak_dbtp,
-                    measured.loudness_range_lu, passes)
+                    measured.loudness_range_lu, passes, meter.block_powers())
 
 
 def gains(analyses: Sequence[Analysis], target_lufs: float, mode: str) -> list[float]:
@@ -406,5 +408,5 @@ def master_files(sources: Sequence[str | Path], outs: Sequence[str | Path], *,
 
 
 def _album_after(results: Sequence[Mastered]) -> float:
-    metered = [analyse(r.path) for r in results]
-    return album_loudness(metered)
+    powers = [r.block_powers for r in results if r.block_powers is not None]
+    return gated_loudness(np.concatenate(powers)) if powers else -math.inf
