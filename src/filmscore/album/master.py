@@ -32,7 +32,9 @@ measures the album's integrated loudness over all the tracks' blocks and gives e
 track the same gain, so their relative levels stay.  When the limiter, or the
 conversion (what lay above the release's Nyquist frequency is gone), takes the loudness
 off the target by more than 0.05 LU, the gain is corrected by the difference and the
-render repeated (at most ``MAX_PASSES`` times).
+render repeated (at most ``MAX_PASSES`` times); the gain is not raised once the limiter
+takes more than ``MAX_LIMITING_DB`` (6 dB): the track is left under the target, which
+the report shows.
 """
 
 from __future__ import annotations
@@ -53,6 +55,8 @@ LOOKAHEAD_MS = 3.0
 RELEASE_DB_PER_S = 30.0
 MARGIN_DB = 0.05
 MAX_PASSES = 4
+#: the gain is not raised towards the target past this much limiting (dB)
+MAX_LIMITING_DB = 6.0
 #: rates soxr is asked to convert between (the release rates and what mixes come in)
 RATES = (44100, 48000, 88200, 96000, 176400, 192000)
 BITS = (16, 24)
@@ -343,8 +347,11 @@ def render(analysis: Analysis, out: str | Path, *, gain_db: float, sample_rate: 
                  else 0.0)
         if over > 0:
             margin += over + 0.05
-        elif abs(short) > 0.05:  # the limiter took some off, or the conversion did
-            gain += short  # (content above the new Nyquist frequency is gone)
+        elif abs(short) > 0.05 and not (short > 0 and reduction < -MAX_LIMITING_DB):
+            # the limiter took some off, or the conversion did (what lay above the new
+            # Nyquist frequency is gone); but more gain into a limiter already taking
+            # MAX_LIMITING_DB would only crush the music: left short, and reported
+            gain += short
         else:
             break
     else:
@@ -401,7 +408,8 @@ def master_files(sources: Sequence[str | Path], outs: Sequence[str | Path], *,
             break
         after = _album_after(results)
         short = target_lufs - after
-        if not (math.isfinite(after) and abs(short) > 0.05):
+        crushed = any(r.limiter_db < -MAX_LIMITING_DB for r in results)
+        if not (math.isfinite(after) and abs(short) > 0.05) or (short > 0 and crushed):
             break
         chosen = [g + short for g in chosen]
     return results

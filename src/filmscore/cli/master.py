@@ -66,6 +66,12 @@ def master(ctx: typer.Context,
                  "true peak", "LRA"], rows,
                 right=("before", "peak before", "gain", "limiting", "after", "true peak",
                        "LRA")))
+            for t in done.tracks:
+                if done.mode == "track" and t.loudness_lufs < done.target_lufs - 0.1:
+                    console.print(f"Track {t.position} is {done.target_lufs - t.loudness_lufs:.1f} "
+                                  f"LU under the target: the limiter already takes "
+                                  f"{-t.limiter_db:.1f} dB; lower the target, or master in "
+                                  "album mode.")
 
 
 def register(app: typer.Typer) -> None:
