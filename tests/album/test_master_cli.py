@@ -49,3 +49,23 @@ def test_master_errors_are_one_line(tmp_path):
         assert result.exit_code == code, (args, result.output)
         assert words in result.output and "Traceback" not in result.output
         assert len(result.output.strip().splitlines()) == 1, result.output
+
+
+def test_a_track_the_limiter_cannot_bring_to_the_target_is_named(tmp_path):
+    import numpy as np
+    import soundfile as sf
+
+    from mastering_helpers import set_candidate_audio
+
+    p = tmp_path / "p"
+    pctx = project(p)
+    keys = add_album(pctx, tmp_path, cues=1, seconds=2)
+    t = np.arange(2 * 48000) / 48000
+    data = (0.05 * np.sin(2 * np.pi * 220 * t))[:, None].repeat(2, axis=1)
+    data[::6000] = 0.9
+    spiky = tmp_path / "spiky.wav"
+    sf.write(str(spiky), data, 48000, subtype="PCM_24")
+    set_candidate_audio(pctx, keys[0], spiky, channels=2, rate=48000)
+    result = run(p, "master", "1", "--medium", "cd", "--target", "-8")
+    assert result.exit_code == 0, result.output
+    assert "Track 1 is " in result.output and "LU under the target" in result.output
