@@ -78,6 +78,7 @@ def _register() -> None:
         deliver,
         demo,
         jobs,
+        master,
         mix,
         musicians,
         orchestration,
@@ -111,6 +112,7 @@ def _register() -> None:
     jobs.register(app)
     demo.register(app)
     deliver.register(app)
+    master.register(app)
 
 
 _register()

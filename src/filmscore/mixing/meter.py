@@ -14,8 +14,13 @@ grows by 8 bytes per 100 ms: 480 kB for a 100-minute score.
 
 **True peak** per BS.1770-4 Annex 2: the signal is oversampled 4x by a polyphase FIR
 interpolator (scipy's ``firwin`` low pass at the original Nyquist frequency, Kaiser
-window, ``TRUE_PEAK_TAPS`` taps, split into its four phases; the last taps of each block
-carried into the next, so blocks join seamlessly); the true peak is the largest absolute
+window, ``TRUE_PEAK_TAPS`` + 1 taps (odd, so that its centre falls on a tap and phase 0
+gives back the samples themselves: the oversampled grid lies on the samples and at 1/4,
+1/2 and 3/4 between them; an even-length filter put it 1/8 sample off, which read a
+quarter-rate sine whose crests fall midway between samples, EBU Tech 3341 cases 16 and
+19, 0.17 dB low), padded with zeros to a multiple of four and split into its four phases;
+the last taps of each block carried into the next, so blocks join seamlessly); the true
+peak is the largest absolute
 value over every channel of the oversampled signal (or of the signal itself, whichever is
 larger), in dBTP.  Only the outputs that could beat the peak found so far are computed
 (an output cannot exceed the largest input in its window times the largest sum of
@@ -49,7 +54,7 @@ CHANNEL_WEIGHTS: dict[int, tuple[float, ...]] = {
     2: (1.0, 1.0),
     6: (1.0, 1.0, 1.0, 0.0, 1.41, 1.41),
 }
-TRUE_PEAK_TAPS = 96  # 24 per phase of the 4x interpolator
+TRUE_PEAK_TAPS = 96  # 97 taps used, padded to 100: 25 per phase of the 4x interpolator
 TRUE_PEAK_BETA = 8.0  # Kaiser window
 
 
@@ -155,30 +160,39 @@ class LoudnessMeter:
 
     def integrated(self) -> float:
         """Integrated loudness in LUFS (-inf when no block passed the gates)."""
-        powers = np.asarray(self._powers)
-        if not powers.size:
-            return -math.inf
-        with np.errstate(divide="ignore"):
-            loud = -0.691 + 10 * np.log10(powers)
-        gated = powers[loud > ABSOLUTE_GATE_LUFS]
-        if not gated.size:
-            return -math.inf
-        relative = -0.691 + 10 * math.log10(gated.mean()) + RELATIVE_GATE_LU
-        kept = powers[(loud > ABSOLUTE_GATE_LUFS) & (loud > relative)]
-        if not kept.size:
-            return -math.inf
-        return -0.691 + 10 * math.log10(kept.mean())
+        return gated_loudness(self._powers)
+
+
+def gated_loudness(block_powers) -> float:
+    """BS.1770-4 integrated loudness (LUFS) of the weighted mean squares of its 400 ms
+    blocks: the absolute gate at -70 LUFS, then the relative gate 10 LU under the
+    loudness of the blocks that passed it; -inf when no block passes."""
+    powers = np.asarray(block_powers, dtype=np.float64)
+    if not powers.size:
+        return -math.inf
+    with np.errstate(divide="ignore"):
+        loud = -0.691 + 10 * np.log10(powers)
+    gated = powers[loud > ABSOLUTE_GATE_LUFS]
+    if not gated.size:
+        return -math.inf
+    relative = -0.691 + 10 * math.log10(gated.mean()) + RELATIVE_GATE_LU
+    kept = powers[(loud > ABSOLUTE_GATE_LUFS) & (loud > relative)]
+    if not kept.size:
+        return -math.inf
+    return -0.691 + 10 * math.log10(kept.mean())
 
 
 def _interpolator(sample_rate: int) -> tuple[int, np.ndarray]:
     factor = 4 if sample_rate < 96000 else 2 if sample_rate < 192000 else 1
     if factor == 1:
         return 1, np.ones((1, 1))
-    taps = TRUE_PEAK_TAPS if factor == 4 else TRUE_PEAK_TAPS // 2
+    taps = (TRUE_PEAK_TAPS if factor == 4 else TRUE_PEAK_TAPS // 2) + 1
     # cut off at the original Nyquist frequency: midway between the passband and the
-    # first image; gain ``factor`` restores the level lost to the zeros stuffed in
+    # first image; gain ``factor`` restores the level lost to the zeros stuffed in.  An odd
+    # length puts the centre on a tap (phase 0 = the samples); zeros pad it to whole phases
     h = signal.firwin(taps, sample_rate / 2, window=("kaiser", TRUE_PEAK_BETA),
                       fs=sample_rate * factor) * factor
+    h = np.concatenate([h, np.zeros(-len(h) % factor)])
     return factor, h.reshape(-1, factor).T  # phase p: h[p::factor]
 
 
