@@ -84,6 +84,7 @@ def _register() -> None:
         picture,
         plan,
         project,
+        release,
         sessions,
         spotting,
         stagepack,
@@ -111,6 +112,7 @@ def _register() -> None:
     jobs.register(app)
     demo.register(app)
     deliver.register(app)
+    release.register(app)
 
 
 _register()
