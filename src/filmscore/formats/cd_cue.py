@@ -7,7 +7,7 @@ The CUE sheet, in ISO-8859-1 with CRLF line ends::
 
     REM COMMENT "filmscore"
     REM DATE 2026
-    CATALOG 0731452233323            the UPC/EAN (Media Catalogue Number), when given
+    CATALOG 4006381333931            the UPC/EAN (Media Catalogue Number), when given
     PERFORMER "..."                  CD-TEXT, disc: artist, title, composer
     TITLE "..."
     SONGWRITER "..."
