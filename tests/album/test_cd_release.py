@@ -10,7 +10,6 @@ import subprocess
 import warnings
 from dataclasses import replace
 from fractions import Fraction
-from pathlib import Path
 
 import numpy as np
 import pylibcue

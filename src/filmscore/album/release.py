@@ -229,6 +229,21 @@ def _umask() -> int:
     return mask
 
 
+def _album_exists(pctx, number: int) -> None:
+    from sqlalchemy import select
+
+    from filmscore.errors import NotFoundError
+    from filmscore.model import Album
+    from filmscore.store import transaction
+
+    with transaction(pctx.engine) as session:
+        found = session.scalar(select(Album.id).where(Album.project_id == pctx.project_id,
+                                                      Album.number == number))
+    if found is None:
+        raise NotFoundError(f"no album {number} in this project; make one with "
+                            "'filmscore album' first")
+
+
 def release(pctx, album: int, medium: str, out_dir: str | os.PathLike[str], *,
             lossy: tuple[str, ...] = (), cover: str | os.PathLike[str] | None = None,
             force: bool = False) -> list[Released]:
@@ -242,6 +257,10 @@ def release(pctx, album: int, medium: str, out_dir: str | os.PathLike[str], *,
         raise InputError("unknown medium", field="medium", value=medium,
                          valid=", ".join((*MEDIUM_NAMES, "all")))
     kinds = _check_lossy(lossy)
+    if kinds and medium not in ("digital", "all"):
+        raise InputError("MP3 and AAC are made for the digital release only",
+                         field="lossy", value=",".join(kinds), valid="--medium digital or all")
+    _album_exists(pctx, album)
     names = MEDIUM_NAMES if medium == "all" else (medium,)
     plans = [release_plan(pctx, album, name) for name in names]
     if medium == "all":

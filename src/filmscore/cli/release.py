@@ -7,7 +7,7 @@ from pathlib import Path
 
 import typer
 
-from filmscore.cli.common import console, open_ctx, table, working
+from filmscore.cli.common import console, open_ctx, working
 
 MEDIA_HELP = "cd, vinyl, digital, or all (every medium the album has tracks on)."
 
@@ -34,15 +34,11 @@ def release(ctx: typer.Context,
     lossy = tuple(kind for kind, wanted in (("mp3", mp3), ("aac", aac)) if wanted)
     with open_ctx(ctx) as pctx, working(f"writing album {album}'s release files"):
         done = write(pctx, album, medium, out, lossy=lossy, cover=cover, force=force)
-    rows = []
     for item in done:
         minutes, seconds = divmod(int(item.seconds + 0.5), 60)
-        rows.append([item.medium, str(item.tracks), f"{minutes}:{seconds:02d}",
-                     str(item.folder), ", ".join(item.files[:4])
-                     + (f" and {len(item.files) - 4} more" if len(item.files) > 4 else "")])
-    console.print(table(f"album {album}: release files", ["medium", "tracks", "time",
-                                                          "folder", "files"], rows,
-                        right=("tracks", "time")))
+        console.print(f"{item.medium}: {item.tracks} tracks, {minutes}:{seconds:02d}, "
+                      f"{len(item.files)} files into {item.folder}: "
+                      + ", ".join(item.files), soft_wrap=True)
 
 
 def register(app: typer.Typer) -> None:
