@@ -19,6 +19,7 @@ import soundfile as sf
 from filmscore.album.cd import SAMPLES_PER_FRAME, cd_layout, msf
 from filmscore.album.release import write_release
 from filmscore.errors import ConflictError, FilmscoreWarning, InputError
+from filmscore.formats import writer_for
 from filmscore.formats.cd_cue import cue_text, write_cd_image, write_cue
 from filmscore.formats.pq_list_csv import pq_rows, write_pq_csv
 from filmscore.formats.pq_list_pdf import write_pq_pdf
@@ -114,6 +115,9 @@ def test_pq_list(cd, tmp_path):
         assert row["length"] == msf(track.end - track.start)
     assert rows[-1]["track"] == "LO"
     assert rows[-1]["start"] == msf(layout.frames + 150) == msf(layout.disc_frames)
+    assert writer_for("pq_list", "pq.csv") is write_pq_csv  # registered
+    assert writer_for("pq_list", "pq.pdf") is write_pq_pdf
+    assert writer_for("cd_cue", "album.cue") is write_cue
     write_pq_csv(layout, tmp_path / "pq.csv")
     with open(tmp_path / "pq.csv", encoding="utf-8-sig", newline="") as handle:
         read = list(csv.DictReader(handle))

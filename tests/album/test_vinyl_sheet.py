@@ -17,6 +17,7 @@ import soundfile as sf
 from filmscore.album.release import write_release
 from filmscore.album.vinyl import bass_share, clock, side_sheet
 from filmscore.errors import InputError
+from filmscore.formats import writer_for
 from filmscore.formats.side_list_csv import side_rows, write_side_csv
 from filmscore.formats.side_list_pdf import write_side_pdf
 from filmscore.mixing.meter import measure_file
@@ -124,6 +125,8 @@ def test_side_list_files(tmp_path):
                   "Lacquer and cutting notes", "Matrix / run-out etching", "A2",
                   "bass-heavy", "48 kHz, 24-bit"):
         assert words in text, words
+    assert writer_for("side_list", "s.pdf") is write_side_pdf  # registered
+    assert writer_for("side_list", "s.csv") is write_side_csv
     write_side_pdf(sheet, tmp_path / "plain.pdf")
     write_side_csv(sheet, tmp_path / "plain.csv")
     assert (tmp_path / "plain.csv").read_text(encoding="utf-8-sig").startswith("side,track")
