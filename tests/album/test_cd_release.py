@@ -189,6 +189,8 @@ def test_codes_and_cd_text(tmp_path):
     assert any("90 characters" in s for s in said)
     assert any("without ISRC: 1" in s for s in said)
     assert any("no UPC/EAN" in s for s in said)
+    with pytest.warns(FilmscoreWarning, match="tracks 1 and 2 have the same ISRC"):
+        cd_layout(plan(tmp_path, "cd", [4.0, 4.0], isrcs=["USRC17600001"] * 2))
     assert layout.tracks[0].title == "The 'Big' Fight" and layout.catalog == ""
     assert "CATALOG" not in cue_text(layout, "a.wav")
     assert "ISRC" not in cue_text(layout, "a.wav").split("TRACK 02")[0]

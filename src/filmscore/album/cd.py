@@ -23,7 +23,8 @@ within the medium's maximum (79:57 by default), the mastered audio 44.1 kHz 16-b
 stereo, CD-TEXT in ISO-8859-1 without control characters and within one CD-TEXT block
 (253 packs of 12 bytes), every ISRC (ISO 3901) and the UPC/EAN (GS1 check digit).
 Warned (the work goes on): a CD-TEXT string over 80 characters (CDRWIN's limit: some
-recorders cut it), a track without ISRC, no UPC/EAN, a double quote turned into ``'``.
+recorders cut it), a track without ISRC, two tracks with the same ISRC, no UPC/EAN, a
+double quote turned into ``'``.
 """
 
 from __future__ import annotations
@@ -150,7 +151,7 @@ def cd_layout(plan: ReleasePlan, *, date: str = "") -> CdLayout:
     if not catalog:
         warnings.warn(FilmscoreWarning(f"album {plan.album_number} has no UPC/EAN: the CD "
                                        "is written without CATALOG"), stacklevel=2)
-    title = cd_text(plan.title, "album title")
+    title = cd_text(plan.title or plan.film_title, "album title")
     performer = cd_text(plan.artist, "album artist")
     songwriter = cd_text(plan.composer, "composer")
     tracks: list[CdTrack] = []
@@ -201,6 +202,13 @@ def cd_layout(plan: ReleasePlan, *, date: str = "") -> CdLayout:
                          field="length", value=msf(frames),
                          valid=f"at most {msf(max_frames)}: drop or shorten tracks, or "
                                "raise the album's CD max_seconds (an 80-minute disc)")
+    seen: dict[str, int] = {}
+    for track in tracks:
+        if track.isrc and track.isrc in seen:
+            warnings.warn(FilmscoreWarning(f"tracks {seen[track.isrc]} and {track.number} "
+                                           f"have the same ISRC {track.isrc}: one ISRC "
+                                           "names one recording"), stacklevel=2)
+        seen.setdefault(track.isrc, track.number)
     if no_isrc:
         warnings.warn(FilmscoreWarning(f"CD track(s) without ISRC: {', '.join(no_isrc)}"),
                       stacklevel=2)

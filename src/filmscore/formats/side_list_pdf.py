@@ -97,9 +97,11 @@ def write_side_pdf(sheet: SideSheet, path: str | os.PathLike[str], *,
                            right),
                          p(f"{t.bass_share:.0%}", right), p(files.get(t.label, ""), small),
                          [p(n, warn) for n in t.notes] or p("")])
+        spare = (f"{clock(side.max_seconds - side.total)} to spare of "
+                 f"{clock(side.max_seconds, False)}" if side.max_seconds else "")
         rows.append([p("Total", strong), p(""), p(""), p(""),
                      p(clock(side.total), right_strong), p(""), p(""), p(""), p(""), p(""),
-                     [p(n, warn) for n in side.notes] or p(limit.strip(), small)])
+                     [p(n, warn) for n in side.notes] or p(spare, small)])
         style += [("BACKGROUND", (0, -1), (-1, -1), colors.HexColor(BAND))]
         table = Table(rows, colWidths=widths, repeatRows=1, splitByRow=1)
         table.setStyle(TableStyle(style))
