@@ -85,6 +85,7 @@ def _register() -> None:
         picture,
         plan,
         project,
+        release,
         sessions,
         spotting,
         stagepack,
@@ -113,6 +114,7 @@ def _register() -> None:
     demo.register(app)
     deliver.register(app)
     master.register(app)
+    release.register(app)
 
 
 _register()

@@ -201,5 +201,16 @@ register("dub_timeline", (".otio",), writer="filmscore.formats.dub_timeline:writ
          name="dub_otio")
 register("dub_timeline", (".aaf",), writer="filmscore.formats.dub_timeline:write_dub_aaf",
          name="dub_aaf")
+# issue 13, the album's release files: the CD's CUE sheet and PQ list (over an
+# album.cd.CdLayout), the vinyl side list (over an album.vinyl.SideSheet)
+register("cd_cue", (".cue",), writer="filmscore.formats.cd_cue:write_cue", name="cd_cue")
+register("pq_list", (".csv",), writer="filmscore.formats.pq_list_csv:write_pq_csv",
+         name="pq_list_csv")
+register("pq_list", (".pdf",), writer="filmscore.formats.pq_list_pdf:write_pq_pdf",
+         name="pq_list_pdf")
+register("side_list", (".csv",), writer="filmscore.formats.side_list_csv:write_side_csv",
+         name="side_list_csv")
+register("side_list", (".pdf",), writer="filmscore.formats.side_list_pdf:write_side_pdf",
+         name="side_list_pdf")
 
 __all__ = ["FormatEntry", "register", "formats", "reader_for", "writer_for", "VIDEO_SUFFIXES"]
