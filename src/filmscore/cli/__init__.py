@@ -84,6 +84,7 @@ def _register() -> None:
         picture,
         plan,
         project,
+        publish,
         sessions,
         spotting,
         stagepack,
@@ -111,6 +112,7 @@ def _register() -> None:
     jobs.register(app)
     demo.register(app)
     deliver.register(app)
+    publish.register(app)
 
 
 _register()
