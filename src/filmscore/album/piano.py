@@ -9,8 +9,10 @@ transposing instruments to sounding pitch) and makes two hands, each one chord a
   moves (a pad or a pedal holds still, a tune moves) and by how little it repeats one
   note, with a bonus for staying in the part that had it the bar before (a tune is not
   passed around on a tie) and one for the parts the orchestration says lead the tune
-  (:func:`melody_chairs`).  Percussion never leads.  A melody segment above A6 is taken an
-  octave down, one below G3 an octave up (said in the notes).  It is the top note of the
+  (:func:`melody_chairs`).  Percussion never leads.  A melody segment reaching above A6,
+  or sitting on average above A5 (a flute an octave over the violins) is taken an octave
+  down (as long as it stays above G3), one sitting below G3 an octave up (said in the
+  notes).  It is the top note of the
   right hand at each of its onsets.
 - **Bass** (:func:`find_bass`): bar by bar, the part sounding lowest (not the melody's
   part), its lowest note at each onset, folded into E1..G3 by octaves; where it comes
@@ -47,6 +49,7 @@ HAND_SPAN = 14  # semitones: an octave and a second (a ninth) at most
 HAND_NOTES = 5  # notes in one hand at once, at most
 MELODY_HIGH = 93  # A6: a melody above goes an octave down
 MELODY_LOW = 55  # G3: a melody segment sitting (on average) below goes an octave up
+MELODY_MEAN_HIGH = 81  # A5: a segment sitting above goes down if it stays above G3
 BASS_LOW, BASS_HIGH = 28, 55  # E1..G3
 FAST = Fraction(1, 2)  # shorter than an eighth note
 PREFERRED = 30  # the melody score's bonus for a part known to carry the tune
@@ -160,14 +163,17 @@ def find_melody(music: Music, *, part: str | None = None, prefer: Sequence[str] 
     for run in runs:
         line = run[3]
         shift = 0
-        while max(n.pitch for n in line) + shift > MELODY_HIGH:
-            shift -= 12
         total = sum(n.duration for n in line)
+        mean = sum(n.pitch * n.duration for n in line) / total
+        while max(n.pitch for n in line) + shift > MELODY_HIGH or (
+                mean + shift > MELODY_MEAN_HIGH
+                and min(n.pitch for n in line) + shift - 12 >= MELODY_LOW):
+            shift -= 12
         while (sum(n.pitch * n.duration for n in line) / total + shift < MELODY_LOW
                and max(n.pitch for n in line) + shift + 12 <= MELODY_HIGH):
             shift += 12
         if shift:
-            notes.append(f"bars {run[0]}-{run[1]}: the melody ({run[2]}) "
+            notes.append(f"{_bars_text(range(run[0], run[1] + 1))}: the melody ({run[2]}) "
                          f"{abs(shift) // 12} octave{'s' * (abs(shift) > 12)} "
                          f"{'lower' if shift < 0 else 'higher'} than it sounds")
         melody += [replace(n, pitch=n.pitch + shift) for n in line]
