@@ -90,3 +90,39 @@ def test_plausible_on_mozart():
     assert names[0] == "F"  # the tonic to begin
     roots = {c.root for _, c in sheet.chords}
     assert roots <= {5, 0, 10, 7, 2, 9, 4}  # F major's degrees (I IV V ii vi iii vii)
+
+
+def test_a_change_of_bass_alone_writes_no_new_symbol():
+    from filmscore.album.chords import analyse
+
+    # an oom-pah in D minor: D in the bass, then A, then G minor
+    notes = [(F(0), F(2), 50), (F(2), F(4), 45), (F(4), F(6), 43)]  # (onset, end, pitch)
+    notes += [(F(t), F(t + 2), p) for t in (0, 2) for p in (62, 65, 69)]
+    notes += [(F(4), F(6), p) for p in (62, 67, 70)]
+    spans = [(F(0), F(2)), (F(2), F(4)), (F(4), F(6))]
+    chords = analyse(notes, spans)
+    assert [(t, c.name()) for t, c in chords] == [(0, "Dm"), (4, "Gm")]
+
+
+def test_tune_moved_to_the_treble_staff(score):
+    sheet = lead_sheet(score)
+    assert sheet.notes == ("the tune written 1 octave lower than the piano's, on the "
+                           "treble staff",)
+    assert sheet.melody[0].pitch == 79 - 12
+
+
+def test_engraver_drops_degrees_of_a_printed_chord_symbol():
+    from filmscore.engraving.layout import prepare_for_verovio
+
+    root = etree.fromstring(
+        b"<score-partwise><part id='P1'><measure number='1'><harmony><root><root-step>G"
+        b"</root-step></root><kind text='7sus4'>dominant</kind><degree><degree-value>4"
+        b"</degree-value><degree-alter>0</degree-alter><degree-type>add</degree-type>"
+        b"</degree></harmony><harmony><root><root-step>C</root-step></root><kind>major"
+        b"</kind><degree><degree-value>9</degree-value><degree-alter>0</degree-alter>"
+        b"<degree-type>add</degree-type></degree></harmony></measure></part>"
+        b"</score-partwise>")
+    prepare_for_verovio(root, "part")
+    first, second = root.iter("harmony")
+    assert first.find("degree") is None  # its text says it all
+    assert second.find("degree") is not None  # no text: the degree is how it is printed

@@ -146,13 +146,16 @@ def harmonic_spans(bars: Sequence[tuple[Fraction, Fraction]], numerator: int,
 def analyse(notes: Sequence[Sounding], spans: Sequence[tuple[Fraction, Fraction]]
             ) -> list[tuple[Fraction, ChordSymbol]]:
     """(onset, chord) at each span whose chord differs from the one before (a span with
-    nothing sounding, or one note only, gets no symbol)."""
+    nothing sounding, or one note only, gets no symbol).  A chord that differs from the
+    one before only in its bass (an oom-pah's root and fifth: Dm, Dm/A) is not written
+    again: the symbol the chord was first written with stands."""
     out: list[tuple[Fraction, ChordSymbol]] = []
     previous = None
     for start, end in spans:
         weights, bass = pitch_weights(notes, start, end)
         chord = best_chord(weights, bass)
-        if chord is not None and chord != previous:
+        if chord is not None and (previous is None or (chord.root, chord.quality)
+                                  != (previous.root, previous.quality)):
             out.append((start, chord))
         previous = chord if chord is not None else previous
     return out

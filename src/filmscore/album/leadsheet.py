@@ -1,19 +1,19 @@
 """A lead sheet of a cue's full score (pure): its melody on one staff, chord symbols above.
 
 The melody is the piano reduction's (:func:`filmscore.album.piano.find_melody`: the part
-that carries the tune, bar by bar, at a pitch a singer or a player reads in treble clef;
-fast repeated notes held); the chord symbols come from a harmonic analysis of every
-pitched part (:mod:`filmscore.album.chords`: duration-weighted pitch classes matched to
-chord templates, a slash for a bass that is not the root), one per half bar in meters of
-four beats, else per bar, written only where the chord changes.  Root names follow the
-key: flats in flat keys (Bb, Eb), else sharps for C#, F# (and Eb, Ab, Bb, the usual
-spellings).
+that carries the tune, bar by bar; fast repeated notes held), the whole tune moved by
+octaves to sit around the treble staff's middle line.  The chord symbols come from a
+harmonic analysis of every pitched part (:mod:`filmscore.album.chords`: duration-weighted
+pitch classes matched to chord templates, a slash for a bass that is not the root), one
+per half bar in meters of four beats, else per bar, written only where the chord changes
+(not for a change of bass alone).  Root names follow the key: flats in flat keys (Bb,
+Eb), else sharps for C#, F# (and Eb, Ab, Bb, the usual spellings).
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from fractions import Fraction
 
 from filmscore.album.chords import ChordSymbol, analyse, harmonic_spans
@@ -60,6 +60,26 @@ def bars_of(music: Music) -> list[tuple[Fraction, Fraction]]:
     return out
 
 
+LEAD_CENTRE = 71  # B4, the treble staff's middle line: where a lead sheet's tune sits
+
+
+def _in_treble(melody: list[Note]) -> tuple[list[Note], list[str]]:
+    """The whole tune moved by octaves to sit around the treble staff's middle line."""
+    if not melody:
+        return melody, []
+    total = sum(n.duration for n in melody)
+    mean = sum(n.pitch * n.duration for n in melody) / total
+    octaves = round((mean - LEAD_CENTRE) / 12)
+    if not octaves:
+        return melody, []
+    moved = [replace(n, pitch=n.pitch - 12 * octaves) for n in melody]
+    if min(n.pitch for n in moved) < 0 or max(n.pitch for n in moved) > 127:
+        return melody, []
+    word = "lower" if octaves > 0 else "higher"
+    return moved, [f"the tune written {abs(octaves)} octave{'s' * (abs(octaves) > 1)} "
+                   f"{word} than the piano's, on the treble staff"]
+
+
 def lead_sheet(music: Music, *, melody_part: str | None = None,
                prefer: Sequence[str] = ()) -> LeadSheet:
     """The lead sheet of ``music`` (a full score at concert pitch)."""
@@ -70,6 +90,8 @@ def lead_sheet(music: Music, *, melody_part: str | None = None,
                          valid="a score with at least one pitched instrument")
     melody, runs, notes = find_melody(music, part=melody_part, prefer=prefer)
     melody, more = simplify_repeats(melody, what="melody", bar=bar_length(music))
+    melody, shifted = _in_treble(melody)
+    more += shifted
     sounding = [(n.onset, n.end, n.pitch) for p in parts for n in p.notes]
     spans = harmonic_spans(bars_of(music), music.meter.numerator, music.meter.beat_quarters)
     chords = analyse(sounding, spans)

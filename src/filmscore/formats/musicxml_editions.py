@@ -87,6 +87,9 @@ def _copied(data: bytes, header: Header) -> bytes:
             per_minute.text = str(round(float(per_minute.text or "")))
         except ValueError:
             pass
+        direction = next(per_minute.iterancestors("direction"), None)
+        if direction is not None:  # above the top staff (MuseScore puts it below else)
+            direction.set("placement", "above")
     return make_part(doc, part_id, header=header, letters=[], multirest=False)
 
 
