@@ -137,3 +137,14 @@ def test_engraved_and_checked(score, tmp_path):
     assert pdf.stat().st_size > 1000
     report = check_musicxml(data)
     assert report.ok, report.summary()
+
+
+def test_right_hand_holds_the_chord_where_the_tune_rests_a_bar():
+    tune = Part("Violin I", (Note(F(0), F(1), 76), Note(F(1), F(1), 79), Note(F(2), F(2), 77)))
+    pad = Part("Viola", (Note(F(0), F(8), 64), Note(F(0), F(8), 67)))
+    cello = Part("Cello", (Note(F(0), F(4), 48), Note(F(4), F(4), 48)))
+    red = reduce_score(Music(parts=(tune, pad, cello)), prefer=["Violin I"])
+    bar2 = sorted(n.pitch for n in red.right if n.onset == 4)
+    assert bar2 == [64, 67]  # E and G over the cello's C, above middle C
+    assert red.notes == ("bar 2: the right hand holds the chord where the tune rests",)
+    assert max(n.pitch for n in red.right if n.onset == 2) == 77  # the tune still on top

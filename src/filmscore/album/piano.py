@@ -24,7 +24,9 @@ transposing instruments to sounding pitch) and makes two hands, each one chord a
   closest below the melody within an octave: two under a note of a beat or more, one
   under a shorter note, none under a run faster than eighths.  Over a bass note of a beat
   or more the left hand adds one chord tone the right hand does not hold, within a tenth
-  above the bass and below the right hand.  Each hand's chord spans at most
+  above the bass and below the right hand.  Where the tune rests for a whole bar over a bass
+  note of a beat or more, the right hand holds the chord's essential tones (two or three, in the
+  octave above middle C).  Each hand's chord spans at most
   :data:`HAND_SPAN` semitones and holds at most :data:`HAND_NOTES` notes.
 - **Rhythm**: fast repeated notes (three or more of one pitch, each shorter than an
   eighth: a measured tremolo or a string's repeated sixteenths) become one held note, and
@@ -52,6 +54,7 @@ MELODY_LOW = 55  # G3: a melody segment sitting (on average) below goes an octav
 MELODY_MEAN_HIGH = 81  # A5: a segment sitting above goes down if it stays above G3
 BASS_LOW, BASS_HIGH = 28, 55  # E1..G3
 FAST = Fraction(1, 2)  # shorter than an eighth note
+REST_CHORD_FLOOR = 60  # C4: where the tune rests, the right hand's chord sits above it
 PREFERRED = 30  # the melody score's bonus for a part known to carry the tune
 
 _PERCUSSION = re.compile(r"perc|drum|timp|cymb|snare|triangle|gong|tam-?tam|wood ?block|"
@@ -143,7 +146,10 @@ def find_melody(music: Music, *, part: str | None = None, prefer: Sequence[str] 
             b += 1
             continue
         best, best_score = None, float("-inf")
+        lowest = _lowest_part(parts, start, end)
         for name, line in lines.items():
+            if name == lowest and name.lower() not in preferred and part is None:
+                continue  # the bass under other parts is not the tune
             inside = [n for n in line if start <= n.onset < end]
             score = _melodic_score(inside) + (6 if name == previous else 0) \
                 + (PREFERRED if name.lower() in preferred else 0)
@@ -179,6 +185,19 @@ def find_melody(music: Music, *, part: str | None = None, prefer: Sequence[str] 
         melody += [replace(n, pitch=n.pitch + shift) for n in line]
     melody = _skyline(melody)  # a note held over the next part's entry is cut there
     return melody, [(r[0], r[1], r[2]) for r in runs], notes
+
+
+def _lowest_part(parts: Sequence[Part], start: Fraction, end: Fraction) -> str | None:
+    """The part sounding lowest in [start, end) (duration-weighted mean), when more than
+    one part sounds there."""
+    means = []
+    for part in parts:
+        spans = [(min(n.end, end) - max(n.onset, start), n.pitch) for n in part.notes
+                 if n.onset < end and n.end > start]
+        total = sum(d for d, _ in spans)
+        if total:
+            means.append((sum(d * p for d, p in spans) / total, part.name))
+    return min(means)[1] if len(means) > 1 else None
 
 
 def melody_chairs(decisions: Sequence[dict]) -> list[str]:
@@ -375,6 +394,27 @@ def reduce_score(music: Music, *, melody_part: str | None = None,
         for p in sorted(taken):
             right.append(Note(m.onset, m.duration, p, m.velocity,
                               m.articulations if p == m.pitch else ()))
+
+    filled: list[int] = []
+    for b in bass:  # where the tune rests over a held bass, the right hand takes the chord
+        start = (_bar_of(b.onset, bar) - 1) * bar  # a bar without the tune, not a gap in it
+        end = max(start + bar, b.end)
+        if b.duration < 1 or any(m.onset < end and m.end > start for m in melody):
+            continue
+        chord, weights = _chord_near(sounding, b.onset, b.onset + min(b.duration, Fraction(2)))
+        if chord is None:
+            continue
+        tones = [pc for pc in chord.essential() if pc != b.pitch % 12 and weights.get(pc)]
+        if len(tones) < 2:
+            continue
+        for pc in tones[:3]:
+            right.append(Note(b.onset, b.duration, REST_CHORD_FLOOR + (pc - REST_CHORD_FLOOR)
+                              % 12, b.velocity))
+        filled.append(_bar_of(b.onset, bar))
+    if filled:
+        notes.append(f"{_bars_text(filled)}: the right hand holds the chord where the tune "
+                     f"rests")
+    right.sort()
 
     left: list[Note] = []
     placed_bass: list[Note] = []
