@@ -85,6 +85,7 @@ def _register() -> None:
         picture,
         plan,
         project,
+        publish,
         release,
         sessions,
         spotting,
@@ -115,6 +116,7 @@ def _register() -> None:
     deliver.register(app)
     master.register(app)
     release.register(app)
+    publish.register(app)
 
 
 _register()

@@ -37,7 +37,14 @@ class Layout:
 def prepare_for_verovio(root, kind: str) -> None:
     """Work around verovio 6.4 in a parsed score (see the module docstring): rehearsal
     marks become boxed bold words (verovio leaves out the bar number of a bar with a
-    <rehearsal>); in a part, the staff carries no instrument name (page 1's header does)."""
+    <rehearsal>); in a part, the staff carries no instrument name (page 1's header does);
+    a chord symbol whose ``<kind>`` gives its printed ``text`` loses its ``<degree>``s
+    (verovio prints them after the text again: "G7sus4(4no3)" for a 7sus4 written as
+    MuseScore needs it, dominant + add 4 + subtract 3)."""
+    for kind_el in root.iterfind(".//harmony/kind"):
+        if kind_el.get("text"):
+            for degree in kind_el.getparent().findall("degree"):
+                kind_el.getparent().remove(degree)
     for number, rehearsal in enumerate(list(root.iter("rehearsal")), 1):
         words = etree.Element("words", {"enclosure": "rectangle", "font-weight": "bold",
                                         "font-style": "normal", "font-size": "12"})
