@@ -138,6 +138,9 @@ def check_setting(medium: str, key: str, value):
                              valid="true or false")
         return str(value).lower() in ("true", "1", "yes")
     if key == "pins":
+        if not isinstance(value, dict):
+            raise InputError("pins are set one by one", field=field, value=str(value),
+                             valid="--pin KEY=first or --pin KEY=last")
         pins = dict(value)
         for k, where in pins.items():
             if where not in PINS:
@@ -145,6 +148,10 @@ def check_setting(medium: str, key: str, value):
                                  value=f"{k}={where}", valid=", ".join(PINS))
         return pins
     if key == "keep":
+        if not isinstance(value, list | tuple):
+            raise InputError("an expanded edition's kept tracks are set by 'filmscore "
+                             "album expand'", field=field, value=str(value),
+                             valid="a list of candidate keys")
         return [str(k) for k in value]
     raise InputError("unknown album setting", field=field, value=key,
                      valid=", ".join(SETTINGS))

@@ -73,6 +73,7 @@ app = typer.Typer(
 
 def _register() -> None:
     from filmscore.cli import (
+        album,
         comp,
         cuesheet,
         deliver,
@@ -111,6 +112,7 @@ def _register() -> None:
     jobs.register(app)
     demo.register(app)
     deliver.register(app)
+    album.register(app)
 
 
 _register()
