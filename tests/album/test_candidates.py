@@ -29,8 +29,7 @@ from filmscore.sync.tempomap import Meter, Segment, TempoMap
 from filmscore.writing.service import add_theme, import_version, theme_music, write_theme_file
 
 
-@pytest.fixture
-def pctx(db_url, tmp_path):
+def _project(tmp_path, db_url):
     with album_project(tmp_path / "p", db_url) as ctx:
         scored_cue(ctx, "1M1", start_frame=24, bars=4, tmp=tmp_path, freq=60.0,
                    title="Main Title")
@@ -43,6 +42,17 @@ def pctx(db_url, tmp_path):
         import_version(ctx, "1M1", write_theme_file(hero, tmp_path / "1M1.mid",
                                                     rate=ctx.rate))
         yield ctx
+
+
+@pytest.fixture
+def pctx(db_url, tmp_path):
+    yield from _project(tmp_path, db_url)
+
+
+@pytest.fixture
+def lite(tmp_path):
+    """The same project on SQLite only, for input refused before the database."""
+    yield from _project(tmp_path, None)
 
 
 def test_refresh_makes_and_measures_the_candidates(pctx):
@@ -117,7 +127,8 @@ def test_album_versions_alternates_unused_and_drafts(pctx, tmp_path):
         get_candidate(pctx, "1M2-alt-2")
 
 
-def test_bad_candidate_input(pctx):
+def test_bad_candidate_input(lite):
+    pctx = lite
     refresh_candidates(pctx)
     for value in (6, -1, 2.5):
         with pytest.raises(InputError, match="field rating: a rating is a whole number"):
