@@ -163,3 +163,22 @@ def test_measuring_a_file_and_a_tempo_map(tmp_path):
                               Segment(2, Meter(4, 4), Fraction(60))))
     assert mean_tempo(tmap) == pytest.approx(24 * 60 / 16)  # 24 beats in 16 s
     assert mean_tempo(None) is None
+
+
+def test_an_edit_that_cannot_be_rendered_is_reported_and_the_rest_go_on(lite):
+    from sqlalchemy import delete, select
+
+    from filmscore.errors import FilmscoreWarning
+    from filmscore.model import Cue, Mix
+    from filmscore.store import transaction
+
+    make_edit(lite, "short-2", ["1M2:1-2"])
+    with transaction(lite.engine) as db:  # 1M2's mix is gone
+        cue = db.scalars(select(Cue).where(Cue.number == "1M2")).one()
+        db.execute(delete(Mix).where(Mix.cue_id == cue.id))
+    with pytest.warns(FilmscoreWarning, match="album edit 'short-2' cannot be rendered: "
+                                              "segment 1 .*cue 1M2 has no mix yet"):
+        done = refresh_candidates(lite, themes=False)
+    assert "1M1" in done.made and "1M2" not in done.made
+    edit = get_candidate(lite, "short-2")
+    assert not edit.has_audio and edit.frames == 0

@@ -31,6 +31,7 @@ segments keep.  A project with no themes or no music gives no themes.
 from __future__ import annotations
 
 import re
+import warnings
 from dataclasses import dataclass
 from fractions import Fraction
 from pathlib import Path
@@ -39,7 +40,7 @@ from sqlalchemy import select
 
 from filmscore.album.measure import AudioFacts, mean_tempo, measure_audio
 from filmscore.album.vocabulary import CANDIDATE_KINDS, RATING_MAX, RATING_MIN
-from filmscore.errors import ConflictError, InputError, NotFoundError
+from filmscore.errors import ConflictError, FilmscoreWarning, InputError, NotFoundError
 from filmscore.model import AlbumCandidate, AlbumEdit, AlbumTrack, Cue, Mix
 from filmscore.store import transaction
 from filmscore.sync.service import cue_row
@@ -330,8 +331,16 @@ def refresh_candidates(pctx, *, render_edits: bool = True, themes: bool = True,
     rendered = []
     if render_edits:
         for spec in album_edits(pctx):
-            if (not spec.rendered or spec.stale) and not spec.problem:
-                render_edit(pctx, spec.name)
+            if spec.problem:
+                warnings.warn(FilmscoreWarning(f"album edit {spec.name!r} cannot be "
+                                               f"rendered: {spec.problem}"), stacklevel=2)
+            elif not spec.rendered or spec.stale:
+                try:
+                    render_edit(pctx, spec.name)
+                except (InputError, NotFoundError) as error:  # the others go on
+                    warnings.warn(FilmscoreWarning(f"album edit {spec.name!r} not "
+                                                   f"rendered: {error}"), stacklevel=2)
+                    continue
                 rendered.append(spec.name)
     by_cue, matches = _theme_rows(pctx) if themes else ({}, [])
     film = _film_frames(pctx)

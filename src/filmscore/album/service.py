@@ -472,13 +472,17 @@ def propose(pctx, album: int, medium: str, *, order: str | None = None,
     if not items:
         raise NotFoundError("no candidate to propose from: 'filmscore album candidates "
                             "refresh' makes them from the mixed cues")
-    options = Options(order=order, theme_weight=float(settings.get("theme_weight", 1.0)),
-                      allow_repeats=bool(settings.get("allow_repeats", False)),
-                      keep_order=tuple(settings.get("keep", ())))
+    weight = float(settings.get("theme_weight", 1.0))
+    repeats = bool(settings.get("allow_repeats", False))
+    keep = tuple(settings.get("keep", ()))
     if method == "cpsat":
-        found = solve(items, medium_rules(medium, settings), options)
+        found = solve(items, medium_rules(medium, settings),
+                      Options(order=order, theme_weight=weight, allow_repeats=repeats,
+                              keep_order=keep))
     else:
-        found = greedy(items, medium_rules(medium, settings), options)
+        found = greedy(items, medium_rules(medium, settings),
+                       Options(order=order, theme_weight=weight, allow_repeats=repeats,
+                               keep_order=keep))
     pinned = {i.key: i.pinned for i in items}
     with transaction(pctx.engine) as db:
         row = album_row(db, pctx.project_id, album)
