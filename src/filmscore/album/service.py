@@ -15,7 +15,8 @@ for an expanded edition ``keep`` (the previous edition's keys on that medium, in
 **Tracks.** :func:`set_tracks` stores a medium's tracks from candidate keys in order;
 :func:`propose` builds the solver's items from the candidates and stores what
 :func:`filmscore.album.sequence.solve` (or ``greedy``) chose.  Both keep the ISRC of a
-key that stays; the gap before a track is the medium's (none before the first track of a
+key that stays (its mastered audio only on an expanded edition's kept tracks: a new
+track list is mastered again); the gap before a track is the medium's (none before the first track of a
 side); a vinyl track list given without sides is split into the medium's sides as evenly
 as the order allows.  A candidate rated 0 is never proposed; one without audio (an edit
 not rendered) is left out with a warning.
