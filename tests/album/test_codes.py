@@ -31,6 +31,8 @@ def test_upc_and_ean_with_their_check_digits():
     ("4006381333932", "the EAN-13 check digit is wrong"),
     ("12345", "not a UPC-A or EAN-13"),
     ("03600029145X", "not a UPC-A or EAN-13"),
+    ("03600029145²", "not a UPC-A or EAN-13"),
+    ("03600029145234", "not a UPC-A or EAN-13"),
 ])
 def test_bad_catalog_numbers(value, words):
     with pytest.raises(InputError) as caught:

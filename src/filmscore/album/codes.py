@@ -41,7 +41,7 @@ def check_upc_ean(value: str, field: str = "catalog") -> str:
     if not text:
         return ""
     digits = re.sub(r"[\s-]", "", text)
-    if not digits.isdigit() or len(digits) not in (UPC_DIGITS, EAN_DIGITS):
+    if not re.fullmatch(r"[0-9]{12,13}", digits):
         raise InputError("not a UPC-A or EAN-13 catalog number", field=field, value=text,
                          valid="12 digits (UPC-A) or 13 digits (EAN-13), the last the "
                                "check digit")
