@@ -16,10 +16,10 @@ for an expanded edition ``keep`` (the previous edition's keys on that medium, in
 :func:`propose` builds the solver's items from the candidates and stores what
 :func:`filmscore.album.sequence.solve` (or ``greedy``) chose.  Both keep the ISRC of a
 key that stays (its mastered audio only on an expanded edition's kept tracks: a new
-track list is mastered again); the gap before a track is the medium's (none before the first track of a
-side); a vinyl track list given without sides is split into the medium's sides as evenly
-as the order allows.  A candidate rated 0 is never proposed; one without audio (an edit
-not rendered) is left out with a warning.
+track list is mastered again); the gap before a track is the medium's (none before the
+first track of a side); a vinyl track list given without sides is split into the
+medium's sides as evenly as the order allows.  A candidate rated 0 is never proposed;
+one without audio (an edit not rendered) is left out with a warning.
 
 **Expanded edition.** :func:`expand` makes a new album from a previous one: on every
 medium the previous album has, its tracks are kept (same keys, same order, their ISRCs
