@@ -203,6 +203,10 @@ def test_propose_stores_the_sequence(pctx):
     set_candidate(pctx, "1M3", rating=0)  # never proposed
     pin(pctx, 1, "cd", "2M1", "first")
     set_tracks(pctx, 1, "cd", ["1M1"], isrcs=["USS1Z2600001"])
+    assert album_view(pctx, 1).media["cd"].problems == ()
+    set_tracks(pctx, 1, "cd", ["1M1", "2M1"])
+    assert album_view(pctx, 1).media["cd"].problems == ("track 2 (2M1) is pinned first",)
+    set_tracks(pctx, 1, "cd", ["1M1"])
     found = propose(pctx, 1, "cd", method="greedy")
     assert isinstance(found, Sequence)
     assert [p.key for p in found.tracks] == ["2M1", "1M1", "1M2"]

@@ -115,6 +115,10 @@ def _problems(rules: Medium, tracks: list[TrackView], sides: dict[str, Fraction]
                        f"{clock(rules.min_track_seconds)}")
         if not t.seconds:
             out.append(f"track {t.position} ({t.key}) has no audio yet")
+    for t in tracks:
+        if (t.pinned == "first" and t is not tracks[0]) or (
+                t.pinned == "last" and t is not tracks[-1]):
+            out.append(f"track {t.position} ({t.key}) is pinned {t.pinned}")
     if rules.max_seconds is not None:
         for side, total in sides.items():
             if total > rules.max_seconds:
