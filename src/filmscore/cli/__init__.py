@@ -73,6 +73,7 @@ app = typer.Typer(
 
 def _register() -> None:
     from filmscore.cli import (
+        album,
         comp,
         cuesheet,
         deliver,
@@ -117,6 +118,7 @@ def _register() -> None:
     master.register(app)
     release.register(app)
     publish.register(app)
+    album.register(app)
 
 
 _register()
