@@ -65,6 +65,7 @@ def test_every_role_sees_the_albums_the_candidates_and_listens(app):
         assert 'class="medium-tab over" data-medium="cd"' in page
         assert "OVER BY 0:07" in page
         assert "<strong>Side B</strong> starts with B1 Bluto" in page
+        assert "5 tracks · 0:52 on 2 sides, 0:09 apart" in page
         assert 'src="/album/1/cd/transitions/1.wav"' in page
         assert 'src="/album/1/vinyl/tracks/3.wav"' in page
         assert ('action="/album/1/cd/propose"' in page) == can(role, "album")
@@ -148,7 +149,9 @@ def test_the_sequences_timed_by_hand(db_url, tmp_path):
     assert [t.position for t in vinyl.tracks] == [1, 2, 3, 4, 5]
     assert [(t.out_label, t.in_label) for t in vinyl.transitions] == [
         ("A1", "A2"), ("B1", "B2"), ("B2", "B3")]  # no transition across the flip
-    assert vinyl.tracks[0].cd_index == ""
+    assert vinyl.tracks[0].cd_index == "" and vinyl.spread == "0:09"  # 8.5 s, half up
+    assert cd.spread == "" and cd.measured and [t.loudness for t in cd.tracks[:2]] == [
+        "-18.5", ""]
 
     # digital: no gaps, no limit, two tracks mastered
     assert digital.seconds == F(99, 2) and digital.total_text == "0:50"  # 49.5 s, half up

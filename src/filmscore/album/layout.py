@@ -83,6 +83,7 @@ class TrackRow:
     stored_gap: Fraction  # the gap the album stores (a side's first track: not counted)
     end: Fraction  # the running time after it
     cd_index: str  # CD only: where it starts on the disc (pregap included), MM:SS:FF
+    loudness_lufs: float | None  # measured on the candidate's audio
     mastered: bool
     has_audio: bool
     first_on_side: bool
@@ -107,6 +108,10 @@ class TrackRow:
     @property
     def running(self) -> str:
         return clock(self.end)
+
+    @property
+    def loudness(self) -> str:
+        return "" if self.loudness_lufs is None else f"{self.loudness_lufs:.1f}"
 
 
 @dataclass(frozen=True)
@@ -190,6 +195,20 @@ class MediumView:
     @property
     def empty(self) -> bool:
         return not self.tracks
+
+    @property
+    def spread(self) -> str:
+        """How far apart the longest and the shortest side are (a record's sides are
+        balanced when it is small); "" for a medium without sides."""
+        if len(self.sides) < 2:
+            return ""
+        lengths = [s.seconds for s in self.sides]
+        return clock(max(lengths) - min(lengths))
+
+    @property
+    def measured(self) -> bool:
+        """Whether any track's loudness is known (the page shows the column)."""
+        return any(t.loudness_lufs is not None for t in self.tracks)
 
     @property
     def keys(self) -> frozenset[str]:
@@ -300,7 +319,7 @@ def layout_medium(plan, candidates: Mapping[str, CandidateView] | None = None,
                 start=start, seconds=track.seconds, gap=gap,
                 stored_gap=Fraction(track.gap_seconds), end=end,
                 cd_index=cd_address(medium.pregap_seconds + start) if cd else "",
-                mastered=bool(track.mastered.get("media_hash")),
+                loudness_lufs=track.loudness_lufs, mastered=bool(track.mastered.get("media_hash")),
                 has_audio=track.audio is not None, first_on_side=n == 1,
                 short=track.seconds < medium.min_track_seconds,
                 x_pct=_pct(start, scale), width_pct=width,
