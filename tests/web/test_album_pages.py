@@ -317,6 +317,18 @@ def test_a_transition_needs_one_sample_rate(tmp_path):
     assert not joined[10:13].any()
     with pytest.raises(InputError, match="different channels"):
         join(a[:2], 0, np.zeros((2, 6), dtype=np.int32))
+    # 16-bit masters at 44.1 kHz: copied bit for bit into a 24-bit WAV
+    c = rng.integers(-2**15, 2**15, size=(3 * 44100, 2)).astype(np.int16)
+    d = rng.integers(-2**15, 2**15, size=(44100, 2)).astype(np.int16)
+    for name, data in (("c", c), ("d", d)):
+        with BwfWriter(tmp_path / f"{name}.wav", 44100, 2, bits=16) as out:
+            out.write(data)
+    render_transition(tmp_path / "c.wav", tmp_path / "d.wav", F(2) + F(1, 75),
+                      tmp_path / "cd.wav", seconds=2)
+    got, rate = sf.read(str(tmp_path / "cd.wav"), dtype="int32", always_2d=True)
+    assert rate == 44100 and sf.info(str(tmp_path / "cd.wav")).subtype == "PCM_24"
+    wide = np.concatenate([c[-2 * 44100:], np.zeros((2 * 44100 + 588, 2), np.int16), d])
+    np.testing.assert_array_equal(got, wide.astype(np.int32) << 16)
 
 
 # --- rating and titles ------------------------------------------------------------------------
@@ -334,8 +346,10 @@ def test_the_composer_titles_and_rates_a_candidate(app, web_project):
     answer = client.post("/album/candidates/2M1", data={
         "csrf": csrf, "version": str(version), "title": "  Bluto's   Brawl ", "rating": "4"},
         follow_redirects=False)
-    assert answer.status_code == 303 and answer.headers["location"] == "/album#cand-2M1"
+    assert answer.status_code == 303
+    assert answer.headers["location"] == "/album?saved=2M1#cand-2M1"
     assert _candidate(web_project, "2M1") == ("Bluto's Brawl", 4, version + 1)
+    assert 'class="saved"' in client.get("/album?saved=2M1").text
     html = client.get("/album/1").text
     assert "Bluto&#39;s Brawl" in html
 

@@ -62,4 +62,5 @@ def test_the_album_page_shows_the_side_break_and_plays_a_transition(as_browser):
     page.click('#cand-1M2 button[type=submit]')
     expect(page.locator('input[name=title][form="f-1M2"]')).to_have_value("Spinach Can")
     expect(page.locator('select[name=rating][form="f-1M2"]')).to_have_value("5")
+    expect(page.locator("#cand-1M2 .saved-note")).to_have_text("saved")
     screenshot(page, "album-candidates")

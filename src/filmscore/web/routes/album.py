@@ -54,7 +54,7 @@ def _audio(path: Path, filename: str) -> FileResponse:
 # --- the albums and the candidates ---------------------------------------------------------
 
 def _albums_page(request: Request, *, form: str = "", error: str = "",
-                 values: dict | None = None, status_code: int = 200):
+                 values: dict | None = None, saved: str = "", status_code: int = 200):
     from filmscore.album.board import album_list, candidate_board
     from filmscore.album.vocabulary import CANDIDATE_KINDS, MEDIA, RATING_MAX, RATING_MIN
 
@@ -63,14 +63,15 @@ def _albums_page(request: Request, *, form: str = "", error: str = "",
         "view": "list", "albums": album_list(pctx), "candidates": candidate_board(pctx),
         "media": MEDIA, "kinds": CANDIDATE_KINDS,
         "ratings": list(range(RATING_MIN, RATING_MAX + 1)), "allowed": _allowed(request),
-        "form": form, "error": error, "values": values or {}, "quote": quote},
-        status_code=status_code)
+        "form": form, "error": error, "values": values or {}, "saved": saved,
+        "quote": quote}, status_code=status_code)
 
 
 @router.get("/album")
-def albums(request: Request, user=Depends(Allow("view"))):
-    """The albums (editions) and every candidate track in film order."""
-    return _albums_page(request)
+def albums(request: Request, saved: str = "", user=Depends(Allow("view"))):
+    """The albums (editions) and every candidate track in film order (``?saved=KEY``:
+    the row just saved is marked)."""
+    return _albums_page(request, saved=saved)
 
 
 @router.post("/album/candidates/{key}")
@@ -93,7 +94,7 @@ async def choose(key: str, request: Request, user=Depends(Allow("album"))):
                             status_code=422)
     except ConflictError as exc:
         return _choice_conflict(request, key, str(exc), values)
-    return RedirectResponse(f"/album#cand-{quote(key)}", status_code=303)
+    return RedirectResponse(f"/album?saved={quote(key)}#cand-{quote(key)}", status_code=303)
 
 
 def _choice_conflict(request: Request, key: str, message: str, values: dict):
