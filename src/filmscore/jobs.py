@@ -1,6 +1,6 @@
 """Background jobs: long work (mockups, parts, scores, streamers, comps, mixes) as one job per
-cue (a delivery: one job for the whole film), run by a local process pool on SQLite and by a
-procrastinate queue on PostgreSQL.
+cue (a delivery: one job for the whole film; an album's sequence: one per medium), run by
+a local process pool on SQLite and by a procrastinate queue on PostgreSQL.
 
 One layer for the CLI and the web app:
 
@@ -131,6 +131,37 @@ def _film(pctx) -> list[str]:
     return [FILM]
 
 
+def album_target(album: int, medium: str) -> str:
+    """The "cue" of an album job: one album's one medium, ``"album 1 cd"``."""
+    return f"album {int(album)} {medium}"
+
+
+def album_of_target(target: str) -> tuple[int, str]:
+    """``"album 1 cd"`` -> ``(1, "cd")``."""
+    parts = str(target).split()
+    if len(parts) != 3 or parts[0] != "album" or not parts[1].isdigit():
+        raise InputError("not an album job", field="cue", value=target,
+                         valid="album NUMBER MEDIUM, e.g. album 1 cd")
+    return int(parts[1]), parts[2]
+
+
+def _album_propose(pctx, cue: str, options: dict, report) -> Any:
+    from filmscore.album.service import propose
+
+    album, medium = album_of_target(cue)
+    return propose(pctx, album, medium, order=options.get("order", "film"))
+
+
+def _album_media(pctx) -> list[str]:
+    from filmscore.album.vocabulary import MEDIUM_NAMES
+    from filmscore.model import Album
+
+    with transaction(pctx.engine) as session:
+        numbers = session.scalars(select(Album.number).where(
+            Album.project_id == pctx.project_id).order_by(Album.number)).all()
+    return [album_target(n, m) for n in numbers for m in MEDIUM_NAMES]
+
+
 def _music_cues(pctx) -> list[str]:
     from filmscore.writing.service import cues_with_music
 
@@ -157,6 +188,7 @@ KINDS: dict[str, Kind] = {k.name: k for k in (
     Kind("comp", "comp renders", "mix", _comp, _comped),
     Kind("mix", "mixes", "mix", _mix, _comped),
     Kind("deliver", "the delivery to the dub", "mix", _deliver, _film),
+    Kind("album-propose", "album sequences", "album", _album_propose, _album_media),
 )}
 
 
@@ -187,6 +219,8 @@ def encode(value: Any) -> Any:
         return {"$frac": str(value)}
     if isinstance(value, tuple):
         return {"$tuple": [encode(v) for v in value]}
+    if isinstance(value, set | frozenset):
+        return {"$set": [encode(v) for v in sorted(value, key=repr)]}
     if isinstance(value, list):
         return [encode(v) for v in value]
     if isinstance(value, dict):
@@ -205,6 +239,8 @@ def decode(value: Any) -> Any:
         return Fraction(value["$frac"])
     if "$tuple" in value:
         return tuple(decode(v) for v in value["$tuple"])
+    if "$set" in value:
+        return frozenset(decode(v) for v in value["$set"])
     if "$dc" in value:
         module, _, name = value["$dc"].partition(":")
         if module.split(".")[0] != "filmscore":

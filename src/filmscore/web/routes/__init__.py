@@ -7,6 +7,7 @@ from fastapi import FastAPI
 
 def register(app: FastAPI) -> None:
     from filmscore.web.routes import (
+        album,
         auth,
         cues,
         dashboard,
@@ -19,5 +20,5 @@ def register(app: FastAPI) -> None:
     )
 
     for module in (auth, dashboard, timeline, cues, mixing, themes, recording, downloads,
-                   jobs):
+                   album, jobs):
         app.include_router(module.router)
