@@ -107,26 +107,28 @@ def test_the_sequences_timed_by_hand(db_url, tmp_path):
     cd, vinyl, digital = board.media
     assert [m.name for m in board.media] == ["cd", "vinyl", "digital"]
 
-    # CD: 12, 2, 7.5, 2, 9, 4/3, 6, 2, 10 = 51 5/6 s against 45 s
+    # CD, on frames of 1/75 s: 12 s (900 frames), a pause of 2 s (150), 7.5 s ending at
+    # frame 1612.5, padded to 1613; 150; 9 s (675) to 2438; 4/3 s (100); 6 s (450) to 2988;
+    # 150; 10 s (750) to 3888 frames: 51.84 s against 45 s
     assert [(t.label, t.start, t.seconds, t.gap, t.end) for t in cd.tracks] == [
         ("1", F(0), F(12), F(0), F(12)),
         ("2", F(14), F(15, 2), F(2), F(43, 2)),
-        ("3", F(47, 2), F(9), F(2), F(65, 2)),
-        ("4", F(203, 6), F(6), F(4, 3), F(239, 6)),
-        ("5", F(251, 6), F(10), F(2), F(311, 6))]
+        ("3", F(1763, 75), F(9), F(2), F(2438, 75)),
+        ("4", F(2538, 75), F(6), F(4, 3), F(2988, 75)),
+        ("5", F(3138, 75), F(10), F(2), F(3888, 75))]
     assert [(t.start_text, t.length, t.gap_text, t.running, t.cd_index) for t in cd.tracks] == [
         ("0:00", "0:12", "", "0:12", "00:02:00"),
         ("0:14", "0:08", "2 s", "0:22", "00:16:00"),
-        ("0:24", "0:09", "2 s", "0:33", "00:25:38"),   # 25.5 s: 37.5 frames, rounded up
-        ("0:34", "0:06", "4/3 s", "0:40", "00:35:63"),  # 215/6 s = 2687.5 frames
+        ("0:24", "0:09", "2 s", "0:33", "00:25:38"),   # frame 1763 + the pregap's 150
+        ("0:34", "0:06", "4/3 s", "0:40", "00:35:63"),
         ("0:42", "0:10", "2 s", "0:52", "00:43:63")]
-    assert cd.seconds == F(311, 6) and cd.over and cd.total_text == "0:52"
+    assert cd.seconds == F(3888, 75) and cd.over and cd.total_text == "0:52"
     (disc,) = cd.sides
     assert (disc.letter, disc.limit, disc.total_text, disc.limit_text, disc.difference) == (
         "", F(45), "0:52", "0:45", "over by 0:07")
-    assert disc.limit_pct == round(45 * 100 / (311 / 6), 3)
-    assert disc.over_pct == round((311 / 6 - 45) * 100 / (311 / 6), 3)
-    assert cd.tracks[1].x_pct == round(14 * 100 / (311 / 6), 3)
+    assert disc.limit_pct == round(45 * 100 / 51.84, 3)
+    assert disc.over_pct == round(6.84 * 100 / 51.84, 3)
+    assert cd.tracks[1].x_pct == round(14 * 100 / 51.84, 3)
     assert [t.pinned for t in cd.tracks] == ["first", "", "", "", "last"]
     assert cd.problems == ()  # the capacity is told by ``over``, nothing else is wrong
     assert cd.limit_text == "0:45" and "at most 0:45" in cd.rules
@@ -209,6 +211,24 @@ def test_what_breaks_a_mediums_rules_is_listed():
     assert lp.sides[1].tracks == () and lp.sides[1].difference == "22:00 to spare"
     empty = layout_medium(_plan("digital", []))
     assert empty.empty and empty.total_text == "0:00" and empty.transitions == ()
+
+
+def test_a_cd_is_laid_out_on_its_frames():
+    # a pause: the track before padded to its frame's end, the pause to the nearest frame;
+    # a segue (no pause): the next track runs on from the last sample, its index the frame
+    # at or before it; the disc padded to a whole frame
+    plan = _plan("cd", [(1, "", F(10001, 1000), 0, "", True), (2, "", 5, 0, "", True),
+                        (3, "", 4, F(1, 100), "", True)])
+    cd = layout_medium(plan)
+    assert [(t.start, t.gap, t.end) for t in cd.tracks] == [
+        (F(0), F(0), F(10001, 1000)),
+        (F(10001, 1000), F(0), F(15001, 1000)),                  # the segue
+        (F(1126, 75) + F(1, 75), F(1, 75), F(1127, 75) + 4)]     # 15.001 s: frame 1126
+    assert [t.cd_index for t in cd.tracks] == ["00:02:00", "00:12:00", "00:17:02"]
+    assert cd.seconds == F(1127, 75) + 4  # a whole number of frames: nothing to pad
+    digital = layout_medium(_plan("digital", [(1, "", F(10001, 1000), 0, "", True),
+                                              (2, "", 4, F(1, 100), "", True)]))
+    assert digital.seconds == F(10001, 1000) + F(1, 100) + 4  # no grid: exact
 
 
 def test_times_as_text():

@@ -173,7 +173,7 @@ def check_album(pctx, number: int) -> None:
         numbers = list(session.scalars(select(Album.number).where(
             Album.project_id == pctx.project_id).order_by(Album.number)))
     if number not in numbers:
-        # (plan.album_row's NotFoundError is given keyword arguments it does not take)
+        # checked here, before the plan is read, to name the albums there are
         raise NotFoundError(f"no album {number} in this project (albums: "
                             f"{', '.join(map(str, numbers)) or 'none yet'})")
 

@@ -49,8 +49,9 @@ def gap_text(seconds: Fraction) -> str:
 
 
 def cd_address(seconds: Fraction) -> str:
-    """Disc time as the Red Book writes it, ``MM:SS:FF`` (FF: 1/75 s frames, the nearest)."""
-    frames = _half_up(Fraction(seconds) * CD_FRAMES_PER_SECOND)
+    """Disc time as the Red Book writes it, ``MM:SS:FF`` (FF: 1/75 s frames; the frame at
+    or before ``seconds``, as a segue's index mark is)."""
+    frames = (Fraction(seconds) * CD_FRAMES_PER_SECOND).__floor__()
     minutes, rest = divmod(frames, 60 * CD_FRAMES_PER_SECOND)
     secs, ff = divmod(rest, CD_FRAMES_PER_SECOND)
     return f"{minutes:02d}:{secs:02d}:{ff:02d}"

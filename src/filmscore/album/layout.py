@@ -7,7 +7,11 @@ How time is counted on a medium: a track's *start* is seconds from the start of 
 (vinyl) or of track 1 (CD, digital), its *running time* the end of the track on that
 clock, a side's *total* the running time of its last track.  The gap before the first
 track of a side is not counted (the CD's 2-second pregap, the lead-in groove), as in
-``ReleasePlan.seconds``; the CD index adds the pregap (disc time, MM:SS:FF in 1/75 s).
+``ReleasePlan.seconds``.  On a medium with a grid (the CD's frames of 1/75 s) the times
+are laid out as the disc image is (``album.cd``): a track after a pause starts on a
+frame (the track before padded with silence to its frame's end, the pause rounded to the
+nearest frame), a segue runs on unbroken, and the total is padded to a whole frame; the
+CD index adds the pregap (disc time, MM:SS:FF, the frame at or before the track's start).
 Times stay exact ``Fraction`` seconds; the texts round them for the eye
 (:mod:`filmscore.album.clock`) and the bar's percentages are the one float step, for the
 screen only.
@@ -243,6 +247,16 @@ class AlbumBoard:
 
 # --- the layout (pure) --------------------------------------------------------------------------
 
+def _up(seconds: Fraction, grid: Fraction) -> Fraction:
+    """``seconds`` rounded up to the grid."""
+    return (seconds / grid).__ceil__() * grid
+
+
+def _nearest(seconds: Fraction, grid: Fraction) -> Fraction:
+    """``seconds`` to the nearest step of the grid (half up)."""
+    return (seconds / grid + Fraction(1, 2)).__floor__() * grid
+
+
 def _pct(value: Fraction, scale: Fraction) -> float:
     return round(float(value * 100 / scale), 3)
 
@@ -288,17 +302,25 @@ def layout_medium(plan, candidates: Mapping[str, CandidateView] | None = None,
         by_side[track.side if track.side in by_side else letters[0]].append(track)
 
     # time each side
+    grid = medium.grid_seconds
     timed: dict[str, list[tuple]] = {}
+    totals: dict[str, Fraction] = {}
     for letter, tracks in by_side.items():
         at, rows = Fraction(0), []
         for i, track in enumerate(tracks):
             gap = Fraction(0) if i == 0 else Fraction(track.gap_seconds)
-            start = at + gap
+            if grid and gap:
+                # on the grid (a CD's frames): the track before padded to its frame's end,
+                # the pause a whole number of frames (the nearest), as the disc lays it out
+                gap = _nearest(gap, grid)
+                start = _up(at, grid) + gap
+            else:
+                start = at + gap  # a segue runs on unbroken
             end = start + track.seconds
             rows.append((track, gap, start, end))
             at = end
         timed[letter] = rows
-    totals = {letter: (rows[-1][3] if rows else Fraction(0)) for letter, rows in timed.items()}
+        totals[letter] = _up(at, grid) if grid else at
     limit = medium.max_seconds
     longest = max(totals.values(), default=Fraction(0))
     scale = max(limit or Fraction(0), longest) or Fraction(1)
