@@ -63,7 +63,7 @@ def test_every_role_sees_the_albums_the_candidates_and_listens(app):
 
         page = client.get("/album/1").text
         assert 'class="medium-tab over" data-medium="cd"' in page
-        assert "OVER BY 0:07" in page
+        assert "OVER BY 0:09" in page
         assert "<strong>Side B</strong> starts with B1 Bluto" in page
         assert "5 tracks · 0:52 on 2 sides, 0:09 apart" in page
         assert 'src="/album/1/cd/transitions/1.wav"' in page
@@ -109,7 +109,7 @@ def test_the_sequences_timed_by_hand(db_url, tmp_path):
 
     # CD, on frames of 1/75 s: 12 s (900 frames), a pause of 2 s (150), 7.5 s ending at
     # frame 1612.5, padded to 1613; 150; 9 s (675) to 2438; 4/3 s (100); 6 s (450) to 2988;
-    # 150; 10 s (750) to 3888 frames: 51.84 s against 45 s
+    # 150; 10 s (750) to 3888 frames: 51.84 s, 53.84 s of disc time against 45 s
     assert [(t.label, t.start, t.seconds, t.gap, t.end) for t in cd.tracks] == [
         ("1", F(0), F(12), F(0), F(12)),
         ("2", F(14), F(15, 2), F(2), F(43, 2)),
@@ -122,13 +122,14 @@ def test_the_sequences_timed_by_hand(db_url, tmp_path):
         ("0:24", "0:09", "2 s", "0:33", "00:25:38"),   # frame 1763 + the pregap's 150
         ("0:34", "0:06", "4/3 s", "0:40", "00:35:63"),
         ("0:42", "0:10", "2 s", "0:52", "00:43:63")]
-    assert cd.seconds == F(3888, 75) and cd.over and cd.total_text == "0:52"
+    # the disc's total counts the 2 s pregap (disc time, what the capacity is checked against)
+    assert cd.seconds == F(3888, 75) + 2 and cd.over and cd.total_text == "0:54"
     (disc,) = cd.sides
     assert (disc.letter, disc.limit, disc.total_text, disc.limit_text, disc.difference) == (
-        "", F(45), "0:52", "0:45", "over by 0:07")
-    assert disc.limit_pct == round(45 * 100 / 51.84, 3)
-    assert disc.over_pct == round(6.84 * 100 / 51.84, 3)
-    assert cd.tracks[1].x_pct == round(14 * 100 / 51.84, 3)
+        "", F(45), "0:54", "0:45", "over by 0:09")
+    assert disc.limit_pct == round(45 * 100 / 53.84, 3)
+    assert disc.over_pct == round(8.84 * 100 / 53.84, 3)
+    assert cd.tracks[1].x_pct == round(14 * 100 / 53.84, 3)  # the scale: disc time
     assert [t.pinned for t in cd.tracks] == ["first", "", "", "", "last"]
     assert cd.problems == ()  # the capacity is told by ``over``, nothing else is wrong
     assert cd.limit_text == "0:45" and "at most 0:45" in cd.rules
@@ -180,7 +181,7 @@ def test_the_sequences_timed_by_hand(db_url, tmp_path):
         "", "Spinach", F(15, 2))
     assert by_key["3M1"].working_title == "End Credits"
     (summary,) = listed
-    assert summary.media == {"cd": (5, "0:52"), "vinyl": (5, "0:52"), "digital": (6, "0:50")}
+    assert summary.media == {"cd": (5, "0:54"), "vinyl": (5, "0:52"), "digital": (6, "0:50")}
 
 
 def _plan(medium: str, tracks: list[tuple], overrides: dict | None = None) -> ReleasePlan:
@@ -225,7 +226,7 @@ def test_a_cd_is_laid_out_on_its_frames():
         (F(10001, 1000), F(0), F(15001, 1000)),                  # the segue
         (F(1126, 75) + F(1, 75), F(1, 75), F(1127, 75) + 4)]     # 15.001 s: frame 1126
     assert [t.cd_index for t in cd.tracks] == ["00:02:00", "00:12:00", "00:17:02"]
-    assert cd.seconds == F(1127, 75) + 4  # a whole number of frames: nothing to pad
+    assert cd.seconds == F(1127, 75) + 4 + 2  # whole frames: nothing to pad; + the pregap
     digital = layout_medium(_plan("digital", [(1, "", F(10001, 1000), 0, "", True),
                                               (2, "", 4, F(1, 100), "", True)]))
     assert digital.seconds == F(10001, 1000) + F(1, 100) + 4  # no grid: exact
@@ -477,7 +478,7 @@ def test_propose_is_a_background_job(app, web_project, fake_service):
     # the page shows the new sequence: End Credits first, gaps of 2 s
     cd = album_board(app.state.pctx, 1).media[0]
     assert [t.key for t in cd.tracks] == ["3M1", "2M2", "2M1", "1M2", "1M1"]
-    assert cd.total_text == "0:53" and cd.over
+    assert cd.total_text == "0:55" and cd.over  # the pregap counted
 
     # a JSON client gets the batch (202); a bad order or medium starts nothing
     again = client.post("/album/1/vinyl/propose", data={"csrf": csrf},

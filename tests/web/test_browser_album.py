@@ -23,8 +23,8 @@ def test_the_album_page_shows_the_side_break_and_plays_a_transition(as_browser):
     # at a glance: the CD tab and section say it is over, by how much
     cd_tab = page.locator('a.medium-tab[data-medium="cd"]')
     expect(cd_tab).to_have_class("medium-tab over")
-    expect(cd_tab).to_contain_text("0:52 / 0:45")
-    expect(page.locator("#cd p.capacity")).to_contain_text("OVER BY 0:07")
+    expect(cd_tab).to_contain_text("0:54 / 0:45")
+    expect(page.locator("#cd p.capacity")).to_contain_text("OVER BY 0:09")
     expect(page.locator("#cd .side-row .overflow")).to_have_count(1)
     # the LP: side B starts with track B1 "Bluto", its side full to the second
     vinyl = page.locator("#vinyl")

@@ -196,10 +196,12 @@ def cd_layout(plan: ReleasePlan, *, date: str = "") -> CdLayout:
                          f"{CD_TEXT_PACKS}", field="CD-TEXT", value=str(packs),
                          valid="shorter titles, artist or composer")
     max_frames = frames_of(medium.max_seconds) if medium.max_seconds is not None else None
-    if max_frames is not None and frames > max_frames:
-        raise InputError(f"the CD lasts {msf(frames)} (MM:SS:FF), over its maximum of "
-                         f"{msf(max_frames)} by {msf(frames - max_frames)}",
-                         field="length", value=msf(frames),
+    # the capacity is disc time: the pregap before track 1 counts (the lead-out address)
+    if max_frames is not None and pregap + frames > max_frames:
+        raise InputError(f"the CD lasts {msf(pregap + frames)} (MM:SS:FF) with the pregap, "
+                         f"over its maximum of {msf(max_frames)} by "
+                         f"{msf(pregap + frames - max_frames)}",
+                         field="length", value=msf(pregap + frames),
                          valid=f"at most {msf(max_frames)}: drop or shorten tracks, or "
                                "raise the album's CD max_seconds (an 80-minute disc)")
     seen: dict[str, int] = {}

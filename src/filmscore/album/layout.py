@@ -6,15 +6,16 @@ coverage and what breaks the medium's rules out.
 How time is counted on a medium: a track's *start* is seconds from the start of its side
 (vinyl) or of track 1 (CD, digital), its *running time* the end of the track on that
 clock, a side's *total* the running time of its last track.  The gap before the first
-track of a side is not counted (the CD's 2-second pregap, the lead-in groove), as in
-``ReleasePlan.seconds``.  On a medium with a grid (the CD's frames of 1/75 s) the times
-are laid out as the disc image is (``album.cd``): a track after a pause starts on a
-frame (the track before padded with silence to its frame's end, the pause rounded to the
-nearest frame), a segue runs on unbroken, and the total is padded to a whole frame; the
-CD index adds the pregap (disc time, MM:SS:FF, the frame at or before the track's start).
-Times stay exact ``Fraction`` seconds; the texts round them for the eye
-(:mod:`filmscore.album.clock`) and the bar's percentages are the one float step, for the
-screen only.
+track of a side is not counted in its start times (the CD's 2-second pregap, the lead-in
+groove), as in ``ReleasePlan.seconds``; the CD's total is disc time, the pregap included,
+which is what its capacity (79:57 by default) is checked against.  On a medium with a
+grid (the CD's frames of 1/75 s) the times are laid out as the disc image is
+(``album.cd``): a track after a pause starts on a frame (the track before padded with
+silence to its frame's end, the pause rounded to the nearest frame), a segue runs on
+unbroken, and the total is padded to a whole frame; the CD index adds the pregap (disc
+time, MM:SS:FF, the frame at or before the track's start). Times stay exact ``Fraction``
+seconds; the texts round them for the eye (:mod:`filmscore.album.clock`) and the bar's
+percentages are the one float step, for the screen only.
 """
 
 from __future__ import annotations
@@ -320,7 +321,10 @@ def layout_medium(plan, candidates: Mapping[str, CandidateView] | None = None,
             rows.append((track, gap, start, end))
             at = end
         timed[letter] = rows
-        totals[letter] = _up(at, grid) if grid else at
+        # a CD's total is disc time: the pregap before track 1 counts against its capacity,
+        # as the lead-out address on the PQ sheet (and album.sequence, album.cd) count it
+        totals[letter] = (_up(at, grid) if grid else at) + (
+            medium.pregap_seconds if medium.name == "cd" else 0)
     limit = medium.max_seconds
     longest = max(totals.values(), default=Fraction(0))
     scale = max(limit or Fraction(0), longest) or Fraction(1)

@@ -64,7 +64,8 @@ class ReleasePlan:
 
     @property
     def seconds(self) -> Fraction:
-        """Music and gaps from the start of track 1 (the pregap not counted)."""
+        """Music and gaps from the start of track 1 (the pregap not counted; a CD's capacity
+        is disc time, ``medium.pregap_seconds`` + this)."""
         return sum((t.gap_seconds + t.seconds for t in self.tracks[1:]), Fraction(0)) + (
             self.tracks[0].seconds if self.tracks else Fraction(0))
 

@@ -489,8 +489,11 @@ def propose(pctx, album: int, medium: str, *, order: str | None = None,
         row = album_row(db, pctx.project_id, album)
         keys = [p.key for p in found.tracks]
         rows = _candidates_by_key(db, pctx.project_id, keys)
-        _store(db, row, medium, [(p.key, p.side, p.gap_seconds, pinned.get(p.key, ""))
-                                 for p in found.tracks], rows, {})
+        # the pause before the first track of the medium is the medium's pregap (a rule
+        # of the medium, not a gap of the track): stored as 0, as set_tracks does
+        _store(db, row, medium, [(p.key, p.side, 0 if n == 0 else p.gap_seconds,
+                                  pinned.get(p.key, ""))
+                                 for n, p in enumerate(found.tracks)], rows, {})
     return found
 
 

@@ -23,7 +23,8 @@ class Medium:
 
     name: str
     title: str
-    #: the most music the medium holds, seconds (None: no limit); for vinyl, per side
+    #: the most music the medium holds, seconds (None: no limit); for vinyl, per side; on a
+    #: CD disc time, the pregap before track 1 counted
     max_seconds: Fraction | None
     #: the most tracks (None: no limit)
     max_tracks: int | None
