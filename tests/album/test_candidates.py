@@ -182,3 +182,18 @@ def test_an_edit_that_cannot_be_rendered_is_reported_and_the_rest_go_on(lite):
     assert "1M1" in done.made and "1M2" not in done.made
     edit = get_candidate(lite, "short-2")
     assert not edit.has_audio and edit.frames == 0
+
+
+def test_a_cue_candidate_is_its_latest_stereo_mix_not_the_dubs_5_1(lite, tmp_path):
+    """The demo mixes every cue in stereo (v1) and then in 5.1 for the dub (v2): the
+    album takes the stereo one, and an edit of the cue cuts it too."""
+    scored_cue(lite, "1M1", tmp=tmp_path, channels=6, mix_only=True)  # v2, 5.1
+    make_edit(lite, "main-edit", ["1M1:3-4"])
+    refresh_candidates(lite)
+    found = {c.key: c for c in candidates(lite)}
+    assert found["1M1"].channels == 2 and found["main-edit"].channels == 2
+    assert found["1M2"].channels == 2
+    scored_cue(lite, "1M2", tmp=tmp_path, channels=6, mix_only=True)
+    scored_cue(lite, "1M2", tmp=tmp_path, channels=2, mix_only=True, seed=9)  # v3 stereo
+    refresh_candidates(lite)
+    assert {c.key: c for c in candidates(lite)}["1M2"].channels == 2

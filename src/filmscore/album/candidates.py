@@ -4,7 +4,8 @@ the film, and the composer's rating, album title and notes.
 
 :func:`refresh_candidates` makes and updates them from the project:
 
-- every cue with a mix is a candidate of kind ``cue`` (its latest mix), keyed by the cue
+- every cue with a mix is a candidate of kind ``cue`` (its latest stereo mix, else its
+  latest mix), keyed by the cue
   number; a cue whose status is *omitted* (dropped from the film) is ``unused``;
 - every album edit is a candidate of kind ``edit``, keyed by the edit's name (an edit not
   rendered yet, or rendered from mixes that are no longer its own, is rendered first);
@@ -206,11 +207,13 @@ def latest_mockup(pctx, cue: str) -> Path | None:
 
 
 def _mix_audio(db, cue: Cue, number: int | None) -> tuple[str, int | None]:
-    """The mix file's hash of a cue's mix version (the latest for None), and the
-    version; ("", None) when there is none."""
+    """The mix file's hash of a cue's mix version (for None the latest stereo mix, else
+    the latest: ``edit_render.album_mix``), and the version; ("", None) when none."""
+    from filmscore.album.edit_render import album_mix
+
     query = select(Mix).where(Mix.cue_id == cue.id)
     row = (db.scalars(query.where(Mix.number == number)).first() if number is not None
-           else db.scalars(query.order_by(Mix.number.desc())).first())
+           else album_mix(db, cue.id))
     if row is None:
         return "", None
     for item in row.files or []:

@@ -98,10 +98,18 @@ def check_edit_name(name: str) -> str:
 # -- reading the cues' audio -------------------------------------------------------------
 
 
+def album_mix(db, cue_id: int) -> Mix | None:
+    """The mix an album takes of a cue when no version is named: its latest stereo mix
+    (an album is stereo; a 5.1 mix is the dub's), else its latest mix."""
+    query = select(Mix).where(Mix.cue_id == cue_id).order_by(Mix.number.desc())
+    return (db.scalars(query.where(Mix.layout == "stereo")).first()
+            or db.scalars(query).first())
+
+
 def _mix_row(db, cue: Cue, number: int | None, what: str) -> Mix:
     query = select(Mix).where(Mix.cue_id == cue.id)
     row = (db.scalars(query.where(Mix.number == number)).first() if number is not None
-           else db.scalars(query.order_by(Mix.number.desc())).first())
+           else album_mix(db, cue.id))
     if row is None:
         have = db.scalars(select(Mix.number).where(Mix.cue_id == cue.id)
                           .order_by(Mix.number)).all()
