@@ -287,10 +287,13 @@ def _check_fit(rules: Medium, keys: list[str], rows: dict[str, AlbumCandidate],
         totals[side] = totals.get(side, Fraction(0)) + seconds + (
             rules.gap_seconds if side in totals else 0)
     for side, total in totals.items():
+        total += rules.pregap_seconds  # a CD's capacity is disc time, the pregap counted
         if total > rules.max_seconds:
             where = f"side {side}" if side else rules.title
             raise ValidationError(f"{where} holds at most {clock(rules.max_seconds)} of "
-                                  "music", field="tracks", value=clock(total),
+                                  "music" + (f" ({clock(rules.pregap_seconds)} before track "
+                                             "1 counted)" if rules.pregap_seconds else ""),
+                                  field="tracks", value=clock(total),
                                   valid="fewer or shorter tracks, or a larger "
                                         "max_seconds setting")
 

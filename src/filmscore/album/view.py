@@ -121,6 +121,7 @@ def _problems(rules: Medium, tracks: list[TrackView], sides: dict[str, Fraction]
             out.append(f"track {t.position} ({t.key}) is pinned {t.pinned}")
     if rules.max_seconds is not None:
         for side, total in sides.items():
+            total += rules.pregap_seconds  # a CD's capacity is disc time, the pregap counted
             if total > rules.max_seconds:
                 where = f"side {side}" if side else rules.title
                 out.append(f"{where} runs {clock(total)}, over {clock(rules.max_seconds)}")
