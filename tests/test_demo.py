@@ -488,6 +488,62 @@ def test_demo_comps_mixes_delivers_and_writes_the_cue_sheet(demo):
     assert len(list((project / "cuesheet").glob("*.xml"))) == 1
 
 
+def test_demo_makes_the_album_its_releases_and_the_piano_edition(demo):
+    """Stage 7 of the demo: the album sequenced for CD, one LP and digital, mastered to
+    each medium's target under -1 dBTP, its release files read back by outside readers,
+    an expanded edition, and the main theme's cue as a piano solo and a lead sheet."""
+    import mutagen
+    import soundfile as sf
+    from mutagen.flac import FLAC
+
+    from filmscore.album.codes import check_isrc, check_upc_ean
+    from filmscore.mixing.meter import measure_file
+
+    out, stdout = demo
+    project = out / "popeye1936"
+    assert "> Album: sequencing the cd (OR-Tools CP-SAT)" in stdout
+    assert "Expanded edition (album 2): the CD's tracks kept, added: 1M11s" in stdout
+    shown = _ok("-p", project, "album", "show", "1")
+    assert "roc-suite" in shown and "1M1" in shown and "first" in shown
+    album = project / "album"
+    # CD: one 44.1 kHz 16-bit image, a CUE sheet with a checked UPC and an ISRC a track
+    (image,) = (album / "cd").glob("*.wav")
+    (cue,) = (album / "cd").glob("*.cue")
+    info = sf.info(str(image))
+    assert (info.samplerate, info.channels, info.subtype) == (44100, 2, "PCM_16")
+    text = cue.read_text(encoding="latin-1")
+    catalog = re.search(r"^CATALOG (\d+)$", text, re.M).group(1)
+    assert check_upc_ean(catalog) == catalog
+    isrcs = re.findall(r"^    ISRC (\w+)$", text, re.M)
+    tracks = re.findall(r"^  TRACK (\d\d) AUDIO$", text, re.M)
+    assert len(isrcs) == len(tracks) >= 6 and all(check_isrc(i) == i for i in isrcs)
+    assert (album / "cd" / "pq_list.pdf").is_file() and (album / "cd" / "liner_notes.pdf").is_file()
+    peak = measure_file(image)
+    assert peak.true_peak_dbtp <= -0.95
+    # LP: two sides of premasters and the side list for the cutting engineer
+    sides = {p.name[0] for p in (album / "vinyl").glob("*.wav")}
+    assert sides == {"A", "B"} and (album / "vinyl" / "side_list.pdf").is_file()
+    # digital: tagged FLAC with a cover, each at most -14 LUFS and under -1 dBTP
+    flacs = sorted((album / "digital").glob("*.flac"))
+    assert len(flacs) == len(tracks)
+    for n, path in enumerate(flacs, 1):
+        tags = FLAC(str(path))
+        assert tags["tracknumber"] == [str(n)] and tags["isrc"][0] in isrcs
+        assert tags["album"] == ["Popeye the Sailor Meets Sindbad the Sailor (Original Score)"]
+        assert tags.pictures and tags.pictures[0].mime == "image/png"
+        measured = measure_file(path)
+        assert measured.loudness_lufs <= -13.9 and measured.true_peak_dbtp <= -0.95, path
+    assert mutagen.File(str(next((album / "digital" / "mp3").glob("01 *.mp3"))))["TSRC"]
+    # the piano solo and the lead sheet of the main theme's cue
+    editions = project / "editions" / "1M2"
+    for name in ("1M2 piano", "1M2 lead sheet"):
+        assert (editions / f"{name}.pdf").is_file()
+        xml = (editions / f"{name}.musicxml").read_text(encoding="utf-8")
+        assert "<score-partwise" in xml
+    assert "<staves>2</staves>" in (editions / "1M2 piano.musicxml").read_text()
+    assert "<harmony" in (editions / "1M2 lead sheet.musicxml").read_text()
+
+
 def test_every_pdf_and_video_of_the_demo_is_looked_at(demo):
     """Every page the demo prints and every video it renders, rendered to PNG and measured
     (tests/looking.py), and what a player sees first on a part and a score measured."""

@@ -94,6 +94,7 @@ class DemoResult:
     orchestrations: list = dataclasses.field(default_factory=list)
     recording: object = None  # demo_recording.RecordingResult
     mixing: object = None  # demo_mixing.MixingResult
+    album: object = None  # demo_album.AlbumResult
     logins: list = dataclasses.field(default_factory=list)  # (name, role, password)
 
 
@@ -182,12 +183,16 @@ def run_demo(out: Path, data: Path | None = None,
     recorded = {t.cue for t in recording.takes}
     mixing = mixing_stage(pctx, [c for c in cues if str(c.number) in recorded], step=step)
     files.update(mixing.files)
+    from filmscore.demo_album import album_stage
+
+    album = album_stage(pctx, step=step)
+    files.update(album.files)
     step("Web workspace: a demo login for each role")
     logins = demo_logins(pctx)
     return DemoResult(project_dir=project_dir, picture=picture, cues=cues, files=files,
                       title=TITLE, rate_name=RATE.name, tempo_maps=maps, theme_report=report,
                       orchestrations=orchestrations, recording=recording, mixing=mixing,
-                      logins=logins)
+                      album=album, logins=logins)
 
 
 def demo_logins(pctx) -> list[tuple[str, str, str]]:

@@ -18,7 +18,7 @@ from sqlalchemy import select
 
 from filmscore.album.vocabulary import MEDIA, MEDIUM_NAMES, Medium
 from filmscore.errors import InputError, NotFoundError
-from filmscore.model import Album, AlbumCandidate, AlbumTrack, Cue
+from filmscore.model import Album, AlbumCandidate, AlbumEdit, AlbumTrack, Cue
 
 
 @dataclass(frozen=True)
@@ -116,7 +116,9 @@ def release_plan(pctx, album: int, medium: str) -> ReleasePlan:
         tracks = []
         for track, cand in rows:
             cue = session.get(Cue, cand.cue_id) if cand.cue_id is not None else None
-            title = cand.title or (cue.title if cue is not None else "") or cand.key
+            edit = session.get(AlbumEdit, cand.edit_id) if cand.edit_id is not None else None
+            title = (cand.title or (edit.title if edit is not None else "")
+                     or (cue.title if cue is not None else "") or cand.key)
             mastered = dict(track.mastered or {})
             tracks.append(PlanTrack(
                 position=track.position, side=track.side, key=cand.key, title=title,
@@ -133,4 +135,7 @@ def release_plan(pctx, album: int, medium: str) -> ReleasePlan:
             album_number=row.number, title=row.title, artist=row.artist,
             label_name=row.label_name, catalog=row.catalog, medium=rules,
             settings=settings, credits=dict(row.credits or {}),
-            film_title=project.title, composer=project.composer, tracks=tuple(tracks))
+            film_title=project.title,
+            # the album's composer credit when it has one, else the project's
+            composer=", ".join((row.credits or {}).get("composer") or []) or project.composer,
+            tracks=tuple(tracks))

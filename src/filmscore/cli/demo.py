@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from fractions import Fraction
 from pathlib import Path
 
 import typer
@@ -30,6 +31,7 @@ def register(app: typer.Typer) -> None:
         _print_themes(result)
         _print_orchestrations(result)
         _print_recording(result)
+        _print_album(result)
         _print_logins(result)
         console.print(f"Project: {result.project_dir}")
         for label, path in result.files.items():
@@ -117,6 +119,37 @@ def _print_recording(result) -> None:
     console.print(f"Call lists: {files['call_lists']}; costs: {files['costs_pdf']}; plan: "
                   f"{files['plan_pdf']}; cue sheet: {files['cue_sheet_pdf']}; stage pack: "
                   f"{files['stage_pack']}")
+
+
+def _print_album(result) -> None:
+    from filmscore.album.sequence import clock
+    from filmscore.cli.common import table
+
+    album = result.album
+    if album is None:
+        return
+    rows = []
+    for medium, report in album.mastering.items():
+        sequence = album.sequences[medium]
+        for track in report.tracks:
+            rows.append([medium, f"{track.side}{track.position}", track.title,
+                         clock(Fraction(track.frames, track.sample_rate)),
+                         f"{track.loudness_lufs:.1f}", f"{track.true_peak_dbtp:.1f}"])
+        sides = ", ".join(f"side {s} {clock(v)}" for s, v in sequence.side_seconds.items())
+        rows.append([medium, "", f"{sequence.status}: {clock(sequence.seconds)}"
+                     + (f" ({sides})" if sides else ""), "", "", ""])
+    console.print(table(f"Album {album.album} (filmscore album show {album.album}): "
+                        "sequenced, mastered, released",
+                        ["medium", "track", "title", "length", "LUFS", "dBTP"], rows,
+                        right=("length", "LUFS", "dBTP")))
+    expanded = album.sequences.get("expanded cd")
+    if expanded is not None:
+        kept = {t.key for t in album.sequences["cd"].tracks}
+        added = [t.key for t in expanded.tracks if t.key not in kept]
+        console.print(f"Expanded edition (album {album.expanded}): the CD's tracks kept, "
+                      f"added: {', '.join(added) or 'nothing'}")
+    pdfs = "; ".join(str(e.pdf) for e in album.editions)
+    console.print(f"Release files: {album.files.get('album')}; sheet music: {pdfs}")
 
 
 def _print_logins(result) -> None:
