@@ -48,3 +48,10 @@ def test_readme_quickstart_runs_as_written(cli, tmp_path, monkeypatch):
                  "costs.pdf"):
         assert (project / name).is_file(), name
     assert "1M1 click.wav" in {p.name for p in (project / "pack" / "cues" / "1M1").iterdir()}
+    # the album of the cue's mockup: the CD image with its CUE sheet, tagged FLAC, and the
+    # cue as a piano solo
+    assert list((project / "release" / "cd").glob("*.cue"))
+    assert soundfile.info(str(next((project / "release" / "cd").glob("*.wav")))
+                          ).samplerate == 44100
+    assert list((project / "release" / "digital").glob("01 *.flac"))
+    assert (project / "editions" / "1M1" / "1M1 piano.pdf").is_file()
