@@ -131,8 +131,11 @@ def _print_album(result) -> None:
     rows = []
     for medium, report in album.mastering.items():
         sequence = album.sequences[medium]
+        on_side: dict[str, int] = {}
         for track in report.tracks:
-            rows.append([medium, f"{track.side}{track.position}", track.title,
+            on_side[track.side] = on_side.get(track.side, 0) + 1
+            label = f"{track.side}{on_side[track.side]}" if track.side else str(track.position)
+            rows.append([medium, label, track.title,
                          clock(Fraction(track.frames, track.sample_rate)),
                          f"{track.loudness_lufs:.1f}", f"{track.true_peak_dbtp:.1f}"])
         sides = ", ".join(f"side {s} {clock(v)}" for s, v in sequence.side_seconds.items())
