@@ -9,6 +9,7 @@ from filmscore.model.base import (
     VersionedMixin,
     utcnow,
 )
+from filmscore.model.conform import ChangeList, ConformFlag
 from filmscore.model.cue import SYNC_KINDS, Cue, SyncPoint
 from filmscore.model.job import JOB_STATES, Job
 from filmscore.model.mixing import Comp, Mix, Placement
@@ -43,6 +44,8 @@ __all__ = [
     "AlbumCandidate",
     "AlbumEdit",
     "AlbumTrack",
+    "ChangeList",
+    "ConformFlag",
     "MARKER_KINDS",
     "NAMING_CONVENTION",
     "JOB_STATES",
