@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from filmscore.errors import ParseError, ToolError
+from filmscore.errors import InputError, ParseError, ToolError
 from filmscore.formats import reader_for, video
 from filmscore.timecode import get_rate
 
@@ -69,6 +69,23 @@ def test_concat(tmp_path):
     counts = video.concat([CLIP24, CLIP24B], out)
     assert counts == [120, 48]
     assert video.probe(out).duration_frames == 168
+
+
+def test_assemble_cuts_frame_exact_segments_in_order(tmp_path):
+    """A re-cut rendered from its sources: the frames kept, in the new order, exact (the
+    clip's cut at frame 57 lands where the segments put it)."""
+    out = tmp_path / "recut.mp4"
+    frames = video.assemble([(CLIP24B, 0, 24), (CLIP24, 50, 70), (CLIP24B, 30, 40)], out,
+                            size=(320, 240), timecode="01:00:00:00")
+    info = video.probe(out)
+    assert frames == info.duration_frames == 54 and (info.width, info.height) == (320, 240)
+    assert info.start_frame == 86400  # 01:00:00:00 at 24 fps
+    jumps = frame_differences(out)
+    big = sorted(range(len(jumps)), key=jumps.__getitem__)[-3:]
+    assert sorted(big) == [24, 31, 44]  # the joins at 24 and 44, the clip's own cut (50+7)
+    with pytest.raises(InputError, match="frames outside the video"):
+        video.assemble([(CLIP24B, 40, 60)], tmp_path / "x.mp4", size=(320, 240))
+    assert not (tmp_path / "x.mp4").exists()
 
 
 @pytest.mark.not_looked("its video is a broken input on purpose")
