@@ -1,0 +1,73 @@
+"""The demo's conform: the director re-cuts reel 1 after the score is recorded, and the
+music follows.
+
+The second cut (made here from the same four parts, as an editor would deliver it: an
+EDL and a reference video rendered from the sources) makes four edits to the assembly:
+
+- **trim**: the roc on the cliff (1M3) loses 12 frames at its head;
+- **drop**: the shot of Popeye and Wimpy on the hull (the end of 1M6) is gone;
+- **move**: Sindbad holding Popeye (1M9) now comes before the roast-roc reveal (1M8);
+- **extend**: the 16-frame fragment of Sindbad on his island (the head of 1M7) runs on
+  with a second of Sindbad's island from part 2 (to the conform: new material beside it;
+  the assembly used every frame of the parts, so no shot can run on from its own source).
+
+The picture is imported as version 2, compared with version 1 into a change list (CSV,
+change EDL, PDF and HTML reports), the change list is applied (every cue and sync point
+moves with its shot, the cues cut into flagged with each hit's frames off), and every
+flagged cue takes the fix that leaves its hits closest (re-solved tempo, bars cut or
+inserted at bar lines, or a moved start): its click, MIDI tempo map, click sheet,
+streamers and parts are made again, and a recorded cue gets a pickup.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+#: the second cut's events: (source part, first frame, end frame) in the parts' frames at
+#: 24 fps (each part 1440 frames), in the new order
+TRIM = ("part2", 661, 673)  # the head of the roc-on-the-cliff shot (01:01:27:13)
+DROP = ("part3", 1336, 1440)  # Popeye and Wimpy on the hull (01:02:55:16)
+MOVED = ("part4", 965, 1086)  # Sindbad holds Popeye (01:03:40:05), before 01:03:32:02
+EXTENSION = ("part2", 600, 624)  # Sindbad's island, after the 16-frame fragment
+SECOND_CUT = (
+    ("part1", 0, 1440),
+    ("part2", 0, 661), ("part2", 673, 1440),
+    ("part3", 0, 1336),
+    ("part4", 0, 16), EXTENSION, ("part4", 16, 770),
+    MOVED, ("part4", 770, 965),
+    ("part4", 1086, 1440),
+)
+
+
+@dataclass
+class ConformResult:
+    """What the demo's conform made."""
+
+    picture: object = None  # PictureSummary of version 2
+    change_list: int = 0
+    flags: list = field(default_factory=list)
+    fixed: list = field(default_factory=list)
+    files: dict[str, Path] = field(default_factory=dict)
+
+
+def second_cut_edl(data: Path, out: Path, *, rate, start: int, size) -> tuple[Path, Path]:
+    """The second cut's EDL and reference video (rendered from the parts)."""
+    from filmscore.formats.otio_cut import write_edl
+    from filmscore.formats.video import assemble
+    from filmscore.spotting.cut import CutEvent, make_cut
+    from filmscore.timecode import format_label
+
+    events, record = [], start
+    for n, (part, first, end) in enumerate(SECOND_CUT, 1):
+        events.append(CutEvent(index=n, clip_name=f"{part}.mkv",
+                               source_reel=part.upper(), source_in=first, source_out=end,
+                               record_in=record, record_out=record + end - first))
+        record += end - first
+    edl = out / "popeye1936_reel1_v2.edl"
+    write_edl(make_cut(name="POPEYE 1936 REEL 1 V2", rate=rate, events=events,
+                       source="director's cut", source_kind="edl"), edl)
+    video = out / "popeye1936_reel1_v2.mp4"
+    assemble([(data / f"{part}.mkv", first, end) for part, first, end in SECOND_CUT],
+             video, size=size, timecode=format_label(start, rate))
+    return edl, video
