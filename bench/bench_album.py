@@ -4,11 +4,14 @@ fill a music editor makes in a spreadsheet (``album.sequence.greedy``), on a gen
 versions and suites; the main title pinned first, the end credits last).
 
 For a CD (79:57), one LP (2 sides of 22:00), a double LP (4 sides) and digital, in film
-order (and in listening order for the CD and the LP): the objective (ratings plus one
-point per theme covered), the rating, the themes covered of 12, the tracks, the time
+order (and in listening order for the CD and the LP): the objective (each track's rating
+times its length in minutes, plus one point per theme covered), the sum of the ratings,
+the themes covered of 12, the tracks, the time
 used against the capacity, the side balance (longest less shortest side), the mean
 contrast of neighbours (tempo and loudness, 0 to 2) and the time.
-Both greedy rankings are run: by rating (then the shorter) and by rating per minute.
+Both greedy rankings are run: by rating (then the shorter) and by rating per minute; and
+CP-SAT once more with a track's value its rating alone (``Options.value="track"``), to
+show what that objective does to an album.
 CP-SAT runs with one worker (reproducible) and a 30 s limit (5 s with --quick).
 
     .venv/bin/python bench/bench_album.py [--limit 30] [--workers 1]   (prints the table)
@@ -60,6 +63,7 @@ def measure(seq, items: list | None = None) -> dict:
     return {
         "contrast": contrast(seq, items) if items else None,
         "objective": seq.objective, "rating": seq.rating, "themes": len(seq.themes),
+        "value": round(seq.objective - len(seq.themes), 2),
         "tracks": len(seq.tracks), "used": clock(seq.seconds),
         "capacity": clock(seq.capacity_seconds) if seq.capacity_seconds else "no limit",
         "fill": (float(seq.seconds / seq.capacity_seconds) if seq.capacity_seconds
@@ -71,9 +75,10 @@ def measure(seq, items: list | None = None) -> dict:
 
 
 def compare(items: list, medium_name: str, overrides: dict, order: str, limit: float,
-            workers: int = 1) -> dict:
+            workers: int = 1, by_track: bool = False) -> dict:
     """CP-SAT and both greedy fills on one case: {"solve": ..., "greedy": ...,
-    "density": ...} as ``measure`` gives them."""
+    "density": ...} as ``measure`` gives them (and "track": CP-SAT with a track's value
+    its rating alone, with ``by_track``)."""
     from filmscore.album.plan import medium_rules
     from filmscore.album.sequence import Options, greedy, solve
 
@@ -91,11 +96,18 @@ def compare(items: list, medium_name: str, overrides: dict, order: str, limit: f
                                                         time_limit_seconds=limit,
                                                         workers=workers)), items)
     out["solve"]["seconds"] = time.perf_counter() - start
+    if by_track:
+        start = time.perf_counter()
+        out["track"] = measure(solve(items, medium, Options(order=order, value="track",
+                                                            time_limit_seconds=limit,
+                                                            workers=workers)), items)
+        out["track"]["seconds"] = time.perf_counter() - start
     return out
 
 
 def _describe(m: dict) -> str:
-    text = (f"{m['objective']:g} ({m['rating']} + {m['themes']} themes), {m['tracks']} "
+    text = (f"{m['objective']:.1f} ({m['value']:.1f} rating-minutes + {m['themes']} themes, "
+            f"ratings {m['rating']}), {m['tracks']} "
             f"tracks, {m['used']} of {m['capacity']}")
     if m["balance"]:
         text += f", sides {m['sides']} (balance {m['balance']})"
@@ -117,12 +129,12 @@ def run(quick: bool = False, limit: float | None = None, workers: int = 1) -> li
               flush=True)
         note = (f"CP-SAT {_describe(s)} ({s['status']}{bound}; {limit:g} s limit, "
                 f"{workers} worker{'s' if workers > 1 else ''}) vs greedy {_describe(g)}; "
-                f"greedy by rating per minute {d['objective']:g}")
+                f"greedy by rating per minute {d['objective']:.1f}")
         results.append(Result("album", f"{len(items)} candidates, {case}", "solve (CP-SAT)",
                               s["seconds"], "greedy (best rating while it fits)",
                               g["seconds"], note,
-                              {"objective": f"{s['objective']:g}",
-                               "greedy_objective": f"{g['objective']:g}"}))
+                              {"objective": f"{s['objective']:.1f}",
+                               "greedy_objective": f"{g['objective']:.1f}"}))
     return results
 
 
@@ -136,13 +148,15 @@ def main(argv: list[str] | None = None) -> None:
     items = make_score()
     print(summary(items))
     print()
-    print("| case | | objective (rating + themes) | tracks | time used | "
+    print("| case | | objective (rating-minutes + themes) | ratings | tracks | time used | "
           "sides (balance) | contrast | status | time |")
-    print("|---|---|---:|---:|---|---|---:|---|---:|")
+    print("|---|---|---:|---:|---:|---|---|---:|---|---:|")
     for case, medium, overrides, order in CASES:
-        got = compare(items, medium, overrides, order, args.limit, args.workers)
+        got = compare(items, medium, overrides, order, args.limit, args.workers,
+                      by_track=True)
         for name, label in (("solve", "**CP-SAT**"), ("greedy", "greedy, by rating"),
-                            ("density", "greedy, by rating per minute")):
+                            ("density", "greedy, by rating per minute"),
+                            ("track", "CP-SAT, a track a rating")):
             m = got[name]
             fill = f" ({m['fill']:.1%})" if m["fill"] is not None else ""
             sides = f"{m['sides']} ({m['balance']})" if m["balance"] else ""
@@ -150,8 +164,8 @@ def main(argv: list[str] | None = None) -> None:
                                     else "")
             took = (f"{m['seconds'] * 1000:.0f} ms" if m["seconds"] < 1
                     else f"{m['seconds']:.1f} s")
-            print(f"| {case if name == 'solve' else ''} | {label} | {m['objective']:g} "
-                  f"({m['rating']} + {m['themes']}) | {m['tracks']} | "
+            print(f"| {case if name == 'solve' else ''} | {label} | {m['objective']:.1f} "
+                  f"({m['value']:.1f} + {m['themes']}) | {m['rating']} | {m['tracks']} | "
                   f"{m['used']} of {m['capacity']}{fill} | {sides} | {m['contrast']:.2f} | "
                   f"{status} | {took} |", flush=True)
 

@@ -31,7 +31,7 @@ CHOICES = {
     "1M3": (3, ""),
     "roc-verse": (4, ""),
     "roc-suite": (5, ""),
-    # the suite's cues alone: rated under the suite (the sequencer sums ratings per track)
+    # the suite's cues alone: the suite is the album's version of them
     "1M4": (2, ""), "1M5": (1, ""), "1M6": (1, ""),
     "1M7": (4, "Big Overgrown Canary"),
     "1M8": (3, "Roast Roc, with Gravy"),

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import math
 import random
+from dataclasses import replace
 from fractions import Fraction
 
 import pytest
@@ -203,8 +204,13 @@ def test_alternatives_of_one_cue_exclude_each_other():
              cue("1M4 alt", 95, 3, order=4, cues=frozenset({"1M4"})), cue("2M1", 60, 2)]
     medium = medium_rules("digital")
     seq = solve(items, medium, FAST)
-    assert keys(seq) == ["1M3", "1M4", "2M1"]  # 4 + 4 beat the suite's 5
-    g = greedy(items, medium)
+    # by the minute, the suite (5 x 3:35) beats its cues (4 x 2:00 + 4 x 1:40)
+    assert keys(seq) == ["Suite 1M3-1M4", "2M1"]
+    assert seq.objective == pytest.approx(float(Fraction(5 * 215 + 2 * 60, 60)), abs=0.01)
+    by_track = replace(FAST, value="track")
+    seq = solve(items, medium, by_track)
+    assert keys(seq) == ["1M3", "1M4", "2M1"]  # a track a rating: 4 + 4 beat the suite's 5
+    g = greedy(items, medium, by_track)
     assert keys(g) == ["Suite 1M3-1M4", "2M1"]  # the spreadsheet takes the 5 first
     assert solve(items, medium, Options(allow_repeats=True)).rating == 18
     # the suite required: its parts and the alternate are out, and said why
@@ -369,9 +375,9 @@ def test_the_solver_beats_the_greedy_fill_where_packing_matters():
     items = [cue("1M1", 360, 5), cue("2M1", 300, 4), cue("3M1", 300, 4)]
     medium = medium_rules("cd", {"max_seconds": 604})
     fill = greedy(items, medium)
-    assert keys(fill) == ["1M1"] and fill.objective == 5 + 0
+    assert keys(fill) == ["1M1"] and fill.objective == 5 * 6  # rating x minutes
     best = solve(items, medium, FAST)
-    assert keys(best) == ["2M1", "3M1"] and best.objective == 8
+    assert keys(best) == ["2M1", "3M1"] and best.objective == 4 * 5 + 4 * 5
     assert best.status == "optimal" and best.seconds == 604
 
 
@@ -381,9 +387,14 @@ def test_themes_are_worth_their_weight():
              cue("3M1", 300, 4, themes=frozenset({"Main"}))]
     medium = medium_rules("cd", {"max_seconds": 604})
     assert keys(solve(items, medium, Options(theme_weight=0))) == ["1M1", "3M1"]
-    heavy = solve(items, medium, Options(theme_weight=2))
+    # by the minute 1M1 and 3M1 are worth 20 each, 2M1 15: a second theme must be worth
+    # more than the 5 rating-minutes it costs
+    assert keys(solve(items, medium, Options(theme_weight=4.9))) == ["1M1", "3M1"]
+    heavy = solve(items, medium, Options(theme_weight=6))
     assert keys(heavy) == ["1M1", "2M1"] and heavy.themes == {"Main", "Love"}
-    assert heavy.objective == 7 + 2 * 2
+    assert heavy.objective == 20 + 15 + 2 * 6
+    by_track = solve(items, medium, Options(theme_weight=2, value="track"))
+    assert keys(by_track) == ["1M1", "2M1"] and by_track.objective == 7 + 2 * 2
 
 
 def test_clock():

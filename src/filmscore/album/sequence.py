@@ -19,8 +19,12 @@ The rules, per medium (``album.vocabulary.MEDIA``, an album's overrides applied 
 - **digital**: no limit: every candidate rated at least ``Options.min_rating`` that is
   not an alternative of a better choice.
 
-The objective is the sum of the chosen tracks' ratings plus ``theme_weight`` for every
-theme of the score the album carries.  Two candidates made from the same cue are
+The objective is the sum of the chosen tracks' values plus ``theme_weight`` for every
+theme of the score the album carries.  A track's value is its rating times its length in
+minutes (``Options.value`` "minutes", the default: the best-rated music fills the disc
+whatever the length of its tracks, and a suite rated above its cues beats the cues
+alone), or its rating alone ("track": every track alike, which favours many short
+tracks).  Two candidates made from the same cue are
 alternatives (at most one is chosen) unless ``allow_repeats``.  A track pinned "first"
 opens the album (side A), one pinned "last" closes it (the last side); required tracks
 (an expanded edition's kept tracks, and every key in ``keep_order``) are always on it,
@@ -79,9 +83,16 @@ class Options:
     seed: int = 0
     #: sides this close in length count as balanced (the solver stops looking)
     balance_tolerance_seconds: float = 5.0
+    #: the share of the album's value the sides' balance may cost (a record whose sides
+    #: differ by half a minute is cut at a lower level on its long side)
+    balance_slack: float = 0.02
     #: the greedy baseline's ranking: "rating" (best rating first, then the shorter) or
     #: "density" (rating per minute first)
     greedy_by: str = "rating"
+    #: what a track is worth: "minutes" (its rating times its length in minutes: the
+    #: best-rated music fills the disc, and a suite rated above its cues beats them) or
+    #: "track" (its rating: every track alike, which favours many short tracks)
+    value: str = "minutes"
 
 
 @dataclass(frozen=True)
@@ -116,8 +127,17 @@ class Sequence:
     refused: dict[str, str] = field(default_factory=dict)
 
 
-#: the solver's integer scale for the objective: one rating point = 100
+#: the solver's integer scale for the objective: one rating point (or rating-minute) = 100
 SCALE = 100
+#: what a track may be worth (Options.value)
+VALUES = ("minutes", "track")
+
+
+def _value(item: Item, options: Options) -> int:
+    """An item's value in solver units."""
+    if options.value == "track":
+        return SCALE * item.rating
+    return round(SCALE * item.rating * Fraction(item.seconds) / 60)
 #: the unit lengths are counted in when the medium has no grid (vinyl, digital)
 MILLISECOND = Fraction(1, 1000)
 
@@ -154,8 +174,7 @@ def solve(items: list[Item], medium: Medium, options: Options | None = None) -> 
     layout, status, bound = found
     if bound is None:  # the choice is proved the best: its own objective is the bound
         chosen = [n for side in layout for n in side]
-        bound = (sum(problem.items[n].rating for n in chosen) + options.theme_weight
-                 * len(set().union(*(problem.items[n].themes for n in chosen))))
+        bound = problem.objective(chosen)
     if options.order == "listening":
         ordered = sequence_model.order(problem, layout, deadline)
         if ordered is None:  # no order in time: the nearest-neighbour order
@@ -217,6 +236,8 @@ class Problem:
     all_keys: list[str]
     contrast: dict[tuple[int, int], int] = field(default_factory=dict)
     heaviness: list[int] = field(default_factory=list)  # 0..100, vinyl only
+    #: each item's value in solver units (SCALE a rating point, or a rating-minute)
+    value: list[int] = field(default_factory=list)
 
     @property
     def balance(self) -> bool:
@@ -232,8 +253,13 @@ class Problem:
         """The objective in solver units: ratings and themes covered (and, on a medium
         without limits, one unit a track: everything that may go on it does)."""
         covered = set().union(*(self.items[i].themes for i in chosen)) if chosen else set()
-        return (SCALE * sum(self.items[i].rating for i in chosen)
+        return (sum(self.value[i] for i in chosen)
                 + self.theme_value * len(covered) + self.track_value * len(chosen))
+
+    def objective(self, chosen: list[int]) -> float:
+        """The objective as reported: values (rating points, or rating-minutes) and
+        ``theme_weight`` a theme covered."""
+        return (self.primary(chosen) - self.track_value * len(chosen)) / SCALE
 
     @property
     def track_value(self) -> int:
@@ -360,7 +386,8 @@ def prepare(items: list[Item], medium: Medium, options: Options) -> Problem:
         first=first, last=last, keep=[index[k] for k in options.keep_order],
         groups=groups, themes=sorted(set().union(*(i.themes for i in chain)) if chain
                                      else set()),
-        refused=refused, all_keys=[i.key for i in items])
+        refused=refused, all_keys=[i.key for i in items],
+        value=[_value(i, options) for i in chain])
     _check_forced(problem)
     if not chain:
         raise InputError(f"no candidate can go on the {medium.title}", field="candidates",
@@ -381,6 +408,9 @@ def _check_options(options: Options, medium: Medium) -> None:
     if options.order not in ORDERS:
         raise InputError("unknown order", field="order", value=options.order,
                          valid=", ".join(ORDERS))
+    if options.value not in VALUES:
+        raise InputError("unknown track value", field="value", value=options.value,
+                         valid=", ".join(VALUES))
     if options.greedy_by not in ("rating", "density"):
         raise InputError("unknown greedy ranking", field="greedy_by",
                          value=options.greedy_by, valid="rating, density")
@@ -684,6 +714,6 @@ def _finish(p: Problem, layout: list[list[int]], status: str, bound: float | Non
     return Sequence(
         medium=p.medium.name, tracks=tuple(placed), seconds=total, side_seconds=side_seconds,
         rating=rating, themes=themes,
-        objective=rating + p.options.theme_weight * len(themes), status=status,
+        objective=p.objective(chosen), status=status,
         left_out=tuple(k for k in p.all_keys if k not in keys), capacity_seconds=capacity,
         bound=bound, solve_seconds=time.perf_counter() - began, refused=dict(p.refused))

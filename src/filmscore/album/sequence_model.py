@@ -157,7 +157,8 @@ def select(p: Problem, baseline: list[list[int]] | None, deadline: float,
     layout = _read(solver, y, n, k)
 
     if k > 1:
-        model.add(primary >= best)
+        # balanced sides may cost a little of the value (Options.balance_slack)
+        model.add(primary >= best - math.floor(best * p.options.balance_slack))
         hi = model.new_int_var(0, p.cap or sum(p.length) * 2 + p.pregap, "longest")
         lo = model.new_int_var(0, p.cap or sum(p.length) * 2 + p.pregap, "shortest")
         for load in loads:
@@ -194,7 +195,7 @@ def _choice(model, p: Problem):
         t = model.new_bool_var(f"t_{theme}")
         model.add(t <= sum(x[i] for i in range(n) if theme in p.items[i].themes))
         covered.append(t)
-    return x, (sum((SCALE * p.items[i].rating + p.track_value) * x[i] for i in range(n))
+    return x, (sum((p.value[i] + p.track_value) * x[i] for i in range(n))
                + p.theme_value * sum(covered))
 
 
