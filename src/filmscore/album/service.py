@@ -479,14 +479,12 @@ def propose(pctx, album: int, medium: str, *, order: str | None = None,
     weight = float(settings.get("theme_weight", 1.0))
     repeats = bool(settings.get("allow_repeats", False))
     keep = tuple(settings.get("keep", ()))
+    options = Options(order=order, theme_weight=weight, allow_repeats=repeats,
+                      keep_order=keep, value=settings.get("value", "minutes"))
     if method == "cpsat":
-        found = solve(items, medium_rules(medium, settings),
-                      Options(order=order, theme_weight=weight, allow_repeats=repeats,
-                              keep_order=keep))
+        found = solve(items, medium_rules(medium, settings), options)
     else:
-        found = greedy(items, medium_rules(medium, settings),
-                       Options(order=order, theme_weight=weight, allow_repeats=repeats,
-                               keep_order=keep))
+        found = greedy(items, medium_rules(medium, settings), options)
     pinned = {i.key: i.pinned for i in items}
     with transaction(pctx.engine) as db:
         row = album_row(db, pctx.project_id, album)

@@ -19,7 +19,9 @@ SETTINGS: dict[str, str] = {
     "min_track_seconds": "the shortest track, seconds",
     "order": "film or listening",
     "pins": "KEY=first or KEY=last (main title first, end credits last)",
-    "theme_weight": "the value of covering a theme against one rating point",
+    "theme_weight": "the value of covering a theme, in rating-minutes (or rating points)",
+    "value": "what a track is worth: minutes (rating x length, the default) or track "
+             "(its rating alone)",
     "allow_repeats": "a cue may be on the album twice (in a suite and alone)",
     "target_lufs": "the mastering target, LUFS integrated",
     "ceiling_dbtp": "the true-peak ceiling, dBTP",
@@ -132,6 +134,13 @@ def check_setting(medium: str, key: str, value):
             raise InputError(f"not a {key.replace('_', ' ')}", field=field,
                              value=str(value), valid=valid)
         return number
+    if key == "value":
+        from filmscore.album.sequence import VALUES
+
+        if value not in VALUES:
+            raise InputError("unknown track value", field=field, value=str(value),
+                             valid=", ".join(VALUES))
+        return value
     if key == "allow_repeats":
         if str(value).lower() not in ("true", "false", "1", "0", "yes", "no"):
             raise InputError("not yes or no", field=field, value=str(value),
