@@ -374,3 +374,32 @@ def test_one_fix_of_a_cue_at_a_time(app, web_project, fake_fixing):
     assert answer.json()["error"] == (f"a fix of cue 2M1 is already under way (batch "
                                       f"{batch}); wait for it to end")
     assert fake_fixing == []
+
+
+def test_hits_without_a_sync_point_are_matched_by_position(db_url, tmp_path):
+    """A hit with no sync point (a cue's end) takes its frames off after a fix from the
+    proposal's list by position; a flag stored with a field this version does not know
+    still reads."""
+    folder = tmp_path / "film"
+    init_project(folder, title="Conform Film", fps="24", db=db_url)
+    ids = add_conform(folder, db=db_url)
+    with open_project(folder, db=db_url) as pctx:
+        with transaction(pctx.engine) as session:
+            row = session.scalar(select(ConformFlag).join(Cue, ConformFlag.cue_id == Cue.id)
+                                 .where(Cue.number == "3M1"))
+            data = dict(row.data)
+            data["hits"] = [*data["hits"], {"sync_id": None, "kind": "end",
+                                            "description": "cue end", "old_frame": 88600,
+                                            "new_frame": 88384, "music_frame": 88381,
+                                            "off_frames": 3, "later": "ignored"}]
+            data["later"] = "ignored"
+            row.data = data
+            row.proposals = [{"kind": "move_start", "description": "3 frames later",
+                              "detail": {}, "hits_off": [[ids["3M1"][0], 3], [None, 0]]}]
+        (finale,) = [f for f in change_list_board(pctx, 1).flags if f.cue == "3M1"]
+    assert [(h.description, h.off_text, h.size) for h in finale.hits] == [
+        ("Kiss", "0", "ok"), ("cue end", "+3", "off")]
+    assert (finale.worst_off, finale.worst_class) == (3, "off")
+    (move,) = finale.proposals
+    assert [a[:2] for a in move.after] == [(3, "+3"), (0, "0")]
+    assert (move.worst_off, move.best) == (3, True)

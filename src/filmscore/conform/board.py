@@ -7,7 +7,7 @@ after each fix)."""
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from datetime import datetime
 
 from filmscore.conform.changes import ChangeList as Changes
@@ -258,10 +258,17 @@ class ChangeListBoard:
     warnings: tuple[str, ...]
 
 
+def _known(cls, data: dict) -> dict:
+    """The keys of ``data`` that are fields of the dataclass ``cls`` (a stored flag may
+    carry more, written by a later version)."""
+    names = {f.name for f in fields(cls)}
+    return {k: v for k, v in data.items() if k in names}
+
+
 def flag_of(row) -> Flag:
     """A ConformFlag row's ``data`` as the contract's Flag (hits as Hit)."""
-    data = dict(row.data)
-    hits = tuple(Hit(**h) for h in data.pop("hits", ()))
+    data = _known(Flag, dict(row.data))
+    hits = tuple(Hit(**_known(Hit, h)) for h in data.pop("hits", ()))
     return Flag(**data, hits=hits)
 
 
