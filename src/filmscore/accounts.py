@@ -5,7 +5,7 @@ Every web route names the one action it needs; a role may do the actions of its 
 ==================  =============================================================
 composer            everything but the contractor's and the engineer's own work
 music editor        cues, sync, tempo, review, the plan, takes, the stage pack, mix,
-                    the album
+                    the album, the conform's fixes
 orchestrator        orchestrate, copy parts and scores, review
 copyist             copy parts and scores
 contractor          the roster, bookings, call lists, costs
@@ -38,16 +38,17 @@ ACTIONS: dict[str, str] = {
     "stage pack": "make a session's stage pack",
     "mix": "comp, mix and deliver",
     "album": "rate and title album candidates, propose an album's sequence",
+    "conform": "propose and choose the fixes of the cues a picture change flagged",
 }
 
 #: role -> what it is, and the actions it may do ("view" is everyone's)
 ROLES: dict[str, tuple[str, frozenset[str]]] = {
     "composer": ("writes the score; runs the team", frozenset(
         {"view", "spot", "tempo", "write", "review", "approve", "orchestrate", "copy",
-         "plan", "mix", "album"})),
+         "plan", "mix", "album", "conform"})),
     "music editor": ("spotting, sync, the stage and the take log", frozenset(
         {"view", "spot", "tempo", "review", "plan", "log takes", "edit takes",
-         "stage pack", "mix", "album"})),
+         "stage pack", "mix", "album", "conform"})),
     "orchestrator": ("orchestrates the sketches", frozenset(
         {"view", "review", "orchestrate", "copy"})),
     "copyist": ("prepares parts and scores", frozenset({"view", "copy"})),

@@ -162,6 +162,25 @@ def _album_media(pctx) -> list[str]:
     return [album_target(n, m) for n in numbers for m in MEDIUM_NAMES]
 
 
+def _conform_fix(pctx, cue: str, options: dict, report) -> Any:
+    from filmscore.conform.fixing import fix
+
+    return fix(pctx, int(options["change_list"]), cue, int(options["choice"]),
+               author=str(options.get("author", "")))
+
+
+def _flagged(pctx) -> list[str]:
+    """The cues a change list flagged that are still to fix (what a fix applies to)."""
+    from filmscore.model import ChangeList, ConformFlag, Cue
+
+    with transaction(pctx.engine) as session:
+        return list(dict.fromkeys(session.scalars(
+            select(Cue.number).join(ConformFlag, ConformFlag.cue_id == Cue.id)
+            .join(ChangeList, ConformFlag.change_list_id == ChangeList.id)
+            .where(ChangeList.project_id == pctx.project_id, ConformFlag.status == "open")
+            .order_by(Cue.start_frame, Cue.number))))
+
+
 def _music_cues(pctx) -> list[str]:
     from filmscore.writing.service import cues_with_music
 
@@ -189,6 +208,7 @@ KINDS: dict[str, Kind] = {k.name: k for k in (
     Kind("mix", "mixes", "mix", _mix, _comped),
     Kind("deliver", "the delivery to the dub", "mix", _deliver, _film),
     Kind("album-propose", "album sequences", "album", _album_propose, _album_media),
+    Kind("conform-fix", "conform fixes", "conform", _conform_fix, _flagged),
 )}
 
 

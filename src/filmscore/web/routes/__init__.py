@@ -9,6 +9,7 @@ def register(app: FastAPI) -> None:
     from filmscore.web.routes import (
         album,
         auth,
+        conform,
         cues,
         dashboard,
         downloads,
@@ -20,5 +21,5 @@ def register(app: FastAPI) -> None:
     )
 
     for module in (auth, dashboard, timeline, cues, mixing, themes, recording, downloads,
-                   album, jobs):
+                   album, conform, jobs):
         app.include_router(module.router)
