@@ -111,10 +111,10 @@ def _flag_row(session, pctx, number: int, cue: str):
 
 def edits_in_cue(changes: ChangeList, old_start: int, old_end: int) -> list[Edit]:
     """Where the change list changed the picture inside a cue's old span: each place the
-    frame delta changes from one kept span to the next, with the frames gained (+) or
-    lost (-) there."""
+    frame delta changes from one kept span to the next (at the end of the first: where
+    frames were cut out, or added), with the frames gained (+) or lost (-) there."""
     spans = [s for s in changes.spans if s.old_out > old_start and s.old_in < old_end]
-    return [Edit(b.old_in, b.delta - a.delta)
+    return [Edit(a.old_out, b.delta - a.delta)
             for a, b in zip(spans, spans[1:], strict=False) if b.delta != a.delta]
 
 
