@@ -15,7 +15,7 @@ def register(app: typer.Typer) -> None:
 
 
 def _off(value: int | None) -> str:
-    return "cut" if value is None else f"{value:+d}"
+    return "cut" if value is None else f"{value:+d}" if value else "0"
 
 
 def fix(
@@ -34,26 +34,28 @@ def fix(
     """The fixes for a flagged cue with each hit's frames off; --choose K applies one."""
     from filmscore.conform.fixing import fix as apply_fix
     from filmscore.conform.fixing import proposals
+    from filmscore.timecode import format_label
 
     pctx = open_ctx(ctx)
     listed = proposals(pctx, change_list, cue, refresh=refresh and choose is None)
     if choose is None:
-        labels = {h.sync_id: h.description or h.kind for h in listed.flag.hits}
-        ids = [h.sync_id for h in listed.flag.hits]
         rows = []
         for n, p in enumerate(listed.proposals, 1):
-            offs = dict(p.hits_off)
             mark = " (chosen)" if listed.chosen == n else ""
-            rows.append([str(n), p.kind + mark, p.description, str(p.worst_off),
-                         "  ".join(_off(offs.get(i)) for i in ids)])
+            rows.append([str(n), p.kind + mark, p.description, str(p.worst_off)])
         state = listed.status if listed.status != "open" else "open: choose one with --choose K"
         console.print(table(f"Fixes for cue {listed.cue} (change list {change_list}; "
                             f"{listed.flag.reason}; {state})",
-                            ["#", "fix", "what", "worst", "frames off"], rows,
-                            right=("worst",), wrap=("what",)))
-        console.print("frames off, hit by hit: " + "; ".join(
-            f"{labels[i]} (frame {h.new_frame})" for i, h in zip(ids, listed.flag.hits,
-                                                                  strict=True)))
+                            ["#", "fix", "what", "worst off"], rows,
+                            right=("worst off",), wrap=("what",)))
+        offs = [dict(p.hits_off) for p in listed.proposals]
+        hits = [[h.description or h.kind, h.kind, "cut" if h.new_frame is None else
+                 format_label(h.new_frame, pctx.rate),
+                 *(_off(o.get(h.sync_id)) for o in offs)] for h in listed.flag.hits]
+        console.print(table("Frames off at each hit after each fix (+: the music is early)",
+                            ["hit", "kind", "picture", *(f"#{n}" for n in range(
+                                1, len(offs) + 1))], hits,
+                            right=tuple(f"#{n}" for n in range(1, len(offs) + 1))))
         return
     with working(f"fixing {cue}") as report:
         done = apply_fix(pctx, change_list, cue, choose, author=author,
