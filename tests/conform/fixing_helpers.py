@@ -66,3 +66,47 @@ def make_project(folder: Path, db: str, *, take: bool = True) -> None:
             if take:
                 session.add(Take(project_id=pctx.project_id, cue_id=cue.id, number=1,
                                  circled=True))
+
+
+CLIP = Path(__file__).resolve().parents[1] / "data" / "video" / "popeye_24.mkv"  # 120 fr
+
+
+def make_video_project(folder: Path, music: Path) -> None:
+    """Picture v1 imported from a 120-frame video; cue 1M1 (frames 12-108, 2 bars at 120
+    BPM, hits on beat 3 of each bar) with music, orchestrated for strings and its parts
+    and score copied into the project; the picture before it grew by 4 frames and the
+    apply moved the hits but left the cue's start (flagged: every hit 4 frames late)."""
+    from filmscore.formats.midi_music import write_music
+    from filmscore.orchestration.ensembles import get_template
+    from filmscore.orchestration.service import copy_cue, orchestrate_cue
+    from filmscore.sync.service import render_clicks
+    from filmscore.writing.music import Music, Note, Part
+    from filmscore.writing.service import import_version
+
+    tmap = TempoMap.constant("24", 12, Fraction(120), 2)
+    init_project(folder, title="Video Film", fps="24")
+    with open_project(folder) as pctx:
+        import_picture(pctx, CLIP, shots=False)
+        add_cue(pctx, CueSpec(parse_cue_number("1M1"), "Arrival", 12, 108, sync_points=(
+            SyncSpec(36, "door", "hard", 2.0), SyncSpec(84, "bell", "hard", 1.0))))
+        set_tempo_map(pctx, "1M1", tmap)
+        render_clicks(pctx, "1M1")
+        melody = tuple(Note(Fraction(q), Fraction(1), 72 - q % 3) for q in range(8))
+        import_version(pctx, "1M1", write_music(Music((Part("melody", melody, program=48),),
+                                                      tempo_map=tmap), music, tempo_map=tmap))
+        orchestrate_cue(pctx, "1M1", ensemble=get_template("strings"))
+        copy_cue(pctx, "1M1", folder / "parts", score=False)
+        changes = ChangeList("v1", "v2", "24", (), (Span(0, 200, 4),), old_version=1,
+                             new_version=1)
+        with transaction(pctx.engine) as session:
+            cue = session.scalars(select(Cue).where(Cue.number == "1M1")).one()
+            row = ChangeListRow(project_id=pctx.project_id, number=1, data=changes.to_json())
+            session.add(row)
+            hits = tuple(Hit(p.id, p.kind, p.description, p.frame, p.frame + 4, p.frame, 4)
+                         for p in cue.sync_points)
+            for point in cue.sync_points:
+                point.frame += 4
+            flag = Flag("1M1", "hits_moved", 12, 108, 12, 108, hits)
+            session.flush()
+            session.add(ConformFlag(change_list_id=row.id, cue_id=cue.id, reason="hits_moved",
+                                    data=asdict(flag)))

@@ -130,3 +130,35 @@ def test_the_cli_lists_the_fixes_and_applies_one(tmp_path):
                                 "--choose", "1"])
     assert again.exit_code != 0 and "already fixed" in again.output
     assert BAR1 > 0
+
+
+def test_moving_the_start_redraws_the_streamers_and_recopies_the_parts(tmp_path):
+    import subprocess
+
+    from conform.fixing_helpers import make_video_project
+    from filmscore.formats.video import probe
+
+    folder = tmp_path / "film"
+    make_video_project(folder, tmp_path / "1M1.mid")
+    part = next((folder / "parts" / "1M1").glob("1M1 *.pdf"))
+    with open_project(folder) as pctx:
+        listed = proposals(pctx, 1, "1M1")
+        assert listed.proposals[0].kind == "move_start"
+        assert listed.proposals[0].detail["start_frame"] == 16
+        done = fix(pctx, 1, "1M1", 1)
+        assert cue_sync(pctx, "1M1").cue.start_frame == 16
+        assert cue_sync(pctx, "1M1").tempo_map.start_frame == 16
+    assert done.pickup is None  # a cue moved whole: nothing to record again
+    made = dict(done.regenerated.files)
+    assert {what for what, _ in done.regenerated.files} == {
+        "click", "MIDI tempo map", "click sheet", "streamers", "parts"}
+    assert done.regenerated.skipped == ("score: not copied into the project's scores/ yet "
+                                        "('filmscore score 1M1 --out scores')",)
+    # the old click (named for its old start, 00:00:00:12) went; the new one is at :16
+    assert [p.name for p in done.regenerated.removed] == ["1M1_00.00.00.12.mid",
+                                                          "1M1_00.00.00.12.wav"]
+    assert made["click"].name == "1M1_00.00.00.16.wav"
+    assert probe(made["streamers"]).start_frame == 0  # from the reel's first frame (handles)
+    text = subprocess.run(["pdftotext", "-l", "1", str(part), "-"], capture_output=True,
+                          text=True, check=True).stdout
+    assert "00:00:00:16" in text  # the part's header gives the cue's new start
