@@ -103,9 +103,10 @@ def test_fixes_proposed_for_a_map_since_changed_are_refused(tmp_path):
         proposals(pctx, 1, "1M1")
         tmap = cue_sync(pctx, "1M1").tempo_map
         set_tempo_map(pctx, "1M1", replace(tmap, count_in_bars=1))
-        # listing again computes them again for the map as it now is; a stale choice is not
-        # applied behind the user's back
-        listed = proposals(pctx, 1, "1M1")
+        # a fix listed for the map as it was is not applied behind the user's back
+        with pytest.raises(ConflictError, match="changed since these fixes were proposed"):
+            fix(pctx, 1, "1M1", 1)
+        listed = proposals(pctx, 1, "1M1")  # listed again: for the map as it now is
         assert listed.proposals[0].detail["map_version"] == cue_sync(pctx, "1M1").version
         done = fix(pctx, 1, "1M1", 1)
         assert done.tempo_map.count_in_bars == 1
@@ -119,7 +120,9 @@ def test_the_cli_lists_the_fixes_and_applies_one(tmp_path):
     shown = runner.invoke(app, ["-p", str(folder), "conform", "fix", "1", "1M1"])
     assert shown.exit_code == 0, shown.output
     assert "Fixes for cue 1M1" in shown.output and "cut_bars" in shown.output
-    assert "door slams (frame" in shown.output
+    rows = [line.replace("│", " ").split() for line in shown.output.splitlines()]
+    assert ["door", "slams", "hard", "01:00:08:04", "0", "0"] in rows
+    assert ["he", "turns", "hard", "01:00:18:04", "0", "-48"] in rows
     applied = runner.invoke(app, ["-p", str(folder), "conform", "fix", "1", "1M1",
                                   "--choose", "1", "--by", "ed"])
     assert applied.exit_code == 0, applied.output
@@ -129,7 +132,8 @@ def test_the_cli_lists_the_fixes_and_applies_one(tmp_path):
     again = runner.invoke(app, ["-p", str(folder), "conform", "fix", "1", "1M1",
                                 "--choose", "1"])
     assert again.exit_code != 0 and "already fixed" in again.output
-    assert BAR1 > 0
+    with open_project(folder) as pctx:
+        assert cue_sync(pctx, "1M1").tempo_map.start_frame == BAR1  # bar 1 stayed
 
 
 def test_moving_the_start_redraws_the_streamers_and_recopies_the_parts(tmp_path):

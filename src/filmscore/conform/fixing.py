@@ -133,14 +133,21 @@ def _compute(cl: ChangeListRow, cue_r, flag_row) -> list[Proposal]:
             for p in found]
 
 
-def proposals(pctx, change_list: int, cue: str, *, refresh: bool = False) -> FlagProposals:
+def _stale(p: Proposal, cue_r) -> bool:
+    version = cue_r.tempo_map.version if cue_r.tempo_map is not None else 0
+    return (p.detail.get("map_version") != version
+            or p.detail.get("cue_start") != cue_r.start_frame)
+
+
+def proposals(pctx, change_list: int, cue: str, *, refresh: bool = False,
+              keep_stale: bool = False) -> FlagProposals:
     """The fixes for a flagged cue, best first; computed and stored on the flag the first
-    time (and again with ``refresh``, or when the cue's map changed since)."""
+    time, and again with ``refresh`` or when the cue's map or start changed since (unless
+    ``keep_stale``: the list as the user saw it)."""
     with transaction(pctx.engine) as session:
         cl, cue_r, row = _flag_row(session, pctx, change_list, cue)
         stored = [proposal_from_json(p) for p in row.proposals or ()]
-        stale = bool(stored) and cue_r.tempo_map is not None and any(
-            p.detail.get("map_version") != cue_r.tempo_map.version for p in stored)
+        stale = not keep_stale and any(_stale(p, cue_r) for p in stored)
         if row.status == "open" and (refresh or not stored or stale):
             stored = _compute(cl, cue_r, row)
             row.proposals = [proposal_to_json(p) for p in stored]
@@ -173,8 +180,10 @@ def fix(pctx, change_list: int, cue: str, choice: int, *, author: str = "",
     """Apply proposal ``choice`` (1-based, as listed by :func:`proposals`) to a flagged
     cue: its tempo map (origin 'conform') and, for a move, its start and end; a cue with
     takes gets a pickup of the bars changed and its takes are flagged; the flag is marked
-    fixed (or kept).  One transaction; then ``regenerate`` (unless told not to)."""
-    listed = proposals(pctx, change_list, cue)
+    fixed (or kept).  One transaction; then ``regenerate`` (unless told not to).  Fixes
+    listed before the cue's map or start changed are refused (ConflictError): list them
+    again."""
+    listed = proposals(pctx, change_list, cue, keep_stale=True)
     if listed.status != "open":
         raise ConflictError(f"cue {listed.cue} of change list {change_list} is already "
                             f"{listed.status} (fix {listed.chosen}); nothing was changed")
@@ -188,9 +197,7 @@ def fix(pctx, change_list: int, cue: str, choice: int, *, author: str = "",
         cl, cue_r, row = _flag_row(session, pctx, change_list, cue)
         if row.status != "open":
             raise ConflictError(f"cue {cue_r.number} was fixed by someone else meanwhile")
-        version = cue_r.tempo_map.version if cue_r.tempo_map is not None else 0
-        if (chosen.detail.get("map_version") != version
-                or chosen.detail.get("cue_start") != cue_r.start_frame):
+        if _stale(chosen, cue_r):
             raise ConflictError(f"cue {cue_r.number} changed since these fixes were "
                                 f"proposed; nothing was changed: list them again with "
                                 f"'filmscore conform fix {change_list} {cue_r.number}'")
