@@ -75,6 +75,8 @@ def _register() -> None:
     from filmscore.cli import (
         album,
         comp,
+        conform,
+        conform_fix,
         cuesheet,
         deliver,
         demo,
@@ -119,6 +121,8 @@ def _register() -> None:
     release.register(app)
     publish.register(app)
     album.register(app)
+    conform.register(app)
+    conform_fix.register(app)
 
 
 _register()

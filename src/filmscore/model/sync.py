@@ -13,7 +13,7 @@ if TYPE_CHECKING:
     from filmscore.model.cue import Cue
 
 #: how a tempo map came to be
-TEMPO_MAP_ORIGINS = ("set", "find", "solve", "midi")
+TEMPO_MAP_ORIGINS = ("set", "find", "solve", "midi", "conform")
 
 
 class CueTempoMap(VersionedMixin, Base):
