@@ -75,6 +75,7 @@ def _register() -> None:
     from filmscore.cli import (
         album,
         comp,
+        conform,
         cuesheet,
         deliver,
         demo,
@@ -119,6 +120,7 @@ def _register() -> None:
     release.register(app)
     publish.register(app)
     album.register(app)
+    conform.register(app)
 
 
 _register()
