@@ -95,7 +95,7 @@ def spot(pctx, number: str, start: int, end: int, syncs) -> None:
 EXPECTED = {
     "1M1": (H + 236, H + 366, [H + 306]),  # moved whole, -24
     "1M2": (H + 376, H + 628, [H + 396, H + 528, H + 618]),  # cut into: C's head went
-    "1M3": (H + 760, H + 900, [H + 800]),  # deleted: left where it was
+    "1M3": (H + 648, H + 788, [H + 688]),  # deleted: kept whole where D was
     "1M4": (H + 688, H + 788, [H + 738]),  # moved whole, -312
 }
 

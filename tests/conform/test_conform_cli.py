@@ -75,7 +75,7 @@ def test_compare_apply_show_list(project, tmp_path, monkeypatch):
     assert frames(project) != EXPECTED  # compared only
 
     out = ok(project, "conform", "apply", "1", "--by", "ed")
-    assert "Applied change list 1 (v1 -> v2): 3 of 4 cues moved, 2 to fix." in out
+    assert "Applied change list 1 (v1 -> v2): 4 of 4 cues moved, 2 to fix." in out
     assert frames(project) == EXPECTED
     flagged = {r[0]: r[1:4] for r in cells(out, r"1M\d")
                if r[1] in ("moved", "cut_into", "hits_moved", "deleted")}

@@ -14,7 +14,7 @@ from filmscore.conform import service
 from filmscore.errors import ConflictError, NotFoundError, ValidationError
 from filmscore.model import ChangeList as ChangeListRow
 from filmscore.model import ConformFlag
-from filmscore.spotting.service import list_cues
+from filmscore.spotting.service import edit_cue, list_cues, remove_cue
 from filmscore.store import transaction
 from filmscore.sync.service import cue_sync
 
@@ -55,7 +55,7 @@ def test_apply_moves_every_cue_and_sync_point_with_its_shot(pctx):
     service.compare(pctx, 1, 2)
     done = service.apply(pctx, 1, author="ed")
     assert _frames(pctx) == EXPECTED
-    assert done.moved == 3
+    assert done.moved == 4
     # bar 1 of 1M2's tempo map moved with its start
     assert cue_sync(pctx, "1M2").tempo_map.start_frame == H + 376
     assert service.cues_follow(pctx) == 2
@@ -80,12 +80,16 @@ def test_apply_moves_every_cue_and_sync_point_with_its_shot(pctx):
         applied = db.scalars(select(ChangeListRow)).one().data["applied"]
     assert applied["author"] == "ed" and applied["cues_followed"] == 1
     moves = {m["cue"]: m for m in applied["moves"]}
-    assert sorted(moves) == ["1M1", "1M2", "1M4"]
+    assert sorted(moves) == ["1M1", "1M2", "1M3", "1M4"]
+    assert moves["1M3"]["start"] == [H + 760, H + 648]
     assert moves["1M2"]["start"] == [H + 400, H + 376]
     assert moves["1M2"]["end"] == [H + 700, H + 628]
     assert moves["1M2"]["tempo_start"] == [H + 400, H + 376]
     assert [s[1:] for s in moves["1M2"]["sync"]] == [[H + 420, H + 396], [H + 600, H + 528],
                                                      [H + 690, H + 618]]
+    # the cue list is inside the new picture: once the deleted cue is removed, cues edit
+    remove_cue(pctx, "1M3")
+    assert edit_cue(pctx, "1M4", title="Kiss").start_frame == H + 688
 
 
 def test_apply_twice_is_refused_and_changes_nothing(pctx):

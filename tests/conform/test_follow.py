@@ -81,12 +81,18 @@ def test_a_cut_head_moves_the_start_with_the_first_frame_that_survives():
 
 def test_a_cue_whose_picture_is_gone_is_deleted():
     changes = cl(Span(H, H + 100, H, "A"), Span(H + 300, H + 1000, H + 100, "C"))
-    cue = CueIn("1M4", H + 120, H + 280, (SyncIn(H + 150, "hard", 9),), id=4)
+    tmap = TempoMap.constant("24", H + 120, Fraction(120), bars=4)
+    cue = CueIn("1M4", H + 120, H + 280, (SyncIn(H + 150, "hard", 9),), tmap, id=4)
     out = follow_cue(changes, cue)
-    assert out.new_start is None and out.new_end is None and not out.changed
-    assert out.flag.reason == "deleted"
+    assert out.flag.reason == "deleted" and out.deleted
+    assert out.flag.new_start is None and out.flag.new_end is None
     assert out.flag.hits[0].new_frame is None and out.flag.hits[0].off_frames is None
-    assert out.syncs[0].stored_frame == H + 150  # left where it was
+    # kept whole at the cut where its picture was (B went: C now starts at H+100)
+    assert (out.new_start, out.new_end) == (H + 100, H + 260)
+    assert out.syncs[0].stored_frame == H + 130 and out.tempo_map.start_frame == H + 100
+    # ... and inside the new picture when that cut is near its end
+    out = follow_cue(changes, cue, picture=(H, H + 200))
+    assert (out.new_start, out.new_end) == (H + 40, H + 200)
 
 
 def test_an_insert_between_two_hits_moves_them_apart():

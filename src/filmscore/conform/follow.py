@@ -17,7 +17,9 @@ Every frame moves with the shot it belongs to (``ChangeList.map_frame``):
 
 A cue gets one flag (``conform.vocabulary.FLAG_REASONS``), the first that applies:
 
-1. ``deleted``: no frame of the cue is in the new cut;
+1. ``deleted``: no frame of the cue is in the new cut (the cue, its sync points and its
+   music are moved whole to the cut where its picture was, inside the new picture, so
+   nothing is lost and the cue list stays valid until someone removes or moves it);
 2. ``cut_into``: its length changed (frames removed or added inside its span);
 3. ``hits_moved``: its length did not change, but a sync point is now off the music
    (it moved relative to another or to the start) or its picture is gone;
@@ -87,26 +89,27 @@ class SyncFollow:
 
 @dataclass(frozen=True)
 class CueFollow:
-    """Where a cue goes (``new_start``/``new_end`` None: deleted, the cue stays where it
-    was until someone moves or removes it), its sync points, its tempo map moved with its
-    start, and its flag (None: nothing changed under it)."""
+    """Where a cue goes (a deleted one too: see ``_deleted``), its sync points, its tempo
+    map moved with its start, and its flag (None: nothing changed under it)."""
 
     cue: CueIn
-    new_start: int | None
-    new_end: int | None
+    new_start: int
+    new_end: int
     syncs: tuple[SyncFollow, ...]
     tempo_map: TempoMap | None
     flag: Flag | None
 
     @property
     def start_delta(self) -> int:
-        return 0 if self.new_start is None else self.new_start - self.cue.start_frame
+        return self.new_start - self.cue.start_frame
+
+    @property
+    def deleted(self) -> bool:
+        return self.flag is not None and self.flag.reason == "deleted"
 
     @property
     def changed(self) -> bool:
         """Whether applying it changes anything stored."""
-        if self.new_start is None:
-            return False
         return (self.new_start != self.cue.start_frame or self.new_end != self.cue.end_frame
                 or any(s.stored_frame != s.sync.frame for s in self.syncs))
 
@@ -135,17 +138,14 @@ def _pieces(changes: ChangeList, start: int, end: int) -> list[_Piece]:
     return out
 
 
-def follow_cue(changes: ChangeList, cue: CueIn) -> CueFollow:
-    """Where one cue, its sync points and its music go, and its flag."""
+def follow_cue(changes: ChangeList, cue: CueIn,
+               picture: tuple[int, int] | None = None) -> CueFollow:
+    """Where one cue, its sync points and its music go, and its flag.  ``picture`` is the
+    new cut's [start, end) frames: a deleted cue is kept inside it."""
     pieces = _pieces(changes, cue.start_frame, cue.end_frame)
     old_len = cue.end_frame - cue.start_frame
     if not pieces:
-        syncs = tuple(SyncFollow(s, None, None, s.frame) for s in cue.sync_points)
-        flag = Flag(cue=cue.cue, reason="deleted", old_start=cue.start_frame,
-                    old_end=cue.end_frame, new_start=None, new_end=None,
-                    hits=tuple(s.hit() for s in syncs),
-                    note="no frame of the cue is in the new cut")
-        return CueFollow(cue, None, None, syncs, cue.tempo_map, flag)
+        return _deleted(changes, cue, picture)
     new_start = pieces[0].lo + pieces[0].delta
     new_end = pieces[-1].hi + pieces[-1].delta
     notes = []
@@ -202,6 +202,39 @@ def _follow_sync(changes: ChangeList, sync: SyncIn, delta: int, tmap: TempoMap |
     return SyncFollow(sync, new_frame, music, stored, position)
 
 
-def follow(changes: ChangeList, cues: Sequence[CueIn]) -> list[CueFollow]:
+def follow(changes: ChangeList, cues: Sequence[CueIn],
+           picture: tuple[int, int] | None = None) -> list[CueFollow]:
     """Every cue followed through the change list, in the order given."""
-    return [follow_cue(changes, cue) for cue in cues]
+    return [follow_cue(changes, cue, picture) for cue in cues]
+
+
+def _deleted(changes: ChangeList, cue: CueIn, picture: tuple[int, int] | None) -> CueFollow:
+    """A cue none of whose picture survives goes, whole, to the cut where its picture was
+    (the new frame of the first old frame after it that survives, else of the end of the
+    last one before it), inside the new picture: it is not lost, and the cue list stays
+    inside the picture until someone removes or moves it."""
+    after = [s for s in changes.spans if s.old_in >= cue.end_frame]
+    before = [s for s in changes.spans if s.old_out <= cue.start_frame]
+    length = cue.end_frame - cue.start_frame
+    if after:
+        at = after[0].new_in
+    elif before:
+        at = before[-1].new_out
+    else:
+        at = cue.start_frame
+    if picture is not None:
+        at = max(picture[0], min(at, picture[1] - length))
+    delta = at - cue.start_frame
+    tmap = cue.tempo_map
+    moved_map = None if tmap is None else replace(tmap, start_frame=tmap.start_frame + delta)
+    syncs = []
+    for sync in cue.sync_points:
+        position = "" if tmap is None else str(
+            tmap.position_at(tmap.seconds_of_frame(sync.frame)))
+        syncs.append(SyncFollow(sync, None, sync.frame + delta, sync.frame + delta, position))
+    flag = Flag(cue=cue.cue, reason="deleted", old_start=cue.start_frame,
+                old_end=cue.end_frame, new_start=None, new_end=None,
+                hits=tuple(s.hit() for s in syncs),
+                note=f"no frame of the cue is in the new cut; kept whole at the cut where "
+                     f"its picture was ({delta:+d} frames): remove or move it")
+    return CueFollow(cue, at, at + length, tuple(syncs), moved_map, flag)

@@ -373,7 +373,10 @@ def apply(pctx, number: int, *, author: str = "", cues_on: int | None = None) ->
                       f"{following} NEW'), or --cues-on when the cues are on another version")
         rows = list(session.scalars(select(Cue).where(Cue.project_id == pctx.project_id)
                                     .order_by(Cue.start_frame, Cue.number)))
-        follows = follow(changes, [_cue_in(r) for r in rows])
+        new_pv = _pv(session, pctx.project_id, changes.new_version) \
+            if changes.new_version is not None else None
+        picture = None if new_pv is None else (new_pv.start_frame, new_pv.end_frame)
+        follows = follow(changes, [_cue_in(r) for r in rows], picture)
         moves = []
         flags = []
         for cue_row, result in zip(rows, follows, strict=True):
