@@ -115,3 +115,13 @@ def test_refusals_change_nothing(project, tmp_path, monkeypatch):
     assert str(path) in line and "Other Film #3" in line and f"{TITLE} #1" in line
     assert frames(project) == after
     assert len(cells(ok(project, "conform", "list"), r"\d")) == 1
+
+
+def test_an_export_format_without_its_writer_is_one_line(project, tmp_path, monkeypatch):
+    from filmscore.conform import service
+
+    monkeypatch.setitem(service.WRITERS, "html", ("filmscore.formats.no_such_module",
+                                                  "write_it"))
+    line = refused(project, "conform", "compare", "1", "2", "--html", tmp_path / "cl.html")
+    assert "no change-list writer for html" in line and "change list 1 is stored" in line
+    assert not (tmp_path / "cl.html").exists()

@@ -289,7 +289,12 @@ def export_change_list(pctx, number: int, **paths: Path | None) -> list[Path]:
         if path is None:
             continue
         module, name = WRITERS[fmt]
-        writer = getattr(importlib.import_module(module), name)
+        try:
+            writer = getattr(importlib.import_module(module), name)
+        except (ImportError, AttributeError):
+            raise NotFoundError(f"no change-list writer for {fmt} ({module}.{name} is not "
+                                f"in this installation); change list {number} is stored: "
+                                f"nothing else was written") from None
         written.append(Path(writer(changes, Path(path)) or path))
     return written
 
