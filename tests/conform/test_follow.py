@@ -132,3 +132,26 @@ def test_follow_keeps_the_order_given():
     outs = follow(changes, [CueIn("1M2", H + 500, H + 600), CueIn("1M1", H, H + 100)])
     assert [o.cue.cue for o in outs] == ["1M2", "1M1"]
     assert [o.new_start for o in outs] == [H + 501, H + 1]
+
+
+def test_two_shots_swapped_inside_a_cue():
+    # shots X (H+100..H+200) and Y (H+200..H+300) swap places under the cue
+    changes = cl(Span(H, H + 100, H, "W"), Span(H + 100, H + 200, H + 200, "X"),
+                 Span(H + 200, H + 300, H + 100, "Y"), Span(H + 300, H + 900, H + 300, "Z"))
+    out = follow_cue(changes, CueIn("2M1", H + 100, H + 300,
+                                    (SyncIn(H + 150, id=1), SyncIn(H + 250, id=2))))
+    assert (out.new_start, out.new_end) == (H + 100, H + 300)
+    assert out.flag.reason == "hits_moved"
+    assert [(h.new_frame, h.music_frame, h.off_frames) for h in out.flag.hits] == [
+        (H + 250, H + 150, 100), (H + 150, H + 250, -100)]
+    assert out.flag.note.startswith("the picture under the cue was re-ordered")
+
+
+def test_a_shot_replaced_inside_a_cue_keeps_its_hits():
+    # H+200..H+260 replaced by other material of the same length: no hit in it
+    changes = cl(Span(H, H + 200, H, "A"), Span(H + 260, H + 900, H + 260, "C"),
+                 changes=(Change("replace", "B", "B", H + 200, H + 260, H + 200, H + 260),))
+    out = follow_cue(changes, CueIn("2M2", H + 100, H + 400, (SyncIn(H + 300),)))
+    assert (out.new_start, out.new_end) == (H + 100, H + 400) and not out.changed
+    assert out.flag.reason == "cut_into" and out.flag.worst_off == 0
+    assert "its length (300 frames) and its sync points did not" in out.flag.note
