@@ -9,12 +9,22 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import func, select
 
-from conform_follow_helpers import EXPECTED, TITLE, H, film, foreign_csv, use_compare
+from conform_follow_helpers import (
+    EXPECTED,
+    TITLE,
+    H,
+    film,
+    foreign_csv,
+    spot,
+    use_compare,
+    write_cuts,
+)
 from filmscore.conform import service
 from filmscore.errors import ConflictError, NotFoundError, ValidationError
 from filmscore.model import ChangeList as ChangeListRow
 from filmscore.model import ConformFlag
-from filmscore.spotting.service import edit_cue, list_cues, remove_cue
+from filmscore.project import init_project, open_project
+from filmscore.spotting.service import edit_cue, import_picture, list_cues, remove_cue
 from filmscore.store import transaction
 from filmscore.sync.service import cue_sync
 
@@ -136,3 +146,21 @@ def test_a_change_list_of_this_project_imports_and_applies(pctx, tmp_path, monke
     assert (info.number, info.old_version, info.new_version) == (1, 1, 2)
     service.apply(pctx, 1)
     assert _frames(pctx) == EXPECTED
+
+
+def test_cues_spotted_after_both_cuts_follow_the_latest_unless_told(db_url, tmp_path,
+                                                                    monkeypatch):
+    init_project(tmp_path / "p", title=TITLE, fps="24", db=db_url)
+    with open_project(tmp_path / "p") as ctx:
+        use_compare(monkeypatch, f"{TITLE} #{ctx.project_id}")
+        cut1, cut2 = write_cuts(tmp_path)
+        import_picture(ctx, cut1, shots=False)
+        import_picture(ctx, cut2, shots=False)
+        spot(ctx, "1M1", H + 260, H + 390, [(H + 330, "hard", "door")])
+        assert service.cues_follow(ctx) == 2
+        service.compare(ctx, 1, 2)
+        with pytest.raises(ValidationError, match="the cues follow picture v2"):
+            service.apply(ctx, 1)
+        service.apply(ctx, 1, cues_on=1)  # they were spotted on v1: the editor says so
+        assert _frames(ctx) == {"1M1": EXPECTED["1M1"]}
+        assert service.cues_follow(ctx) == 2
