@@ -165,7 +165,9 @@ def _album_media(pctx) -> list[str]:
 def _conform_fix(pctx, cue: str, options: dict, report) -> Any:
     from filmscore.conform.fixing import fix
 
-    return fix(pctx, int(options["change_list"]), cue, int(options["choice"]),
+    # the page counts the proposals from 0 (the index stored as ConformFlag.chosen);
+    # fixing.fix from 1, as the CLI lists them
+    return fix(pctx, int(options["change_list"]), cue, int(options["choice"]) + 1,
                author=str(options.get("author", "")))
 
 

@@ -88,6 +88,12 @@ def test_keep_changes_nothing_and_a_cue_without_takes_gets_no_pickup(tmp_path):
         assert done.regenerated is None and done.pickup is None
         assert cue_sync(pctx, "1M1").origin == "set"
         assert proposals(pctx, 1, "1M1").status == "kept"
+        # "propose again": the cue is opened again with its fixes computed anew, and a
+        # second fix can be chosen
+        again = proposals(pctx, 1, "1M1", reopen=True)
+        assert (again.status, again.chosen) == ("open", None) and again.proposals
+        assert fix(pctx, 1, "1M1", 1).choice == 1
+        assert proposals(pctx, 1, "1M1").status == "fixed"
         with pytest.raises(NotFoundError, match="no change list 2"):
             proposals(pctx, 2, "1M1")
 

@@ -49,6 +49,6 @@ def test_the_music_editor_picks_a_fix(as_browser, fake_fixing):  # noqa: F811
         1, timeout=20_000)
     expect(page.locator("#cue-2M1 h2 .state")).to_have_text("fixed")
     expect(page.locator("#cue-2M1 button")).to_have_text(["Propose again"])
-    assert fake_fixing == [("fix", 1, "2M1", 0, "music editor user")]
+    assert fake_fixing == [("fix", 1, "2M1", 1, "music editor user")]
     assert page.js_errors == []
     screenshot(page, "conform-fixed")

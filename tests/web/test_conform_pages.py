@@ -232,10 +232,10 @@ def fake_fixing(monkeypatch):
         calls.append(("fix", change_list, cue, choice, author))
         with transaction(pctx.engine) as session:
             row = _flag(session, pctx, change_list, cue)
-            row.chosen, row.status, row.author = choice, "fixed", author
+            row.chosen, row.status, row.author = choice - 1, "fixed", author  # 1-based
         return {"cue": cue, "choice": choice}
 
-    def proposals(pctx, change_list, cue):
+    def proposals(pctx, change_list, cue, *, refresh=False, reopen=False):
         calls.append(("proposals", change_list, cue))
         with transaction(pctx.engine) as session:
             row = _flag(session, pctx, change_list, cue)
@@ -283,8 +283,8 @@ def test_the_music_editor_picks_a_fix_as_a_background_job(app, web_project, fake
     batch = location.split("batch=")[1].split("#")[0]
     (job,) = _wait(app.state.pctx, batch).jobs
     assert (job.kind, job.cue, job.state, job.error) == ("conform-fix", "2M1", "done", "")
-    assert fake_fixing == [("fix", 1, "2M1", 1, "music editor user")]
-    assert job.result == {"cue": "2M1", "choice": 1}
+    assert fake_fixing == [("fix", 1, "2M1", 2, "music editor user")]
+    assert job.result == {"cue": "2M1", "choice": 2}  # the page's 1 is the service's 2
     assert _flag_row(web_project, "2M1") == ("fixed", 1, 2)
     page = client.get(location.split("#")[0]).text
     assert f'data-batch="{batch}"' in page and "conform-fix 2M1: done" in page
@@ -324,7 +324,7 @@ def test_the_music_editor_picks_a_fix_as_a_background_job(app, web_project, fake
                           headers={"accept": "application/json"})
     assert started.status_code == 202 and started.json()["jobs"][0]["cue"] == "3M1"
     _wait(app.state.pctx, started.json()["batch"])
-    assert fake_fixing[-1] == ("fix", 1, "3M1", 1, "music editor user")
+    assert fake_fixing[-1] == ("fix", 1, "3M1", 2, "music editor user")
     as_json = client.post("/conform/1/2M1/propose", data={"csrf": csrf},
                           headers={"accept": "application/json"})
     assert as_json.status_code == 200

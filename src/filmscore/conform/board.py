@@ -7,11 +7,11 @@ after each fix)."""
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 from datetime import datetime
 
 from filmscore.conform.changes import ChangeList as Changes
-from filmscore.conform.changes import Flag, Hit, Proposal
+from filmscore.conform.changes import Flag, Proposal, flag_from_json, proposal_from_json
 from filmscore.conform.vocabulary import CHANGE_KINDS, FIX_KINDS, FLAG_REASONS
 
 #: how far off a hit is, by size: on it (0 frames), near (1 or 2), off (more), gone (its
@@ -258,26 +258,14 @@ class ChangeListBoard:
     warnings: tuple[str, ...]
 
 
-def _known(cls, data: dict) -> dict:
-    """The keys of ``data`` that are fields of the dataclass ``cls`` (a stored flag may
-    carry more, written by a later version)."""
-    names = {f.name for f in fields(cls)}
-    return {k: v for k, v in data.items() if k in names}
-
-
 def flag_of(row) -> Flag:
     """A ConformFlag row's ``data`` as the contract's Flag (hits as Hit)."""
-    data = _known(Flag, dict(row.data))
-    hits = tuple(Hit(**_known(Hit, h)) for h in data.pop("hits", ()))
-    return Flag(**data, hits=hits)
+    return flag_from_json(row.data)
 
 
 def proposal_of(data: dict) -> Proposal:
     """A stored proposal (JSON) as the contract's Proposal."""
-    return Proposal(kind=data["kind"], description=data.get("description", ""),
-                    detail=dict(data.get("detail") or {}),
-                    hits_off=tuple((None if s is None else int(s), None if o is None else int(o))
-                                   for s, o in data.get("hits_off", ())))
+    return proposal_from_json(data)
 
 
 class _Labels:

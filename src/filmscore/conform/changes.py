@@ -141,3 +141,40 @@ class Proposal:
     @property
     def worst_off(self) -> int:
         return max((abs(o) for _, o in self.hits_off if o is not None), default=0)
+
+
+# --- flags and proposals as stored (ConformFlag.data and .proposals: JSON) ---------------
+
+
+def _known(cls, data: dict) -> dict:
+    """The keys of ``data`` that are fields of the dataclass ``cls`` (a stored flag may
+    carry more, written by a later version)."""
+    from dataclasses import fields
+
+    names = {f.name for f in fields(cls)}
+    return {k: v for k, v in data.items() if k in names}
+
+
+def flag_to_json(flag: Flag) -> dict:
+    return asdict(flag)
+
+
+def flag_from_json(data: dict) -> Flag:
+    """A stored flag (``ConformFlag.data``) as a ``Flag`` (hits as ``Hit``)."""
+    fields_ = _known(Flag, dict(data))
+    hits = tuple(Hit(**_known(Hit, h)) for h in fields_.pop("hits", ()))
+    return Flag(**fields_, hits=hits)
+
+
+def proposal_to_json(proposal: Proposal) -> dict:
+    out = asdict(proposal)
+    out["hits_off"] = [list(pair) for pair in proposal.hits_off]
+    return out
+
+
+def proposal_from_json(data: dict) -> Proposal:
+    """A stored proposal (an item of ``ConformFlag.proposals``) as a ``Proposal``."""
+    return Proposal(kind=data["kind"], description=data.get("description", ""),
+                    detail=dict(data.get("detail") or {}),
+                    hits_off=tuple((None if s is None else int(s), None if o is None else int(o))
+                                   for s, o in data.get("hits_off", ())))

@@ -15,12 +15,20 @@ temporary name moved into place by the writers it calls.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from pathlib import Path
 
 from sqlalchemy import select
 
-from filmscore.conform.changes import ChangeList, Flag, Hit, Proposal
+from filmscore.conform.changes import (  # noqa: F401 (the codecs: re-exported)
+    ChangeList,
+    Flag,
+    Hit,
+    Proposal,
+    flag_from_json,
+    proposal_from_json,
+    proposal_to_json,
+)
 from filmscore.conform.fix import Edit, propose
 from filmscore.errors import ConflictError, InputError, NotFoundError, ValidationError
 from filmscore.model import ChangeList as ChangeListRow
@@ -32,23 +40,6 @@ from filmscore.sync.tempomap import TempoMap
 
 #: the folder of the project the click sheets are written to (one PDF per cue)
 CLICK_SHEETS = "click-sheets"
-
-
-def flag_from_json(data: dict) -> Flag:
-    """A ``Flag`` from its JSON (``dataclasses.asdict``)."""
-    hits = tuple(Hit(**h) for h in data.get("hits", ()))
-    return Flag(**{**data, "hits": hits})
-
-
-def proposal_from_json(data: dict) -> Proposal:
-    return Proposal(data["kind"], data["description"], dict(data["detail"]),
-                    tuple((a, b) for a, b in data["hits_off"]))
-
-
-def proposal_to_json(p: Proposal) -> dict:
-    out = asdict(p)
-    out["hits_off"] = [list(pair) for pair in p.hits_off]
-    return out
 
 
 @dataclass(frozen=True)
@@ -140,12 +131,16 @@ def _stale(p: Proposal, cue_r) -> bool:
 
 
 def proposals(pctx, change_list: int, cue: str, *, refresh: bool = False,
-              keep_stale: bool = False) -> FlagProposals:
+              keep_stale: bool = False, reopen: bool = False) -> FlagProposals:
     """The fixes for a flagged cue, best first; computed and stored on the flag the first
     time, and again with ``refresh`` or when the cue's map or start changed since (unless
-    ``keep_stale``: the list as the user saw it)."""
+    ``keep_stale``: the list as the user saw it).  ``reopen``: a cue fixed (or kept)
+    already is opened again and its fixes computed anew from where the music is now (to
+    fix it a second time: the web page's "Propose again")."""
     with transaction(pctx.engine) as session:
         cl, cue_r, row = _flag_row(session, pctx, change_list, cue)
+        if reopen and row.status != "open":
+            row.status, row.chosen, refresh = "open", None, True
         stored = [proposal_from_json(p) for p in row.proposals or ()]
         stale = not keep_stale and any(_stale(p, cue_r) for p in stored)
         if row.status == "open" and (refresh or not stored or stale):

@@ -18,13 +18,21 @@ new frame, each tempo map's bar 1) is kept in the change list's ``data`` under
 from __future__ import annotations
 
 import importlib
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
 from sqlalchemy import func, select
 
-from filmscore.conform.changes import ChangeList, Flag, Hit, Proposal
+from filmscore.conform.changes import (  # noqa: F401 (the codecs: re-exported)
+    ChangeList,
+    Flag,
+    Hit,
+    Proposal,
+    flag_from_json,
+    flag_to_json,
+    proposal_from_json,
+)
 from filmscore.conform.follow import CueFollow, CueIn, SyncIn, follow
 from filmscore.errors import ConflictError, InputError, NotFoundError, ValidationError
 from filmscore.model import ChangeList as ChangeListRow
@@ -111,22 +119,6 @@ class Applied:
 
 
 # --- JSON of the contract's values -------------------------------------------------------
-
-
-def flag_to_json(flag: Flag) -> dict:
-    return asdict(flag)
-
-
-def flag_from_json(data: dict) -> Flag:
-    fields = dict(data)
-    fields["hits"] = tuple(Hit(**h) for h in data.get("hits", ()))
-    return Flag(**fields)
-
-
-def proposal_from_json(data: dict) -> Proposal:
-    return Proposal(kind=data["kind"], description=data.get("description", ""),
-                    detail=dict(data.get("detail", {})),
-                    hits_off=tuple(tuple(pair) for pair in data.get("hits_off", ())))
 
 
 # --- reading ----------------------------------------------------------------------------

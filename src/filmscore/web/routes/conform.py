@@ -140,7 +140,7 @@ async def propose(number: int, cue: str, request: Request, user=Depends(Allow("c
     pctx = _pctx(request)
     flag_for_fix(pctx, number, cue)
     try:
-        proposals(pctx, number, cue)
+        proposals(pctx, number, cue, refresh=True, reopen=True)
     except InputError as exc:
         if _wants_json(request):
             raise
