@@ -95,6 +95,7 @@ class DemoResult:
     recording: object = None  # demo_recording.RecordingResult
     mixing: object = None  # demo_mixing.MixingResult
     album: object = None  # demo_album.AlbumResult
+    conform: object = None  # demo_conform.ConformResult
     logins: list = dataclasses.field(default_factory=list)  # (name, role, password)
 
 
@@ -187,12 +188,17 @@ def run_demo(out: Path, data: Path | None = None,
 
     album = album_stage(pctx, step=step)
     files.update(album.files)
+    from filmscore.demo_conform import conform_stage
+
+    conform = conform_stage(pctx, data, out, rate=RATE, start=REEL_START, size=VIDEO_SIZE,
+                            step=step)
+    files.update(conform.files)
     step("Web workspace: a demo login for each role")
     logins = demo_logins(pctx)
     return DemoResult(project_dir=project_dir, picture=picture, cues=cues, files=files,
                       title=TITLE, rate_name=RATE.name, tempo_maps=maps, theme_report=report,
                       orchestrations=orchestrations, recording=recording, mixing=mixing,
-                      album=album, logins=logins)
+                      album=album, conform=conform, logins=logins)
 
 
 def demo_logins(pctx) -> list[tuple[str, str, str]]:

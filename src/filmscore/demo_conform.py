@@ -71,3 +71,44 @@ def second_cut_edl(data: Path, out: Path, *, rate, start: int, size) -> tuple[Pa
     assemble([(data / f"{part}.mkv", first, end) for part, first, end in SECOND_CUT],
              video, size=size, timecode=format_label(start, rate))
     return edl, video
+
+
+def conform_stage(pctx, data: Path, out: Path, *, rate, start: int, size,
+                  step) -> ConformResult:
+    """Import the second cut as picture version 2, compare it with version 1, apply the
+    change list and fix every flagged cue with the fix that leaves its hits closest."""
+    from filmscore.conform.fixing import fix, proposals
+    from filmscore.conform.service import apply, compare, export_change_list
+    from filmscore.spotting.service import import_picture
+
+    result = ConformResult()
+    folder = out / "conform"
+    folder.mkdir(parents=True, exist_ok=True)
+    step("Conform: the director's second cut of reel 1 (a shot trimmed, one dropped, one "
+         "moved, one extended), rendered from the parts")
+    edl, video = second_cut_edl(data, out / "picture", rate=rate, start=start, size=size)
+    result.picture = import_picture(pctx, edl, video=video, name="Reel 1 director's cut",
+                                    note="trim, drop, move, extend")
+    step("Conform: comparing picture v1 with v2 (the change list: CSV, change EDL, PDF, "
+         "HTML)")
+    info, _changes = compare(pctx, 1, result.picture.number, note="the director's cut",
+                             author="music editor")
+    result.change_list = info.number
+    paths = {kind: folder / f"change-list-{info.number}.{kind}"
+             for kind in ("csv", "edl", "pdf", "html")}
+    export_change_list(pctx, info.number, **paths)
+    result.files.update({f"change_list_{kind}": path for kind, path in paths.items()})
+    step("Conform: applying the change list (every cue and sync point follows its shot)")
+    applied = apply(pctx, info.number, author="music editor")
+    result.flags = list(applied.flags)
+    for flag in applied.flags:
+        if flag.status != "open":
+            continue
+        listed = proposals(pctx, info.number, flag.cue)
+        best = min(range(len(listed.proposals)),
+                   key=lambda n: listed.proposals[n].worst_off)  # listed best first
+        step(f"Conform: cue {flag.cue} ({flag.reason}, worst hit {flag.flag.worst_off} "
+             f"frames off): {listed.proposals[best].description}")
+        result.fixed.append(fix(pctx, info.number, flag.cue, best + 1,
+                                author="music editor"))
+    return result

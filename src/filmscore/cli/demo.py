@@ -32,6 +32,7 @@ def register(app: typer.Typer) -> None:
         _print_orchestrations(result)
         _print_recording(result)
         _print_album(result)
+        _print_conform(result)
         _print_logins(result)
         console.print(f"Project: {result.project_dir}")
         for label, path in result.files.items():
@@ -153,6 +154,36 @@ def _print_album(result) -> None:
                       f"added: {', '.join(added) or 'nothing'}")
     pdfs = "; ".join(str(e.pdf) for e in album.editions)
     console.print(f"Release files: {album.files.get('album')}; sheet music: {pdfs}")
+
+
+def _print_conform(result) -> None:
+    from filmscore.cli.common import table
+    from filmscore.timecode import format_label, get_rate
+
+    conform = result.conform
+    if conform is None:
+        return
+    rate = get_rate(result.rate_name)
+    fixed = {f.cue: f for f in conform.fixed}
+    rows = []
+    for flag in conform.flags:
+        done = fixed.get(flag.cue)
+        start = flag.flag.new_start
+        rows.append([flag.cue, flag.reason,
+                     format_label(start, rate) if start is not None else "gone",
+                     str(flag.flag.worst_off),
+                     done.proposal.description if done else flag.status,
+                     str(done.proposal.worst_off) if done else "",
+                     (f"bars {done.pickup['bar_from']}-{done.pickup['bar_to']}"
+                      if done and done.pickup and done.pickup.get("bar_from")
+                      else "whole cue" if done and done.pickup else "")])
+    console.print(table(
+        f"Conform: change list {conform.change_list}, picture v1 -> "
+        f"v{conform.picture.number} (filmscore conform show {conform.change_list})",
+        ["cue", "flag", "starts", "frames off", "fix", "off after", "pickup"], rows,
+        right=("frames off", "off after"), wrap=("fix",)))
+    console.print("Change list: " + "; ".join(
+        str(p) for k, p in conform.files.items() if k.startswith("change_list_")))
 
 
 def _print_logins(result) -> None:
