@@ -360,7 +360,7 @@ def test_reels_swapped() -> None:
     # reel 3 (260 frames) comes before reel 2 (200) now: the lighter one is the move
     assert rows(changes) == [("move", "R004C001", 2 * H, 2 * H + 200, 3 * H, 3 * H + 200,
                               H, 0)]
-    assert changes.changes[0].note == "moved 60:00+00 later (86400 frames); 2 shots: " \
+    assert changes.changes[0].note == "moved 1:00:00+00 later (86400 frames); 2 shots: " \
                                       "R004C001, R005C001"
     assert changes.delta_at(3 * H) == -H
 

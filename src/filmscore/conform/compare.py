@@ -476,7 +476,7 @@ class _Classifier:
             if not shots or shots[-1] is not shot:
                 shots.append(shot)
         way = "later" if run.delta > 0 else "earlier"
-        note = _join(f"moved {format_duration(abs(run.delta), self.rate)} {way} "
+        note = _join(f"moved {_length(abs(run.delta), self.rate)} {way} "
                      f"({_frames(abs(run.delta))})",
                      _shot_list(shots) if len(shots) > 1 else "")
         change = Change(kind="move", clip=shots[0].clip, reel=shots[0].reel,
@@ -495,6 +495,15 @@ def _contiguous(regions: list[_Region]) -> list[list[_Region]]:
         else:
             groups.append([region])
     return groups
+
+
+def _length(frames: int, rate) -> str:
+    """M:SS+FF, or H:MM:SS+FF from an hour on (a reel moved)."""
+    text = format_duration(frames, rate)
+    minutes, rest = text.split(":", 1)
+    if int(minutes) < 60:
+        return text
+    return f"{int(minutes) // 60}:{int(minutes) % 60:02d}:{rest}"
 
 
 def _frames(n: int) -> str:
