@@ -216,6 +216,25 @@ def test_a_replacement_of_another_length_is_a_delete_and_an_insert() -> None:
         ("insert", "C001C001", None, None, S + 698, S + 788, 0, 90)]
 
 
+def test_frames_cut_out_of_the_middle_of_a_shot() -> None:
+    new = shots()
+    a004 = new[3]  # S+288..438
+    new[3:4] = [trim_tail(a004, 100), Seg(a004.reel, a004.src_in + 70, 80)]
+    changes = _compare(shots(), new)  # its frames 50..69 are gone: old S+338..358
+    assert rows(changes) == [("delete", "A004C001", S + 338, S + 358, None, None, 0, -20)]
+    assert changes.changes[0].note == ("inside the shot (20 frames); closes up at 01:00:14:02 "
+                                       "in the new cut")  # S+338
+
+
+def test_a_cutaway_over_the_middle_of_a_shot_is_a_replace() -> None:
+    new = shots()
+    a004 = new[3]
+    new[3:4] = [trim_tail(a004, 100), Seg("C001C001", 900, 20),
+                Seg(a004.reel, a004.src_in + 70, 80)]
+    assert rows(_compare(shots(), new)) == [
+        ("replace", "C001C001", S + 338, S + 358, S + 338, S + 358, 0, 0)]
+
+
 def test_a_slip_is_a_head_and_a_tail_trim() -> None:
     new = shots()
     new[3] = Seg("A004C001", new[3].src_in - 5, 150)  # same length, 5 frames earlier

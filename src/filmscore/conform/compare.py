@@ -435,12 +435,12 @@ class _Classifier:
         shots = [self.old[r.shot] for r in group]
         length = last.end - first.start
         at, listed = self.closing_point(first)
-        inside = f"inside the shot ({_frames(length)}); " if (
+        inside = f"inside the shot ({_frames(length)})" if (
             len(group) == 1 and first.place == "middle") else ""
         change = Change(kind="delete", clip=shots[0].clip, reel=shots[0].reel,
                         old_in=first.start, old_out=last.end, new_in=None, new_out=None,
                         delta=0, frames=-length,
-                        note=_join(inside + _shot_list(shots),
+                        note=_join(inside, _shot_list(shots),
                                    f"closes up at {self.label(at)} in the new cut"))
         return self._key(change, first.gap, listed, first.start), change
 
@@ -449,12 +449,12 @@ class _Classifier:
         shots = [self.new[r.shot] for r in group]
         length = last.end - first.start
         at = self.opening_point(first)
-        inside = f"inside the shot ({_frames(length)}); " if (
+        inside = f"inside the shot ({_frames(length)})" if (
             len(group) == 1 and first.place == "middle") else ""
         change = Change(kind="insert", clip=shots[0].clip, reel=shots[0].reel,
                         old_in=None, old_out=None, new_in=first.start, new_out=last.end,
                         delta=0, frames=length,
-                        note=_join(inside + _shot_list(shots),
+                        note=_join(inside, _shot_list(shots),
                                    f"goes in at {self.label(at)} in the old cut"))
         return self._key(change, first.gap, first.start, at), change
 

@@ -95,7 +95,8 @@ def changelist_html(changes: ChangeList, *, title: str = "", date: str | None = 
     added = sum(c.frames for c in changes.changes if c.frames > 0)
     removed = -sum(c.frames for c in changes.changes if c.frames < 0)
     parts += [f'<tr class="all"><td>All</td><td class="num">{len(changes.changes)}</td>'
-              f'<td class="num">+{added}</td><td class="num">−{removed}</td>'
+              f'<td class="num">{f"+{added}" if added else "—"}</td>'
+              f'<td class="num">{f"−{removed}" if removed else "—"}</td>'
               f'<td class="note">net {added - removed:+d} frames</td></tr>', "</table>",
               "<h2>The two cuts</h2>", _svg(changes), '<p class="legend">']
     for kind, name in (("kept", "unchanged"), ("trim_head", "trim"), ("delete", "delete"),

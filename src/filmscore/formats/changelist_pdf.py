@@ -114,7 +114,8 @@ def write_changelist_pdf(changes: ChangeList, path: str | os.PathLike[str], *,
     added = sum(c.frames for c in changes.changes if c.frames > 0)
     removed = -sum(c.frames for c in changes.changes if c.frames < 0)
     rows.append([p("All", head.clone("tb", textColor=colors.black)),
-                 p(str(len(changes.changes))), p(f"+{added}"), p(f"−{removed}"),
+                 p(str(len(changes.changes))), p(f"+{added}" if added else "—"),
+                 p(f"−{removed}" if removed else "—"),
                  p(_net(added - removed), small)])
     style.append(("BACKGROUND", (0, len(rows) - 1), (-1, len(rows) - 1),
                   colors.HexColor(BAND)))
