@@ -120,3 +120,15 @@ def check_map(old: Cut, new: Cut, changes: ChangeList) -> None:
         return sum(e.record_out - e.record_in for e in cut.events_on(cut.tracks[0]))
 
     assert sum(c.frames for c in changes.changes) == material(new) - material(old)
+    # every frame of each cut is told once: kept (a span) or in one change's range
+    for side, cut in (("old", old), ("new", new)):
+        told: list[int] = []
+        for s in changes.spans:
+            told += range(s.old_in, s.old_out) if side == "old" else range(s.new_in, s.new_out)
+        for c in changes.changes:
+            a, b = (c.old_in, c.old_out) if side == "old" else (c.new_in, c.new_out)
+            if c.kind != "move" and a is not None:
+                told += range(a, b)
+        frames = sorted(f for e in cut.events_on(cut.tracks[0])
+                        for f in range(e.record_in, e.record_out))
+        assert sorted(told) == frames, f"the {side} cut's frames are not each told once"

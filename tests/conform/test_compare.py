@@ -451,6 +451,14 @@ def test_a_cut_without_picture() -> None:
         compare_cuts(old, sound)
 
 
+def test_aux_reels_are_named_by_their_clips() -> None:
+    # Premiere and Resolve write AX for every reel: the clip name is the shot's name
+    old = [Seg("AX", 3000, 100, "interview_take3.mov"), Seg("AX", 3000, 50, "street.mov")]
+    new = [Seg("AX", 3000, 50, "street.mov"), Seg("AX", 3000, 100, "interview_take3.mov")]
+    changes = compare_cuts(film(old), film(new))
+    assert rows(changes) == [("move", "street", S + 100, S + 150, S, S + 50, -100, 0)]
+
+
 def test_black_never_matches() -> None:
     old = [Seg("BL", 0, 48), *shots()]
     new = [Seg("BL", 0, 24), *shots()]

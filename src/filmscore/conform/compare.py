@@ -23,12 +23,13 @@ from __future__ import annotations
 
 import bisect
 from dataclasses import dataclass
+from pathlib import Path
 
 from filmscore.conform.changes import Change, ChangeList, Span
 from filmscore.conform.shots import Shot, shots_of
 from filmscore.errors import InputError
 from filmscore.spotting.cut import Cut
-from filmscore.timecode import format_duration, format_label
+from filmscore.timecode import Rate, format_duration, format_label
 
 #: the order changes at one place are listed in
 _KIND_ORDER = {"trim_tail": 0, "delete": 1, "replace": 2, "move": 3, "insert": 4,
@@ -138,8 +139,6 @@ def compare_cuts(old: Cut, new: Cut, *, convert: bool = False,
 def _names(old: Cut, new: Cut) -> tuple[str, str]:
     """The cuts' names; their files' names when both have one name (an EDL's TITLE line
     is often left as it was)."""
-    from pathlib import Path
-
     if old.name == new.name and old.source and new.source and old.source != new.source:
         return Path(old.source).name, Path(new.source).name
     return old.name, new.name
@@ -261,8 +260,11 @@ def _mark_anchors(runs: list[_Run]) -> None:
 
 
 class _Classifier:
+    """The changes between two cuts, from their shots and the runs of matched frames
+    (anchors marked): trims, deletes, inserts, replaces and moves, in cut order."""
+
     def __init__(self, old_shots: list[Shot], new_shots: list[Shot], runs: list[_Run],
-                 rate) -> None:
+                 rate: Rate) -> None:
         self.old, self.new, self.runs, self.rate = old_shots, new_shots, runs, rate
         self.by_new = sorted(runs, key=lambda r: r.new_in)
         self.anchors = [r for r in runs if r.anchor]
@@ -497,7 +499,7 @@ def _contiguous(regions: list[_Region]) -> list[list[_Region]]:
     return groups
 
 
-def _length(frames: int, rate) -> str:
+def _length(frames: int, rate: Rate) -> str:
     """M:SS+FF, or H:MM:SS+FF from an hour on (a reel moved)."""
     text = format_duration(frames, rate)
     minutes, rest = text.split(":", 1)
