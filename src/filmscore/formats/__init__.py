@@ -212,5 +212,16 @@ register("side_list", (".csv",), writer="filmscore.formats.side_list_csv:write_s
          name="side_list_csv")
 register("side_list", (".pdf",), writer="filmscore.formats.side_list_pdf:write_side_pdf",
          name="side_list_pdf")
+# issue 14, conform: the change list between two cuts (a conform.changes.ChangeList): CSV
+# (read back), the change EDL (the new cut with the changes as comments), the reports
+register("changelist", (".csv",), reader="filmscore.formats.changelist_csv:read_changelist_csv",
+         writer="filmscore.formats.changelist_csv:write_changelist_csv", name="changelist_csv")
+register("changelist", (".edl",),
+         writer="filmscore.formats.changelist_edl:write_changelist_edl", name="changelist_edl")
+register("changelist", (".pdf",),
+         writer="filmscore.formats.changelist_pdf:write_changelist_pdf", name="changelist_pdf")
+register("changelist", (".html", ".htm"),
+         writer="filmscore.formats.changelist_html:write_changelist_html",
+         name="changelist_html")
 
 __all__ = ["FormatEntry", "register", "formats", "reader_for", "writer_for", "VIDEO_SUFFIXES"]
