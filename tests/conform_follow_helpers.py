@@ -10,10 +10,6 @@ dropped, E follows: A 0-216, B 216-456, C 456-648, E 648-888 (frames from the ho
 
 from __future__ import annotations
 
-import importlib
-import sys
-import types
-from dataclasses import replace
 from fractions import Fraction
 from pathlib import Path
 
@@ -100,51 +96,9 @@ EXPECTED = {
 }
 
 
-def use_compare(monkeypatch, project: str) -> None:
-    """The real compare when it is in the package; else one returning the change list
-    worked out by hand, after checking the cuts it is given are the two EDLs."""
-    try:
-        importlib.import_module("filmscore.conform.compare")
-        return
-    except ImportError:
-        pass
+def foreign_csv(path: Path, project: str) -> Path:
+    """A change-list CSV made for ``project`` (the change list worked out by hand)."""
+    from filmscore.formats.changelist_csv import write_changelist_csv
 
-    def compare_cuts(old, new, *, convert=False, old_version=None, new_version=None,
-                     project=""):
-        if len(old.events) == 4:  # v2 -> v1: the same edits undone
-            forward = hand_change_list(project, old_version, new_version)
-            return replace(forward, old_name="Cut 2", new_name="Cut 1", changes=(),
-                           spans=tuple(Span(s.new_in, s.new_out, s.old_in, s.clip)
-                                       for s in forward.spans))
-        assert [(e.clip_name, e.record_in - H, e.record_out - H) for e in old.events] == [
-            (f"{s}.mov", i * 240, i * 240 + 240) for i, s in enumerate(SHOTS)]
-        assert [(e.clip_name, e.source_in) for e in new.events] == [
-            ("A.mov", 0), ("B.mov", 0), ("C.mov", 48), ("E.mov", 0)]
-        return hand_change_list(project, old_version, new_version)
-
-    module = types.ModuleType("filmscore.conform.compare")
-    module.compare_cuts = compare_cuts
-    monkeypatch.setitem(sys.modules, "filmscore.conform.compare", module)
-
-
-def foreign_csv(monkeypatch, path: Path, project: str) -> Path:
-    """A change-list CSV made for ``project`` (with the real writer when it is in the
-    package; else a reader that returns it)."""
-    changes = hand_change_list(project)
-    try:
-        csv = importlib.import_module("filmscore.formats.changelist_csv")
-    except ImportError:
-        csv = None
-    if csv is not None and hasattr(csv, "write_changelist_csv"):
-        csv.write_changelist_csv(changes, path)
-        return path
-    path.write_text(f"# change list for {project}\n")
-
-    def read_changelist_csv(p, *, rate, project=None):
-        assert Path(p) == path
-        return changes
-
-    module = types.ModuleType("filmscore.formats.changelist_csv")
-    module.read_changelist_csv = read_changelist_csv
-    monkeypatch.setitem(sys.modules, "filmscore.formats.changelist_csv", module)
+    write_changelist_csv(hand_change_list(project), path)
     return path

@@ -4,15 +4,12 @@ and flagged, shown again, listed; refusals in one line with nothing changed."""
 
 from __future__ import annotations
 
-import importlib
 import re
-import sys
-import types
 
 import pytest
 from typer.testing import CliRunner
 
-from conform_follow_helpers import EXPECTED, TITLE, film, foreign_csv, use_compare
+from conform_follow_helpers import EXPECTED, TITLE, film, foreign_csv
 from filmscore.cli import app
 from filmscore.project import open_project
 from filmscore.spotting.service import list_cues
@@ -23,8 +20,8 @@ def project(db_url, tmp_path, monkeypatch):
     for name in ("FILMSCORE_PROJECT", "FILMSCORE_DB", "FILMSCORE_DEBUG"):
         monkeypatch.delenv(name, raising=False)
     folder = tmp_path / "film"
-    with film(folder, db=db_url) as ctx:
-        use_compare(monkeypatch, f"{TITLE} #{ctx.project_id}")
+    with film(folder, db=db_url):
+        pass
     return folder
 
 
@@ -59,15 +56,6 @@ def cells(text: str, first: str) -> list[list[str]]:
 
 
 def test_compare_apply_show_list(project, tmp_path, monkeypatch):
-    if importlib.util.find_spec("filmscore.formats.changelist_csv") is None:
-        def write_changelist_csv(changes, path):  # the CSV writer is another module's
-            path.write_text(f"{changes.project}\n")
-            return path
-
-        fake = types.ModuleType("filmscore.formats.changelist_csv")
-        fake.write_changelist_csv = write_changelist_csv
-        monkeypatch.setitem(sys.modules, "filmscore.formats.changelist_csv", fake)
-
     out = ok(project, "conform", "compare", "v1", "2", "--csv", tmp_path / "cl.csv",
              "--note", "reel 1 recut")
     assert "Stored change list 1: v1 -> v2" in out
@@ -110,18 +98,9 @@ def test_refusals_change_nothing(project, tmp_path, monkeypatch):
     assert "field new" in line and "x2" in line
     line = refused(project, "conform", "compare", "2", "2")
     assert "compare two different picture versions" in line
-    path = foreign_csv(monkeypatch, tmp_path / "other.csv", "Other Film #3")
+    path = foreign_csv(tmp_path / "other.csv", "Other Film #3")
     line = refused(project, "conform", "import", path)
     assert str(path) in line and "Other Film #3" in line and f"{TITLE} #1" in line
     assert frames(project) == after
     assert len(cells(ok(project, "conform", "list"), r"\d")) == 1
 
-
-def test_an_export_format_without_its_writer_is_one_line(project, tmp_path, monkeypatch):
-    from filmscore.conform import service
-
-    monkeypatch.setitem(service.WRITERS, "html", ("filmscore.formats.no_such_module",
-                                                  "write_it"))
-    line = refused(project, "conform", "compare", "1", "2", "--html", tmp_path / "cl.html")
-    assert "no change-list writer for html" in line and "change list 1 is stored" in line
-    assert not (tmp_path / "cl.html").exists()

@@ -16,7 +16,6 @@ from conform_follow_helpers import (
     film,
     foreign_csv,
     spot,
-    use_compare,
     write_cuts,
 )
 from filmscore.conform import service
@@ -32,7 +31,6 @@ from filmscore.sync.service import cue_sync
 @pytest.fixture
 def pctx(db_url, tmp_path, monkeypatch):
     ctx = film(tmp_path / "film", db=db_url)
-    use_compare(monkeypatch, f"{TITLE} #{ctx.project_id}")
     yield ctx
     ctx.close()
 
@@ -130,7 +128,7 @@ def test_a_change_list_from_a_cut_the_cues_are_not_on_is_refused(pctx):
 
 
 def test_a_change_list_for_another_project_is_refused(pctx, tmp_path, monkeypatch):
-    path = foreign_csv(monkeypatch, tmp_path / "other.csv", "Other Film #3")
+    path = foreign_csv(tmp_path / "other.csv", "Other Film #3")
     with pytest.raises(ValidationError) as caught:
         service.import_change_list(pctx, path)
     message = str(caught.value)
@@ -141,7 +139,7 @@ def test_a_change_list_for_another_project_is_refused(pctx, tmp_path, monkeypatc
 
 
 def test_a_change_list_of_this_project_imports_and_applies(pctx, tmp_path, monkeypatch):
-    path = foreign_csv(monkeypatch, tmp_path / "ours.csv", f"{TITLE} #{pctx.project_id}")
+    path = foreign_csv(tmp_path / "ours.csv", f"{TITLE} #{pctx.project_id}")
     info, _ = service.import_change_list(pctx, path, note="from the cutting room")
     assert (info.number, info.old_version, info.new_version) == (1, 1, 2)
     service.apply(pctx, 1)
@@ -152,7 +150,6 @@ def test_cues_spotted_after_both_cuts_follow_the_latest_unless_told(db_url, tmp_
                                                                     monkeypatch):
     init_project(tmp_path / "p", title=TITLE, fps="24", db=db_url)
     with open_project(tmp_path / "p") as ctx:
-        use_compare(monkeypatch, f"{TITLE} #{ctx.project_id}")
         cut1, cut2 = write_cuts(tmp_path)
         import_picture(ctx, cut1, shots=False)
         import_picture(ctx, cut2, shots=False)

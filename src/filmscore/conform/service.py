@@ -17,7 +17,6 @@ new frame, each tempo map's bar 1) is kept in the change list's ``data`` under
 
 from __future__ import annotations
 
-import importlib
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -47,12 +46,8 @@ from filmscore.sync.tempomap import TempoMap
 INFORMATIONAL = ("moved",)
 
 #: change-list writers by format (module, function): ``function(change_list, path)``
-WRITERS: dict[str, tuple[str, str]] = {
-    "csv": ("filmscore.formats.changelist_csv", "write_changelist_csv"),
-    "edl": ("filmscore.formats.changelist_edl", "write_changelist_edl"),
-    "pdf": ("filmscore.formats.changelist_pdf", "write_changelist_pdf"),
-    "html": ("filmscore.formats.changelist_html", "write_changelist_html"),
-}
+#: the change-list formats written by ``export_change_list``
+WRITERS = ("csv", "edl", "pdf", "html")
 
 
 @dataclass(frozen=True)
@@ -270,24 +265,38 @@ def get_change_list(pctx, number: int) -> tuple[ChangeListInfo, ChangeList]:
 
 def export_change_list(pctx, number: int, **paths: Path | None) -> list[Path]:
     """Write change list ``number`` in each format given (``csv=``, ``edl=``, ``pdf=``,
-    ``html=``: a path or None) with the writers of ``WRITERS``; the paths written."""
+    ``html=``: a path or None); the paths written.  The change EDL is the new cut with a
+    comment at each change (the new picture version's events)."""
+    from filmscore.formats.changelist_csv import write_changelist_csv
+    from filmscore.formats.changelist_edl import write_changelist_edl
+    from filmscore.formats.changelist_html import write_changelist_html
+    from filmscore.formats.changelist_pdf import write_changelist_pdf
+
     unknown = set(paths) - set(WRITERS)
     if unknown:
         raise InputError("no such change-list format", field="format",
                          value=sorted(unknown)[0], valid=", ".join(WRITERS))
-    _info_, changes = get_change_list(pctx, number)
+    _info, changes = get_change_list(pctx, number)
+    title = pctx.title
     written = []
     for fmt, path in paths.items():
         if path is None:
             continue
-        module, name = WRITERS[fmt]
-        try:
-            writer = getattr(importlib.import_module(module), name)
-        except (ImportError, AttributeError):
-            raise NotFoundError(f"no change-list writer for {fmt} ({module}.{name} is not "
-                                f"in this installation); change list {number} is stored: "
-                                f"nothing else was written") from None
-        written.append(Path(writer(changes, Path(path)) or path))
+        path = Path(path)
+        if fmt == "csv":
+            written.append(Path(write_changelist_csv(changes, path)))
+        elif fmt == "edl":
+            if changes.new_version is None:
+                raise InputError("a change EDL needs the new cut, and this change list was "
+                                 "imported without it", field="edl", value=str(path),
+                                 valid="csv, pdf or html")
+            with transaction(pctx.engine) as session:
+                new_cut = cut_of(_pv(session, pctx.project_id, changes.new_version))
+            written.append(Path(write_changelist_edl(changes, new_cut, path)))
+        elif fmt == "pdf":
+            written.append(Path(write_changelist_pdf(changes, path, title=title)))
+        else:
+            written.append(Path(write_changelist_html(changes, path, title=title)))
     return written
 
 
