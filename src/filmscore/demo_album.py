@@ -93,11 +93,14 @@ def album_stage(pctx, *, step) -> AlbumResult:
         set_isrc,
         set_settings,
     )
+    from filmscore.mixing.mixes import mixes
 
     result = AlbumResult()
+    mixed = {m.cue for m in mixes(pctx)}
     step("Album: the edits (a suite of the roc's attack, the roc verse without its vamp)")
     for name, segments, title in EDITS:
-        make_edit(pctx, name, segments, title=title, author="composer")
+        if {seg.split(":")[0] for seg in segments} <= mixed:  # (a film of other cues: none)
+            make_edit(pctx, name, segments, title=title, author="composer")
     step("Album: the candidates, measured (length, loudness, true peak, bass) with their "
          "themes")
     refresh_candidates(pctx)
@@ -117,18 +120,20 @@ def album_stage(pctx, *, step) -> AlbumResult:
             pin(pctx, album, medium, LAST, "last")
     set_settings(pctx, album, "vinyl", order="listening")
     set_settings(pctx, album, "cd", mode="album")
-    for medium in MEDIA:
+    # an LP has two sides: a film of one cue has no LP
+    media = tuple(m for m in MEDIA if m != "vinyl" or len(have) >= 2)
+    for medium in media:
         step(f"Album: sequencing the {medium} (OR-Tools CP-SAT)")
         result.sequences[medium] = propose(pctx, album, medium)
     # one ISRC per recording, the same on every medium it is on
     view = album_view(pctx, album)
-    keys = list(dict.fromkeys(t.key for m in MEDIA if m in view.media
+    keys = list(dict.fromkeys(t.key for m in media if m in view.media
                               for t in view.media[m].tracks))
     codes = dict(zip(keys, isrc_series(ISRC_PREFIX, 1, len(keys)), strict=True))
-    for medium in MEDIA:
+    for medium in media:
         for track in view.media[medium].tracks:
             set_isrc(pctx, album, medium, track.key, codes[track.key])
-    for medium in MEDIA:
+    for medium in media:
         step(f"Album: mastering the {medium} (loudness, true-peak limiter, soxr, dither)")
         result.mastering[medium] = master_album(pctx, album, medium)
     step("Album: the release files (CD image and CUE sheet, PQ list, LP side lists, "
@@ -138,13 +143,15 @@ def album_stage(pctx, *, step) -> AlbumResult:
     result.files["album"] = folder
 
     step("Album: an expanded edition adds what the first left out, its tracks kept")
-    set_candidate(pctx, "1M11s", rating=2)
+    if "1M11s" in have:
+        set_candidate(pctx, "1M11s", rating=2)
     result.expanded = expand(pctx, album, title=ALBUM_TITLE + " (Expanded Edition)").number
     result.sequences["expanded cd"] = propose(pctx, result.expanded, "cd")
 
-    step(f"Sheet music: a piano solo and a lead sheet of {THEME_CUE} (the main theme)")
+    cue = THEME_CUE if THEME_CUE in mixed else sorted(mixed)[0]
+    step(f"Sheet music: a piano solo and a lead sheet of {cue} (the main theme)")
     editions = pctx.directory / "editions"
     for edition in ("piano", "leadsheet"):
-        result.editions.append(publish(pctx, THEME_CUE, edition=edition, out=editions))
-    result.files["editions"] = editions / THEME_CUE
+        result.editions.append(publish(pctx, cue, edition=edition, out=editions))
+    result.files["editions"] = editions / cue
     return result

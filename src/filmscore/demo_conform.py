@@ -79,9 +79,16 @@ def conform_stage(pctx, data: Path, out: Path, *, rate, start: int, size,
     change list and fix every flagged cue with the fix that leaves its hits closest."""
     from filmscore.conform.fixing import fix, proposals
     from filmscore.conform.service import apply, compare, export_change_list
+    from filmscore.formats.video import probe
     from filmscore.spotting.service import import_picture
 
     result = ConformResult()
+    needed = {part: max(end for p, _, end in SECOND_CUT if p == part) for part, _, _ in
+              SECOND_CUT}
+    if any(probe(data / f"{part}.mkv").duration_frames < frames
+           for part, frames in needed.items()):
+        step("Conform: skipped (the second cut is made of the Popeye parts' own shots)")
+        return result
     folder = out / "conform"
     folder.mkdir(parents=True, exist_ok=True)
     step("Conform: the director's second cut of reel 1 (a shot trimmed, one dropped, one "

@@ -161,7 +161,7 @@ def _print_conform(result) -> None:
     from filmscore.timecode import format_label, get_rate
 
     conform = result.conform
-    if conform is None:
+    if conform is None or conform.picture is None:
         return
     rate = get_rate(result.rate_name)
     fixed = {f.cue: f for f in conform.fixed}
