@@ -188,6 +188,18 @@ def test_an_insertion() -> None:
     assert changes.delta_at(S + 288) == 50 and changes.delta_at(S + 287) == 0
 
 
+def test_an_insertion_inside_a_shot_goes_in_where_it_splits_it() -> None:
+    """A long shot split by new material (the demo's second cut does it inside a whole
+    film part): the note names the frame it goes in at, not the end of the shot."""
+    old = shots()
+    a004 = old[3]  # 150 frames from S+288
+    new = old[:3] + [Seg(a004.reel, a004.src_in, 40), Seg("N001C001", 700, 24),
+                     Seg(a004.reel, a004.src_in + 40, 110)] + old[4:]
+    changes = _compare(old, new)
+    assert rows(changes) == [("insert", "N001C001", None, None, S + 328, S + 352, 0, 24)]
+    assert changes.changes[0].note == "goes in at 01:00:13:16 in the old cut"  # S+328
+
+
 def test_a_move_is_not_a_delete_and_an_insert() -> None:
     new = shots()
     a003 = new.pop(2)

@@ -422,14 +422,12 @@ class _Classifier:
 
     def opening_point(self, region: _Region) -> int:
         """Where in the old cut a new region's frames go in."""
+        # right after the old frame the new cut shows before it (inside a shot when the
+        # insert splits one: not the shot's end), else right before the one after it
         if self.map_new(region.start - 1) is not None:
-            there = self.map_new(region.start - 1)
-            shot = self.shot_at(self.old, self.old_rec, there)
-            return shot.rec_out if shot is not None else there + 1
+            return self.map_new(region.start - 1) + 1
         if self.map_new(region.end) is not None:
-            there = self.map_new(region.end)
-            shot = self.shot_at(self.old, self.old_rec, there)
-            return shot.rec_in if shot is not None else there
+            return self.map_new(region.end)
         return self.anchors[region.gap - 1].old_out if region.gap > 0 else self.old[0].rec_in
 
     def delete(self, group: list[_Region]) -> tuple[tuple, Change]:
