@@ -544,6 +544,53 @@ def test_demo_makes_the_album_its_releases_and_the_piano_edition(demo):
     assert "<harmony" in (editions / "1M2 lead sheet.musicxml").read_text()
 
 
+def test_demo_conforms_the_second_cut(demo):
+    """The director's re-cut: picture v2 compared with v1 (the trim, the drop, the
+    extension and the move found as such), the change list written in four formats and
+    applied (every cue follows its shot), each flagged cue given its closest fix, a pickup
+    for a recorded cue whose bars changed."""
+    from sqlalchemy import select
+
+    from filmscore.conform.service import flags, get_change_list
+    from filmscore.formats.changelist_csv import read_changelist_csv
+    from filmscore.model import Pickup
+    from filmscore.project import open_project
+    from filmscore.spotting.service import list_cues
+    from filmscore.store import transaction
+    from filmscore.timecode import parse_label
+
+    out, stdout = demo
+    project = out / "popeye1936"
+    assert "> Conform: applying the change list" in stdout
+    assert "picture versions: 2" in _ok("-p", project, "info")
+    with open_project(project) as pctx:
+        info, changes = get_change_list(pctx, 1)
+        assert (info.old_version, info.new_version) == (1, 2) and info.applied_at
+        assert sorted(c.kind for c in changes.changes) == ["delete", "insert", "move",
+                                                           "trim_tail"]
+        assert {c.kind: c.frames for c in changes.changes} == {
+            "delete": -12, "trim_tail": -104, "insert": 24, "move": 0}
+        folder = out / "conform"
+        for kind in ("csv", "edl", "pdf", "html"):
+            assert (folder / f"change-list-1.{kind}").is_file(), kind
+        read = read_changelist_csv(folder / "change-list-1.csv", rate=pctx.rate)
+        assert read.changes == changes.changes
+        # every cue follows its shot: 1M4 comes 12 frames earlier (the trim before it)
+        cues = {str(c.number): c for c in list_cues(pctx)}
+        assert cues["1M4"].start_frame == parse_label("01:02:00:00", pctx.rate) - 12
+        last = parse_label("01:04:00:00", pctx.rate) - 92  # the new cut is 92 frames shorter
+        assert all(c.end_frame <= last for c in cues.values())
+        listed = {f.cue: f for f in flags(pctx, 1)}
+        assert {"1M3", "1M7", "1M8", "1M9"} <= set(listed)
+        assert all(f.status in ("fixed", "kept") for f in listed.values())
+        fixed = [f for f in listed.values() if f.status == "fixed"]
+        assert fixed and all(f.proposals[f.chosen].worst_off < f.flag.worst_off
+                             for f in fixed)
+        with transaction(pctx.engine) as session:
+            reasons = session.scalars(select(Pickup.reason)).all()
+        assert any("conform" in r for r in reasons)
+
+
 def test_every_pdf_and_video_of_the_demo_is_looked_at(demo):
     """Every page the demo prints and every video it renders, rendered to PNG and measured
     (tests/looking.py), and what a player sees first on a part and a score measured."""
