@@ -192,8 +192,9 @@ def _resolve_tempo(hits, tmap: TempoMap, tol: int, max_change: Fraction
     """Keep every bar, meter and hit's bar|beat; scale the tempo so the hits land.
 
     First one scale for the whole cue (a single small tempo change) when it lands every
-    hit within ``tol`` frames; else a scale per stretch of bars, changed on the bar line
-    at or after each hit, so each hit lands exactly on its new frame."""
+    hit within ``tol`` frames; else a scale per stretch of bars between each hit the music
+    has off and the hit before it, so each hit lands on its new frame (see
+    ``_stretch_factors``)."""
     fps = tmap.rate.fps
     anchors = [(h.seconds, Fraction(h.target) / fps - tmap.start_seconds)
                for h in hits if h.target is not None and h.seconds > 0]
@@ -217,7 +218,8 @@ def _resolve_tempo(hits, tmap: TempoMap, tol: int, max_change: Fraction
         mid = exact[len(exact) // 2]
         factors = [min(max(mid, lo), hi)] * len(units)
     else:
-        factors = _stretch_factors(anchors, units, unit_first_bar, bar_starts, tmap)
+        factors = _stretch_factors(anchors, units, unit_first_bar, bar_starts, tmap,
+                                   tol)
         if factors is None:
             return None
     change = max(abs(1 / f - 1) for f in factors)
@@ -240,31 +242,71 @@ def _resolve_tempo(hits, tmap: TempoMap, tol: int, max_change: Fraction
                         "hits": _hit_frames(hits, offs)}, offs)
 
 
-def _stretch_factors(anchors, units, unit_first_bar, bar_starts, tmap) -> list | None:
-    """A scale per stretch: stretch i runs from the bar line after hit i-1 to the bar line
-    at or after hit i; its scale lands hit i exactly (hits in the bar of the one before
-    follow it).  After the last hit the last scale goes on."""
-    end = tmap.end_seconds
-    lines = [*bar_starts, end]  # old times of every bar line
-    factors_by_bar: dict[int, Fraction] = {}
-    start_old, start_new, first_bar = Fraction(0), Fraction(0), 1
-    last = Fraction(1)
+def _stretch_factors(anchors, units, unit_first_bar, bar_starts, tmap, tol=1
+                     ) -> list | None:
+    """A scale per stretch, hit by hit in the music's order: a hit the bars as scaled so
+    far put more than half a frame from its frame gets one scale for the bars from the
+    bar of the hit before it (the bar after, when scaling that bar moves the hit before
+    more than ``tol`` frames; never a bar scaled already) to the bar the hit is in (the
+    bar before, when the hit is on its downbeat or scaling the rest of its bar would move
+    what follows by more than half a frame), landing it exactly.  So the change spreads
+    over the whole stretch between the two hits, not only the bars after the first one's
+    bar line, and no later stretch has to make up for it.  A hit no free bar can land
+    stays when it is within ``tol`` frames (else None); bars after the last change keep
+    their tempo."""
+    fps = tmap.rate.fps
+    lines = [*bar_starts, tmap.end_seconds]  # old times of every bar line
+    count = len(lines) - 1
+    factors: list[Fraction | None] = [None] * count  # by bar (0-based)
+
+    def bar_of(old: Fraction) -> int:  # 0-based bar an old time is in
+        return max(0, min(count - 1, next((i for i in range(count) if lines[i + 1] > old),
+                                          count - 1)))
+
+    def new_time(old: Fraction) -> Fraction:
+        b = bar_of(old)
+        before = sum(((lines[i + 1] - lines[i]) * (factors[i] or 1) for i in range(b)),
+                     Fraction(0))
+        return before + (old - lines[b]) * (factors[b] or 1)
+
+    def tried(lo: int, last: int, old: Fraction, new: Fraction, prev, strict: bool
+              ) -> bool:
+        """Scale bars lo..last to land the hit at ``old`` on ``new``; False (nothing
+        changed) when that cannot be or moves the hit before too far, or (``strict``)
+        drifts the rest of the hit's bar by more than half a frame."""
+        if lo > last or lo < 0:
+            return False
+        start_new = new_time(lines[lo])
+        span = min(old, lines[last + 1]) - lines[lo]
+        rest = old - lines[last + 1] if old > lines[last + 1] else Fraction(0)
+        if span <= 0 or new - rest <= start_new:
+            return False
+        f = (new - rest - start_new) / span
+        saved = factors[lo:last + 1]
+        factors[lo:last + 1] = [f] * (last + 1 - lo)
+        ok = prev is None or lo > bar_of(prev[0]) or abs(new_time(prev[0]) - prev[1]) * fps <= tol
+        if ok and strict and old < lines[last + 1]:  # the rest of the hit's bar drifts
+            ok = (lines[last + 1] - old) * abs(f - 1) * fps <= Fraction(1, 2)
+        if not ok:
+            factors[lo:last + 1] = saved
+        return ok
+
+    prev = None
     for old, new in sorted(anchors):
-        if old <= start_old:
-            continue  # in the stretch already fixed: it follows
-        if new <= start_new:
-            return None
-        f = (new - start_new) / (old - start_old)
-        at = next((i for i, t in enumerate(lines) if t >= old), len(lines) - 1)
-        line = lines[at]
-        for b in range(first_bar, at + 1):
-            factors_by_bar[b] = f
-        start_new += (line - start_old) * f
-        start_old, first_bar, last = line, at + 1, f
-    out = []
-    for first in unit_first_bar:
-        out.append(factors_by_bar.get(first, last))
-    return out
+        if abs(new_time(old) - new) * fps <= Fraction(1, 2):
+            prev = (old, new)
+            continue
+        b = bar_of(old)
+        free = max((i + 1 for i in range(count) if factors[i] is not None), default=0)
+        first = bar_of(prev[0]) if prev is not None else 0
+        lasts = (b, b - 1) if old > lines[b] else (b - 1,)
+        ranges = [(max(lo, free), last) for lo in (first, first + 1) for last in lasts]
+        done = any(tried(lo, last, old, new, prev, True) for lo, last in ranges) or any(
+            tried(lo, last, old, new, prev, False) for lo, last in ranges)
+        if not done and abs(new_time(old) - new) * fps > tol:
+            return None  # no bar free to land it (and it is not near enough)
+        prev = (old, new)
+    return [factors[first - 1] or Fraction(1) for first in unit_first_bar]
 
 
 def _scaled(u: Segment, f: Fraction, tmap: TempoMap) -> Segment:
@@ -318,8 +360,9 @@ def _cut_or_insert(hits, tmap: TempoMap, points) -> list[Proposal]:
 def _free_window(hits, tmap: TempoMap, t: Fraction) -> tuple[int, int]:
     """Bars strictly after the last hit before ``t`` and up to the first hit at or after
     it: (first bar that may change, first bar that must stay)."""
-    before = [h.position for h in hits if h.seconds < t]
-    after = [h.position for h in hits if h.seconds >= t]
+    live = [h for h in hits if h.target is not None]  # a hit cut out does not hold a bar
+    before = [h.position for h in live if h.seconds < t]
+    after = [h.position for h in live if h.seconds >= t]
     first = 1
     if before:
         p = max(before, key=lambda p: (p.bar, p.beat, p.tick))
@@ -370,6 +413,16 @@ def _apply_cuts(hits, tmap: TempoMap, plan) -> Proposal | None:
         else:
             # insert before the downbeat of the bar after the change (a repeat of it)
             at = min(max(bar + 1, first), stop)
+            if at < first and unit == "beats" and beats < meter.numerator:
+                # no bar line between the hits around the change: beats inserted at the
+                # beat line there, inside the bar of the next hit
+                made = _insert_in_bar(hits, tmap, units, positions, t, beats)
+                if made is None:
+                    return None
+                units, positions, edit = made
+                kinds.add("insert_bars")
+                edits.append(edit)
+                continue
             if at < first or at > len(units) + 1:
                 return None
             model = units[at - 2] if at >= 2 else units[0]  # the bar before: repeated
@@ -402,6 +455,42 @@ def _apply_cuts(hits, tmap: TempoMap, plan) -> Proposal | None:
                         "hits": _hit_frames(hits, offs)}, offs)
 
 
+def _insert_in_bar(hits, tmap: TempoMap, units, positions, t: Fraction, beats: int):
+    """``beats`` beats inserted inside one bar, at the beat line nearest ``t`` after the
+    hit before it and at or before the hit after it (both in that bar, or the one before
+    on the bar's downbeat); the bar grows by them (4/4 becomes 6/4).  The bars before it
+    are still ``tmap``'s (the places are done latest first).  Returns the units,
+    the hits' positions and the edit, or None when no beat line is free."""
+    live = [(h, p) for h, p in zip(hits, positions, strict=True) if h.target is not None]
+    before = [p for h, p in live if h.seconds < t]
+    after = [p for h, p in live if h.seconds >= t]
+    if not after:
+        return None
+    nxt = min(after, key=lambda p: (p.bar, p.beat, p.tick))
+    k = nxt.bar
+    if not 1 <= k <= len(units) or units[k - 1].is_free or units[k - 1].is_ramp:
+        return None
+    seg = units[k - 1]
+    n = seg.meter.numerator
+    lo = 2  # the beat lines inside the bar (its downbeat is a bar line)
+    if before:
+        prev = max(before, key=lambda p: (p.bar, p.beat, p.tick))
+        if prev.bar == k:
+            lo = prev.beat + 1
+    hi = nxt.beat  # a line at or before the next hit
+    if lo > hi or hi > n:
+        return None
+    line = min(range(lo, hi + 1), key=lambda b: abs(tmap.seconds_of((k, b)) - t))
+    meter = Meter(n + beats, seg.meter.denominator)
+    units = [*units[:k - 1], Segment(1, meter, seg.tempo_bpm), *units[k:]]
+    positions = [replace(p, beat=p.beat + beats) if p is not None and p.bar == k
+                 and p.beat >= line else p for p in positions]
+    text = (f"Insert {_plural(beats, 'beat')} at {format_bpm(seg.tempo_bpm)} BPM after "
+            f"beat {line - 1} of bar {k} (it becomes a bar of {meter})")
+    return units, positions, {"kind": "insert", "bar": k, "bars": 0, "beats": beats,
+                              "after_beat": line - 1, "new_bars": [k, k], "text": text}
+
+
 def _after_cut(p: Position | None, start: int, whole: int, shortened: int | None,
                rest: int) -> Position | None:
     """Where a position is after bars ``start``.. (``whole`` of them) were cut and the
@@ -428,7 +517,8 @@ def _cut_text(start: int, whole: int, rest: int, meter: Meter, removed) -> str:
         bars = f"bar {start}" if whole == 1 else f"bars {start}-{start + whole - 1}"
         parts.append(f"Cut {bars} ({_plural(whole, 'bar')} of {meter})")
     if rest:
-        parts.append(f"cut the first {_plural(rest, 'beat')} of bar {start + whole} "
+        first = "beat" if rest == 1 else _plural(rest, "beat")
+        parts.append(f"cut the first {first} of bar {start + whole} "
                      f"(it becomes a bar of {meter.numerator - rest}/{meter.denominator})")
     text = "; ".join(parts)
     return text[0].upper() + text[1:]
