@@ -48,6 +48,7 @@ class ConformResult:
     change_list: int = 0
     flags: list = field(default_factory=list)
     fixed: list = field(default_factory=list)
+    regenerated: list = field(default_factory=list)  # the cues moved whole or kept
     files: dict[str, Path] = field(default_factory=dict)
 
 
@@ -77,7 +78,7 @@ def conform_stage(pctx, data: Path, out: Path, *, rate, start: int, size,
                   step) -> ConformResult:
     """Import the second cut as picture version 2, compare it with version 1, apply the
     change list and fix every flagged cue with the fix that leaves its hits closest."""
-    from filmscore.conform.fixing import fix, proposals
+    from filmscore.conform.fixing import fix, proposals, regenerate_moved
     from filmscore.conform.service import apply, compare, export_change_list
     from filmscore.formats.video import probe
     from filmscore.spotting.service import import_picture
@@ -118,4 +119,7 @@ def conform_stage(pctx, data: Path, out: Path, *, rate, start: int, size,
              f"frames off): {listed.proposals[best].description}")
         result.fixed.append(fix(pctx, info.number, flag.cue, best + 1,
                                 author="music editor"))
+    step("Conform: the cues moved whole or kept: clicks, click sheets, streamers and parts "
+         "at their new timecodes")
+    result.regenerated = regenerate_moved(pctx, info.number)
     return result

@@ -172,3 +172,42 @@ def test_moving_the_start_redraws_the_streamers_and_recopies_the_parts(tmp_path)
     text = subprocess.run(["pdftotext", "-l", "1", str(part), "-"], capture_output=True,
                           text=True, check=True).stdout
     assert "00:00:00:16" in text  # the part's header gives the cue's new start
+
+
+def test_the_cues_moved_whole_are_written_again_at_their_new_timecode(tmp_path):
+    """A cue the change list moved whole (flag 'moved', kept): its click is named for
+    its new start and the old one removed; a cue fixed or still open is not touched."""
+    from dataclasses import asdict
+    from fractions import Fraction
+
+    from filmscore.conform.changes import Flag
+    from filmscore.conform.fixing import regenerate_moved
+    from filmscore.model import ChangeList as ChangeListRow
+    from filmscore.model import Cue
+    from filmscore.spotting.cues import CueSpec, parse_cue_number
+    from filmscore.spotting.service import add_cue, move_cue
+    from filmscore.sync.service import render_clicks, set_tempo_map
+    from filmscore.sync.tempomap import TempoMap
+
+    folder = tmp_path / "film"
+    make_project(folder, f"sqlite:///{tmp_path / 'f.db'}", take=False)
+    with open_project(folder) as pctx:
+        old = BAR1 + 800  # after 1M1, inside the picture (which ends at 01:00:51:08)
+        add_cue(pctx, CueSpec(parse_cue_number("1M2"), "Later", old, old + 192))
+        set_tempo_map(pctx, "1M2", TempoMap.constant("24", old, Fraction(120), 4))
+        render_clicks(pctx, "1M2")
+        clicks = pctx.directory / "clicks"
+        before = {p.name for p in clicks.glob("1M2_*")}
+        move_cue(pctx, "1M2", start_frame=old - 48)  # as the apply moved it
+        with transaction(pctx.engine) as session:
+            row = session.scalars(select(ChangeListRow)).one()
+            cue = session.scalars(select(Cue).where(Cue.number == "1M2")).one()
+            flag = Flag("1M2", "moved", old, old + 192, old - 48, old + 144)
+            session.add(ConformFlag(change_list_id=row.id, cue_id=cue.id, reason="moved",
+                                    data=asdict(flag), status="kept"))
+        done = regenerate_moved(pctx, 1)
+        assert [r.cue for r in done] == ["1M2"]  # 1M1 is open: its fix will write it
+        after = {p.name for p in clicks.glob("1M2_*")}
+        assert after and after.isdisjoint(before)  # named for the new start; old removed
+        with pytest.raises(NotFoundError, match="no change list 9"):
+            regenerate_moved(pctx, 9)

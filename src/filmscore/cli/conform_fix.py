@@ -12,6 +12,24 @@ from filmscore.cli.conform import conform_app
 
 def register(app: typer.Typer) -> None:
     conform_app.command("fix")(fix)
+    conform_app.command("regenerate")(regenerate)
+
+
+def regenerate(
+    ctx: typer.Context,
+    change_list: int = typer.Argument(..., help="Change list number (applied)."),
+) -> None:
+    """Write again the click, click sheet, streamers, parts and score of every cue the
+    change list moved and no fix rewrote (moved whole, or kept as it is)."""
+    from filmscore.conform.fixing import regenerate_moved
+
+    pctx = open_ctx(ctx)
+    with working(f"regenerating what change list {change_list} moved") as report:
+        done = regenerate_moved(pctx, change_list, progress=lambda text: report.step(text))
+    rows = [[r.cue, ", ".join(sorted({what for what, _ in r.files})),
+             "; ".join(r.skipped)] for r in done]
+    console.print(table(f"Change list {change_list}: {len(done)} moved cues written again",
+                        ["cue", "written", "skipped"], rows, wrap=("written", "skipped")))
 
 
 def _off(value: int | None) -> str:

@@ -244,6 +244,28 @@ def fix(pctx, change_list: int, cue: str, choice: int, *, author: str = "",
 # --- what follows from the tempo map -----------------------------------------------------
 
 
+def regenerate_moved(pctx, change_list: int, *,
+                     progress: Callable | None = None) -> list[Regenerated]:
+    """Write again what follows from every cue change list ``change_list`` moved and no
+    fix rewrote: the cues it moved whole, and the flagged cues kept as they are (their
+    music unchanged, their start where the picture put it): click, click sheet,
+    streamers, parts and score carry the start's timecode."""
+    from filmscore.model import Cue
+
+    with transaction(pctx.engine) as session:
+        cl = session.scalar(select(ChangeListRow).where(
+            ChangeListRow.project_id == pctx.project_id, ChangeListRow.number == change_list))
+        if cl is None:
+            raise NotFoundError(f"no change list {change_list} in this project")
+        rows = session.execute(select(ConformFlag, Cue.number).join(
+            Cue, ConformFlag.cue_id == Cue.id).where(
+            ConformFlag.change_list_id == cl.id, ConformFlag.status == "kept")).all()
+        moved = [str(number) for row, number in rows
+                 if row.data.get("old_start") != row.data.get("new_start")
+                 and row.data.get("new_start") is not None]
+    return [regenerate(pctx, cue, progress=progress) for cue in moved]
+
+
 def regenerate(pctx, cue: str, *, progress: Callable | None = None) -> Regenerated:
     """Write again what a cue's tempo map makes, as the commands do: the click WAV and its
     MIDI tempo map (``filmscore click``), the click sheet (``tempo sheet``), the streamers
