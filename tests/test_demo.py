@@ -52,7 +52,7 @@ def demo(tmp_path_factory) -> tuple[Path, str]:
 @pytest.fixture(scope="module")
 def shots(demo) -> list[int]:
     out, _ = demo
-    listing = _ok("-p", out / "popeye1936", "picture", "markers", "--kind", "shot")
+    listing = _ok("-p", out / "popeye1936", "picture", "markers", "v1", "--kind", "shot")
     return [parse_label(row[0], "24") for row in _cells(listing, r"\d\d:")]
 
 
@@ -90,15 +90,16 @@ def test_demo_prints_a_login_for_each_role_that_opens_the_workspace(demo):
 def test_demo_picture(demo, shots):
     project = demo[0] / "popeye1936"
     rows = _cells(_ok("-p", project, "picture", "list"), "v")
-    assert len(rows) == 1
+    assert len(rows) == 2  # the assembly, and the director's cut the demo conforms to
     version, _name, kind, source, events, start, length = rows[0]
     assert (version, kind, source, events, start, length) == (
         "v1", "edl", "popeye1936_reel1.edl", "4", "01:00:00:00", "4:00+00")  # 5760 frames
+    assert rows[1][0] == "v2" and rows[1][3] == "popeye1936_reel1_v2.edl"
     head = _ok("-p", project, "picture", "show", "v1")
     assert "4 events, 01:00:00:00 to 01:04:00:00 (4:00+00)" in head
     counts = dict(re.findall(r"(\w+) (\d+)", head.split("markers:")[1]))
     assert int(counts["dialogue"]) >= 10 and int(counts["shot"]) >= 10
-    dialogue = _ok("-p", project, "picture", "markers", "--kind", "dialogue")
+    dialogue = _ok("-p", project, "picture", "markers", "v1", "--kind", "dialogue")
     assert "I'm Sinbad the sailor" in dialogue
     assert len(shots) == int(counts["shot"])
     assert all(86400 <= f < 86400 + 5760 for f in shots)
@@ -191,14 +192,20 @@ def test_demo_rerun_and_foreign_folder(tmp_path, tiny_film):
 
 
 def test_demo_every_cue_has_a_map_landing_its_hard_hits_and_its_sync_files(demo):
+    from filmscore.conform.service import flags
     from filmscore.formats.video import probe
     from filmscore.project import open_project
+    from filmscore.spotting.service import picture_summary
     from filmscore.sync.service import all_cue_syncs
 
     out = demo[0]
     project = out / "popeye1936"
     with open_project(project) as pctx:
         syncs = all_cue_syncs(pctx)
+        reel_end = picture_summary(pctx).end_frame  # the director's cut (the conform)
+        # the frames off the conform left a cue's hits (its fix's, or as it was kept)
+        left_off = {f.cue: (f.proposals[f.chosen].worst_off if f.chosen is not None
+                            else f.flag.worst_off) for f in flags(pctx, 1)}
     assert len(syncs) >= 8
     for cs in syncs:
         tmap = cs.tempo_map
@@ -206,11 +213,12 @@ def test_demo_every_cue_has_a_map_landing_its_hard_hits_and_its_sync_files(demo)
         assert 60 <= min(s.tempo_bpm for s in tmap.segments)
         assert max(s.tempo_bpm for s in tmap.segments) <= 160
         beats = [b.seconds for b in tmap.beats(subdivision=2)]
+        number = str(cs.cue.number)
         for s in cs.cue.sync_points:
             if s.kind == "hard":
                 off = min(abs(tmap.frames_off(s.frame, t)) for t in beats)
-                assert off <= 1, (cs.cue.number, s.frame, float(off))
-        number = str(cs.cue.number)
+                allowed = max(1, left_off.get(number, 0) + 1)
+                assert off <= allowed, (cs.cue.number, s.frame, float(off))
         wavs = list((project / "clicks").glob(f"{number}_*.wav"))
         assert len(wavs) == 1 and wavs[0].with_suffix(".mid").is_file(), number
         assert (out / "click-sheets" / f"{number}.pdf").is_file(), number
@@ -220,7 +228,7 @@ def test_demo_every_cue_has_a_map_landing_its_hard_hits_and_its_sync_files(demo)
         # reel) to 2 s after: a count-in before the reel's first frame is shown over black
         first = min(tmap.frame_at(tmap.first_beat_seconds), max(cs.cue.start_frame - 48,
                                                                  86400))
-        last = min(cs.cue.end_frame + 48, 86400 + 5760)
+        last = min(cs.cue.end_frame + 48, reel_end)
         assert video.start_frame == first and video.duration_frames == last - first, number
 
 
@@ -254,7 +262,11 @@ def test_demo_writes_themes_sketches_mockups_and_review(demo):
             assert (out / "sketches" / f"{number}.mid").is_file()
             # in the meter its notes ask for: "bouncy 2/4", "in 3/4", else 4/4
             meters = {str(s.meter) for s in cs.tempo_map.segments}
-            assert meters == {{"1M2": "2/4", "1M11s": "3/4"}.get(number, "4/4")}, number
+            meter = {"1M2": "2/4", "1M11s": "3/4"}.get(number, "4/4")
+            if cs.origin == "conform":  # beats cut or inserted at the re-cut: one bar
+                assert meter in meters, number
+            else:
+                assert meters == {meter}, number
             mixes = list((project / "mockups" / number).glob("*_mix.wav"))
             assert len(mixes) == 1 and mixes[0].stat().st_size > 100_000, number
         steps, notes = history(pctx, "1M2")
@@ -386,7 +398,7 @@ def test_demo_books_plans_records_and_packs_the_sessions(demo, tmp_path):
             assert all(t.stems for t in mine), cue  # every take has its audio stored
         kinds = {t.kind for t in takes}
         assert {"false start", "complete", "pickup"} <= kinds
-        (pickup,) = list_pickups(pctx)
+        (pickup,) = [p for p in list_pickups(pctx) if not p.reason.startswith("conform")]
         assert pickup.cue == "1M4" and pickup.status == "recorded"
         sheet = take_sheet(pctx)
         assert all(c.done for c in sheet.cues)
@@ -580,7 +592,14 @@ def test_demo_conforms_the_second_cut(demo):
         assert cues["1M4"].start_frame == parse_label("01:02:00:00", pctx.rate) - 12
         last = parse_label("01:04:00:00", pctx.rate) - 92  # the new cut is 92 frames shorter
         assert all(c.end_frame <= last for c in cues.values())
+        for cue in cues.values():  # the project's rule holds after the conform
+            frames = [s.frame for s in cue.sync_points]
+            assert len(frames) == len(set(frames)), cue.number
+        # the three hits on the dropped hull shot are gone from 1M6 (the flag keeps them)
         listed = {f.cue: f for f in flags(pctx, 1)}
+        gone = [h for h in listed["1M6"].flag.hits if h.new_frame is None]
+        assert len(gone) == 3 and len(cues["1M6"].sync_points) == len(
+            listed["1M6"].flag.hits) - 3
         assert {"1M3", "1M7", "1M8", "1M9"} <= set(listed)
         assert all(f.status in ("fixed", "kept") for f in listed.values())
         fixed = [f for f in listed.values() if f.status == "fixed"]
@@ -601,10 +620,10 @@ def test_every_pdf_and_video_of_the_demo_is_looked_at(demo):
     out, _ = demo
     pdfs = sorted(out.rglob("*.pdf"))
     videos = sorted(out.rglob("*.mp4"))
-    # 11 streamer videos, the reel, the reel as stored in the project, and the streamers
-    # of the first session's stage pack
+    # 11 streamer videos, the reel and the director's cut, each also as stored in the
+    # project, and the streamers of the first session's stage pack
     packed = list((out / "recording" / "stage-pack").rglob("*.mp4"))
-    assert len(pdfs) > 200 and len(videos) == 13 + len(packed) and packed
+    assert len(pdfs) > 200 and len(videos) == 15 + len(packed) and packed
     for path in pdfs:
         look_at_pdf(path, dpi=30)
     for path in videos:

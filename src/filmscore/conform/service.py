@@ -418,8 +418,18 @@ def _move(row: Cue, result: CueFollow) -> dict:
                     "end": [row.end_frame, result.new_end], "sync": [], "tempo_start": None}
     row.start_frame, row.end_frame = result.new_start, result.new_end
     by_id = {s.id: s for s in row.sync_points}
+    record["removed"] = []
     for sync in result.syncs:
         point = by_id[sync.sync.id]
+        deleted = result.flag is not None and result.flag.reason == "deleted"
+        if sync.new_frame is None and not deleted:
+            # its picture was cut out: the moment is gone from the film, so is the hit
+            # (the flag keeps it, as cut out, and so does this record); a deleted cue,
+            # kept whole where its picture was for the user to remove or move, keeps
+            # its hits with it
+            record["removed"].append([point.id, point.frame, point.kind, point.description])
+            row.sync_points.remove(point)
+            continue
         if point.frame != sync.stored_frame:
             record["sync"].append([point.id, point.frame, sync.stored_frame])
             point.frame = sync.stored_frame
