@@ -356,9 +356,18 @@ def test_demo_orchestrates_and_copies_every_cue(demo):
     cover = _pdftext(out / "popeye1936" / "books" / "Day 1" / "Horn 1.pdf").split("\f")[0]
     order = [line.split()[1] for line in cover.splitlines()
              if re.match(r"\s*\d+\s+\d+M\d+", line)]
-    expected = sorted(cues, key=lambda c: (-sum(1 for s in c.sync_points if s.kind == "hard"),
-                                           c.start_frame))[:4]
-    assert order == [str(c.number) for c in expected]  # hard cues first
+    # hard cues first, as the spotting session marked them (the books were made before the
+    # director's re-cut took three hits away with their picture)
+    import csv as csv_
+
+    hard: dict[str, int] = {}
+    spotted: dict[str, int] = {}  # the cues in film order
+    for row in csv_.DictReader((DEMO_DATA / "spotting.csv").open(encoding="utf-8")):
+        spotted.setdefault(row["cue"], len(spotted))
+        if row["type"] == "sync" and row["sync_kind"] == "hard":
+            hard[row["cue"]] = hard.get(row["cue"], 0) + 1
+    expected = sorted(spotted, key=lambda c: (-hard.get(c, 0), spotted[c]))[:4]
+    assert order == expected
 
 
 def test_demo_books_plans_records_and_packs_the_sessions(demo, tmp_path):
@@ -401,7 +410,11 @@ def test_demo_books_plans_records_and_packs_the_sessions(demo, tmp_path):
         (pickup,) = [p for p in list_pickups(pctx) if not p.reason.startswith("conform")]
         assert pickup.cue == "1M4" and pickup.status == "recorded"
         sheet = take_sheet(pctx)
-        assert all(c.done for c in sheet.cues)
+        # every cue recorded, but those the director's re-cut sent back for a pickup
+        conformed = {p.cue for p in list_pickups(pctx) if p.reason.startswith("conform")
+                     and p.status == "open"}
+        assert conformed and all(c.done != (c.cue.number in conformed)
+                                 for c in sheet.cues), conformed
         # every planned day recorded its music: the plan counts a whole cue's frames, the
         # take log the frames of the bars the circled takes cover (the tempo map's bar
         # lines on the nearest frame), so they may differ by a frame an entry

@@ -19,6 +19,9 @@ from fastapi.responses import FileResponse, JSONResponse, RedirectResponse
 
 from filmscore.errors import ConflictError, InputError
 from filmscore.web.app import page
+from filmscore.web.routes.common import allowed_for as _allowed
+from filmscore.web.routes.common import project_of as _pctx
+from filmscore.web.routes.common import wants_json as _wants_json
 from filmscore.web.security import Allow
 
 router = APIRouter()
@@ -28,20 +31,6 @@ TRANSITION_FOLDER = ("web-cache", "album-transitions")
 #: what audio files are served as, by suffix
 AUDIO_TYPES = {".wav": "audio/wav", ".flac": "audio/flac", ".mp3": "audio/mpeg",
                ".m4a": "audio/mp4"}
-
-
-def _pctx(request: Request):
-    return request.app.state.pctx
-
-
-def _allowed(request: Request):
-    from filmscore.web.routes.cues import _allowed as allowed
-
-    return allowed(request)
-
-
-def _wants_json(request: Request) -> bool:
-    return "application/json" in request.headers.get("accept", "")
 
 
 def _audio(path: Path, filename: str) -> FileResponse:

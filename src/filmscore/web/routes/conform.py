@@ -13,23 +13,12 @@ from fastapi.responses import JSONResponse, RedirectResponse
 
 from filmscore.errors import ConflictError, InputError, NotFoundError
 from filmscore.web.app import page
+from filmscore.web.routes.common import allowed_for as _allowed
+from filmscore.web.routes.common import project_of as _pctx
+from filmscore.web.routes.common import wants_json as _wants_json
 from filmscore.web.security import Allow
 
 router = APIRouter()
-
-
-def _pctx(request: Request):
-    return request.app.state.pctx
-
-
-def _allowed(request: Request):
-    from filmscore.web.routes.cues import _allowed as allowed
-
-    return allowed(request)
-
-
-def _wants_json(request: Request) -> bool:
-    return "application/json" in request.headers.get("accept", "")
 
 
 def _anchor(cue: str) -> str:

@@ -17,6 +17,8 @@ from fastapi.responses import FileResponse, RedirectResponse
 
 from filmscore.errors import ConflictError, InputError
 from filmscore.web.app import page
+from filmscore.web.routes.common import allowed_for as _allowed
+from filmscore.web.routes.common import project_of as _pctx
 from filmscore.web.security import Allow
 
 router = APIRouter()
@@ -31,10 +33,6 @@ DECISIONS = ("approved", "changes requested")
 MUSIC_SUFFIXES = (".mid", ".midi", ".musicxml", ".xml", ".mxl")
 #: the largest music file accepted (a cue's MIDI or MusicXML)
 MAX_MUSIC_BYTES = 20 * 1024**2
-
-
-def _pctx(request: Request):
-    return request.app.state.pctx
 
 
 def _tc(frame: int | None, rate) -> str:
@@ -108,15 +106,6 @@ def _page(request: Request, number: str, *, form: str = "", errors: dict | None 
         "form": form, "errors": errors or {}, "values": values or {},
     }
     return page(request, "cue.html", ctx, status_code=status_code)
-
-
-def _allowed(request: Request):
-    """``allowed(action)`` for the templates: may the logged-in user do it?"""
-    from filmscore.accounts import can
-    from filmscore.web.security import current_user
-
-    user = current_user(request)
-    return lambda action: user is not None and can(user.role, action)
 
 
 def _sync_kinds() -> list[str]:

@@ -22,6 +22,9 @@ from fastapi.responses import FileResponse, JSONResponse, RedirectResponse
 
 from filmscore.errors import FilmscoreError, InputError, NotFoundError
 from filmscore.web.app import page
+from filmscore.web.routes.common import allowed_for as _allowed
+from filmscore.web.routes.common import project_of as _pctx
+from filmscore.web.routes.common import wants_json as _wants_json
 from filmscore.web.security import Allow
 
 router = APIRouter()
@@ -36,20 +39,6 @@ _STEM = re.compile(r"^[A-Za-z0-9_-]{1,40}$")
 CUESHEET_FOLDER = "cuesheet"
 #: what the cue-sheet files are served as
 CUESHEET_TYPES = {"csv": "text/csv", "pdf": "application/pdf", "xml": "application/xml"}
-
-
-def _pctx(request: Request):
-    return request.app.state.pctx
-
-
-def _allowed(request: Request):
-    from filmscore.web.routes.cues import _allowed as allowed
-
-    return allowed(request)
-
-
-def _wants_json(request: Request) -> bool:
-    return "application/json" in request.headers.get("accept", "")
 
 
 def _timecode(pctx, film_sample: int) -> str:
