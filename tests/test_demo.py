@@ -410,11 +410,12 @@ def test_demo_books_plans_records_and_packs_the_sessions(demo, tmp_path):
         (pickup,) = [p for p in list_pickups(pctx) if not p.reason.startswith("conform")]
         assert pickup.cue == "1M4" and pickup.status == "recorded"
         sheet = take_sheet(pctx)
-        # the cues the director's re-cut sent back for a pickup are to record again
+        # every cue recorded but those the director's re-cut sent back for a pickup (a
+        # cue the re-cut only moved keeps its takes: they slide with it)
         conformed = {p.cue for p in list_pickups(pctx) if p.reason.startswith("conform")
                      and p.status == "open"}
-        assert conformed and all(not c.done for c in sheet.cues
-                                 if c.cue.number in conformed), conformed
+        assert conformed and all(c.done != (c.cue.number in conformed)
+                                 for c in sheet.cues), conformed
         # every planned day recorded its music: the plan counts a whole cue's frames, the
         # take log the frames of the bars the circled takes cover (the tempo map's bar
         # lines on the nearest frame), so they may differ by a frame an entry

@@ -161,3 +161,30 @@ def test_cues_spotted_after_both_cuts_follow_the_latest_unless_told(db_url, tmp_
         service.apply(ctx, 1, cues_on=1)  # they were spotted on v1: the editor says so
         assert _frames(ctx) == {"1M1": EXPECTED["1M1"]}
         assert service.cues_follow(ctx) == 2
+
+
+def test_a_take_of_a_cue_moved_whole_is_still_a_take_of_it(pctx):
+    """A cue that only moved keeps its recording (it slides with the cue): its takes
+    follow its tempo map's new version; nothing is to record again."""
+    from fractions import Fraction
+
+    from filmscore.model import Cue, Take
+    from filmscore.sync.service import set_tempo_map
+    from filmscore.sync.tempomap import TempoMap
+
+    set_tempo_map(pctx, "1M1", TempoMap.constant("24", H + 260, Fraction(120), bars=2))
+    with transaction(pctx.engine) as session:
+        cue = session.scalars(select(Cue).where(Cue.number == "1M1")).one()
+        session.add(Take(project_id=pctx.project_id, cue_id=cue.id, number=1, circled=True,
+                         tempo_map_version=cue.tempo_map.version))
+    before = cue_sync(pctx, "1M1").version
+    service.compare(pctx, 1, 2)
+    service.apply(pctx, 1)
+    after = cue_sync(pctx, "1M1").version
+    assert after != before  # the map moved with the cue (1M1 moved whole, -24 frames)
+    with transaction(pctx.engine) as session:
+        take = session.scalars(select(Take)).one()
+        assert take.tempo_map_version == after
+        record = session.scalars(select(ChangeListRow)).one().data["applied"]
+    moved = next(m for m in record["moves"] if m["cue"] == "1M1")
+    assert moved["takes_moved"] == [take.id]

@@ -435,9 +435,25 @@ def _move(row: Cue, result: CueFollow) -> dict:
             point.frame = sync.stored_frame
     if row.tempo_map is not None and result.tempo_map is not None:
         data = dict(row.tempo_map.data)
-        record["tempo_start"] = [int(data["start_frame"]), result.tempo_map.start_frame]
-        data["start_frame"] = result.tempo_map.start_frame
-        row.tempo_map.data = data
+        if int(data["start_frame"]) != result.tempo_map.start_frame:
+            from sqlalchemy.orm import object_session
+
+            from filmscore.model import Take
+
+            record["tempo_start"] = [int(data["start_frame"]), result.tempo_map.start_frame]
+            data["start_frame"] = result.tempo_map.start_frame
+            old_version = row.tempo_map.version
+            row.tempo_map.data = data
+            session = object_session(row)
+            session.flush()  # the map's new version number
+            # the music is the same, only its place in the film moved: a take played
+            # from the map before the move is still a take of it (it slides with the cue);
+            # what a fix changes later is a pickup of the bars it changed
+            takes = session.scalars(select(Take).where(
+                Take.cue_id == row.id, Take.tempo_map_version == old_version)).all()
+            for take in takes:
+                take.tempo_map_version = row.tempo_map.version
+            record["takes_moved"] = [t.id for t in takes]
     return record
 
 
