@@ -24,3 +24,27 @@ def login(app, role: str) -> TestClient:
                            follow_redirects=False)
     assert response.status_code == 303, response.text
     return client
+
+
+def jobs_on_threads(monkeypatch) -> None:
+    """Run background jobs on threads of this process, so a service a test stands in for
+    (monkeypatched) is the one the job calls (a spawned worker would import the real one)."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from filmscore import jobs
+
+    monkeypatch.setattr(jobs, "process_pool",
+                        lambda workers, imports=(): ThreadPoolExecutor(max(1, workers)))
+
+
+def wait_batch(pctx, batch: str, seconds: float = 60):
+    """A batch of jobs' status once every job in it has finished (fails after ``seconds``)."""
+    import time
+
+    from filmscore import jobs
+
+    deadline = time.monotonic() + seconds
+    while not jobs.batch_status(pctx, batch).finished:
+        assert time.monotonic() < deadline, jobs.batch_status(pctx, batch)
+        time.sleep(0.05)
+    return jobs.batch_status(pctx, batch)

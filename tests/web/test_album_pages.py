@@ -8,9 +8,7 @@ from __future__ import annotations
 
 import re
 import sys
-import time
 import types
-from concurrent.futures import ThreadPoolExecutor
 from fractions import Fraction
 from pathlib import Path
 
@@ -34,7 +32,7 @@ from filmscore.project import init_project, open_project
 from filmscore.store import transaction
 from filmscore.web.security import api_routes, route_action
 from web.album_helpers import SR, add_album, audio, mix_file
-from web_helpers import login, token
+from web_helpers import jobs_on_threads, login, token, wait_batch
 
 F = Fraction
 
@@ -442,17 +440,8 @@ def fake_service(monkeypatch):
     module = types.ModuleType("filmscore.album.service")
     module.propose = propose
     monkeypatch.setitem(sys.modules, "filmscore.album.service", module)
-    monkeypatch.setattr(jobs, "process_pool",
-                        lambda workers, imports=(): ThreadPoolExecutor(max(1, workers)))
+    jobs_on_threads(monkeypatch)
     return calls
-
-
-def _wait(pctx, batch: str):
-    deadline = time.monotonic() + 60
-    while not jobs.batch_status(pctx, batch).finished:
-        assert time.monotonic() < deadline, jobs.batch_status(pctx, batch)
-        time.sleep(0.05)
-    return jobs.batch_status(pctx, batch)
 
 
 def test_propose_is_a_background_job(app, web_project, fake_service):
@@ -464,7 +453,7 @@ def test_propose_is_a_background_job(app, web_project, fake_service):
     location = answer.headers["location"]
     assert re.fullmatch(r"/album/1\?batch=[0-9a-f]{16}#cd", location)
     batch = location.split("batch=")[1].split("#")[0]
-    status = _wait(app.state.pctx, batch)
+    status = wait_batch(app.state.pctx, batch)
     (job,) = status.jobs
     assert (job.kind, job.cue, job.state, job.error) == ("album-propose", "album 1 cd",
                                                          "done", "")
@@ -484,7 +473,7 @@ def test_propose_is_a_background_job(app, web_project, fake_service):
     again = client.post("/album/1/vinyl/propose", data={"csrf": csrf},
                         headers={"accept": "application/json"})
     assert again.status_code == 202 and again.json()["jobs"][0]["cue"] == "album 1 vinyl"
-    _wait(app.state.pctx, again.json()["batch"])
+    wait_batch(app.state.pctx, again.json()["batch"])
     assert fake_service[-1] == (1, "vinyl", "film")
     bad = client.post("/album/1/cd/propose", data={"csrf": csrf, "order": "random"})
     assert bad.status_code == 422

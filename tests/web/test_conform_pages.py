@@ -8,9 +8,7 @@ from __future__ import annotations
 
 import re
 import sys
-import time
 import types
-from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 from sqlalchemy import select
@@ -23,7 +21,7 @@ from filmscore.project import init_project, open_project
 from filmscore.store import transaction
 from filmscore.web.security import api_routes, route_action
 from web.conform_helpers import add_conform
-from web_helpers import login, token
+from web_helpers import jobs_on_threads, login, token, wait_batch
 
 
 @pytest.fixture
@@ -251,17 +249,8 @@ def fake_fixing(monkeypatch):
     module = types.ModuleType("filmscore.conform.fixing")
     module.fix, module.proposals = fix, proposals
     monkeypatch.setitem(sys.modules, "filmscore.conform.fixing", module)
-    monkeypatch.setattr(jobs, "process_pool",
-                        lambda workers, imports=(): ThreadPoolExecutor(max(1, workers)))
+    jobs_on_threads(monkeypatch)
     return calls
-
-
-def _wait(pctx, batch: str):
-    deadline = time.monotonic() + 60
-    while not jobs.batch_status(pctx, batch).finished:
-        assert time.monotonic() < deadline, jobs.batch_status(pctx, batch)
-        time.sleep(0.05)
-    return jobs.batch_status(pctx, batch)
 
 
 def _flag_row(project, cue: str) -> tuple[str, int | None, int]:
@@ -281,7 +270,7 @@ def test_the_music_editor_picks_a_fix_as_a_background_job(app, web_project, fake
     location = answer.headers["location"]
     assert re.fullmatch(r"/conform/1\?batch=[0-9a-f]{16}#cue-2M1", location)
     batch = location.split("batch=")[1].split("#")[0]
-    (job,) = _wait(app.state.pctx, batch).jobs
+    (job,) = wait_batch(app.state.pctx, batch).jobs
     assert (job.kind, job.cue, job.state, job.error) == ("conform-fix", "2M1", "done", "")
     assert fake_fixing == [("fix", 1, "2M1", 2, "music editor user")]
     assert job.result == {"cue": "2M1", "choice": 2}  # the page's 1 is the service's 2
@@ -323,7 +312,7 @@ def test_the_music_editor_picks_a_fix_as_a_background_job(app, web_project, fake
                                                       "version": str(version)},
                           headers={"accept": "application/json"})
     assert started.status_code == 202 and started.json()["jobs"][0]["cue"] == "3M1"
-    _wait(app.state.pctx, started.json()["batch"])
+    wait_batch(app.state.pctx, started.json()["batch"])
     assert fake_fixing[-1] == ("fix", 1, "3M1", 2, "music editor user")
     as_json = client.post("/conform/1/2M1/propose", data={"csrf": csrf},
                           headers={"accept": "application/json"})
