@@ -29,7 +29,7 @@ from pathlib import Path
 from sqlalchemy import select
 
 from filmscore.album.master import RATES, Mastered, master_files
-from filmscore.album.plan import release_plan
+from filmscore.album.plan import album_row, release_plan
 from filmscore.album.vocabulary import MASTER_MODES
 from filmscore.errors import InputError, NotFoundError
 from filmscore.model import Album, AlbumTrack
@@ -73,19 +73,11 @@ class MasteringReport:
 
 
 def _album(pctx, number: int, db=None) -> Album:
-    """The album row (NotFoundError naming the albums there are).  (``plan.album_row``
-    would do, but its NotFoundError is built with keywords that class does not take.)"""
+    """The album row (``plan.album_row``: NotFoundError naming the albums there are)."""
     if db is None:
         with transaction(pctx.engine) as session:
-            return _album(pctx, number, session)
-    row = db.scalar(select(Album).where(Album.project_id == pctx.project_id,
-                                        Album.number == number))
-    if row is None:
-        have = db.scalars(select(Album.number).where(Album.project_id == pctx.project_id)
-                          .order_by(Album.number)).all()
-        raise NotFoundError(f"no album {number} (there are: "
-                            + (", ".join(map(str, have)) or "none") + ")")
-    return row
+            return album_row(session, pctx.project_id, number)
+    return album_row(db, pctx.project_id, number)
 
 
 def _finite(value: float) -> float | None:

@@ -91,10 +91,17 @@ def medium_rules(name: str, overrides: dict | None = None) -> Medium:
 
 
 def album_row(session, project_id: int, number: int) -> Album:
+    """The ``albums`` row of album ``number``; NotFoundError naming the albums there are.
+    The one lookup of an album by its number (the service, mastering, the release and
+    the web page all use it)."""
     row = session.scalar(select(Album).where(Album.project_id == project_id,
                                              Album.number == number))
     if row is None:
-        raise NotFoundError(f"no such album: {number} (see 'filmscore album show')")
+        have = session.scalars(select(Album.number).where(Album.project_id == project_id)
+                               .order_by(Album.number)).all()
+        raise NotFoundError(f"no album {number} in this project (albums: "
+                            + (", ".join(map(str, have)) or "none; 'filmscore album new'")
+                            + ")")
     return row
 
 

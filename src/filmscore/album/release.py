@@ -230,18 +230,11 @@ def _umask() -> int:
 
 
 def _album_exists(pctx, number: int) -> None:
-    from sqlalchemy import select
-
-    from filmscore.errors import NotFoundError
-    from filmscore.model import Album
+    from filmscore.album.plan import album_row
     from filmscore.store import transaction
 
     with transaction(pctx.engine) as session:
-        found = session.scalar(select(Album.id).where(Album.project_id == pctx.project_id,
-                                                      Album.number == number))
-    if found is None:
-        raise NotFoundError(f"no album {number} in this project; make one with "
-                            "'filmscore album' first")
+        album_row(session, pctx.project_id, number)
 
 
 def release(pctx, album: int, medium: str, out_dir: str | os.PathLike[str], *,

@@ -5,8 +5,9 @@ from __future__ import annotations
 
 from fractions import Fraction
 
+from filmscore.album.plan import album_row  # noqa: F401 (the service's import)
 from filmscore.album.vocabulary import MASTER_MODES, MEDIA, MEDIUM_NAMES, ORDERS, PINS, SIDE_LETTERS
-from filmscore.errors import InputError, NotFoundError, ValidationError
+from filmscore.errors import InputError, ValidationError
 from filmscore.store import transaction
 
 #: the settings an album may give per medium, and what each is
@@ -30,25 +31,6 @@ SETTINGS: dict[str, str] = {
 }
 _SECONDS = ("max_seconds", "gap_seconds", "pregap_seconds", "min_track_seconds")
 
-
-
-def album_row(db, project_id: int, number: int):
-    """The ``albums`` row of album ``number``; NotFoundError naming the albums there are.
-    (``album.plan.album_row`` raises a TypeError for a missing album: NotFoundError takes
-    no field; this one is used by the album service until that is mended.)"""
-    from sqlalchemy import select
-
-    from filmscore.model import Album
-
-    row = db.scalar(select(Album).where(Album.project_id == project_id,
-                                        Album.number == number))
-    if row is None:
-        have = db.scalars(select(Album.number).where(Album.project_id == project_id)
-                          .order_by(Album.number)).all()
-        raise NotFoundError(f"no album {number} in this project (albums: "
-                            + (", ".join(map(str, have)) or "none; 'filmscore album new'")
-                            + ")")
-    return row
 
 
 def check_medium(name: str) -> str:
