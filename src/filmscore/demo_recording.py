@@ -19,11 +19,12 @@ recorded.  The music editor's cue sheet
 from __future__ import annotations
 
 import math
-import tempfile
 from dataclasses import dataclass, field
 from datetime import date
 from fractions import Fraction
 from pathlib import Path
+
+from filmscore import children
 
 #: the recording days: a Monday, a Wednesday and a Friday (non-consecutive)
 DAYS = (date(2027, 3, 1), date(2027, 3, 3), date(2027, 3, 5))
@@ -383,7 +384,7 @@ def recording_stage(pctx, out: Path, roster: Path, *, title: str, step) -> Recor
     done = demo_roster(pctx, roster, book=True)
     result.booked = done["sessions"]
     rec = out / "recording"
-    with tempfile.TemporaryDirectory(prefix="filmscore-takes-") as tmp:
+    with children.scratch_folder(prefix="filmscore-takes-") as tmp:
         numbers = list(dict.fromkeys(e.cue for s in sessions for e in s.entries))
         step(f"Recording: the orchestra of {len(numbers)} cues, each rendered once per "
              "stem from its full score (FluidSynth, in parallel): the takes' source")

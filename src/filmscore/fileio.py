@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import contextlib
 import os
-import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
+from filmscore import children
 from filmscore.errors import InputError
 
 
@@ -28,8 +28,9 @@ def atomic_path(path: str | os.PathLike[str]) -> Iterator[Path]:
     it is renamed to ``path``, on any failure removed.  For ffmpeg, OpenTimelineIO, ..."""
     path = Path(path)
     try:
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.stem}.",
-                                   suffix=f".part{path.suffix}")
+        # the owner in the name: a killed run's part is removed by the next (children.sweep)
+        fd, tmp = children.make_scratch_file(dir=path.parent, prefix=f".{path.stem}.",
+                                             suffix=f".part{path.suffix}")
         os.close(fd)
         os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes it 0600: give it a file's usual mode
     except OSError as exc:

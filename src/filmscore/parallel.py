@@ -15,25 +15,46 @@ once per pool.
 A kind of work registered at run time (``filmscore.jobs.register_kind``) lives in a module
 the new interpreter has not imported: ``imports`` names the modules each worker imports
 before its first task.
+
+Workers die with the process that started them (a parent-death signal, see
+``filmscore.children``), ignore Ctrl-C (the parent stops them: no worker traceback), and
+are killed, not waited for, when the ``with`` block of the pool ends by an exception
+(an interrupt, an error): their work would be thrown away, and they would go on writing.
 """
 
 from __future__ import annotations
 
 import importlib
 import multiprocessing
+import os
+import signal
 from collections.abc import Iterable
 from concurrent.futures import ProcessPoolExecutor
 
+from filmscore import children
 
-def _prepare(modules: tuple[str, ...]) -> None:
+
+def _prepare(parent: int, modules: tuple[str, ...]) -> None:
+    children.die_with_parent(parent)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     for name in modules:
         importlib.import_module(name)
 
 
+class _Pool(ProcessPoolExecutor):
+    def __exit__(self, exc_type, exc, tb):
+        if exc_type is not None:
+            children.kill_pool(self)
+            self.shutdown(wait=True, cancel_futures=True)
+            return False
+        return super().__exit__(exc_type, exc, tb)
+
+
 def process_pool(workers: int, *, imports: Iterable[str] = ()) -> ProcessPoolExecutor:
-    """A pool of ``workers`` spawned processes, each importing ``imports`` first."""
+    """A pool of ``workers`` spawned processes, each importing ``imports`` first.  Use it
+    in one thread (a worker's parent-death signal follows the thread that started it)."""
     modules = tuple(dict.fromkeys(m for m in imports if m and m != "__main__"))
-    return ProcessPoolExecutor(max_workers=max(1, workers),
-                               mp_context=multiprocessing.get_context("spawn"),
-                               initializer=_prepare if modules else None,
-                               initargs=(modules,) if modules else ())
+    pool = _Pool(max_workers=max(1, workers), mp_context=multiprocessing.get_context("spawn"),
+                 initializer=_prepare, initargs=(os.getpid(), modules))
+    children.track_pool(pool)
+    return pool

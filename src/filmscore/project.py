@@ -18,7 +18,6 @@ from __future__ import annotations
 import contextlib
 import os
 import shutil
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import TracebackType
@@ -26,7 +25,7 @@ from types import TracebackType
 from sqlalchemy import select
 from sqlalchemy.engine import Engine
 
-from filmscore import store
+from filmscore import children, store
 from filmscore.errors import ConflictError, NotFoundError, StoreError, TimecodeError
 from filmscore.model import Project
 from filmscore.store import CONFIG_FILENAME, DB_FILENAME, MediaStore
@@ -99,7 +98,7 @@ def _write_settings(directory: Path, project_id: int, title: str, url: str | Non
              f"title = {_toml_string(title)}", ""]
     if url is not None:
         lines += ["[database]", f"url = {_toml_string(url)}", ""]
-    fd, tmp = tempfile.mkstemp(prefix=f".{CONFIG_FILENAME}.", dir=directory)
+    fd, tmp = children.make_scratch_file(prefix=f".{CONFIG_FILENAME}.", dir=directory)
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as out:
             out.write("\n".join(lines))

@@ -19,7 +19,6 @@ import hashlib
 import os
 import re
 import sqlite3
-import tempfile
 import threading
 import tomllib
 from collections.abc import Iterator
@@ -40,6 +39,7 @@ from sqlalchemy.exc import (
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
+from filmscore import children
 from filmscore.errors import ConflictError, NotFoundError, StoreError, ValidationError
 
 #: file name of a project's SQLite database, inside the project folder
@@ -372,7 +372,8 @@ def backup(source: Engine | str | URL, dest: str | os.PathLike[str]) -> Path:
                              "use pg_dump")
         dest = Path(dest)
         dest.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=f".{dest.name}.", suffix=".tmp", dir=dest.parent)
+        fd, tmp = children.make_scratch_file(prefix=f".{dest.name}.", suffix=".tmp",
+                                             dir=dest.parent)
         os.close(fd)
         try:
             with engine.connect() as conn:
@@ -522,7 +523,8 @@ class MediaStore:
         final = folder / f"{digest}{suffix}"
         try:
             folder.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(prefix=f".{digest[:16]}.", suffix=".tmp", dir=folder)
+            fd, tmp = children.make_scratch_file(prefix=f".{digest[:16]}.", suffix=".tmp",
+                                                 dir=folder)
         except OSError as exc:
             raise StoreError(f"cannot write to the media store {self.root}: {exc}") from exc
         try:

@@ -18,13 +18,13 @@ render used: when a cue gets a newer mix, an edit that follows the latest is *st
 from __future__ import annotations
 
 import re
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 from sqlalchemy import select
 
+from filmscore import children
 from filmscore.album.edits import (
     END,
     START,
@@ -343,7 +343,7 @@ def render_edit(pctx, name: str, *, progress=None) -> EditSpec:
     plan = plan_edit(segs, audio, crossfade_ms=crossfade, fade_in_ms=fade_in,
                      fade_out_ms=fade_out)
     clipped = Clipped()
-    with tempfile.TemporaryDirectory(prefix="filmscore-album-edit-") as tmp:
+    with children.scratch_folder(prefix="filmscore-album-edit-") as tmp:
         target = Path(tmp) / f"{re.sub(r'[^A-Za-z0-9._-]', '_', edit_name)}.wav"
         bext = Bext(description=f"album edit {title}: "
                                 + " + ".join(f"{s.cue} {s.start}-{s.to}" for s in segs),

@@ -11,10 +11,10 @@ musicxml_editions`'s.
 
 from __future__ import annotations
 
-import tempfile
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from filmscore import children
 from filmscore.errors import InputError
 
 EDITIONS: dict[str, str] = {
@@ -110,7 +110,7 @@ def publish(pctx, cue: str, *, edition: str = "piano", out: Path, version: int |
     stem = f"{number} {_FILE_NAMES[edition]}"
     folder = Path(out) / _safe(number)
     Path(out).mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory(prefix=".filmscore-publish-", dir=out) as tmp:
+    with children.scratch_folder(prefix=".filmscore-publish-", dir=out) as tmp:
         scratch = Path(tmp)
         xml = scratch / f"{stem}.musicxml"
         xml.write_bytes(data)

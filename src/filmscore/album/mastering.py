@@ -21,13 +21,13 @@ no tracks on the medium.
 from __future__ import annotations
 
 import math
-import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 from sqlalchemy import select
 
+from filmscore import children
 from filmscore.album.master import RATES, Mastered, master_files
 from filmscore.album.plan import album_row, release_plan
 from filmscore.album.vocabulary import MASTER_MODES
@@ -136,7 +136,7 @@ def master_album(pctx, album: int, medium: str, *, mode: str | None = None,
                   coding_history=f"A=PCM,F={rules.sample_rate},W={rules.bits},M=stereo,"
                                  f"T=filmscore master {chosen_mode} {target:g} LUFS")
              for t in plan.tracks]
-    with tempfile.TemporaryDirectory(prefix="filmscore-master-") as tmp:
+    with children.scratch_folder(prefix="filmscore-master-") as tmp:
         outs = [Path(tmp) / f"{medium}-{t.position:02d}.wav" for t in plan.tracks]
         results: list[Mastered] = master_files(
             sources, outs, target_lufs=target, ceiling_dbtp=rules.ceiling_dbtp,

@@ -27,6 +27,7 @@ from dataclasses import dataclass
 from fractions import Fraction
 from pathlib import Path
 
+from filmscore import children
 from filmscore.album.codes import check_isrc, check_upc_ean
 from filmscore.album.plan import ReleasePlan
 from filmscore.album.release_audio import TrackAudio, mastered_audio
@@ -206,7 +207,7 @@ def write_release(plan: ReleasePlan, out_dir: str | os.PathLike[str], *,
                    or _dt.date.today().isoformat(), image, mime,
                    str(plan.settings.get("catalog_number") or ""),
                    kinds)
-    work = Path(tempfile.mkdtemp(prefix=f".{medium}.", suffix=".part", dir=out))
+    work = Path(children.make_scratch_folder(prefix=f".{medium}.", suffix=".part", dir=out))
     try:
         files = WRITERS[medium](ctx, work)
         os.chmod(work, 0o777 & ~_umask())

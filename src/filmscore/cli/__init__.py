@@ -47,9 +47,10 @@ class _FilmscoreGroup(TyperGroup):
             raise typer.Exit(error.exit_code) from None
         except (typer.Exit, typer.Abort, TyperException):
             raise
-        except KeyboardInterrupt:
+        except KeyboardInterrupt as stop:
+            # SIGTERM and SIGHUP arrive as an Interrupted (filmscore.children): 128 + signal
             typer.echo("filmscore: interrupted; nothing was written", err=True)
-            raise typer.Exit(130) from None
+            raise typer.Exit(128 + getattr(stop, "signum", 2)) from None
         except Exception as error:  # a bug: still one line, unless debugging
             if os.environ.get("FILMSCORE_DEBUG"):
                 raise
@@ -130,6 +131,9 @@ _register()
 
 def main() -> None:
     """Console entry point."""
+    from filmscore.children import stop_on_signals
+
+    stop_on_signals()  # a stopped command stops its workers and programs, removes its scratch
     try:
         app()
     except SystemExit as exit_:

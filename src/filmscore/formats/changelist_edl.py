@@ -19,9 +19,9 @@ from __future__ import annotations
 import bisect
 import dataclasses
 import os
-import tempfile
 from pathlib import Path
 
+from filmscore import children
 from filmscore.conform.changes import Change, ChangeList
 from filmscore.errors import InputError
 from filmscore.fileio import write_atomic
@@ -73,7 +73,7 @@ def write_changelist_edl(changes: ChangeList, new_cut: Cut, path: str | os.PathL
     # event: noise here; the editor's own locators are kept
     cut = dataclasses.replace(new_cut, markers=tuple(m for m in new_cut.markers
                                                      if m.kind != "shot"))
-    with tempfile.TemporaryDirectory(prefix="filmscore-edl-") as folder:
+    with children.scratch_folder(prefix="filmscore-edl-") as folder:
         text = write_edl(cut, Path(folder) / "cut.edl").read_text(encoding="utf-8")
     video = [t for t in new_cut.tracks if t.startswith("V")][0]
     events = [e for e in new_cut.events_on(video) if e.kind != "gap"]

@@ -46,12 +46,12 @@ here, once in ``read_tempo_midi``), which costs milliseconds.
 from __future__ import annotations
 
 import os
-import tempfile
 from collections import defaultdict, deque
 from collections.abc import Sequence
 from fractions import Fraction
 from pathlib import Path
 
+from filmscore import children
 from filmscore.errors import InputError, ParseError
 from filmscore.fileio import atomic_path
 from filmscore.formats.midi_tempo import Marker, read_tempo_midi, write_tempo_midi
@@ -152,7 +152,7 @@ def write_music(music: Music, path: str | os.PathLike[str], *,
     if not path.parent.is_dir():
         raise InputError("no such folder", source=str(path),
                          valid="a path in an existing folder you may write to")
-    with tempfile.TemporaryDirectory(prefix=".midi_music.", dir=path.parent) as folder:
+    with children.scratch_folder(prefix=".midi_music.", dir=path.parent) as folder:
         conductor = Path(folder) / "conductor.mid"
         write_tempo_midi(tmap, conductor, markers=markers, ppq=ppq, cue_label=music.title)
         midi = mido.MidiFile(str(conductor))

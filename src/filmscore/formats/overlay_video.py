@@ -38,6 +38,7 @@ from collections.abc import Callable
 from fractions import Fraction
 from pathlib import Path
 
+from filmscore import children
 from filmscore.errors import ToolError, ValidationError
 from filmscore.fileio import atomic_path
 from filmscore.formats.video import VideoInfo, _tool, probe
@@ -281,7 +282,7 @@ def render_overlays(video_in: str | Path, plan: OverlayPlan, out: str | Path, *,
     else:
         seek, window = _window(plan, info, video_first)
     width, height = info.width, info.height
-    with tempfile.TemporaryDirectory(prefix="filmscore-overlay-") as work:
+    with children.scratch_folder(prefix="filmscore-overlay-") as work:
         folder = Path(work)
         inputs = [*seek, "-i", str(video_in)]
         punch_files: dict[str, str] = {}
@@ -324,13 +325,13 @@ def _encode(args: list[str], folder: Path, total: int,
     """Run ffmpeg; with ``progress``, report its ``-progress`` frame count as it goes."""
     if progress is None:
         try:
-            return subprocess.run(args, capture_output=True, text=True, check=False,
+            return children.run(args, capture_output=True, text=True, check=False,
                                   cwd=folder)
         except OSError as exc:
             raise ToolError(f"cannot run {args[0]}: {exc}") from None
     args = [args[0], "-progress", "pipe:1", "-nostats", *args[1:]]
     try:
-        proc = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+        proc = children.popen(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                                 text=True, cwd=folder)
     except OSError as exc:
         raise ToolError(f"cannot run {args[0]}: {exc}") from None

@@ -32,10 +32,10 @@ from __future__ import annotations
 import os
 import re
 import shutil
-import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
+from filmscore import children
 from filmscore.errors import InputError, ToolError
 from filmscore.fileio import atomic_path
 
@@ -234,7 +234,7 @@ def write_lossy(source: str | os.PathLike[str], path: str | os.PathLike[str], ki
         args = [ffmpeg, "-v", "error", "-y", "-i", str(source), "-map", "0:a",
                 "-map_metadata", "-1", *arguments, str(tmp)]
         try:
-            done = subprocess.run(args, capture_output=True, text=True, check=False)
+            done = children.run(args, capture_output=True, text=True, check=False)
         except OSError as exc:
             raise ToolError(f"cannot run ffmpeg: {exc}") from None
         if done.returncode != 0:

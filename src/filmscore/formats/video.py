@@ -12,11 +12,11 @@ import json
 import re
 import shutil
 import subprocess
-import tempfile
 from dataclasses import dataclass
 from fractions import Fraction
 from pathlib import Path
 
+from filmscore import children
 from filmscore.errors import InputError, ParseError, ToolError
 from filmscore.fileio import atomic_path
 from filmscore.spotting.cut import Cut, CutEvent, CutMarker, make_cut
@@ -45,7 +45,7 @@ def _tool(name: str) -> str:
 
 def _run(args: list[str], path: Path) -> subprocess.CompletedProcess:
     try:
-        return subprocess.run(args, capture_output=True, text=True, check=False)
+        return children.run(args, capture_output=True, text=True, check=False)
     except OSError as exc:
         raise ToolError(f"cannot run {args[0]}: {exc}") from None
 
@@ -194,16 +194,17 @@ def concat(paths: list[str | Path], out_path: str | Path, *,
     copyable = size is None and len(sizes) == 1 and all(i.codec == first.codec for i in infos)
     width, height = size or (first.width, first.height)
     tc = ["-timecode", timecode] if timecode else []
-    with tempfile.NamedTemporaryFile("w", suffix=".txt", delete=False) as listing:
+    fd, name = children.make_scratch_file(suffix=".txt")
+    with open(fd, "w") as listing:
         for p in paths:
             escaped = str(Path(p).resolve()).replace("'", "'\\''")
             listing.write(f"file '{escaped}'\n")
     try:
         with atomic_path(out) as tmp:
-            _join(paths, tmp, listing.name, copyable=copyable, tc=tc, size=(width, height),
+            _join(paths, tmp, name, copyable=copyable, tc=tc, size=(width, height),
                   rate=first.rate, out=out)
     finally:
-        Path(listing.name).unlink(missing_ok=True)
+        Path(name).unlink(missing_ok=True)
     return [i.duration_frames for i in infos]
 
 

@@ -27,7 +27,6 @@ The temporary files are removed when the render ends.
 
 from __future__ import annotations
 
-import tempfile
 import warnings
 from collections.abc import Callable, Mapping
 from contextlib import ExitStack
@@ -36,6 +35,7 @@ from pathlib import Path
 
 import numpy as np
 
+from filmscore import children
 from filmscore.errors import FilmscoreWarning, InputError, ParseError, ValidationError
 from filmscore.formats.bwf import Bext, BwfWriter
 from filmscore.mixing.comp import CompPlan, crossfade_gains
@@ -267,7 +267,7 @@ def render_comp_stems(plan: CompPlan, audio: Mapping[int, Mapping[str, TakeStem]
     total = plan.length * len(checked)
     done = 0
     written: list[RenderedStem] = []
-    with tempfile.TemporaryDirectory(prefix="filmscore-comp-") as scratch:
+    with children.scratch_folder(prefix="filmscore-comp-") as scratch:
         try:
             for stem, takes in checked.items():
                 with ExitStack() as stack:
@@ -312,7 +312,7 @@ def render_excerpt(plan: CompPlan, audio: Mapping[int, Mapping[str, TakeStem]], 
         raise ValidationError(f"the comp has no {stem!r} stem", field="stem", value=stem,
                               valid=", ".join(checked))
     start, end = max(start, 0), min(end, plan.length)
-    with tempfile.TemporaryDirectory(prefix="filmscore-comp-") as scratch, \
+    with children.scratch_folder(prefix="filmscore-comp-") as scratch, \
             ExitStack() as stack:
         readers, channels = _open_readers(stack, checked[stem], scratch, stem,
                                           plan.sample_rate, BLOCK_FRAMES)

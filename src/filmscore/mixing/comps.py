@@ -18,7 +18,6 @@ the end of the last bar; 0 is the cue's start).
 
 from __future__ import annotations
 
-import tempfile
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
@@ -27,6 +26,7 @@ from pathlib import Path
 
 from sqlalchemy import func, select
 
+from filmscore import children
 from filmscore.errors import ConflictError, NotFoundError, ValidationError
 from filmscore.formats.bwf import read_bext
 from filmscore.mixing.comp import (
@@ -346,7 +346,7 @@ def render_comp(pctx, cue: str, number: int | None = None, *, convert: bool = Fa
                             f"v{made_on}, the cue's map is v{loaded.tempo_map_version} now: "
                             f"make a new comp (filmscore comp propose|set {loaded.number})")
     plan, audio = _plan(pctx, loaded, segments, fade)
-    with tempfile.TemporaryDirectory(prefix="filmscore-comp-") as scratch:
+    with children.scratch_folder(prefix="filmscore-comp-") as scratch:
         rendered = render_comp_stems(
             plan, audio, scratch, name=f"{loaded.number}_comp{comp_number}",
             description=f"{pctx.title} {loaded.number} comp v{comp_number}",

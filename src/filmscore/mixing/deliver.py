@@ -32,7 +32,6 @@ import datetime as _dt
 import math
 import os
 import shutil
-import tempfile
 from dataclasses import replace
 from fractions import Fraction
 from pathlib import Path
@@ -40,6 +39,7 @@ from pathlib import Path
 import numpy as np
 from sqlalchemy import select
 
+from filmscore import children
 from filmscore.errors import ConflictError, NotFoundError, ValidationError
 from filmscore.mixing.fit import Segment, fade_shape, render_blocks, with_segues
 from filmscore.mixing.mixes import mix_paths
@@ -180,7 +180,7 @@ def deliver(pctx, out: str | os.PathLike[str] | None = None, *,
     values = _mix_values(pctx)
     target = Path(out) if out is not None else pctx.directory / "delivery"
     target.parent.mkdir(parents=True, exist_ok=True)
-    work = Path(tempfile.mkdtemp(dir=target.parent, prefix=f".{target.name}.part-"))
+    work = Path(children.make_scratch_folder(dir=target.parent, prefix=f".{target.name}.part-"))
     mask = os.umask(0)
     os.umask(mask)
     os.chmod(work, 0o777 & ~mask)  # mkdtemp makes it 0700: a folder's usual mode

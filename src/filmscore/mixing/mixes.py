@@ -19,7 +19,6 @@ went into a stem.  Loudness is None for a silent file (no block above the gate).
 from __future__ import annotations
 
 import math
-import tempfile
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
@@ -27,6 +26,7 @@ from pathlib import Path
 
 from sqlalchemy import func, select
 
+from filmscore import children
 from filmscore.errors import InputError, NotFoundError
 from filmscore.formats.bwf import Bext, time_reference
 from filmscore.mixing.comps import comp_stem_paths
@@ -205,7 +205,7 @@ def mix_cue(pctx, cue: str, *, layout: str = "stereo",
     check_comp_files(pctx, f"cue {info.number} comp v{info.comp_number}", info.comp_files)
     paths = comp_stem_paths(pctx, info.number, info.comp_number)
     grouped = group_stems(list(paths))  # refuses an unknown stem name
-    with tempfile.TemporaryDirectory(prefix="filmscore-mix-") as tmp:
+    with children.scratch_folder(prefix="filmscore-mix-") as tmp:
         folder = Path(tmp)
         sources = {stem: [Source(paths[name]) for name in names]
                    for stem, names in grouped.items()}

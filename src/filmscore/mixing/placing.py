@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import tempfile
 import warnings
 from dataclasses import dataclass, replace
 from fractions import Fraction
@@ -22,6 +21,7 @@ from pathlib import Path
 import numpy as np
 from sqlalchemy import func, select
 
+from filmscore import children
 from filmscore.errors import (
     FilmscoreWarning,
     InputError,
@@ -341,7 +341,7 @@ def render_timeline(pctx, folder: str | os.PathLike[str], *, fades: str = "equal
     sr = pctx.sample_rate
     target = Path(folder)
     target.mkdir(parents=True, exist_ok=True)
-    work = Path(tempfile.mkdtemp(dir=target, prefix=".render-"))
+    work = Path(children.make_scratch_folder(dir=target, prefix=".render-"))
     written: dict[str, Path] = {}
     counts = Rendered()
     try:

@@ -27,11 +27,11 @@ on the stage) that is used and nothing is rendered.
 
 from __future__ import annotations
 
-import tempfile
 from dataclasses import dataclass
 from fractions import Fraction
 from pathlib import Path
 
+from filmscore import children
 from filmscore.errors import InputError
 from filmscore.mixing.vocabulary import STEM_NAMES, STEM_OF_SECTION
 from filmscore.orchestration.instruments import SECTIONS
@@ -115,7 +115,7 @@ def render_electronics(music, tempo_map, *, cue_start_sample: int, sample_rate: 
     parts = prerecorded_parts(music)
     if not parts:
         return None
-    with tempfile.TemporaryDirectory(prefix="filmscore-electronics-", dir=out_dir) as tmp:
+    with children.scratch_folder(prefix="filmscore-electronics-", dir=out_dir) as tmp:
         done = render_mockup(music.with_parts(parts), Path(tmp), tempo_map=tempo_map,
                              click=False, sample_rate=sample_rate, name="electronics",
                              instrumentation=instrumentation or None, soundfont=soundfont)

@@ -5,7 +5,6 @@ the database row and the media file go in together)."""
 
 from __future__ import annotations
 
-import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
@@ -14,6 +13,7 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy import func, select
 
+from filmscore import children
 from filmscore.errors import InputError, NotFoundError
 from filmscore.model import Orchestration as OrchestrationRow
 from filmscore.model import StatusEvent
@@ -122,7 +122,7 @@ def orchestrate_cue(pctx, number: str, *, ensemble: Ensemble, short_score: Path 
                              if cs.tempo_map is not None else None)
     except InputError as error:  # name the short score the bad staff is in
         raise error.located(source=source or None) from None
-    with tempfile.TemporaryDirectory(prefix="filmscore-orch-") as tmp:
+    with children.scratch_folder(prefix="filmscore-orch-") as tmp:
         full_path = write_full_score(result.full, Path(tmp) / f"{cs.cue.number}.musicxml")
         report = check_score(survey_score(full_path))
         with pctx.media.adding(), transaction(pctx.engine) as session:
@@ -332,7 +332,7 @@ def _copy(pctx, cs: CueScore, out_dir: Path, *, parts: bool, score: bool, concer
     Path(out_dir).mkdir(parents=True, exist_ok=True)
     made: list[tuple[str, Path]] = []  # (group, scratch path)
     notes: list[str] = []
-    with tempfile.TemporaryDirectory(prefix=".filmscore-copy-", dir=out_dir) as tmp:
+    with children.scratch_folder(prefix=".filmscore-copy-", dir=out_dir) as tmp:
         scratch = Path(tmp)
         jobs = []
         if parts:
@@ -408,7 +408,7 @@ def copy_musicxml(path: Path, out_dir: Path, *, parts: bool = True, score: bool 
     name = _safe(Path(path).stem) or "score"
     folder = Path(out_dir) / name
     Path(out_dir).mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory(prefix=".filmscore-copy-", dir=out_dir) as tmp:
+    with children.scratch_folder(prefix=".filmscore-copy-", dir=out_dir) as tmp:
         scratch = Path(tmp)
         jobs = []
         if parts:
@@ -454,7 +454,7 @@ def session_books(pctx, cue_numbers: Sequence[str], out_dir: Path, *, session: s
     scores = [cue_score(pctx, number) for number in cue_numbers]  # all known, all orchestrated
     folder = Path(out_dir) / _safe(session)
     folder.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory(prefix=".filmscore-books-", dir=folder) as tmp:
+    with children.scratch_folder(prefix=".filmscore-books-", dir=folder) as tmp:
         scratch = Path(tmp)
         copies = [_copy(pctx, cs, scratch / "cues", parts=True, score=False, concert=False,
                         workers=workers) for cs in scores]
@@ -506,7 +506,7 @@ def check_cue_engraving(pctx, number: str, *, options=None, version: int | None 
     checked, and the folder removed (nothing of the project changes)."""
     from filmscore.engraving.check import check_files
 
-    with tempfile.TemporaryDirectory(prefix="filmscore-check-") as tmp:
+    with children.scratch_folder(prefix="filmscore-check-") as tmp:
         done = copy_cue(pctx, number, Path(tmp), parts=True, score=True, version=version)
         folder = Path(tmp) / _safe(done.cue)
         return check_files(done.musicxml, options=options, root=folder)

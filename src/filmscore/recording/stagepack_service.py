@@ -35,6 +35,7 @@ from pathlib import Path
 
 from sqlalchemy import select
 
+from filmscore import children
 from filmscore.errors import InputError, NotFoundError
 from filmscore.model import Cue, MusicVersion, Orchestration, Pickup, PlanEntry
 from filmscore.recording.revisions import revision_of
@@ -264,7 +265,7 @@ def _electronics(pctx, info: _CueInfo, cue, folder: Path, rel: str) -> PackFile:
 
     tmap = info.tempo_map
     music = info.music.with_parts(info.electronics)
-    with tempfile.TemporaryDirectory(prefix="filmscore-electronics-") as tmp:
+    with children.scratch_folder(prefix="filmscore-electronics-") as tmp:
         done = render_mockup(music, Path(tmp), tempo_map=tmap, click=False,
                              sample_rate=SAMPLE_RATE, name="electronics",
                              instrumentation=cue.instrumentation or None)
@@ -394,7 +395,7 @@ def write_stage_pack(pctx, session_name: str, out_dir: Path, *, video: bool = Tr
 
         picture_video(pctx)  # refused before any work when there is no picture
     target.parent.mkdir(parents=True, exist_ok=True)
-    scratch = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent))
+    scratch = Path(children.make_scratch_folder(prefix=f".{target.name}.", dir=target.parent))
     try:
         files = _write_sheet(sheet, scratch)
         cues, clips = [], []

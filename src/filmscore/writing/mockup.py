@@ -52,7 +52,6 @@ import math
 import os
 import shutil
 import subprocess
-import tempfile
 import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import as_completed
@@ -62,6 +61,7 @@ from pathlib import Path
 
 import numpy as np
 
+from filmscore import children
 from filmscore.errors import InputError, ToolError
 from filmscore.fileio import atomic_path
 from filmscore.formats.bwf import Bext, time_reference, write_bwf
@@ -174,7 +174,7 @@ def _run_guarded(command: list[str], wav: Path, *, midi: Path, max_seconds: floa
     max_samples = math.ceil(max_seconds * sample_rate)
     max_bytes = (max_samples + KILL_AFTER_SECONDS * sample_rate) * 2 * bytes_per_sample + 4096
     deadline = time.monotonic() + 60 + 2 * max_seconds  # ~58x real time when healthy
-    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    process = children.popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     killed = False
     while True:
         try:
@@ -210,7 +210,7 @@ def render_midi(midi: str | os.PathLike[str], *, soundfont: str | os.PathLike[st
                          valid=", ".join(map(str, RENDER_SAMPLE_RATES)))
     font = soundfont_path(soundfont)
     max_samples = math.ceil(max_seconds * sample_rate)
-    with tempfile.TemporaryDirectory(prefix="filmscore-render-") as folder:
+    with children.scratch_folder(prefix="filmscore-render-") as folder:
         wav = Path(folder) / "render.wav"
         errors = _run_guarded(fluidsynth_command(Path(midi), wav, font, sample_rate, gain),
                               wav, midi=Path(midi), max_seconds=max_seconds,

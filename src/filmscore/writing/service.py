@@ -8,7 +8,6 @@ review (notes at timecodes, approval or changes, status history); and mockups of
 from __future__ import annotations
 
 import shutil
-import tempfile
 from dataclasses import dataclass
 from datetime import datetime
 from fractions import Fraction
@@ -16,6 +15,7 @@ from pathlib import Path
 
 from sqlalchemy import func, select
 
+from filmscore import children
 from filmscore.errors import ConflictError, InputError, NotFoundError, ValidationError
 from filmscore.formats import reader_for, writer_for
 from filmscore.model import MusicVersion, ReviewNote, StatusEvent
@@ -418,7 +418,7 @@ def preview_wav(music: Music, path: Path, *, rate, tempo_bpm: Fraction = Fractio
     bars = int((music.end / (music.meter.numerator * music.meter.beat_quarters)).__ceil__())
     tmap = music.tempo_map or TempoMap(rate, 0, (Segment(max(bars, 1), music.meter,
                                                          tempo_bpm),))
-    with tempfile.TemporaryDirectory(prefix="filmscore-preview-") as work:
+    with children.scratch_folder(prefix="filmscore-preview-") as work:
         result = render_mockup(music, Path(work), tempo_map=tmap, soundfont="draft",
                                click=False, name="preview")
         from filmscore.fileio import atomic_path

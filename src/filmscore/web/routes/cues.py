@@ -8,13 +8,13 @@ with the message next to the field.  Nothing is written in either case.
 
 from __future__ import annotations
 
-import tempfile
 from pathlib import Path
 from urllib.parse import quote
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import FileResponse, RedirectResponse
 
+from filmscore import children
 from filmscore.errors import ConflictError, InputError
 from filmscore.web.app import page
 from filmscore.web.routes.common import allowed_for as _allowed
@@ -351,7 +351,7 @@ async def upload_music(number: str, request: Request, user=Depends(Allow("write"
         if len(data) > MAX_MUSIC_BYTES:
             raise InputError("the file is too large", field="file", value=name,
                              valid=f"at most {MAX_MUSIC_BYTES // 1024**2} MB")
-        with tempfile.TemporaryDirectory(prefix="filmscore-upload-") as work:
+        with children.scratch_folder(prefix="filmscore-upload-") as work:
             path = Path(work) / ("upload" + suffix)
             path.write_bytes(data)
             try:
