@@ -28,6 +28,7 @@ import asyncio
 import contextlib
 import logging
 import multiprocessing
+import os
 import time
 from collections.abc import Callable, Sequence
 
@@ -198,7 +199,7 @@ def serve_batch(pctx, batch: str, *, workers: int = 2,
             helpers = [p for p in helpers if p.is_alive()]
             if not helpers and _todo(info, queue):
                 for n in range(workers):
-                    proc = spawn.Process(target=serve, args=(info,), kwargs={
+                    proc = spawn.Process(target=_serve_for, args=(os.getpid(), info), kwargs={
                         "queues": [queue], "wait": False, "name": f"batch-{batch[:8]}-{n}"})
                     proc.start()
                     helpers.append(proc)
@@ -211,6 +212,15 @@ def serve_batch(pctx, batch: str, *, workers: int = 2,
             if proc.is_alive():
                 proc.terminate()
             proc.join(timeout=30)
+
+
+def _serve_for(parent: int, info: str, **options) -> None:
+    """``serve`` in a helper of ``serve_batch``: it dies with the command that started it
+    (a kill -9 of the command gives it no chance to stop its helpers)."""
+    from filmscore.children import die_with_parent
+
+    die_with_parent(parent)
+    serve(info, **options)
 
 
 def live_workers(info: str) -> int:
