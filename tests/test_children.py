@@ -183,16 +183,19 @@ def test_kill_parts_leaves_scratch_that_the_next_run_removes(tmp_path: Path) -> 
 
 # --- SIGTERM: the command stops its workers and removes its own scratch --------------------------
 
-def test_terminated_parts_stop_workers_and_remove_their_scratch(tmp_path: Path) -> None:
-    out = tmp_path / "parts"
-    run = Run(tmp_path, "parts", "--from", DATA / "scores" / "mozart41_2" / "sheet.mxl",
-              "--out", out)
-    run.wait_until(lambda: _copying(out)() and run.children(), "engraving workers")
+def test_terminated_mockups_stop_workers_and_remove_their_scratch(tmp_path: Path) -> None:
+    project = make_project(tmp_path / "film", None, cues=2)
+    run = Run(tmp_path, "-p", project, "mockup", "--all", "--draft")
+    run.wait_until(lambda: "fluidsynth" in run.children().values(), "FluidSynth")
     assert run.kill(signal.SIGTERM) == 128 + signal.SIGTERM
     run.assert_no_children_left()
-    assert run.log.read_text().splitlines() == ["filmscore: interrupted; nothing was written"]
-    assert list(out.iterdir()) == []
-    assert list(run.tmp.iterdir()) == []
+    assert run.log.read_text().splitlines()[-1] == ("filmscore: interrupted; nothing was "
+                                                    "written")
+    assert "Traceback" not in run.log.read_text()
+    assert not scratch(tmp_path) and list(run.tmp.iterdir()) == []
+    assert not [p for p in project.rglob(".*") if ".part" in p.name]
+    listing = fs("-p", project, "jobs")
+    assert listing.count("failed") == 2 and "running" not in listing, listing
 
 
 # --- the pieces --------------------------------------------------------------------------------

@@ -37,18 +37,16 @@ the signal handlers alone.
 from __future__ import annotations
 
 import contextlib
-import ctypes
-import hashlib
 import os
 import re
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
 import threading
 import weakref
+import zlib
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -57,28 +55,35 @@ from pathlib import Path
 _PR_SET_PDEATHSIG = 1  # <linux/prctl.h>
 
 
-def _load_prctl():
-    if not sys.platform.startswith("linux"):
-        return None
-    try:
-        prctl = ctypes.CDLL(None, use_errno=True).prctl
-    except (OSError, AttributeError):
-        return None
-    prctl.argtypes = [ctypes.c_int, ctypes.c_ulong, ctypes.c_ulong, ctypes.c_ulong,
-                      ctypes.c_ulong]
-    prctl.restype = ctypes.c_int
-    return prctl
+_prctl_loaded: list = []  # [prctl or None], once looked up
 
 
-# resolved once, in the parent: the code run between fork and exec must not load a library
-_prctl = _load_prctl()
+def _prctl():
+    """libc's prctl, or None off Linux.  Looked up in the parent, before any fork: the code
+    run between fork and exec must not load a library (and ctypes is not imported by a
+    command that starts no child)."""
+    if not _prctl_loaded:
+        prctl = None
+        if sys.platform.startswith("linux"):
+            import ctypes
+
+            try:
+                prctl = ctypes.CDLL(None, use_errno=True).prctl
+                prctl.argtypes = [ctypes.c_int, ctypes.c_ulong, ctypes.c_ulong,
+                                  ctypes.c_ulong, ctypes.c_ulong]
+                prctl.restype = ctypes.c_int
+            except (OSError, AttributeError):
+                prctl = None
+        _prctl_loaded.append(prctl)
+    return _prctl_loaded[0]
 
 
 def die_with_parent(parent: int) -> None:
     """Have this process killed (SIGKILL) when its parent dies; exit at once if the parent
     ``parent`` is already gone (it died before the signal was asked for)."""
-    if _prctl is not None:
-        _prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+    prctl = _prctl()
+    if prctl is not None:
+        prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
     if os.getppid() != parent:
         os._exit(1)
 
@@ -87,7 +92,8 @@ def _child_setup(parent: int):
     def setup() -> None:  # in the child, between fork and exec
         die_with_parent(parent)
         # a worker ignores SIGINT (its parent stops it); its programs answer Ctrl-C again
-        signal.signal(signal.SIGINT, signal.SIG_DFL)
+        with contextlib.suppress(ValueError):
+            signal.signal(signal.SIGINT, signal.SIG_DFL)
     return setup
 
 
@@ -95,7 +101,7 @@ def _child_setup(parent: int):
 
 _children: weakref.WeakSet[subprocess.Popen] = weakref.WeakSet()
 _pools: weakref.WeakSet = weakref.WeakSet()
-_lock = threading.Lock()
+_lock = threading.RLock()  # the signal handler may run while the main thread holds it
 
 
 def popen(args, **options) -> subprocess.Popen:
@@ -106,6 +112,7 @@ def popen(args, **options) -> subprocess.Popen:
     # Python's subprocess has no parent-death option; preexec_fn is its only hook between
     # fork and exec.  It makes subprocess fork instead of vfork; the function it runs only
     # calls a C function resolved beforehand and reads getppid().
+    _prctl()  # looked up here, in the parent
     process = subprocess.Popen(args, preexec_fn=_child_setup(os.getpid()), **options)
     with _lock:
         _children.add(process)
@@ -139,16 +146,23 @@ def track_pool(pool) -> None:
         _pools.add(pool)
 
 
-def kill_pool(pool) -> None:
-    """Kill a ProcessPoolExecutor's worker processes now.  Python 3.11's executor has no
-    public way to do it (``kill_workers`` comes in 3.14): its ``_processes`` is read."""
-    for process in list((getattr(pool, "_processes", None) or {}).values()):
+def pool_processes(pool) -> list:
+    """A ProcessPoolExecutor's worker processes.  Python 3.11's executor has no public way
+    to reach them (``terminate_workers``/``kill_workers`` come in 3.14): ``_processes``."""
+    return list((getattr(pool, "_processes", None) or {}).values())
+
+
+def stop_pool(pool) -> None:
+    """Ask a pool's workers to stop now (SIGTERM): a busy worker kills its programs and
+    unwinds its task (removing its scratch), an idle one exits."""
+    for process in pool_processes(pool):
         with contextlib.suppress(Exception):
-            process.kill()
+            process.terminate()
 
 
 def kill_children() -> None:
-    """Kill every program and pool worker this process started and that still runs."""
+    """Kill every program this process started and that still runs; stop its pools'
+    workers (the pool's ``with`` block waits for them a moment, then kills them)."""
     with _lock:
         programs, pools = list(_children), list(_pools)
     for process in programs:
@@ -156,7 +170,7 @@ def kill_children() -> None:
             if process.poll() is None:
                 process.kill()
     for pool in pools:
-        kill_pool(pool)
+        stop_pool(pool)
 
 
 class Interrupted(KeyboardInterrupt):
@@ -166,10 +180,37 @@ class Interrupted(KeyboardInterrupt):
         super().__init__(signal.Signals(signum).name)
         self.signum = signum
 
+    def __reduce__(self):  # a worker's, sent back to its pool's process
+        return (Interrupted, (self.signum,))
+
 
 def _on_signal(signum, _frame) -> None:
     kill_children()
     raise Interrupted(signum)
+
+
+# --- pool workers ------------------------------------------------------------------------------
+
+def worker_setup(parent: int) -> None:
+    """First thing in a pool worker: die with ``parent``, leave Ctrl-C to it, and on its
+    SIGTERM kill its programs, remove its scratch and exit."""
+    die_with_parent(parent)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, _on_worker_signal)
+
+
+def _on_worker_signal(signum, _frame) -> None:
+    # Not an exception to unwind the task, as in the command's main thread: raised inside
+    # a finally block or a callback it is printed and dropped ("Exception ignored in"),
+    # and the task goes on.  The worker removes what it made and exits instead.
+    with _lock:
+        programs = list(_children)
+    for process in programs:
+        with contextlib.suppress(Exception):
+            process.kill()
+            process.wait()
+    remove_own_scratch()
+    os._exit(128 + signum)
 
 
 def stop_on_signals() -> None:
@@ -185,8 +226,9 @@ def stop_on_signals() -> None:
 
 #: ``~HOST-PID-START~`` then tempfile's 8 random characters, then the suffix (if any)
 _TAG = re.compile(r"~([0-9a-f]{6})-(\d+)-(\d+)~[a-z0-9_]{8}(?:\.[^/]*)?")
-_host = hashlib.sha1(socket.gethostname().encode("utf-8", "replace")).hexdigest()[:6]
+_host = f"{zlib.crc32(os.uname().nodename.encode('utf-8', 'replace')) & 0xFFFFFF:06x}"
 _swept: set[tuple[int, str]] = set()
+_made: dict[int, set[str]] = {}  # process id -> the scratch it made (it may be gone since)
 
 
 def _start_time(pid: int) -> int | None:
@@ -269,26 +311,47 @@ def _sweep_once(folder: str | os.PathLike[str] | None) -> None:
         sweep(base)
 
 
+def _remember(path: str) -> str:
+    with _lock:
+        _made.setdefault(os.getpid(), set()).add(os.path.abspath(path))
+    return path
+
+
+def remove_own_scratch() -> None:
+    """Remove the scratch this process made that is still there (when it is stopped)."""
+    with _lock:
+        made = list(_made.pop(os.getpid(), ()))
+    for path in made:
+        with contextlib.suppress(OSError):
+            if os.path.isdir(path) and not os.path.islink(path):
+                shutil.rmtree(path)
+            else:
+                os.unlink(path)
+
+
 def scratch_folder(prefix: str = "filmscore-", dir: str | os.PathLike[str] | None = None,
                    suffix: str = "") -> tempfile.TemporaryDirectory:
     """``tempfile.TemporaryDirectory`` whose name carries this process as its owner, after
     removing the stale scratch in the same folder."""
     _sweep_once(dir)
-    return tempfile.TemporaryDirectory(prefix=prefix + owner_tag(), suffix=suffix, dir=dir)
+    folder = tempfile.TemporaryDirectory(prefix=prefix + owner_tag(), suffix=suffix, dir=dir)
+    _remember(folder.name)
+    return folder
 
 
 def make_scratch_folder(prefix: str = "filmscore-",
                         dir: str | os.PathLike[str] | None = None, suffix: str = "") -> str:
     """``tempfile.mkdtemp`` with the owner in the name (the caller removes or renames it)."""
     _sweep_once(dir)
-    return tempfile.mkdtemp(prefix=prefix + owner_tag(), suffix=suffix, dir=dir)
+    return _remember(tempfile.mkdtemp(prefix=prefix + owner_tag(), suffix=suffix, dir=dir))
 
 
 def make_scratch_file(prefix: str = "filmscore-", dir: str | os.PathLike[str] | None = None,
                       suffix: str = "") -> tuple[int, str]:
     """``tempfile.mkstemp`` with the owner in the name: (descriptor, path)."""
     _sweep_once(dir)
-    return tempfile.mkstemp(prefix=prefix + owner_tag(), suffix=suffix, dir=dir)
+    fd, path = tempfile.mkstemp(prefix=prefix + owner_tag(), suffix=suffix, dir=dir)
+    return fd, _remember(path)
 
 
 @contextlib.contextmanager

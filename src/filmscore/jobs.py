@@ -542,21 +542,31 @@ def run_local(project_dir, db: str, batch: str, *, workers: int = 2,
     from filmscore.project import open_project
 
     with open_project(project_dir, db=db) as pctx:
-        while ids := _ids(pctx, batch, ("queued",)):
-            kinds_from = {k.run.__module__ for k in KINDS.values()}
-            with process_pool(min(workers, len(ids)), imports=kinds_from) as pool:
-                futures = {pool.submit(execute, str(project_dir), db, i): i for i in ids}
-                for future in as_completed(futures):
-                    try:
-                        future.result()
-                    except Exception as exc:  # noqa: BLE001 - a process died: on the job
-                        job_id = futures[future]
-                        if job_id in _ids(pctx, batch, ("running",)):
-                            _finish(pctx, job_id, "failed", error=_error_text(exc))
-                    if progress is not None:
-                        progress(batch_status(pctx, batch))
-            if _ids(pctx, batch, ("queued",)) == ids:
-                break  # nothing started: do not loop
+        try:
+            _run_pools(pctx, project_dir, db, batch, workers, progress)
+        except KeyboardInterrupt:  # the command was stopped: its workers are killed
+            for job_id in _ids(pctx, batch, ("queued", "running")):
+                _finish(pctx, job_id, "failed", error="interrupted: the command was stopped")
+            raise
+
+
+def _run_pools(pctx, project_dir, db: str, batch: str, workers: int,
+               progress: Callable[[BatchStatus], None] | None) -> None:
+    while ids := _ids(pctx, batch, ("queued",)):
+        kinds_from = {k.run.__module__ for k in KINDS.values()}
+        with process_pool(min(workers, len(ids)), imports=kinds_from) as pool:
+            futures = {pool.submit(execute, str(project_dir), db, i): i for i in ids}
+            for future in as_completed(futures):
+                try:
+                    future.result()
+                except Exception as exc:  # noqa: BLE001 - a process died: on the job
+                    job_id = futures[future]
+                    if job_id in _ids(pctx, batch, ("running",)):
+                        _finish(pctx, job_id, "failed", error=_error_text(exc))
+                if progress is not None:
+                    progress(batch_status(pctx, batch))
+        if _ids(pctx, batch, ("queued",)) == ids:
+            break  # nothing started: do not loop
 
 
 def _run_local_quietly(project_dir, db: str, batch: str, workers: int) -> None:

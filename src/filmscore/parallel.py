@@ -17,9 +17,11 @@ the new interpreter has not imported: ``imports`` names the modules each worker 
 before its first task.
 
 Workers die with the process that started them (a parent-death signal, see
-``filmscore.children``), ignore Ctrl-C (the parent stops them: no worker traceback), and
-are killed, not waited for, when the ``with`` block of the pool ends by an exception
-(an interrupt, an error): their work would be thrown away, and they would go on writing.
+``filmscore.children``) and ignore Ctrl-C (the parent stops them: no worker traceback).
+When the ``with`` block of the pool ends by an exception (an interrupt, an error), the
+workers are not waited for: their work would be thrown away, and they would go on
+writing.  They are sent SIGTERM, kill their programs, remove their scratch and exit (and
+are killed if still running ``STOP_SECONDS`` later).
 """
 
 from __future__ import annotations
@@ -27,27 +29,40 @@ from __future__ import annotations
 import importlib
 import multiprocessing
 import os
-import signal
 from collections.abc import Iterable
 from concurrent.futures import ProcessPoolExecutor
 
 from filmscore import children
 
+#: seconds a stopped pool's workers have to unwind their tasks before they are killed
+STOP_SECONDS = 5.0
+
 
 def _prepare(parent: int, modules: tuple[str, ...]) -> None:
-    children.die_with_parent(parent)
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    children.worker_setup(parent)
     for name in modules:
         importlib.import_module(name)
 
 
 class _Pool(ProcessPoolExecutor):
     def __exit__(self, exc_type, exc, tb):
-        if exc_type is not None:
-            children.kill_pool(self)
-            self.shutdown(wait=True, cancel_futures=True)
-            return False
-        return super().__exit__(exc_type, exc, tb)
+        if exc_type is None:
+            return super().__exit__(exc_type, exc, tb)
+        # stopped (an interrupt, an error): the workers' work would be thrown away; they
+        # remove their scratch and exit, and any still running after a while is killed
+        workers = children.pool_processes(self)
+        children.stop_pool(self)
+        self.shutdown(wait=False, cancel_futures=True)
+        # the executor's own thread joins the workers once they have ended (they are not
+        # waited for here as well: two waits on one process could signal a reused id)
+        manager = getattr(self, "_executor_manager_thread", None)
+        if manager is not None:
+            manager.join(STOP_SECONDS)
+            if manager.is_alive():
+                for process in workers:
+                    process.kill()
+        self.shutdown(wait=True)
+        return False
 
 
 def process_pool(workers: int, *, imports: Iterable[str] = ()) -> ProcessPoolExecutor:

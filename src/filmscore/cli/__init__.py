@@ -131,10 +131,12 @@ _register()
 
 def main() -> None:
     """Console entry point."""
-    from filmscore.children import stop_on_signals
+    from filmscore.children import remove_own_scratch, stop_on_signals
 
     stop_on_signals()  # a stopped command stops its workers and programs, removes its scratch
     try:
         app()
     except SystemExit as exit_:
         sys.exit(exit_.code)
+    finally:  # what an interrupted cleanup may have left (what the run kept was renamed)
+        remove_own_scratch()
