@@ -111,7 +111,7 @@ def popen(args, **options) -> subprocess.Popen:
         raise TypeError("children.popen sets preexec_fn itself")
     # Python's subprocess has no parent-death option; preexec_fn is its only hook between
     # fork and exec.  It makes subprocess fork instead of vfork; the function it runs only
-    # calls a C function resolved beforehand and reads getppid().
+    # calls a C function resolved beforehand, reads getppid() and resets SIGINT.
     _prctl()  # looked up here, in the parent
     process = subprocess.Popen(args, preexec_fn=_child_setup(os.getpid()), **options)
     with _lock:
