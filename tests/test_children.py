@@ -120,7 +120,7 @@ def ok(tmp: Path, *args: object) -> str:
 # --- kill -9 in the middle of the work -------------------------------------------------------
 
 def test_kill_mockup_all_stops_workers_and_fluidsynth(tmp_path: Path) -> None:
-    project = make_project(tmp_path / "film", None, cues=3)
+    project = make_project(tmp_path / "film", None, cues=2)
     run = Run(tmp_path, "-p", project, "mockup", "--all", "--draft")
     run.wait_until(lambda: "fluidsynth" in run.children().values(), "FluidSynth")
     assert "python" in "".join(run.children().values())  # a worker started it
