@@ -351,3 +351,25 @@ def test_a_window_out_of_a_longer_video_is_frame_exact(tmp_path):
     for n in moving:
         diffs = [region_diff(out[n], src[k], 0, W, 0, H) for k in (67 + n, 68 + n, 69 + n)]
         assert diffs[1] < min(diffs[0], diffs[2]), n  # frame 68 + n of the video, no other
+
+
+def test_a_window_at_2997_starts_on_its_frame(tmp_path):
+    """The seek lands half a frame before the window: at 29.97 no frame's time is a whole
+    number of microseconds, and the first frame out must still be the one asked for."""
+    info = probe(CLIP2997)
+    first = info.start_frame
+    src = decode(CLIP2997)
+    for start in (1, 77, 149):
+        count = min(20, 150 - start)
+        plan = plan_overlays(first_frame=first + start, frame_count=count, rate=info.rate,
+                             sync_points=[], show_timecode=False)
+        path = render_overlays(CLIP2997, plan, tmp_path / f"w{start}.mp4", video_first=first,
+                               info=info)
+        out = decode(path)
+        assert len(out) == count and probe(path).start_frame == first + start
+        for n in range(count):
+            k = start + n
+            near = [j for j in (k - 1, k + 1) if 0 <= j < 150]
+            same = region_diff(out[n], src[k], 0, W, 0, H)
+            assert all(same < region_diff(out[n], src[j], 0, W, 0, H) for j in near
+                       if region_diff(src[k], src[j], 0, W, 0, H) > 3), (start, n)

@@ -172,7 +172,8 @@ def filter_script(plan: OverlayPlan, width: int, height: int,
     head = ""
     if window is not None:
         skip, count, lead, tail = window
-        head = (f"trim=start_frame={skip}:end_frame={skip + count},setpts=PTS-STARTPTS,"
+        trim = f"start_frame={skip}:end_frame={skip + count}" if skip else f"end_frame={count}"
+        head = (f"trim={trim},setpts=PTS-STARTPTS,"
                 + (f"tpad=start={lead}:stop={tail}:color=black," if lead or tail else ""))
     chains = [f"[0:v:0]{head}settb={den}/{num},setpts=N,format=yuv420p[v0]"]
     label = 0
@@ -240,7 +241,16 @@ def _check_plan(plan: OverlayPlan, info: VideoInfo) -> None:
 def _window(plan: OverlayPlan, info: VideoInfo, video_first: int
             ) -> tuple[list[str], tuple[int, int, int, int]]:
     """The seek arguments and (skip, count, lead, tail) of the plan's frames in a video
-    whose first frame is project frame ``video_first``."""
+    whose first frame is project frame ``video_first``.
+
+    The seek is ffmpeg's accurate input seek (``-ss`` before ``-i``, re-encoding): it
+    decodes from the keyframe before and drops every frame timed before the seek point,
+    so the first frame out is the first one wanted and nothing is decoded twice.  The
+    point is half a frame before that frame, so neither the microseconds ``-ss`` is
+    rounded to nor the container's time base can tip it onto a neighbour (at 23.976 a
+    frame's time is not a whole number of microseconds).  ``skip`` is then 0: the trim
+    that follows only stops the picture after ``count`` frames.
+    """
     if plan.rate.fps != info.rate.fps:
         _check_plan(plan, info)
     video_end = video_first + info.duration_frames
@@ -249,16 +259,16 @@ def _window(plan: OverlayPlan, info: VideoInfo, video_first: int
         raise ValidationError("the plan shows none of the picture", source=info.path,
                               field="frames", value=f"{plan.first_frame}+{plan.frame_count}",
                               valid=f"frames overlapping {video_first} to {video_end}")
-    fps = info.rate.fps
     start = a - video_first
-    seek_to = max(0, start - 2 * int(fps))  # seek a little before, then trim exactly
-    seek = ["-ss", f"{float(Fraction(seek_to) / fps):.6f}"] if seek_to else []
-    return seek, (start - seek_to, b - a, a - plan.first_frame, plan.end_frame - b)
+    seek_s = (Fraction(2 * start - 1, 2) / info.rate.fps) if start else None
+    seek = ["-ss", f"{float(seek_s):.6f}"] if seek_s is not None else []
+    return seek, (0, b - a, a - plan.first_frame, plan.end_frame - b)
 
 
 def render_overlays(video_in: str | Path, plan: OverlayPlan, out: str | Path, *,
                     crf: int = 20, preset: str = "superfast", video_first: int | None = None,
-                    progress: Callable[[int, int], None] | None = None) -> Path:
+                    progress: Callable[[int, int], None] | None = None,
+                    info: VideoInfo | None = None) -> Path:
     """Draw ``plan`` over ``video_in`` into ``out`` (H.264 yuv420p), written atomically.
 
     Without ``video_first`` the video is the plan's clip: the output keeps its frame
@@ -267,13 +277,15 @@ def render_overlays(video_in: str | Path, plan: OverlayPlan, out: str | Path, *,
     (no intermediate file; decoding stops at the plan's end), and the plan's frames
     before the video's first frame or after its last are black: a cue at the head of a
     reel shows its count-in over black.  That output has no audio.  ``progress(done,
-    total)`` is called with the frames encoded so far.  A missing ffmpeg raises
+    total)`` is called with the frames encoded so far.  ``info`` is ``probe(video_in)``
+    when the caller has it already (each probe reads the whole file's packets: a reel's
+    worth of reading saved).  A missing ffmpeg raises
     ToolError; an unreadable input, ParseError naming it; a plan for another rate or
     length, ValidationError.
     """
     video_in, out = Path(video_in).resolve(), Path(out).resolve()
     ffmpeg = _tool("ffmpeg")
-    info = probe(video_in)
+    info = probe(video_in) if info is None else info
     seek: list[str] = []
     window = None
     if video_first is None:
