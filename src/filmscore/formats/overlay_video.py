@@ -61,15 +61,17 @@ def punch_diameter(width: int, height: int) -> int:
 def circle_png(diameter: int, rgb: tuple[int, int, int]) -> bytes:
     """A filled circle of ``rgb`` on transparent, as RGBA PNG bytes (no imaging library)."""
     r = diameter / 2
+    ink, clear = bytes((*rgb, 255)), b"\x00\x00\x00\x00"
     rows = []
     for y in range(diameter):
-        row = bytearray(b"\x00")  # filter type: none
         dy = y + 0.5 - r
-        for x in range(diameter):
-            dx = x + 0.5 - r
-            inside = dx * dx + dy * dy <= r * r
-            row += bytes((*rgb, 255)) if inside else b"\x00\x00\x00\x00"
-        rows.append(bytes(row))
+        # a row of a circle is one run of ink: find where it starts (the pixel centre
+        # inside the circle), mirror it for the end (x and diameter-1-x are symmetric)
+        left = next((x for x in range(diameter) if (x + 0.5 - r) * (x + 0.5 - r) + dy * dy
+                     <= r * r), diameter)
+        inside = max(diameter - 2 * left, 0)
+        rows.append(b"\x00" + clear * left + ink * inside  # b"\x00": PNG filter type none
+                    + clear * (diameter - left - inside))
 
     def chunk(kind: bytes, data: bytes) -> bytes:
         body = kind + data
