@@ -4,7 +4,8 @@ The project: the demo's reel 1 (its four parts joined and scaled to 720x536, H.2
 24 fps, 5,760 frames, as ``filmscore demo`` makes it), the demo's spotting list, and cue
 1M6 solved as the demo solves it (eighths, 60-160 BPM, one bar of count-in).  It is
 built in a temporary folder (about a minute: the reel is an encode) and removed after,
-unless ``--project DIR`` names one built before (``--keep DIR`` builds one there).
+unless ``--project DIR`` names one built before (``--keep DIR`` builds one there; under
+``bench/run.py`` the environment variable ``BENCH_STREAMERS_PROJECT`` names it).
 
 * ours: ``filmscore -p PROJECT streamers 1M6 --out OUT.mp4``, the command a user runs,
   timed from start to exit: Python start-up, opening the project, the plan, the probe
@@ -139,6 +140,7 @@ def run(quick: bool = False, project: Path | None = None,
     if shutil.which("ffmpeg") is None or not (DEMO / "part1.mkv").is_file():
         print("  streamers: ffmpeg or the demo film (demo/popeye1936) missing, skipped")
         return []
+    project = project or os.environ.get("BENCH_STREAMERS_PROJECT") or None
     with tempfile.TemporaryDirectory(prefix="bench-streamers-") as work:
         if project is None:
             print("  building the project (the reel is an encode: about a minute)", flush=True)
