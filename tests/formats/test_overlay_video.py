@@ -373,3 +373,30 @@ def test_a_window_at_2997_starts_on_its_frame(tmp_path):
             same = region_diff(out[n], src[k], 0, W, 0, H)
             assert all(same < region_diff(out[n], src[j], 0, W, 0, H) for j in near
                        if region_diff(src[k], src[j], 0, W, 0, H) > 3), (start, n)
+
+
+def test_a_window_is_one_ffmpeg_run_that_seeks_and_encodes_once(tmp_path, monkeypatch):
+    """A cue out of a reel: one ffmpeg run, seeking before its input (no frames decoded
+    and thrown away by a trim), one video encode; the caller's probe is used as given."""
+    import filmscore.formats.overlay_video as overlay_video
+
+    runs: list[list[str]] = []
+    encode = overlay_video._encode
+
+    def spy(args, folder, total, progress):
+        runs.append(list(args))
+        graph = (Path(folder) / "graph.txt").read_text(encoding="utf-8")
+        runs[-1].append(graph)
+        return encode(args, folder, total, progress)
+
+    monkeypatch.setattr(overlay_video, "_encode", spy)
+    monkeypatch.setattr(overlay_video, "probe", lambda path: pytest.fail("probed again"))
+    plan = plan_overlays(first_frame=1050, frame_count=30, rate="24",
+                         sync_points=[(1070, "hard", None)])
+    out = render_overlays(CLIP24, plan, tmp_path / "one.mp4", video_first=1000,
+                          info=probe(CLIP24))
+    assert len(runs) == 1 and len(decode(out)) == 30
+    args, graph = runs[0][:-1], runs[0][-1]
+    assert args.index("-ss") < args.index("-i") and args.count("-c:v") == 1
+    assert args[args.index("-ss") + 1] == f"{49.5 / 24:.6f}"  # half a frame before frame 50
+    assert "start_frame" not in graph and "trim=end_frame=30" in graph
