@@ -94,8 +94,10 @@ def measure(project: Path, work: Path, quick: bool) -> list[Result]:
     subprocess.run(ours, env=ENV, check=True, capture_output=True)  # T and N from its output
     made = probe(ours_out)
     start = made.start_frame - reel_first
-    seek = float(Fraction(2 * start - 1, 2) / made.rate.fps)  # as ours seeks: see _window
-    peer = ["ffmpeg", "-v", "error", "-nostdin", "-y", "-ss", f"{seek:.6f}", "-i", str(reel),
+    seek = float(probe(reel).start_seconds  # as ours seeks: see overlay_video._window
+                 + Fraction(2 * start - 1, 2) / made.rate.fps)
+    peer = ["ffmpeg", "-v", "error", "-nostdin", "-y", "-seek_timestamp", "1",
+            "-ss", f"{seek:.6f}", "-i", str(reel),
             "-map", "0:v:0", "-frames:v", str(made.duration_frames), "-c:v", "libx264",
             "-preset", "superfast", "-crf", "20", "-pix_fmt", "yuv420p",
             "-fps_mode", "passthrough", str(peer_out)]

@@ -400,3 +400,28 @@ def test_a_window_is_one_ffmpeg_run_that_seeks_and_encodes_once(tmp_path, monkey
     assert args.index("-ss") < args.index("-i") and args.count("-c:v") == 1
     assert args[args.index("-ss") + 1] == f"{49.5 / 24:.6f}"  # half a frame before frame 50
     assert "start_frame" not in graph and "trim=end_frame=30" in graph
+
+
+def test_a_window_of_a_video_that_starts_after_its_container(tmp_path):
+    """The reel's picture starts half a second after its sound (and the container): the seek
+    counts from the picture's first frame, not the container's start (12 frames off
+    before the seek was a timestamp of the video stream)."""
+    late = tmp_path / "late.mkv"
+    subprocess.run(["ffmpeg", "-v", "error", "-y", "-itsoffset", "0.525", "-i", str(CLIP24),
+                    "-f", "lavfi", "-i", "sine=f=440:d=6", "-map", "0:v", "-map", "1:a",
+                    "-c:v", "copy", "-c:a", "mp3", str(late)], check=True)
+    info = probe(late)
+    assert info.start_seconds > Fraction(1, 2) and info.duration_frames == 120
+    raw = subprocess.run(["ffmpeg", "-v", "error", "-i", str(late), "-map", "0:v:0",
+                          "-fps_mode", "passthrough", "-f", "rawvideo", "-pix_fmt", "rgb24",
+                          "-"], capture_output=True, check=True).stdout
+    src = np.frombuffer(raw, np.uint8).reshape(-1, H, W, 3).astype(np.int16)
+    assert len(src) == 120  # the video's own frames, no padding for the late start
+    plan = plan_overlays(first_frame=1068, frame_count=30, rate="24", sync_points=[],
+                         show_timecode=False)
+    out = decode(render_overlays(late, plan, tmp_path / "w.mp4", video_first=1000,
+                                 info=info))
+    assert len(out) == 30
+    for n in range(30):
+        diffs = {k: region_diff(out[n], src[k], 0, W, 0, H) for k in range(120)}
+        assert min(diffs, key=diffs.get) == 68 + n, n

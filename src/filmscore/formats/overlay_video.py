@@ -250,8 +250,11 @@ def _window(plan: OverlayPlan, info: VideoInfo, video_first: int
     so the first frame out is the first one wanted and nothing is decoded twice.  The
     point is half a frame before that frame, so neither the microseconds ``-ss`` is
     rounded to nor the container's time base can tip it onto a neighbour (at 23.976 a
-    frame's time is not a whole number of microseconds).  ``skip`` is then 0: the trim
-    that follows only stops the picture after ``count`` frames.
+    frame's time is not a whole number of microseconds).  It is a timestamp of the video
+    stream (``-seek_timestamp 1``: its first frame's time plus the frames before): plain
+    ``-ss`` counts from the container's start, which is not the video's first frame when
+    another stream starts earlier.  ``skip`` is then 0: the trim that follows only stops
+    the picture after ``count`` frames.
     """
     if plan.rate.fps != info.rate.fps:
         _check_plan(plan, info)
@@ -262,8 +265,10 @@ def _window(plan: OverlayPlan, info: VideoInfo, video_first: int
                               field="frames", value=f"{plan.first_frame}+{plan.frame_count}",
                               valid=f"frames overlapping {video_first} to {video_end}")
     start = a - video_first
-    seek_s = (Fraction(2 * start - 1, 2) / info.rate.fps) if start else None
-    seek = ["-ss", f"{float(seek_s):.6f}"] if seek_s is not None else []
+    seek = []
+    if start:
+        seek_s = info.start_seconds + Fraction(2 * start - 1, 2) / info.rate.fps
+        seek = ["-seek_timestamp", "1", "-ss", f"{float(seek_s):.6f}"]
     return seek, (0, b - a, a - plan.first_frame, plan.end_frame - b)
 
 
