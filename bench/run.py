@@ -3,8 +3,10 @@
 Each module has ``run(quick: bool) -> list[Result]`` and times our code and its peer in
 the same run.  ``--write`` replaces the part of BENCHMARKS.md between
 ``<!-- results:start -->`` and ``<!-- results:end -->`` with the table, the machine and
-the date.  ``--only timecode,edl`` runs some; ``--quick`` runs small sizes (for a
-smoke check, not for the table).
+the date.  ``--only timecode,edl`` runs some; with ``--write`` their rows replace those
+benchmarks' rows in the table (the others are kept, and a line under the run's says
+what was rerun when).  ``--quick`` runs small sizes (for a smoke check, not for the
+table).
 
     .venv/bin/python bench/run.py [--write] [--only NAME[,NAME]] [--quick]
 """
@@ -109,6 +111,41 @@ def results_section(results: list[Result], elapsed_s: float, quick: bool,
             f"(above 1: we are slower)\n\n{table(results)}\n")
 
 
+def _rerun_of(line: str) -> set[str] | frozenset:
+    """The benchmarks a '- **rerun**: a, b on DATE' line names (none for other lines:
+    the full set, so that ``<=`` keeps them)."""
+    if not line.startswith("- **rerun**: "):
+        return frozenset({"\0"})
+    return {n.strip() for n in line.removeprefix("- **rerun**: ").split(" on ")[0].split(",")}
+
+
+def rerun_section(old: str, results: list[Result], names: list[str], elapsed_s: float,
+                  load_before: str) -> str:
+    """The results block ``old`` with the rows of the benchmarks ``names`` replaced by
+    ``results`` (the other rows kept, in benchmark order) and a line saying so."""
+    lines = old.strip("\n").splitlines()
+    info = [line for line in lines if not line.startswith("|") and line.strip()
+            and not _rerun_of(line) <= set(names)]  # an older rerun of these: replaced
+    rows = [line for line in lines if line.startswith("|")][2:]  # past the head and rule
+    kept = [row for row in rows if row.split("|")[1].strip() not in names]
+    new = table(results).splitlines()[2:]
+    merged = sorted(kept + new, key=lambda row: row.split("|")[1].strip())  # stable
+    when = dt.datetime.now().astimezone().strftime("%Y-%m-%d %H:%M %Z")
+    info.append(f"- **rerun**: {', '.join(names)} on {when}, `bench/run.py --only "
+                f"{','.join(names)}`, {elapsed_s:.0f} s, load {load_before} before, "
+                f"{_load()} after; the other rows are the run above")
+    head = table([]).splitlines()
+    return "\n".join(info) + "\n\n" + "\n".join(head + merged) + "\n"
+
+
+def current_section() -> str:
+    """The results block of BENCHMARKS.md as it stands ('' when there is none)."""
+    text = DOC.read_text(encoding="utf-8") if DOC.exists() else ""
+    if START not in text or END not in text:
+        return ""
+    return text.split(START, 1)[1].split(END, 1)[0].strip("\n") + "\n"
+
+
 def write_doc(section: str) -> None:
     block = f"{START}\n{section}{END}"
     if DOC.exists():
@@ -140,8 +177,11 @@ def main(argv: list[str] | None = None) -> int:
         if unknown:
             parser.error(f"unknown benchmark {unknown[0]!r}; valid: {', '.join(names)}")
         names = wanted
-    if args.write and (args.only or args.quick):
-        parser.error("--write records a full run: do not combine it with --only or --quick")
+    if args.write and args.quick:
+        parser.error("--write records a real run: do not combine it with --quick")
+    if args.write and args.only and not current_section():
+        parser.error("--write with --only replaces rows of a results table: there is none "
+                     "yet; run them all first")
     load_before = _load()
     started = time.perf_counter()
     results: list[Result] = []
@@ -156,6 +196,8 @@ def main(argv: list[str] | None = None) -> int:
     print()
     print(section)
     if args.write:
+        if args.only:
+            section = rerun_section(current_section(), results, names, elapsed, load_before)
         write_doc(section)
         print(f"wrote the results into {DOC.relative_to(ROOT)}")
     return 0

@@ -351,3 +351,77 @@ def test_a_window_out_of_a_longer_video_is_frame_exact(tmp_path):
     for n in moving:
         diffs = [region_diff(out[n], src[k], 0, W, 0, H) for k in (67 + n, 68 + n, 69 + n)]
         assert diffs[1] < min(diffs[0], diffs[2]), n  # frame 68 + n of the video, no other
+
+
+def test_a_window_at_2997_starts_on_its_frame(tmp_path):
+    """The seek lands half a frame before the window: at 29.97 no frame's time is a whole
+    number of microseconds, and the first frame out must still be the one asked for."""
+    info = probe(CLIP2997)
+    first = info.start_frame
+    src = decode(CLIP2997)
+    for start in (1, 77, 149):
+        count = min(20, 150 - start)
+        plan = plan_overlays(first_frame=first + start, frame_count=count, rate=info.rate,
+                             sync_points=[], show_timecode=False)
+        path = render_overlays(CLIP2997, plan, tmp_path / f"w{start}.mp4", video_first=first,
+                               info=info)
+        out = decode(path)
+        assert len(out) == count and probe(path).start_frame == first + start
+        for n in range(count):
+            k = start + n
+            near = [j for j in (k - 1, k + 1) if 0 <= j < 150]
+            same = region_diff(out[n], src[k], 0, W, 0, H)
+            assert all(same < region_diff(out[n], src[j], 0, W, 0, H) for j in near
+                       if region_diff(src[k], src[j], 0, W, 0, H) > 3), (start, n)
+
+
+def test_a_window_is_one_ffmpeg_run_that_seeks_and_encodes_once(tmp_path, monkeypatch):
+    """A cue out of a reel: one ffmpeg run, seeking before its input (no frames decoded
+    and thrown away by a trim), one video encode; the caller's probe is used as given."""
+    import filmscore.formats.overlay_video as overlay_video
+
+    runs: list[list[str]] = []
+    encode = overlay_video._encode
+
+    def spy(args, folder, total, progress):
+        runs.append(list(args))
+        graph = (Path(folder) / "graph.txt").read_text(encoding="utf-8")
+        runs[-1].append(graph)
+        return encode(args, folder, total, progress)
+
+    monkeypatch.setattr(overlay_video, "_encode", spy)
+    monkeypatch.setattr(overlay_video, "probe", lambda path: pytest.fail("probed again"))
+    plan = plan_overlays(first_frame=1050, frame_count=30, rate="24",
+                         sync_points=[(1070, "hard", None)])
+    out = render_overlays(CLIP24, plan, tmp_path / "one.mp4", video_first=1000,
+                          info=probe(CLIP24))
+    assert len(runs) == 1 and len(decode(out)) == 30
+    args, graph = runs[0][:-1], runs[0][-1]
+    assert args.index("-ss") < args.index("-i") and args.count("-c:v") == 1
+    assert args[args.index("-ss") + 1] == f"{49.5 / 24:.6f}"  # half a frame before frame 50
+    assert "start_frame" not in graph and "trim=end_frame=30" in graph
+
+
+def test_a_window_of_a_video_that_starts_after_its_container(tmp_path):
+    """The reel's picture starts half a second after its sound (and the container): the seek
+    counts from the picture's first frame, not the container's start (12 frames off
+    before the seek was a timestamp of the video stream)."""
+    late = tmp_path / "late.mkv"
+    subprocess.run(["ffmpeg", "-v", "error", "-y", "-itsoffset", "0.525", "-i", str(CLIP24),
+                    "-f", "lavfi", "-i", "sine=f=440:d=6", "-map", "0:v", "-map", "1:a",
+                    "-c:v", "copy", "-c:a", "mp3", str(late)], check=True)
+    info = probe(late)
+    assert info.start_seconds > Fraction(1, 2) and info.duration_frames == 120
+    raw = subprocess.run(["ffmpeg", "-v", "error", "-i", str(late), "-map", "0:v:0",
+                          "-fps_mode", "passthrough", "-f", "rawvideo", "-pix_fmt", "rgb24",
+                          "-"], capture_output=True, check=True).stdout
+    src = np.frombuffer(raw, np.uint8).reshape(-1, H, W, 3).astype(np.int16)
+    assert len(src) == 120  # the video's own frames, no padding for the late start
+    plan = plan_overlays(first_frame=1068, frame_count=30, rate="24", sync_points=[],
+                         show_timecode=False)
+    out = decode(render_overlays(late, plan, tmp_path / "w.mp4", video_first=1000,
+                                 info=info))
+    assert len(out) == 30
+    for n in range(30):
+        diffs = {k: region_diff(out[n], src[k], 0, W, 0, H) for k in range(120)}
+        assert min(diffs, key=diffs.get) == 68 + n, n

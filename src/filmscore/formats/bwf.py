@@ -116,15 +116,21 @@ def write_bwf(path: str | os.PathLike[str], samples: np.ndarray, sample_rate: in
         pcm = data.astype("<i2", copy=False).tobytes()
     block = channels * bits // 8
     fmt = struct.pack("<HHIIHH", 1, channels, sample_rate, sample_rate * block, block, bits)
-    body = (b"WAVE" + _chunk(b"bext", bext_chunk(bext or Bext())) + _chunk(b"fmt ", fmt)
-            + _chunk(b"data", pcm))
-    if len(body) > MAX_BYTES:
+    # the header chunks, then the samples written as they are: joining them into one
+    # bytes object first would copy a 10-minute click (86 MB) twice more
+    head = b"WAVE" + _chunk(b"bext", bext_chunk(bext or Bext())) + _chunk(b"fmt ", fmt)
+    pad = b"\0" if len(pcm) % 2 else b""
+    size = len(head) + 8 + len(pcm) + len(pad)
+    if size > MAX_BYTES:
         raise InputError("too long for a WAV file (4 GiB)", source=str(path),
-                         field="samples", value=f"{len(body)} bytes",
+                         field="samples", value=f"{size} bytes",
                          valid="a shorter file (RF64 is not written)")
     path = Path(path)
-    with atomic_path(path) as tmp:
-        tmp.write_bytes(b"RIFF" + struct.pack("<I", len(body)) + body)
+    with atomic_path(path) as tmp, open(tmp, "wb") as handle:
+        handle.write(b"RIFF" + struct.pack("<I", size) + head
+                     + b"data" + struct.pack("<I", len(pcm)))
+        handle.write(pcm)
+        handle.write(pad)
     return path
 
 

@@ -62,15 +62,17 @@ def punch_diameter(width: int, height: int) -> int:
 def circle_png(diameter: int, rgb: tuple[int, int, int]) -> bytes:
     """A filled circle of ``rgb`` on transparent, as RGBA PNG bytes (no imaging library)."""
     r = diameter / 2
+    ink, clear = bytes((*rgb, 255)), b"\x00\x00\x00\x00"
     rows = []
     for y in range(diameter):
-        row = bytearray(b"\x00")  # filter type: none
         dy = y + 0.5 - r
-        for x in range(diameter):
-            dx = x + 0.5 - r
-            inside = dx * dx + dy * dy <= r * r
-            row += bytes((*rgb, 255)) if inside else b"\x00\x00\x00\x00"
-        rows.append(bytes(row))
+        # a row of a circle is one run of ink: find where it starts (the pixel centre
+        # inside the circle), mirror it for the end (x and diameter-1-x are symmetric)
+        left = next((x for x in range(diameter) if (x + 0.5 - r) * (x + 0.5 - r) + dy * dy
+                     <= r * r), diameter)
+        inside = max(diameter - 2 * left, 0)
+        rows.append(b"\x00" + clear * left + ink * inside  # b"\x00": PNG filter type none
+                    + clear * (diameter - left - inside))
 
     def chunk(kind: bytes, data: bytes) -> bytes:
         body = kind + data
@@ -173,7 +175,8 @@ def filter_script(plan: OverlayPlan, width: int, height: int,
     head = ""
     if window is not None:
         skip, count, lead, tail = window
-        head = (f"trim=start_frame={skip}:end_frame={skip + count},setpts=PTS-STARTPTS,"
+        trim = f"start_frame={skip}:end_frame={skip + count}" if skip else f"end_frame={count}"
+        head = (f"trim={trim},setpts=PTS-STARTPTS,"
                 + (f"tpad=start={lead}:stop={tail}:color=black," if lead or tail else ""))
     chains = [f"[0:v:0]{head}settb={den}/{num},setpts=N,format=yuv420p[v0]"]
     label = 0
@@ -241,7 +244,19 @@ def _check_plan(plan: OverlayPlan, info: VideoInfo) -> None:
 def _window(plan: OverlayPlan, info: VideoInfo, video_first: int
             ) -> tuple[list[str], tuple[int, int, int, int]]:
     """The seek arguments and (skip, count, lead, tail) of the plan's frames in a video
-    whose first frame is project frame ``video_first``."""
+    whose first frame is project frame ``video_first``.
+
+    The seek is ffmpeg's accurate input seek (``-ss`` before ``-i``, re-encoding): it
+    decodes from the keyframe before and drops every frame timed before the seek point,
+    so the first frame out is the first one wanted and nothing is decoded twice.  The
+    point is half a frame before that frame, so neither the microseconds ``-ss`` is
+    rounded to nor the container's time base can tip it onto a neighbour (at 23.976 a
+    frame's time is not a whole number of microseconds).  It is a timestamp of the video
+    stream (``-seek_timestamp 1``: its first frame's time plus the frames before): plain
+    ``-ss`` counts from the container's start, which is not the video's first frame when
+    another stream starts earlier.  ``skip`` is then 0: the trim that follows only stops
+    the picture after ``count`` frames.
+    """
     if plan.rate.fps != info.rate.fps:
         _check_plan(plan, info)
     video_end = video_first + info.duration_frames
@@ -250,16 +265,18 @@ def _window(plan: OverlayPlan, info: VideoInfo, video_first: int
         raise ValidationError("the plan shows none of the picture", source=info.path,
                               field="frames", value=f"{plan.first_frame}+{plan.frame_count}",
                               valid=f"frames overlapping {video_first} to {video_end}")
-    fps = info.rate.fps
     start = a - video_first
-    seek_to = max(0, start - 2 * int(fps))  # seek a little before, then trim exactly
-    seek = ["-ss", f"{float(Fraction(seek_to) / fps):.6f}"] if seek_to else []
-    return seek, (start - seek_to, b - a, a - plan.first_frame, plan.end_frame - b)
+    seek = []
+    if start:
+        seek_s = info.start_seconds + Fraction(2 * start - 1, 2) / info.rate.fps
+        seek = ["-seek_timestamp", "1", "-ss", f"{float(seek_s):.6f}"]
+    return seek, (0, b - a, a - plan.first_frame, plan.end_frame - b)
 
 
 def render_overlays(video_in: str | Path, plan: OverlayPlan, out: str | Path, *,
                     crf: int = 20, preset: str = "superfast", video_first: int | None = None,
-                    progress: Callable[[int, int], None] | None = None) -> Path:
+                    progress: Callable[[int, int], None] | None = None,
+                    info: VideoInfo | None = None) -> Path:
     """Draw ``plan`` over ``video_in`` into ``out`` (H.264 yuv420p), written atomically.
 
     Without ``video_first`` the video is the plan's clip: the output keeps its frame
@@ -268,13 +285,15 @@ def render_overlays(video_in: str | Path, plan: OverlayPlan, out: str | Path, *,
     (no intermediate file; decoding stops at the plan's end), and the plan's frames
     before the video's first frame or after its last are black: a cue at the head of a
     reel shows its count-in over black.  That output has no audio.  ``progress(done,
-    total)`` is called with the frames encoded so far.  A missing ffmpeg raises
+    total)`` is called with the frames encoded so far.  ``info`` is ``probe(video_in)``
+    when the caller has it already (each probe reads the whole file's packets: a reel's
+    worth of reading saved).  A missing ffmpeg raises
     ToolError; an unreadable input, ParseError naming it; a plan for another rate or
     length, ValidationError.
     """
     video_in, out = Path(video_in).resolve(), Path(out).resolve()
     ffmpeg = _tool("ffmpeg")
-    info = probe(video_in)
+    info = probe(video_in) if info is None else info
     seek: list[str] = []
     window = None
     if video_first is None:

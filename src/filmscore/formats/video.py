@@ -34,6 +34,9 @@ class VideoInfo:
     width: int
     height: int
     codec: str
+    #: the first frame's timestamp in seconds (exact: start_pts x time_base); not always 0,
+    #: e.g. a stream placed after the container's start (audio priming, an offset)
+    start_seconds: Fraction = Fraction(0)
 
 
 def _tool(name: str) -> str:
@@ -93,7 +96,15 @@ def probe(path: str | Path) -> VideoInfo:
             raise exc.located(source=str(path)) from None
     return VideoInfo(path=str(path), rate=rate, duration_frames=frames, start_frame=start,
                      width=int(stream.get("width") or 0), height=int(stream.get("height") or 0),
-                     codec=str(stream.get("codec_name") or ""))
+                     codec=str(stream.get("codec_name") or ""), start_seconds=_start(stream))
+
+
+def _start(stream: dict) -> Fraction:
+    """The stream's first timestamp in seconds, 0 when ffprobe gives none."""
+    try:
+        return Fraction(int(stream["start_pts"])) * Fraction(str(stream["time_base"]))
+    except (KeyError, TypeError, ValueError, ZeroDivisionError):
+        return Fraction(0)
 
 
 def _fps(stream: dict, path: Path) -> Fraction:

@@ -471,7 +471,7 @@ def render_streamers(pctx, number: str, *, out=None, streamer_seconds=Fraction(3
     if out is None:
         out = _media_dir(pctx, "streamers") / f"{cs.cue.number}.mp4"
     out = Path(out)
-    render_overlays(video, plan, out, video_first=video_first, progress=progress)
+    render_overlays(video, plan, out, video_first=video_first, progress=progress, info=info)
     return [out]
 
 
