@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy import func, select
 
 from filmscore.errors import InputError, NotFoundError
+from filmscore.fileio import inside, safe_name
 from filmscore.model import Orchestration as OrchestrationRow
 from filmscore.model import StatusEvent
 from filmscore.orchestration.brief import CueBrief, cue_brief
@@ -278,9 +279,9 @@ def _for_parts(syncs) -> tuple:
     return tuple(replace(m, text="") for m in syncs)
 
 
-def _safe(text: str) -> str:
-    keep = "".join(ch if ch.isalnum() or ch in " -_.()" else "_" for ch in text)
-    return " ".join(keep.split())
+def _safe(text: str, fallback: str = "part") -> str:
+    """A part, cue or session name as one file or folder name (see ``safe_name``)."""
+    return safe_name(text, fallback=fallback)
 
 
 @dataclass(frozen=True)
@@ -328,7 +329,7 @@ def _copy(pctx, cs: CueScore, out_dir: Path, *, parts: bool, score: bool, concer
     header = _header(pctx, cs, credits)
     tempos, syncs = _marks(pctx, cs, credits)
     doc = load_score(cs.full_score)
-    folder = Path(out_dir) / _safe(str(cue.number))
+    folder = inside(out_dir, _safe(str(cue.number), "cue"))
     Path(out_dir).mkdir(parents=True, exist_ok=True)
     made: list[tuple[str, Path]] = []  # (group, scratch path)
     notes: list[str] = []
@@ -363,7 +364,7 @@ def _copy(pctx, cs: CueScore, out_dir: Path, *, parts: bool, score: bool, concer
                 old.unlink()
         placed: dict[str, list[Path]] = {"xml": [], "part": [], "tacet": [], "score": []}
         for group, path in made:
-            target = folder / path.name
+            target = inside(folder, path.name)
             path.replace(target)
             placed[group].append(target)
     return CopyResult(str(cue.number), tuple(placed["part"]), tuple(placed["xml"]),
@@ -405,8 +406,8 @@ def copy_musicxml(path: Path, out_dir: Path, *, parts: bool = True, score: bool 
     doc = load_score(path)
     header = source_header(doc)
     notes: list[str] = []
-    name = _safe(Path(path).stem) or "score"
-    folder = Path(out_dir) / name
+    name = _safe(Path(path).stem, "score")
+    folder = inside(out_dir, name)
     Path(out_dir).mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix=".filmscore-copy-", dir=out_dir) as tmp:
         scratch = Path(tmp)
@@ -425,7 +426,7 @@ def copy_musicxml(path: Path, out_dir: Path, *, parts: bool = True, score: bool 
             xml = write_atomic(Path(job.output).with_suffix(".musicxml"),
                                apply_layout(job.source, result.marks))
             for made, group in ((Path(job.output), job.kind), (xml, "xml")):
-                target = folder / made.name
+                target = inside(folder, made.name)
                 made.replace(target)
                 placed[group].append(target)
     return CopyResult(name, tuple(placed["part"]), tuple(placed["xml"]), (),
@@ -452,7 +453,7 @@ def session_books(pctx, cue_numbers: Sequence[str], out_dir: Path, *, session: s
         raise InputError("a session needs at least one cue", field="cues",
                          valid="cue numbers in recording order, e.g. 1M3,1M1")
     scores = [cue_score(pctx, number) for number in cue_numbers]  # all known, all orchestrated
-    folder = Path(out_dir) / _safe(session)
+    folder = inside(out_dir, _safe(session, "session"))
     folder.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix=".filmscore-books-", dir=folder) as tmp:
         scratch = Path(tmp)
@@ -483,7 +484,7 @@ def session_books(pctx, cue_numbers: Sequence[str], out_dir: Path, *, session: s
             made.append(book)
         books = []
         for book in made:
-            target = folder / book.name
+            target = inside(folder, book.name)
             book.replace(target)
             books.append(target)
     return BookResult(session, tuple(books), tuple(str(n) for n in cue_numbers))
@@ -508,5 +509,5 @@ def check_cue_engraving(pctx, number: str, *, options=None, version: int | None 
 
     with tempfile.TemporaryDirectory(prefix="filmscore-check-") as tmp:
         done = copy_cue(pctx, number, Path(tmp), parts=True, score=True, version=version)
-        folder = Path(tmp) / _safe(done.cue)
+        folder = Path(tmp) / _safe(done.cue, "cue")
         return check_files(done.musicxml, options=options, root=folder)

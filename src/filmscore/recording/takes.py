@@ -29,7 +29,7 @@ from filmscore.errors import (
     NotFoundError,
     ParseError,
 )
-from filmscore.fileio import make_folder
+from filmscore.fileio import inside, make_folder, safe_name
 from filmscore.model import (
     Cue,
     CueTempoMap,
@@ -514,8 +514,8 @@ def export_takes(pctx, folder: str | Path, *, circled_only: bool = False,
     for take, number, session in rows:
         for stem in take.audio or []:
             source = pctx.media.path(stem["media_hash"])
-            safe = "".join(c if c.isalnum() or c in "-_." else "_" for c in stem["stem"])
-            target = folder / f"{number}_T{take.number:03d}_{safe}{source.suffix}"
+            target = inside(folder, safe_name(f"{number}_T{take.number:03d}_{stem['stem']}",
+                                              fallback="take", suffix=source.suffix))
             if source.suffix.lower() in WAV_SUFFIXES:
                 channels = int(stem.get("channels") or 1)
                 tracks = ((stem["stem"],) if channels == 1
