@@ -82,7 +82,8 @@ _DEVICES = frozenset({"CON", "PRN", "AUX", "NUL", *(f"COM{i}" for i in range(1, 
                       *(f"LPT{i}" for i in range(1, 10))})
 
 
-def safe_name(text: object, *, fallback: str, suffix: str = "") -> str:
+def safe_name(text: object, *, fallback: str, suffix: str = "",
+              max_bytes: int | None = None) -> str:
     """``text`` (a cue title, a session, a part, an album title, a player: any user data)
     as ONE safe file or folder name, with ``suffix`` (``".pdf"``) appended.
 
@@ -92,7 +93,8 @@ def safe_name(text: object, *, fallback: str, suffix: str = "") -> str:
     space; runs of spaces become one; leading dots, dashes and spaces and trailing dots
     and spaces are dropped (no ``.``, ``..``, hidden files or names read as options);
     Windows device names (``con``, ``nul``, ...) get a ``_``; the name is cut (on a
-    character) to :data:`filmscore.limits.NAME_MAX_BYTES` of UTF-8.  Readable Unicode
+    character) to ``max_bytes`` (:data:`filmscore.limits.NAME_MAX_BYTES`) of UTF-8 with
+    the suffix; a writer that adds more to the name asks for less.  Readable Unicode
     (accents, Hebrew, emoji) is kept.  A name left empty is ``fallback`` (made safe too).
     """
     from filmscore.limits import NAME_MAX_BYTES
@@ -101,12 +103,12 @@ def safe_name(text: object, *, fallback: str, suffix: str = "") -> str:
     name = "".join(" " if ch in _BIDI or unicodedata.category(ch) == "Cc" else ch
                    for ch in _UNSAFE.sub(" ", name))
     name = " ".join(name.split()).lstrip(" .-").rstrip(" .")
-    room = NAME_MAX_BYTES - len(suffix.encode("utf-8"))
+    room = (max_bytes or NAME_MAX_BYTES) - len(suffix.encode("utf-8"))
     name = name.encode("utf-8")[:room].decode("utf-8", "ignore").rstrip(" .")
     if not name:
         if not fallback:
             raise ValueError("safe_name needs a fallback that is a name")
-        return safe_name(fallback, fallback="", suffix=suffix)
+        return safe_name(fallback, fallback="", suffix=suffix, max_bytes=max_bytes)
     if name.split(".")[0].rstrip().upper() in _DEVICES:
         name = f"{name}_"
     return name + suffix

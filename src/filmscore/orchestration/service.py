@@ -16,6 +16,7 @@ from sqlalchemy import func, select
 
 from filmscore.errors import InputError, NotFoundError
 from filmscore.fileio import inside, safe_name
+from filmscore.limits import NAME_MAX_BYTES
 from filmscore.model import Orchestration as OrchestrationRow
 from filmscore.model import StatusEvent
 from filmscore.orchestration.brief import CueBrief, cue_brief
@@ -280,8 +281,15 @@ def _for_parts(syncs) -> tuple:
 
 
 def _safe(text: str, fallback: str = "part") -> str:
-    """A part, cue or session name as one file or folder name (see ``safe_name``)."""
-    return safe_name(text, fallback=fallback)
+    """A cue, score or session name as one folder name, or the first words of a file's
+    (see ``safe_name``): half the bound, to leave room for the part's name after it."""
+    return safe_name(text, fallback=fallback, max_bytes=NAME_MAX_BYTES // 2)
+
+
+def _stem(text: str) -> str:
+    """A part's, a tacet sheet's or a book's file name without its ending: room is left
+    for the longest ending given it (" TACET.musicxml")."""
+    return safe_name(text, fallback="part", max_bytes=NAME_MAX_BYTES - len(" TACET.musicxml"))
 
 
 @dataclass(frozen=True)
@@ -340,11 +348,11 @@ def _copy(pctx, cs: CueScore, out_dir: Path, *, parts: bool, score: bool, concer
             for part_id, name in doc.parts:
                 data = make_part(doc, part_id, header=header, syncs=_for_parts(syncs),
                                  tempos=tempos, notes=notes)
-                stem = f"{cue.number} {_safe(name)}"
+                stem = _stem(f"{cue.number} {name}")
                 made += [("xml", scratch / f"{stem}.musicxml"), ("part", scratch / f"{stem}.pdf")]
                 jobs.append(EngraveJob(data, scratch / f"{stem}.pdf", "part"))
             for chair in cs.instrumentation.tacet(cs.ensemble):
-                pdf = scratch / f"{cue.number} {_safe(chair.label)} TACET.pdf"
+                pdf = scratch / f"{_stem(f'{cue.number} {chair.label}')} TACET.pdf"
                 made.append(("tacet", _tacet_sheet(pctx, cue, chair.label, pdf)))
         if score:
             data = make_score(doc, header=header, syncs=syncs, tempos=tempos,
@@ -414,7 +422,8 @@ def copy_musicxml(path: Path, out_dir: Path, *, parts: bool = True, score: bool 
         jobs = []
         if parts:
             for part_name, data in make_parts(doc, header=header, notes=notes):
-                jobs.append(EngraveJob(data, scratch / f"{name} {_safe(part_name)}.pdf", "part"))
+                jobs.append(EngraveJob(data, scratch / f"{_stem(f'{name} {part_name}')}.pdf",
+                                       "part"))
         if score:
             data = make_score(doc, header=header, concert=concert, notes=notes)
             stem = f"{name} score{' in C' if concert else ''}"
@@ -472,13 +481,13 @@ def session_books(pctx, cue_numbers: Sequence[str], out_dir: Path, *, session: s
                 if pdf is None or pdf in copy.tacets:
                     tacet = True
                 if pdf is None:  # not in this cue's ensemble at all: tacet as well
-                    pdf = scratch / "tacet" / f"{cs.cue.number} {_safe(label)} TACET.pdf"
+                    pdf = scratch / "tacet" / f"{_stem(f'{cs.cue.number} {label}')} TACET.pdf"
                     pdf.parent.mkdir(exist_ok=True)
                     _tacet_sheet(pctx, cs.cue, label, pdf,
                                  note=f"not in this cue's ensemble ({cs.ensemble.title})")
                 entries.append(BookEntry(cue_number=str(cs.cue.number), cue_title=cs.cue.title,
                                          pdf=pdf, tacet=tacet))
-            book = scratch / f"{_safe(label)}.pdf"
+            book = scratch / f"{_stem(label)}.pdf"
             write_session_book(entries, book, chair=label, film_title=pctx.title,
                                session=session, date=date)
             made.append(book)
@@ -491,7 +500,7 @@ def session_books(pctx, cue_numbers: Sequence[str], out_dir: Path, *, session: s
 
 
 def _chair_pdf(copy: CopyResult, label: str) -> Path | None:
-    wanted = f"{copy.cue} {_safe(label)}"
+    wanted = _stem(f"{copy.cue} {label}")
     for pdf in copy.parts:
         if pdf.stem == wanted:
             return pdf
