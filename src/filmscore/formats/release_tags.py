@@ -69,7 +69,11 @@ class ReleaseTags:
 def safe_file_name(number: int, title: str, suffix: str) -> str:
     """``"01 Title.flac"``: the title made one safe name (:func:`filmscore.fileio.safe_name`:
     no path separators, control or reserved characters, ``.``/``..``, bounded length)."""
-    return f"{number:02d} {safe_name(title, fallback='Track', suffix=suffix)}"
+    from filmscore.limits import NAME_MAX_BYTES
+
+    prefix = f"{number:02d} "
+    return prefix + safe_name(title, fallback="Track", suffix=suffix,
+                              max_bytes=NAME_MAX_BYTES - len(prefix))
 
 
 def _vorbis(tags: ReleaseTags) -> dict[str, str]:
