@@ -165,6 +165,10 @@ def parse_audio(audio: Mapping[str, object] | Iterable[object] | None) -> list[t
         if not stem:
             raise InputError("a stem needs a name", field="audio", value=str(path),
                              valid="STEM=FILE, e.g. strings=1M2_T4_str.wav")
+        if any(ord(ch) < 32 or ord(ch) == 127 for ch in stem):
+            # the name goes into the file's iXML, which holds no control characters
+            raise InputError("a stem's name holds a control character", field="audio",
+                             value=stem, valid="letters, digits, spaces and punctuation")
         if stem in seen:
             raise InputError("the same stem twice", field="audio", value=stem,
                              valid="one file per stem (name them STEM=FILE)")
