@@ -81,3 +81,19 @@ def test_inside_refuses_a_link_out(tmp_path):
     with pytest.raises(InputError):
         inside(out, "up/x.pdf")
     assert inside(out, "sub/x.pdf") == out / "sub" / "x.pdf"
+
+
+@pytest.mark.parametrize("text", HOSTILE)
+def test_report_and_cue_sheet_names_from_hostile_titles(text):
+    from filmscore.overview.reports import Report
+    from filmscore.rights.service import sheet_file_name
+
+    assert_one_safe_name(Report("clicksheet", "pdf", text).filename(text))
+    assert_one_safe_name(sheet_file_name(text, ".csv"))
+
+
+@pytest.mark.parametrize("text", HOSTILE)
+def test_album_track_names_from_hostile_titles(text):
+    from filmscore.formats.release_tags import safe_file_name
+
+    assert_one_safe_name(safe_file_name(7, text, ".flac"))

@@ -79,9 +79,9 @@ class Report:
 
     def filename(self, film: str) -> str:
         """A download's file name: 'popeye-clicksheet-1M1.pdf'."""
-        stem = "-".join(x for x in (film, self.kind, self.of) if x)
         from filmscore.fileio import safe_name
 
+        stem = "-".join(x for x in (film, self.kind, self.of) if x)
         return safe_name(re.sub(r"[^A-Za-z0-9._-]+", "_", stem).strip("_"), fallback="report",
                          suffix="." + self.fmt)
 
