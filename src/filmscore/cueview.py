@@ -7,6 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from filmscore.fileio import safe_name
 from filmscore.spotting.cues import parse_cue_number
 
 #: mockup files by their ending, with the label a page shows (the click is left out)
@@ -60,7 +61,7 @@ def _mockups(folder: Path, cue: str) -> list[MediaFile]:
 def _pdfs(root: Path, cue: str) -> tuple[list[MediaFile], list[MediaFile]]:
     parts, scores = [], []
     for name in PART_FOLDERS:
-        folder = root / name / cue
+        folder = root / name / safe_name(cue, fallback="cue")  # as the writers name it
         if not folder.is_dir():
             continue
         for path in sorted(folder.rglob("*.pdf")):
@@ -104,9 +105,9 @@ def cue_files(pctx, number: str) -> CueFiles:
     """Every file of cue ``number`` the project holds (missing ones are simply absent)."""
     cue = str(parse_cue_number(str(number)))
     root = Path(pctx.directory)
-    streamer = root / "streamers" / f"{cue}.mp4"
+    streamer = root / "streamers" / safe_name(cue, fallback="cue", suffix=".mp4")
     parts, scores = _pdfs(root, cue)
-    return CueFiles(cue, tuple(_mockups(root / "mockups" / cue, cue)),
+    return CueFiles(cue, tuple(_mockups(root / "mockups" / safe_name(cue, fallback="cue"), cue)),
                     MediaFile("streamer", streamer) if streamer.is_file() else None,
                     tuple(parts), tuple(scores), tuple(_takes(pctx, cue)))
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
+import unicodedata
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -67,3 +69,63 @@ def make_folder(path: str | os.PathLike[str]) -> Path:
         raise InputError(f"cannot make the folder: {exc.strerror or exc}", source=str(folder),
                          valid="a folder you may write to") from None
     return folder
+
+
+# --- output names ----------------------------------------------------------------------
+
+#: characters never kept in a name: path separators, NUL, and the ones Windows reserves
+#: (a project folder is often on a shared disk a Windows machine reads)
+_UNSAFE = re.compile(r'[/\\:*?"<>|]')
+#: bidirectional controls: they make ``evil\u202Efdp.exe`` show as ``evilexe.pdf``
+_BIDI = frozenset("\u200e\u200f\u061c\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+#: device names Windows refuses as a file name, with or without an extension
+_DEVICES = frozenset({"CON", "PRN", "AUX", "NUL", *(f"COM{i}" for i in range(1, 10)),
+                      *(f"LPT{i}" for i in range(1, 10))})
+
+
+def safe_name(text: object, *, fallback: str, suffix: str = "",
+              max_bytes: int | None = None) -> str:
+    """``text`` (a cue title, a session, a part, an album title, a player: any user data)
+    as ONE safe file or folder name, with ``suffix`` (``".pdf"``) appended.
+
+    Every writer that names a file or a folder after data goes through here, so that no
+    name can leave the output folder or overwrite something beside it: path separators,
+    NUL, control and bidirectional characters and Windows' reserved characters become a
+    space; runs of spaces become one; leading dots, dashes and spaces and trailing dots
+    and spaces are dropped (no ``.``, ``..``, hidden files or names read as options);
+    Windows device names (``con``, ``nul``, ...) get a ``_``; the name is cut (on a
+    character) to ``max_bytes`` (:data:`filmscore.limits.NAME_MAX_BYTES`) of UTF-8 with
+    the suffix; a writer that adds more to the name asks for less.  Readable Unicode
+    (accents, Hebrew, emoji) is kept.  A name left empty is ``fallback`` (made safe too).
+    """
+    from filmscore.limits import NAME_MAX_BYTES
+
+    name = unicodedata.normalize("NFC", str(text))
+    name = "".join(" " if ch in _BIDI or unicodedata.category(ch) == "Cc" else ch
+                   for ch in _UNSAFE.sub(" ", name))
+    name = " ".join(name.split()).lstrip(" .-").rstrip(" .")
+    room = (max_bytes or NAME_MAX_BYTES) - len(suffix.encode("utf-8"))
+    name = name.encode("utf-8")[:room].decode("utf-8", "ignore").rstrip(" .")
+    if not name:
+        if not fallback:
+            raise ValueError("safe_name needs a fallback that is a name")
+        return safe_name(fallback, fallback="", suffix=suffix, max_bytes=max_bytes)
+    if name.split(".")[0].rstrip().upper() in _DEVICES:
+        name = f"{name}_"
+    return name + suffix
+
+
+def inside(folder: str | os.PathLike[str], name: str | os.PathLike[str]) -> Path:
+    """``folder / name``, checked to stay inside ``folder`` once ``..`` and links are
+    resolved; InputError otherwise.  ``name`` may hold sub-folders the writer chose
+    (``"tacet/1M1 Flute TACET.pdf"``); each component made from data goes through
+    :func:`safe_name` first."""
+    base = Path(folder)
+    path = base / name
+    root = base.resolve()
+    where = path.resolve()
+    if where == root or not where.is_relative_to(root):
+        raise InputError("an output name would leave its folder", field="name",
+                         value=str(name), source=str(base),
+                         valid="a name inside the output folder")
+    return path

@@ -153,6 +153,11 @@ INPUT_LIMITS: dict[str, int] = {
 #: about 8 deep; the json module and the OTIO C++ reader recurse per level).
 JSON_MAX_DEPTH = 256
 
+#: The most bytes (UTF-8) of one output file or folder name made from data (a cue title,
+#: a session, a part): filesystems allow 255, and a writer adds a temporary prefix and a
+#: suffix (``.<name>.<random>.part.pdf``) to the name while it writes.
+NAME_MAX_BYTES = 180
+
 _UNITS = {"": 1, "B": 1, "KB": 1024, "K": 1024, "MB": _MB, "M": _MB,
           "GB": 1024 * _MB, "G": 1024 * _MB, "TB": 1024 * 1024 * _MB}
 

@@ -241,6 +241,37 @@ def transaction(engine: Engine) -> Iterator[Session]:
         session.close()
 
 
+def locked(session: Session, statement: Any) -> list[Any]:
+    """The rows ``statement`` selects, read under the write lock held to the end of the
+    transaction, so that an edit's check (the values it read) and its write are one step
+    and two edits of one record queue instead of failing on each other's version.
+
+    Call it first in a transaction.  PostgreSQL: ``SELECT ... FOR UPDATE`` (the rows are
+    read as committed once the lock is had).  SQLite locks the whole database for writing
+    with ``BEGIN IMMEDIATE``, waiting up to the busy timeout; pysqlite issues no BEGIN
+    before a SELECT, so the explicit one is the transaction the session commits."""
+    if session.get_bind().dialect.name == "sqlite":
+        session.connection().exec_driver_sql("BEGIN IMMEDIATE")
+    return list(session.scalars(statement.with_for_update()).all())
+
+
+def refuse_stale(what: str, stale: dict[str, tuple[Any, Any, Any]],
+                 show: Any = None) -> None:
+    """ConflictError when a field an edit changes was changed by someone else since it
+    was read: ``stale`` maps a field to (the value read, the value now, the value wanted).
+    Nothing happens for an empty ``stale``.  ``show`` formats a value (a frame as a
+    timecode)."""
+    if not stale:
+        return
+    show = show or (lambda _field, value: repr(value) if isinstance(value, str) else str(value))
+    parts = [f"{field} was {show(field, read)} when you read it, is {show(field, now)} now, "
+             f"you wanted {show(field, wanted)}"
+             for field, (read, now, wanted) in stale.items()]
+    raise ConflictError(f"{what} was changed by someone else since you read it: "
+                        + "; ".join(parts) + "; nothing was saved: reload and make your "
+                        "change again")
+
+
 @dataclass(frozen=True)
 class _Pending:
     """What a flush was about to write, noted before it ran: a failed flush expires

@@ -13,7 +13,7 @@ import pytest
 import soundfile as sf
 from sqlalchemy import select
 
-from filmscore.errors import ConflictError, FilmscoreWarning, ParseError
+from filmscore.errors import ConflictError, FilmscoreWarning, InputError, ParseError
 from filmscore.model import Cue, CueTempoMap, MusicVersion, Orchestration, PlanEntry
 from filmscore.project import init_project, open_project
 from filmscore.recording.sessions import SessionSpec, add_session
@@ -124,3 +124,23 @@ def test_takes_of_one_cue_logged_at_one_moment_get_the_next_numbers(tmp_path):
                                    range(12)))
         assert sorted(t.number for t in logged) == list(range(1, 13))
         assert len(list_takes(pctx, "1M1")) == 12
+
+
+def test_takes_exported_under_hostile_stem_names_stay_in_the_folder(pctx, tmp_path):
+    from test_output_names import assert_one_safe_name
+
+    stem = tmp_path / "stem.wav"
+    sf.write(stem, np.zeros((4800, 1)), 48000, subtype="PCM_24")
+    names = ["..", "../../x", "/etc/passwd", "-rf", "con", "x" * 300, "שלום 🎻"]
+    with pytest.raises(InputError, match="control character"):  # iXML holds none
+        log_take(pctx, "1M1", audio={"a\x00b": stem})
+    log_take(pctx, "1M1", circled=True, audio=dict.fromkeys(names, stem))
+    box = tmp_path / "box"
+    box.mkdir()
+    (box / "keep.txt").write_text("not yours", encoding="utf-8")
+    written = export_takes(pctx, box / "out")
+    assert len(set(written)) == len(names)
+    assert sorted(p.name for p in box.iterdir()) == ["keep.txt", "out"]
+    for path in written:
+        assert path.parent == box / "out" and path.is_file()
+        assert_one_safe_name(path.name)

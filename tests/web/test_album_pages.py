@@ -406,6 +406,27 @@ def test_the_composer_titles_and_rates_a_candidate(app, web_project):
     assert _candidate(web_project, "2M1") == ("Bluto's Brawl", 4, version + 1)
 
 
+def test_candidate_edits_of_different_fields_both_save(app, web_project):
+    composer, editor = login(app, "composer"), login(app, "music editor")
+    title, rating, _version = _candidate(web_project, "2M1")
+    read = {"read_title": title, "read_rating": str(rating), "title": title,
+            "rating": str(rating)}
+    assert 'name="read_title"' in composer.get("/album").text  # the form carries them
+    first = composer.post("/album/candidates/2M1", data={
+        **read, "csrf": token(composer, "/album"), "title": "Bluto's Brawl"},
+        follow_redirects=False)
+    second = editor.post("/album/candidates/2M1", data={
+        **read, "csrf": token(editor, "/album"), "rating": "5"}, follow_redirects=False)
+    assert (first.status_code, second.status_code) == (303, 303)
+    assert _candidate(web_project, "2M1")[:2] == ("Bluto's Brawl", 5)
+    clash = editor.post("/album/candidates/2M1", data={
+        **read, "csrf": token(editor, "/album"), "title": "Popeye's Punch"})
+    assert clash.status_code == 409
+    assert ("title was " in clash.text and "is &#34;Bluto&#39;s Brawl&#34; now, you wanted "
+            "&#34;Popeye&#39;s Punch&#34;") in clash.text
+    assert _candidate(web_project, "2M1")[:2] == ("Bluto's Brawl", 5)
+
+
 # --- propose as a background job ----------------------------------------------------------------
 
 @pytest.fixture

@@ -261,3 +261,79 @@ def test_changing_a_sync_point_keeps_its_weight(app, as_role):
     assert (now.sync.frame, now.sync.kind, now.sync.description, now.sync.weight) == (
         START + 48, "soft", "door opens", 3.0)
     assert now.version == point.version + 1
+
+
+def _form(html: str, action: str) -> dict[str, str]:
+    """Every named input of the form posting to ``action``, as a browser sends it."""
+    import html as entities
+
+    start = html.index(f'action="{action}"')
+    form = html[start:html.index("</form>", start)]
+    fields = {}
+    for tag in re.findall(r"<(?:input|textarea)[^>]*>(?:[^<]*</textarea>)?", form):
+        name = re.search(r'name="([^"]+)"', tag)
+        if name is None or 'type="submit"' in tag:
+            continue
+        value = re.search(r'value="([^"]*)"', tag) if tag.startswith("<input") else \
+            re.search(r">([^<]*)</textarea>", tag)
+        fields[name.group(1)] = entities.unescape(value.group(1) if value else "")
+    for name, option in re.findall(r'<select name="([^"]+)">.*?<option selected>([^<]*)<',
+                                   form, re.S):
+        fields[name] = option
+    return fields
+
+
+def test_edits_of_different_fields_of_a_cue_both_save(cue, as_role):
+    editor, composer = as_role("music editor"), as_role("composer")
+    form_a = _form(editor.get("/cues/1M1").text, "/cues/1M1/edit")
+    form_b = _form(composer.get("/cues/1M1").text, "/cues/1M1/edit")
+    assert form_a["read_mood"] == "brash" and form_a["mood"] == "brash"
+    first = editor.post("/cues/1M1/edit", data={**form_a, "mood": "menacing"},
+                        follow_redirects=False)
+    second = composer.post("/cues/1M1/edit", data={**form_b, "title": "The Lions"},
+                           follow_redirects=False)
+    assert (first.status_code, second.status_code) == (303, 303)
+    now = cue_form(cue, "1M1").cue
+    assert (now.mood, now.title) == ("menacing", "The Lions")  # neither lost
+
+
+def test_edits_of_one_field_the_second_is_refused_showing_both(cue, as_role):
+    editor, composer = as_role("music editor"), as_role("composer")
+    form_a = _form(editor.get("/cues/1M1").text, "/cues/1M1/edit")
+    form_b = _form(composer.get("/cues/1M1").text, "/cues/1M1/edit")
+    assert editor.post("/cues/1M1/edit", data={**form_a, "mood": "menacing"},
+                       follow_redirects=False).status_code == 303
+    second = composer.post("/cues/1M1/edit", data={**form_b, "mood": "playful",
+                                                   "notes": "Main title, louder"})
+    assert second.status_code == 409
+    assert ("mood was &#39;brash&#39; when you read it, is &#39;menacing&#39; now, you wanted "
+            "&#39;playful&#39;") in second.text
+    rows = dict(re.findall(r'<tr class="changed"><td>(\w[^<]*)</td><td>[^<]*</td>'
+                           r"<td>([^<]*)</td>", second.text))
+    assert rows == {"Mood": "playful", "Notes": "Main title, louder"}  # yours, where yours
+    assert cue_form(cue, "1M1").cue.notes == "Main title"  # nothing of it saved
+    # saved over theirs deliberately: read as they are now, so it is checked again
+    forced = _form(second.text, "/cues/1M1/edit")
+    assert forced["read_mood"] == "menacing" and forced["mood"] == "playful"
+    assert composer.post("/cues/1M1/edit", data=forced,
+                         follow_redirects=False).status_code == 303
+    now = cue_form(cue, "1M1").cue
+    assert (now.mood, now.notes, now.title) == ("playful", "Main title, louder",
+                                                "Lions at the Gate")
+
+
+def test_sync_point_edits_of_different_fields_both_save(cue, as_role):
+    editor, composer = as_role("music editor"), as_role("composer")
+    point = cue_form(cue, "1M1").syncs[0]
+    action = f"/cues/1M1/sync/{point.id}"
+    form_a = _form(editor.get("/cues/1M1").text, action)
+    form_b = _form(composer.get("/cues/1M1").text, action)
+    assert form_a["read_timecode"] == "01:00:02:00"
+    assert editor.post(action, data={**form_a, "timecode": "01:00:02:12"},
+                       follow_redirects=False).status_code == 303
+    assert composer.post(action, data={**form_b, "description": "Sindbad swings"},
+                         follow_redirects=False).status_code == 303
+    now = cue_form(cue, "1M1").syncs[0].sync
+    assert (now.frame, now.description) == (START + 60, "Sindbad swings")
+    clash = composer.post(action, data={**form_b, "timecode": "01:00:03:00"})
+    assert clash.status_code == 409 and "01:00:02:12 now" in clash.text

@@ -196,7 +196,9 @@ def remove_candidate(pctx, key: str) -> None:
 
 def latest_mockup(pctx, cue: str) -> Path | None:
     """The cue's latest mockup mix (``mockups/<cue>/<cue>_v<N>_mix.wav``), if any."""
-    folder = Path(pctx.directory) / "mockups" / cue
+    from filmscore.fileio import safe_name
+
+    folder = Path(pctx.directory) / "mockups" / safe_name(cue, fallback="cue")
     best, found = -1, None
     if folder.is_dir():
         for path in folder.glob(f"{cue}_v*_mix.wav"):

@@ -42,21 +42,36 @@ def check_title(text: str, *, field: str = "title") -> str:
 
 
 def set_choice(pctx, key: str, *, rating: int | None = None, title: str | None = None,
+               read: dict[str, object] | None = None,
                expected_version: int | None = None) -> Choice:
-    """Set candidate ``key``'s rating and/or album title (None: left as it is); with
-    ``expected_version`` a candidate changed since is refused (ConflictError)."""
+    """Set candidate ``key``'s rating and/or album title (None: left as it is).
+
+    ``read`` ({"title": ..., "rating": ...} as the editor read them) makes it per field: a
+    field wanted as read is left alone, and only a field changed since and changed here
+    is refused (ConflictError showing the value read, now and wanted).  With
+    ``expected_version`` instead any change since is refused."""
     from filmscore.model import AlbumCandidate
-    from filmscore.store import transaction
+    from filmscore.store import locked, refuse_stale, transaction
 
     if rating is not None:
         rating = parse_rating(rating)
     if title is not None:
         title = check_title(title)
+    seen = {k: parse_rating(v) if k == "rating" else check_title(str(v))
+            for k, v in (read or {}).items() if k in ("rating", "title")}
     with transaction(pctx.engine) as session:
-        row = session.scalar(select(AlbumCandidate).where(
-            AlbumCandidate.project_id == pctx.project_id, AlbumCandidate.key == key))
+        row = next(iter(locked(session, select(AlbumCandidate).where(
+            AlbumCandidate.project_id == pctx.project_id, AlbumCandidate.key == key))), None)
         if row is None:
             raise NotFoundError(f"no album candidate {key!r} in this project")
+        if read is not None:
+            wanted = {k: v for k, v in (("title", title), ("rating", rating))
+                      if v is not None and (k not in seen or v != seen[k])}
+            now = {"title": row.title, "rating": row.rating}
+            refuse_stale(f"candidate {key!r}", {k: (seen[k], now[k], v)
+                                                for k, v in wanted.items()
+                                                if k in seen and now[k] not in (seen[k], v)})
+            title, rating = wanted.get("title"), wanted.get("rating")
         if expected_version is not None and row.version != expected_version:
             raise ConflictError(f"candidate {key!r} was changed by someone else since you "
                                 f"read it (version {expected_version}, now {row.version}); "

@@ -38,6 +38,7 @@ from filmscore.album.edits import (
 )
 from filmscore.album.vocabulary import DEFAULT_EDIT_CROSSFADE_MS, EDIT_KINDS
 from filmscore.errors import ConflictError, InputError, NotFoundError, ValidationError
+from filmscore.fileio import safe_name
 from filmscore.formats.bwf import Bext, BwfWriter
 from filmscore.mixing.placing import cue_start_sample
 from filmscore.model import AlbumCandidate, AlbumEdit, AlbumTrack, Cue, Mix
@@ -344,7 +345,8 @@ def render_edit(pctx, name: str, *, progress=None) -> EditSpec:
                      fade_out_ms=fade_out)
     clipped = Clipped()
     with children.scratch_folder(prefix="filmscore-album-edit-") as tmp:
-        target = Path(tmp) / f"{re.sub(r'[^A-Za-z0-9._-]', '_', edit_name)}.wav"
+        target = Path(tmp) / safe_name(re.sub(r"[^A-Za-z0-9._-]", "_", edit_name),
+                                       fallback="edit", suffix=".wav")
         bext = Bext(description=f"album edit {title}: "
                                 + " + ".join(f"{s.cue} {s.start}-{s.to}" for s in segs),
                     originator_reference=edit_name[:32],

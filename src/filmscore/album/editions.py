@@ -16,6 +16,7 @@ from pathlib import Path
 
 from filmscore import children
 from filmscore.errors import InputError
+from filmscore.fileio import inside, safe_name
 
 EDITIONS: dict[str, str] = {
     "piano": "piano solo: two staves, the melody on top, the bass kept, inner voices "
@@ -51,8 +52,7 @@ def check_edition(edition: str) -> str:
 
 
 def _safe(text: str) -> str:
-    keep = "".join(ch if ch.isalnum() or ch in " -_.()" else "_" for ch in text)
-    return " ".join(keep.split())
+    return safe_name(text, fallback="cue")
 
 
 def _where(onset, bar, beat) -> str:
@@ -108,7 +108,7 @@ def publish(pctx, cue: str, *, edition: str = "piano", out: Path, version: int |
         prefer=melody_chairs(cs.decisions))  # the chairs the orchestration gave the tune
     number = str(cs.cue.number)
     stem = f"{number} {_FILE_NAMES[edition]}"
-    folder = Path(out) / _safe(number)
+    folder = inside(out, _safe(number))
     Path(out).mkdir(parents=True, exist_ok=True)
     with children.scratch_folder(prefix=".filmscore-publish-", dir=out) as tmp:
         scratch = Path(tmp)
@@ -119,7 +119,7 @@ def publish(pctx, cue: str, *, edition: str = "piano", out: Path, version: int |
         folder.mkdir(exist_ok=True)
         placed = []
         for made in (xml, scratch / f"{stem}.pdf"):
-            target = folder / made.name
+            target = inside(folder, made.name)
             made.replace(target)
             placed.append(target)
     return Edition(number, edition, placed[0], placed[1], result.pages, tuple(runs),

@@ -33,7 +33,7 @@ from filmscore.album.plan import ReleasePlan
 from filmscore.album.release_audio import TrackAudio, mastered_audio
 from filmscore.album.vocabulary import LOSSY_FORMATS, MEDIUM_NAMES
 from filmscore.errors import ConflictError, InputError
-from filmscore.fileio import make_folder, write_atomic
+from filmscore.fileio import inside, make_folder, safe_name, write_atomic
 
 
 @dataclass(frozen=True)
@@ -56,9 +56,7 @@ class _Context:
 
 
 def _safe(name: str, fallback: str) -> str:
-    from filmscore.formats.release_tags import safe_file_name
-
-    return safe_file_name(0, name, "")[3:] if name.strip() else fallback
+    return safe_name(name, fallback=fallback)
 
 
 def _liner(ctx: _Context, audio: list[TrackAudio], folder: Path) -> list[str]:
@@ -87,8 +85,8 @@ def _write_cd(ctx: _Context, folder: Path) -> list[str]:
     layout = cd_layout(ctx.plan, date=ctx.date)
     stem = _safe(ctx.plan.title, "album")
     image = f"{stem}.wav"
-    digest = write_cd_image(layout, folder / image)
-    write_cue(layout, folder / f"{stem}.cue", image)
+    digest = write_cd_image(layout, inside(folder, image))
+    write_cue(layout, inside(folder, f"{stem}.cue"), image)
     write_pq_pdf(layout, folder / "pq_list.pdf", image_name=image, image_md5=digest,
                  date=ctx.date)
     write_pq_csv(layout, folder / "pq_list.csv")
@@ -124,14 +122,14 @@ def _write_digital(ctx: _Context, folder: Path) -> list[str]:
     files = []
     for n, (item, tag) in enumerate(zip(audio, tags, strict=True), 1):
         name = safe_file_name(n, item.track.title, ".flac")
-        write_flac(item.path, folder / name, tag)
+        write_flac(item.path, inside(folder, name), tag)
         files.append(name)
     for kind in ctx.lossy:
         suffix = LOSSY_ENCODINGS[kind][0]
         sub = make_folder(folder / kind)
         for n, (item, tag) in enumerate(zip(audio, tags, strict=True), 1):
             name = safe_file_name(n, item.track.title, suffix)
-            write_lossy(item.path, sub / name, kind, tag)
+            write_lossy(item.path, inside(sub, name), kind, tag)
             files.append(f"{kind}/{name}")
     return files + _liner(ctx, audio, folder)
 
@@ -149,7 +147,7 @@ def _write_vinyl(ctx: _Context, folder: Path) -> list[str]:
     for side in sheet.sides:
         for track in side.tracks:
             name = track.label + safe_file_name(0, track.title, ".wav")[2:]
-            _copy(track.source, folder / name)
+            _copy(track.source, inside(folder, name))
             names[track.label] = name
     write_side_pdf(sheet, folder / "side_list.pdf", files=names, date=ctx.date)
     write_side_csv(sheet, folder / "side_list.csv", files=names)

@@ -29,6 +29,7 @@ from pathlib import Path
 import numpy as np
 
 from filmscore.errors import InputError, NotFoundError
+from filmscore.fileio import inside, safe_name
 
 #: seconds of each track played either side of a transition unless asked otherwise
 TRANSITION_SECONDS = 6
@@ -155,7 +156,8 @@ def transition_file(pctx, album: int, medium: str, position: int, folder: Path, 
     key = hashlib.sha256(json.dumps([album, medium, move.out_position, move.in_position,
                                      str(move.gap), seconds, *hashes]).encode()).hexdigest()
     name = f"album{album}_{medium}_{move.out_label}-{move.in_label}_{seconds}s_{key[:16]}.wav"
-    path = Path(folder) / re.sub(r"[^A-Za-z0-9_.-]+", "_", name)
+    path = inside(folder, safe_name(re.sub(r"[^A-Za-z0-9_.-]+", "_", name),
+                                    fallback="transition.wav"))
     if path.is_file():
         return path
     labels = (f"{medium} track {move.out_label} {a.title!r}",

@@ -31,6 +31,7 @@ from filmscore.conform.changes import (  # noqa: F401 (the codecs: re-exported)
 )
 from filmscore.conform.fix import Edit, propose
 from filmscore.errors import ConflictError, InputError, NotFoundError, ValidationError
+from filmscore.fileio import inside, safe_name
 from filmscore.model import ChangeList as ChangeListRow
 from filmscore.model import ConformFlag, CueTempoMap, Pickup, Take
 from filmscore.spotting.service import spec_of
@@ -295,7 +296,7 @@ def regenerate(pctx, cue: str, *, progress: Callable | None = None) -> Regenerat
     say(f"click sheet {number}")
     sheets = pctx.directory / CLICK_SHEETS
     sheets.mkdir(exist_ok=True)
-    sheet = sheets / f"{number}.pdf"
+    sheet = inside(sheets, safe_name(number, fallback="cue", suffix=".pdf"))
     write_sheet(pctx, number, sheet)
     files.append(("click sheet", sheet))
     try:
@@ -306,11 +307,9 @@ def regenerate(pctx, cue: str, *, progress: Callable | None = None) -> Regenerat
         say(f"streamers {number} (ffmpeg)")
         files += [("streamers", Path(p)) for p in render_streamers(pctx, number)]
     if number in orchestrated_cues(pctx):
-        from filmscore.orchestration.service import _safe
-
         for folder, parts, label in (("parts", True, "parts"), ("scores", False, "score")):
             out = pctx.directory / folder
-            if not (out / _safe(number)).is_dir():
+            if not (out / safe_name(number, fallback="cue")).is_dir():
                 skipped.append(f"{label}: not copied into the project's {folder}/ yet "
                                f"('filmscore {label} {number} --out {folder}')")
                 continue

@@ -30,14 +30,13 @@ a temporary name, tagged there and moved into place.
 from __future__ import annotations
 
 import os
-import re
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
 from filmscore import children
 from filmscore.errors import InputError, ToolError
-from filmscore.fileio import atomic_path
+from filmscore.fileio import atomic_path, safe_name
 
 #: lossy formats: suffix and the ffmpeg arguments that encode them
 LOSSY_ENCODINGS: dict[str, tuple[str, tuple[str, ...]]] = {
@@ -68,11 +67,13 @@ class ReleaseTags:
 
 
 def safe_file_name(number: int, title: str, suffix: str) -> str:
-    """``"01 Title.flac"``: no path separators, no control or reserved characters (those of
-    Windows too), no leading dots or spaces, at most 120 characters of title."""
-    text = re.sub(r'[\x00-\x1f\x7f/\\:*?"<>|]+', " ", title)
-    text = " ".join(text.split()).strip(" .")[:120].rstrip(" .")
-    return f"{number:02d} {text or 'Track'}{suffix}"
+    """``"01 Title.flac"``: the title made one safe name (:func:`filmscore.fileio.safe_name`:
+    no path separators, control or reserved characters, ``.``/``..``, bounded length)."""
+    from filmscore.limits import NAME_MAX_BYTES
+
+    prefix = f"{number:02d} "
+    return prefix + safe_name(title, fallback="Track", suffix=suffix,
+                              max_bytes=NAME_MAX_BYTES - len(prefix))
 
 
 def _vorbis(tags: ReleaseTags) -> dict[str, str]:

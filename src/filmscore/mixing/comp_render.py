@@ -37,6 +37,7 @@ import numpy as np
 
 from filmscore import children
 from filmscore.errors import FilmscoreWarning, InputError, ParseError, ValidationError
+from filmscore.fileio import inside, safe_name
 from filmscore.formats.bwf import Bext, BwfWriter
 from filmscore.mixing.comp import CompPlan, crossfade_gains
 from filmscore.mixing.vocabulary import DELIVERY_BITS, STEM_NAMES
@@ -220,7 +221,7 @@ def _open_readers(stack: ExitStack, takes: Mapping[int, tuple[TakeStem, _Info] |
         source, info = found
         path, frames = source.path, info.frames
         if info.sample_rate != sr or info.subtype != TAKE_SUBTYPE:
-            path = Path(scratch) / f"{take}_{stem}.wav"
+            path = Path(scratch) / safe_name(f"{take}_{stem}", fallback="take", suffix=".wav")
             frames = convert_stem(source.path, path, sample_rate=sr, block_frames=block_frames)
         handle = stack.enter_context(soundfile.SoundFile(str(path)))
         readers[take] = _Reader(handle, frames, channels)
@@ -273,7 +274,8 @@ def render_comp_stems(plan: CompPlan, audio: Mapping[int, Mapping[str, TakeStem]
                 with ExitStack() as stack:
                     readers, channels = _open_readers(stack, takes, scratch, stem, sr,
                                                       block_frames)
-                    target = folder / f"{name}_{stem}.wav"
+                    target = inside(folder, safe_name(f"{name}_{stem}", fallback="comp",
+                                                       suffix=".wav"))
                     bext = Bext(time_reference=plan.cue_start_sample,
                                 description=f"{description} {stem}".strip(),
                                 originator_reference=originator_reference)

@@ -69,7 +69,10 @@ def stem_code(stem: str) -> str:
 
 def file_name(cue: str, mix: int, stem: str, use: int = 1) -> str:
     """``1M3_v2_STR.wav``; a further use: ``1M3_v2_STR_U2.wav``."""
-    return f"{cue}_v{mix}_{stem_code(stem)}" + (f"_U{use}" if use > 1 else "") + ".wav"
+    from filmscore.fileio import safe_name
+
+    return safe_name(f"{cue}_v{mix}_{stem_code(stem)}" + (f"_U{use}" if use > 1 else ""),
+                     fallback="music", suffix=".wav")
 
 
 # -- loudness ----------------------------------------------------------------------------

@@ -61,6 +61,7 @@ import numpy as np
 from scipy import signal
 
 from filmscore.errors import InputError, ParseError
+from filmscore.fileio import inside, safe_name
 from filmscore.formats.bwf import Bext, BwfWriter
 from filmscore.mixing.meter import Measured, Meter, PeakMeter, db
 from filmscore.mixing.vocabulary import LAYOUTS, STEM_NAMES
@@ -383,7 +384,7 @@ def mix_stems(sources: Mapping[str, Sequence[Source]], out_dir: str | os.PathLik
         meters = {}
         try:
             for stem in [*order, "mix"]:
-                path = out / names.get(stem, f"{stem}.wav")
+                path = inside(out, safe_name(names.get(stem, f"{stem}.wav"), fallback="stem.wav"))
                 writers[stem] = BwfWriter(path, sample_rate, channels, bits=24,
                                           bext=bexts.get(stem))
                 meters[stem] = Meter(sample_rate, channels, true_peak=False,

@@ -28,6 +28,7 @@ from filmscore.errors import (
     NotFoundError,
     ValidationError,
 )
+from filmscore.fileio import safe_name
 from filmscore.mixing.fit import Rendered, Segment, fade_shape, render_blocks, with_segues
 from filmscore.mixing.timeline import MusicTimeline, Placed
 from filmscore.mixing.vocabulary import LAYOUTS, MIX_CODE, STEM_BY_NAME, STEM_NAMES
@@ -348,7 +349,7 @@ def render_timeline(pctx, folder: str | os.PathLike[str], *, fades: str = "equal
         for stem in stems:
             code = STEM_BY_NAME[stem].code if stem in STEM_BY_NAME else (
                 MIX_CODE if stem == "mix" else stem.upper())
-            file_name = f"{name}_{code}.wav"
+            file_name = safe_name(f"{name}_{code}", fallback="music", suffix=".wav")
             sources = MixSources([paths[i].get(stem) for i in order], channels, sr)
             bext = Bext(time_reference=time_reference(Fraction(start, sr), sr),
                         description=f"{timeline.title}: the film's music, {stem} ({layout})",

@@ -15,6 +15,8 @@ from sqlalchemy import func, select
 
 from filmscore import children
 from filmscore.errors import InputError, NotFoundError
+from filmscore.fileio import inside, safe_name
+from filmscore.limits import NAME_MAX_BYTES
 from filmscore.model import Orchestration as OrchestrationRow
 from filmscore.model import StatusEvent
 from filmscore.orchestration.brief import CueBrief, cue_brief
@@ -278,9 +280,16 @@ def _for_parts(syncs) -> tuple:
     return tuple(replace(m, text="") for m in syncs)
 
 
-def _safe(text: str) -> str:
-    keep = "".join(ch if ch.isalnum() or ch in " -_.()" else "_" for ch in text)
-    return " ".join(keep.split())
+def _safe(text: str, fallback: str = "part") -> str:
+    """A cue, score or session name as one folder name, or the first words of a file's
+    (see ``safe_name``): half the bound, to leave room for the part's name after it."""
+    return safe_name(text, fallback=fallback, max_bytes=NAME_MAX_BYTES // 2)
+
+
+def _stem(text: str) -> str:
+    """A part's, a tacet sheet's or a book's file name without its ending: room is left
+    for the longest ending given it (" TACET.musicxml")."""
+    return safe_name(text, fallback="part", max_bytes=NAME_MAX_BYTES - len(" TACET.musicxml"))
 
 
 @dataclass(frozen=True)
@@ -328,7 +337,7 @@ def _copy(pctx, cs: CueScore, out_dir: Path, *, parts: bool, score: bool, concer
     header = _header(pctx, cs, credits)
     tempos, syncs = _marks(pctx, cs, credits)
     doc = load_score(cs.full_score)
-    folder = Path(out_dir) / _safe(str(cue.number))
+    folder = inside(out_dir, _safe(str(cue.number), "cue"))
     Path(out_dir).mkdir(parents=True, exist_ok=True)
     made: list[tuple[str, Path]] = []  # (group, scratch path)
     notes: list[str] = []
@@ -339,11 +348,11 @@ def _copy(pctx, cs: CueScore, out_dir: Path, *, parts: bool, score: bool, concer
             for part_id, name in doc.parts:
                 data = make_part(doc, part_id, header=header, syncs=_for_parts(syncs),
                                  tempos=tempos, notes=notes)
-                stem = f"{cue.number} {_safe(name)}"
+                stem = _stem(f"{cue.number} {name}")
                 made += [("xml", scratch / f"{stem}.musicxml"), ("part", scratch / f"{stem}.pdf")]
                 jobs.append(EngraveJob(data, scratch / f"{stem}.pdf", "part"))
             for chair in cs.instrumentation.tacet(cs.ensemble):
-                pdf = scratch / f"{cue.number} {_safe(chair.label)} TACET.pdf"
+                pdf = scratch / f"{_stem(f'{cue.number} {chair.label}')} TACET.pdf"
                 made.append(("tacet", _tacet_sheet(pctx, cue, chair.label, pdf)))
         if score:
             data = make_score(doc, header=header, syncs=syncs, tempos=tempos,
@@ -363,7 +372,7 @@ def _copy(pctx, cs: CueScore, out_dir: Path, *, parts: bool, score: bool, concer
                 old.unlink()
         placed: dict[str, list[Path]] = {"xml": [], "part": [], "tacet": [], "score": []}
         for group, path in made:
-            target = folder / path.name
+            target = inside(folder, path.name)
             path.replace(target)
             placed[group].append(target)
     return CopyResult(str(cue.number), tuple(placed["part"]), tuple(placed["xml"]),
@@ -405,15 +414,16 @@ def copy_musicxml(path: Path, out_dir: Path, *, parts: bool = True, score: bool 
     doc = load_score(path)
     header = source_header(doc)
     notes: list[str] = []
-    name = _safe(Path(path).stem) or "score"
-    folder = Path(out_dir) / name
+    name = _safe(Path(path).stem, "score")
+    folder = inside(out_dir, name)
     Path(out_dir).mkdir(parents=True, exist_ok=True)
     with children.scratch_folder(prefix=".filmscore-copy-", dir=out_dir) as tmp:
         scratch = Path(tmp)
         jobs = []
         if parts:
             for part_name, data in make_parts(doc, header=header, notes=notes):
-                jobs.append(EngraveJob(data, scratch / f"{name} {_safe(part_name)}.pdf", "part"))
+                jobs.append(EngraveJob(data, scratch / f"{_stem(f'{name} {part_name}')}.pdf",
+                                       "part"))
         if score:
             data = make_score(doc, header=header, concert=concert, notes=notes)
             stem = f"{name} score{' in C' if concert else ''}"
@@ -425,7 +435,7 @@ def copy_musicxml(path: Path, out_dir: Path, *, parts: bool = True, score: bool 
             xml = write_atomic(Path(job.output).with_suffix(".musicxml"),
                                apply_layout(job.source, result.marks))
             for made, group in ((Path(job.output), job.kind), (xml, "xml")):
-                target = folder / made.name
+                target = inside(folder, made.name)
                 made.replace(target)
                 placed[group].append(target)
     return CopyResult(name, tuple(placed["part"]), tuple(placed["xml"]), (),
@@ -452,7 +462,7 @@ def session_books(pctx, cue_numbers: Sequence[str], out_dir: Path, *, session: s
         raise InputError("a session needs at least one cue", field="cues",
                          valid="cue numbers in recording order, e.g. 1M3,1M1")
     scores = [cue_score(pctx, number) for number in cue_numbers]  # all known, all orchestrated
-    folder = Path(out_dir) / _safe(session)
+    folder = inside(out_dir, _safe(session, "session"))
     folder.mkdir(parents=True, exist_ok=True)
     with children.scratch_folder(prefix=".filmscore-books-", dir=folder) as tmp:
         scratch = Path(tmp)
@@ -471,26 +481,26 @@ def session_books(pctx, cue_numbers: Sequence[str], out_dir: Path, *, session: s
                 if pdf is None or pdf in copy.tacets:
                     tacet = True
                 if pdf is None:  # not in this cue's ensemble at all: tacet as well
-                    pdf = scratch / "tacet" / f"{cs.cue.number} {_safe(label)} TACET.pdf"
+                    pdf = scratch / "tacet" / f"{_stem(f'{cs.cue.number} {label}')} TACET.pdf"
                     pdf.parent.mkdir(exist_ok=True)
                     _tacet_sheet(pctx, cs.cue, label, pdf,
                                  note=f"not in this cue's ensemble ({cs.ensemble.title})")
                 entries.append(BookEntry(cue_number=str(cs.cue.number), cue_title=cs.cue.title,
                                          pdf=pdf, tacet=tacet))
-            book = scratch / f"{_safe(label)}.pdf"
+            book = scratch / f"{_stem(label)}.pdf"
             write_session_book(entries, book, chair=label, film_title=pctx.title,
                                session=session, date=date)
             made.append(book)
         books = []
         for book in made:
-            target = folder / book.name
+            target = inside(folder, book.name)
             book.replace(target)
             books.append(target)
     return BookResult(session, tuple(books), tuple(str(n) for n in cue_numbers))
 
 
 def _chair_pdf(copy: CopyResult, label: str) -> Path | None:
-    wanted = f"{copy.cue} {_safe(label)}"
+    wanted = _stem(f"{copy.cue} {label}")
     for pdf in copy.parts:
         if pdf.stem == wanted:
             return pdf
@@ -508,5 +518,5 @@ def check_cue_engraving(pctx, number: str, *, options=None, version: int | None 
 
     with children.scratch_folder(prefix="filmscore-check-") as tmp:
         done = copy_cue(pctx, number, Path(tmp), parts=True, score=True, version=version)
-        folder = Path(tmp) / _safe(done.cue)
+        folder = Path(tmp) / _safe(done.cue, "cue")
         return check_files(done.musicxml, options=options, root=folder)

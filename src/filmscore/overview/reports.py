@@ -79,8 +79,11 @@ class Report:
 
     def filename(self, film: str) -> str:
         """A download's file name: 'popeye-clicksheet-1M1.pdf'."""
+        from filmscore.fileio import safe_name
+
         stem = "-".join(x for x in (film, self.kind, self.of) if x)
-        return re.sub(r"[^A-Za-z0-9._-]+", "_", stem).strip("_")[:120] + "." + self.fmt
+        return safe_name(re.sub(r"[^A-Za-z0-9._-]+", "_", stem).strip("_"), fallback="report",
+                         suffix="." + self.fmt)
 
 
 def parse_report(name: str, of: str = "") -> Report:
@@ -216,7 +219,9 @@ WRITERS: dict[str, Callable[..., None]] = {
 
 def write_report(pctx, report: Report, folder: str | os.PathLike[str]) -> Path:
     """Make ``report`` in ``folder`` (a scratch folder the caller owns); return the file."""
-    path = Path(folder) / report.filename(Path(pctx.directory).name)
+    from filmscore.fileio import inside
+
+    path = inside(folder, report.filename(Path(pctx.directory).name))
     WRITERS[report.kind](pctx, report, path)
     if not path.is_file():
         raise NotFoundError(f"the {report.title.lower()} could not be made: nothing to "

@@ -37,6 +37,7 @@ from sqlalchemy import select
 
 from filmscore import children
 from filmscore.errors import InputError, NotFoundError
+from filmscore.fileio import inside, safe_name
 from filmscore.model import Cue, MusicVersion, Orchestration, Pickup, PlanEntry
 from filmscore.recording.revisions import revision_of
 from filmscore.recording.sessions import get_session, session_row
@@ -213,8 +214,7 @@ def _sheet(pctx, session_name: str, items: list[EntryInput]) -> RunSheet:
 
 
 def _safe(text: str) -> str:
-    keep = "".join(ch if ch.isalnum() or ch in " -_.()" else "_" for ch in text)
-    return " ".join(keep.split()) or "session"
+    return safe_name(text, fallback="session")
 
 
 def _frames_of(samples: int, sample_rate: int, rate) -> int:
@@ -228,9 +228,9 @@ def _click(pctx, number: str, folder: Path, rel: str, tmap: TempoMap) -> list[Pa
     from filmscore.sync.click import click_events, click_window
     from filmscore.sync.service import render_clicks
 
-    wav, midi = render_clicks(pctx, number, out=folder / f"{number} click.wav",
-                              sample_rate=SAMPLE_RATE)
-    tempo = midi.with_name(f"{number} tempo.mid")
+    out = inside(folder, safe_name(f"{number} click", fallback="cue", suffix=".wav"))
+    wav, midi = render_clicks(pctx, number, out=out, sample_rate=SAMPLE_RATE)
+    tempo = inside(folder, safe_name(f"{number} tempo", fallback="cue", suffix=".mid"))
     midi.replace(tempo)
     origin, _ = click_window(tmap, click_events(tmap))
     frame = tmap.frame_at(origin)
@@ -247,7 +247,8 @@ def _streamers(pctx, number: str, folder: Path, rel: str) -> PackFile:
     from filmscore.formats.video import probe
     from filmscore.sync.service import render_streamers
 
-    (out,) = render_streamers(pctx, number, out=folder / f"{number} streamers.mp4")
+    (out,) = render_streamers(pctx, number, out=inside(folder, safe_name(
+        f"{number} streamers", fallback="cue", suffix=".mp4")))
     info = probe(out)
     return PackFile(f"{rel}/{out.name}", "streamers", number, info.start_frame,
                     info.duration_frames)
@@ -275,7 +276,8 @@ def _electronics(pctx, info: _CueInfo, cue, folder: Path, rel: str) -> PackFile:
     frame, pad = frame_aligned(origin, pctx.rate, SAMPLE_RATE)
     samples = np.concatenate([np.zeros((pad, samples.shape[1]), dtype=np.int32), samples])
     stamp = time_reference(frame_to_seconds(frame, pctx.rate), SAMPLE_RATE)
-    out = write_wav(folder / f"{info.number} electronics.wav", samples, SAMPLE_RATE, stamp)
+    out = write_wav(inside(folder, safe_name(f"{info.number} electronics", fallback="cue",
+                                                       suffix=".wav")), samples, SAMPLE_RATE, stamp)
     return PackFile(f"{rel}/{out.name}", "electronics", info.number, frame,
                     _frames_of(len(samples), SAMPLE_RATE, pctx.rate), SAMPLE_RATE, stamp)
 
@@ -283,7 +285,7 @@ def _electronics(pctx, info: _CueInfo, cue, folder: Path, rel: str) -> PackFile:
 def _parts(pctx, number: str, folder: Path, rel: str, scratch: Path) -> list[PackFile]:
     from filmscore.orchestration.service import copy_cue
 
-    done = copy_cue(pctx, number, scratch / "copy" / number, parts=True, score=True)
+    done = copy_cue(pctx, number, scratch / "copy" / _safe(number), parts=True, score=True)
     out = []
     (folder / "parts").mkdir(exist_ok=True)
     for pdf in (*done.parts, *done.tacets):

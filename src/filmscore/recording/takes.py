@@ -29,7 +29,7 @@ from filmscore.errors import (
     NotFoundError,
     ParseError,
 )
-from filmscore.fileio import make_folder
+from filmscore.fileio import inside, make_folder, safe_name
 from filmscore.model import (
     Cue,
     CueTempoMap,
@@ -165,6 +165,10 @@ def parse_audio(audio: Mapping[str, object] | Iterable[object] | None) -> list[t
         if not stem:
             raise InputError("a stem needs a name", field="audio", value=str(path),
                              valid="STEM=FILE, e.g. strings=1M2_T4_str.wav")
+        if any(ord(ch) < 32 or ord(ch) == 127 for ch in stem):
+            # the name goes into the file's iXML, which holds no control characters
+            raise InputError("a stem's name holds a control character", field="audio",
+                             value=stem, valid="letters, digits, spaces and punctuation")
         if stem in seen:
             raise InputError("the same stem twice", field="audio", value=stem,
                              valid="one file per stem (name them STEM=FILE)")
@@ -514,8 +518,8 @@ def export_takes(pctx, folder: str | Path, *, circled_only: bool = False,
     for take, number, session in rows:
         for stem in take.audio or []:
             source = pctx.media.path(stem["media_hash"])
-            safe = "".join(c if c.isalnum() or c in "-_." else "_" for c in stem["stem"])
-            target = folder / f"{number}_T{take.number:03d}_{safe}{source.suffix}"
+            target = inside(folder, safe_name(f"{number}_T{take.number:03d}_{stem['stem']}",
+                                              fallback="take", suffix=source.suffix))
             if source.suffix.lower() in WAV_SUFFIXES:
                 channels = int(stem.get("channels") or 1)
                 tracks = ((stem["stem"],) if channels == 1

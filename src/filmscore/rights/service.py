@@ -16,7 +16,7 @@ from pathlib import Path
 from sqlalchemy import select
 
 from filmscore.errors import ConflictError, InputError, NotFoundError, ValidationError
-from filmscore.fileio import make_folder
+from filmscore.fileio import inside, make_folder
 from filmscore.model import Cue, CueShare, Placement, Project, RightsHolder
 from filmscore.rights.cuesheet import (
     Holder,
@@ -210,8 +210,15 @@ def pro_cue_sheet(pctx, *, date: str | None = None) -> ProCueSheet:
                             date=date or _dt.date.today().isoformat())
 
 
-def _slug(title: str) -> str:
-    return re.sub(r"[^A-Za-z0-9]+", "_", title).strip("_") or "film"
+def sheet_file_name(title: str, suffix: str) -> str:
+    """``Popeye_pro_cue_sheet.csv``: the film's title as letters and digits, cut so that
+    the whole name stays within NAME_MAX_BYTES (``safe_name``)."""
+    from filmscore.fileio import safe_name
+    from filmscore.limits import NAME_MAX_BYTES
+
+    ending = f"_pro_cue_sheet{suffix}"
+    return safe_name(re.sub(r"[^A-Za-z0-9]+", "_", title).strip("_"), fallback="film",
+                     max_bytes=NAME_MAX_BYTES - len(ending)) + ending
 
 
 def parse_formats(text: str | Iterable[str]) -> tuple[str, ...]:
@@ -244,6 +251,6 @@ def write_pro_cue_sheet(pctx, folder: str | Path, *,
     folder = make_folder(folder)
     written = []
     for name in chosen:
-        path = folder / f"{_slug(sheet.title)}_pro_cue_sheet{PRO_CUESHEET_FORMATS[name]}"
+        path = inside(folder, sheet_file_name(sheet.title, PRO_CUESHEET_FORMATS[name]))
         written.append(writer_for("pro_cuesheet", path)(sheet, path))
     return written

@@ -11,6 +11,7 @@ change writes nothing.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -29,7 +30,7 @@ from filmscore.spotting.cues import (
 )
 from filmscore.spotting.cut import CutMarker
 from filmscore.spotting.picture import PictureSummary, read_dialogue, read_picture
-from filmscore.store import transaction
+from filmscore.store import locked, refuse_stale, transaction
 
 # --- picture versions ---------------------------------------------------------------------
 
@@ -225,12 +226,12 @@ def spec_of(cue: Cue) -> CueSpec:
     )
 
 
-def _rows(session, project_id: int) -> list[Cue]:
-    return list(
-        session.scalars(
-            select(Cue).where(Cue.project_id == project_id).order_by(Cue.start_frame, Cue.number)
-        ).all()
-    )
+def _rows(session, project_id: int, *, lock: bool = False) -> list[Cue]:
+    """The project's cues in picture order; with ``lock`` under the write lock (first in
+    an edit's transaction: ``store.locked``), so that concurrent edits queue."""
+    query = select(Cue).where(Cue.project_id == project_id).order_by(Cue.start_frame,
+                                                                      Cue.number)
+    return locked(session, query) if lock else list(session.scalars(query).all())
 
 
 def _find(rows: list[Cue], number: str | CueNumber) -> Cue:
@@ -319,7 +320,7 @@ def import_cues(pctx, specs: list[CueSpec], *, replace_all: bool = False,
     cue whose number already exists is refused.
     """
     with transaction(pctx.engine) as session:
-        rows = _rows(session, pctx.project_id)
+        rows = _rows(session, pctx.project_id, lock=True)
         current = [] if replace_all else [spec_of(r) for r in rows]
         _check(session, pctx, [*current, *specs], allow_overlap,
                changed=None if replace_all else list(specs))
@@ -338,24 +339,42 @@ def import_cues(pctx, specs: list[CueSpec], *, replace_all: bool = False,
 
 
 def edit_cue(pctx, number: str, *, new_number: str | None = None,
-             allow_overlap: bool = False, expected_version: int | None = None,
-             **changes) -> CueSpec:
-    """Change a cue's fields (title, notes, mood, ...), or its number; with
-    ``expected_version`` (the version the editor read) a cue changed since is refused."""
+             allow_overlap: bool = False, read: Mapping[str, object] | None = None,
+             expected_version: int | None = None, **changes) -> CueSpec:
+    """Change a cue's fields (title, notes, mood, ...), or its number.
+
+    ``read`` (field -> the value the editor read, e.g. a web form's) makes the edit
+    per field: a field whose wanted value is the value read is left alone (someone else's
+    change to it stays), and the edit is refused (ConflictError showing the value read,
+    the value now and the value wanted) only when a field it changes was changed since.
+    ``expected_version`` (the whole cue's version read) refuses any change since.  Without
+    either the change is applied as asked.  The check and the write are one transaction
+    under the write lock, so concurrent edits of different fields all succeed."""
     unknown = set(changes) - set(EDITABLE) - {"start_frame", "end_frame"}
+    unknown |= set(read or {}) - set(EDITABLE) - {"start_frame", "end_frame", "number"}
     if unknown:
         raise InputError("cannot edit that field", field=sorted(unknown)[0],
                          valid=", ".join([*EDITABLE, "start", "end", "number"]))
+    fields = {k: v for k, v in changes.items() if v is not None}
+    if "status" in fields:
+        fields["status"] = parse_cue_status(fields["status"])
+    if new_number is not None:
+        fields["number"] = parse_cue_number(new_number, field="number")
     with transaction(pctx.engine) as session:
-        rows = _rows(session, pctx.project_id)
+        rows = _rows(session, pctx.project_id, lock=True)
         row = _find(rows, number)
         _expect(row, expected_version, f"cue {row.number}")
         spec = spec_of(row)
-        fields = {k: v for k, v in changes.items() if v is not None}
+        if read is not None:
+            seen = {k: _field_value(k, v) for k, v in read.items()}
+            fields = {k: v for k, v in fields.items() if k not in seen or v != seen[k]}
+            now = {k: row.status if k == "status" else getattr(spec, k) for k in fields}
+            refuse_stale(f"cue {row.number}", {
+                k: (seen[k], now[k], v) for k, v in fields.items()
+                if k in seen and now[k] != seen[k] and now[k] != v},
+                show=lambda k, v: _show_field(k, v, pctx.rate))
         if "status" in fields:
-            row.status = parse_cue_status(fields.pop("status"))
-        if new_number is not None:
-            fields["number"] = parse_cue_number(new_number, field="number")
+            row.status = fields.pop("status")
         new = replace(spec, **fields)
         others = [spec_of(r) for r in rows if r is not row]
         _check(session, pctx, [*others, new], allow_overlap, changed=[new])
@@ -368,7 +387,7 @@ def move_cue(pctx, number: str, *, start_frame: int, end_frame: int | None = Non
              allow_overlap: bool = False) -> CueSpec:
     """Move a cue to a new start; its sync points and (unless given) its end move with it."""
     with transaction(pctx.engine) as session:
-        rows = _rows(session, pctx.project_id)
+        rows = _rows(session, pctx.project_id, lock=True)
         row = _find(rows, number)
         spec = spec_of(row)
         delta = start_frame - spec.start_frame
@@ -391,7 +410,7 @@ def move_cue(pctx, number: str, *, start_frame: int, end_frame: int | None = Non
 
 def remove_cue(pctx, number: str) -> CueSpec:
     with transaction(pctx.engine) as session:
-        row = _find(_rows(session, pctx.project_id), number)
+        row = _find(_rows(session, pctx.project_id, lock=True), number)
         spec = spec_of(row)
         session.delete(row)
         return spec
@@ -400,7 +419,7 @@ def remove_cue(pctx, number: str) -> CueSpec:
 def renumber_cues(pctx, *, per_reel: bool = True, dry_run: bool = False) -> dict[str, str]:
     """Renumber every cue in picture order (after inserts); returns old -> new numbers."""
     with transaction(pctx.engine) as session:
-        rows = _rows(session, pctx.project_id)
+        rows = _rows(session, pctx.project_id, lock=True)
         mapping = renumber([spec_of(r) for r in rows], per_reel=per_reel)
         if dry_run:
             return mapping
@@ -423,7 +442,7 @@ def add_sync(pctx, number: str, sync: SyncSpec) -> CueSpec:
     from filmscore.timecode import format_label
 
     with transaction(pctx.engine) as session:
-        rows = _rows(session, pctx.project_id)
+        rows = _rows(session, pctx.project_id, lock=True)
         row = _find(rows, number)
         spec = spec_of(row)
         for index, other in enumerate(spec.sync_points, 1):
@@ -482,6 +501,27 @@ class CueForm:
     syncs: tuple[SyncRow, ...]
 
 
+def _field_value(field: str, value):
+    """A value read (a form's text, or the value itself) as the edit compares it."""
+    if field == "number":
+        return parse_cue_number(str(value), field="number")
+    if field == "status":
+        return parse_cue_status(str(value))
+    if isinstance(value, str) and field not in ("start_frame", "end_frame", "temp_in",
+                                                 "temp_out"):
+        return value.strip()
+    return value
+
+
+def _show_field(field: str, value, rate) -> str:
+    from filmscore.timecode import format_label
+
+    if field in ("start_frame", "end_frame", "frame", "temp_in", "temp_out") and isinstance(
+            value, int):
+        return format_label(value, rate)
+    return repr(value) if isinstance(value, str) else str(value)
+
+
 def _expect(row, expected: int | None, what: str) -> None:
     if expected is not None and row.version != expected:
         raise ConflictError(f"{what} was changed by someone else since you read it "
@@ -500,25 +540,46 @@ def cue_form(pctx, number: str) -> CueForm:
             for s in syncs))
 
 
-def change_sync(pctx, number: str, sync_id: int, *, version: int,
-                sync: SyncSpec | None) -> CueSpec:
+def change_sync(pctx, number: str, sync_id: int, *, version: int | None = None,
+                read: SyncSpec | None = None, sync: SyncSpec | None) -> CueSpec:
     """Change the cue's sync point ``sync_id`` to ``sync``'s frame, kind and description
-    (its weight is kept), or remove it (``sync`` None); refused when someone changed or
-    removed it since ``version`` was read."""
+    (its weight is kept), or remove it (``sync`` None).
+
+    With ``read`` (the point as the editor read it) the change is per field: a field left
+    as read is not written, and only a field changed since it was read and changed by
+    this edit too is a conflict (ConflictError showing the value read, now and wanted); a
+    removal is refused when anything of the point changed.  With ``version`` instead, any
+    change since is refused.  A point removed meanwhile is always a conflict."""
     from filmscore.timecode import format_label
 
     with transaction(pctx.engine) as session:
-        rows = _rows(session, pctx.project_id)
+        rows = _rows(session, pctx.project_id, lock=True)
         row = _find(rows, number)
         point = next((s for s in row.sync_points if s.id == sync_id), None)
         if point is None:
             raise ConflictError(f"that sync point of cue {row.number} was removed by someone "
                                 f"else since you read it; nothing was saved: reload")
-        _expect(point, version, f"the sync point at {format_label(point.frame, pctx.rate)}")
+        what = f"the sync point at {format_label(point.frame, pctx.rate)}"
+        if read is None:
+            _expect(point, version, what)
+        now = {"frame": point.frame, "kind": point.kind,
+               "description": point.description or ""}
+        seen = {} if read is None else {"frame": read.frame, "kind": read.kind,
+                                        "description": read.description}
+        show = lambda k, v: _show_field(k, v, pctx.rate)  # noqa: E731
         if sync is None:
+            refuse_stale(what, {k: (seen[k], now[k], "(removed)") for k in seen
+                                if now[k] != seen[k]}, show=show)
             row.sync_points = [s for s in row.sync_points if s is not point]
             session.flush()
             return spec_of(row)
+        wanted = {"frame": sync.frame, "kind": sync.kind, "description": sync.description}
+        if read is not None:
+            wanted = {k: v for k, v in wanted.items() if v != seen[k]}
+            refuse_stale(what, {k: (seen[k], now[k], v) for k, v in wanted.items()
+                                if now[k] != seen[k] and now[k] != v}, show=show)
+            sync = replace(SyncSpec(frame=now["frame"], kind=now["kind"],
+                                    description=now["description"]), **wanted)
         for other in row.sync_points:
             if other is not point and other.frame == sync.frame:
                 raise ValidationError(f"cue {row.number} already has a sync point on that "

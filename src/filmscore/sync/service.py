@@ -13,6 +13,7 @@ from fractions import Fraction
 from sqlalchemy import select
 
 from filmscore.errors import ConflictError, NotFoundError, ValidationError
+from filmscore.fileio import inside, safe_name
 from filmscore.model import Cue, CueTempoMap
 from filmscore.spotting.cues import CueSpec, parse_cue_number
 from filmscore.spotting.service import spec_of
@@ -414,7 +415,8 @@ def render_clicks(pctx, number: str, *, out=None, subdivision: int = 1, count_in
     start_tc = format_label(tmap.frame_at(origin), tmap.rate)
     if out is None:
         stem = f"{cs.cue.number}_{start_tc.replace(':', '.').replace(';', '.')}"
-        out = _media_dir(pctx, "clicks") / f"{stem}.wav"
+        out = inside(_media_dir(pctx, "clicks"), safe_name(stem, fallback="click",
+                                                           suffix=".wav"))
     out = Path(out)
     writer_for("click", out)(
         samples, out, sample_rate=sample_rate,
@@ -469,7 +471,8 @@ def render_streamers(pctx, number: str, *, out=None, streamer_seconds=Fraction(3
         cue_label=f"{cs.cue.number} {cs.cue.title}".strip(), count_in_frames=count_in,
         downbeat_frame=downbeat)
     if out is None:
-        out = _media_dir(pctx, "streamers") / f"{cs.cue.number}.mp4"
+        out = inside(_media_dir(pctx, "streamers"),
+                     safe_name(cs.cue.number, fallback="cue", suffix=".mp4"))
     out = Path(out)
     render_overlays(video, plan, out, video_first=video_first, progress=progress, info=info)
     return [out]

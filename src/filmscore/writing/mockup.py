@@ -317,6 +317,9 @@ def render_mockup(music: Music, out_dir: str | os.PathLike[str], *, tempo_map: T
     unknown instrument, or a silent render.
     """
     require_notes(music, source=name)
+    from filmscore.fileio import safe_name
+
+    name = safe_name(name, fallback="mockup")  # a cue's number and version: one file name
     click_in_mix = click_in_mix or mix_click_db is not None
     if click_in_mix and not click:
         raise InputError("no click to mix", field="click_in_mix", value="True",

@@ -17,6 +17,7 @@ from sqlalchemy import func, select
 
 from filmscore import children
 from filmscore.errors import ConflictError, InputError, NotFoundError, ValidationError
+from filmscore.fileio import inside, safe_name
 from filmscore.formats import reader_for, writer_for
 from filmscore.model import MusicVersion, ReviewNote, StatusEvent
 from filmscore.model import Theme as ThemeRow
@@ -360,7 +361,7 @@ def _cue_job(pctx, number: str, *, soundfont: str, lufs: float, version: int | N
     if tmap is None:
         raise NotFoundError(f"cue {cs.cue.number} has neither a tempo map nor tempos in its "
                             f"music: 'filmscore tempo set {cs.cue.number} --tempo 120'")
-    out = pctx.directory / "mockups" / str(cs.cue.number)
+    out = inside(pctx.directory / "mockups", safe_name(cs.cue.number, fallback="cue"))
     out.mkdir(parents=True, exist_ok=True)
     return MockupJob(music, out, tmap, {
         "soundfont": soundfont, "loudness_lufs": lufs, "click_in_mix": click_in_mix,

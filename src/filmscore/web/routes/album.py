@@ -70,14 +70,16 @@ async def choose(key: str, request: Request, user=Depends(Allow("album"))):
 
     values = {k: str(v) for k, v in (await request.form()).items()}
     try:
+        # the form carries each field as read: per field (an older form: the version)
+        read = {k: values[f"read_{k}"] for k in ("title", "rating") if f"read_{k}" in values}
         text = values.get("version", "").strip()
-        if not text.isdigit():
+        if not read and not text.isdigit():
             raise InputError("the form lost the version it was read at", field="version",
                              value=text, valid="reload the page and edit again")
         set_choice(_pctx(request), key,
                    rating=values["rating"] if "rating" in values else None,
                    title=values["title"] if "title" in values else None,
-                   expected_version=int(text))
+                   read=read or None, expected_version=None if read else int(text))
     except InputError as exc:
         return _albums_page(request, form=key, error=str(exc), values=values,
                             status_code=422)
@@ -91,15 +93,20 @@ def _choice_conflict(request: Request, key: str, message: str, values: dict):
 
     now = next((c for c in candidate_board(_pctx(request)) if c.key == key), None)
     theirs = {"title": now.title if now else "", "rating": str(now.rating) if now else ""}
-    rows = [{"field": name, "label": label, "theirs": theirs[name],
-             "yours": values.get(name, theirs[name]).strip(),
-             "changed": theirs[name] != values.get(name, theirs[name]).strip()}
+
+    def yours(name: str) -> str:  # a field left as read is theirs: not yours to save
+        mine = values.get(name, theirs[name]).strip()
+        read = values.get(f"read_{name}")
+        return theirs[name] if read is not None and mine == read.strip() else mine
+
+    rows = [{"field": name, "label": label, "theirs": theirs[name], "yours": yours(name),
+             "changed": theirs[name] != yours(name)}
             for name, label in (("title", "Album title"), ("rating", "Rating"))]
     return page(request, "conflict.html", {
         "message": message, "what": f"candidate {key}", "rows": rows,
         "back_url": f"/album#cand-{quote(key)}", "back_label": "Back to the candidates",
         "action": f"/album/candidates/{quote(key)}", "version": now.version if now else None,
-        "sync": None}, status_code=409)
+        "sync": None, "read": theirs if now else {}}, status_code=409)
 
 
 @router.get("/album/candidates/{key}.wav")

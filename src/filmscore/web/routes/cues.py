@@ -210,8 +210,12 @@ async def edit_cue(number: str, request: Request, user=Depends(Allow("spot"))):
     # a field the form did not send is left as it is (never blanked)
     changes = {name: values[name].strip() for name, _ in CUE_FIELDS
                if name != "number" and name in values}
+    # the form carries each field as it was read: only a field changed both here and
+    # since is a conflict (an older form carries the cue's version only: any change is)
+    read = _read(values)
     try:
-        new = edit(_pctx(request), number, expected_version=_version(values),
+        new = edit(_pctx(request), number, read=read or None,
+                   expected_version=None if read else _version(values),
                    new_number=values.get("number", "").strip() or None, **changes)
     except InputError as exc:
         return _refused(request, number, "cue", exc, values, "number")
@@ -220,19 +224,32 @@ async def edit_cue(number: str, request: Request, user=Depends(Allow("spot"))):
     return _back(str(new.number))
 
 
+def _read(values: dict, fields=None) -> dict[str, str]:
+    """The values a form says it read (``read_<field>``)."""
+    names = fields or [name for name, _ in CUE_FIELDS]
+    return {name: values[f"read_{name}"] for name in names if f"read_{name}" in values}
+
+
+def _yours(values: dict, theirs: dict, names) -> dict[str, str]:
+    """What the editor asked for: a field they left as they read it is theirs (now)."""
+    read = _read(values, names)
+    return {name: values[name].strip() if name in values and (
+        name not in read or values[name].strip() != read[name].strip()) else theirs[name]
+        for name in names}
+
+
 def _cue_conflict(request: Request, number: str, message: str, values: dict):
     from filmscore.spotting.service import cue_form
 
     now = cue_form(_pctx(request), number)
     theirs = _cue_values(now.cue)
-    yours = {name: values[name].strip() if name in values else theirs[name]
-             for name, _ in CUE_FIELDS}
+    yours = _yours(values, theirs, [name for name, _ in CUE_FIELDS])
     rows = [{"field": name, "label": label, "theirs": theirs[name], "yours": yours[name],
              "changed": theirs[name] != yours[name]} for name, label in CUE_FIELDS]
     return page(request, "conflict.html", {
         "message": message, "what": f"cue {now.cue.number}", "rows": rows,
         "number": str(now.cue.number), "action": f"/cues/{now.cue.number}/edit",
-        "version": now.version, "sync": None}, status_code=409)
+        "version": now.version, "sync": None, "read": theirs}, status_code=409)
 
 
 @router.post("/cues/{number}/sync")
@@ -268,7 +285,12 @@ async def change_sync(number: str, sync_id: int, request: Request,
     values = {k: str(v) for k, v in (await request.form()).items()}
     remove = "remove" in values
     try:
-        change(_pctx(request), number, sync_id, version=_version(values),
+        read = None  # the point as the form read it: per-field (else its version: whole)
+        if "read_timecode" in values:
+            read = _sync_spec(request, {k[5:]: v for k, v in values.items()
+                                        if k.startswith("read_")})
+        change(_pctx(request), number, sync_id, read=read,
+               version=None if read else _version(values),
                sync=None if remove else _sync_spec(request, values))
     except InputError as exc:
         return _refused(request, number, f"sync-{sync_id}", exc, values, "timecode")
@@ -287,8 +309,10 @@ def _sync_conflict(request: Request, number: str, sync_id: int, message: str,
     theirs = ({"timecode": _tc(point.sync.frame, rate), "kind": point.sync.kind,
                "description": point.sync.description} if point else
               {"timecode": "(removed)", "kind": "", "description": ""})
+    names = ("timecode", "kind", "description")
     yours = ({"timecode": "(remove)", "kind": "", "description": ""} if remove else
-             {k: values.get(k, "").strip() for k in ("timecode", "kind", "description")})
+             _yours(values, theirs, names) if point else
+             {k: values.get(k, "").strip() for k in names})
     rows = [{"field": k, "label": k.capitalize(), "theirs": theirs[k], "yours": yours[k],
              "changed": theirs[k] != yours[k]} for k in ("timecode", "kind", "description")]
     return page(request, "conflict.html", {
@@ -296,7 +320,7 @@ def _sync_conflict(request: Request, number: str, sync_id: int, message: str,
         "number": str(now.cue.number),
         "action": f"/cues/{now.cue.number}/sync/{sync_id}" if point else "",
         "version": point.version if point else None, "sync": yours,
-        "remove": remove}, status_code=409)
+        "read": theirs if point else {}, "remove": remove}, status_code=409)
 
 
 @router.post("/cues/{number}/notes")

@@ -21,6 +21,7 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import FileResponse, JSONResponse, RedirectResponse
 
 from filmscore.errors import FilmscoreError, InputError, NotFoundError
+from filmscore.fileio import inside, safe_name
 from filmscore.web.app import page
 from filmscore.web.routes.common import allowed_for as _allowed
 from filmscore.web.routes.common import project_of as _pctx
@@ -253,7 +254,8 @@ def _excerpt_path(pctx, number: str, comp: int, edit: int, stem: str) -> Path:
     ).encode()).hexdigest()[:16]
     slug = re.sub(r"[^A-Za-z0-9]+", "_", spec.cue).strip("_") or "cue"
     folder = Path(pctx.directory).joinpath(*EXCERPT_FOLDER)
-    path = folder / f"{slug}_v{spec.number}_edit{edit}_{stem}_{key}.wav"
+    path = inside(folder, safe_name(f"{slug}_v{spec.number}_edit{edit}_{stem}_{key}",
+                                    fallback="excerpt", suffix=".wav"))
     if path.is_file():
         return path
     start = max(point.sample - half, 0)

@@ -1,0 +1,99 @@
+"""Output names made from data (`filmscore.fileio.safe_name`, `inside`): whatever a cue
+title, a session, a part or an album title holds, a writer names one file or folder inside
+its output folder."""
+
+from __future__ import annotations
+
+import os
+import unicodedata
+from pathlib import Path
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from filmscore.errors import InputError
+from filmscore.fileio import inside, safe_name
+from filmscore.limits import NAME_MAX_BYTES
+from fuzzing import FUZZ
+
+#: names an attacker or a clumsy user gives: every writer is tested with these
+HOSTILE = ["..", ".", "../x", "a/b", "/etc/passwd", "-rf", "con", "nul.txt", "a\x00b",
+           "x" * 300, "é" * 200, "   ", "", "\u202eevil\u202dfdp.exe", "שלום 🎻🎺",
+           "..\\..\\win", "tab\there\nnewline", ".hidden", "a:b*c?d"]
+
+
+def assert_one_safe_name(name: str) -> None:
+    assert name and name not in (".", "..")
+    assert not name.startswith((".", "-", " ")) and not name.endswith((" ", "."))
+    assert not any(ch in name for ch in '/\\\x00:*?"<>|')
+    assert not any(unicodedata.category(ch) == "Cc" for ch in name)
+    assert len(name.encode("utf-8")) <= NAME_MAX_BYTES
+    assert Path(name).name == name and len(Path(name).parts) == 1
+
+
+@pytest.mark.parametrize("text", HOSTILE)
+def test_hostile_names_become_one_safe_name(text, tmp_path):
+    name = safe_name(text, fallback="session", suffix=".txt")
+    assert_one_safe_name(name)
+    assert name.endswith(".txt")
+    path = inside(tmp_path, name)
+    assert path.parent == tmp_path
+    path.write_bytes(b"x")  # the filesystem takes it
+    assert [p.name for p in tmp_path.iterdir()] == [name]
+
+
+@pytest.mark.parametrize("text, name", [
+    ("Day 1 AM", "Day 1 AM"), ("..", "session"), (".", "session"), ("../x", "x"),
+    ("a/b", "a b"), ("/etc/passwd", "etc passwd"), ("-rf", "rf"), ("con", "con_"),
+    ("CON.pdf", "CON.pdf_"), ("   ", "session"), ("a\x00b", "a b"),
+    ("\u202eevil\u202dfdp.exe", "evil fdp.exe"), ("שלום 🎻", "שלום 🎻"),
+    ("Größe & Ärger", "Größe & Ärger"), ("Cafe\u0301", "Café"),
+])
+def test_safe_name_keeps_what_is_readable(text, name):
+    assert safe_name(text, fallback="session") == name
+
+
+def test_long_names_are_cut_on_a_character_within_the_bound():
+    name = safe_name("é" * 300, fallback="x", suffix=".musicxml")
+    assert name.endswith("é.musicxml")
+    assert len(name.encode("utf-8")) <= NAME_MAX_BYTES
+    assert len(safe_name("🎻" * 100, fallback="x").encode("utf-8")) <= NAME_MAX_BYTES
+
+
+@given(st.text(max_size=400))
+@FUZZ
+def test_any_text_is_one_safe_name(text):
+    assert_one_safe_name(safe_name(text, fallback="cue", suffix=".wav"))
+
+
+@pytest.mark.parametrize("name", ["..", "../x", "/etc/passwd", "a/../../x", "."])
+def test_inside_refuses_a_way_out(tmp_path, name):
+    with pytest.raises(InputError) as caught:
+        inside(tmp_path / "out", name)
+    assert "leave" in str(caught.value) and name in str(caught.value)
+
+
+def test_inside_refuses_a_link_out(tmp_path):
+    out = tmp_path / "out"
+    out.mkdir()
+    os.symlink(tmp_path, out / "up")
+    with pytest.raises(InputError):
+        inside(out, "up/x.pdf")
+    assert inside(out, "sub/x.pdf") == out / "sub" / "x.pdf"
+
+
+@pytest.mark.parametrize("text", HOSTILE)
+def test_report_and_cue_sheet_names_from_hostile_titles(text):
+    from filmscore.overview.reports import Report
+    from filmscore.rights.service import sheet_file_name
+
+    assert_one_safe_name(Report("clicksheet", "pdf", text).filename(text))
+    assert_one_safe_name(sheet_file_name(text, ".csv"))
+
+
+@pytest.mark.parametrize("text", HOSTILE)
+def test_album_track_names_from_hostile_titles(text):
+    from filmscore.formats.release_tags import safe_file_name
+
+    assert_one_safe_name(safe_file_name(7, text, ".flac"))
