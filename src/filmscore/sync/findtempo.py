@@ -32,6 +32,9 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from fractions import Fraction
+from functools import cached_property
+
+import numpy as np
 
 from filmscore.errors import ValidationError
 from filmscore.sync.tempomap import frameclick_within
@@ -134,6 +137,41 @@ class _Prep:
     def lands_everywhere(self) -> bool:
         return self.d <= self.tol
 
+    # cached_property writes the instance __dict__ directly, so it works on a frozen
+    # dataclass; ``dataclasses.replace`` (the solver rebases d) builds a fresh instance.
+    # (integer arithmetic below: Fraction objects cost microseconds each, and these are
+    # needed for every hit while only a few interval ends are ever made exact)
+    @cached_property
+    def k_merge(self) -> int:
+        """First k whose landing interval touches or overlaps the next one's: from there
+        on the hit lands on the whole ray ``T >= c * k_merge / (d + tol)``."""
+        tn, td = self.tol.numerator, self.tol.denominator
+        return -((tn - self.d * td) // (2 * tn))  # ceil((d - tol) / (2 tol))
+
+    @cached_property
+    def dp(self) -> Fraction:
+        return self.d + self.tol
+
+    @cached_property
+    def dm(self) -> Fraction:
+        return self.d - self.tol
+
+    @cached_property
+    def floats(self) -> tuple[float, float, float]:
+        """(c, d + tol, d - tol) as floats, each correctly rounded (int / int is), for the
+        float pass (see ``_all_required``)."""
+        tn, td = self.tol.numerator, self.tol.denominator
+        return (self.c.numerator / self.c.denominator, (self.d * td + tn) / td,
+                (self.d * td - tn) / td)
+
+    def low(self, k: int) -> Fraction:
+        """Exact low end of grid line k's landing interval (k <= k_merge)."""
+        return self.c * k / self.dp
+
+    def high(self, k: int) -> Fraction | None:
+        """Exact high end of grid line k's landing interval; None for the ray (k_merge)."""
+        return None if k >= self.k_merge else self.c * k / self.dm
+
     def k_range(self, lo: Fraction, hi: Fraction) -> tuple[int, int]:
         """k >= 1 whose landing interval may meet [lo, hi]."""
         k_lo = max(1, math.ceil(lo * (self.d - self.tol) / self.c))
@@ -191,13 +229,16 @@ def _prepare(hits: Sequence[Hit], *, start_frame: int, rate: Rate,
         raise ValidationError(f"cue {cue}: beats per bar must be a whole number >= 1",
                               field="meter_beats", value=meter_beats, valid="1, 2, 3, 4, ...")
     fps = rate.fps
+    default_tol = Fraction(tolerance_frames)
+    grids = {"beat": Fraction(subdivision), "bar": Fraction(1, meter_beats)}
+    consts = {kind: (g, 60 * fps / g) for kind, g in grids.items()}  # shared, made once
     out = []
     for i, hit in enumerate(hits):
         if hit.kind not in HIT_KINDS:
             raise ValidationError(f"cue {cue}: unknown hit kind at frame {hit.frame}",
                                   field="kind", value=hit.kind, valid=", ".join(HIT_KINDS))
-        tol = Fraction(hit.tolerance_frames if hit.tolerance_frames is not None
-                       else tolerance_frames)
+        tol = (default_tol if hit.tolerance_frames is None
+               else Fraction(hit.tolerance_frames))
         if tol <= 0:
             raise ValidationError(
                 f"cue {cue}: tolerance must be above 0 frames (hit at frame {hit.frame})",
@@ -209,8 +250,8 @@ def _prepare(hits: Sequence[Hit], *, start_frame: int, rate: Rate,
                 field="frame", value=hit.frame,
                 valid=f"a frame >= {start_frame}, or move the cue's start earlier")
         grid, required = HIT_KINDS[hit.kind]
-        g = Fraction(subdivision) if grid == "beat" else Fraction(1, meter_beats)
-        out.append(_Prep(i, hit, d, tol, g, 60 * fps / g, required))
+        g, c = consts[grid]
+        out.append(_Prep(i, hit, d, tol, g, c, required))
     return out
 
 
@@ -235,20 +276,19 @@ def _sorted_exact(items: list[tuple[Fraction, int, int]]) -> list[tuple[Fraction
 # --- the sweep -------------------------------------------------------------------------------
 
 
-def _sweep(preps: Sequence[_Prep], lo: Fraction, hi: Fraction, base_mask: int = 0
-           ) -> list[tuple[Fraction, Fraction, int]]:
-    """Maximal intervals of [lo, hi] with a constant landed set (bit mask of hit index).
+def _sweep_intervals(ivs: Sequence[tuple[Fraction, Fraction, int]], lo: Fraction,
+                     hi: Fraction, base_mask: int = 0) -> list[tuple[Fraction, Fraction, int]]:
+    """Maximal intervals of [lo, hi] with a constant landed set (bit mask of hit index),
+    given the exact closed intervals (a, b, bit) inside [lo, hi] where each hit lands.
 
     Returns (low, high, mask) covering [lo, hi] in order; a single tempo where the set
     differs from both sides is its own (t, t, mask) piece.  Adjacent pieces with the same
     mask are merged, so an interval reported is the closure of a maximal region.
     """
     events: list[tuple[Fraction, int, int]] = []  # (value, 0 start / 1 end, bit)
-    for p in preps:
-        bit = 1 << p.index
-        for a, b in p.intervals(lo, hi):
-            events.append((a, 0, bit))
-            events.append((b, 1, bit))
+    for a, b, bit in ivs:
+        events.append((a, 0, bit))
+        events.append((b, 1, bit))
     _sorted_exact(events)
     pieces: list[tuple[Fraction, Fraction, int]] = []
 
@@ -280,28 +320,196 @@ def _sweep(preps: Sequence[_Prep], lo: Fraction, hi: Fraction, base_mask: int = 
     return pieces
 
 
+def _sweep(preps: Sequence[_Prep], lo: Fraction, hi: Fraction, base_mask: int = 0
+           ) -> list[tuple[Fraction, Fraction, int]]:
+    """``_sweep_intervals`` over every interval of ``preps`` inside [lo, hi] (all exact)."""
+    return _sweep_intervals([(a, b, 1 << p.index) for p in preps
+                             for a, b in p.intervals(lo, hi)], lo, hi, base_mask)
+
+
+# The float pass.  Interval ends are c*k/(d +- tol): Fractions, but computed in floats
+# each is off by a few units in the last place (relative 1e-15 at most).  Every float
+# interval is widened by _EPS (relative to the top of the range, far above that error),
+# so it contains the exact one: whatever the float pass finds is a superset of the
+# answer, and only the candidates it leaves are then done exactly.  _TIE is the window
+# in which two float ends may be in either order exactly.
+_EPS = 1e-11
+_TIE = 1e-12
+
+
+def _exact_end(vals: list[tuple[float, object]], pick_max: bool) -> Fraction | None:
+    """The exact max (or min) of ends given as (float, exact-or-thunk) pairs: only the ends
+    whose floats tie with the float max (min) are made exact.  None stands for +inf."""
+    finite = [(f, e) for f, e in vals if f != math.inf]
+    if not finite:
+        return None
+    best_f = max(f for f, _ in finite) if pick_max else min(f for f, _ in finite)
+    win = _TIE * max(1.0, abs(best_f))
+    near = [e() if callable(e) else e for f, e in finite if abs(f - best_f) <= win]
+    return max(near) if pick_max else min(near)
+
+
+def _all_required(required: Sequence[_Prep], lo: Fraction, hi: Fraction
+                  ) -> list[tuple[Fraction, Fraction]]:
+    """Exact maximal tempo intervals in [lo, hi] where every required hit lands.
+
+    Intersects the hits' landing sets hit by hit, earliest first, in floats (widened),
+    visiting only the grid lines that meet a surviving interval; each survivor is one
+    choice of grid line per hit, whose exact interval is [max of lows, min of highs]:
+    only the ends whose floats tie with the extreme are made exact.
+    """
+    lo_f, hi_f = float(lo), float(hi)
+    eps = _EPS * max(1.0, hi_f)
+    hits = sorted((p for p in required if not p.lands_everywhere()), key=lambda q: q.d)
+    # survivors: (low, high, link) where link chains (parent link, hit position, k)
+    surv: list[tuple[float, float, tuple | None]] = [(lo_f - eps, hi_f + eps, None)]
+    for j, p in enumerate(hits):
+        cf, dp, dm = p.floats
+        km = p.k_merge
+        nxt = []
+        for a0, b0, link in surv:
+            # a survivor inside the ray still meets grid line km
+            k = min(km, max(1, math.ceil(a0 * dm / cf) - 1))
+            k_hi = min(km, math.floor(b0 * dp / cf) + 1)
+            while k <= k_hi:
+                a = cf * k / dp - eps
+                if a > b0:
+                    break
+                b = cf * k / dm + eps if k < km else math.inf
+                if b >= a0:
+                    nxt.append((a if a > a0 else a0, b if b < b0 else b0, (link, j, k)))
+                k += 1
+        if not nxt:
+            return []
+        surv = nxt
+    out = []
+    for _, _, link in surv:
+        ks = [0] * len(hits)
+        while link is not None:
+            link, j, k = link
+            ks[j] = k
+        lows: list[tuple[float, object]] = [(lo_f, lo)]
+        highs: list[tuple[float, object]] = [(hi_f, hi)]
+        for p, k in zip(hits, ks, strict=True):
+            cf, dp, dm = p.floats
+            lows.append((cf * k / dp, lambda p=p, k=k: p.low(k)))
+            highs.append((cf * k / dm if k < p.k_merge else math.inf,
+                          lambda p=p, k=k: p.high(k)))
+        a, b = _exact_end(lows, True), _exact_end(highs, False)
+        assert a is not None and b is not None  # lo and hi are finite
+        if a <= b:
+            out.append((a, b))
+    return out
+
+
+def _float_intervals(preps: Sequence[_Prep], lo_f: float, hi_f: float, eps: float
+                     ) -> tuple[np.ndarray, ...]:
+    """Every grid line's landing interval of every hit within [lo, hi], in floats widened
+    by eps, vectorised: (low, high, position in preps, k) arrays; k = 0 for a hit that
+    lands everywhere, high = inf for a hit's ray (k = k_merge)."""
+    n = len(preps)
+    cf = np.empty(n)
+    dp = np.empty(n)
+    dm = np.empty(n)
+    km = np.empty(n, dtype=np.int64)
+    every = np.zeros(n, dtype=bool)
+    for i, p in enumerate(preps):
+        cf[i], dp[i], dm[i] = p.floats
+        every[i] = p.lands_everywhere()
+        km[i] = 1 if every[i] else p.k_merge
+    with np.errstate(divide="ignore", invalid="ignore"):
+        k_lo = np.maximum(1, np.ceil(lo_f * dm / cf) - 1)
+        k_hi = np.minimum(km, np.floor(hi_f * dp / cf) + 1)
+    k_lo = np.where(every, 0, np.minimum(k_lo, km)).astype(np.int64)
+    k_hi = np.where(every, 0, k_hi).astype(np.int64)
+    counts = np.maximum(0, k_hi - k_lo + 1)
+    pos = np.repeat(np.arange(n), counts)
+    starts = np.cumsum(counts) - counts
+    k = k_lo[pos] + (np.arange(pos.size) - starts[pos])
+    c_, dp_, dm_, km_ = cf[pos], dp[pos], dm[pos], km[pos]
+    a = c_ * k / dp_ - eps
+    with np.errstate(divide="ignore", invalid="ignore"):  # d = tol: lands everywhere
+        b = np.where(k < km_, c_ * k / dm_ + eps, np.inf)
+    ev = every[pos]
+    a[ev], b[ev] = lo_f - eps, hi_f + eps
+    b = np.minimum(b, hi_f + eps)  # finite region ends
+    keep = (a <= hi_f + eps) & (b >= lo_f - eps)
+    return a[keep], b[keep], pos[keep], k[keep]
+
+
+def _some_required(preps: Sequence[_Prep], lo: Fraction, hi: Fraction, min_hits: int
+                   ) -> list[tuple[Fraction, Fraction, int]]:
+    """Exact pieces where at least ``min_hits`` required hits land (fewer than all).
+
+    A float sweep over every hit's widened intervals (sorted ends, a running count) finds
+    the regions where at least ``min_hits`` may land; the required hits' intervals are
+    disjoint per hit, so the count is of distinct hits.  Only inside those regions is the
+    exact sweep done, over the intervals (of any hit) that meet them.  A region's ends
+    are where the widened count falls below ``min_hits``, so the exact count there is
+    below it too: the pieces kept never touch a region's end and are the same as a sweep
+    over the whole range would give.
+    """
+    lo_f, hi_f = float(lo), float(hi)
+    eps = _EPS * max(1.0, hi_f)
+    a, b, pos, ks = _float_intervals(preps, lo_f, hi_f, eps)
+    req = np.array([p.required for p in preps], dtype=bool)[pos]
+    ra, rb = a[req], b[req]
+    # closed intervals: at equal values starts go first
+    vals = np.concatenate([ra, rb])
+    step = np.concatenate([np.ones(ra.size, np.int64), -np.ones(rb.size, np.int64)])
+    order = np.lexsort((-step, vals))
+    vals, step = vals[order], step[order]
+    count = np.cumsum(step)
+    r_lo = vals[(step == 1) & (count == min_hits)]
+    r_hi = vals[(step == -1) & (count == min_hits - 1)]
+    if r_lo.size == 0:
+        return []
+    # which intervals meet which region: first region ending at or after the interval's
+    # low to the last one starting at or before its high
+    first = np.searchsorted(r_hi, a, side="left")
+    last = np.searchsorted(r_lo, b, side="right") - 1
+    n_reg = np.maximum(0, last - first + 1)
+    sel = np.repeat(np.arange(a.size), n_reg)
+    reg = np.repeat(first, n_reg) + (np.arange(sel.size) - np.repeat(np.cumsum(n_reg) - n_reg,
+                                                                    n_reg))
+    order = np.argsort(reg, kind="stable")
+    sel, reg = sel[order], reg[order]
+    bounds = np.searchsorted(reg, np.arange(r_lo.size + 1))
+    pos_l, k_l = pos[sel].tolist(), ks[sel].tolist()
+    req_mask = sum(1 << p.index for p in preps if p.required)
+    out: list[tuple[Fraction, Fraction, int]] = []
+    for r in range(r_lo.size):
+        s, e = bounds[r], bounds[r + 1]
+        if e - s < min_hits:
+            continue
+        ra_ = max(lo, Fraction(float(r_lo[r])))
+        rb_ = min(hi, Fraction(float(r_hi[r])))
+        ivs = []
+        for i in range(s, e):
+            p, k = preps[pos_l[i]], k_l[i]
+            if k == 0:
+                x, y = ra_, rb_
+            else:
+                x = max(p.low(k), ra_)
+                top = p.high(k)
+                y = rb_ if top is None else min(top, rb_)
+            if x <= y:
+                ivs.append((x, y, 1 << p.index))
+        out.extend(piece for piece in _sweep_intervals(ivs, ra_, rb_)
+                   if (piece[2] & req_mask).bit_count() >= min_hits)
+    return out
+
+
 def _landing_intervals(preps: Sequence[_Prep], lo: Fraction, hi: Fraction, min_hits: int
                        ) -> list[tuple[Fraction, Fraction, int]]:
     required = [p for p in preps if p.required]
     n_req = len(required)
-    req_mask = sum(1 << p.index for p in required)
     if min_hits < n_req:
-        return [(a, b, m) for a, b, m in _sweep(preps, lo, hi)
-                if (m & req_mask).bit_count() >= min_hits]
-    # fast path: every required hit must land; intersect them one by one, earliest first
-    survivors = [(lo, hi)]
-    for p in sorted(required, key=lambda q: q.d):
-        if p.lands_everywhere():
-            continue
-        nxt = []
-        for a, b in survivors:
-            nxt.extend(p.intervals(a, b))
-        survivors = nxt
-        if not survivors:
-            return []
+        return _some_required(preps, lo, hi, min_hits)
+    req_mask = sum(1 << p.index for p in required)
     optional = [p for p in preps if not p.required]
     out: list[tuple[Fraction, Fraction, int]] = []
-    for a, b in survivors:
+    for a, b in _all_required(required, lo, hi):
         out.extend(_sweep(optional, a, b, req_mask))
     return out
 
