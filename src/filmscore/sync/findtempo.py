@@ -208,9 +208,16 @@ class _Prep:
 
     def nearest_k(self, x: Fraction) -> int:
         """Nearest grid line for x = 1/T (P = c*x); ties go to the earlier line."""
-        p = self.c * x
-        k = math.floor(self.d / p)
-        return k + 1 if (k + 1) * p - self.d < self.d - k * p else k
+        # in integers: P = cn*xn / (cd*xd); k = floor(d / P); k + 1 if (2k + 1) P < 2d
+        cn, cd = self.c.numerator, self.c.denominator
+        pn, pd = cn * x.numerator, cd * x.denominator
+        k = self.d * pd // pn
+        return k + 1 if (2 * k + 1) * pn < 2 * self.d * pd else k
+
+    @cached_property
+    def weight_nd(self) -> tuple[int, int]:
+        """The weight as an exact fraction (weights are floats), numerator, denominator."""
+        return Fraction(self.hit.weight).as_integer_ratio()
 
 
 def _prepare(hits: Sequence[Hit], *, start_frame: int, rate: Rate,
@@ -520,13 +527,28 @@ def _landing_intervals(preps: Sequence[_Prep], lo: Fraction, hi: Fraction, min_h
 def _errors(preps: Sequence[_Prep], ks: Sequence[int], x: Fraction
             ) -> tuple[Fraction, Fraction]:
     """(max weighted |frames off|, weighted mean |frames off|) at x = 1/T."""
-    worst, total, wsum = Fraction(0), Fraction(0), Fraction(0)
+    # exact, in integers: w |k c x - d| = wn |k cn xn - d cd xd| / (wd cd xd); terms
+    # are summed per denominator (one or two in practice) and made Fractions at the end
+    xn, xd = x.numerator, x.denominator
+    groups: dict[int, list[int]] = {}  # denominator -> [max numerator, sum of numerators]
+    wsum = Fraction(0)
+    wgroups: dict[int, int] = {}
     for p, k in zip(preps, ks, strict=True):
-        w = Fraction(p.hit.weight)
-        e = abs(k * p.c * x - p.d)
-        worst = max(worst, w * e)
-        total += w * e
-        wsum += w
+        wn, wd = p.weight_nd
+        cn, cd = p.c.numerator, p.c.denominator
+        num = wn * abs(k * cn * xn - p.d * cd * xd)
+        den = wd * cd * xd
+        g = groups.get(den)
+        if g is None:
+            groups[den] = [num, num]
+        else:
+            if num > g[0]:
+                g[0] = num
+            g[1] += num
+        wgroups[wd] = wgroups.get(wd, 0) + wn
+    worst = max((Fraction(m, den) for den, (m, _) in groups.items()), default=Fraction(0))
+    total = sum((Fraction(t, den) for den, (_, t) in groups.items()), Fraction(0))
+    wsum = sum((Fraction(n, d) for d, n in wgroups.items()), Fraction(0))
     return worst, (total / wsum if wsum else Fraction(0))
 
 
@@ -541,43 +563,64 @@ def _minimax(preps: Sequence[_Prep], ks: Sequence[int], xl: Fraction, xr: Fracti
     exactly; constant terms (k = 0) and weightless terms fall back to trying every
     breakpoint exactly.
     """
-    vs = []  # (z, W, w*d) for sloped terms
+    terms = []  # sloped terms (W > 0): (p, k)
     flat = Fraction(0)
     for p, k in zip(preps, ks, strict=True):
-        w = Fraction(p.hit.weight)
-        slope = w * k * p.c
-        if slope > 0:
-            vs.append((Fraction(p.d) / (k * p.c), slope, w * p.d))
+        wn, wd = p.weight_nd
+        if wn * k > 0:  # W = w k c > 0 (c > 0, k >= 0)
+            terms.append((p, k))
         else:
-            flat = max(flat, w * p.d)
-    if not vs:
+            flat = max(flat, Fraction(wn * p.d, wd))
+    if not terms:
         return xl
-    if len(vs) == 1:
-        x = vs[0][0]
+
+    cache: dict[int, tuple[Fraction, Fraction]] = {}
+
+    def exact(i: int) -> tuple[Fraction, Fraction]:  # (z_i, W_i), made once
+        if i not in cache:
+            p, k = terms[i]
+            (wn, wd), cn, cd = p.weight_nd, p.c.numerator, p.c.denominator
+            cache[i] = Fraction(p.d * cd, k * cn), Fraction(wn * k * cn, wd * cd)
+        return cache[i]
+
+    if len(terms) == 1:
+        x = exact(0)[0]
     else:
-        # weighted 1-centre: the extreme pair decides
-        fz = [(float(z), float(W)) for z, W, _ in vs]
-        scored = []
-        for i, (zi, wi) in enumerate(fz):
-            for j, (zj, wj) in enumerate(fz):
-                if zj >= zi and i != j:
-                    scored.append(((zj - zi) * wi * wj / (wi + wj), i, j))
-        top = max(s for s, _, _ in scored)
-        if top == 0 and len({z for z, _, _ in vs}) == 1:
-            scored = [(0.0, 0, 1)]
+        # weighted 1-centre: the extreme pair decides.  The floats are the correctly
+        # rounded z and W (int / int), scored with the same operations in the same order
+        # as a pair-by-pair loop would, in numpy; only near-best pairs are made exact.
+        fz = np.array([(p.d * p.c.denominator) / (k * p.c.numerator) for p, k in terms])
+        fw = np.array([(p.weight_nd[0] * k * p.c.numerator)
+                       / (p.weight_nd[1] * p.c.denominator) for p, k in terms])
+        zi, zj = fz[:, None], fz[None, :]
+        wi, wj = fw[:, None], fw[None, :]
+        with np.errstate(invalid="ignore", over="ignore"):
+            score = (zj - zi) * wi * wj / (wi + wj)
+        ok = (zj >= zi) & ~np.eye(len(terms), dtype=bool)
+        top = float(score[ok].max())
+        if top == 0 and len({exact(i)[0] for i in range(len(terms))}) == 1:
+            pairs = [(0, 1)]
+        else:
+            pairs = list(zip(*np.nonzero(ok & (score >= top * (1 - 1e-9) - 1e-300)),
+                             strict=True))
+        # exact scores as integer ratios (z = a/b, W = e/f), compared by cross-multiplying:
+        # (z_j - z_i) W_i W_j / (W_i + W_j) = (a_j b_i - a_i b_j) e_i e_j
+        #                                      / (b_i b_j (e_i f_j + e_j f_i))
+        ints = []
+        for p, k in terms:
+            (wn, wd), cn, cd = p.weight_nd, p.c.numerator, p.c.denominator
+            ints.append((p.d * cd, k * cn, wn * k * cn, wd * cd))
         best = None
-        for s, i, j in scored:
-            if s >= top * (1 - 1e-9) - 1e-300:
-                zi, wi, _ = vs[i]
-                zj, wj, _ = vs[j]
-                val = (zj - zi) * wi * wj / (wi + wj)
-                if best is None or val > best[0]:
-                    best = (val, i, j)
+        for i, j in pairs:
+            a_i, b_i, e_i, f_i = ints[i]
+            a_j, b_j, e_j, f_j = ints[j]
+            num = (a_j * b_i - a_i * b_j) * e_i * e_j
+            den = b_i * b_j * (e_i * f_j + e_j * f_i)
+            if best is None or num * best[1] > best[0] * den:
+                best = (num, den, int(i), int(j))
         assert best is not None
-        _, i, j = best
-        zi, wi, _ = vs[i]
-        zj, wj, _ = vs[j]
-        x = (wi * zi + wj * zj) / (wi + wj)
+        (z_i, w_i), (z_j, w_j) = exact(best[2]), exact(best[3])
+        x = (w_i * z_i + w_j * z_j) / (w_i + w_j)
     x = min(max(x, xl), xr)
     if flat == 0:
         return x
@@ -585,7 +628,8 @@ def _minimax(preps: Sequence[_Prep], ks: Sequence[int], xl: Fraction, xr: Fracti
     if _errors(preps, ks, x)[0] > flat:
         return x
     cands = {xl, xr, x}
-    for z, W, _ in vs:
+    for i in range(len(terms)):
+        z, W = exact(i)
         for c in (z, z - flat / W, z + flat / W):
             if xl <= c <= xr:
                 cands.add(c)
@@ -633,9 +677,11 @@ def _hit_result(p: _Prep, bpm: Fraction, landed: bool, subdivision: int,
                 meter_beats: int) -> HitResult:
     x = 1 / bpm
     k = p.nearest_k(x) if p.d else 0
-    off = k * p.c * x - p.d
-    subs = p.grid_beats(k) * subdivision  # whole subdivisions after the anchor
-    subs_int = int(subs)
+    # off = k c x - d and the whole subdivisions after the anchor (k / g * subdivision,
+    # k >= 0), in integers
+    (cn, cd), (xn, xd) = p.c.as_integer_ratio(), x.as_integer_ratio()
+    off = Fraction(k * cn * xn - p.d * cd * xd, cd * xd)
+    subs_int = k * p.g.denominator * subdivision // p.g.numerator
     beat_index, sub = divmod(subs_int, subdivision)
     bar, beat = divmod(beat_index, meter_beats)
     return HitResult(p.hit, bar + 1, beat + 1, sub, off, landed)
@@ -649,10 +695,7 @@ def _candidate(preps: Sequence[_Prep], lo: Fraction, hi: Fraction, mask: int,
     results = tuple(_hit_result(p, bpm, bool(mask >> p.index & 1), subdivision, meter_beats)
                     for p in preps)
     offs = [abs(r.frames_off) for r in results if r.landed]
-    weights = [Fraction(r.hit.weight) for r in results if r.landed]
-    wsum = sum(weights, Fraction(0))
-    mean = (sum((w * o for w, o in zip(weights, offs, strict=True)), Fraction(0)) / wsum
-            if wsum else Fraction(0))
+    mean = _errors(landed, [p.nearest_k(x) if p.d else 0 for p in landed], x)[1]
     near = sum(1 for p, r in zip(preps, results, strict=True)
                if not r.landed and abs(r.frames_off) <= 2 * p.tol)
     return TempoCandidate(
