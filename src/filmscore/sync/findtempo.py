@@ -33,6 +33,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from fractions import Fraction
 from functools import cached_property
+from operator import itemgetter
 
 import numpy as np
 
@@ -344,6 +345,96 @@ _EPS = 1e-11
 _TIE = 1e-12
 
 
+class _End:
+    """An interval end: its float, and its exact value made only when needed (a thunk)."""
+
+    __slots__ = ("f", "_x", "_make")
+
+    def __init__(self, f: float, x: Fraction | None = None, make=None) -> None:
+        self.f, self._x, self._make = f, x, make
+
+    @property
+    def x(self) -> Fraction:
+        if self._x is None:
+            self._x = self._make()
+        return self._x
+
+
+def _near(f: float, g: float) -> bool:
+    """Floats so close that the exact values may be in either order (or equal)."""
+    return abs(f - g) <= _TIE * max(1.0, abs(f), abs(g))
+
+
+def _lt(a: _End, b: _End) -> bool:
+    return a.x < b.x if _near(a.f, b.f) else a.f < b.f
+
+
+def _clip_end(f: float, make, bound: _End, low: bool) -> _End:
+    """An interval's low (high) end clipped from below (above) to a region's bound."""
+    if _near(f, bound.f):
+        return _End(max(f, bound.f) if low else min(f, bound.f),
+                    make=lambda: (max if low else min)(make(), bound.x))
+    if (f < bound.f) == low:
+        return bound
+    return _End(f, make=make)
+
+
+def _sweep_lazy(ivs: Sequence[tuple[_End, _End, int]], lo: _End, hi: _End, keep
+                ) -> list[tuple[Fraction, Fraction, int]]:
+    """``_sweep_intervals`` with ends sorted by their floats, made exact only where two
+    floats are near (their exact order decides) and for the pieces kept (``keep(mask)``).
+    Same pieces, same order."""
+    events = [(a.f, 0, bit, a) for a, _, bit in ivs] + [(b.f, 1, bit, b) for _, b, bit in ivs]
+    events.sort(key=itemgetter(0))
+    # all values are within [lo, hi]: one window for "near" (wider is only slower)
+    win = _TIE * max(1.0, abs(hi.f))
+    # groups of exactly equal ends, in exact order.  Floats that are not near are in
+    # their exact order; a run of near floats is sorted and grouped exactly (a run of one
+    # shared end, such as a region's bound, needs nothing).
+    groups: list[list] = []  # [end, starts, ends]
+    i, n = 0, len(events)
+    while i < n:
+        j = i + 1
+        while j < n and events[j][0] - events[j - 1][0] <= win:
+            j += 1
+        if j - i == 1:
+            _, kind, bit, end = events[i]
+            groups.append([end, bit if kind == 0 else 0, bit if kind == 1 else 0])
+            i = j
+            continue
+        run = events[i:j]
+        first = run[0][3]
+        if any(e[3] is not first for e in run):
+            run.sort(key=lambda e: e[3].x)
+        prev = None
+        for _, kind, bit, end in run:
+            if prev is not None and (end is prev or end.x == prev.x):
+                groups[-1][1 + kind] |= bit
+            else:
+                groups.append([end, bit if kind == 0 else 0, bit if kind == 1 else 0])
+            prev = end
+        i = j
+    pieces: list[tuple[_End, _End, int]] = []
+
+    def add(a: _End, b: _End, mask: int) -> None:
+        if pieces and pieces[-1][2] == mask:
+            pieces[-1] = (pieces[-1][0], b, mask)
+        else:
+            pieces.append((a, b, mask))
+
+    mask, prev = 0, lo
+    for g, (v, starts, ends) in enumerate(groups):
+        if g or _lt(lo, v):  # groups are strictly increasing; the first may be lo itself
+            add(prev, v, mask)
+        mask |= starts
+        add(v, v, mask)
+        mask &= ~ends
+        prev = v
+    if not pieces or _lt(prev, hi):
+        add(prev, hi, mask)
+    return [(a.x, b.x, m) for a, b, m in pieces if keep(m)]
+
+
 def _exact_end(vals: list[tuple[float, object]], pick_max: bool) -> Fraction | None:
     """The exact max (or min) of ends given as (float, exact-or-thunk) pairs: only the ends
     whose floats tie with the float max (min) are made exact.  None stands for +inf."""
@@ -484,26 +575,31 @@ def _some_required(preps: Sequence[_Prep], lo: Fraction, hi: Fraction, min_hits:
     bounds = np.searchsorted(reg, np.arange(r_lo.size + 1))
     pos_l, k_l = pos[sel].tolist(), ks[sel].tolist()
     req_mask = sum(1 << p.index for p in preps if p.required)
+
+    def keep(mask: int) -> bool:
+        return (mask & req_mask).bit_count() >= min_hits
+
     out: list[tuple[Fraction, Fraction, int]] = []
     for r in range(r_lo.size):
         s, e = bounds[r], bounds[r + 1]
         if e - s < min_hits:
             continue
-        ra_ = max(lo, Fraction(float(r_lo[r])))
-        rb_ = min(hi, Fraction(float(r_hi[r])))
+        a_x, b_x = max(lo, Fraction(float(r_lo[r]))), min(hi, Fraction(float(r_hi[r])))
+        ra_, rb_ = _End(float(a_x), a_x), _End(float(b_x), b_x)
         ivs = []
         for i in range(s, e):
             p, k = preps[pos_l[i]], k_l[i]
             if k == 0:
-                x, y = ra_, rb_
-            else:
-                x = max(p.low(k), ra_)
-                top = p.high(k)
-                y = rb_ if top is None else min(top, rb_)
-            if x <= y:
-                ivs.append((x, y, 1 << p.index))
-        out.extend(piece for piece in _sweep_intervals(ivs, ra_, rb_)
-                   if (piece[2] & req_mask).bit_count() >= min_hits)
+                ivs.append((ra_, rb_, 1 << p.index))
+                continue
+            cf, dp, dm = p.floats
+            x = _clip_end(cf * k / dp, lambda p=p, k=k: p.low(k), ra_, True)
+            y = (rb_ if k >= p.k_merge else
+                 _clip_end(cf * k / dm, lambda p=p, k=k: p.high(k), rb_, False))
+            if (x.x > y.x) if _near(x.f, y.f) else (y.f < x.f):  # empty
+                continue
+            ivs.append((x, y, 1 << p.index))
+        out.extend(_sweep_lazy(ivs, ra_, rb_, keep))
     return out
 
 
