@@ -128,12 +128,13 @@ def run(quick: bool = False) -> list[Result]:
                 agree += ("; numpy scan = exact scan" if exact == got
                           else f"; numpy scan DIFFERS from the exact scan at "
                                f"{len(exact ^ got)} tempos")
+            # (the callables are used before the loop moves on: late binding is fine)
             fns = {
-                "intervals": lambda h=hits, m=min_hits: landing_intervals(h, min_hits=m, **kw),
-                "peer": lambda h=hits, m=min_hits: numpy_scan(h, step=step, min_hits=m, **kw),
+                "intervals": lambda: landing_intervals(hits, min_hits=min_hits, **kw),  # noqa: B023
+                "peer": lambda: numpy_scan(hits, step=step, min_hits=min_hits, **kw),  # noqa: B023
             }
             if min_hits == n_hits:
-                fns["find"] = lambda h=hits, m=min_hits: find_tempos(h, min_hits=m, **kw)
+                fns["find"] = lambda: find_tempos(hits, min_hits=min_hits, **kw)  # noqa: B023
             t = measure_side_by_side(fns, repeats=3 if quick else 5, warmups=1)
             peer_s = t["peer"].median_s
             case = (f"{n_hits} hard hits over {LENGTH_S} s, min_hits {min_hits}, 23.976, "

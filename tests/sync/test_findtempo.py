@@ -9,7 +9,11 @@ import pytest
 
 from filmscore.errors import ValidationError
 from filmscore.sync.findtempo import (
+    DEFAULT_TEMPO_RANGE,
     Hit,
+    _landing_intervals,
+    _prepare,
+    _sweep,
     find_tempos,
     landing_intervals,
 )
@@ -221,3 +225,89 @@ def test_random_cues_are_not_vacuous():
                                    subdivision=sub, tempo_range=(bpm, bpm))
             found += bool(iv)
     assert found >= 10
+
+
+# --- the fast paths against the plain exact sweep ------------------------------------------
+#
+# ``_sweep`` over every interval of every hit across the whole range, all in Fractions, is
+# the method the float passes replaced; they must give the very same pieces.
+
+
+def _reference(preps, lo, hi, min_hits):
+    req = sum(1 << p.index for p in preps if p.required)
+    return [piece for piece in _sweep(preps, lo, hi)
+            if (piece[2] & req).bit_count() >= min_hits]
+
+
+def _mixed_cue(rng: random.Random, *, small: bool):
+    """Hard, soft, downbeat and end hits, own tolerances, several rates.  ``small``: a few
+    seconds at 24 fps with whole or half-frame tolerances and a range whose ends are
+    landing-interval ends, where exact ties between interval ends are common."""
+    rate = get_rate("24" if small else rng.choice(["24", "25", "29.97", "23.976"]))
+    n = rng.randint(2, 8 if small else 14)
+    start = rng.randint(0, 2000)
+    span = rng.randint(6, 60) if small else rng.randint(100, 4000)
+    frames = sorted(start + rng.randint(0, span) for _ in range(n))
+    kinds = ["hard"] * 5 + ["soft", "downbeat", "end"]
+    hits = [Hit(f, kind="hard" if i == 0 else rng.choice(kinds),
+                tolerance_frames=rng.choice([None, None, F(1, 2), F(3, 2), F(2, 3)]))
+            for i, f in enumerate(frames)]
+    sub = rng.choice([1, 2, 3])
+    tol = F(rng.choice([1, 2, 3]), 2)
+    kw = dict(start_frame=start, rate=rate, tolerance_frames=tol, subdivision=sub,
+              meter_beats=rng.choice([3, 4]), tempo_range=DEFAULT_TEMPO_RANGE, cue="t")
+    preps = _prepare(hits, **kw)
+    if small:
+        # range ends on interval ends: c k / (d + tol) and c k / (d - tol) of some hits
+        ends = [p.c * k / (p.d + s * p.tol) for p in preps if p.d > p.tol
+                for k in range(1, 30) for s in (1, -1)]
+        ends = sorted(e for e in ends if 30 <= e <= 300)
+        if len(ends) >= 2:
+            a, b = sorted(rng.sample(ends, 2))
+            return preps, a, b
+    lo = F(rng.randint(40, 150))
+    return preps, lo, lo + rng.choice([0, F(1, 7), 3, 40, 200])
+
+
+@pytest.mark.parametrize("small", [True, False])
+def test_fast_paths_give_the_same_pieces_as_the_whole_range_sweep(small):
+    rng = random.Random(15 + small)
+    checked = tied = 0
+    for _ in range(60 if small else 30):
+        preps, lo, hi = _mixed_cue(rng, small=small)
+        n_req = sum(p.required for p in preps)
+        for min_hits in sorted({n_req, max(1, n_req - 1), max(1, n_req - 2), 1}):
+            want = _reference(preps, lo, hi, min_hits)
+            assert _landing_intervals(preps, lo, hi, min_hits) == want, (lo, hi, min_hits)
+            checked += 1
+            # pieces that are single tempos: ends of different hits that meet exactly
+            tied += sum(a == b for a, b, _ in want)
+    assert checked >= (150 if small else 70)
+    if small:
+        assert tied >= 5  # the exact-tie cases were exercised
+
+
+@pytest.mark.parametrize("seed", range(8))
+def test_fewer_than_all_hits_match_brute_force(seed):
+    rng = random.Random(500 + seed)
+    rate, sub, start, tol, hits, bpm = _random_cue(rng)
+    lo = F(rng.randint(40, 120)) if bpm is None else F(int(bpm) - rng.randint(1, 20))
+    hi = lo + rng.randint(10, 40)
+    step = F(1, rng.choice([37, 53]))
+    kw = dict(start_frame=start, rate=rate, tempo_range=(lo, hi), tolerance_frames=tol,
+              subdivision=sub)
+    scan = scan_tempos(hits, step=step, **kw)
+    for min_hits in {len(hits) - 1, len(hits) - 2, (len(hits) * 9) // 10}:
+        if min_hits < 1:
+            continue
+        pieces = landing_intervals(hits, min_hits=min_hits, **kw)
+        assert all(len(s) >= min_hits for _, _, s in pieces)
+        for t, landed in scan:
+            inside = [s for a, b, s in pieces if a <= t <= b]
+            if len(landed) >= min_hits:
+                # the landed set of the piece holding t (pieces meet only at their ends,
+                # where the set is the union of both sides)
+                assert frozenset(landed) in inside, (seed, min_hits, t)
+            else:
+                # pieces are closed: every hit of a piece lands at its ends too
+                assert not inside, (seed, min_hits, t)
