@@ -500,11 +500,12 @@ def _all_required(required: Sequence[_Prep], lo: Fraction, hi: Fraction
     return out
 
 
-def _float_intervals(preps: Sequence[_Prep], lo_f: float, hi_f: float, eps: float
-                     ) -> tuple[np.ndarray, ...]:
-    """Every grid line's landing interval of every hit within [lo, hi], in floats widened
-    by eps, vectorised: (low, high, position in preps, k) arrays; k = 0 for a hit that
-    lands everywhere, high = inf for a hit's ray (k = k_merge)."""
+def _float_intervals(preps: Sequence[_Prep], reg_lo: np.ndarray, reg_hi: np.ndarray,
+                     eps: float) -> tuple[np.ndarray, ...]:
+    """Every grid line's landing interval of every hit that meets one of the regions
+    [reg_lo[r], reg_hi[r]] (floats, disjoint), in floats widened by eps and clipped to
+    the region, vectorised over (hit, region) pairs: (low, high, position in preps, k)
+    arrays; k = 0 for a hit that lands everywhere, k = k_merge for a hit's ray."""
     n = len(preps)
     cf = np.empty(n)
     dp = np.empty(n)
@@ -515,51 +516,67 @@ def _float_intervals(preps: Sequence[_Prep], lo_f: float, hi_f: float, eps: floa
         cf[i], dp[i], dm[i] = p.floats
         every[i] = p.lands_everywhere()
         km[i] = 1 if every[i] else p.k_merge
-    with np.errstate(divide="ignore", invalid="ignore"):
-        k_lo = np.maximum(1, np.ceil(lo_f * dm / cf) - 1)
-        k_hi = np.minimum(km, np.floor(hi_f * dp / cf) + 1)
-    k_lo = np.where(every, 0, np.minimum(k_lo, km)).astype(np.int64)
-    k_hi = np.where(every, 0, k_hi).astype(np.int64)
-    counts = np.maximum(0, k_hi - k_lo + 1)
-    pos = np.repeat(np.arange(n), counts)
-    starts = np.cumsum(counts) - counts
-    k = k_lo[pos] + (np.arange(pos.size) - starts[pos])
-    c_, dp_, dm_, km_ = cf[pos], dp[pos], dm[pos], km[pos]
-    a = c_ * k / dp_ - eps
+    h = np.repeat(np.arange(n), reg_lo.size)
+    r = np.tile(np.arange(reg_lo.size), n)
     with np.errstate(divide="ignore", invalid="ignore"):  # d = tol: lands everywhere
-        b = np.where(k < km_, c_ * k / dm_ + eps, np.inf)
+        k_lo = np.maximum(1, np.ceil(reg_lo[r] * dm[h] / cf[h]) - 1)
+        k_hi = np.minimum(km[h], np.floor(reg_hi[r] * dp[h] / cf[h]) + 1)
+    k_lo = np.where(every[h], 0, np.minimum(k_lo, km[h])).astype(np.int64)
+    k_hi = np.where(every[h], 0, k_hi).astype(np.int64)
+    counts = np.maximum(0, k_hi - k_lo + 1)
+    pair = np.repeat(np.arange(h.size), counts)
+    k = k_lo[pair] + (np.arange(pair.size) - (np.cumsum(counts) - counts)[pair])
+    pos = h[pair]
+    c_, km_ = cf[pos], km[pos]
+    a = c_ * k / dp[pos] - eps
+    with np.errstate(divide="ignore", invalid="ignore"):
+        b = np.where(k < km_, c_ * k / dm[pos] + eps, np.inf)
     ev = every[pos]
-    a[ev], b[ev] = lo_f - eps, hi_f + eps
-    b = np.minimum(b, hi_f + eps)  # finite region ends
-    keep = (a <= hi_f + eps) & (b >= lo_f - eps)
-    return a[keep], b[keep], pos[keep], k[keep]
+    a[ev], b[ev] = -np.inf, np.inf
+    lo_c, hi_c = reg_lo[r[pair]], reg_hi[r[pair]]
+    keep = (a <= hi_c) & (b >= lo_c)
+    return (np.maximum(a, lo_c)[keep], np.minimum(b, hi_c)[keep], pos[keep], k[keep])
+
+
+def _regions(a: np.ndarray, b: np.ndarray, need: int) -> tuple[np.ndarray, np.ndarray]:
+    """Where at least ``need`` of the closed intervals [a, b] overlap: (lows, highs)."""
+    vals = np.concatenate([a, b])
+    step = np.concatenate([np.ones(a.size, np.int64), -np.ones(b.size, np.int64)])
+    order = np.lexsort((-step, vals))  # at equal values starts go first (closed)
+    vals, step = vals[order], step[order]
+    count = np.cumsum(step)
+    return (vals[(step == 1) & (count == need)], vals[(step == -1) & (count == need - 1)])
 
 
 def _some_required(preps: Sequence[_Prep], lo: Fraction, hi: Fraction, min_hits: int
                    ) -> list[tuple[Fraction, Fraction, int]]:
     """Exact pieces where at least ``min_hits`` required hits land (fewer than all).
 
-    A float sweep over every hit's widened intervals (sorted ends, a running count) finds
+    A float sweep over the hits' widened intervals (sorted ends, a running count) finds
     the regions where at least ``min_hits`` may land; the required hits' intervals are
-    disjoint per hit, so the count is of distinct hits.  Only inside those regions is the
-    exact sweep done, over the intervals (of any hit) that meet them.  A region's ends
-    are where the widened count falls below ``min_hits``, so the exact count there is
-    below it too: the pieces kept never touch a region's end and are the same as a sweep
-    over the whole range would give.
+    disjoint per hit, so the count is of distinct hits.  With many hits, a first sweep
+    over the B earliest required hits (the fewest intervals) keeps only where at least
+    B - (hits that may miss) of them land, and the other hits' intervals are made only
+    inside those regions.  Only inside the final regions is the exact sweep done, over
+    the intervals (of any hit) that meet them.  A region's ends are where the widened
+    count falls below what is needed, so the exact count there is below ``min_hits``:
+    the pieces kept never touch a region's end and are the same as a sweep over the
+    whole range would give.
     """
     lo_f, hi_f = float(lo), float(hi)
     eps = _EPS * max(1.0, hi_f)
-    a, b, pos, ks = _float_intervals(preps, lo_f, hi_f, eps)
+    g_lo, g_hi = np.array([lo_f - eps]), np.array([hi_f + eps])
+    required = sorted((p for p in preps if p.required), key=lambda q: q.d)
+    may_miss = len(required) - min_hits
+    first_b = 2 * may_miss + 8
+    if first_b < len(required):
+        a1, b1, _, _ = _float_intervals(required[:first_b], g_lo, g_hi, eps)
+        g_lo, g_hi = _regions(a1, b1, first_b - may_miss)
+        if g_lo.size == 0:
+            return []
+    a, b, pos, ks = _float_intervals(preps, g_lo, g_hi, eps)
     req = np.array([p.required for p in preps], dtype=bool)[pos]
-    ra, rb = a[req], b[req]
-    # closed intervals: at equal values starts go first
-    vals = np.concatenate([ra, rb])
-    step = np.concatenate([np.ones(ra.size, np.int64), -np.ones(rb.size, np.int64)])
-    order = np.lexsort((-step, vals))
-    vals, step = vals[order], step[order]
-    count = np.cumsum(step)
-    r_lo = vals[(step == 1) & (count == min_hits)]
-    r_hi = vals[(step == -1) & (count == min_hits - 1)]
+    r_lo, r_hi = _regions(a[req], b[req], min_hits)
     if r_lo.size == 0:
         return []
     # which intervals meet which region: first region ending at or after the interval's
