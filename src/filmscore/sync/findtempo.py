@@ -210,10 +210,15 @@ class _Prep:
     def nearest_k(self, x: Fraction) -> int:
         """Nearest grid line for x = 1/T (P = c*x); ties go to the earlier line."""
         # in integers: P = cn*xn / (cd*xd); k = floor(d / P); k + 1 if (2k + 1) P < 2d
-        cn, cd = self.c.numerator, self.c.denominator
-        pn, pd = cn * x.numerator, cd * x.denominator
+        cn, cd = self.c_nd
+        xn, xd = x.as_integer_ratio()
+        pn, pd = cn * xn, cd * xd
         k = self.d * pd // pn
         return k + 1 if (2 * k + 1) * pn < 2 * self.d * pd else k
+
+    @cached_property
+    def c_nd(self) -> tuple[int, int]:
+        return self.c.as_integer_ratio()
 
     @cached_property
     def weight_nd(self) -> tuple[int, int]:
@@ -648,7 +653,7 @@ def _errors(preps: Sequence[_Prep], ks: Sequence[int], x: Fraction
     wgroups: dict[int, int] = {}
     for p, k in zip(preps, ks, strict=True):
         wn, wd = p.weight_nd
-        cn, cd = p.c.numerator, p.c.denominator
+        cn, cd = p.c_nd
         num = wn * abs(k * cn * xn - p.d * cd * xd)
         den = wd * cd * xd
         g = groups.get(den)
@@ -692,7 +697,7 @@ def _minimax(preps: Sequence[_Prep], ks: Sequence[int], xl: Fraction, xr: Fracti
     def exact(i: int) -> tuple[Fraction, Fraction]:  # (z_i, W_i), made once
         if i not in cache:
             p, k = terms[i]
-            (wn, wd), cn, cd = p.weight_nd, p.c.numerator, p.c.denominator
+            (wn, wd), (cn, cd) = p.weight_nd, p.c_nd
             cache[i] = Fraction(p.d * cd, k * cn), Fraction(wn * k * cn, wd * cd)
         return cache[i]
 
@@ -721,7 +726,7 @@ def _minimax(preps: Sequence[_Prep], ks: Sequence[int], xl: Fraction, xr: Fracti
         #                                      / (b_i b_j (e_i f_j + e_j f_i))
         ints = []
         for p, k in terms:
-            (wn, wd), cn, cd = p.weight_nd, p.c.numerator, p.c.denominator
+            (wn, wd), (cn, cd) = p.weight_nd, p.c_nd
             ints.append((p.d * cd, k * cn, wn * k * cn, wd * cd))
         best = None
         for i, j in pairs:
@@ -792,7 +797,7 @@ def _hit_result(p: _Prep, bpm: Fraction, landed: bool, subdivision: int,
     k = p.nearest_k(x) if p.d else 0
     # off = k c x - d and the whole subdivisions after the anchor (k / g * subdivision,
     # k >= 0), in integers
-    (cn, cd), (xn, xd) = p.c.as_integer_ratio(), x.as_integer_ratio()
+    (cn, cd), (xn, xd) = p.c_nd, x.as_integer_ratio()
     off = Fraction(k * cn * xn - p.d * cd * xd, cd * xd)
     subs_int = k * p.g.denominator * subdivision // p.g.numerator
     beat_index, sub = divmod(subs_int, subdivision)
