@@ -98,7 +98,7 @@ def _n_intervals(hits, kw) -> int:
                      tolerance_frames=kw["tolerance_frames"], subdivision=kw["subdivision"],
                      meter_beats=4, tempo_range=TEMPO_RANGE, cue="bench")
     lo, hi = (float(v) for v in TEMPO_RANGE)
-    return int(_float_intervals(preps, lo, hi, 0.0)[0].size)
+    return int(_float_intervals(preps, np.array([lo]), np.array([hi]), 0.0)[0].size)
 
 
 def run(quick: bool = False) -> list[Result]:

@@ -716,11 +716,6 @@ def _minimax(preps: Sequence[_Prep], ks: Sequence[int], xl: Fraction, xr: Fracti
             score = (zj - zi) * wi * wj / (wi + wj)
         ok = (zj >= zi) & ~np.eye(len(terms), dtype=bool)
         top = float(score[ok].max())
-        if top == 0 and len({exact(i)[0] for i in range(len(terms))}) == 1:
-            pairs = [(0, 1)]
-        else:
-            pairs = list(zip(*np.nonzero(ok & (score >= top * (1 - 1e-9) - 1e-300)),
-                             strict=True))
         # exact scores as integer ratios (z = a/b, W = e/f), compared by cross-multiplying:
         # (z_j - z_i) W_i W_j / (W_i + W_j) = (a_j b_i - a_i b_j) e_i e_j
         #                                      / (b_i b_j (e_i f_j + e_j f_i))
@@ -729,6 +724,22 @@ def _minimax(preps: Sequence[_Prep], ks: Sequence[int], xl: Fraction, xr: Fracti
             (wn, wd), (cn, cd) = p.weight_nd, p.c_nd
             ints.append((p.d * cd, k * cn, wn * k * cn, wd * cd))
         best = None
+        pairs: list = []
+        if top == 0 and len({exact(i)[0] for i in range(len(terms))}) == 1:
+            pairs = [(0, 1)]
+        else:
+            # every exactly best pair gives the same x, the one where the rising side
+            # max_i W_i (x - z_i) meets the falling side max_i W_i (z_i - x).  Try the
+            # float-best pair's x first: if the sides meet there exactly, it is the
+            # answer; else score every near-best pair exactly (hits on one grid can tie
+            # in thousands of pairs).
+            i0, j0 = np.unravel_index(np.argmax(np.where(ok, score, -np.inf)), score.shape)
+            (z_i, w_i), (z_j, w_j) = exact(int(i0)), exact(int(j0))
+            if _sides_meet(ints, (w_i * z_i + w_j * z_j) / (w_i + w_j)):
+                best = (None, None, int(i0), int(j0))
+            else:
+                pairs = list(zip(*np.nonzero(ok & (score >= top * (1 - 1e-9) - 1e-300)),
+                                 strict=True))
         for i, j in pairs:
             a_i, b_i, e_i, f_i = ints[i]
             a_j, b_j, e_j, f_j = ints[j]
@@ -752,6 +763,21 @@ def _minimax(preps: Sequence[_Prep], ks: Sequence[int], xl: Fraction, xr: Fracti
             if xl <= c <= xr:
                 cands.add(c)
     return min(cands, key=lambda c: (*_errors(preps, ks, c), c))
+
+
+def _sides_meet(ints: Sequence[tuple[int, int, int, int]], x: Fraction) -> bool:
+    """max_i W_i (x - z_i) == max_i W_i (z_i - x), exactly, for z = a/b, W = e/f (>0):
+    in integers, W_i (x - z_i) = e_i (xn b_i - a_i xd) / (f_i b_i xd), xd > 0 dropped."""
+    xn, xd = x.as_integer_ratio()
+    rise = fall = None  # (numerator, denominator > 0)
+    for a, b, e, f in ints:
+        num, den = e * (xn * b - a * xd), f * b
+        if rise is None or num * rise[1] > rise[0] * den:
+            rise = (num, den)
+        if fall is None or -num * fall[1] > fall[0] * den:
+            fall = (-num, den)
+    assert rise is not None and fall is not None
+    return rise[0] * fall[1] == fall[0] * rise[1]
 
 
 def _best_x(landed: Sequence[_Prep], xl: Fraction, xr: Fraction) -> Fraction:
