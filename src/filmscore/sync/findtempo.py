@@ -32,7 +32,6 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from fractions import Fraction
-from functools import cached_property
 from operator import itemgetter
 
 import numpy as np
@@ -125,6 +124,21 @@ class TempoCandidate:
 # --- per-hit preparation -------------------------------------------------------------------
 
 
+class _cached:  # noqa: N801 (used as a decorator, like the one it replaces)
+    """``functools.cached_property`` without its lock: in Python 3.11 the first access
+    takes an RLock (removed in 3.12) and costs about ten microseconds, paid here for
+    every hit on every call."""
+
+    def __init__(self, fn) -> None:
+        self.fn, self.name = fn, fn.__name__
+
+    def __get__(self, obj, cls=None):
+        if obj is None:
+            return self
+        value = obj.__dict__[self.name] = self.fn(obj)
+        return value
+
+
 @dataclass(frozen=True)
 class _Prep:
     index: int
@@ -138,26 +152,26 @@ class _Prep:
     def lands_everywhere(self) -> bool:
         return self.d <= self.tol
 
-    # cached_property writes the instance __dict__ directly, so it works on a frozen
-    # dataclass; ``dataclasses.replace`` (the solver rebases d) builds a fresh instance.
+    # _cached writes the instance __dict__ directly, so it works on a frozen dataclass;
+    # ``dataclasses.replace`` (the solver rebases d) builds a fresh instance.
     # (integer arithmetic below: Fraction objects cost microseconds each, and these are
     # needed for every hit while only a few interval ends are ever made exact)
-    @cached_property
+    @_cached
     def k_merge(self) -> int:
         """First k whose landing interval touches or overlaps the next one's: from there
         on the hit lands on the whole ray ``T >= c * k_merge / (d + tol)``."""
         tn, td = self.tol.numerator, self.tol.denominator
         return -((tn - self.d * td) // (2 * tn))  # ceil((d - tol) / (2 tol))
 
-    @cached_property
+    @_cached
     def dp(self) -> Fraction:
         return self.d + self.tol
 
-    @cached_property
+    @_cached
     def dm(self) -> Fraction:
         return self.d - self.tol
 
-    @cached_property
+    @_cached
     def floats(self) -> tuple[float, float, float]:
         """(c, d + tol, d - tol) as floats, each correctly rounded (int / int is), for the
         float pass (see ``_all_required``)."""
@@ -216,11 +230,11 @@ class _Prep:
         k = self.d * pd // pn
         return k + 1 if (2 * k + 1) * pn < 2 * self.d * pd else k
 
-    @cached_property
+    @_cached
     def c_nd(self) -> tuple[int, int]:
         return self.c.as_integer_ratio()
 
-    @cached_property
+    @_cached
     def weight_nd(self) -> tuple[int, int]:
         """The weight as an exact fraction (weights are floats), numerator, denominator."""
         return Fraction(self.hit.weight).as_integer_ratio()
