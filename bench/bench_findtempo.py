@@ -135,7 +135,7 @@ def run(quick: bool = False) -> list[Result]:
             }
             if min_hits == n_hits:
                 fns["find"] = lambda: find_tempos(hits, min_hits=min_hits, **kw)  # noqa: B023
-            t = measure_side_by_side(fns, repeats=3 if quick else 5, warmups=1)
+            t = measure_side_by_side(fns, repeats=3 if quick else 7, warmups=1)
             peer_s = t["peer"].median_s
             case = (f"{n_hits} hard hits over {LENGTH_S} s, min_hits {min_hits}, 23.976, "
                     f"eighths, 40-240 BPM")
