@@ -163,7 +163,11 @@ def run(quick: bool = False) -> list[Result]:
                 note=f"{_faster(iv_s, peer_s)} ({_best(t, 'intervals')}); "
                      f"{len(ours)} intervals, "
                      f"{len(got):,} grid tempos; {n_iv:,} hit intervals in range, "
-                     f"{iv_s / n_iv * 1e9:.0f} ns each; {agree}"))
+                     f"{iv_s / n_iv * 1e9:.0f} ns each; {agree}",
+                extra={"hits": str(n_hits), "min_hits": str(min_hits), "n_iv": str(n_iv),
+                       "pieces": str(len(ours)), "grid": str(len(got)), "agree": agree,
+                       "ours_min": repr(t["intervals"].min_s),
+                       "peer_min": repr(t["peer"].min_s)}))
             if "find" in t:
                 f_s = t["find"].median_s
                 results.append(Result(
@@ -172,5 +176,8 @@ def run(quick: bool = False) -> list[Result]:
                     ours_s=f_s, peer=peer, peer_s=peer_s,
                     note=f"{_faster(f_s, peer_s)} ({_best(t, 'find')}); "
                          f"{len(ours)} intervals ranked, "
-                         f"the top 20 returned"))
+                         f"the top 20 returned",
+                    extra={"hits": str(n_hits), "min_hits": str(min_hits),
+                           "ours_min": repr(t["find"].min_s),
+                           "peer_min": repr(t["peer"].min_s)}))
     return results
