@@ -125,9 +125,9 @@ class TempoCandidate:
 
 
 class _cached:  # noqa: N801 (used as a decorator, like the one it replaces)
-    """``functools.cached_property`` without its lock: in Python 3.11 the first access
-    takes an RLock (removed in 3.12) and costs about ten microseconds, paid here for
-    every hit on every call."""
+    """``functools.cached_property`` without its lock: in Python 3.11 every first access
+    takes an RLock (removed in 3.12); this one costs about half (0.2 against 0.44 µs with
+    the object made, measured), paid for every hit on every call."""
 
     def __init__(self, fn) -> None:
         self.fn, self.name = fn, fn.__name__
