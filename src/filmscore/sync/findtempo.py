@@ -12,15 +12,23 @@ interval ``T in [60*fps*k / (g*(d+tol)), 60*fps*k / (g*(d-tol))]``; a hit with
 ``d <= tol`` lands at every tempo (k = 0).  From ``k >= (d-tol)/(2*tol)`` on, the intervals
 of consecutive k touch or overlap and are merged into one.
 
-``find_tempos`` sweeps all interval ends across the tempo range and reports the maximal
-intervals on which one set of hits lands (the set is piecewise constant), keeping those
-where at least ``min_hits`` hard hits land.  With the default (every hard hit must land)
-a faster path intersects the hard hits' intervals hit by hit, earliest first, and only
-then splits the survivors by the other hits.  Both give the same intervals (tested).
+``find_tempos`` reports the maximal intervals on which one set of hits lands (the set is
+piecewise constant), keeping those where at least ``min_hits`` hard hits land: what a
+sweep over every interval end across the tempo range gives (``_sweep``, kept as the
+reference).  Only the candidates are visited.  With every hard hit required, the hard
+hits' intervals are intersected hit by hit, earliest first, each hit meeting only the
+grid lines near a surviving interval, and the survivors are then split by the other
+hits.  With fewer, a vectorised sweep over the hits' intervals finds the regions where
+enough may overlap (with many hits, a first sweep over the earliest ones narrows the
+range before the others' intervals are made), and the exact sweep runs only there.
+Both give the same intervals as the whole-range sweep (tested).
 
-Everything is exact: frames are ints, times and tempos ``Fraction``; floats appear only
-as sort keys (correctly rounded, so ``float(a) < float(b)`` implies ``a < b``; ties are
-resolved exactly) and in ``weighted_landed`` (weights are floats in the spotting list).
+Everything reported is exact: frames are ints, times and tempos ``Fraction``.  The
+passes above run in floats widened a little (``_EPS``), so they can only find too much;
+an interval end is made exact only where its float is too near another's to order them
+(``_TIE``) or where it ends an interval reported.  Floats also rank pairs in the best-tempo
+search (confirmed exactly) and give ``weighted_landed`` (weights are floats in the
+spotting list).
 
 ``sync.tempo_scan.scan_tempos`` is the dense brute force (every tempo on a grid), for
 tests and the benchmark.
