@@ -342,3 +342,25 @@ def test_many_hits_first_sweep_gives_the_same_pieces():
             assert _landing_intervals(preps, lo, hi, min_hits) == want, (n, min_hits)
             kept += len(want)
     assert kept >= 100
+
+
+def test_candidates_are_those_of_the_all_fraction_method():
+    # pinned from the all-Fraction implementation before the float passes (issue 15):
+    # 12 hits on a 97.3 BPM eighth grid at 23.976, one soft, one of weight 2
+    frames = [1096, 1111, 1140, 1185, 1288, 1614, 1695, 1754, 1961, 2020, 2109, 2235]
+    hits = [Hit(f, kind="soft" if i == 5 else "hard", weight=2.0 if i == 3 else 1.0)
+            for i, f in enumerate(frames)]
+    want = [
+        (F(99360000, 1022021), F(60120000, 617617), F(1071360, 11011), F(85, 186),
+         F(250, 1209), None),
+        (F(198720000, 1022021), F(120240000, 617617), F(2142720, 11011), F(85, 186),
+         F(250, 1209), F(389, 2)),
+        (F(24000000, 103103), F(32400000, 139139), F(2563200, 11011), F(85, 89),
+         F(500, 1157), None),
+    ]
+    for min_hits in (None, 9):
+        got = find_tempos(hits, start_frame=1000, rate="23.976", subdivision=2,
+                          min_hits=min_hits, top=3)
+        assert [(c.low_bpm, c.high_bpm, c.best_bpm, c.max_frames_off, c.mean_frames_off,
+                 c.round_bpm) for c in got] == want
+        assert all(c.landed == 12 and c.near_misses == 0 for c in got)
