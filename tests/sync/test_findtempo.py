@@ -287,30 +287,33 @@ def test_fast_paths_give_the_same_pieces_as_the_whole_range_sweep(small):
         assert tied >= 5  # the exact-tie cases were exercised
 
 
-@pytest.mark.parametrize("seed", range(8))
-def test_fewer_than_all_hits_match_brute_force(seed):
-    rng = random.Random(500 + seed)
-    rate, sub, start, tol, hits, bpm = _random_cue(rng)
-    lo = F(rng.randint(40, 120)) if bpm is None else F(int(bpm) - rng.randint(1, 20))
-    hi = lo + rng.randint(10, 40)
-    step = F(1, rng.choice([37, 53]))
-    kw = dict(start_frame=start, rate=rate, tempo_range=(lo, hi), tolerance_frames=tol,
-              subdivision=sub)
-    scan = scan_tempos(hits, step=step, **kw)
-    for min_hits in {len(hits) - 1, len(hits) - 2, (len(hits) * 9) // 10}:
-        if min_hits < 1:
-            continue
-        pieces = landing_intervals(hits, min_hits=min_hits, **kw)
-        assert all(len(s) >= min_hits for _, _, s in pieces)
-        for t, landed in scan:
-            inside = [s for a, b, s in pieces if a <= t <= b]
-            if len(landed) >= min_hits:
-                # the landed set of the piece holding t (pieces meet only at their ends,
-                # where the set is the union of both sides)
-                assert frozenset(landed) in inside, (seed, min_hits, t)
-            else:
-                # pieces are closed: every hit of a piece lands at its ends too
-                assert not inside, (seed, min_hits, t)
+def test_fewer_than_all_hits_match_brute_force():
+    enough = 0  # grid tempos where enough hits land: the test is not vacuous
+    for seed in range(8):
+        rng = random.Random(500 + seed)
+        rate, sub, start, tol, hits, bpm = _random_cue(rng)
+        lo = F(rng.randint(40, 120)) if bpm is None else F(int(bpm) - rng.randint(1, 20))
+        hi = lo + rng.randint(10, 40)
+        step = F(1, rng.choice([37, 53]))
+        kw = dict(start_frame=start, rate=rate, tempo_range=(lo, hi), tolerance_frames=tol,
+                  subdivision=sub)
+        scan = scan_tempos(hits, step=step, **kw)
+        for min_hits in {len(hits) - 1, len(hits) - 2, (len(hits) * 9) // 10}:
+            if min_hits < 1:
+                continue
+            pieces = landing_intervals(hits, min_hits=min_hits, **kw)
+            assert all(len(s) >= min_hits for _, _, s in pieces)
+            for t, landed in scan:
+                inside = [s for a, b, s in pieces if a <= t <= b]
+                if len(landed) >= min_hits:
+                    # the landed set of the piece holding t (pieces meet only at their
+                    # ends, where the set is the union of both sides)
+                    assert frozenset(landed) in inside, (seed, min_hits, t)
+                    enough += 1
+                else:
+                    # pieces are closed: every hit of a piece lands at its ends too
+                    assert not inside, (seed, min_hits, t)
+    assert enough >= 500
 
 
 def test_many_hits_first_sweep_gives_the_same_pieces():
