@@ -9,7 +9,11 @@ import pytest
 
 from filmscore.errors import ValidationError
 from filmscore.sync.findtempo import (
+    DEFAULT_TEMPO_RANGE,
     Hit,
+    _landing_intervals,
+    _prepare,
+    _sweep,
     find_tempos,
     landing_intervals,
 )
@@ -221,3 +225,145 @@ def test_random_cues_are_not_vacuous():
                                    subdivision=sub, tempo_range=(bpm, bpm))
             found += bool(iv)
     assert found >= 10
+
+
+# --- the fast paths against the plain exact sweep ------------------------------------------
+#
+# ``_sweep`` over every interval of every hit across the whole range, all in Fractions, is
+# the method the float passes replaced; they must give the very same pieces.
+
+
+def _reference(preps, lo, hi, min_hits):
+    req = sum(1 << p.index for p in preps if p.required)
+    return [piece for piece in _sweep(preps, lo, hi)
+            if (piece[2] & req).bit_count() >= min_hits]
+
+
+def _mixed_cue(rng: random.Random, *, small: bool):
+    """Hard, soft, downbeat and end hits, own tolerances, several rates.  ``small``: a few
+    seconds at 24 fps with whole or half-frame tolerances and a range whose ends are
+    landing-interval ends, where exact ties between interval ends are common."""
+    rate = get_rate("24" if small else rng.choice(["24", "25", "29.97", "23.976"]))
+    n = rng.randint(2, 8 if small else 14)
+    start = rng.randint(0, 2000)
+    span = rng.randint(6, 60) if small else rng.randint(100, 4000)
+    frames = sorted(start + rng.randint(0, span) for _ in range(n))
+    kinds = ["hard"] * 5 + ["soft", "downbeat", "end"]
+    hits = [Hit(f, kind="hard" if i == 0 else rng.choice(kinds),
+                tolerance_frames=rng.choice([None, None, F(1, 2), F(3, 2), F(2, 3)]))
+            for i, f in enumerate(frames)]
+    sub = rng.choice([1, 2, 3])
+    tol = F(rng.choice([1, 2, 3]), 2)
+    kw = dict(start_frame=start, rate=rate, tolerance_frames=tol, subdivision=sub,
+              meter_beats=rng.choice([3, 4]), tempo_range=DEFAULT_TEMPO_RANGE, cue="t")
+    preps = _prepare(hits, **kw)
+    if small:
+        # range ends on interval ends: c k / (d + tol) and c k / (d - tol) of some hits
+        ends = [p.c * k / (p.d + s * p.tol) for p in preps if p.d > p.tol
+                for k in range(1, 30) for s in (1, -1)]
+        ends = sorted(e for e in ends if 30 <= e <= 300)
+        if len(ends) >= 2:
+            a, b = sorted(rng.sample(ends, 2))
+            return preps, a, b
+    lo = F(rng.randint(40, 150))
+    return preps, lo, lo + rng.choice([0, F(1, 7), 3, 40, 200])
+
+
+@pytest.mark.parametrize("small", [True, False])
+def test_fast_paths_give_the_same_pieces_as_the_whole_range_sweep(small):
+    rng = random.Random(15 + small)
+    checked = tied = 0
+    for _ in range(60 if small else 30):
+        preps, lo, hi = _mixed_cue(rng, small=small)
+        n_req = sum(p.required for p in preps)
+        for min_hits in sorted({n_req, max(1, n_req - 1), max(1, n_req - 2), 1}):
+            want = _reference(preps, lo, hi, min_hits)
+            assert _landing_intervals(preps, lo, hi, min_hits) == want, (lo, hi, min_hits)
+            checked += 1
+            # pieces that are single tempos: ends of different hits that meet exactly
+            tied += sum(a == b for a, b, _ in want)
+    assert checked >= (150 if small else 70)
+    if small:
+        assert tied >= 5  # the exact-tie cases were exercised
+
+
+def test_fewer_than_all_hits_match_brute_force():
+    enough = 0  # grid tempos where enough hits land: the test is not vacuous
+    for seed in range(8):
+        rng = random.Random(500 + seed)
+        rate, sub, start, tol, hits, bpm = _random_cue(rng)
+        lo = F(rng.randint(40, 120)) if bpm is None else F(int(bpm) - rng.randint(1, 20))
+        hi = lo + rng.randint(10, 40)
+        step = F(1, rng.choice([37, 53]))
+        kw = dict(start_frame=start, rate=rate, tempo_range=(lo, hi), tolerance_frames=tol,
+                  subdivision=sub)
+        scan = scan_tempos(hits, step=step, **kw)
+        for min_hits in {len(hits) - 1, len(hits) - 2, (len(hits) * 9) // 10}:
+            if min_hits < 1:
+                continue
+            pieces = landing_intervals(hits, min_hits=min_hits, **kw)
+            assert all(len(s) >= min_hits for _, _, s in pieces)
+            for t, landed in scan:
+                inside = [s for a, b, s in pieces if a <= t <= b]
+                if len(landed) >= min_hits:
+                    # the landed set of the piece holding t (pieces meet only at their
+                    # ends, where the set is the union of both sides)
+                    assert frozenset(landed) in inside, (seed, min_hits, t)
+                    enough += 1
+                else:
+                    # pieces are closed: every hit of a piece lands at its ends too
+                    assert not inside, (seed, min_hits, t)
+    assert enough >= 500
+
+
+def test_many_hits_first_sweep_gives_the_same_pieces():
+    # 16-40 hits, a few allowed to miss: the first sweep over the earliest hits narrows
+    # the range before the others' intervals are made (the path above 2 * misses + 8)
+    rng = random.Random(1936)
+    kept = 0
+    for _ in range(10):
+        rate = get_rate(rng.choice(["24", "25", "29.97", "23.976"]))
+        n, start, sub = rng.randint(16, 40), rng.randint(0, 999), rng.choice([1, 2])
+        bpm = F(rng.randint(6000, 18000), 100)
+        step = F(60) / bpm / sub
+        ks = sorted(rng.sample(range(400), n))
+        frames = sorted(max(start, start + round(k * step * rate.fps)
+                            + rng.choice([0, 0, 0, 1, -1, 3])) for k in ks)
+        kinds = ["hard"] * 6 + ["soft", "downbeat", "end"]
+        hits = [Hit(f, kind="hard" if i == 0 else rng.choice(kinds),
+                    tolerance_frames=rng.choice([None, None, F(1, 2), F(3, 2)]))
+                for i, f in enumerate(frames)]
+        lo, hi = F(60), F(180)
+        preps = _prepare(hits, start_frame=start, rate=rate, tolerance_frames=F(1),
+                         subdivision=sub, meter_beats=4, tempo_range=(lo, hi), cue="t")
+        n_req = sum(p.required for p in preps)
+        whole = _reference(preps, lo, hi, 1)
+        req = sum(1 << p.index for p in preps if p.required)
+        for may_miss in (1, 2, 4):
+            min_hits = n_req - may_miss
+            want = [x for x in whole if (x[2] & req).bit_count() >= min_hits]
+            assert _landing_intervals(preps, lo, hi, min_hits) == want, (n, min_hits)
+            kept += len(want)
+    assert kept >= 100
+
+
+def test_candidates_are_those_of_the_all_fraction_method():
+    # pinned from the all-Fraction implementation before the float passes (issue 15):
+    # 12 hits on a 97.3 BPM eighth grid at 23.976, one soft, one of weight 2
+    frames = [1096, 1111, 1140, 1185, 1288, 1614, 1695, 1754, 1961, 2020, 2109, 2235]
+    hits = [Hit(f, kind="soft" if i == 5 else "hard", weight=2.0 if i == 3 else 1.0)
+            for i, f in enumerate(frames)]
+    want = [
+        (F(99360000, 1022021), F(60120000, 617617), F(1071360, 11011), F(85, 186),
+         F(250, 1209), None),
+        (F(198720000, 1022021), F(120240000, 617617), F(2142720, 11011), F(85, 186),
+         F(250, 1209), F(389, 2)),
+        (F(24000000, 103103), F(32400000, 139139), F(2563200, 11011), F(85, 89),
+         F(500, 1157), None),
+    ]
+    for min_hits in (None, 9):
+        got = find_tempos(hits, start_frame=1000, rate="23.976", subdivision=2,
+                          min_hits=min_hits, top=3)
+        assert [(c.low_bpm, c.high_bpm, c.best_bpm, c.max_frames_off, c.mean_frames_off,
+                 c.round_bpm) for c in got] == want
+        assert all(c.landed == 12 and c.near_misses == 0 for c in got)

@@ -12,15 +12,23 @@ interval ``T in [60*fps*k / (g*(d+tol)), 60*fps*k / (g*(d-tol))]``; a hit with
 ``d <= tol`` lands at every tempo (k = 0).  From ``k >= (d-tol)/(2*tol)`` on, the intervals
 of consecutive k touch or overlap and are merged into one.
 
-``find_tempos`` sweeps all interval ends across the tempo range and reports the maximal
-intervals on which one set of hits lands (the set is piecewise constant), keeping those
-where at least ``min_hits`` hard hits land.  With the default (every hard hit must land)
-a faster path intersects the hard hits' intervals hit by hit, earliest first, and only
-then splits the survivors by the other hits.  Both give the same intervals (tested).
+``find_tempos`` reports the maximal intervals on which one set of hits lands (the set is
+piecewise constant), keeping those where at least ``min_hits`` hard hits land: what a
+sweep over every interval end across the tempo range gives (``_sweep``, kept as the
+reference).  Only the candidates are visited.  With every hard hit required, the hard
+hits' intervals are intersected hit by hit, earliest first, each hit meeting only the
+grid lines near a surviving interval, and the survivors are then split by the other
+hits.  With fewer, a vectorised sweep over the hits' intervals finds the regions where
+enough may overlap (with many hits, a first sweep over the earliest ones narrows the
+range before the others' intervals are made), and the exact sweep runs only there.
+Both give the same intervals as the whole-range sweep (tested).
 
-Everything is exact: frames are ints, times and tempos ``Fraction``; floats appear only
-as sort keys (correctly rounded, so ``float(a) < float(b)`` implies ``a < b``; ties are
-resolved exactly) and in ``weighted_landed`` (weights are floats in the spotting list).
+Everything reported is exact: frames are ints, times and tempos ``Fraction``.  The
+passes above run in floats widened a little (``_EPS``), so they can only find too much;
+an interval end is made exact only where its float is too near another's to order them
+(``_TIE``) or where it ends an interval reported.  Floats also rank pairs in the best-tempo
+search (confirmed exactly) and give ``weighted_landed`` (weights are floats in the
+spotting list).
 
 ``sync.tempo_scan.scan_tempos`` is the dense brute force (every tempo on a grid), for
 tests and the benchmark.
@@ -32,6 +40,9 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from fractions import Fraction
+from operator import itemgetter
+
+import numpy as np
 
 from filmscore.errors import ValidationError
 from filmscore.sync.tempomap import frameclick_within
@@ -121,6 +132,21 @@ class TempoCandidate:
 # --- per-hit preparation -------------------------------------------------------------------
 
 
+class _cached:  # noqa: N801 (used as a decorator, like the one it replaces)
+    """``functools.cached_property`` without its lock: in Python 3.11 every first access
+    takes an RLock (removed in 3.12); this one costs about half (0.2 against 0.44 µs with
+    the object made, measured), paid for every hit on every call."""
+
+    def __init__(self, fn) -> None:
+        self.fn, self.name = fn, fn.__name__
+
+    def __get__(self, obj, cls=None):
+        if obj is None:
+            return self
+        value = obj.__dict__[self.name] = self.fn(obj)
+        return value
+
+
 @dataclass(frozen=True)
 class _Prep:
     index: int
@@ -133,6 +159,41 @@ class _Prep:
 
     def lands_everywhere(self) -> bool:
         return self.d <= self.tol
+
+    # _cached writes the instance __dict__ directly, so it works on a frozen dataclass;
+    # ``dataclasses.replace`` (the solver rebases d) builds a fresh instance.
+    # (integer arithmetic below: Fraction objects cost microseconds each, and these are
+    # needed for every hit while only a few interval ends are ever made exact)
+    @_cached
+    def k_merge(self) -> int:
+        """First k whose landing interval touches or overlaps the next one's: from there
+        on the hit lands on the whole ray ``T >= c * k_merge / (d + tol)``."""
+        tn, td = self.tol.numerator, self.tol.denominator
+        return -((tn - self.d * td) // (2 * tn))  # ceil((d - tol) / (2 tol))
+
+    @_cached
+    def dp(self) -> Fraction:
+        return self.d + self.tol
+
+    @_cached
+    def dm(self) -> Fraction:
+        return self.d - self.tol
+
+    @_cached
+    def floats(self) -> tuple[float, float, float]:
+        """(c, d + tol, d - tol) as floats, each correctly rounded (int / int is), for the
+        float pass (see ``_all_required``)."""
+        tn, td = self.tol.numerator, self.tol.denominator
+        return (self.c.numerator / self.c.denominator, (self.d * td + tn) / td,
+                (self.d * td - tn) / td)
+
+    def low(self, k: int) -> Fraction:
+        """Exact low end of grid line k's landing interval (k <= k_merge)."""
+        return self.c * k / self.dp
+
+    def high(self, k: int) -> Fraction | None:
+        """Exact high end of grid line k's landing interval; None for the ray (k_merge)."""
+        return None if k >= self.k_merge else self.c * k / self.dm
 
     def k_range(self, lo: Fraction, hi: Fraction) -> tuple[int, int]:
         """k >= 1 whose landing interval may meet [lo, hi]."""
@@ -170,9 +231,21 @@ class _Prep:
 
     def nearest_k(self, x: Fraction) -> int:
         """Nearest grid line for x = 1/T (P = c*x); ties go to the earlier line."""
-        p = self.c * x
-        k = math.floor(self.d / p)
-        return k + 1 if (k + 1) * p - self.d < self.d - k * p else k
+        # in integers: P = cn*xn / (cd*xd); k = floor(d / P); k + 1 if (2k + 1) P < 2d
+        cn, cd = self.c_nd
+        xn, xd = x.as_integer_ratio()
+        pn, pd = cn * xn, cd * xd
+        k = self.d * pd // pn
+        return k + 1 if (2 * k + 1) * pn < 2 * self.d * pd else k
+
+    @_cached
+    def c_nd(self) -> tuple[int, int]:
+        return self.c.as_integer_ratio()
+
+    @_cached
+    def weight_nd(self) -> tuple[int, int]:
+        """The weight as an exact fraction (weights are floats), numerator, denominator."""
+        return Fraction(self.hit.weight).as_integer_ratio()
 
 
 def _prepare(hits: Sequence[Hit], *, start_frame: int, rate: Rate,
@@ -191,13 +264,16 @@ def _prepare(hits: Sequence[Hit], *, start_frame: int, rate: Rate,
         raise ValidationError(f"cue {cue}: beats per bar must be a whole number >= 1",
                               field="meter_beats", value=meter_beats, valid="1, 2, 3, 4, ...")
     fps = rate.fps
+    default_tol = Fraction(tolerance_frames)
+    grids = {"beat": Fraction(subdivision), "bar": Fraction(1, meter_beats)}
+    consts = {kind: (g, 60 * fps / g) for kind, g in grids.items()}  # shared, made once
     out = []
     for i, hit in enumerate(hits):
         if hit.kind not in HIT_KINDS:
             raise ValidationError(f"cue {cue}: unknown hit kind at frame {hit.frame}",
                                   field="kind", value=hit.kind, valid=", ".join(HIT_KINDS))
-        tol = Fraction(hit.tolerance_frames if hit.tolerance_frames is not None
-                       else tolerance_frames)
+        tol = (default_tol if hit.tolerance_frames is None
+               else Fraction(hit.tolerance_frames))
         if tol <= 0:
             raise ValidationError(
                 f"cue {cue}: tolerance must be above 0 frames (hit at frame {hit.frame})",
@@ -209,8 +285,8 @@ def _prepare(hits: Sequence[Hit], *, start_frame: int, rate: Rate,
                 field="frame", value=hit.frame,
                 valid=f"a frame >= {start_frame}, or move the cue's start earlier")
         grid, required = HIT_KINDS[hit.kind]
-        g = Fraction(subdivision) if grid == "beat" else Fraction(1, meter_beats)
-        out.append(_Prep(i, hit, d, tol, g, 60 * fps / g, required))
+        g, c = consts[grid]
+        out.append(_Prep(i, hit, d, tol, g, c, required))
     return out
 
 
@@ -235,20 +311,19 @@ def _sorted_exact(items: list[tuple[Fraction, int, int]]) -> list[tuple[Fraction
 # --- the sweep -------------------------------------------------------------------------------
 
 
-def _sweep(preps: Sequence[_Prep], lo: Fraction, hi: Fraction, base_mask: int = 0
-           ) -> list[tuple[Fraction, Fraction, int]]:
-    """Maximal intervals of [lo, hi] with a constant landed set (bit mask of hit index).
+def _sweep_intervals(ivs: Sequence[tuple[Fraction, Fraction, int]], lo: Fraction,
+                     hi: Fraction, base_mask: int = 0) -> list[tuple[Fraction, Fraction, int]]:
+    """Maximal intervals of [lo, hi] with a constant landed set (bit mask of hit index),
+    given the exact closed intervals (a, b, bit) inside [lo, hi] where each hit lands.
 
     Returns (low, high, mask) covering [lo, hi] in order; a single tempo where the set
     differs from both sides is its own (t, t, mask) piece.  Adjacent pieces with the same
     mask are merged, so an interval reported is the closure of a maximal region.
     """
     events: list[tuple[Fraction, int, int]] = []  # (value, 0 start / 1 end, bit)
-    for p in preps:
-        bit = 1 << p.index
-        for a, b in p.intervals(lo, hi):
-            events.append((a, 0, bit))
-            events.append((b, 1, bit))
+    for a, b, bit in ivs:
+        events.append((a, 0, bit))
+        events.append((b, 1, bit))
     _sorted_exact(events)
     pieces: list[tuple[Fraction, Fraction, int]] = []
 
@@ -280,28 +355,308 @@ def _sweep(preps: Sequence[_Prep], lo: Fraction, hi: Fraction, base_mask: int = 
     return pieces
 
 
+def _sweep(preps: Sequence[_Prep], lo: Fraction, hi: Fraction, base_mask: int = 0
+           ) -> list[tuple[Fraction, Fraction, int]]:
+    """``_sweep_intervals`` over every interval of ``preps`` inside [lo, hi] (all exact)."""
+    return _sweep_intervals([(a, b, 1 << p.index) for p in preps
+                             for a, b in p.intervals(lo, hi)], lo, hi, base_mask)
+
+
+# The float pass.  Interval ends are c*k/(d +- tol): Fractions, but computed in floats
+# each is off by a few units in the last place (relative 1e-15 at most).  Every float
+# interval is widened by _EPS (relative to the top of the range, far above that error),
+# so it contains the exact one: whatever the float pass finds is a superset of the
+# answer, and only the candidates it leaves are then done exactly.  _TIE is the window
+# in which two float ends may be in either order exactly.
+_EPS = 1e-11
+_TIE = 1e-12
+
+
+class _End:
+    """An interval end: its float, and its exact value made only when needed (a thunk)."""
+
+    __slots__ = ("f", "_x", "_make")
+
+    def __init__(self, f: float, x: Fraction | None = None, make=None) -> None:
+        self.f, self._x, self._make = f, x, make
+
+    @property
+    def x(self) -> Fraction:
+        if self._x is None:
+            self._x = self._make()
+        return self._x
+
+
+def _near(f: float, g: float) -> bool:
+    """Floats so close that the exact values may be in either order (or equal)."""
+    return abs(f - g) <= _TIE * max(1.0, abs(f), abs(g))
+
+
+def _lt(a: _End, b: _End) -> bool:
+    return a.x < b.x if _near(a.f, b.f) else a.f < b.f
+
+
+def _clip_end(f: float, make, bound: _End, low: bool) -> _End:
+    """An interval's low (high) end clipped from below (above) to a region's bound."""
+    if _near(f, bound.f):
+        return _End(max(f, bound.f) if low else min(f, bound.f),
+                    make=lambda: (max if low else min)(make(), bound.x))
+    if (f < bound.f) == low:
+        return bound
+    return _End(f, make=make)
+
+
+def _sweep_lazy(ivs: Sequence[tuple[_End, _End, int]], lo: _End, hi: _End, keep
+                ) -> list[tuple[Fraction, Fraction, int]]:
+    """``_sweep_intervals`` with ends sorted by their floats, made exact only where two
+    floats are near (their exact order decides) and for the pieces kept (``keep(mask)``).
+    Same pieces, same order."""
+    events = [(a.f, 0, bit, a) for a, _, bit in ivs] + [(b.f, 1, bit, b) for _, b, bit in ivs]
+    events.sort(key=itemgetter(0))
+    # all values are within [lo, hi]: one window for "near" (wider is only slower)
+    win = _TIE * max(1.0, abs(hi.f))
+    # groups of exactly equal ends, in exact order.  Floats that are not near are in
+    # their exact order; a run of near floats is sorted and grouped exactly (a run of one
+    # shared end, such as a region's bound, needs nothing).
+    groups: list[list] = []  # [end, starts, ends]
+    i, n = 0, len(events)
+    while i < n:
+        j = i + 1
+        while j < n and events[j][0] - events[j - 1][0] <= win:
+            j += 1
+        if j - i == 1:
+            _, kind, bit, end = events[i]
+            groups.append([end, bit if kind == 0 else 0, bit if kind == 1 else 0])
+            i = j
+            continue
+        run = events[i:j]
+        first = run[0][3]
+        if any(e[3] is not first for e in run):
+            run.sort(key=lambda e: e[3].x)
+        prev = None
+        for _, kind, bit, end in run:
+            if prev is not None and (end is prev or end.x == prev.x):
+                groups[-1][1 + kind] |= bit
+            else:
+                groups.append([end, bit if kind == 0 else 0, bit if kind == 1 else 0])
+            prev = end
+        i = j
+    pieces: list[tuple[_End, _End, int]] = []
+
+    def add(a: _End, b: _End, mask: int) -> None:
+        if pieces and pieces[-1][2] == mask:
+            pieces[-1] = (pieces[-1][0], b, mask)
+        else:
+            pieces.append((a, b, mask))
+
+    mask, prev = 0, lo
+    for g, (v, starts, ends) in enumerate(groups):
+        if g or _lt(lo, v):  # groups are strictly increasing; the first may be lo itself
+            add(prev, v, mask)
+        mask |= starts
+        add(v, v, mask)
+        mask &= ~ends
+        prev = v
+    if not pieces or _lt(prev, hi):
+        add(prev, hi, mask)
+    return [(a.x, b.x, m) for a, b, m in pieces if keep(m)]
+
+
+def _exact_end(vals: list[tuple[float, object]], pick_max: bool) -> Fraction | None:
+    """The exact max (or min) of ends given as (float, exact-or-thunk) pairs: only the ends
+    whose floats tie with the float max (min) are made exact.  None stands for +inf."""
+    finite = [(f, e) for f, e in vals if f != math.inf]
+    if not finite:
+        return None
+    best_f = max(f for f, _ in finite) if pick_max else min(f for f, _ in finite)
+    win = _TIE * max(1.0, abs(best_f))
+    near = [e() if callable(e) else e for f, e in finite if abs(f - best_f) <= win]
+    return max(near) if pick_max else min(near)
+
+
+def _all_required(required: Sequence[_Prep], lo: Fraction, hi: Fraction
+                  ) -> list[tuple[Fraction, Fraction]]:
+    """Exact maximal tempo intervals in [lo, hi] where every required hit lands.
+
+    Intersects the hits' landing sets hit by hit, earliest first, in floats (widened),
+    visiting only the grid lines that meet a surviving interval; each survivor is one
+    choice of grid line per hit, whose exact interval is [max of lows, min of highs]:
+    only the ends whose floats tie with the extreme are made exact.
+    """
+    lo_f, hi_f = float(lo), float(hi)
+    eps = _EPS * max(1.0, hi_f)
+    hits = sorted((p for p in required if not p.lands_everywhere()), key=lambda q: q.d)
+    # survivors: (low, high, link) where link chains (parent link, hit position, k)
+    surv: list[tuple[float, float, tuple | None]] = [(lo_f - eps, hi_f + eps, None)]
+    for j, p in enumerate(hits):
+        cf, dp, dm = p.floats
+        km = p.k_merge
+        nxt = []
+        for a0, b0, link in surv:
+            # a survivor inside the ray still meets grid line km
+            k = min(km, max(1, math.ceil(a0 * dm / cf) - 1))
+            k_hi = min(km, math.floor(b0 * dp / cf) + 1)
+            while k <= k_hi:
+                a = cf * k / dp - eps
+                if a > b0:
+                    break
+                b = cf * k / dm + eps if k < km else math.inf
+                if b >= a0:
+                    nxt.append((a if a > a0 else a0, b if b < b0 else b0, (link, j, k)))
+                k += 1
+        if not nxt:
+            return []
+        surv = nxt
+    out = []
+    for _, _, link in surv:
+        ks = [0] * len(hits)
+        while link is not None:
+            link, j, k = link
+            ks[j] = k
+        lows: list[tuple[float, object]] = [(lo_f, lo)]
+        highs: list[tuple[float, object]] = [(hi_f, hi)]
+        for p, k in zip(hits, ks, strict=True):
+            cf, dp, dm = p.floats
+            lows.append((cf * k / dp, lambda p=p, k=k: p.low(k)))
+            highs.append((cf * k / dm if k < p.k_merge else math.inf,
+                          lambda p=p, k=k: p.high(k)))
+        a, b = _exact_end(lows, True), _exact_end(highs, False)
+        assert a is not None and b is not None  # lo and hi are finite
+        if a <= b:
+            out.append((a, b))
+    return out
+
+
+def _float_intervals(preps: Sequence[_Prep], reg_lo: np.ndarray, reg_hi: np.ndarray,
+                     eps: float) -> tuple[np.ndarray, ...]:
+    """Every grid line's landing interval of every hit that meets one of the regions
+    [reg_lo[r], reg_hi[r]] (floats, disjoint), in floats widened by eps and clipped to
+    the region, vectorised over (hit, region) pairs: (low, high, position in preps, k)
+    arrays; k = 0 for a hit that lands everywhere, k = k_merge for a hit's ray."""
+    n = len(preps)
+    cf = np.empty(n)
+    dp = np.empty(n)
+    dm = np.empty(n)
+    km = np.empty(n, dtype=np.int64)
+    every = np.zeros(n, dtype=bool)
+    for i, p in enumerate(preps):
+        cf[i], dp[i], dm[i] = p.floats
+        every[i] = p.lands_everywhere()
+        km[i] = 1 if every[i] else p.k_merge
+    h = np.repeat(np.arange(n), reg_lo.size)
+    r = np.tile(np.arange(reg_lo.size), n)
+    with np.errstate(divide="ignore", invalid="ignore"):  # d = tol: lands everywhere
+        k_lo = np.maximum(1, np.ceil(reg_lo[r] * dm[h] / cf[h]) - 1)
+        k_hi = np.minimum(km[h], np.floor(reg_hi[r] * dp[h] / cf[h]) + 1)
+    k_lo = np.where(every[h], 0, np.minimum(k_lo, km[h])).astype(np.int64)
+    k_hi = np.where(every[h], 0, k_hi).astype(np.int64)
+    counts = np.maximum(0, k_hi - k_lo + 1)
+    pair = np.repeat(np.arange(h.size), counts)
+    k = k_lo[pair] + (np.arange(pair.size) - (np.cumsum(counts) - counts)[pair])
+    pos = h[pair]
+    c_, km_ = cf[pos], km[pos]
+    a = c_ * k / dp[pos] - eps
+    with np.errstate(divide="ignore", invalid="ignore"):
+        b = np.where(k < km_, c_ * k / dm[pos] + eps, np.inf)
+    ev = every[pos]
+    a[ev], b[ev] = -np.inf, np.inf
+    lo_c, hi_c = reg_lo[r[pair]], reg_hi[r[pair]]
+    keep = (a <= hi_c) & (b >= lo_c)
+    return (np.maximum(a, lo_c)[keep], np.minimum(b, hi_c)[keep], pos[keep], k[keep])
+
+
+def _regions(a: np.ndarray, b: np.ndarray, need: int) -> tuple[np.ndarray, np.ndarray]:
+    """Where at least ``need`` of the closed intervals [a, b] overlap: (lows, highs)."""
+    vals = np.concatenate([a, b])
+    step = np.concatenate([np.ones(a.size, np.int64), -np.ones(b.size, np.int64)])
+    order = np.lexsort((-step, vals))  # at equal values starts go first (closed)
+    vals, step = vals[order], step[order]
+    count = np.cumsum(step)
+    return (vals[(step == 1) & (count == need)], vals[(step == -1) & (count == need - 1)])
+
+
+def _some_required(preps: Sequence[_Prep], lo: Fraction, hi: Fraction, min_hits: int
+                   ) -> list[tuple[Fraction, Fraction, int]]:
+    """Exact pieces where at least ``min_hits`` required hits land (fewer than all).
+
+    A float sweep over the hits' widened intervals (sorted ends, a running count) finds
+    the regions where at least ``min_hits`` may land; the required hits' intervals are
+    disjoint per hit, so the count is of distinct hits.  With many hits, a first sweep
+    over the B earliest required hits (the fewest intervals) keeps only where at least
+    B - (hits that may miss) of them land, and the other hits' intervals are made only
+    inside those regions.  Only inside the final regions is the exact sweep done, over
+    the intervals (of any hit) that meet them.  A region's ends are where the widened
+    count falls below what is needed, so the exact count there is below ``min_hits``:
+    the pieces kept never touch a region's end and are the same as a sweep over the
+    whole range would give.
+    """
+    lo_f, hi_f = float(lo), float(hi)
+    eps = _EPS * max(1.0, hi_f)
+    g_lo, g_hi = np.array([lo_f - eps]), np.array([hi_f + eps])
+    required = sorted((p for p in preps if p.required), key=lambda q: q.d)
+    may_miss = len(required) - min_hits
+    first_b = 2 * may_miss + 8
+    if first_b < len(required):
+        a1, b1, _, _ = _float_intervals(required[:first_b], g_lo, g_hi, eps)
+        g_lo, g_hi = _regions(a1, b1, first_b - may_miss)
+        if g_lo.size == 0:
+            return []
+    a, b, pos, ks = _float_intervals(preps, g_lo, g_hi, eps)
+    req = np.array([p.required for p in preps], dtype=bool)[pos]
+    r_lo, r_hi = _regions(a[req], b[req], min_hits)
+    if r_lo.size == 0:
+        return []
+    # which intervals meet which region: first region ending at or after the interval's
+    # low to the last one starting at or before its high
+    first = np.searchsorted(r_hi, a, side="left")
+    last = np.searchsorted(r_lo, b, side="right") - 1
+    n_reg = np.maximum(0, last - first + 1)
+    sel = np.repeat(np.arange(a.size), n_reg)
+    reg = np.repeat(first, n_reg) + (np.arange(sel.size) - np.repeat(np.cumsum(n_reg) - n_reg,
+                                                                    n_reg))
+    order = np.argsort(reg, kind="stable")
+    sel, reg = sel[order], reg[order]
+    bounds = np.searchsorted(reg, np.arange(r_lo.size + 1))
+    pos_l, k_l = pos[sel].tolist(), ks[sel].tolist()
+    req_mask = sum(1 << p.index for p in preps if p.required)
+
+    def keep(mask: int) -> bool:
+        return (mask & req_mask).bit_count() >= min_hits
+
+    out: list[tuple[Fraction, Fraction, int]] = []
+    for r in range(r_lo.size):
+        s, e = bounds[r], bounds[r + 1]
+        if e - s < min_hits:
+            continue
+        a_x, b_x = max(lo, Fraction(float(r_lo[r]))), min(hi, Fraction(float(r_hi[r])))
+        ra_, rb_ = _End(float(a_x), a_x), _End(float(b_x), b_x)
+        ivs = []
+        for i in range(s, e):
+            p, k = preps[pos_l[i]], k_l[i]
+            if k == 0:
+                ivs.append((ra_, rb_, 1 << p.index))
+                continue
+            cf, dp, dm = p.floats
+            x = _clip_end(cf * k / dp, lambda p=p, k=k: p.low(k), ra_, True)
+            y = (rb_ if k >= p.k_merge else
+                 _clip_end(cf * k / dm, lambda p=p, k=k: p.high(k), rb_, False))
+            if (x.x > y.x) if _near(x.f, y.f) else (y.f < x.f):  # empty
+                continue
+            ivs.append((x, y, 1 << p.index))
+        out.extend(_sweep_lazy(ivs, ra_, rb_, keep))
+    return out
+
+
 def _landing_intervals(preps: Sequence[_Prep], lo: Fraction, hi: Fraction, min_hits: int
                        ) -> list[tuple[Fraction, Fraction, int]]:
     required = [p for p in preps if p.required]
     n_req = len(required)
-    req_mask = sum(1 << p.index for p in required)
     if min_hits < n_req:
-        return [(a, b, m) for a, b, m in _sweep(preps, lo, hi)
-                if (m & req_mask).bit_count() >= min_hits]
-    # fast path: every required hit must land; intersect them one by one, earliest first
-    survivors = [(lo, hi)]
-    for p in sorted(required, key=lambda q: q.d):
-        if p.lands_everywhere():
-            continue
-        nxt = []
-        for a, b in survivors:
-            nxt.extend(p.intervals(a, b))
-        survivors = nxt
-        if not survivors:
-            return []
+        return _some_required(preps, lo, hi, min_hits)
+    req_mask = sum(1 << p.index for p in required)
     optional = [p for p in preps if not p.required]
     out: list[tuple[Fraction, Fraction, int]] = []
-    for a, b in survivors:
+    for a, b in _all_required(required, lo, hi):
         out.extend(_sweep(optional, a, b, req_mask))
     return out
 
@@ -312,13 +667,28 @@ def _landing_intervals(preps: Sequence[_Prep], lo: Fraction, hi: Fraction, min_h
 def _errors(preps: Sequence[_Prep], ks: Sequence[int], x: Fraction
             ) -> tuple[Fraction, Fraction]:
     """(max weighted |frames off|, weighted mean |frames off|) at x = 1/T."""
-    worst, total, wsum = Fraction(0), Fraction(0), Fraction(0)
+    # exact, in integers: w |k c x - d| = wn |k cn xn - d cd xd| / (wd cd xd); terms
+    # are summed per denominator (one or two in practice) and made Fractions at the end
+    xn, xd = x.numerator, x.denominator
+    groups: dict[int, list[int]] = {}  # denominator -> [max numerator, sum of numerators]
+    wsum = Fraction(0)
+    wgroups: dict[int, int] = {}
     for p, k in zip(preps, ks, strict=True):
-        w = Fraction(p.hit.weight)
-        e = abs(k * p.c * x - p.d)
-        worst = max(worst, w * e)
-        total += w * e
-        wsum += w
+        wn, wd = p.weight_nd
+        cn, cd = p.c_nd
+        num = wn * abs(k * cn * xn - p.d * cd * xd)
+        den = wd * cd * xd
+        g = groups.get(den)
+        if g is None:
+            groups[den] = [num, num]
+        else:
+            if num > g[0]:
+                g[0] = num
+            g[1] += num
+        wgroups[wd] = wgroups.get(wd, 0) + wn
+    worst = max((Fraction(m, den) for den, (m, _) in groups.items()), default=Fraction(0))
+    total = sum((Fraction(t, den) for den, (_, t) in groups.items()), Fraction(0))
+    wsum = sum((Fraction(n, d) for d, n in wgroups.items()), Fraction(0))
     return worst, (total / wsum if wsum else Fraction(0))
 
 
@@ -333,43 +703,75 @@ def _minimax(preps: Sequence[_Prep], ks: Sequence[int], xl: Fraction, xr: Fracti
     exactly; constant terms (k = 0) and weightless terms fall back to trying every
     breakpoint exactly.
     """
-    vs = []  # (z, W, w*d) for sloped terms
+    terms = []  # sloped terms (W > 0): (p, k)
     flat = Fraction(0)
     for p, k in zip(preps, ks, strict=True):
-        w = Fraction(p.hit.weight)
-        slope = w * k * p.c
-        if slope > 0:
-            vs.append((Fraction(p.d) / (k * p.c), slope, w * p.d))
+        wn, wd = p.weight_nd
+        if wn * k > 0:  # W = w k c > 0 (c > 0, k >= 0)
+            terms.append((p, k))
         else:
-            flat = max(flat, w * p.d)
-    if not vs:
+            flat = max(flat, Fraction(wn * p.d, wd))
+    if not terms:
         return xl
-    if len(vs) == 1:
-        x = vs[0][0]
+
+    cache: dict[int, tuple[Fraction, Fraction]] = {}
+
+    def exact(i: int) -> tuple[Fraction, Fraction]:  # (z_i, W_i), made once
+        if i not in cache:
+            p, k = terms[i]
+            (wn, wd), (cn, cd) = p.weight_nd, p.c_nd
+            cache[i] = Fraction(p.d * cd, k * cn), Fraction(wn * k * cn, wd * cd)
+        return cache[i]
+
+    if len(terms) == 1:
+        x = exact(0)[0]
     else:
-        # weighted 1-centre: the extreme pair decides
-        fz = [(float(z), float(W)) for z, W, _ in vs]
-        scored = []
-        for i, (zi, wi) in enumerate(fz):
-            for j, (zj, wj) in enumerate(fz):
-                if zj >= zi and i != j:
-                    scored.append(((zj - zi) * wi * wj / (wi + wj), i, j))
-        top = max(s for s, _, _ in scored)
-        if top == 0 and len({z for z, _, _ in vs}) == 1:
-            scored = [(0.0, 0, 1)]
+        # weighted 1-centre: the extreme pair decides.  The floats are the correctly
+        # rounded z and W (int / int), scored with the same operations in the same order
+        # as a pair-by-pair loop would, in numpy; only near-best pairs are made exact.
+        fz = np.array([(p.d * p.c.denominator) / (k * p.c.numerator) for p, k in terms])
+        fw = np.array([(p.weight_nd[0] * k * p.c.numerator)
+                       / (p.weight_nd[1] * p.c.denominator) for p, k in terms])
+        zi, zj = fz[:, None], fz[None, :]
+        wi, wj = fw[:, None], fw[None, :]
+        with np.errstate(invalid="ignore", over="ignore"):
+            score = (zj - zi) * wi * wj / (wi + wj)
+        ok = (zj >= zi) & ~np.eye(len(terms), dtype=bool)
+        top = float(score[ok].max())
+        # exact scores as integer ratios (z = a/b, W = e/f), compared by cross-multiplying:
+        # (z_j - z_i) W_i W_j / (W_i + W_j) = (a_j b_i - a_i b_j) e_i e_j
+        #                                      / (b_i b_j (e_i f_j + e_j f_i))
+        ints = []
+        for p, k in terms:
+            (wn, wd), (cn, cd) = p.weight_nd, p.c_nd
+            ints.append((p.d * cd, k * cn, wn * k * cn, wd * cd))
         best = None
-        for s, i, j in scored:
-            if s >= top * (1 - 1e-9) - 1e-300:
-                zi, wi, _ = vs[i]
-                zj, wj, _ = vs[j]
-                val = (zj - zi) * wi * wj / (wi + wj)
-                if best is None or val > best[0]:
-                    best = (val, i, j)
+        pairs: list = []
+        if top == 0 and len({exact(i)[0] for i in range(len(terms))}) == 1:
+            pairs = [(0, 1)]
+        else:
+            # every exactly best pair gives the same x, the one where the rising side
+            # max_i W_i (x - z_i) meets the falling side max_i W_i (z_i - x).  Try the
+            # float-best pair's x first: if the sides meet there exactly, it is the
+            # answer; else score every near-best pair exactly (hits on one grid can tie
+            # in thousands of pairs).
+            i0, j0 = np.unravel_index(np.argmax(np.where(ok, score, -np.inf)), score.shape)
+            (z_i, w_i), (z_j, w_j) = exact(int(i0)), exact(int(j0))
+            if _sides_meet(ints, (w_i * z_i + w_j * z_j) / (w_i + w_j)):
+                best = (None, None, int(i0), int(j0))
+            else:
+                pairs = list(zip(*np.nonzero(ok & (score >= top * (1 - 1e-9) - 1e-300)),
+                                 strict=True))
+        for i, j in pairs:
+            a_i, b_i, e_i, f_i = ints[i]
+            a_j, b_j, e_j, f_j = ints[j]
+            num = (a_j * b_i - a_i * b_j) * e_i * e_j
+            den = b_i * b_j * (e_i * f_j + e_j * f_i)
+            if best is None or num * best[1] > best[0] * den:
+                best = (num, den, int(i), int(j))
         assert best is not None
-        _, i, j = best
-        zi, wi, _ = vs[i]
-        zj, wj, _ = vs[j]
-        x = (wi * zi + wj * zj) / (wi + wj)
+        (z_i, w_i), (z_j, w_j) = exact(best[2]), exact(best[3])
+        x = (w_i * z_i + w_j * z_j) / (w_i + w_j)
     x = min(max(x, xl), xr)
     if flat == 0:
         return x
@@ -377,11 +779,27 @@ def _minimax(preps: Sequence[_Prep], ks: Sequence[int], xl: Fraction, xr: Fracti
     if _errors(preps, ks, x)[0] > flat:
         return x
     cands = {xl, xr, x}
-    for z, W, _ in vs:
+    for i in range(len(terms)):
+        z, W = exact(i)
         for c in (z, z - flat / W, z + flat / W):
             if xl <= c <= xr:
                 cands.add(c)
     return min(cands, key=lambda c: (*_errors(preps, ks, c), c))
+
+
+def _sides_meet(ints: Sequence[tuple[int, int, int, int]], x: Fraction) -> bool:
+    """max_i W_i (x - z_i) == max_i W_i (z_i - x), exactly, for z = a/b, W = e/f (>0):
+    in integers, W_i (x - z_i) = e_i (xn b_i - a_i xd) / (f_i b_i xd), xd > 0 dropped."""
+    xn, xd = x.as_integer_ratio()
+    rise = fall = None  # (numerator, denominator > 0)
+    for a, b, e, f in ints:
+        num, den = e * (xn * b - a * xd), f * b
+        if rise is None or num * rise[1] > rise[0] * den:
+            rise = (num, den)
+        if fall is None or -num * fall[1] > fall[0] * den:
+            fall = (-num, den)
+    assert rise is not None and fall is not None
+    return rise[0] * fall[1] == fall[0] * rise[1]
 
 
 def _best_x(landed: Sequence[_Prep], xl: Fraction, xr: Fraction) -> Fraction:
@@ -425,9 +843,11 @@ def _hit_result(p: _Prep, bpm: Fraction, landed: bool, subdivision: int,
                 meter_beats: int) -> HitResult:
     x = 1 / bpm
     k = p.nearest_k(x) if p.d else 0
-    off = k * p.c * x - p.d
-    subs = p.grid_beats(k) * subdivision  # whole subdivisions after the anchor
-    subs_int = int(subs)
+    # off = k c x - d and the whole subdivisions after the anchor (k / g * subdivision,
+    # k >= 0), in integers
+    (cn, cd), (xn, xd) = p.c_nd, x.as_integer_ratio()
+    off = Fraction(k * cn * xn - p.d * cd * xd, cd * xd)
+    subs_int = k * p.g.denominator * subdivision // p.g.numerator
     beat_index, sub = divmod(subs_int, subdivision)
     bar, beat = divmod(beat_index, meter_beats)
     return HitResult(p.hit, bar + 1, beat + 1, sub, off, landed)
@@ -441,10 +861,7 @@ def _candidate(preps: Sequence[_Prep], lo: Fraction, hi: Fraction, mask: int,
     results = tuple(_hit_result(p, bpm, bool(mask >> p.index & 1), subdivision, meter_beats)
                     for p in preps)
     offs = [abs(r.frames_off) for r in results if r.landed]
-    weights = [Fraction(r.hit.weight) for r in results if r.landed]
-    wsum = sum(weights, Fraction(0))
-    mean = (sum((w * o for w, o in zip(weights, offs, strict=True)), Fraction(0)) / wsum
-            if wsum else Fraction(0))
+    mean = _errors(landed, [p.nearest_k(x) if p.d else 0 for p in landed], x)[1]
     near = sum(1 for p, r in zip(preps, results, strict=True)
                if not r.landed and abs(r.frames_off) <= 2 * p.tol)
     return TempoCandidate(
