@@ -83,6 +83,11 @@ BOUNDS: dict[str, Bound] = {b.name: b for b in (
     Bound("sample_rate", 8_000, 768_000, "samples a second"),
     Bound("channels", 1, 64, "channels"),
     Bound("db_int", -DB_INT_MAX, DB_INT_MAX, ""),
+    # a video as a picture version: one frame (a truncated file) is nothing to spot
+    Bound("picture_frames", 2, _DAY_FRAMES, "frames (more than one, within a day)"),
+    # a subtitle may start after the end of the cut it is laid on (a reel's cut with the
+    # whole part's subtitles), but not later than a feature's length after it
+    Bound("subtitle_after_cut", 0, 4 * 3600, "seconds after the end of the cut"),
 )}
 
 

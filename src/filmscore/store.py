@@ -456,6 +456,7 @@ class MediaStore:
                 found = self._find(digest)
                 if found is not None:
                     found.unlink(missing_ok=True)
+                self._drop_empty_folder(digest)
             raise
         finally:
             added, self._journal = self._journal, outer
@@ -464,6 +465,13 @@ class MediaStore:
 
     def __repr__(self) -> str:
         return f"MediaStore({str(self.root)!r})"
+
+    def _drop_empty_folder(self, digest: str) -> None:
+        """Remove ``digest``'s folder when nothing is left in it: a refused import said
+        nothing was written, so no empty ``media/<xx>/`` may stay behind either.  A
+        folder another writer has just put a file in is not empty and stays."""
+        with contextlib.suppress(OSError):
+            self._folder(digest).rmdir()
 
     # where
     def _folder(self, digest: str) -> Path:
@@ -521,6 +529,7 @@ class MediaStore:
             return digest
         folder = self._folder(digest)
         final = folder / f"{digest}{suffix}"
+        made_folder = not folder.exists()
         try:
             folder.mkdir(parents=True, exist_ok=True)
             fd, tmp = children.make_scratch_file(prefix=f".{digest[:16]}.", suffix=".tmp",
@@ -545,9 +554,15 @@ class MediaStore:
             if self._place(Path(tmp), final) and self._journal is not None:
                 self._journal.append(digest)
             _fsync_dir(folder)
-        except OSError as exc:
-            raise StoreError(f"cannot store {source or 'data'} in the media store "
-                             f"{self.root}: {exc}") from exc
+        except BaseException as exc:
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(tmp)
+            if made_folder:
+                self._drop_empty_folder(digest)
+            if isinstance(exc, OSError):
+                raise StoreError(f"cannot store {source or 'data'} in the media store "
+                                 f"{self.root}: {exc}") from exc
+            raise
         finally:
             with contextlib.suppress(FileNotFoundError):
                 os.unlink(tmp)

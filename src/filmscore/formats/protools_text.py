@@ -37,6 +37,7 @@ from pathlib import Path
 from typing import Literal
 
 from filmscore.errors import InputError, ParseError, ValidationError
+from filmscore.inputs import read_input
 from filmscore.spotting.cues import (
     CueNumber,
     CueSpec,
@@ -156,11 +157,7 @@ def _decode(data: bytes) -> str:
 def read_protools_text(path: str | os.PathLike[str]) -> SessionText:
     """Read a Pro Tools session text export (exported with times as Timecode)."""
     path = Path(path)
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise InputError(f"cannot read the file: {exc.strerror or exc}",
-                         source=str(path)) from exc
+    data = read_input(path, "protools")  # a regular file within its limit (not a FIFO)
     return parse_protools_text(_decode(data), source=str(path))
 
 

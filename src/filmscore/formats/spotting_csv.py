@@ -40,6 +40,7 @@ from pathlib import Path
 
 from filmscore.errors import InputError, ParseError
 from filmscore.fileio import write_atomic
+from filmscore.inputs import read_input
 from filmscore.spotting.cues import (
     SYNC_KINDS,
     CueNumber,
@@ -72,11 +73,7 @@ def _error(message: str, source: str, line: int | None, column: str | None = Non
 
 
 def _read_text(path: Path) -> str:
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise InputError(f"cannot read the file: {exc.strerror or exc}",
-                         source=str(path)) from exc
+    data = read_input(path, "csv")  # a regular file within the csv limit (not a FIFO)
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
