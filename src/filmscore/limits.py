@@ -70,6 +70,7 @@ BOUNDS: dict[str, Bound] = {b.name: b for b in (
     Bound("seconds", 0, 24 * 3600, "seconds (within a day)"),
     Bound("frame_rate", 1, 1000, "frames a second"),
     Bound("event_number", 0, 999_999, ""),
+    Bound("version", 1, 999_999, ""),  # a picture version's number
     Bound("tempo_bpm", 1, 1000, "beats a minute"),
     # MIDI set_tempo: microseconds a quarter, a 24-bit number; 0 would be an infinite tempo
     Bound("midi_tempo", 60_000, 16_777_215, "microseconds a quarter (1000 to 3.6 bpm)"),

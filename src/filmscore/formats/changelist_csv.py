@@ -27,6 +27,7 @@ import io
 import os
 from pathlib import Path
 
+from filmscore import limits
 from filmscore.conform.changes import Change, ChangeList, Span
 from filmscore.conform.vocabulary import CHANGE_KINDS
 from filmscore.errors import InputError, ParseError
@@ -89,7 +90,11 @@ def read_changelist_csv(path: str | os.PathLike[str], *, rate: Rate | str,
     except UnicodeDecodeError:
         raise ParseError("not UTF-8 text", source=str(path),
                          valid="a change-list CSV written by filmscore") from None
-    lines = list(csv.reader(io.StringIO(text)))
+    try:
+        lines = list(csv.reader(io.StringIO(text, newline="")))
+    except csv.Error as exc:
+        raise ParseError(f"not a readable CSV file ({exc})", source=str(path),
+                         valid="a change-list CSV written by filmscore") from None
     head = dict(zip(lines[0][0::2], lines[0][1::2], strict=False)) if lines else {}
     if not lines or lines[0][:1] != ["change list"] or any(k not in head for k in _HEAD):
         raise ParseError("not a change list: row 1 must name the project, the cuts and the "
@@ -99,7 +104,11 @@ def read_changelist_csv(path: str | os.PathLike[str], *, rate: Rate | str,
     if project is not None and head["change list"] != project:
         raise InputError("the change list is for another project", source=str(path),
                          line=1, field="project", value=head["change list"], valid=project)
-    if get_rate(head["rate"], field="rate").fps != rate.fps:
+    try:
+        stated = get_rate(head["rate"], field="rate")
+    except InputError as exc:
+        raise exc.located(source=str(path), line=1) from None
+    if stated.fps != rate.fps:
         raise InputError("the change list is at another frame rate", source=str(path),
                          line=1, field="rate", value=head["rate"],
                          valid=f"a list at {rate.name} fps")
@@ -136,7 +145,8 @@ def read_changelist_csv(path: str | os.PathLike[str], *, rate: Rate | str,
                               frames=_int(row["frames"], "frames", where), note=row["note"]))
 
     def version(text: str, field: str) -> int | None:
-        return None if not text else _int(text, field, {"source": str(path), "line": 1})
+        return None if not text else _int(text, field, {"source": str(path), "line": 1},
+                                          bound="version")
 
     return ChangeList(old_name=head["old"], new_name=head["new"], rate_name=head["rate"],
                       changes=tuple(changes), spans=tuple(spans),
@@ -145,12 +155,18 @@ def read_changelist_csv(path: str | os.PathLike[str], *, rate: Rate | str,
                       project=head["change list"], warnings=tuple(warnings))
 
 
-def _int(text: str, field: str, where: dict) -> int:
+def _int(text: str, field: str, where: dict, bound: str = "frame_offset") -> int:
+    """A whole number within ``bound`` (limits.BOUNDS): frames within a day by default, so
+    that a 40-digit number is refused here, not by the database."""
     try:
-        return int(text)
+        number = int(text) if len(text) <= 30 else None
     except ValueError:
-        raise ParseError("not a whole number", field=field, value=text,
-                         valid="a whole number", **where) from None
+        number = None
+    if number is None:
+        raise ParseError("not a whole number of sane size", field=field, value=text,
+                         valid=f"a whole number, {limits.bound(bound).valid}",
+                         **where) from None
+    return limits.check(bound, number, field=field, **where)
 
 
 def _point(row: dict[str, str], name: str, rate: Rate, where: dict) -> int | None:

@@ -113,6 +113,7 @@ def prepare_edl(text: str, lines: list[EditLine], rate: Rate,
     from otio_cmx3600_adapter.cmx_3600 import channel_map
 
     rows = text.splitlines()
+    original = list(rows)
     speed_lines = _events_with_speed(rows)
     track_end: dict[str, int] = {}
     out_lines: list[EditLine] = []
@@ -121,6 +122,14 @@ def prepare_edl(text: str, lines: list[EditLine], rate: Rate,
         row = rows[number - 1]
         if rate.drop_frame:
             row = re.sub(r"(\d{2}[:;]\d{2}[:;]\d{2})[:.](\d{2})", r"\1;\2", row)
+        prev = lines[i - 1] if i else None
+        if prev is not None and prev.event == edit.event and edit.transition != "C":
+            # the adapter pairs the lines by the number's value but compares them as text,
+            # and then fails on its own typo ('ClipHandler' object has no attribute
+            # 'transaction_id') when "002" is followed by "2": write both alike
+            written = re.match(r"\s*(\d+)", original[prev.line - 1]).group(1)
+            here = re.match(r"\s*(\d+)", row)
+            row = row[:here.start(1)] + written + row[here.end(1):]
         src_len = edit.source_out - edit.source_in
         rec_len = edit.record_out - edit.record_in
         if edit.source_text:  # unreadable at this rate: a placeholder of the record's length

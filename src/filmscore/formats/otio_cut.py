@@ -112,6 +112,11 @@ def _read_edl(path: Path, rate: Rate | str | None) -> Cut:
             prepared, adapter_name="cmx_3600", rate=float(rate.fps))
     except FilmscoreError:
         raise
+    except AttributeError as exc:  # the adapter's own bug, not a message about the file
+        raise ParseError("an event line the cmx_3600 adapter cannot pair with its "
+                         "transition line", source=str(path), value=_one_line(exc),
+                         valid="a CMX 3600 EDL whose transition lines repeat the event "
+                               "number of the line before them") from None
     except Exception as exc:  # OTIO raises EDLParseError, ValueError, IndexError...
         raise ParseError(f"cmx_3600 adapter refused it: {_one_line(exc)}", source=str(path),
                          valid="a CMX 3600 EDL") from None
@@ -377,11 +382,11 @@ def _frames(rt, fps: float, where: str, what: str) -> int:
     and an integer SQLite cannot)."""
     rate, raw = rt.rate, rt.value
     if not (math.isfinite(rate) and rate > 0):
-        raise ParseError(f"{what} has no usable rate", source=where, value=repr(rate),
+        raise ParseError("no usable rate", source=where, field=what, value=repr(rate),
                          valid="a rate above 0 frames a second")
-    check_finite(raw, source=where, field=what, what=what)
+    check_finite(raw, source=where, field=what, what="time")
     value = raw if abs(rate - fps) < 1e-9 else raw * fps / rate
-    check("frame_offset", value, source=where, field=what, what=f"{what} (frames)")
+    check("frame_offset", value, source=where, field=what, what="time in frames")
     whole = round(value)
     if abs(value - whole) > 1e-6:
         raise ParseError(f"{what} is not a whole number of frames at {fps:g} fps",
