@@ -72,6 +72,8 @@ BOUNDS: dict[str, Bound] = {b.name: b for b in (
     Bound("event_number", 0, 999_999, ""),
     Bound("version", 1, 999_999, ""),  # a picture version's number
     Bound("tempo_bpm", 1, 1000, "beats a minute"),
+    # a sync point's weight in the tempo search: how much more one hit matters than another
+    Bound("sync_weight", 0, 1000, "(1 is a plain hit)"),
     # MIDI set_tempo: microseconds a quarter, a 24-bit number; 0 would be an infinite tempo
     Bound("midi_tempo", 60_000, 16_777_215, "microseconds a quarter (1000 to 3.6 bpm)"),
     Bound("midi_pitch", 0, 127, "(MIDI note numbers)"),

@@ -303,7 +303,7 @@ def _integrity_error(exc: IntegrityError, candidates: list[_Pending],
     check = sqlstate == "23514" or text.startswith("CHECK constraint failed")
     if check:
         name = getattr(diag, "constraint_name", None) or text.split(":", 1)[-1].strip()
-        return ValidationError(f"breaks the rule {name}", field=name)
+        return _check_error(name, candidates)
     if not unique:
         return StoreError(f"database {safe_url(engine)}: {_first_line(orig)}")
     table, columns = _unique_columns(text, diag, engine)
@@ -313,6 +313,18 @@ def _integrity_error(exc: IntegrityError, candidates: list[_Pending],
                              f"{columns[-1] if columns else 'name'}")
     detail = getattr(diag, "message_detail", None) or text
     return ConflictError(f"{table or 'record'} already exists: {_first_line(detail)}")
+
+
+def _check_error(name: str, candidates: list[_Pending]) -> ValidationError:
+    """A check constraint's refusal in words: the record and the rule, not the schema's
+    name for it (``ck_markers_end_after_frame`` reads "marker at frame 10: end after
+    frame").  Adapters check their values before the database; this is the last net."""
+    tables = sorted({p.table for p in candidates if p.table}, key=len, reverse=True)
+    table = next((t for t in tables if name.startswith(f"ck_{t}_")), None)
+    rule = name.removeprefix(f"ck_{table}_" if table else "ck_").replace("_", " ")
+    mine = [p for p in candidates if p.table == table] if table else []
+    what = mine[0].label if len(mine) == 1 else f"a record in {table or 'the database'}"
+    return ValidationError(f"{what} breaks the rule: {rule}", field=table)
 
 
 def _unique_columns(text: str, diag: Any, engine: Engine) -> tuple[str | None, list[str]]:

@@ -38,6 +38,7 @@ from typing import Literal
 
 from filmscore.errors import InputError, ParseError, ValidationError
 from filmscore.inputs import read_input
+from filmscore.limits import check
 from filmscore.spotting.cues import (
     CueNumber,
     CueSpec,
@@ -384,6 +385,7 @@ def _sync_from(name: str, tags: dict[str, str], frame: int, where: str) -> SyncS
             if not 0 <= weight < float("inf"):
                 raise InputError("bad sync weight", field="WEIGHT tag", value=text,
                                  valid="a number >= 0")
+            check("sync_weight", weight, field="WEIGHT tag", what="sync weight")
     except InputError as exc:
         raise exc.located(source=where) from None
     return SyncSpec(frame, name, kind, weight)

@@ -41,6 +41,7 @@ from pathlib import Path
 from filmscore.errors import InputError, ParseError
 from filmscore.fileio import write_atomic
 from filmscore.inputs import read_input
+from filmscore.limits import check
 from filmscore.spotting.cues import (
     SYNC_KINDS,
     CueNumber,
@@ -251,6 +252,8 @@ def _sync_row(cells: dict[str, str], rate: Rate, source: str, line: int) -> Sync
         if not (0 <= weight < math.inf):
             raise _error("weight must be a number", source, line, "weight", cells["weight"],
                          "a number >= 0, e.g. 1 or 0.5 (default 1)")
+        check("sync_weight", weight, source=source, line=line, field="weight",
+              what="weight")
     return SyncSpec(frame=frame, description=cells.get("description", ""), kind=kind,
                     weight=weight)
 
