@@ -30,7 +30,7 @@ from pathlib import Path
 from filmscore import limits
 from filmscore.conform.changes import Change, ChangeList, Span
 from filmscore.conform.vocabulary import CHANGE_KINDS
-from filmscore.errors import InputError, ParseError
+from filmscore.errors import InputError, ParseError, ValidationError
 from filmscore.fileio import write_atomic
 from filmscore.inputs import read_input
 from filmscore.timecode import Rate, format_label, get_rate, parse_label
@@ -157,16 +157,19 @@ def read_changelist_csv(path: str | os.PathLike[str], *, rate: Rate | str,
 
 def _int(text: str, field: str, where: dict, bound: str = "frame_offset") -> int:
     """A whole number within ``bound`` (limits.BOUNDS): frames within a day by default, so
-    that a 40-digit number is refused here, not by the database."""
+    that a 40-digit number is refused here, not by the database (a run of digits too long
+    for int() is refused by its length)."""
+    digits = text.strip().lstrip("+-")
+    if digits.isdigit() and len(digits) > 30:
+        raise ValidationError(f"{field} out of range", field=field,
+                              value=f"{digits[:12]}... ({len(digits)} digits)",
+                              valid=limits.bound(bound).valid, **where)
     try:
-        number = int(text) if len(text) <= 30 else None
+        number = int(text)
     except ValueError:
-        number = None
-    if number is None:
-        raise ParseError("not a whole number of sane size", field=field, value=text,
-                         valid=f"a whole number, {limits.bound(bound).valid}",
-                         **where) from None
-    return limits.check(bound, number, field=field, **where)
+        raise ParseError("not a whole number", field=field, value=text,
+                         valid="a whole number", **where) from None
+    return limits.check(bound, number, field=field, what=field, **where)
 
 
 def _point(row: dict[str, str], name: str, rate: Rate, where: dict) -> int | None:
