@@ -70,6 +70,7 @@ BOUNDS: dict[str, Bound] = {b.name: b for b in (
     Bound("seconds", 0, 24 * 3600, "seconds (within a day)"),
     Bound("frame_rate", 1, 1000, "frames a second"),
     Bound("event_number", 0, 999_999, ""),
+    Bound("reel", 1, 99, "(cue numbers have two digits of reel: 1M1 to 99M999)"),
     Bound("version", 1, 999_999, ""),  # a picture version's number
     Bound("tempo_bpm", 1, 1000, "beats a minute"),
     # a sync point's weight in the tempo search: how much more one hit matters than another

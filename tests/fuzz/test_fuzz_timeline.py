@@ -192,6 +192,8 @@ CASES = [
     ("srt_empty.srt", "srt", ["no subtitles"]),
     ("srt_zero_length.srt", "srt", None),
     ("spotting_weight_1e300.csv", "spotting", ["line 3", "weight", "1e+300", "1,000"]),
+    ("protools_huge_reel.txt", "protools", ["marker at 01:18:50:20", "reel number",
+                                            "26 digits", "1 to 99"]),
     ("changes_newline_in_cell.csv", "changes", []),
     ("changes_huge_frame.csv", "changes", ["line 3", "old_in_frame", "digits"]),
     ("video_one_frame.mkv", "video", ["frames", "got 1", "more than one"]),
@@ -205,6 +207,7 @@ _CASE_READERS = {
     "srt": lambda p: read_srt(p, "24"),
     "spotting": lambda p: read_spotting_csv(p, "24"),
     "changes": lambda p: read_changelist_csv(p, rate="25"),
+    "protools": _session_cues,
     "video": lambda p: read_video(p, "24", shots=False),
 }
 

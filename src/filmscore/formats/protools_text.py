@@ -304,7 +304,12 @@ def reel_starts(session: SessionText) -> list[tuple[int, int]]:
             continue
         digits = re.sub(r"^[Rr](?:eel)?\s*", "", value.strip())
         if digits.isdigit():
-            starts.append((marker.frame, int(digits)))
+            # the reel becomes the first digits of cue numbers (1M1 to 99M999)
+            reel = int(digits[:4000])  # int() reads no more than 4,300 digits
+            check("reel", reel, source=session.source or None,
+                  field=f"marker at {format_label(marker.frame, session.rate)}",
+                  what="reel number ($Reel tag)")
+            starts.append((marker.frame, reel))
     return sorted(starts)
 
 
