@@ -48,7 +48,7 @@ from filmscore.formats.edl_scan import (
     unreadable_sources,
 )
 from filmscore.inputs import check_json_depth, read_input
-from filmscore.limits import check, check_finite
+from filmscore.limits import bound, check, check_finite
 from filmscore.spotting.cut import Cut, CutEvent, CutMarker, make_cut
 from filmscore.timecode import RATES, Rate, format_label, get_rate, parse_label
 
@@ -386,7 +386,12 @@ def _frames(rt, fps: float, where: str, what: str) -> int:
                          valid="a rate above 0 frames a second")
     check_finite(raw, source=where, field=what, what="time")
     value = raw if abs(rate - fps) < 1e-9 else raw * fps / rate
-    check("frame_offset", value, source=where, field=what, what="time in frames")
+    # within a day either side of zero (a clip's source times may run from a negative
+    # start), in seconds so that the bound is a day at any rate
+    if not bound("seconds").holds(abs(raw / rate)):
+        raise ValidationError("time beyond a day", source=where, field=what,
+                              value=f"{raw:g} frames at {rate:g} fps",
+                              valid=f"{bound('seconds').valid} either side of zero")
     whole = round(value)
     if abs(value - whole) > 1e-6:
         raise ParseError(f"{what} is not a whole number of frames at {fps:g} fps",
