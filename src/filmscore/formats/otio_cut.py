@@ -77,7 +77,10 @@ def read_cut(path: str | Path, rate: Rate | str | None = None) -> Cut:
 def _read_text(path: Path, kind: str = "edl") -> str:
     data = read_input(path, kind)  # a regular file within its limit (not a FIFO, /dev/zero)
     if b"\x00" in data:
-        raise ParseError("binary data, not a text EDL", source=str(path))
+        what = "an FCP XML" if kind == "fcpxml" else "a text EDL"
+        raise ParseError(f"binary data, not {what}", source=str(path),
+                         value=f"a NUL byte at offset {data.index(0)}",
+                         valid="a text file with no NUL bytes")
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError:
