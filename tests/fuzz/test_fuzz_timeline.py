@@ -419,15 +419,22 @@ def test_subtitle_cases_at_the_service(project, name):
     assert (summary is not None) == (name == "srt_zero_length.srt")
 
 
-def test_a_refused_import_leaves_no_empty_media_folder(project, monkeypatch):
+def test_a_refused_import_leaves_no_empty_media_folder(project, monkeypatch, tmp_path):
     """The file is stored, then the database refuses: the file and its new folder go."""
+    import hashlib
+
+    text = (CORPUS / "seed_dissolve.edl").read_bytes()
+    for n in range(1000):  # content whose media folder does not exist yet
+        data = text + f"* NOTE {n}\n".encode()
+        if not (project.media.root / hashlib.sha256(data).hexdigest()[:2]).exists():
+            break
+    path = _write(tmp_path, "new.edl", data)
     before = _snapshot(project)
 
     def refuse(*_args, **_kwargs):
-        raise ValidationError("refused on purpose", source="test")
+        raise ValidationError("refused on purpose", source=str(path))
 
     monkeypatch.setattr(spotting, "_new_version", refuse)
-    path = CORPUS / "edl_transition_number_written_differently.edl"
     with pytest.raises(ValidationError):
         spotting.import_picture(project, path, shots=False)
     assert _snapshot(project) == before
