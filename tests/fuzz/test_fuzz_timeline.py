@@ -209,7 +209,8 @@ _CASE_READERS = {
     "spotting": lambda p: read_spotting_csv(p, "24"),
     "changes": lambda p: read_changelist_csv(p, rate="25"),
     "protools": _session_cues,
-    "video": lambda p: read_video(p, "24", shots=False),
+    # shot detection too: ffmpeg prints the file's tags, bytes that are not UTF-8
+    "video": lambda p: read_video(p, "24", shots=True),
 }
 
 
