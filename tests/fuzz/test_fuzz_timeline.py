@@ -410,6 +410,31 @@ def test_roster_import_of_mutated_rosters(spotted, tmp_path, rng):
     _import_or_unchanged(spotted, lambda: import_roster(spotted, path, replace=True), path)
 
 
+@pytest.fixture(scope="module")
+def changes_seed(project, tmp_path_factory) -> bytes:
+    """A change list of the fuzzed project (v1 to v2), as `conform compare --csv` writes."""
+    from filmscore.conform.service import compare, import_change_list
+    from filmscore.formats.changelist_csv import write_changelist_csv
+
+    folder = tmp_path_factory.mktemp("changes")
+    text = (CORPUS / "seed_screening.edl").read_text()
+    recut = _write(folder, "recut.edl", text[:text.index("\n007 ")].encode())  # 6 events
+    new = spotting.import_picture(project, recut, shots=False)
+    _info, changes = compare(project, 1, new.number)
+    seed = write_changelist_csv(changes, folder / "c.csv")
+    assert import_change_list(project, seed)[1] == changes  # the seed itself imports
+    return seed.read_bytes()
+
+
+@SERVICE
+@given(rng=st.randoms(use_true_random=False))
+def test_change_list_import_of_mutated_lists(project, changes_seed, tmp_path, rng):
+    from filmscore.conform.service import import_change_list
+
+    path = _write(tmp_path, "changes.csv", mutate(changes_seed, rng, rng.choice([1, 3])))
+    _import_or_unchanged(project, lambda: import_change_list(project, path), path)
+
+
 @pytest.mark.parametrize("name", ["srt_zero_length.srt", "srt_5_hours_after_the_cut.srt",
                                   "srt_100_hours.srt", "srt_empty.srt"])
 def test_subtitle_cases_at_the_service(project, name):
