@@ -236,14 +236,29 @@ def test_otio_nested_100000_levels_is_refused_before_otio_sees_it(tmp_path):
         read_cut(path, "24")
 
 
-def test_otioz_nested_too_deep_is_refused(tmp_path):
+@pytest.mark.parametrize("inner,needle", [
+    (("content.otio", "[" * 5000 + "]" * 5000), "nested too deeply"),
+    (("other.txt", "x"), "no item named 'content.otio'"),
+    (None, "not a zip file"),
+    (("content.otio", "seed"), None),
+])
+def test_otioz_bundles(tmp_path, inner, needle):
     import zipfile
 
-    path = tmp_path / "deep.otioz"
-    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as bundle:
-        bundle.writestr("content.otio", "[" * 5000 + "]" * 5000)
-    with pytest.raises(InputError, match="nested too deeply"):
+    path = tmp_path / "cut.otioz"
+    if inner is None:
+        path.write_bytes(b"PK\x03\x04 not a zip")
+    else:
+        with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as bundle:
+            name, text = inner
+            bundle.writestr(name, (CORPUS / "seed_dissolve.otio").read_text()
+                            if text == "seed" else text)
+    if needle is None:
+        assert len(read_cut(path, "24").events) == 3
+        return
+    with pytest.raises(InputError) as info:
         read_cut(path, "24")
+    assert "cut.otioz" in str(info.value) and needle in str(info.value).lower(), info.value
 
 
 _GATED = [("cut.edl", lambda p: read_cut(p, "24")), ("cut.xml", lambda p: read_cut(p, None)),
