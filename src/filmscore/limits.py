@@ -70,7 +70,11 @@ BOUNDS: dict[str, Bound] = {b.name: b for b in (
     Bound("seconds", 0, 24 * 3600, "seconds (within a day)"),
     Bound("frame_rate", 1, 1000, "frames a second"),
     Bound("event_number", 0, 999_999, ""),
+    Bound("reel", 1, 99, "(cue numbers have two digits of reel: 1M1 to 99M999)"),
+    Bound("version", 1, 999_999, ""),  # a picture version's number
     Bound("tempo_bpm", 1, 1000, "beats a minute"),
+    # a sync point's weight in the tempo search: how much more one hit matters than another
+    Bound("sync_weight", 0, 1000, "(1 is a plain hit)"),
     # MIDI set_tempo: microseconds a quarter, a 24-bit number; 0 would be an infinite tempo
     Bound("midi_tempo", 60_000, 16_777_215, "microseconds a quarter (1000 to 3.6 bpm)"),
     Bound("midi_pitch", 0, 127, "(MIDI note numbers)"),
@@ -83,6 +87,11 @@ BOUNDS: dict[str, Bound] = {b.name: b for b in (
     Bound("sample_rate", 8_000, 768_000, "samples a second"),
     Bound("channels", 1, 64, "channels"),
     Bound("db_int", -DB_INT_MAX, DB_INT_MAX, ""),
+    # a video as a picture version: one frame (a truncated file) is nothing to spot
+    Bound("picture_frames", 2, _DAY_FRAMES, "frames (more than one, within a day)"),
+    # a subtitle may start after the end of the cut it is laid on (a reel's cut with the
+    # whole part's subtitles), but not later than a feature's length after it
+    Bound("subtitle_after_cut", 0, 4 * 3600, "seconds after the end of the cut"),
 )}
 
 

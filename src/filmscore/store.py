@@ -334,7 +334,7 @@ def _integrity_error(exc: IntegrityError, candidates: list[_Pending],
     check = sqlstate == "23514" or text.startswith("CHECK constraint failed")
     if check:
         name = getattr(diag, "constraint_name", None) or text.split(":", 1)[-1].strip()
-        return ValidationError(f"breaks the rule {name}", field=name)
+        return _check_error(name, candidates)
     if not unique:
         return StoreError(f"database {safe_url(engine)}: {_first_line(orig)}")
     table, columns = _unique_columns(text, diag, engine)
@@ -344,6 +344,18 @@ def _integrity_error(exc: IntegrityError, candidates: list[_Pending],
                              f"{columns[-1] if columns else 'name'}")
     detail = getattr(diag, "message_detail", None) or text
     return ConflictError(f"{table or 'record'} already exists: {_first_line(detail)}")
+
+
+def _check_error(name: str, candidates: list[_Pending]) -> ValidationError:
+    """A check constraint's refusal in words: the record and the rule, not the schema's
+    name for it (``ck_markers_end_after_frame`` reads "marker at frame 10: end after
+    frame").  Adapters check their values before the database; this is the last net."""
+    tables = sorted({p.table for p in candidates if p.table}, key=len, reverse=True)
+    table = next((t for t in tables if name.startswith(f"ck_{t}_")), None)
+    rule = name.removeprefix(f"ck_{table}_" if table else "ck_").replace("_", " ")
+    mine = [p for p in candidates if p.table == table] if table else []
+    what = mine[0].label if len(mine) == 1 else f"a record in {table or 'the database'}"
+    return ValidationError(f"{what} breaks the rule: {rule}", field=table)
 
 
 def _unique_columns(text: str, diag: Any, engine: Engine) -> tuple[str | None, list[str]]:
@@ -487,6 +499,7 @@ class MediaStore:
                 found = self._find(digest)
                 if found is not None:
                     found.unlink(missing_ok=True)
+                self._drop_empty_folder(digest)
             raise
         finally:
             added, self._journal = self._journal, outer
@@ -495,6 +508,13 @@ class MediaStore:
 
     def __repr__(self) -> str:
         return f"MediaStore({str(self.root)!r})"
+
+    def _drop_empty_folder(self, digest: str) -> None:
+        """Remove ``digest``'s folder when nothing is left in it: a refused import said
+        nothing was written, so no empty ``media/<xx>/`` may stay behind either.  A
+        folder another writer has just put a file in is not empty and stays."""
+        with contextlib.suppress(OSError):
+            self._folder(digest).rmdir()
 
     # where
     def _folder(self, digest: str) -> Path:
@@ -552,6 +572,7 @@ class MediaStore:
             return digest
         folder = self._folder(digest)
         final = folder / f"{digest}{suffix}"
+        made_folder = not folder.exists()
         try:
             folder.mkdir(parents=True, exist_ok=True)
             fd, tmp = children.make_scratch_file(prefix=f".{digest[:16]}.", suffix=".tmp",
@@ -576,9 +597,15 @@ class MediaStore:
             if self._place(Path(tmp), final) and self._journal is not None:
                 self._journal.append(digest)
             _fsync_dir(folder)
-        except OSError as exc:
-            raise StoreError(f"cannot store {source or 'data'} in the media store "
-                             f"{self.root}: {exc}") from exc
+        except BaseException as exc:
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(tmp)
+            if made_folder:
+                self._drop_empty_folder(digest)
+            if isinstance(exc, OSError):
+                raise StoreError(f"cannot store {source or 'data'} in the media store "
+                                 f"{self.root}: {exc}") from exc
+            raise
         finally:
             with contextlib.suppress(FileNotFoundError):
                 os.unlink(tmp)

@@ -27,10 +27,12 @@ import io
 import os
 from pathlib import Path
 
+from filmscore import limits
 from filmscore.conform.changes import Change, ChangeList, Span
 from filmscore.conform.vocabulary import CHANGE_KINDS
-from filmscore.errors import InputError, ParseError
+from filmscore.errors import InputError, ParseError, ValidationError
 from filmscore.fileio import write_atomic
+from filmscore.inputs import read_input
 from filmscore.timecode import Rate, format_label, get_rate, parse_label
 
 COLUMNS = ("kind", "clip", "reel", "old_in", "old_out", "new_in", "new_out", "old_in_frame",
@@ -82,15 +84,17 @@ def read_changelist_csv(path: str | os.PathLike[str], *, rate: Rate | str,
     """
     path = Path(path)
     rate = get_rate(rate)
+    data = read_input(path, "csv")  # a regular file within the csv limit (not a FIFO)
     try:
-        text = path.read_bytes().decode("utf-8-sig")
-    except OSError as exc:
-        raise ParseError(f"cannot read the file: {exc.strerror or exc}", source=str(path)
-                         ) from None
+        text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
         raise ParseError("not UTF-8 text", source=str(path),
                          valid="a change-list CSV written by filmscore") from None
-    lines = list(csv.reader(io.StringIO(text)))
+    try:
+        lines = list(csv.reader(io.StringIO(text, newline="")))
+    except csv.Error as exc:
+        raise ParseError(f"not a readable CSV file ({exc})", source=str(path),
+                         valid="a change-list CSV written by filmscore") from None
     head = dict(zip(lines[0][0::2], lines[0][1::2], strict=False)) if lines else {}
     if not lines or lines[0][:1] != ["change list"] or any(k not in head for k in _HEAD):
         raise ParseError("not a change list: row 1 must name the project, the cuts and the "
@@ -100,7 +104,11 @@ def read_changelist_csv(path: str | os.PathLike[str], *, rate: Rate | str,
     if project is not None and head["change list"] != project:
         raise InputError("the change list is for another project", source=str(path),
                          line=1, field="project", value=head["change list"], valid=project)
-    if get_rate(head["rate"], field="rate").fps != rate.fps:
+    try:
+        stated = get_rate(head["rate"], field="rate")
+    except InputError as exc:
+        raise exc.located(source=str(path), line=1) from None
+    if stated.fps != rate.fps:
         raise InputError("the change list is at another frame rate", source=str(path),
                          line=1, field="rate", value=head["rate"],
                          valid=f"a list at {rate.name} fps")
@@ -137,7 +145,8 @@ def read_changelist_csv(path: str | os.PathLike[str], *, rate: Rate | str,
                               frames=_int(row["frames"], "frames", where), note=row["note"]))
 
     def version(text: str, field: str) -> int | None:
-        return None if not text else _int(text, field, {"source": str(path), "line": 1})
+        return None if not text else _int(text, field, {"source": str(path), "line": 1},
+                                          bound="version")
 
     return ChangeList(old_name=head["old"], new_name=head["new"], rate_name=head["rate"],
                       changes=tuple(changes), spans=tuple(spans),
@@ -146,12 +155,21 @@ def read_changelist_csv(path: str | os.PathLike[str], *, rate: Rate | str,
                       project=head["change list"], warnings=tuple(warnings))
 
 
-def _int(text: str, field: str, where: dict) -> int:
+def _int(text: str, field: str, where: dict, bound: str = "frame_offset") -> int:
+    """A whole number within ``bound`` (limits.BOUNDS): frames within a day by default, so
+    that a 40-digit number is refused here, not by the database (a run of digits too long
+    for int() is refused by its length)."""
+    digits = text.strip().lstrip("+-")
+    if digits.isdigit() and len(digits) > 30:
+        raise ValidationError(f"{field} out of range", field=field,
+                              value=f"{digits[:12]}... ({len(digits)} digits)",
+                              valid=limits.bound(bound).valid, **where)
     try:
-        return int(text)
+        number = int(text)
     except ValueError:
         raise ParseError("not a whole number", field=field, value=text,
                          valid="a whole number", **where) from None
+    return limits.check(bound, number, field=field, what=field, **where)
 
 
 def _point(row: dict[str, str], name: str, rate: Rate, where: dict) -> int | None:

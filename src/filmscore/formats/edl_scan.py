@@ -17,7 +17,9 @@ import re
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from filmscore.errors import InputError, ParseError
+from filmscore.errors import InputError, ParseError, ValidationError
+from filmscore.limits import bound as bound_of
+from filmscore.limits import check
 from filmscore.timecode import Rate, format_label, parse_label
 
 _TC = r"\d{1,2}[:;.,]\d{2}[:;.,]\d{2}[:;.,]\d{2,3}"
@@ -78,9 +80,24 @@ def scan_edl(text: str, rate: Rate, path: Path) -> list[EditLine]:
         if s_out < s_in:
             raise ParseError("source out before source in", source=str(path), line=number,
                              value=f"{g['sin']} {g['sout']}", valid="SRC-OUT >= SRC-IN")
-        out.append(EditLine(number, int(g["num"]), g["reel"], g["chan"], g["trans"],
-                            int(g["dur"] or 0), s_in, s_out, r_in, r_out, unreadable))
+        # an event number or transition length of 40 digits used to reach the database
+        # as an integer SQLite cannot store
+        event = _number(g["num"], "event_number", path, number, "event number")
+        length = _number(g["dur"] or "0", "frame", path, number, "transition length")
+        out.append(EditLine(number, event, g["reel"], g["chan"], g["trans"],
+                            length, s_in, s_out, r_in, r_out, unreadable))
     return out
+
+
+def _number(digits: str, bound: str, path: Path, line: int, field: str) -> int:
+    """A run of digits as a number within ``bound`` (limits.BOUNDS); a run too long for
+    int() (4,300 digits) is refused by its length, before int() would fail."""
+    if len(digits) > 30:
+        raise ValidationError(f"{field} out of range", source=str(path), line=line,
+                              field=field, value=f"{digits[:12]}... ({len(digits)} digits)",
+                              valid=bound_of(bound).valid)
+    return check(bound, int(digits), source=str(path), line=line, field=field,
+                 what=field)
 
 
 _FIELD = {"sin": "source in", "sout": "source out", "rin": "record in", "rout": "record out"}
@@ -96,6 +113,7 @@ def prepare_edl(text: str, lines: list[EditLine], rate: Rate,
     from otio_cmx3600_adapter.cmx_3600 import channel_map
 
     rows = text.splitlines()
+    original = list(rows)
     speed_lines = _events_with_speed(rows)
     track_end: dict[str, int] = {}
     out_lines: list[EditLine] = []
@@ -104,6 +122,14 @@ def prepare_edl(text: str, lines: list[EditLine], rate: Rate,
         row = rows[number - 1]
         if rate.drop_frame:
             row = re.sub(r"(\d{2}[:;]\d{2}[:;]\d{2})[:.](\d{2})", r"\1;\2", row)
+        prev = lines[i - 1] if i else None
+        if prev is not None and prev.event == edit.event and edit.transition != "C":
+            # the adapter pairs the lines by the number's value but compares them as text,
+            # and then fails on its own typo ('ClipHandler' object has no attribute
+            # 'transaction_id') when "002" is followed by "2": write both alike
+            written = re.match(r"\s*(\d+)", original[prev.line - 1]).group(1)
+            here = re.match(r"\s*(\d+)", row)
+            row = row[:here.start(1)] + written + row[here.end(1):]
         src_len = edit.source_out - edit.source_in
         rec_len = edit.record_out - edit.record_in
         if edit.source_text:  # unreadable at this rate: a placeholder of the record's length

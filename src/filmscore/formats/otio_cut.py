@@ -32,11 +32,12 @@ Work-arounds for the cmx_3600 adapter (pre-processing the EDL text, ``formats.ed
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import replace
 from pathlib import Path
 
-from filmscore.errors import FilmscoreError, InputError, ParseError
+from filmscore.errors import FilmscoreError, InputError, ParseError, ValidationError
 from filmscore.fileio import atomic_path, write_atomic
 from filmscore.formats.edl_scan import (
     _TC,
@@ -46,6 +47,8 @@ from filmscore.formats.edl_scan import (
     scan_edl,
     unreadable_sources,
 )
+from filmscore.inputs import check_json_depth, read_input
+from filmscore.limits import bound, check, check_finite
 from filmscore.spotting.cut import Cut, CutEvent, CutMarker, make_cut
 from filmscore.timecode import RATES, Rate, format_label, get_rate, parse_label
 
@@ -71,13 +74,13 @@ def read_cut(path: str | Path, rate: Rate | str | None = None) -> Cut:
                      valid=_VALID_SUFFIXES)
 
 
-def _read_text(path: Path) -> str:
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise ParseError(f"cannot read file: {exc.strerror or exc}", source=str(path)) from None
+def _read_text(path: Path, kind: str = "edl") -> str:
+    data = read_input(path, kind)  # a regular file within its limit (not a FIFO, /dev/zero)
     if b"\x00" in data:
-        raise ParseError("binary data, not a text EDL", source=str(path))
+        what = "an FCP XML" if kind == "fcpxml" else "a text EDL"
+        raise ParseError(f"binary data, not {what}", source=str(path),
+                         value=f"a NUL byte at offset {data.index(0)}",
+                         valid="a text file with no NUL bytes")
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError:
@@ -90,7 +93,15 @@ def _read_edl(path: Path, rate: Rate | str | None) -> Cut:
                          source=str(path), field="rate", valid=", ".join(RATES))
     rate = get_rate(rate)
     text = _read_text(path)
-    if _FCM_DF.search(text) and rate.nominal in (30, 60) and not rate.drop_frame:
+    drop = _FCM_DF.search(text)
+    if drop and rate.nominal not in (30, 60):
+        # drop frame exists only at 29.97 and 59.94: the EDL is not of this project's rate
+        raise ValidationError("the EDL says FCM: DROP FRAME, which only a 29.97 or 59.94 "
+                              f"fps cut has; this project is {rate.name} fps",
+                              source=str(path), line=text.count("\n", 0, drop.start()) + 1,
+                              field="FCM", value=drop.group(0).strip(),
+                              valid=f"FCM: NON-DROP FRAME (or no FCM line) at {rate.name} fps")
+    if drop and not rate.drop_frame:
         rate = get_rate(f"{rate.name}df")
     lines = scan_edl(text, rate, path)
     if not lines:
@@ -104,6 +115,11 @@ def _read_edl(path: Path, rate: Rate | str | None) -> Cut:
             prepared, adapter_name="cmx_3600", rate=float(rate.fps))
     except FilmscoreError:
         raise
+    except AttributeError as exc:  # the adapter's own bug, not a message about the file
+        raise ParseError("an event line the cmx_3600 adapter cannot pair with its "
+                         "transition line", source=str(path), value=_one_line(exc),
+                         valid="a CMX 3600 EDL whose transition lines repeat the event "
+                               "number of the line before them") from None
     except Exception as exc:  # OTIO raises EDLParseError, ValueError, IndexError...
         raise ParseError(f"cmx_3600 adapter refused it: {_one_line(exc)}", source=str(path),
                          valid="a CMX 3600 EDL") from None
@@ -116,14 +132,18 @@ def _read_edl(path: Path, rate: Rate | str | None) -> Cut:
 def _read_otio_file(path: Path, rate: Rate | str | None) -> Cut:
     import opentimelineio as otio
 
-    if not path.is_file():
-        raise ParseError("no such file", source=str(path))
-    kind = "otio" if path.suffix.lower() in OTIO_SUFFIXES else "fcp_xml"
+    suffix = path.suffix.lower()
+    kind = "otio" if suffix in OTIO_SUFFIXES else "fcp_xml"
+    text = _otio_text(path, kind)
     try:
-        result = otio.adapters.read_from_file(str(path))
+        if kind == "fcp_xml":
+            result = otio.adapters.read_from_string(text, adapter_name="fcp_xml")
+        else:
+            result = otio.adapters.read_from_string(text, adapter_name="otio_json")
+    except FilmscoreError:
+        raise
     except Exception as exc:
-        raise ParseError(f"{kind} adapter refused it: {_one_line(exc)}", source=str(path),
-                         valid="an FCP7/Premiere XML (xmeml) or OTIO file") from None
+        raise _adapter_error(exc, kind, path) from None
     timeline = _first_timeline(result, path)
     file_rate = _timeline_rate(timeline, path)
     if file_rate is None:
@@ -133,7 +153,7 @@ def _read_otio_file(path: Path, rate: Rate | str | None) -> Cut:
         use = get_rate(rate)
     else:
         use = file_rate
-        if kind == "fcp_xml" and _xml_says_drop_frame(path) and use.nominal in (30, 60):
+        if kind == "fcp_xml" and _xml_says_drop_frame(text) and use.nominal in (30, 60):
             use = get_rate(f"{use.name}df")
         if rate is not None and get_rate(rate).fps != use.fps:
             asked = get_rate(rate).name
@@ -141,8 +161,66 @@ def _read_otio_file(path: Path, rate: Rate | str | None) -> Cut:
                              field="rate", value=use.name,
                              valid=f"a cut at {asked} fps (or a project at {use.name})")
     source_kind = "fcp7xml" if kind == "fcp_xml" else kind  # the model's name for it
-    return _cut_from_timeline(timeline, use, path, source_kind, timeline.name or path.stem,
-                              None)
+    try:
+        return _cut_from_timeline(timeline, use, path, source_kind,
+                                  timeline.name or path.stem, None)
+    except FilmscoreError:
+        raise
+    except Exception as exc:  # OTIO computing a range of a clip the file left incomplete
+        raise _adapter_error(exc, kind, path) from None
+
+
+def _otio_text(path: Path, kind: str) -> str:
+    """The text of an XML, .otio or .otioz file, read through the input gate (a regular
+    file within its kind's limit) and, for OTIO JSON, held to a sane nesting depth before
+    OpenTimelineIO's recursive reader sees it (100,000 levels crash it without a word)."""
+    if kind == "fcp_xml":
+        return _read_text(path, "fcpxml")
+    data = read_input(path, "otio")
+    if path.suffix.lower() == ".otioz":
+        import zipfile
+
+        from filmscore.inputs import unzip_bounded
+
+        try:
+            data = unzip_bounded(data, "content.otio", source=str(path), kind="otio")
+        except (zipfile.BadZipFile, KeyError, EOFError, OSError, ValueError,
+                NotImplementedError, RuntimeError) as exc:
+            raise ParseError(f"not an .otioz bundle: {_one_line(exc)}", source=str(path),
+                             valid="a zip holding content.otio") from None
+    check_json_depth(data, source=str(path))
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise ParseError("not UTF-8 text", source=str(path),
+                         value=f"byte {data[exc.start]:#04x} at offset {exc.start}",
+                         valid="an OTIO JSON file (UTF-8)") from None
+
+
+def _adapter_error(exc: BaseException, kind: str, path: Path) -> ParseError:
+    """OTIO's exception as a one-line ParseError saying what is wrong with the file.
+
+    The adapters' own messages can be about their code, not the file: the fcp_xml adapter
+    fails with "'ClipHandler' object has no attribute 'transaction_id'" on a clip item
+    it cannot place, and a clip with neither a source range nor media gives
+    CannotComputeAvailableRangeError; those are said in the file's terms here.
+    """
+    import opentimelineio as otio
+
+    text = _one_line(exc)
+    if isinstance(exc, AttributeError | KeyError | TypeError | IndexError) and kind == "fcp_xml":
+        reason = ("a clip item the fcp_xml adapter cannot place (a missing or broken "
+                  "<start>, <end>, <in>, <out> or <file> element)")
+    elif isinstance(exc, otio.exceptions.CannotComputeAvailableRangeError):
+        reason = "a clip with neither a source range nor media of known length"
+    elif isinstance(exc, OverflowError):
+        reason = "a time too large for OpenTimelineIO"
+    else:
+        reason = f"{kind} adapter refused it: {text}"
+    valid = ("an FCP7/Premiere XML (xmeml) with whole start, end, in and out on each clip"
+             if kind == "fcp_xml" else "an OTIO file whose clips have source ranges")
+    return ParseError(reason, source=str(path), value=None if text in reason else text,
+                      valid=valid)
 
 
 def _first_timeline(result, path: Path):
@@ -178,8 +256,7 @@ def _timeline_rate(timeline, path: Path) -> Rate | None:
         raise exc.located(source=str(path)) from None
 
 
-def _xml_says_drop_frame(path: Path) -> bool:
-    text = _read_text(path)
+def _xml_says_drop_frame(text: str) -> bool:
     match = re.search(r"<displayformat>\s*(\w+)\s*</displayformat>", text)
     return bool(match and match.group(1).upper() == "DF")
 
@@ -234,13 +311,15 @@ def _cut_from_timeline(timeline, rate: Rate, path: Path, kind: str, name: str,
                     trans_frames = scan.transition_frames
             else:
                 ours = item.metadata.get("filmscore", {}) if item.metadata else {}
-                index = int(ours.get("index", n + 1))
+                index = _meta_int(ours.get("index", n + 1), "event_number", where,
+                                  f"metadata filmscore.index of {item.name}")
                 reel = str(meta.get("reel") or _reel_of(item) or "AX")
                 src_in = _frames(src.start_time, fps, where, f"source in of {item.name}")
                 src_out = src_in + _frames(src.duration, fps, where,
                                            f"source duration of {item.name}")
                 if "source_out" in ours:
-                    src_out = int(ours["source_out"])
+                    src_out = _meta_int(ours["source_out"], "frame", where,
+                                        f"metadata filmscore.source_out of {item.name}")
             events.append(CutEvent(index=index, clip_name=item.name or "", source_reel=reel,
                                    source_in=src_in, source_out=src_out, record_in=rec_in,
                                    record_out=rec_out, track=track_name, kind=ev_kind,
@@ -301,14 +380,44 @@ def _reel_of(item) -> str | None:
 
 
 def _frames(rt, fps: float, where: str, what: str) -> int:
-    """An OTIO RationalTime as an exact integer frame count at ``fps``; refuses fractions."""
-    value = rt.value if abs(rt.rate - fps) < 1e-9 else rt.value_rescaled_to(fps)
+    """An OTIO RationalTime as an exact integer frame count at ``fps``; refuses fractions,
+    NaN, infinities and times beyond a day (an OTIO value of 1e300 is a float OTIO keeps,
+    and an integer SQLite cannot)."""
+    rate, raw = rt.rate, rt.value
+    if not (math.isfinite(rate) and rate > 0):
+        raise ParseError("no usable rate", source=where, field=what, value=repr(rate),
+                         valid="a rate above 0 frames a second")
+    check_finite(raw, source=where, field=what, what="time")
+    value = raw if abs(rate - fps) < 1e-9 else raw * fps / rate
+    # within a day either side of zero (a clip's source times may run from a negative
+    # start), in seconds so that the bound is a day at any rate
+    if not bound("seconds").holds(abs(raw / rate)):
+        raise ValidationError("time beyond a day", source=where, field=what,
+                              value=f"{raw:g} frames at {rate:g} fps",
+                              valid=f"{bound('seconds').valid} either side of zero")
     whole = round(value)
     if abs(value - whole) > 1e-6:
         raise ParseError(f"{what} is not a whole number of frames at {fps:g} fps",
                          source=where, value=f"{rt.value}/{rt.rate:g}",
                          valid="times on frame boundaries")
     return int(whole)
+
+
+def _meta_int(value, bound: str, where: str, what: str) -> int:
+    """A whole number from an OTIO file's metadata, within ``bound`` (limits.BOUNDS)."""
+    if isinstance(value, bool) or not isinstance(value, int | float | str):
+        raise ParseError(f"{what} is not a number", source=where, value=repr(value)[:40],
+                         valid="a whole number")
+    try:
+        number = float(value) if isinstance(value, str) else value
+    except ValueError:
+        raise ParseError(f"{what} is not a number", source=where, value=value,
+                         valid="a whole number") from None
+    check(bound, number, source=where, field=what, what=what)
+    if number != int(number):
+        raise ParseError(f"{what} is not a whole number", source=where, value=repr(value),
+                         valid="a whole number")
+    return int(number)
 
 
 def _one_line(exc: BaseException) -> str:

@@ -37,6 +37,8 @@ from pathlib import Path
 from typing import Literal
 
 from filmscore.errors import InputError, ParseError, ValidationError
+from filmscore.inputs import read_input
+from filmscore.limits import check
 from filmscore.spotting.cues import (
     CueNumber,
     CueSpec,
@@ -156,11 +158,7 @@ def _decode(data: bytes) -> str:
 def read_protools_text(path: str | os.PathLike[str]) -> SessionText:
     """Read a Pro Tools session text export (exported with times as Timecode)."""
     path = Path(path)
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise InputError(f"cannot read the file: {exc.strerror or exc}",
-                         source=str(path)) from exc
+    data = read_input(path, "protools")  # a regular file within its limit (not a FIFO)
     return parse_protools_text(_decode(data), source=str(path))
 
 
@@ -306,7 +304,12 @@ def reel_starts(session: SessionText) -> list[tuple[int, int]]:
             continue
         digits = re.sub(r"^[Rr](?:eel)?\s*", "", value.strip())
         if digits.isdigit():
-            starts.append((marker.frame, int(digits)))
+            # the reel becomes the first digits of cue numbers (1M1 to 99M999)
+            reel = int(digits[:4000])  # int() reads no more than 4,300 digits
+            check("reel", reel, source=session.source or None,
+                  field=f"marker at {format_label(marker.frame, session.rate)}",
+                  what="reel number ($Reel tag)")
+            starts.append((marker.frame, reel))
     return sorted(starts)
 
 
@@ -387,6 +390,7 @@ def _sync_from(name: str, tags: dict[str, str], frame: int, where: str) -> SyncS
             if not 0 <= weight < float("inf"):
                 raise InputError("bad sync weight", field="WEIGHT tag", value=text,
                                  valid="a number >= 0")
+            check("sync_weight", weight, field="WEIGHT tag", what="sync weight")
     except InputError as exc:
         raise exc.located(source=where) from None
     return SyncSpec(frame, name, kind, weight)

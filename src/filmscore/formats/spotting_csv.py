@@ -40,6 +40,8 @@ from pathlib import Path
 
 from filmscore.errors import InputError, ParseError
 from filmscore.fileio import write_atomic
+from filmscore.inputs import read_input
+from filmscore.limits import check
 from filmscore.spotting.cues import (
     SYNC_KINDS,
     CueNumber,
@@ -72,11 +74,7 @@ def _error(message: str, source: str, line: int | None, column: str | None = Non
 
 
 def _read_text(path: Path) -> str:
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise InputError(f"cannot read the file: {exc.strerror or exc}",
-                         source=str(path)) from exc
+    data = read_input(path, "csv")  # a regular file within the csv limit (not a FIFO)
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -254,6 +252,8 @@ def _sync_row(cells: dict[str, str], rate: Rate, source: str, line: int) -> Sync
         if not (0 <= weight < math.inf):
             raise _error("weight must be a number", source, line, "weight", cells["weight"],
                          "a number >= 0, e.g. 1 or 0.5 (default 1)")
+        check("sync_weight", weight, source=source, line=line, field="weight",
+              what="weight")
     return SyncSpec(frame=frame, description=cells.get("description", ""), kind=kind,
                     weight=weight)
 

@@ -12,6 +12,8 @@ from fractions import Fraction
 from pathlib import Path
 
 from filmscore.errors import ParseError
+from filmscore.inputs import read_input
+from filmscore.limits import check
 from filmscore.spotting.cut import CutMarker
 from filmscore.timecode import Rate, get_rate
 
@@ -28,30 +30,44 @@ def read_srt(path: str | Path, rate: Rate | str) -> list[CutMarker]:
 
     path = Path(path)
     rate = get_rate(rate)
+    data = read_input(path, "subtitles")  # a regular file within its limit (not a FIFO)
     try:
-        text = path.read_bytes().decode("utf-8-sig")
-    except OSError as exc:
-        raise ParseError(f"cannot read file: {exc.strerror or exc}", source=str(path)) from None
+        text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise ParseError("not UTF-8 text", source=str(path), value=f"byte {exc.start}",
                          valid="a UTF-8 SubRip file") from None
     markers = []
     try:
         for sub in srt.parse(text):
+            line = _line_of(text, sub.index)
+            # a subtitle past a day is no film's (SRT hours have any number of digits)
+            for what, delta in (("start", sub.start), ("end", sub.end)):
+                check("seconds", float(_seconds(delta)), source=str(path), line=line,
+                      field=f"subtitle {sub.index} {what}", what=f"subtitle {what} time")
             start = _seconds(sub.start) * rate.fps
             end = _seconds(sub.end) * rate.fps
             if end < start:
-                line = text.count("\n", 0, text.find(f"{sub.index}\n")) + 1
                 raise ParseError(f"subtitle {sub.index} ends before it starts",
                                  source=str(path), line=line, valid="end >= start")
             body = " ".join(_TAGS.sub("", sub.content).split())
-            markers.append(CutMarker(frame=start.__floor__(), text=body, kind="dialogue",
-                                     end_frame=end.__ceil__()))
+            first, last = start.__floor__(), end.__ceil__()
+            # a subtitle of no length is a point, not a span (a span ends after it starts)
+            markers.append(CutMarker(frame=first, text=body, kind="dialogue",
+                                     end_frame=last if last > first else None))
     except srt.SRTParseError as exc:
         line = text.count("\n", 0, exc.expected_start) + 1
         bad = " / ".join(text[exc.expected_start:].split("\n")[:2])
         raise ParseError("not a SubRip subtitle block", source=str(path), line=line,
                          value=bad, valid="INDEX, HH:MM:SS,mmm --> HH:MM:SS,mmm, text") from None
-    except (ValueError, TypeError) as exc:
-        raise ParseError(f"bad subtitle: {exc}", source=str(path)) from None
+    except (ValueError, TypeError, OverflowError) as exc:
+        raise ParseError(f"bad subtitle: {' '.join(str(exc).split())[:120]}",
+                         source=str(path)) from None
+    if not markers:
+        raise ParseError("no subtitles in the file", source=str(path),
+                         valid="a SubRip file with at least one subtitle")
     return markers
+
+
+def _line_of(text: str, index: int) -> int | None:
+    at = text.find(f"{index}\n")
+    return None if at < 0 else text.count("\n", 0, at) + 1

@@ -19,6 +19,8 @@ from pathlib import Path
 from filmscore import children
 from filmscore.errors import InputError, ParseError, ToolError
 from filmscore.fileio import atomic_path
+from filmscore.inputs import check_input
+from filmscore.limits import check
 from filmscore.spotting.cut import Cut, CutEvent, CutMarker, make_cut
 from filmscore.timecode import Rate, format_label, get_rate, parse_label
 
@@ -48,14 +50,18 @@ def _tool(name: str) -> str:
 
 def _run(args: list[str], path: Path) -> subprocess.CompletedProcess:
     try:
-        return children.run(args, capture_output=True, text=True, check=False)
+        # a corrupted file makes ffmpeg print its garbage bytes: not UTF-8, so decode
+        # with replacement rather than fail in the decoding
+        return children.run(args, capture_output=True, text=True, encoding="utf-8",
+                            errors="replace", check=False)
     except OSError as exc:
         raise ToolError(f"cannot run {args[0]}: {exc}") from None
 
 
 def _ffprobe(path: Path) -> dict:
-    if not path.is_file():
+    if not path.exists():
         raise ParseError("no such file", source=str(path))
+    check_input(path, "video")  # a regular file: a FIFO or /dev/zero would never end
     proc = _run([_tool("ffprobe"), "-v", "error", "-count_packets", "-select_streams", "v:0",
                  "-show_streams", "-show_format", "-of", "json", str(path)], path)
     if proc.returncode != 0:
@@ -172,6 +178,9 @@ def read_cut(path: str | Path, rate: Rate | str | None = None,
                          source=str(path), field="rate", value=info.rate.name,
                          valid=f"a video at {asked} fps (or a project at {info.rate.name})")
     use = info.rate if rate is None else get_rate(rate)
+    # a file truncated to one frame (or none ffprobe could count) is no picture to spot
+    check("picture_frames", info.duration_frames, source=str(path), field="frames",
+          what="the video's length in frames")
     start = info.start_frame
     event = CutEvent(index=1, clip_name=path.name, source_reel=path.stem, source_in=start,
                      source_out=start + info.duration_frames, record_in=start,

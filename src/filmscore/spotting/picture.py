@@ -12,6 +12,7 @@ from filmscore.errors import ValidationError
 from filmscore.formats import VIDEO_SUFFIXES, reader_for
 from filmscore.formats.video import detect_shots, probe
 from filmscore.formats.video import read_cut as read_video_cut
+from filmscore.limits import check
 from filmscore.spotting.cut import Cut, CutMarker, edit_points, merge_shots
 from filmscore.timecode import Rate
 
@@ -86,11 +87,18 @@ def _with_markers(cut: Cut, markers: list[CutMarker]) -> Cut:
                                                         key=lambda m: m.frame)))
 
 
-def read_dialogue(paths: list[Path], *, rate: Rate, offsets: list[int]) -> list[CutMarker]:
-    """Subtitle files as dialogue markers, each shifted by its offset in frames."""
+def read_dialogue(paths: list[Path], *, rate: Rate, offsets: list[int],
+                  cut_end: int | None = None) -> list[CutMarker]:
+    """Subtitle files as dialogue markers, each shifted by its offset in frames; with
+    ``cut_end`` (the cut's end frame) a subtitle starting later than the bound
+    ``subtitle_after_cut`` after it is refused (subtitles of another, longer film)."""
     markers: list[CutMarker] = []
     for path, offset in zip(paths, offsets, strict=True):
         for m in reader_for("subtitles", path)(path, rate=rate):
+            if cut_end is not None:
+                past = float((m.frame + offset - cut_end) / rate.fps)
+                check("subtitle_after_cut", max(past, 0.0), source=str(path),
+                      field="subtitle start", what="subtitle start after the end of the cut")
             markers.append(
                 CutMarker(
                     frame=m.frame + offset,

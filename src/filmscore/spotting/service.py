@@ -18,6 +18,7 @@ from pathlib import Path
 from sqlalchemy import func, select
 
 from filmscore.errors import ConflictError, InputError, NotFoundError, ValidationError
+from filmscore.limits import check
 from filmscore.model import Cue, Marker, PictureEvent, PictureVersion, Reel, SyncPoint
 from filmscore.spotting.cues import (
     CueNumber,
@@ -55,53 +56,110 @@ def import_picture(pctx, path: Path, *, name: str | None = None, shots: bool = T
     if subtitles:
         step("reading the subtitles")
         offsets = subtitle_offsets or [cut.start_frame] * len(subtitles)
-        extra = read_dialogue(list(subtitles), rate=rate, offsets=offsets)
+        extra = read_dialogue(list(subtitles), rate=rate, offsets=offsets,
+                              cut_end=cut.start_frame + cut.duration_frames)
+    markers = sorted([*cut.markers, *extra], key=lambda m: (m.frame, m.kind))
+    _check_storable(cut, markers, path)
     step("storing the picture version")
-    with pctx.media.adding(), transaction(pctx.engine) as session:
+    with pctx.media.adding():
         media_hash = pctx.media.put(path, path.suffix.lower())
         video_hash = None if video is None else pctx.media.put(video, Path(video).suffix.lower())
-        number = (
-            session.scalar(
-                select(func.max(PictureVersion.number)).where(
-                    PictureVersion.project_id == pctx.project_id
-                )
-            )
-            or 0
-        ) + 1
-        pv = PictureVersion(
-            project_id=pctx.project_id,
-            number=number,
-            name=name or cut.name or path.stem,
-            source_name=path.name,
-            source_kind=cut.source_kind,
-            media_hash=media_hash,
-            rate_name=rate.name,
-            start_frame=cut.start_frame,
-            duration_frames=cut.duration_frames,
-            video_hash=video_hash,
-            note=note,
+        # two imports at once both see the same last number; the one that loses takes the
+        # next number rather than telling the user, who chose none, to choose another
+        for attempt in range(_NUMBER_TRIES):
+            number = 0
+            try:
+                with transaction(pctx.engine) as session:
+                    number = _next_number(session, pctx.project_id)
+                    pv = _new_version(session, pctx, path, cut, markers, number=number,
+                                      name=name, note=note, media_hash=media_hash,
+                                      video_hash=video_hash)
+                    summary = replace(_summary(pv), warnings=cut.warnings)
+                return summary
+            except ConflictError:
+                if attempt + 1 == _NUMBER_TRIES or not _number_taken(pctx, number):
+                    raise
+    raise AssertionError("unreachable")  # pragma: no cover
+
+
+_NUMBER_TRIES = 8
+
+
+def _number_taken(pctx, number: int) -> bool:
+    with transaction(pctx.engine) as session:
+        return session.scalar(select(PictureVersion.id).where(
+            PictureVersion.project_id == pctx.project_id,
+            PictureVersion.number == number)) is not None
+
+
+def _next_number(session, project_id: int) -> int:
+    last = session.scalar(select(func.max(PictureVersion.number)).where(
+        PictureVersion.project_id == project_id))
+    return (last or 0) + 1
+
+
+def _new_version(session, pctx, path: Path, cut, markers: list[CutMarker], *, number: int,
+                 name, note, media_hash, video_hash) -> PictureVersion:
+    pv = PictureVersion(
+        project_id=pctx.project_id,
+        number=number,
+        name=name or cut.name or path.stem,
+        source_name=path.name,
+        source_kind=cut.source_kind,
+        media_hash=media_hash,
+        rate_name=pctx.rate.name,
+        start_frame=cut.start_frame,
+        duration_frames=cut.duration_frames,
+        video_hash=video_hash,
+        note=note,
+    )
+    pv.reels = [
+        Reel(number=r.number, name=r.name, start_frame=r.start_frame,
+             duration_frames=r.duration_frames)
+        for r in cut.reels
+    ]
+    pv.events = [
+        PictureEvent(
+            index=e.index, track=e.track, kind=e.kind, clip_name=e.clip_name,
+            source_reel=e.source_reel, source_in_frame=e.source_in,
+            source_out_frame=e.source_out, record_in_frame=e.record_in,
+            record_out_frame=e.record_out,
         )
-        pv.reels = [
-            Reel(number=r.number, name=r.name, start_frame=r.start_frame,
-                 duration_frames=r.duration_frames)
-            for r in cut.reels
-        ]
-        pv.events = [
-            PictureEvent(
-                index=e.index, track=e.track, kind=e.kind, clip_name=e.clip_name,
-                source_reel=e.source_reel, source_in_frame=e.source_in,
-                source_out_frame=e.source_out, record_in_frame=e.record_in,
-                record_out_frame=e.record_out,
-            )
-            for e in cut.events
-        ]
-        pv.markers = [
-            Marker(frame=m.frame, end_frame=m.end_frame, kind=m.kind, text=m.text)
-            for m in sorted([*cut.markers, *extra], key=lambda m: (m.frame, m.kind))
-        ]
-        session.add(pv)
-        session.flush()
-        return replace(_summary(pv), warnings=cut.warnings)
+        for e in cut.events
+    ]
+    pv.markers = [Marker(frame=m.frame, end_frame=m.end_frame, kind=m.kind, text=m.text)
+                  for m in markers]
+    session.add(pv)
+    session.flush()
+    return pv
+
+
+def _check_storable(cut, markers: list[CutMarker], path: Path) -> None:
+    """The database's rules, checked on the cut before it is stored, so that a refusal
+    names the file, the event or marker and its value, not a rule of the schema
+    (ck_markers_end_after_frame); and every frame within a day, never an integer too
+    large for the database."""
+    where = str(path)
+    for e in cut.events:
+        field = f"event {e.index}"
+        check("event_number", e.index, source=where, field=field, what="event number")
+        for what, frame in (("source in", e.source_in), ("source out", e.source_out),
+                            ("record in", e.record_in), ("record out", e.record_out)):
+            check("frame_offset", frame, source=where, field=f"{field} {what}",
+                  what=f"{what} (frames)")
+        if e.record_out < e.record_in:
+            raise ValidationError("record out before record in", source=where, field=field,
+                                  value=f"{e.record_in} to {e.record_out}",
+                                  valid="record out >= record in")
+    for m in markers:
+        field = f"{m.kind} marker {m.text[:30]!r}"
+        check("frame_offset", m.frame, source=where, field=field, what="marker frame")
+        if m.end_frame is not None and m.end_frame <= m.frame:
+            raise ValidationError("marker ends before it starts", source=where, field=field,
+                                  value=f"frames {m.frame} to {m.end_frame}",
+                                  valid="an end after the start (or none)")
+    check("frame", cut.duration_frames, source=where, field="length",
+          what="the cut's length (frames)")
 
 
 def _summary(pv: PictureVersion) -> PictureSummary:
