@@ -116,16 +116,44 @@ def _text_box(kind: str, text_el: etree._Element) -> Box | None:
                size)
 
 
+#: the opening tag of a group that may be a mark (its classes are checked exactly below)
+_MARK_GROUP = re.compile(r'<g\b[^>]*?\bclass="([^"]*\b(?:' + "|".join(MARK_CLASSES)
+                         + r')\b[^"]*)"[^>]*>')
+_WRAP = ('<svg xmlns="http://www.w3.org/2000/svg" '
+         'xmlns:xlink="http://www.w3.org/1999/xlink">')
+#: the last pages measured: the layout asks for one page's boxes several times (overlaps,
+#: the letters aligned, then lifted) and most often the page has not changed in between
+_BOXES: dict[str, tuple[Box, ...]] = {}
+_BOXES_KEPT = 8
+
+
 def text_boxes(svg: str) -> list[Box]:
     """The marks of one verovio SVG page with their boxes (a boxed text's frame
     included)."""
-    root = etree.fromstring(svg.encode("utf-8"), etree.XMLParser(huge_tree=True))
+    found = _BOXES.get(svg)
+    if found is None:
+        found = _BOXES[svg] = tuple(_measure_boxes(svg))
+        while len(_BOXES) > _BOXES_KEPT:
+            del _BOXES[next(iter(_BOXES))]
+    return list(found)
+
+
+def _measure_boxes(svg: str) -> list[Box]:
+    # Only the mark groups are parsed (each on its own, in document order, nested ones
+    # too): parsing a whole score page to find its few dozen marks among some 50,000
+    # groups cost more than the rest of the clearance together.
     out = []
-    for group in root.iter(f"{_SVG}g"):
-        classes = (group.get("class") or "").split()
+    for tag in _MARK_GROUP.finditer(svg):
+        if tag.group(0).endswith("/>"):
+            continue  # an empty group has no text
+        classes = tag.group(1).split()
         kind = next((c for c in classes if c in MARK_CLASSES), None)
         if kind is None or "bounding-box" in classes:
             continue
+        end = _group_span(svg, tag.start())
+        wrapper = etree.fromstring((_WRAP + svg[tag.start():end] + "</svg>").encode("utf-8"),
+                                   etree.XMLParser(huge_tree=True))
+        group = wrapper[0]
         boxes = [b for b in (_text_box(kind, t) for t in group.iter(f"{_SVG}text")) if b]
         if not boxes:
             continue
