@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 
 from lxml import etree
 
+from filmscore.engraving.clearance import forget_boxes
 from filmscore.engraving.engrave import _toolkit, repair_multirests, verovio_options
 from filmscore.errors import ParseError
 
@@ -191,9 +192,12 @@ def engraved_pages(data: bytes, kind: str, paper: str | None = None, *,
     units = inner_width(options) + (options["pageMarginLeft"] + options["pageMarginRight"]) * 10
     reserve(root, credits, row_mm=VEROVIO_ROW * width_mm / units)
     changes: dict[str, str] = {}
-    pages = lay_out(root, kind, paper, extra_options=extra_options, changes=changes)
-    if not pages:
-        raise ParseError("verovio engraved no page from this MusicXML")
-    pages[0] = draw_page_head(pages[0], credits, width_mm=width_mm,
-                              room=_header_room(pages[0]))
+    try:
+        pages = lay_out(root, kind, paper, extra_options=extra_options, changes=changes)
+        if not pages:
+            raise ParseError("verovio engraved no page from this MusicXML")
+        pages[0] = draw_page_head(pages[0], credits, width_mm=width_mm,
+                                  room=_header_room(pages[0]))
+    finally:
+        forget_boxes()
     return Layout(pages, root, changes)
