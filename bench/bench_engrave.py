@@ -71,7 +71,8 @@ def _side_by_side(fns: dict[str, Callable[[], object]], *, repeats: int, warmups
             for name in fns}
 
 
-def run(quick: bool = False) -> list[Result]:
+def run(quick: bool = False, *, repeats: int = 3, warmups: int = 1) -> list[Result]:
+    """The rows; ``repeats`` and ``warmups`` (1 and 0 with ``quick``) for a shorter run."""
     from filmscore.engraving.engrave import EngraveJob, engrave
     from filmscore.formats.musicxml_parts import (
         Header,
@@ -117,7 +118,8 @@ def run(quick: bool = False) -> list[Result]:
                                                  "serial": lambda: ours(1)}
         if mscore:
             fns["peer"] = peer
-        t = _side_by_side(fns, repeats=1 if quick else 3, warmups=0 if quick else 1)
+        t = _side_by_side(fns, repeats=1 if quick else repeats,
+                          warmups=0 if quick else warmups)
         ms_pages = _pages(folder / "ms.pdf") if mscore else 0
         lily_s = None
         if not quick and shutil.which("musicxml2ly") and shutil.which("lilypond"):

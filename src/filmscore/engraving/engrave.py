@@ -192,6 +192,12 @@ def repair_multirests(data: bytes) -> bytes:
                                                              huge_tree=True))
     except etree.XMLSyntaxError as exc:
         raise ParseError(f"not well-formed XML: {exc}") from None
+    repair_multirests_tree(root)
+    return etree.tostring(root, xml_declaration=True, encoding="UTF-8")
+
+
+def repair_multirests_tree(root) -> None:
+    """:func:`repair_multirests` on a parsed score, in place."""
     for part in root.iter("part"):
         measures = part.findall("measure")
         i = 0
@@ -216,7 +222,6 @@ def repair_multirests(data: bytes) -> bytes:
                 if all(n.find("rest") is not None for n in nxt.findall("note")):
                     _set_multirest(nxt, rest)  # the remainder starts again here
             i += max(span, 1)
-    return etree.tostring(root, xml_declaration=True, encoding="UTF-8")
 
 
 def _default_running_head(data: bytes, kind: str) -> str:

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from lxml import etree
 
 from filmscore.engraving.clearance import forget_boxes
-from filmscore.engraving.engrave import _toolkit, repair_multirests, verovio_options
+from filmscore.engraving.engrave import _toolkit, repair_multirests_tree, verovio_options
 from filmscore.errors import ParseError
 
 __all__ = ["Layout", "engraved_pages", "lay_out", "prepare_for_verovio"]
@@ -182,10 +182,12 @@ def engraved_pages(data: bytes, kind: str, paper: str | None = None, *,
     paper = paper or DEFAULT_PAPER[kind]
     width_mm = PAPER_MM[paper][0]
     try:
-        root = etree.fromstring(repair_multirests(data), etree.XMLParser(
+        root = etree.fromstring(data, etree.XMLParser(
             resolve_entities=False, huge_tree=True, no_network=True))
     except etree.XMLSyntaxError as exc:
         raise ParseError(f"not well-formed XML: {exc}") from None
+    if b"multiple-rest" in data:  # repaired in the tree: parsed and written once less
+        repair_multirests_tree(root)
     prepare_for_verovio(root, kind)
     credits = read_credits(root)
     options = verovio_options(kind, paper)
