@@ -17,6 +17,7 @@ printed (the sync point stays in the cue's list and click sheet).
 from __future__ import annotations
 
 import re
+import threading
 from bisect import bisect_right
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -126,6 +127,7 @@ _WRAP = ('<svg xmlns="http://www.w3.org/2000/svg" '
 #: :func:`forget_boxes` empties it when a layout is done
 _BOXES: dict[str, tuple[Box, ...]] = {}
 _BOXES_KEPT = 64
+_BOXES_LOCK = threading.Lock()
 
 
 def text_boxes(svg: str) -> list[Box]:
@@ -133,15 +135,18 @@ def text_boxes(svg: str) -> list[Box]:
     included)."""
     found = _BOXES.get(svg)
     if found is None:
-        found = _BOXES[svg] = tuple(_measure_boxes(svg))
-        while len(_BOXES) > _BOXES_KEPT:
-            del _BOXES[next(iter(_BOXES))]
+        found = tuple(_measure_boxes(svg))
+        with _BOXES_LOCK:  # the web app engraves on threads too
+            _BOXES[svg] = found
+            while len(_BOXES) > _BOXES_KEPT:
+                del _BOXES[next(iter(_BOXES))]
     return list(found)
 
 
 def forget_boxes() -> None:
     """Let go of the pages :func:`text_boxes` remembers."""
-    _BOXES.clear()
+    with _BOXES_LOCK:
+        _BOXES.clear()
 
 
 def _measure_boxes(svg: str) -> list[Box]:
