@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import subprocess
+import sys
 from fractions import Fraction
 from pathlib import Path
 
@@ -149,3 +150,22 @@ def test_bad_jobs_are_one_line_errors(tmp_path):
     with pytest.raises(InputError, match="cannot read"):
         engrave([(tmp_path / "missing.musicxml", tmp_path / "d.pdf", "part")], workers=1)
     assert engrave([]) == []
+
+
+def test_an_engraving_worker_imports_only_what_engraving_needs(horn, tmp_path):
+    """A worker process engraves a part (film marks and multi-bar rests in it) without
+    importing the orchestration package or urllib and email: they cost every worker a
+    third of a second or more for nothing."""
+    data, _pdf, _result = horn
+    source = tmp_path / "horn.musicxml"
+    source.write_bytes(data)
+    code = ("import sys\n"
+            "from filmscore.engraving.engrave import engrave\n"
+            f"result = engrave([({str(source)!r}, {str(tmp_path / 'horn.pdf')!r}, 'part')],"
+            " workers=1)[0]\n"
+            "print(result.pages, sorted(m for m in sys.modules if m.startswith("
+            "('filmscore.orchestration', 'urllib.request', 'email'))))\n")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True).stdout.split(None, 1)
+    assert int(out[0]) >= 1
+    assert out[1].strip() == "[]"

@@ -413,3 +413,20 @@ def test_written_mxl_loads_again(tmp_path):
     again = load_score(path)
     assert again.parts == [("P1", "Trumpet")] and again.measure_count == 3
     assert again.starts == [0, 4, 8]
+
+
+def test_a_score_and_its_parts_share_each_part_as_copied():
+    """make_score and make_parts copy each part once per document (ScoreDoc keeps it):
+    the parts and the notes about them are the same whether or not the score was made
+    first, and marks added by one caller never reach the next."""
+    fresh_notes: list[str] = []
+    fresh = make_parts(load_score(SCORE / "sheet.mxl"), header=HEADER, notes=fresh_notes)
+    doc = load_score(SCORE / "sheet.mxl")
+    syncs = [SyncMark(F(12), "A", "01:00:10:00", "door")]
+    score = make_score(doc, header=HEADER, syncs=syncs)
+    notes: list[str] = []
+    assert make_parts(doc, header=HEADER, notes=notes) == fresh
+    assert notes == fresh_notes
+    assert make_parts(doc, header=HEADER) == fresh
+    assert make_score(doc, header=HEADER, syncs=syncs) == score
+    assert b"01:00:10:00" in score and not any(b"01:00:10:00" in d for _, d in fresh)

@@ -17,13 +17,15 @@ printed (the sync point stays in the cue's list and click sheet).
 from __future__ import annotations
 
 import re
+import threading
+from bisect import bisect_right
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from lxml import etree
 
 __all__ = ["Box", "FilmMark", "align_letters", "film_marks", "lift", "overlaps", "resolve",
-           "shrink", "text_boxes"]
+           "forget_boxes", "shrink", "text_boxes"]
 
 MARK_CLASSES = ("dir", "tempo", "reh", "mNum", "dynam", "harm")
 BOLD_CLASSES = ("tempo", "reh")
@@ -116,16 +118,57 @@ def _text_box(kind: str, text_el: etree._Element) -> Box | None:
                size)
 
 
+#: the class attribute of a group that may be a mark (its classes are checked exactly below)
+_MARK_CLASS = re.compile(r'class="([^"]*\b(?:' + "|".join(MARK_CLASSES) + r')\b[^"]*)"')
+_WRAP = ('<svg xmlns="http://www.w3.org/2000/svg" '
+         'xmlns:xlink="http://www.w3.org/1999/xlink">')
+#: the pages measured: the layout asks for one page's boxes several times (overlaps, the
+#: letters aligned, then lifted) and most often the page has not changed in between;
+#: :func:`forget_boxes` empties it when a layout is done
+_BOXES: dict[str, tuple[Box, ...]] = {}
+_BOXES_KEPT = 64
+_BOXES_LOCK = threading.Lock()
+
+
 def text_boxes(svg: str) -> list[Box]:
     """The marks of one verovio SVG page with their boxes (a boxed text's frame
     included)."""
-    root = etree.fromstring(svg.encode("utf-8"), etree.XMLParser(huge_tree=True))
+    found = _BOXES.get(svg)
+    if found is None:
+        found = tuple(_measure_boxes(svg))
+        with _BOXES_LOCK:  # the web app engraves on threads too
+            _BOXES[svg] = found
+            while len(_BOXES) > _BOXES_KEPT:
+                del _BOXES[next(iter(_BOXES))]
+    return list(found)
+
+
+def forget_boxes() -> None:
+    """Let go of the pages :func:`text_boxes` remembers."""
+    with _BOXES_LOCK:
+        _BOXES.clear()
+
+
+def _measure_boxes(svg: str) -> list[Box]:
+    # Only the mark groups are parsed (each on its own, in document order, nested ones
+    # too): parsing a whole score page to find its few dozen marks among some 50,000
+    # groups cost more than the rest of the clearance together.
     out = []
-    for group in root.iter(f"{_SVG}g"):
-        classes = (group.get("class") or "").split()
+    for found in _MARK_CLASS.finditer(svg):
+        start = svg.rfind("<", 0, found.start())
+        if not svg.startswith("<g ", start):
+            continue
+        close = svg.find(">", found.end())
+        if svg[close - 1] == "/":
+            continue  # an empty group has no text
+        classes = found.group(1).split()
         kind = next((c for c in classes if c in MARK_CLASSES), None)
         if kind is None or "bounding-box" in classes:
             continue
+        end = _group_span(svg, start)
+        wrapper = etree.fromstring((_WRAP + svg[start:end] + "</svg>").encode("utf-8"),
+                                   etree.XMLParser(huge_tree=True))
+        group = wrapper[0]
         boxes = [b for b in (_text_box(kind, t) for t in group.iter(f"{_SVG}text")) if b]
         if not boxes:
             continue
@@ -287,14 +330,21 @@ def align_letters(svg: str, marks: Mapping[str, list[FilmMark]]) -> str:
         return svg
     boxes = {b.ident: b for b in text_boxes(svg) if b.kind == "dir" and b.text in letters}
     shifts: dict[str, float] = {}
-    for found in _MEASURE.finditer(svg):
-        chunk = svg[found.start():_group_span(svg, found.start())]
-        line = _STAFF_LINE.search(chunk)
-        if line is None:
+    starts = [found.start() for found in _MEASURE.finditer(svg)]
+    for ident, box in boxes.items():
+        # the bar the letter is drawn in: bars do not nest, so it is the last one opened
+        # before the letter, if that one is still open there (finding each bar's end
+        # instead walked every group of the page once a bar)
+        at = svg.find(f'<g id="{ident}"')
+        index = bisect_right(starts, at) - 1
+        if at < 0 or index < 0:
             continue
-        for ident, box in boxes.items():
-            if ident not in shifts and f'<g id="{ident}"' in chunk:
-                shifts[ident] = float(line.group(1)) + 20 - box.x0
+        end = _group_span(svg, starts[index])
+        if end <= at:
+            continue
+        line = _STAFF_LINE.search(svg, starts[index], end)
+        if line is not None:
+            shifts[ident] = float(line.group(1)) + 20 - box.x0
     for ident, dx in shifts.items():
         if dx < 0:  # to the left only: a letter at a system's start stays by the clef
             svg = _shift_group(svg, ident, dx=dx)

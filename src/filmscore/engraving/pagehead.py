@@ -16,9 +16,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from xml.sax.saxutils import escape
 
 from lxml import etree
+
+from filmscore.engraving.engrave import _escape
 
 __all__ = ["Credit", "draw_page_head", "height_mm", "read_credits", "reserve"]
 
@@ -80,7 +81,7 @@ def _text(x: float, y: float, anchor: str, size: float, credit: Credit) -> str:
     style = ' font-weight="bold"' if credit.bold else ""
     style += ' font-style="italic"' if credit.italic else ""
     return (f'<text x="{x:.0f}" y="{y:.0f}" text-anchor="{anchor}" font-size="{size:.0f}px"'
-            f'{style}>{escape(credit.text)}</text>')
+            f'{style}>{_escape(credit.text)}</text>')
 
 
 def _width(credit: Credit, size: float) -> float:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from fractions import Fraction
+from functools import lru_cache
 
 from lxml import etree
 
@@ -61,9 +62,16 @@ def number_of(element: etree._Element | None, default: Fraction = Fraction(0)) -
     if element is None or not (element.text or "").strip():
         return default
     try:
-        return Fraction(element.text.strip())
+        return _fraction(element.text.strip())
     except (ValueError, ZeroDivisionError):
         return default
+
+
+@lru_cache(maxsize=4096)
+def _fraction(text: str) -> Fraction:
+    # a score repeats a handful of durations thousands of times, and Fraction's parsing of
+    # a string (a regular expression) was a tenth of copying a score
+    return Fraction(text)
 
 
 # --- transposition ------------------------------------------------------------------------

@@ -100,6 +100,9 @@ class ScoreDoc:
     lengths: list[Fraction]  # per measure index: length in quarters
     concert_score: bool = False
     _tempo_cache: list | None = field(default=None, repr=False)
+    #: each part as copied (transposed, respelled, regrouped), by (part id, mode, target):
+    #: a score and its parts copy every part the same way, so it is done once per document
+    _prepared: dict = field(default_factory=dict, repr=False)
 
     @property
     def parts(self) -> list[tuple[str, str]]:
@@ -255,25 +258,34 @@ def _prepared_part(doc: ScoreDoc, part_id: str, *, mode: str, target: Interval |
                    layout: bool, notes: list[str] | None = None
                    ) -> tuple[etree._Element, list[etree._Element], str]:
     """A copy of a part, transposed, its accidentals, rests and beams as a copyist writes
-    them, ending on a final bar line; and its key label ('in B\u266d', or '')."""
-    part = copy.deepcopy(doc.part_element(part_id))
+    them, ending on a final bar line; and its key label ('in B\u266d', or '').  Without
+    ``layout`` the source's <print> elements and measure widths are left out (they play no
+    part in the copying, so the copy made once with them serves both)."""
+    key = (part_id, mode, target)
+    cached = doc._prepared.get(key)
+    if cached is None:
+        part = copy.deepcopy(doc.part_element(part_id))
+        measures = part.findall("measure")
+        _transpose_part(part, mode=mode, target=target, measures=measures)
+        found: list[str] = []
+        respell_accidentals(measures, found)
+        regroup_rests(measures, found)
+        regroup_beams(measures)
+        add_final_barline(measures)
+        first = part.find("measure/attributes/transpose")
+        label = transposition_label(_interval_of(first)) if first is not None else ""
+        cached = doc._prepared[key] = (part, tuple(dict.fromkeys(found)), label)
+    template, found_lines, label = cached
+    if notes is not None:
+        name = doc.part_names.get(part_id, part_id)
+        notes.extend(f"{doc.source}: part {name}, {line}" for line in found_lines)
+    part = copy.deepcopy(template)  # the caller adds its marks to its own copy
     measures = part.findall("measure")
     if not layout:
         for measure in measures:
             for element in measure.findall("print"):
                 measure.remove(element)
             measure.attrib.pop("width", None)
-    _transpose_part(part, mode=mode, target=target, measures=measures)
-    found: list[str] = []
-    respell_accidentals(measures, found)
-    regroup_rests(measures, found)
-    regroup_beams(measures)
-    if notes is not None:
-        name = doc.part_names.get(part_id, part_id)
-        notes.extend(f"{doc.source}: part {name}, {line}" for line in dict.fromkeys(found))
-    add_final_barline(measures)
-    first = part.find("measure/attributes/transpose")
-    label = transposition_label(_interval_of(first)) if first is not None else ""
     return part, measures, label
 
 
