@@ -77,3 +77,67 @@ def test_cue_list_at_the_current_schema_loads_no_alembic(tmp_path: Path) -> None
     assert "Main Title" in out and "1 (1 hard)" in out
     assert "sqlalchemy" in modules  # it did read the database
     assert [m for m in (*HEAVY, "alembic") if m in modules] == []
+
+
+#: run in a fresh interpreter: the help of every command and group as the lazy command
+#: line gives it, then as an app with every module registered up front (the way the
+#: command line was built before), and which commands each module defines
+_BOTH_WAYS = """
+import importlib, json, pkgutil, sys
+import typer, typer.main
+from typer.core import TyperGroup
+from typer.testing import CliRunner
+import filmscore.cli as cli
+
+def helps(app):
+    runner, out = CliRunner(), {}
+    root = typer.main.get_command(app)
+    ctx = root.make_context("filmscore", ["--help"], resilient_parsing=True)
+    paths = [()]
+    for name in root.list_commands(ctx):
+        paths.append((name,))
+        command = root.get_command(ctx, name)
+        if hasattr(command, "commands"):
+            paths += [(name, sub) for sub in command.commands]
+    for path in paths:
+        result = runner.invoke(app, [*path, "--help"], prog_name="filmscore")
+        out[" ".join(path)] = [result.exit_code, result.output]
+    return out
+
+lazy = helps(cli.app)
+modules = sorted(m.name for m in pkgutil.iter_modules(cli.__path__)
+                 if hasattr(importlib.import_module(f"filmscore.cli.{m.name}"), "register"))
+made = {}
+for module in modules:
+    staged = typer.Typer()
+    importlib.import_module(f"filmscore.cli.{module}").register(staged)
+    made[module] = list(typer.main.get_group(staged).commands)
+eager = typer.Typer(cls=TyperGroup, name="filmscore", help=cli.app.info.help,
+                    no_args_is_help=True, pretty_exceptions_enable=False,
+                    add_completion=False)
+for module in modules:
+    importlib.import_module(f"filmscore.cli.{module}").register(eager)
+print(json.dumps({"lazy": lazy, "eager": helps(eager), "made": made,
+                  "table": {k: list(v) for k, v in cli.COMMANDS.items()}}))
+"""
+
+
+def test_the_lazy_command_table_is_what_the_modules_define() -> None:
+    """Every command of every module is in COMMANDS under that module, and every help text
+    (the top level, each group, each command in a group) is the one the command line gave
+    when every module was loaded up front."""
+    _, out = _imported_after(_BOTH_WAYS)
+    got = json.loads(out.strip().splitlines()[-1])
+    table, made = got["table"], got["made"]
+    defined = {name: module for module, names in made.items() for name in names}
+    assert set(defined) == set(table)
+    for name, modules in table.items():
+        assert defined[name] == modules[0], name
+    lazy, eager = got["lazy"], got["eager"]
+    assert set(lazy) == set(eager) and len(lazy) > 100
+    assert {code for code, _ in (*lazy.values(), *eager.values())} == {0}
+    # the top level: the same lines (its order is the table's, not the modules')
+    assert lazy[""][0] == eager[""][0] == 0
+    assert sorted(lazy[""][1].splitlines()) == sorted(eager[""][1].splitlines())
+    assert {path: text for path, text in lazy.items() if path} == {
+        path: text for path, text in eager.items() if path}
