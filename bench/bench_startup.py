@@ -3,24 +3,24 @@ Python command line on the same database can reach.
 
 Every case is a fresh process, as a user runs it; its CPU time (user + system, from
 ``getrusage(RUSAGE_CHILDREN)``) is what is timed, so that the other users of a shared
-machine count less than in wall time.  The project is made here: SQLite, 24 fps, 800
-cues in 8 reels, each with two sync points and a line of notes.
+machine count less than in wall time.  The projects are made here: SQLite, 24 fps, one
+of 800 cues in 8 reels and one of 10, each cue with two sync points and a line of notes.
 
 * ``filmscore --help`` against ``python -c pass``: the interpreter's own start, the floor
   of any Python command.
-* ``filmscore cue list`` (the spotting list and the totals, 800 rows) against a script
-  that imports SQLAlchemy, runs one query for the same cues and sync points and prints a
-  line a cue: the floor a Python command line with this database reaches (no ORM, no
-  checks, no table layout).
+* ``filmscore cue list`` (the spotting list and the totals) of 10 and of 800 cues against
+  a script that imports SQLAlchemy, runs one query for the same cues and sync points and
+  prints a line a cue: the floor a Python command line with this database reaches (no
+  ORM, no checks, no table layout).
 * ``filmscore cue show 2M50`` (one cue found by its number) against the same script with
   a WHERE: one query, one cue.
 
-The statements our list and lookup send are counted in this process (SQLAlchemy's
-``before_cursor_execute``).  ``--src DIR`` times another checkout's sources (e.g. the
-code before this change) on the same project; ``--markdown`` prints the table for
-BENCHMARKS.md.
+The statements our list and lookup send are counted in a process of their own
+(SQLAlchemy's ``before_cursor_execute``).  ``--src DIR`` times another checkout's
+sources; ``--before DIR`` adds a column: that checkout's sources (the code before a
+change) timed in the same turns; ``--markdown`` prints the table for BENCHMARKS.md.
 
-    .venv/bin/python bench/bench_startup.py [--src DIR] [--markdown] [--quick]
+    .venv/bin/python bench/bench_startup.py [--before DIR] [--markdown] [--quick]
 """
 
 from __future__ import annotations
@@ -37,6 +37,7 @@ from pathlib import Path
 from _common import ROOT, Result, fmt_seconds
 
 N_CUES = 800
+N_SMALL = 10
 SHOWN = "2M50"
 
 #: the console script, as pip writes it: the same imports and the same entry point
@@ -65,6 +66,7 @@ print("\\n".join(f"{n} {t} {a} {b} {len(s)} {x}" for n, (t, a, b, x, s) in cues.
 
 def make_project(folder: Path, n_cues: int = N_CUES) -> Path:
     """A SQLite project of ``n_cues`` cues, 100 a reel, two sync points each."""
+    # (made with this checkout's code: the schema is the same before and after)
     from filmscore.project import init_project, open_project
     from filmscore.spotting.cues import CueNumber, CueSpec, SyncSpec
     from filmscore.spotting.service import import_cues
@@ -124,15 +126,15 @@ def cpu_of(argv: list[str], *, cwd: Path, env: dict[str, str]) -> float:
     return (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
 
 
-def measure_cpu(runs: dict[str, tuple[list[str], dict[str, str]]], *, cwd: Path,
-                repeats: int, warmups: int) -> dict[str, float]:
-    """Median CPU seconds of each command, run in turns (a, b, a, b, ...)."""
+def measure_cpu(runs: dict[str, tuple[list[str], dict[str, str], Path]], *, repeats: int,
+                warmups: int) -> dict[str, float]:
+    """Median CPU seconds of each command (run in its folder), in turns (a, b, a, b, ...)."""
     for _ in range(warmups):
-        for argv, env in runs.values():
+        for argv, env, cwd in runs.values():
             cpu_of(argv, cwd=cwd, env=env)
     times: dict[str, list[float]] = {name: [] for name in runs}
     for _ in range(repeats):
-        for name, (argv, env) in runs.items():
+        for name, (argv, env, cwd) in runs.items():
             times[name].append(cpu_of(argv, cwd=cwd, env=env))
     return {name: statistics.median(t) for name, t in times.items()}
 
@@ -144,46 +146,72 @@ def _env(src: Path) -> dict[str, str]:
     return env
 
 
-def run(quick: bool = False, src: Path | None = None) -> list[Result]:
+def run(quick: bool = False, src: Path | None = None,
+        before: Path | None = None) -> list[Result]:
+    """The table's rows; with ``before`` (another checkout's src/) each row also times
+    that code, in the same turns, and counts its statements."""
     src = (src or ROOT / "src").resolve()
-    repeats, warmups = (3, 1) if quick else (9, 2)
+    repeats, warmups = (3, 1) if quick else (7, 1)
     n_cues = 200 if quick else N_CUES
     py = sys.executable
     ours, plain = _env(src), _env(src)
     with tempfile.TemporaryDirectory(prefix="filmscore-bench-") as tmp:
         folder = make_project(Path(tmp) / "project", n_cues)
+        small = make_project(Path(tmp) / "small", N_SMALL)
         url = f"sqlite:///{folder.resolve() / 'filmscore.db'}"
-        listed, looked = count_statements(folder, ours)
-        cpu = measure_cpu({
-            "help": ([py, "-c", CLI, "--help"], ours),
-            "pass": ([py, "-c", "pass"], plain),
-            "list": ([py, "-c", CLI, "cue", "list"], ours),
-            "peer list": ([py, "-c", PEER, url, "1", ""], plain),
-            "show": ([py, "-c", CLI, "cue", "show", SHOWN], ours),
-            "peer show": ([py, "-c", PEER, url, "1", SHOWN], plain),
-        }, cwd=folder, repeats=repeats, warmups=warmups)
-    where = "" if src == (ROOT / "src").resolve() else f"; sources {src}"
-    return [
-        Result("startup", "`filmscore --help`, CPU time", "filmscore --help", cpu["help"],
-               "python -c pass (floor)", cpu["pass"],
-               f"target < 0.3 s{where}"),
-        Result("startup", f"`filmscore cue list`, {n_cues} cues x 2 sync points, CPU time",
-               "filmscore cue list", cpu["list"],
-               "SQLAlchemy, one query, a line a cue (floor)", cpu["peer list"],
-               f"{listed} statement(s) for the list{where}"),
-        Result("startup", f"`filmscore cue show {SHOWN}` among {n_cues} cues, CPU time",
-               "filmscore cue show", cpu["show"],
-               "SQLAlchemy, one query with WHERE (floor)", cpu["peer show"],
-               f"{looked} statement(s) for the lookup{where}"),
-    ]
+        small_url = f"sqlite:///{small.resolve() / 'filmscore.db'}"
+        cases = {  # name: (command line, environment, project folder)
+            "help": ([py, "-c", CLI, "--help"], ours, folder),
+            "pass": ([py, "-c", "pass"], plain, folder),
+            "small": ([py, "-c", CLI, "cue", "list"], ours, small),
+            "peer small": ([py, "-c", PEER, small_url, "1", ""], plain, small),
+            "list": ([py, "-c", CLI, "cue", "list"], ours, folder),
+            "peer list": ([py, "-c", PEER, url, "1", ""], plain, folder),
+            "show": ([py, "-c", CLI, "cue", "show", SHOWN], ours, folder),
+            "peer show": ([py, "-c", PEER, url, "1", SHOWN], plain, folder),
+        }
+        counts = {"": count_statements(folder, ours)}
+        if before is not None:
+            old = _env(before.resolve())
+            for name in ("help", "small", "list", "show"):
+                argv, _, where = cases[name]
+                cases[f"{name} before"] = (argv, old, where)
+            counts["before"] = count_statements(folder, old)
+        cpu = measure_cpu(cases, repeats=repeats, warmups=warmups)
+    rows = [("help", "pass", "`filmscore --help`", "filmscore --help",
+             "python -c pass (floor)", "target < 0.3 s"),
+            ("small", "peer small", f"`filmscore cue list`, {N_SMALL} cues",
+             "filmscore cue list", "SQLAlchemy, one query, a line a cue (floor)",
+             "target < 0.3 s"),
+            ("list", "peer list", f"`filmscore cue list`, {n_cues} cues x 2 sync points",
+             "filmscore cue list", "SQLAlchemy, one query, a line a cue (floor)",
+             "{} statement(s) for the list"),
+            ("show", "peer show", f"`filmscore cue show {SHOWN}` among {n_cues} cues",
+             "filmscore cue show", "SQLAlchemy, one query with WHERE (floor)",
+             "{} statement(s) for the lookup")]
+    results = []
+    for name, peer, case, ours_label, peer_label, note in rows:
+        index = {"list": 0, "show": 1}.get(name)
+        text = note if index is None else note.format(counts[""][index])
+        extra = {}
+        if before is not None:
+            extra["before"] = fmt_seconds(cpu[f"{name} before"])
+            if index is not None:
+                text += f" (before: {counts['before'][index]})"
+        results.append(Result("startup", f"{case}, CPU time", ours_label, cpu[name],
+                              peer_label, cpu[peer], text, extra))
+    return results
 
 
 def markdown(results: list[Result]) -> str:
-    rows = ["| case | filmscore | floor | CPU time | floor's CPU time | ours / floor | notes |",
-            "|---|---|---|---:|---:|---:|---|"]
+    before = any("before" in r.extra for r in results)
+    rows = ["| case | floor | " + ("before | " if before else "") + "filmscore | "
+            "floor's | ours / floor | notes |",
+            "|---|---|" + ("---:|" if before else "") + "---:|---:|---:|---|"]
     for r in results:
         ratio = f"{r.ratio:.2f}x" if r.ratio is not None else "—"
-        rows.append(f"| {r.case} | `{r.ours}` | {r.peer} | {fmt_seconds(r.ours_s)} | "
+        old = f"{r.extra.get('before', '—')} | " if before else ""
+        rows.append(f"| {r.case} | {r.peer} | {old}{fmt_seconds(r.ours_s)} | "
                     f"{fmt_seconds(r.peer_s)} | {ratio} | {r.note} |")
     return "\n".join(rows)
 
@@ -192,10 +220,12 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--src", type=Path, default=None,
                         help="the sources to time (default: this checkout's src/)")
+    parser.add_argument("--before", type=Path, default=None,
+                        help="also time this src/ (the code before a change), in turns")
     parser.add_argument("--markdown", action="store_true", help="print a Markdown table")
     parser.add_argument("--quick", action="store_true", help="200 cues, 3 repeats")
     args = parser.parse_args()
-    results = run(quick=args.quick, src=args.src)
+    results = run(quick=args.quick, src=args.src, before=args.before)
     if args.markdown:
         print(markdown(results))
     else:
