@@ -1,0 +1,6 @@
+"""`python -m filmscore.cli ...`: the `filmscore` command, for a checkout without its
+console script (and for `python -X importtime -m filmscore.cli`)."""
+
+from filmscore.cli import main
+
+main()
