@@ -141,3 +141,10 @@ def test_the_lazy_command_table_is_what_the_modules_define() -> None:
     assert sorted(lazy[""][1].splitlines()) == sorted(eager[""][1].splitlines())
     assert {path: text for path, text in lazy.items() if path} == {
         path: text for path, text in eager.items() if path}
+
+
+def test_the_fade_shapes_the_help_names_are_the_ones_there_are() -> None:
+    from filmscore.mixing.fit import FADE_SHAPES
+    from filmscore.mixing.vocabulary import FADE_SHAPE_NAMES
+
+    assert tuple(FADE_SHAPES) == FADE_SHAPE_NAMES
