@@ -105,8 +105,8 @@ def helps(app):
     return out
 
 lazy = helps(cli.app)
-modules = sorted(m.name for m in pkgutil.iter_modules(cli.__path__)
-                 if hasattr(importlib.import_module(f"filmscore.cli.{m.name}"), "register"))
+modules = sorted(m.name for m in pkgutil.iter_modules(cli.__path__) if m.name != "__main__"
+                 and hasattr(importlib.import_module(f"filmscore.cli.{m.name}"), "register"))
 made = {}
 for module in modules:
     staged = typer.Typer()

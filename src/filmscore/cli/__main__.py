@@ -3,4 +3,5 @@ console script (and for `python -X importtime -m filmscore.cli`)."""
 
 from filmscore.cli import main
 
-main()
+if __name__ == "__main__":  # not when merely imported (a walk over the package)
+    main()
