@@ -217,6 +217,10 @@ def open_project(directory: str | os.PathLike[str], db: str | None = None) -> Pr
 
 
 def _bring_up_to_date(engine: Engine, url: str) -> None:
+    # A database at the current schema, every command's case, costs one plain query:
+    # Alembic and the migration scripts are loaded only for an older, newer or unknown one.
+    if store.stored_revision(engine) == store.schema_head():
+        return
     from alembic.script import ScriptDirectory
 
     script = ScriptDirectory.from_config(store.alembic_config())

@@ -8,11 +8,15 @@ happens, and the command goes on.
 
 from __future__ import annotations
 
+import importlib
 import os
 import sys
 import warnings
+from collections.abc import Iterator, MutableMapping
 
 import typer
+import typer.main
+from typer import _click
 from typer.core import TyperGroup
 from typer.exceptions import TyperException
 
@@ -29,9 +33,96 @@ def _show_warning(message, category, filename, lineno, file=None, line=None) -> 
 _python_show_warning = warnings.showwarning
 
 
+#: every command under `filmscore`, in the order its help lists them, with the modules of
+#: filmscore.cli that define it.  A command's modules are imported when it is run (or
+#: when the help lists it), so a command pays for its own stage only; tests/cli
+#: (test_cli_startup.py) holds this table equal to what registering every module gives.
+COMMANDS: dict[str, tuple[str, ...]] = {
+    "init": ("project",), "info": ("project",),
+    "click": ("sync",), "streamers": ("sync",),
+    "mockup": ("writing",),
+    **dict.fromkeys(("ensembles", "orchestrate", "decisions", "instrumentation", "check",
+                     "parts", "score", "books"), ("orchestration",)),
+    "usage": ("cuesheet",), "cuesheet": ("cuesheet",),
+    "stagepack": ("stagepack",),
+    "mixes": ("mix",),
+    "serve": ("web",),
+    "worker": ("jobs",), "jobs": ("jobs",),
+    "demo": ("demo",),
+    "place": ("deliver",), "timeline": ("deliver",), "deliver": ("deliver",),
+    "master": ("master",), "release": ("release",), "publish": ("publish",),
+    "project": ("project",), "picture": ("picture",),
+    "cue": ("spotting",), "sync": ("spotting",), "spotting": ("spotting",),
+    "tempo": ("sync",),
+    "music": ("writing",), "themes": ("writing",), "review": ("writing",),
+    "roster": ("musicians",), "book": ("musicians",),
+    "session": ("sessions",), "plan": ("plan",),
+    "take": ("takes",), "takes": ("takes",),
+    "comp": ("comp",), "rights": ("cuesheet",), "mix": ("mix",), "user": ("web",),
+    "album": ("album",),
+    "conform": ("conform", "conform_fix"),  # conform_fix adds `conform fix|regenerate`
+}
+
+#: the commands loaded so far, made once a process (Typer rebuilds its own on every call;
+#: a module's register() may add to another's sub-app, so it must run only once)
+_LOADED: dict[str, _click.Command] = {}
+
+
+def _load(name: str) -> _click.Command:
+    """The command ``name``, its modules imported and registered on a Typer of their own
+    (every command those modules define is kept for later)."""
+    if name not in _LOADED:
+        staged = typer.Typer()
+        for module in COMMANDS[name]:
+            importlib.import_module(f"filmscore.cli.{module}").register(staged)
+        for made, command in typer.main.get_group(staged).commands.items():
+            _LOADED.setdefault(made, command)
+    return _LOADED[name]
+
+
+class _LazyCommands(MutableMapping):
+    """A group's commands: every name of COMMANDS is there, its command made when asked
+    for.  Names and ``in`` cost nothing (Typer's "did you mean" uses them); reading one
+    loads it, listing every value (the help) loads all."""
+
+    def __init__(self, made: MutableMapping[str, _click.Command]) -> None:
+        self._made = dict(made)
+
+    def __getitem__(self, name: str) -> _click.Command:
+        if name in self._made:
+            return self._made[name]
+        if name not in COMMANDS:
+            raise KeyError(name)
+        return _load(name)
+
+    def __setitem__(self, name: str, command: _click.Command) -> None:
+        self._made[name] = command
+
+    def __delitem__(self, name: str) -> None:
+        del self._made[name]
+
+    def __iter__(self) -> Iterator[str]:
+        yield from COMMANDS
+        yield from (name for name in self._made if name not in COMMANDS)
+
+    def __len__(self) -> int:
+        return len(COMMANDS) + sum(1 for name in self._made if name not in COMMANDS)
+
+    def __contains__(self, name: object) -> bool:
+        return name in COMMANDS or name in self._made
+
+
 class _FilmscoreGroup(TyperGroup):
     """Top-level group: turns a FilmscoreError anywhere below into one line and an exit
-    code, and prints every FilmscoreWarning as one line."""
+    code, and prints every FilmscoreWarning as one line; its commands are loaded when
+    used (see COMMANDS)."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.commands = _LazyCommands(self.commands)
+
+    def list_commands(self, ctx):  # type: ignore[override]
+        return list(self.commands)  # the names only: nothing is loaded to list them
 
     def invoke(self, ctx):  # type: ignore[override]
         with warnings.catch_warnings():
@@ -73,57 +164,11 @@ app = typer.Typer(
 
 
 def _register() -> None:
-    from filmscore.cli import (
-        album,
-        comp,
-        conform,
-        conform_fix,
-        cuesheet,
-        deliver,
-        demo,
-        jobs,
-        master,
-        mix,
-        musicians,
-        orchestration,
-        picture,
-        plan,
-        project,
-        publish,
-        release,
-        sessions,
-        spotting,
-        stagepack,
-        sync,
-        takes,
-        web,
-        writing,
-    )
+    from filmscore.cli import project
 
+    # the root options (--project, --db) and init, info, project: every command needs the
+    # first, and they cost nothing to define; the rest are loaded by _LazyCommands
     project.register(app)
-    picture.register(app)
-    spotting.register(app)
-    sync.register(app)
-    writing.register(app)
-    orchestration.register(app)
-    musicians.register(app)
-    sessions.register(app)
-    plan.register(app)
-    takes.register(app)
-    comp.register(app)
-    cuesheet.register(app)
-    stagepack.register(app)
-    mix.register(app)
-    web.register(app)
-    jobs.register(app)
-    demo.register(app)
-    deliver.register(app)
-    master.register(app)
-    release.register(app)
-    publish.register(app)
-    album.register(app)
-    conform.register(app)
-    conform_fix.register(app)
 
 
 _register()

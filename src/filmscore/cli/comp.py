@@ -5,12 +5,16 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import typer
 from typer.core import TyperGroup
 
 from filmscore.cli.common import console, open_ctx, table, working
-from filmscore.mixing.comps import CompSpec
 from filmscore.mixing.vocabulary import DEFAULT_CROSSFADE_MS
+
+if TYPE_CHECKING:  # the comps module brings numpy and the database: imported when used
+    from filmscore.mixing.comps import CompSpec
 
 
 class _CompGroup(TyperGroup):

@@ -8,10 +8,10 @@ from pathlib import Path
 import typer
 
 from filmscore.cli.common import console, open_ctx, table, working
-from filmscore.mixing.fit import FADE_SHAPES
+from filmscore.mixing.vocabulary import FADE_SHAPE_NAMES
 from filmscore.rights.vocabulary import USAGES
 
-FADES_HELP = ("Fade curve: " + ", ".join(FADE_SHAPES) + " (segue crossfades are always "
+FADES_HELP = ("Fade curve: " + ", ".join(FADE_SHAPE_NAMES) + " (segue crossfades are always "
               "equal_power).")
 
 

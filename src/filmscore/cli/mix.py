@@ -15,8 +15,7 @@ from typer.core import TyperGroup
 
 from filmscore.cli.common import console, open_ctx, table, working
 from filmscore.errors import InputError
-from filmscore.mixing.mix import DEFAULT_CEILING_DBTP
-from filmscore.mixing.vocabulary import LAYOUTS, STEM_NAMES
+from filmscore.mixing.vocabulary import DEFAULT_CEILING_DBTP, LAYOUTS, STEM_NAMES
 
 
 class _MixGroup(TyperGroup):

@@ -7,15 +7,7 @@ from datetime import timedelta
 import typer
 
 from filmscore.cli.common import console, open_ctx, table
-from filmscore.recording.sessions import (
-    DEFAULT_SESSION_HOURS,
-    SessionSpec,
-    add_session,
-    list_sessions,
-    parse_time,
-    remove_session,
-)
-from filmscore.recording.vocabulary import SESSION_KINDS
+from filmscore.recording.vocabulary import DEFAULT_SESSION_HOURS, SESSION_KINDS
 
 session_app = typer.Typer(help="The sessions on the scoring stage (dates, times, kind).",
                           no_args_is_help=True)
@@ -35,6 +27,8 @@ def add(ctx: typer.Context,
                                "(IANA name; default: this machine's)."),
         notes: str = typer.Option("", "--notes", help="A note for the run sheet.")) -> None:
     """Add a session (refused when it overlaps another on the same stage)."""
+    from filmscore.recording.sessions import SessionSpec, add_session, parse_time
+
     starts = parse_time(start, field="start", tz=tz)
     ends = (parse_time(end, field="end", tz=tz) if end
             else starts + timedelta(hours=DEFAULT_SESSION_HOURS))
@@ -48,6 +42,8 @@ def add(ctx: typer.Context,
 @session_app.command("list")
 def list_(ctx: typer.Context) -> None:
     """Every session, in time order."""
+    from filmscore.recording.sessions import list_sessions
+
     with open_ctx(ctx) as pctx:
         specs = list_sessions(pctx)
     rows = [[s.name, f"{s.local_start:%a %Y-%m-%d}",
@@ -60,6 +56,8 @@ def list_(ctx: typer.Context) -> None:
 @session_app.command("remove")
 def remove(ctx: typer.Context, name: str = typer.Argument(...)) -> None:
     """Remove a session with its bookings and plan entries (takes keep their cue)."""
+    from filmscore.recording.sessions import remove_session
+
     with open_ctx(ctx) as pctx:
         remove_session(pctx, name)
     console.print(f"removed session {name!r}")

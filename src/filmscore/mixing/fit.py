@@ -39,7 +39,8 @@ import numpy as np
 
 from filmscore.errors import InputError, ValidationError
 
-#: fade curves by name: the gain at x in [0, 1] of a fade's length
+#: fade curves by name (the names are ``mixing.vocabulary.FADE_SHAPE_NAMES``, for the
+#: command line's help without numpy): the gain at x in [0, 1] of a fade's length
 FADE_SHAPES: dict[str, Callable[[np.ndarray], np.ndarray]] = {
     "equal_power": lambda x: np.sin(x * (math.pi / 2)),
     "linear": lambda x: x,

@@ -64,12 +64,11 @@ from filmscore.errors import InputError, ParseError
 from filmscore.fileio import inside, safe_name
 from filmscore.formats.bwf import Bext, BwfWriter
 from filmscore.mixing.meter import Measured, Meter, PeakMeter, db
-from filmscore.mixing.vocabulary import LAYOUTS, STEM_NAMES
+from filmscore.mixing.vocabulary import DEFAULT_CEILING_DBTP, LAYOUTS, STEM_NAMES
 
 PCM24_FULL = 2**23  # 1.0 full scale in 24-bit integers
 PCM24_MAX = 2**23 - 1
 BLOCK_FRAMES = 65536
-DEFAULT_CEILING_DBTP = -1.0
 CEILING_MARGIN_DB = 0.001  # room for the rounding of up to 7 stems (< 1e-5 dB at -1 dBFS)
 LFE_CUTOFF_HZ = 120.0
 LFE_GAIN_DB = -10.0

@@ -49,6 +49,10 @@ LAYOUTS: dict[str, tuple[str, ...]] = {
 
 #: the crossfade at every edit of a comp unless chosen otherwise (milliseconds)
 DEFAULT_CROSSFADE_MS = 20
+#: the true-peak ceiling of a mix unless chosen otherwise (dBTP)
+DEFAULT_CEILING_DBTP = -1.0
+#: the fade curves a delivery may use (their shapes are in ``mixing.fit.FADE_SHAPES``)
+FADE_SHAPE_NAMES = ("equal_power", "linear")
 #: the delivery format of the dub (Broadcast WAV)
 DELIVERY_SAMPLE_RATE = 48000
 DELIVERY_BITS = 24

@@ -18,9 +18,6 @@ from filmscore.model import RecordingSession
 from filmscore.recording.vocabulary import SESSION_KINDS
 from filmscore.store import transaction
 
-#: a union session is three hours (AFM); the default length of a new session
-DEFAULT_SESSION_HOURS = 3
-
 
 @dataclass(frozen=True)
 class SessionSpec:

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 #: what a session on the stage is for
 SESSION_KINDS = ("orchestra", "overdub", "choir", "prerecord", "pickup")
+#: a union session is three hours (AFM); the default length of a new session
+DEFAULT_SESSION_HOURS = 3
 
 #: the groups one cue's music is recorded in (the planner keeps them in separate sessions
 #: when asked): the orchestra on the stage, the choir apart, a percussion overdub, the

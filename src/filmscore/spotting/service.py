@@ -16,6 +16,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from sqlalchemy import func, select
+from sqlalchemy.orm import joinedload, selectinload
 
 from filmscore.errors import ConflictError, InputError, NotFoundError, ValidationError
 from filmscore.limits import check
@@ -284,12 +285,20 @@ def spec_of(cue: Cue) -> CueSpec:
     )
 
 
+def _cues(project_id: int, *, lock: bool = False):
+    """The SELECT of a project's cues with their sync points: in the same statement (a
+    joined load; a lazy load per cue made the list of 800 cues 801 statements), or under
+    the write lock in a second one (PostgreSQL cannot lock the nullable side of an outer
+    join FOR UPDATE)."""
+    return (select(Cue).where(Cue.project_id == project_id)
+            .options((selectinload if lock else joinedload)(Cue.sync_points)))
+
+
 def _rows(session, project_id: int, *, lock: bool = False) -> list[Cue]:
     """The project's cues in picture order; with ``lock`` under the write lock (first in
     an edit's transaction: ``store.locked``), so that concurrent edits queue."""
-    query = select(Cue).where(Cue.project_id == project_id).order_by(Cue.start_frame,
-                                                                      Cue.number)
-    return locked(session, query) if lock else list(session.scalars(query).all())
+    query = _cues(project_id, lock=lock).order_by(Cue.start_frame, Cue.number)
+    return locked(session, query) if lock else list(session.scalars(query).unique().all())
 
 
 def _find(rows: list[Cue], number: str | CueNumber) -> Cue:
@@ -297,8 +306,25 @@ def _find(rows: list[Cue], number: str | CueNumber) -> Cue:
     for row in rows:
         if row.number == wanted:
             return row
-    known = ", ".join(r.number for r in rows[:12]) or "none yet"
-    raise NotFoundError(f"no cue {wanted} in this project (cues: {known})")
+    raise _no_such_cue(wanted, [r.number for r in rows[:12]])
+
+
+def _lookup(session, project_id: int, number: str | CueNumber, *, lock: bool = False) -> Cue:
+    """One cue by its number, loaded alone (with its sync points); ``lock`` as ``_rows``."""
+    wanted = str(parse_cue_number(str(number)))
+    query = _cues(project_id, lock=lock).where(Cue.number == wanted)
+    found = locked(session, query) if lock else session.scalars(query).unique().all()
+    row = found[0] if found else None
+    if row is None:
+        raise _no_such_cue(wanted, session.scalars(
+            select(Cue.number).where(Cue.project_id == project_id)
+            .order_by(Cue.start_frame, Cue.number).limit(12)).all())
+    return row
+
+
+def _no_such_cue(wanted: str, known: list[str]) -> NotFoundError:
+    return NotFoundError(f"no cue {wanted} in this project "
+                         f"(cues: {', '.join(known) or 'none yet'})")
 
 
 def _apply(row: Cue, spec: CueSpec) -> None:
@@ -362,7 +388,7 @@ def list_cues(pctx) -> list[CueSpec]:
 
 def get_cue(pctx, number: str) -> CueSpec:
     with transaction(pctx.engine) as session:
-        return spec_of(_find(_rows(session, pctx.project_id), number))
+        return spec_of(_lookup(session, pctx.project_id, number))
 
 
 def add_cue(pctx, spec: CueSpec, *, allow_overlap: bool = False) -> CueSpec:
@@ -468,7 +494,7 @@ def move_cue(pctx, number: str, *, start_frame: int, end_frame: int | None = Non
 
 def remove_cue(pctx, number: str) -> CueSpec:
     with transaction(pctx.engine) as session:
-        row = _find(_rows(session, pctx.project_id, lock=True), number)
+        row = _lookup(session, pctx.project_id, number, lock=True)
         spec = spec_of(row)
         session.delete(row)
         return spec
@@ -524,7 +550,7 @@ def add_sync(pctx, number: str, sync: SyncSpec) -> CueSpec:
 def remove_sync(pctx, number: str, index: int) -> SyncSpec:
     """Remove the cue's sync point number ``index`` (1-based, in time order)."""
     with transaction(pctx.engine) as session:
-        row = _find(_rows(session, pctx.project_id), number)
+        row = _lookup(session, pctx.project_id, number)
         spec = spec_of(row)
         if not 1 <= index <= len(spec.sync_points):
             raise InputError("no such sync point", field="index", value=str(index),
@@ -590,7 +616,7 @@ def _expect(row, expected: int | None, what: str) -> None:
 def cue_form(pctx, number: str) -> CueForm:
     """The cue, its status, its version and its sync points' ids and versions."""
     with transaction(pctx.engine) as session:
-        row = _find(_rows(session, pctx.project_id), number)
+        row = _lookup(session, pctx.project_id, number)
         syncs = sorted(row.sync_points, key=lambda s: (s.frame, s.id or 0))
         return CueForm(spec_of(row), row.version, row.status, tuple(
             SyncRow(s.id, s.version, SyncSpec(frame=s.frame, description=s.description or "",
