@@ -165,7 +165,7 @@ def test_cue_number_is_unique_per_project(db_engine: Engine) -> None:
 @pytest.mark.parametrize(("start", "end"), [(100, 100), (200, 100)])
 def test_cue_must_end_after_it_starts(db_engine: Engine, start: int, end: int) -> None:
     pid = _project(db_engine)
-    with pytest.raises(ValidationError, match="ck_cues_end_after_start"):
+    with pytest.raises(ValidationError, match="cue 1M1 breaks the rule: end after start"):
         with transaction(db_engine) as s:
             s.add(_cue(pid, "1M1", start, end))
 
