@@ -83,6 +83,10 @@ BOUNDS: dict[str, Bound] = {b.name: b for b in (
     Bound("sample_rate", 8_000, 768_000, "samples a second"),
     Bound("channels", 1, 64, "channels"),
     Bound("db_int", -DB_INT_MAX, DB_INT_MAX, ""),
+    # MusicXML <divisions> a quarter: notation programs write 1 to 10,080 or so
+    Bound("musicxml_divisions", 1, 1_000_000, "divisions a quarter note"),
+    # <alter> in semitones: triple flats to triple sharps, quarter tones between
+    Bound("pitch_alter", -3, 3, "semitones"),
 )}
 
 
@@ -117,6 +121,8 @@ def check_finite(value: float, *, source: str | None = None, line: int | None = 
 
 
 def _value(value):
+    if isinstance(value, Fraction):  # as a user writes it ("-2", "1/3"), not its repr
+        return str(value)
     if isinstance(value, float) and not math.isfinite(value):
         return repr(value)
     if isinstance(value, int) and abs(value) > 10**15:
