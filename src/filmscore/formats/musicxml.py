@@ -96,6 +96,8 @@ def _parse(path: Path) -> tuple[Any, bytes]:
     input limits, its values checked against the bounds (``musicxml_input``)."""
     from filmscore.formats.musicxml_input import parse_music21, read_musicxml_file
 
+    if not path.exists():  # a pipe, a device or a folder: refused by read_input
+        raise ParseError("no such file", source=str(path), valid="an existing MusicXML file")
     if path.suffix.lower() not in SUFFIXES:
         raise ParseError("not a MusicXML file name", source=str(path), value=path.suffix,
                          valid=", ".join(SUFFIXES))
