@@ -146,7 +146,9 @@ INPUT_LIMITS: dict[str, int] = {
     "protools": 50 * _MB,
     "subtitles": 50 * _MB,
     "midi": 50 * _MB,
-    "musicxml": 500 * _MB,      # uncompressed; the Beethoven full score is about 10 MB
+    # uncompressed: the Beethoven full score is about 10 MB, the Mozart 41/ii 3.9 MB; a
+    # 400 MB document (a zip bomb in a small .mxl) is none a film has
+    "musicxml": 100 * _MB,
     "mxl": 100 * _MB,           # compressed; its expanded score is held to "musicxml"
     "text": 50 * _MB,           # plans, notes and other text
     "json": 200 * _MB,

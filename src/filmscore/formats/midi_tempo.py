@@ -379,12 +379,16 @@ def _tempo_map_of(midi, merged, rate: Rate, start_frame: int | None, source: str
         raise ParseError("the count-in is longer than the file", source=source,
                          field="text", value=f"{count_in_bars} bars, {pickup_beats} beats")
     max_bars = BOUNDS["bars"].high
+    # a huge delta time makes millions of empty bars, no film's: refused before they are
+    # counted one by one (the shortest bar of the file gives the most bars it can have)
+    shortest = min(m.numerator * beat_ticks(m) for _, m in meters)
+    too_long = end_tick - lead_ticks > max_bars * shortest
     segments: list[Segment] = []
     bars = 0
     t = lead_ticks
     while t < end_tick or not segments:
         bars += 1
-        if bars > max_bars:  # a huge delta time: millions of empty bars, no film's
+        if too_long or bars > max_bars:
             raise ParseError("the file is too long", source=source, field="end of track",
                              value=f"tick {end_tick:,} at {ppq} ticks a quarter",
                              valid=f"at most {max_bars:,} bars")

@@ -132,6 +132,11 @@ def parse_music21(data: bytes, *, source: str) -> Any:
         raise ParseError("not well-formed XML", source=source, line=line,
                          valid="a MusicXML 1.0-4.0 file (.musicxml, .xml or compressed .mxl)"
                          ) from None
+    except (LookupError, ValueError) as exc:  # expat: an encoding Python does not know
+        reason = " ".join(str(exc).split())[:80]
+        raise ParseError(f"cannot decode the XML: {reason}", source=source, line=1,
+                         valid="a MusicXML 1.0-4.0 file (.musicxml, .xml or compressed .mxl)"
+                         ) from None
     if root.tag == "score-timewise":
         raise ParseError("a score-timewise MusicXML document is not supported",
                          source=source, valid="a score-partwise document (export it partwise)")

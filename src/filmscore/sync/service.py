@@ -373,9 +373,8 @@ def import_midi(pctx, number: str, path) -> CueSync:
     """Read a tempo map from a Standard MIDI File and store it for the cue."""
     from pathlib import Path
 
-    from filmscore.formats import reader_for
-
     from filmscore.errors import InputError
+    from filmscore.formats import reader_for
 
     tmap, _markers = reader_for("tempo", Path(path))(Path(path), pctx.rate,
                                                      start_frame=None)

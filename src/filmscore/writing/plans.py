@@ -314,7 +314,6 @@ class ThemeFile:
 def read_theme_file(path: str | Path) -> ThemeFile:
     """A theme file: ``# name | stands for | theme or motif | key`` then a note string."""
     from filmscore.formats.notestring import parse_notestring
-
     from filmscore.inputs import read_input_text
 
     path = Path(path)
