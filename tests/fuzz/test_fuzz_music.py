@@ -26,6 +26,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
+from filmscore.engraving.check import CheckOptions, check_musicxml
 from filmscore.errors import InputError, ParseError, ValidationError
 from filmscore.formats import midi_music, midi_tempo, musicxml, musicxml_parts, score_survey
 from filmscore.formats.musicxml_edit import unzip_musicxml
@@ -281,6 +282,8 @@ XML_CASES = {
     "musicxml_divisions_zero.musicxml": ("line 14, field divisions", "(got '0')"),
     # found by this suite: Python's XML parser raised LookupError past music21's guard
     "musicxml_encoding_unknown.musicxml": ("line 1", "encoding"),
+    # found by mutation: the engraving check made bars until memory ran out
+    "musicxml_beats_1e30.musicxml": ("line 14, field beats", "valid: 1 to 64 beats"),
 }
 
 
@@ -293,6 +296,30 @@ def test_musicxml_corpus(name):
     assert text.startswith(f"{path}, ") and "\n" not in text
     assert all(needle in text for needle in XML_CASES[name]), text
     assert "division by zero" not in text
+
+
+def test_engraving_check_refuses_absurd_meter():
+    """`filmscore check --engraving` reads MusicXML with lxml, not music21: the same
+    bounds hold there (a <beats> of 10^30 was read, then exhausted the memory)."""
+    with pytest.raises(ValidationError, match=r"musicxml_beats_1e30\.musicxml, line 14, "
+                                               r"field beats: time signature out of range"):
+        check_musicxml(CORPUS / "musicxml_beats_1e30.musicxml")
+
+
+@FUZZ
+@given(seed=st.integers(0, 2**32 - 1), values=st.lists(_VALUES, min_size=1, max_size=3))
+def test_engraving_check_mutated_values(tmp_path_factory, seed, values):
+    import re
+
+    text = SEED_XML.read_text()
+    spans = [m.span(1) for m in re.finditer(r">([^<>]+)<", text)]
+    rng = random.Random(seed)
+    for (a, b), value in sorted(zip(rng.sample(spans, len(values)), values, strict=True),
+                                reverse=True):
+        text = text[:a] + value + text[b:]
+    path = _write(tmp_path_factory.mktemp("xml"), "engrave.musicxml", text.encode())
+    # without the page layout (an engraving a second): the reading is what is fuzzed
+    clean(check_musicxml, path, options=CheckOptions(layout=False), source=path.name)
 
 
 def _stated_large_mxl(folder: Path, stated: int) -> Path:

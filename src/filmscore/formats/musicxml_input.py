@@ -53,15 +53,19 @@ def _number(element: etree._Element, source: str, what: str) -> Fraction:
                          valid="a decimal number") from None
 
 
-def check_values(data: bytes, *, source: str) -> None:
+def check_values(document: bytes | etree._Element, *, source: str) -> None:
     """Refuse a value outside its bound (limits.BOUNDS), naming the line and element:
     divisions, note/backup/forward durations (in quarters), octaves, alterations, meters
-    and tempos.  A document that is not well-formed XML is left to the parser that reads
-    it next (its message names the line)."""
-    try:
-        root = etree.fromstring(data, _parser())
-    except etree.XMLSyntaxError:
-        return
+    and tempos.  ``document``: the bytes, or the root an lxml reader has parsed already.
+    A document that is not well-formed XML is left to the parser that reads it next (its
+    message names the line)."""
+    if isinstance(document, bytes | bytearray):
+        try:
+            root = etree.fromstring(document, _parser())
+        except etree.XMLSyntaxError:
+            return
+    else:
+        root = document
     for part in root.iter("part"):
         divisions = Fraction(1)
         for element in part.iter("divisions", "duration", "octave", "alter", "beats",

@@ -172,6 +172,9 @@ def parse_score(data: bytes, *, source: str = "<musicxml>") -> ScoreDoc:
     if root.tag != "score-partwise":
         raise ParseError("not a MusicXML score", source=source, value=str(root.tag),
                          valid="a <score-partwise> document")
+    from filmscore.formats.musicxml_input import check_values
+
+    check_values(root, source=source)  # a <beats> of 10^30 would be bars for ever
     parts = root.findall("part")
     if not parts:
         raise ParseError("the score has no parts", source=source,
