@@ -152,8 +152,14 @@ def parse_music21(data: bytes, *, source: str) -> Any:
         with quiet_music21():
             importer.xmlRootToScore(root, importer.stream)
     except Exception as exc:  # noqa: BLE001 - music21 raises many kinds of exception
-        reason = " ".join(str(exc).split())[:120] or type(exc).__name__
-        raise ParseError(f"music21 cannot read the score: {reason}", source=source,
+        from music21.exceptions21 import Music21Exception
+
+        # music21's own exceptions say what is wrong with the score; any other (a
+        # ZeroDivisionError, an AttributeError) is its internals: not shown to a user
+        reason = " ".join(str(exc).split())[:120] if isinstance(exc, Music21Exception) \
+            else ""
+        raise ParseError(f"music21 cannot read the score{': ' + reason if reason else ''}",
+                         source=source,
                          valid="a MusicXML 1.0-4.0 file (.musicxml, .xml or compressed .mxl)"
                          ) from None
     score = importer.stream
