@@ -92,6 +92,10 @@ BOUNDS: dict[str, Bound] = {b.name: b for b in (
     # a subtitle may start after the end of the cut it is laid on (a reel's cut with the
     # whole part's subtitles), but not later than a feature's length after it
     Bound("subtitle_after_cut", 0, 4 * 3600, "seconds after the end of the cut"),
+    # MusicXML <divisions> a quarter: notation programs write 1 to 10,080 or so
+    Bound("musicxml_divisions", 1, 1_000_000, "divisions a quarter note"),
+    # <alter> in semitones: triple flats to triple sharps, quarter tones between
+    Bound("pitch_alter", -3, 3, "semitones"),
 )}
 
 
@@ -126,6 +130,8 @@ def check_finite(value: float, *, source: str | None = None, line: int | None = 
 
 
 def _value(value):
+    if isinstance(value, Fraction):  # as a user writes it ("-2", "1/3"), not its repr
+        return str(value)
     if isinstance(value, float) and not math.isfinite(value):
         return repr(value)
     if isinstance(value, int) and abs(value) > 10**15:
@@ -149,7 +155,9 @@ INPUT_LIMITS: dict[str, int] = {
     "protools": 50 * _MB,
     "subtitles": 50 * _MB,
     "midi": 50 * _MB,
-    "musicxml": 500 * _MB,      # uncompressed; the Beethoven full score is about 10 MB
+    # uncompressed: the Beethoven full score is about 10 MB, the Mozart 41/ii 3.9 MB; a
+    # 400 MB document (a zip bomb in a small .mxl) is none a film has
+    "musicxml": 100 * _MB,
     "mxl": 100 * _MB,           # compressed; its expanded score is held to "musicxml"
     "text": 50 * _MB,           # plans, notes and other text
     "json": 200 * _MB,

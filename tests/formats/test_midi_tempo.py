@@ -134,8 +134,8 @@ def test_corrupt_and_missing_midi_files_name_the_file(tmp_path):
     junk.write_bytes(b"not midi at all")
     with pytest.raises(ParseError, match="junk.mid"):
         read_tempo_midi(junk, "24")
-    with pytest.raises(ParseError, match="missing.mid"):
-        read_tempo_midi(tmp_path / "missing.mid", "24")
+    with pytest.raises(InputError, match="missing.mid: cannot read the file"):
+        read_tempo_midi(tmp_path / "missing.mid", "24")  # the input gate's message
 
 
 def test_midi_writer_refusals(tmp_path):

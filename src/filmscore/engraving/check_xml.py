@@ -284,6 +284,10 @@ def read_score(data: bytes, *, source: str) -> Score:
     if root.tag != "score-partwise":
         raise ParseError("not a partwise MusicXML score", source=source, value=root.tag,
                          valid="a MusicXML <score-partwise> document")
+    from filmscore.formats.musicxml_input import check_values
+
+    # values no score has (a <beats> of 10^30 made bars until memory ran out), refused
+    check_values(root, source=source)
     names = {}
     for sp in root.iter("score-part"):
         names[sp.get("id", "")] = (_text(sp.find("part-name")) if sp.find("part-name")

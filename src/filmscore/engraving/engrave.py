@@ -129,12 +129,9 @@ def read_musicxml_bytes(source: bytes | str | os.PathLike[str]) -> bytes:
     elif isinstance(source, str) and source.lstrip().startswith("<"):
         return source.encode("utf-8")
     else:
-        path = Path(source)
-        try:
-            data = path.read_bytes()
-        except OSError as exc:
-            raise InputError(f"cannot read the file: {exc.strerror or exc}",
-                             source=str(path), valid="a MusicXML file") from None
+        from filmscore.formats.musicxml_input import read_musicxml_file
+
+        return read_musicxml_file(source)  # within the input limits, an .mxl bounded
     if not data.startswith(b"PK"):  # not a zip: as it is (unzip_musicxml would say so too)
         return data
     # imported here: musicxml_edit brings the whole orchestration package with it, which

@@ -54,7 +54,8 @@ from pathlib import Path
 from filmscore import children
 from filmscore.errors import InputError, ParseError
 from filmscore.fileio import atomic_path
-from filmscore.formats.midi_tempo import Marker, read_tempo_midi, write_tempo_midi
+from filmscore.formats.midi_tempo import Marker, load_midi, read_tempo_midi, write_tempo_midi
+from filmscore.limits import check
 from filmscore.sync.tempomap import Meter, TempoMap
 from filmscore.timecode import Rate
 from filmscore.writing.music import Music, Note, Part, require_notes
@@ -227,9 +228,13 @@ def _latin1(text: str) -> str:
     return text.encode("latin-1", "replace").decode("latin-1")
 
 
-def _track_notes(track, lead: int, ppq: int, programs: dict[int, list[tuple[int, int]]]
+def _track_notes(track, lead: int, ppq: int, programs: dict[int, list[tuple[int, int]]],
+                 *, source: str = "", number: int = 1
                  ) -> tuple[str, str, dict[int, list[Note]]]:
-    """One track's name, key and notes by channel; its program changes go to ``programs``."""
+    """One track's name, key and notes by channel; its program changes go to ``programs``.
+    A note longer than any film's (limits "duration_quarters": a note_on never ended in
+    a track that runs for hours) or ending past "offset_quarters" is refused, naming the
+    track and tick."""
     name = key = ""
     tick = 0
     sounding: dict[tuple[int, int], deque[tuple[int, int]]] = defaultdict(deque)
@@ -237,8 +242,13 @@ def _track_notes(track, lead: int, ppq: int, programs: dict[int, list[tuple[int,
 
     def close(channel: int, pitch: int, start: int, velocity: int, end: int) -> None:
         if end > start:
-            notes[channel].append(Note(Fraction(start - lead, ppq), Fraction(end - start, ppq),
-                                       pitch, velocity))
+            where = f"track {number}, note {pitch} at tick {start}"
+            duration = check("duration_quarters", Fraction(end - start, ppq), source=source,
+                             field=where, what="note length in quarter notes")
+            check("offset_quarters", Fraction(end, ppq), source=source, field=where,
+                  what="note end in quarter notes")
+            notes[channel].append(Note(Fraction(start - lead, ppq), duration, pitch,
+                                       velocity))
 
     for message in track:
         tick += message.time
@@ -270,25 +280,20 @@ def read_music(path: str | os.PathLike[str], *, rate: Rate | str = DEFAULT_RATE,
     bar 1's frame, else the file's SMPTE offset).  ParseError for an unreadable file,
     InputError when it has no notes.
     """
-    import mido
-
     source = str(path)
-    try:
-        midi = mido.MidiFile(source)
-    except (OSError, EOFError, ValueError, KeyError, IndexError, TypeError) as exc:
-        raise ParseError(f"not a readable MIDI file: {exc}", source=source,
-                         valid="a Standard MIDI File (.mid)") from None
+    midi = load_midi(path)  # read once, within the input limits
     if midi.type == 2:
         raise ParseError("type 2 MIDI files (independent sequences) are not supported",
                          source=source, field="type", value="2", valid="type 0 or 1")
-    tmap, _markers = read_tempo_midi(source, rate, start_frame)
+    tmap, _markers = read_tempo_midi(source, rate, start_frame, midi=midi)
     ppq = midi.ticks_per_beat
     lead = _lead_ticks(tmap, ppq)
     title = key = ""
     programs: dict[int, list[tuple[int, int]]] = defaultdict(list)  # channel -> (tick, prog)
     found: list[tuple[int, int, str, list[Note]]] = []  # (track, channel, name, notes)
     for index, track in enumerate(midi.tracks):
-        name, track_key, notes = _track_notes(track, lead, ppq, programs)
+        name, track_key, notes = _track_notes(track, lead, ppq, programs,
+                                              source=source, number=index + 1)
         key = key or track_key
         if index == 0 and name and midi.type == 1 and not notes:
             title = name

@@ -53,6 +53,8 @@ from pathlib import Path
 
 from filmscore.errors import InputError, ParseError, TimecodeError
 from filmscore.fileio import atomic_path
+from filmscore.inputs import read_input
+from filmscore.limits import BOUNDS, check
 from filmscore.sync.tempomap import Meter, Segment, TempoMap
 from filmscore.timecode import Rate, format_label, get_rate, parse_label
 
@@ -272,23 +274,61 @@ def _start_frame_from_smpte(message, rate: Rate, source: str) -> Fraction:
     return frame + Fraction(message.sub_frames, 100) * factor
 
 
+def load_midi(path: str | os.PathLike[str]):
+    """The parsed MIDI file at ``path`` (a ``mido.MidiFile``), read through
+    :func:`filmscore.inputs.read_input` (a regular file within the "midi" size limit,
+    never a pipe or a device); ParseError naming the file for anything mido cannot read."""
+    import io
+
+    import mido
+
+    source = str(path)
+    data = read_input(path, "midi")
+    if not data.startswith((b"MThd", b"RIFF")):
+        raise ParseError("not a MIDI file", source=source, value=data[:4].hex(" ") or "empty",
+                         valid="a Standard MIDI File (.mid), which starts with 'MThd'")
+    try:
+        return mido.MidiFile(file=io.BytesIO(data))
+    # mido (1.3) raises many kinds for a damaged file (EOFError for a cut file, OSError
+    # for a bad chunk, ValueError/KeyError/IndexError for a bad event, and more): each is
+    # a file it cannot read, none is ours
+    except Exception as exc:  # noqa: BLE001
+        reason = " ".join(str(exc).split())[:80] or type(exc).__name__
+        raise ParseError(f"the MIDI file is damaged or cut short ({reason})", source=source,
+                         valid="a Standard MIDI File (.mid)") from None
+
+
 def read_tempo_midi(path: str | os.PathLike[str], rate: Rate | str,
-                    start_frame: int | None = None) -> tuple[TempoMap, list[Marker]]:
-    """Read a MIDI file's tempo map and markers (seconds from bar 1, text)."""
+                    start_frame: int | None = None, *, midi=None
+                    ) -> tuple[TempoMap, list[Marker]]:
+    """Read a MIDI file's tempo map and markers (seconds from bar 1, text); ``midi``: the
+    file already parsed by :func:`load_midi` (else it is read here)."""
     import mido
 
     rate = get_rate(rate)
     source = str(path)
+    if midi is None:
+        midi = load_midi(path)
     try:
-        midi = mido.MidiFile(source)
         merged = list(mido.merge_tracks(midi.tracks))
-    except (OSError, EOFError, ValueError, KeyError, IndexError, TypeError) as exc:
-        raise ParseError(f"not a readable MIDI file: {exc}", source=source,
+    except Exception as exc:  # noqa: BLE001 - mido's own failure on a damaged track
+        reason = " ".join(str(exc).split())[:80] or type(exc).__name__
+        raise ParseError(f"the MIDI file is damaged ({reason})", source=source,
                          valid="a Standard MIDI File (.mid)") from None
+    try:
+        return _tempo_map_of(midi, merged, rate, start_frame, source)
+    except InputError as error:  # a value of the file, wrong for a tempo map: name the file
+        raise error.located(source=source) from None
+
+
+def _tempo_map_of(midi, merged, rate: Rate, start_frame: int | None, source: str
+                  ) -> tuple[TempoMap, list[Marker]]:
     ppq = midi.ticks_per_beat
-    if not ppq or ppq <= 0:
+    if not ppq or ppq & 0x8000:  # the top bit of the division: SMPTE frames, not ticks
         raise ParseError("SMPTE-timed MIDI files are not supported", source=source,
                          field="division", value=str(ppq), valid="ticks per quarter")
+    check("midi_ticks_per_beat", ppq, source=source, field="division",
+          what="ticks per quarter")
     tempos: list[_Tempo] = []
     meters: list[tuple[int, Meter]] = []
     markers: list[tuple[int, str]] = []
@@ -299,6 +339,9 @@ def read_tempo_midi(path: str | os.PathLike[str], rate: Rate | str,
     for message in merged:
         tick += message.time
         if message.type == "set_tempo":
+            # 0 would be an infinite tempo (a division by zero below), 1 a million BPM
+            check("midi_tempo", message.tempo, source=source,
+                  field=f"set_tempo at tick {tick}", what="tempo")
             if tempos and tempos[-1].tick == tick:
                 tempos[-1] = _Tempo(tick, message.tempo)
             else:
@@ -307,6 +350,7 @@ def read_tempo_midi(path: str | os.PathLike[str], rate: Rate | str,
             try:
                 meter = Meter(message.numerator, message.denominator)
             except InputError as error:
+                error.field = f"time_signature at tick {tick}"
                 raise error.located(source=source) from None
             meters = [m for m in meters if m[0] != tick] + [(tick, meter)]
         elif message.type == "marker":
@@ -334,9 +378,20 @@ def read_tempo_midi(path: str | os.PathLike[str], rate: Rate | str,
     if lead_ticks > end_tick:
         raise ParseError("the count-in is longer than the file", source=source,
                          field="text", value=f"{count_in_bars} bars, {pickup_beats} beats")
+    max_bars = BOUNDS["bars"].high
+    # a huge delta time makes millions of empty bars, no film's: refused before they are
+    # counted one by one (the shortest bar of the file gives the most bars it can have)
+    shortest = min(m.numerator * beat_ticks(m) for _, m in meters)
+    too_long = end_tick - lead_ticks > max_bars * shortest
     segments: list[Segment] = []
+    bars = 0
     t = lead_ticks
     while t < end_tick or not segments:
+        bars += 1
+        if too_long or bars > max_bars:
+            raise ParseError("the file is too long", source=source, field="end of track",
+                             value=f"tick {end_tick:,} at {ppq} ticks a quarter",
+                             valid=f"at most {max_bars:,} bars")
         meter = meter_at(t)
         bt = beat_ticks(meter)
         beats = [clock.seconds(t + b * bt) for b in range(meter.numerator + 1)]
@@ -349,7 +404,10 @@ def read_tempo_midi(path: str | os.PathLike[str], rate: Rate | str,
             slope = 2 * (length - n * d0) / (n * (n - 1))
             s0 = d0 - slope / 2
             s1 = s0 + slope * n
-            if s0 > 0 and s1 > 0:
+            tempo_bound = BOUNDS["tempo_bpm"]
+            # a ramp only when both ends are tempos a film has; else the bar's average
+            if s0 > 0 and s1 > 0 and tempo_bound.holds(60 / s0) \
+                    and tempo_bound.holds(60 / s1):
                 seg = Segment(1, meter, 60 / s0, 60 / s1)
         last = segments[-1] if segments else None
         if (last is not None and not seg.is_ramp and not last.is_ramp

@@ -91,28 +91,18 @@ def quiet_music21() -> Iterator[None]:
         yield
 
 
-def _parse(path: Path) -> Any:
-    from music21 import converter
+def _parse(path: Path) -> tuple[Any, bytes]:
+    """music21's score of the file and its (expanded) document: read once, within the
+    input limits, its values checked against the bounds (``musicxml_input``)."""
+    from filmscore.formats.musicxml_input import parse_music21, read_musicxml_file
 
-    if not path.is_file():
+    if not path.exists():  # a pipe, a device or a folder: refused by read_input
         raise ParseError("no such file", source=str(path), valid="an existing MusicXML file")
     if path.suffix.lower() not in SUFFIXES:
         raise ParseError("not a MusicXML file name", source=str(path), value=path.suffix,
                          valid=", ".join(SUFFIXES))
-    try:
-        with quiet_music21():
-            parsed = converter.parse(str(path), format="musicxml", forceSource=True)
-    except Exception as exc:  # music21 raises many kinds (XML, zip, its own exceptions)
-        reason = " ".join(str(exc).split())[:120] or type(exc).__name__
-        raise ParseError(f"cannot read the file as MusicXML: {reason}", source=str(path),
-                         valid="a MusicXML 1.0-4.0 file (.musicxml, .xml or compressed .mxl)"
-                         ) from None
-    from music21 import stream
-
-    if not isinstance(parsed, stream.Score):
-        raise ParseError("the file is not a score", source=str(path),
-                         valid="a MusicXML score-partwise or score-timewise document")
-    return parsed
+    data = read_musicxml_file(path)
+    return parse_music21(data, source=str(path)), data
 
 
 def _zero_offset(part: Any) -> Fraction:
@@ -254,15 +244,12 @@ def _tempo_map(score: Any, zero: Fraction, rate: str,
     return TempoMap(rate, 0, tuple(segments), pickup_beats=pickup_beats)
 
 
-def _scan(path: Path, count: int, unpitched: bool
+def _scan(path: Path, data: bytes, count: int, unpitched: bool
           ) -> tuple[list[tuple[PartScan, int]], list[str]]:
     """The lxml pass over the file (``musicxml_expression.scan_directions``): for each of
     music21's ``count`` parts (one per staff of a multi-staff part) its scan and staff."""
-    from filmscore.formats.musicxml_edit import unzip_musicxml
-
     try:
-        scans, uncarried = scan_directions(unzip_musicxml(path.read_bytes(), source=str(path)),
-                                           unpitched=unpitched)
+        scans, uncarried = scan_directions(data, unpitched=unpitched)
     except (etree.XMLSyntaxError, InputError, OSError):  # music21 read it: keep its notes
         return [], []
     staves = [(scan, staff) for scan in scans for staff in range(1, scan.staves + 1)]
@@ -282,14 +269,14 @@ def read_music(path: str | os.PathLike[str], *, rate: str = "24",
     from music21 import instrument as m21instrument
 
     path = Path(path)
-    score = _parse(path)
+    score, data = _parse(path)
     try:
         score.toSoundingPitch(inPlace=True)
     except Exception:  # noqa: BLE001 - music21 cannot transpose some oddities: keep written
         pass
     parts_in = list(score.parts)
     zero = _zero_offset(parts_in[0]) if parts_in else Fraction(0)
-    staves, notices = _scan(path, len(parts_in), unpitched)
+    staves, notices = _scan(path, data, len(parts_in), unpitched)
     parts: list[Part] = []
     sounds: dict[Fraction, Fraction] = {}
     for index, part in enumerate(parts_in, start=1):
@@ -335,7 +322,7 @@ def read_music(path: str | os.PathLike[str], *, rate: str = "24",
 
 def grace_notes_dropped(path: str | os.PathLike[str]) -> int:
     """How many grace notes reading ``path`` drops (for a report to the user)."""
-    score = _parse(Path(path))
+    score, _data = _parse(Path(path))
     return sum(_part_notes(part, Fraction(0))[1] for part in score.parts)
 
 

@@ -30,28 +30,39 @@ ATTRIBUTE_ORDER = ("footnote", "level", "divisions", "key", "time", "staves", "p
 
 def unzip_musicxml(data: bytes, *, source: str) -> bytes:
     """The score document of MusicXML ``data``: as it is, or, for a compressed ``.mxl``
-    (a zip), the root file its ``META-INF/container.xml`` names (else its first .xml)."""
+    (a zip), the root file its ``META-INF/container.xml`` names (else its first .xml).
+    Every file is expanded through :func:`filmscore.inputs.unzip_bounded`: refused before
+    expanding when its stated size passes the "musicxml" limit (an .mxl of 100 KB can
+    hold a 400 MB document), and while expanding when the stated size lied."""
     import io
     import zipfile
+    import zlib
+
+    from filmscore.inputs import unzip_bounded
 
     if not data.startswith(b"PK"):
         return data
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             names = archive.namelist()
-            inner = None
-            if "META-INF/container.xml" in names:
-                container = etree.fromstring(archive.read("META-INF/container.xml"))
-                rootfile = container.find(".//rootfile")
-                inner = rootfile.get("full-path") if rootfile is not None else None
-            if inner is None or inner not in names:
-                inner = next((n for n in names if not n.startswith("META-INF/")
-                              and n.lower().endswith((".xml", ".musicxml"))), None)
-            if inner is None:
-                raise ParseError("the compressed MusicXML holds no score", source=source,
-                                 valid="an .mxl with META-INF/container.xml and a score")
-            return archive.read(inner)
-    except (zipfile.BadZipFile, etree.XMLSyntaxError, KeyError, OSError) as exc:
+        inner = None
+        if "META-INF/container.xml" in names:
+            container = etree.fromstring(
+                unzip_bounded(data, "META-INF/container.xml", source=source),
+                etree.XMLParser(resolve_entities=False, no_network=True))
+            rootfile = container.find(".//rootfile")
+            inner = rootfile.get("full-path") if rootfile is not None else None
+        if inner is None or inner not in names:
+            inner = next((n for n in names if not n.startswith("META-INF/")
+                          and n.lower().endswith((".xml", ".musicxml"))), None)
+        if inner is None:
+            raise ParseError("the compressed MusicXML holds no score", source=source,
+                             valid="an .mxl with META-INF/container.xml and a score")
+        return unzip_bounded(data, inner, source=source)
+    # zipfile raises these for a damaged archive (a bad CRC, an unknown compression
+    # method, an encrypted member, a truncated stream); none is a filmscore error
+    except (zipfile.BadZipFile, zlib.error, etree.XMLSyntaxError, KeyError, OSError,
+            EOFError, NotImplementedError, RuntimeError, ValueError) as exc:
         reason = " ".join(str(exc).split())[:100] or type(exc).__name__
         raise ParseError(f"cannot read the compressed MusicXML: {reason}", source=source,
                          valid="a MusicXML file (.musicxml, .xml or compressed .mxl)"

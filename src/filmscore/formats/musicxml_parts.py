@@ -60,7 +60,6 @@ from filmscore.formats.musicxml_edit import instrument_interval as _instrument_i
 from filmscore.formats.musicxml_edit import interval_of as _interval_of
 from filmscore.formats.musicxml_edit import number_of as _num
 from filmscore.formats.musicxml_edit import transpose_part as _transpose_part
-from filmscore.formats.musicxml_edit import unzip_musicxml
 from filmscore.formats.musicxml_marks import (
     add_final_barline,
     add_marks,
@@ -140,12 +139,14 @@ class ScoreDoc:
 
 
 def _read_bytes(path: Path) -> bytes:
-    if not path.is_file():
+    if not path.exists():  # a pipe or a device: refused by read_input
         raise ParseError("no such file", source=str(path), valid="an existing MusicXML file")
     if path.suffix.lower() not in SUFFIXES:
         raise ParseError("not a MusicXML file name", source=str(path), value=path.suffix,
                          valid=", ".join(SUFFIXES))
-    return unzip_musicxml(path.read_bytes(), source=str(path))
+    from filmscore.formats.musicxml_input import read_musicxml_file
+
+    return read_musicxml_file(path)
 
 
 def _parser() -> etree.XMLParser:
@@ -174,6 +175,9 @@ def parse_score(data: bytes, *, source: str = "<musicxml>") -> ScoreDoc:
     if root.tag != "score-partwise":
         raise ParseError("not a MusicXML score", source=source, value=str(root.tag),
                          valid="a <score-partwise> document")
+    from filmscore.formats.musicxml_input import check_values
+
+    check_values(root, source=source)  # a <beats> of 10^30 would be bars for ever
     parts = root.findall("part")
     if not parts:
         raise ParseError("the score has no parts", source=source,

@@ -29,7 +29,6 @@ from pathlib import Path
 from typing import Any
 
 from filmscore.errors import InputError, ParseError
-from filmscore.formats.musicxml_edit import unzip_musicxml
 from filmscore.orchestration.instruments import get_instrument
 from filmscore.orchestration.survey import (
     DEFAULT_TEMPO_BPM,
@@ -209,14 +208,16 @@ def _text_change(text: str, current: str | None) -> tuple[str | None, bool] | No
 
 
 def _xml_bytes(path: Path) -> bytes:
-    return unzip_musicxml(path.read_bytes(), source=str(path))
+    from filmscore.formats.musicxml_input import read_musicxml_file
+
+    return read_musicxml_file(path)
 
 
-def _xml_facts(path: Path) -> dict[str, Any]:
+def _xml_facts(path: Path, data: bytes) -> dict[str, Any]:
     from lxml import etree
 
     try:
-        root = etree.fromstring(_xml_bytes(path), etree.XMLParser(resolve_entities=False,
+        root = etree.fromstring(data, etree.XMLParser(resolve_entities=False,
                                                                   no_network=True,
                                                                   huge_tree=True))
     except etree.XMLSyntaxError as exc:
@@ -269,22 +270,10 @@ def _xml_facts(path: Path) -> dict[str, Any]:
 # --- music21 ---------------------------------------------------------------------------
 
 
-def _parse(path: Path) -> Any:
-    from music21 import converter, stream
+def _parse(path: Path, data: bytes) -> Any:
+    from filmscore.formats.musicxml_input import parse_music21
 
-    from filmscore.formats.musicxml import quiet_music21
-
-    try:
-        with quiet_music21():
-            parsed = converter.parse(str(path), format="musicxml", forceSource=True)
-    except Exception as exc:  # music21 raises many kinds of exception
-        reason = " ".join(str(exc).split())[:120] or type(exc).__name__
-        raise ParseError(f"cannot read the file as MusicXML: {reason}", source=str(path),
-                         valid="a MusicXML 1.0-4.0 score-partwise file") from None
-    if not isinstance(parsed, stream.Score):
-        raise ParseError("the file is not a score", source=str(path),
-                         valid="a MusicXML score-partwise document")
-    return parsed
+    return parse_music21(data, source=str(path))
 
 
 def _measure_label(measure: Any, ordinal: int) -> str:
@@ -405,16 +394,17 @@ def read_score_survey(path: str | os.PathLike[str], *,
     """
     path = Path(path)
     source = str(path)
-    if not path.is_file():
+    if not path.exists():  # a pipe or a device: refused by read_input
         raise ParseError("no such file", source=source, valid="an existing MusicXML file")
     if path.suffix.lower() not in SUFFIXES:
         raise ParseError("not a MusicXML file name", source=source, value=path.suffix,
                          valid=", ".join(SUFFIXES))
-    facts = _xml_facts(path)
+    data = _xml_bytes(path)
+    facts = _xml_facts(path, data)
     if not facts["parts"]:
         raise InputError("the score has no parts", source=source,
                          valid="a score-partwise document with <part-list> and <part>s")
-    score = _parse(path)
+    score = _parse(path, data)
     m21_parts = list(score.parts)
     parts: list[PartSurvey] = []
     measures: tuple[tuple[str, Fraction, Fraction], ...] = ()

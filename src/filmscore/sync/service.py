@@ -374,11 +374,15 @@ def import_midi(pctx, number: str, path) -> CueSync:
     """Read a tempo map from a Standard MIDI File and store it for the cue."""
     from pathlib import Path
 
+    from filmscore.errors import InputError
     from filmscore.formats import reader_for
 
     tmap, _markers = reader_for("tempo", Path(path))(Path(path), pctx.rate,
                                                      start_frame=None)
-    return set_tempo_map(pctx, number, tmap, origin="midi", note=Path(path).name)
+    try:
+        return set_tempo_map(pctx, number, tmap, origin="midi", note=Path(path).name)
+    except InputError as error:  # the file's map does not fit the cue: name the file
+        raise error.located(source=str(path)) from None
 
 
 def _media_dir(pctx, kind: str):

@@ -314,9 +314,11 @@ class ThemeFile:
 def read_theme_file(path: str | Path) -> ThemeFile:
     """A theme file: ``# name | stands for | theme or motif | key`` then a note string."""
     from filmscore.formats.notestring import parse_notestring
+    from filmscore.inputs import read_input_text
 
     path = Path(path)
-    lines = [ln.strip() for ln in path.read_text(encoding="utf-8").splitlines() if ln.strip()]
+    text = read_input_text(path, "text", fallback=None)  # a regular file, within the limit
+    lines = [ln.strip() for ln in text.splitlines() if ln.strip()]
     if not lines or not lines[0].startswith("#") or lines[0].count("|") != 3:
         raise InputError("a theme file starts with '# name | stands for | theme or motif "
                          "| key'", source=str(path), line=1,
@@ -325,9 +327,8 @@ def read_theme_file(path: str | Path) -> ThemeFile:
     body = " ".join(ln for ln in lines[1:] if not ln.startswith("#"))
     try:
         music = parse_notestring(body, field="notes", name=name)
-    except InputError as error:
-        error.source = str(path)
-        raise
+    except InputError as error:  # located() composes the message again with the file
+        raise error.located(source=str(path)) from None
     return ThemeFile(name, stands_for, kind, key,
                      replace(music, title=name, key=key))
 
