@@ -172,7 +172,7 @@ def test_cue_must_end_after_it_starts(db_engine: Engine, start: int, end: int) -
 
 def test_sync_point_weight_not_negative(db_engine: Engine) -> None:
     pid = _project(db_engine)
-    with pytest.raises(ValidationError, match="weight_not_negative"):
+    with pytest.raises(ValidationError, match="breaks the rule: weight not negative"):
         with transaction(db_engine) as s:
             cue = _cue(pid)
             cue.sync_points = [SyncPoint(frame=150, weight=-1.0)]
