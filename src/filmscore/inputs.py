@@ -88,18 +88,26 @@ def read_input(path: str | os.PathLike[str], kind: str) -> bytes:
         os.close(fd)
 
 
-def read_input_text(path: str | os.PathLike[str], kind: str, *,
-                    fallback: str | None = "latin-1") -> str:
-    """The text of ``path`` (UTF-8, a BOM dropped; else ``fallback`` when given)."""
-    data = read_input(path, kind)
+def decode_text(data: bytes, *, source: str, fallback: str | None = None,
+                valid: str = "a UTF-8 text file") -> str:
+    """``data`` as text: UTF-8 (a BOM dropped); else ``fallback`` when given, else a
+    ParseError naming ``source`` and the first byte that is not UTF-8."""
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         if fallback:
             return data.decode(fallback)
-        raise ParseError("not UTF-8 text", source=str(path),
+        raise ParseError("not UTF-8 text", source=source,
                          value=f"byte {data[exc.start]:#04x} at offset {exc.start}",
-                         valid="a UTF-8 text file") from None
+                         valid=valid) from None
+
+
+def read_input_text(path: str | os.PathLike[str], kind: str, *,
+                    fallback: str | None = "latin-1",
+                    valid: str = "a UTF-8 text file") -> str:
+    """The text of ``path`` (UTF-8, a BOM dropped; else ``fallback`` when given)."""
+    return decode_text(read_input(path, kind), source=str(path), fallback=fallback,
+                       valid=valid)
 
 
 _JSON_STRINGS = re.compile(rb'"(?:[^"\\]|\\.)*"', re.DOTALL)

@@ -47,7 +47,7 @@ from filmscore.formats.edl_scan import (
     scan_edl,
     unreadable_sources,
 )
-from filmscore.inputs import check_json_depth, read_input
+from filmscore.inputs import check_json_depth, decode_text, read_input
 from filmscore.limits import bound, check, check_finite
 from filmscore.spotting.cut import Cut, CutEvent, CutMarker, make_cut
 from filmscore.timecode import RATES, Rate, format_label, get_rate, parse_label
@@ -189,12 +189,7 @@ def _otio_text(path: Path, kind: str) -> str:
             raise ParseError(f"not an .otioz bundle: {_one_line(exc)}", source=str(path),
                              valid="a zip holding content.otio") from None
     check_json_depth(data, source=str(path))
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise ParseError("not UTF-8 text", source=str(path),
-                         value=f"byte {data[exc.start]:#04x} at offset {exc.start}",
-                         valid="an OTIO JSON file (UTF-8)") from None
+    return decode_text(data, source=str(path), valid="an OTIO JSON file (UTF-8)")
 
 
 def _adapter_error(exc: BaseException, kind: str, path: Path) -> ParseError:

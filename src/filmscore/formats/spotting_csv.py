@@ -40,7 +40,7 @@ from pathlib import Path
 
 from filmscore.errors import InputError, ParseError
 from filmscore.fileio import write_atomic
-from filmscore.inputs import read_input
+from filmscore.inputs import read_input_text
 from filmscore.limits import check
 from filmscore.spotting.cues import (
     SYNC_KINDS,
@@ -74,13 +74,9 @@ def _error(message: str, source: str, line: int | None, column: str | None = Non
 
 
 def _read_text(path: Path) -> str:
-    data = read_input(path, "csv")  # a regular file within the csv limit (not a FIFO)
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise ParseError("not UTF-8 text", source=str(path),
-                         value=f"byte {exc.start}: {data[exc.start:exc.start + 1]!r}",
-                         valid="a CSV file saved as UTF-8 (spreadsheets: 'CSV UTF-8')") from exc
+    # a regular file within the csv limit (not a FIFO)
+    return read_input_text(path, "csv", fallback=None,
+                           valid="a CSV file saved as UTF-8 (spreadsheets: 'CSV UTF-8')")
 
 
 def _delimiter(first_line: str, source: str) -> str:
