@@ -40,7 +40,7 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from fractions import Fraction
-from operator import itemgetter
+from operator import attrgetter, itemgetter, mul
 
 import numpy as np
 
@@ -147,7 +147,10 @@ class _cached:  # noqa: N801 (used as a decorator, like the one it replaces)
         return value
 
 
-@dataclass(frozen=True)
+# not frozen: a frozen dataclass's __init__ sets each field through object.__setattr__
+# (1.1 against 0.4 µs an instance, measured), paid for every hit on every call; nothing
+# changes a _Prep after it is made (the solver's ``dataclasses.replace`` makes a new one)
+@dataclass
 class _Prep:
     index: int
     hit: Hit
@@ -160,8 +163,8 @@ class _Prep:
     def lands_everywhere(self) -> bool:
         return self.d <= self.tol
 
-    # _cached writes the instance __dict__ directly, so it works on a frozen dataclass;
-    # ``dataclasses.replace`` (the solver rebases d) builds a fresh instance.
+    # _cached writes the instance __dict__; ``dataclasses.replace`` (the solver rebases
+    # d) builds a fresh instance, so nothing cached from the old d is carried over.
     # (integer arithmetic below: Fraction objects cost microseconds each, and these are
     # needed for every hit while only a few interval ends are ever made exact)
     @_cached
@@ -265,6 +268,7 @@ def _prepare(hits: Sequence[Hit], *, start_frame: int, rate: Rate,
                               field="meter_beats", value=meter_beats, valid="1, 2, 3, 4, ...")
     fps = rate.fps
     default_tol = Fraction(tolerance_frames)
+    default_ok = default_tol > 0  # compared once, not for every hit that uses it
     grids = {"beat": Fraction(subdivision), "bar": Fraction(1, meter_beats)}
     consts = {kind: (g, 60 * fps / g) for kind, g in grids.items()}  # shared, made once
     out = []
@@ -272,9 +276,13 @@ def _prepare(hits: Sequence[Hit], *, start_frame: int, rate: Rate,
         if hit.kind not in HIT_KINDS:
             raise ValidationError(f"cue {cue}: unknown hit kind at frame {hit.frame}",
                                   field="kind", value=hit.kind, valid=", ".join(HIT_KINDS))
-        tol = (default_tol if hit.tolerance_frames is None
-               else Fraction(hit.tolerance_frames))
-        if tol <= 0:
+        tol = hit.tolerance_frames
+        if tol is None:
+            tol, ok = default_tol, default_ok
+        else:
+            tol = Fraction(tol)
+            ok = tol > 0
+        if not ok:
             raise ValidationError(
                 f"cue {cue}: tolerance must be above 0 frames (hit at frame {hit.frame})",
                 field="tolerance_frames", value=str(tol), valid="e.g. 1 frame, or 1/2")
@@ -485,46 +493,101 @@ def _all_required(required: Sequence[_Prep], lo: Fraction, hi: Fraction
     """
     lo_f, hi_f = float(lo), float(hi)
     eps = _EPS * max(1.0, hi_f)
-    hits = sorted((p for p in required if not p.lands_everywhere()), key=lambda q: q.d)
-    # survivors: (low, high, link) where link chains (parent link, hit position, k)
+    inf = math.inf
+    ceil, floor = math.ceil, math.floor
+    # (d > tol in integers: a Fraction comparison costs a microsecond or two)
+    hits = sorted((p for p in required if p.d * p.tol.denominator > p.tol.numerator),
+                  key=attrgetter("d"))
+    # per hit, in floats: the ends of grid line k's interval are k * cf / (d +- tol), so
+    # k meets [a0, b0] when (a0 - eps) (d - tol) / cf <= k <= (b0 + eps) (d + tol) / cf.
+    # The quotients are made once (a product per grid line instead of a division); their
+    # rounding (a few units in the last place) is far inside eps, and the float pass only
+    # has to find too much.  Integers throughout: no Fraction is made here.
+    consts = []
+    c_ = tol_ = None
+    for p in hits:
+        if p.c is not c_ or p.tol is not tol_:  # shared by the hits of a kind: unpack once
+            c_, tol_ = p.c, p.tol
+            tn, td = tol_.numerator, tol_.denominator
+            cf = c_.numerator / c_.denominator
+        d = p.d
+        dp, dm = (d * td + tn) / td, (d * td - tn) / td
+        km = -((tn - d * td) // (2 * tn))  # k_merge: ceil((d - tol) / (2 tol)), exactly
+        consts.append((cf / dp, cf / dm, dm / cf, dp / cf, km))
+    # survivors: (low, high, link) where link chains (parent link, k): one link a hit
     surv: list[tuple[float, float, tuple | None]] = [(lo_f - eps, hi_f + eps, None)]
-    for j, p in enumerate(hits):
-        cf, dp, dm = p.floats
-        km = p.k_merge
-        nxt = []
+    for cdp, cdm, dmc, dpc, km in consts:
+        nxt: list[tuple[float, float, tuple | None]] = []
+        add = nxt.append
         for a0, b0, link in surv:
-            # a survivor inside the ray still meets grid line km
-            k = min(km, max(1, math.ceil(a0 * dm / cf) - 1))
-            k_hi = min(km, math.floor(b0 * dp / cf) + 1)
+            k = ceil((a0 - eps) * dmc)
+            k_hi = floor((b0 + eps) * dpc)
+            if k_hi >= km:  # the survivor reaches the ray: grid line km stands for it
+                k_hi = km
+                if k > km:
+                    k = km
+            if k < 1:
+                k = 1
             while k <= k_hi:
-                a = cf * k / dp - eps
-                if a > b0:
-                    break
-                b = cf * k / dm + eps if k < km else math.inf
-                if b >= a0:
-                    nxt.append((a if a > a0 else a0, b if b < b0 else b0, (link, j, k)))
+                a = k * cdp - eps
+                b = k * cdm + eps if k < km else inf
+                add((a if a > a0 else a0, b if b < b0 else b0, (link, k)))
                 k += 1
         if not nxt:
             return []
         surv = nxt
     out = []
+    cdp_l = [c[0] for c in consts]
+    cdm_l = [c[1] for c in consts]
+    km_l = [c[4] for c in consts]
     for _, _, link in surv:
-        ks = [0] * len(hits)
+        ks = []
         while link is not None:
-            link, j, k = link
-            ks[j] = k
-        lows: list[tuple[float, object]] = [(lo_f, lo)]
-        highs: list[tuple[float, object]] = [(hi_f, hi)]
-        for p, k in zip(hits, ks, strict=True):
-            cf, dp, dm = p.floats
-            lows.append((cf * k / dp, lambda p=p, k=k: p.low(k)))
-            highs.append((cf * k / dm if k < p.k_merge else math.inf,
-                          lambda p=p, k=k: p.high(k)))
-        a, b = _exact_end(lows, True), _exact_end(highs, False)
-        assert a is not None and b is not None  # lo and hi are finite
+            link, k = link
+            ks.append(k)
+        ks.reverse()
+        lows = list(map(mul, ks, cdp_l))
+        highs = [k * c if k < m else inf for k, c, m in zip(ks, cdm_l, km_l, strict=True)]
+        a = _exact_extreme(hits, ks, lows, lo_f, lo, True)
+        b = _exact_extreme(hits, ks, highs, hi_f, hi, False)
         if a <= b:
             out.append((a, b))
     return out
+
+
+def _exact_extreme(hits: Sequence[_Prep], ks: Sequence[int], vals: list[float],
+                   bound_f: float, bound: Fraction, low: bool) -> Fraction:
+    """The exact max of the grid lines' low ends (``vals``, floats) and ``lo`` when
+    ``low``, else the min of their high ends and ``hi``: found in floats, made exact only
+    for the ends whose floats tie with the extreme (within _TIE)."""
+    if low:
+        best_f = max(vals) if vals else bound_f
+        if bound_f > best_f:
+            best_f = bound_f
+    else:
+        best_f = min(vals) if vals else bound_f
+        if bound_f < best_f:
+            best_f = bound_f
+    win = _TIE * max(1.0, abs(best_f))
+    # the exact extreme of the near ends, compared as integer ratios (num / den, den > 0)
+    # and made a Fraction once: ends of many hits can tie (15 at once in the benchmark)
+    best: tuple[int, int] | None = None
+    if abs(bound_f - best_f) <= win:
+        best = bound.numerator, bound.denominator
+    for i in ([i for i, f in enumerate(vals) if f >= best_f - win] if low else
+              [i for i, f in enumerate(vals) if f <= best_f + win]):
+        p = hits[i]
+        tn, td = p.tol.numerator, p.tol.denominator
+        cn, cd = p.c.numerator, p.c.denominator
+        # c k / (d -+ tol) = cn k td / (cd (d td -+ tn))
+        num, den = cn * ks[i] * td, cd * (p.d * td + (tn if low else -tn))
+        if best is None or (num * best[1] > best[0] * den) == low and \
+                num * best[1] != best[0] * den:
+            best = num, den
+    assert best is not None  # the extreme itself is within the window
+    if best == (bound.numerator, bound.denominator):
+        return bound
+    return Fraction(*best)
 
 
 def _float_intervals(preps: Sequence[_Prep], reg_lo: np.ndarray, reg_hi: np.ndarray,
@@ -657,7 +720,10 @@ def _landing_intervals(preps: Sequence[_Prep], lo: Fraction, hi: Fraction, min_h
     optional = [p for p in preps if not p.required]
     out: list[tuple[Fraction, Fraction, int]] = []
     for a, b in _all_required(required, lo, hi):
-        out.extend(_sweep(optional, a, b, req_mask))
+        if optional:
+            out.extend(_sweep(optional, a, b, req_mask))
+        else:  # what the sweep gives with nothing to sweep
+            out.append((a, b, req_mask))
     return out
 
 
@@ -965,5 +1031,8 @@ def landing_intervals(
     n_req = sum(p.required for p in preps)
     lo, hi = (Fraction(v) for v in tempo_range)
     pieces = _landing_intervals(preps, lo, hi, n_req if min_hits is None else min_hits)
-    return [(a, b, frozenset(p.index for p in preps if m >> p.index & 1))
-            for a, b, m in pieces]
+    sets: dict[int, frozenset[int]] = {}  # pieces often share a mask: made once each
+    for _, _, m in pieces:
+        if m not in sets:
+            sets[m] = frozenset(i for i in range(m.bit_length()) if m >> i & 1)
+    return [(a, b, sets[m]) for a, b, m in pieces]
