@@ -870,12 +870,18 @@ def _sides_meet(ints: Sequence[tuple[int, int, int, int]], x: Fraction) -> bool:
 
 def _best_x(landed: Sequence[_Prep], xl: Fraction, xr: Fraction) -> Fraction:
     """Exact best x = 1/T in [xl, xr] over the landed hits (nearest grid line each)."""
+    return _best_x_mean(landed, xl, xr)[0]
+
+
+def _best_x_mean(landed: Sequence[_Prep], xl: Fraction, xr: Fraction
+                 ) -> tuple[Fraction, Fraction]:
+    """``_best_x`` and the weighted mean frames off there (found on the way)."""
     if not landed:
-        return (xl + xr) / 2
+        return (xl + xr) / 2, Fraction(0)
     # split where a hit's nearest grid line changes (only where two lines both land)
     cuts = {xl, xr}
     for p in landed:
-        if p.lands_everywhere() and p.d == 0:
+        if p.d == 0:  # lands everywhere, on line 0
             continue
         k_a, k_b = p.nearest_k(xl), p.nearest_k(xr)
         for k in range(min(k_a, k_b), max(k_a, k_b)):
@@ -893,7 +899,7 @@ def _best_x(landed: Sequence[_Prep], xl: Fraction, xr: Fraction) -> Fraction:
         if best is None or (worst, mean) < best[:2]:
             best = (worst, mean, x)
     assert best is not None
-    return best[2]
+    return best[2], best[1]
 
 
 def _round_bpm(lo: Fraction, hi: Fraction, best: Fraction) -> Fraction | None:
@@ -905,44 +911,57 @@ def _round_bpm(lo: Fraction, hi: Fraction, best: Fraction) -> Fraction | None:
     return None
 
 
-def _hit_result(p: _Prep, bpm: Fraction, landed: bool, subdivision: int,
-                meter_beats: int) -> HitResult:
-    x = 1 / bpm
-    k = p.nearest_k(x) if p.d else 0
-    # off = k c x - d and the whole subdivisions after the anchor (k / g * subdivision,
-    # k >= 0), in integers
-    (cn, cd), (xn, xd) = p.c_nd, x.as_integer_ratio()
-    off = Fraction(k * cn * xn - p.d * cd * xd, cd * xd)
-    subs_int = k * p.g.denominator * subdivision // p.g.numerator
-    beat_index, sub = divmod(subs_int, subdivision)
-    bar, beat = divmod(beat_index, meter_beats)
-    return HitResult(p.hit, bar + 1, beat + 1, sub, off, landed)
+class _Ranked:
+    """What ranking a piece needs (its best tempo, every hit's grid line and frames off,
+    the rank key), made for every piece that can make the top; the full candidate
+    (bar|beat, HitResults, round and frame-click tempos) only for those returned."""
 
+    __slots__ = ("lo", "hi", "mask", "landed", "bpm", "ks", "offs", "weight", "near",
+                 "mean", "max_off", "key")
 
-def _candidate(preps: Sequence[_Prep], lo: Fraction, hi: Fraction, mask: int,
-               subdivision: int, meter_beats: int, rate: Rate) -> TempoCandidate:
-    landed = [p for p in preps if mask >> p.index & 1]
-    x = _best_x(landed, 1 / hi, 1 / lo)
-    bpm = 1 / x
-    results = tuple(_hit_result(p, bpm, bool(mask >> p.index & 1), subdivision, meter_beats)
-                    for p in preps)
-    offs = [abs(r.frames_off) for r in results if r.landed]
-    mean = _errors(landed, [p.nearest_k(x) if p.d else 0 for p in landed], x)[1]
-    near = sum(1 for p, r in zip(preps, results, strict=True)
-               if not r.landed and abs(r.frames_off) <= 2 * p.tol)
-    return TempoCandidate(
-        low_bpm=lo, high_bpm=hi, best_bpm=bpm, hits=results, landed=len(landed),
-        weighted_landed=float(sum(p.hit.weight for p in landed)),
-        mean_frames_off=mean, max_frames_off=max(offs, default=Fraction(0)),
-        near_misses=near, round_bpm=_round_bpm(lo, hi, bpm),
-        frameclick_bpm=frameclick_within(lo, hi, bpm, rate))
+    def __init__(self, preps: Sequence[_Prep], lo: Fraction, hi: Fraction, mask: int,
+                 prefer: Fraction) -> None:
+        landed = [p for p in preps if mask >> p.index & 1]
+        x, mean = _best_x_mean(landed, 1 / hi, 1 / lo)
+        bpm = 1 / x
+        xn, xd = x.as_integer_ratio()
+        ks, offs = [], []
+        for p in preps:
+            k = p.nearest_k(x) if p.d else 0
+            # off = k c x - d, in integers
+            cn, cd = p.c_nd
+            ks.append(k)
+            offs.append(Fraction(k * cn * xn - p.d * cd * xd, cd * xd))
+        max_off = max((abs(offs[p.index]) for p in landed), default=Fraction(0))
+        near, beyond = 0, Fraction(0)
+        for p in preps:
+            if not mask >> p.index & 1:
+                off = abs(offs[p.index])
+                if off <= 2 * p.tol:
+                    near += 1
+                    beyond += off / p.tol - 1
+        weight = float(sum(p.hit.weight for p in landed))
+        self.lo, self.hi, self.mask, self.landed, self.bpm = lo, hi, mask, landed, bpm
+        self.ks, self.offs, self.weight, self.near = ks, offs, weight, near
+        self.mean, self.max_off = mean, max_off
+        self.key = (-weight, near, beyond, mean, max_off, abs(bpm - prefer), lo)
 
-
-def _rank_key(c: TempoCandidate, prefer: Fraction, tols: Sequence[Fraction]):
-    beyond = sum((abs(r.frames_off) / t - 1 for r, t in zip(c.hits, tols, strict=True)
-                  if not r.landed and abs(r.frames_off) <= 2 * t), Fraction(0))
-    return (-c.weighted_landed, c.near_misses, beyond, c.mean_frames_off, c.max_frames_off,
-            abs(c.best_bpm - prefer), c.low_bpm)
+    def candidate(self, preps: Sequence[_Prep], subdivision: int, meter_beats: int,
+                  rate: Rate) -> TempoCandidate:
+        results = []
+        for p, k, off in zip(preps, self.ks, self.offs, strict=True):
+            # the whole subdivisions after the anchor (k / g * subdivision, k >= 0)
+            subs_int = k * p.g.denominator * subdivision // p.g.numerator
+            beat_index, sub = divmod(subs_int, subdivision)
+            bar, beat = divmod(beat_index, meter_beats)
+            results.append(HitResult(p.hit, bar + 1, beat + 1, sub, off,
+                                     bool(self.mask >> p.index & 1)))
+        lo, hi, bpm = self.lo, self.hi, self.bpm
+        return TempoCandidate(
+            low_bpm=lo, high_bpm=hi, best_bpm=bpm, hits=tuple(results),
+            landed=len(self.landed), weighted_landed=self.weight,
+            mean_frames_off=self.mean, max_frames_off=self.max_off, near_misses=self.near,
+            round_bpm=_round_bpm(lo, hi, bpm), frameclick_bpm=frameclick_within(lo, hi, bpm, rate))
 
 
 # --- public API ------------------------------------------------------------------------------
@@ -1003,12 +1022,12 @@ def find_tempos(
     if top is not None and len(scored) > top:
         cutoff = scored[top - 1][0] if top > 0 else float("inf")
         scored = [e for e in scored if e[0] >= cutoff]
-    cands = [_candidate(preps, a, b, m, subdivision, meter_beats, rate)
-             for _, a, b, m in scored]
     prefer = Fraction(prefer_bpm) if prefer_bpm is not None else (lo + hi) / 2
-    tols = [p.tol for p in preps]
-    cands.sort(key=lambda c: _rank_key(c, prefer, tols))
-    return cands if top is None else cands[:top]
+    ranked = [_Ranked(preps, a, b, m, prefer) for _, a, b, m in scored]
+    ranked.sort(key=attrgetter("key"))
+    if top is not None:
+        del ranked[top:]
+    return [r.candidate(preps, subdivision, meter_beats, rate) for r in ranked]
 
 
 def landing_intervals(
