@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import random
 from fractions import Fraction
 
@@ -9,8 +10,11 @@ import pytest
 
 from filmscore.errors import ValidationError
 from filmscore.sync.findtempo import (
+    _EPS,
+    _TIE,
     DEFAULT_TEMPO_RANGE,
     Hit,
+    _all_required,
     _landing_intervals,
     _prepare,
     _sweep,
@@ -367,3 +371,113 @@ def test_candidates_are_those_of_the_all_fraction_method():
         assert [(c.low_bpm, c.high_bpm, c.best_bpm, c.max_frames_off, c.mean_frames_off,
                  c.round_bpm) for c in got] == want
         assert all(c.landed == 12 and c.near_misses == 0 for c in got)
+
+
+# --- the every-hit float pass against the one it replaced -----------------------------------
+#
+# The survivor loop before issue 15's second pass (grid lines searched one either side,
+# divisions per line, ends made exact through thunks), kept here as an oracle: the new
+# pass must give the very same exact intervals, in the same order.
+
+
+def _exact_end_before(vals, pick_max):
+    finite = [(f, e) for f, e in vals if f != math.inf]
+    if not finite:
+        return None
+    best_f = max(f for f, _ in finite) if pick_max else min(f for f, _ in finite)
+    win = _TIE * max(1.0, abs(best_f))
+    near = [e() if callable(e) else e for f, e in finite if abs(f - best_f) <= win]
+    return max(near) if pick_max else min(near)
+
+
+def _all_required_before(required, lo, hi):
+    lo_f, hi_f = float(lo), float(hi)
+    eps = _EPS * max(1.0, hi_f)
+    hits = sorted((p for p in required if not p.lands_everywhere()), key=lambda q: q.d)
+    surv = [(lo_f - eps, hi_f + eps, None)]
+    for j, p in enumerate(hits):
+        cf, dp, dm = p.floats
+        km = p.k_merge
+        nxt = []
+        for a0, b0, link in surv:
+            k = min(km, max(1, math.ceil(a0 * dm / cf) - 1))
+            k_hi = min(km, math.floor(b0 * dp / cf) + 1)
+            while k <= k_hi:
+                a = cf * k / dp - eps
+                if a > b0:
+                    break
+                b = cf * k / dm + eps if k < km else math.inf
+                if b >= a0:
+                    nxt.append((a if a > a0 else a0, b if b < b0 else b0, (link, j, k)))
+                k += 1
+        if not nxt:
+            return []
+        surv = nxt
+    out = []
+    for _, _, link in surv:
+        ks = [0] * len(hits)
+        while link is not None:
+            link, j, k = link
+            ks[j] = k
+        lows = [(lo_f, lo)]
+        highs = [(hi_f, hi)]
+        for p, k in zip(hits, ks, strict=True):
+            cf, dp, dm = p.floats
+            lows.append((cf * k / dp, lambda p=p, k=k: p.low(k)))
+            highs.append((cf * k / dm if k < p.k_merge else math.inf,
+                          lambda p=p, k=k: p.high(k)))
+        a, b = _exact_end_before(lows, True), _exact_end_before(highs, False)
+        if a <= b:
+            out.append((a, b))
+    return out
+
+
+@pytest.mark.parametrize("small", [True, False])
+def test_every_hit_pass_gives_what_the_pass_before_gave(small):
+    rng = random.Random(2026 + small)
+    found = ties = 0
+    for _ in range(150 if small else 60):
+        preps, lo, hi = _mixed_cue(rng, small=small)
+        required = [p for p in preps if p.required]
+        want = _all_required_before(required, lo, hi)
+        assert _all_required(required, lo, hi) == want, (lo, hi)
+        found += len(want)
+        ties += sum(a == b for a, b in want)
+    # cues on a tempo with many hits: long survivor chains, ends tied across hits
+    for seed in range(6):
+        rng2 = random.Random(seed)
+        rate = get_rate(rng2.choice(["24", "23.976", "29.97"]))
+        bpm = F(rng2.randint(6000, 18000), 100)
+        step = F(60) / bpm / 2
+        # the first grid lines too (an early hit lands on line 1 or 2 in the range)
+        ks = sorted({1, 2} | set(rng2.sample(range(3, 600), rng2.randint(20, 60))))
+        hits = [Hit(1000 + round(k * step * rate.fps)) for k in ks]
+        preps = _prepare(hits, start_frame=1000, rate=rate, tolerance_frames=F(1),
+                         subdivision=2, meter_beats=4, tempo_range=DEFAULT_TEMPO_RANGE,
+                         cue="t")
+        want = _all_required_before(preps, *DEFAULT_TEMPO_RANGE)
+        assert _all_required(preps, *DEFAULT_TEMPO_RANGE) == want
+        assert want  # built on a tempo: something lands
+        found += len(want)
+    assert found >= (40 if small else 20)
+    if small:
+        assert ties >= 1  # single-tempo intervals (ends of two hits meeting) were met
+
+
+def test_top_candidates_are_the_first_of_all():
+    # candidates are built in full only for those returned: the top N must be the first
+    # N of the whole ranked list, equal in every field
+    rng = random.Random(4)
+    checked = 0
+    for _ in range(25):
+        preps, lo, hi = _mixed_cue(rng, small=False)
+        hits = [p.hit for p in preps]
+        start = preps[0].hit.frame - preps[0].d
+        n_req = sum(p.required for p in preps)
+        kw = dict(start_frame=start, rate="24", tempo_range=(lo, max(hi, lo + 20)),
+                  subdivision=2, min_hits=max(1, n_req - 1))
+        every = find_tempos(hits, top=None, **kw)
+        for top in (1, 3, 20):
+            assert find_tempos(hits, top=top, **kw) == every[:top]
+        checked += len(every) > 3
+    assert checked >= 5

@@ -470,18 +470,6 @@ def _sweep_lazy(ivs: Sequence[tuple[_End, _End, int]], lo: _End, hi: _End, keep
     return [(a.x, b.x, m) for a, b, m in pieces if keep(m)]
 
 
-def _exact_end(vals: list[tuple[float, object]], pick_max: bool) -> Fraction | None:
-    """The exact max (or min) of ends given as (float, exact-or-thunk) pairs: only the ends
-    whose floats tie with the float max (min) are made exact.  None stands for +inf."""
-    finite = [(f, e) for f, e in vals if f != math.inf]
-    if not finite:
-        return None
-    best_f = max(f for f, _ in finite) if pick_max else min(f for f, _ in finite)
-    win = _TIE * max(1.0, abs(best_f))
-    near = [e() if callable(e) else e for f, e in finite if abs(f - best_f) <= win]
-    return max(near) if pick_max else min(near)
-
-
 def _all_required(required: Sequence[_Prep], lo: Fraction, hi: Fraction
                   ) -> list[tuple[Fraction, Fraction]]:
     """Exact maximal tempo intervals in [lo, hi] where every required hit lands.
