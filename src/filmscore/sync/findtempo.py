@@ -781,17 +781,39 @@ def _minimax(preps: Sequence[_Prep], ks: Sequence[int], xl: Fraction, xr: Fracti
         x = exact(0)[0]
     else:
         # weighted 1-centre: the extreme pair decides.  The floats are the correctly
-        # rounded z and W (int / int), scored with the same operations in the same order
-        # as a pair-by-pair loop would, in numpy; only near-best pairs are made exact.
-        fz = np.array([(p.d * p.c.denominator) / (k * p.c.numerator) for p, k in terms])
-        fw = np.array([(p.weight_nd[0] * k * p.c.numerator)
-                       / (p.weight_nd[1] * p.c.denominator) for p, k in terms])
-        zi, zj = fz[:, None], fz[None, :]
-        wi, wj = fw[:, None], fw[None, :]
-        with np.errstate(invalid="ignore", over="ignore"):
-            score = (zj - zi) * wi * wj / (wi + wj)
-        ok = (zj >= zi) & ~np.eye(len(terms), dtype=bool)
-        top = float(score[ok].max())
+        # rounded z and W (int / int), scored pair by pair; only near-best pairs are made
+        # exact.
+        n_t = len(terms)
+        fz = [(p.d * p.c.denominator) / (k * p.c.numerator) for p, k in terms]
+        fw = [(p.weight_nd[0] * k * p.c.numerator)
+              / (p.weight_nd[1] * p.c.denominator) for p, k in terms]
+        if n_t <= 24 and max(fw) < 1e100:
+            # few terms (and no overflow): a plain loop costs less than numpy's calls;
+            # the same operations in the same order, pairs in the same (row-major) order
+            scored = []
+            for i in range(n_t):
+                z_i_, w_i_ = fz[i], fw[i]
+                for j in range(n_t):
+                    if j != i and fz[j] >= z_i_:
+                        scored.append((i, j, (fz[j] - z_i_) * w_i_ * fw[j] / (w_i_ + fw[j])))
+            top = max(sc for _, _, sc in scored)
+            i0, j0 = next((i, j) for i, j, sc in scored if sc == top)
+
+            def near_best() -> list:
+                return [(i, j) for i, j, sc in scored if sc >= top * (1 - 1e-9) - 1e-300]
+        else:
+            zi, zj = np.array(fz)[:, None], np.array(fz)[None, :]
+            wi, wj = np.array(fw)[:, None], np.array(fw)[None, :]
+            with np.errstate(invalid="ignore", over="ignore"):
+                score = (zj - zi) * wi * wj / (wi + wj)
+            ok = (zj >= zi) & ~np.eye(n_t, dtype=bool)
+            top = float(score[ok].max())
+            i0, j0 = (int(v) for v in np.unravel_index(
+                np.argmax(np.where(ok, score, -np.inf)), score.shape))
+
+            def near_best() -> list:
+                return list(zip(*np.nonzero(ok & (score >= top * (1 - 1e-9) - 1e-300)),
+                                strict=True))
         # exact scores as integer ratios (z = a/b, W = e/f), compared by cross-multiplying:
         # (z_j - z_i) W_i W_j / (W_i + W_j) = (a_j b_i - a_i b_j) e_i e_j
         #                                      / (b_i b_j (e_i f_j + e_j f_i))
@@ -801,7 +823,7 @@ def _minimax(preps: Sequence[_Prep], ks: Sequence[int], xl: Fraction, xr: Fracti
             ints.append((p.d * cd, k * cn, wn * k * cn, wd * cd))
         best = None
         pairs: list = []
-        if top == 0 and len({exact(i)[0] for i in range(len(terms))}) == 1:
+        if top == 0 and len({exact(i)[0] for i in range(n_t)}) == 1:
             pairs = [(0, 1)]
         else:
             # every exactly best pair gives the same x, the one where the rising side
@@ -809,13 +831,11 @@ def _minimax(preps: Sequence[_Prep], ks: Sequence[int], xl: Fraction, xr: Fracti
             # float-best pair's x first: if the sides meet there exactly, it is the
             # answer; else score every near-best pair exactly (hits on one grid can tie
             # in thousands of pairs).
-            i0, j0 = np.unravel_index(np.argmax(np.where(ok, score, -np.inf)), score.shape)
-            (z_i, w_i), (z_j, w_j) = exact(int(i0)), exact(int(j0))
+            (z_i, w_i), (z_j, w_j) = exact(i0), exact(j0)
             if _sides_meet(ints, (w_i * z_i + w_j * z_j) / (w_i + w_j)):
-                best = (None, None, int(i0), int(j0))
+                best = (None, None, i0, j0)
             else:
-                pairs = list(zip(*np.nonzero(ok & (score >= top * (1 - 1e-9) - 1e-300)),
-                                 strict=True))
+                pairs = near_best()
         for i, j in pairs:
             a_i, b_i, e_i, f_i = ints[i]
             a_j, b_j, e_j, f_j = ints[j]
