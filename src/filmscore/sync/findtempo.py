@@ -876,6 +876,20 @@ def _sides_meet(ints: Sequence[tuple[int, int, int, int]], x: Fraction) -> bool:
     return rise[0] * fall[1] == fall[0] * rise[1]
 
 
+def _nearest_ks(preps: Sequence[_Prep], x: Fraction) -> list[int]:
+    """``[p.nearest_k(x) for p in preps]`` (0 for a hit at the anchor), in one loop: x's
+    integers are taken once."""
+    xn, xd = x.as_integer_ratio()
+    out = []
+    for p in preps:
+        cn, cd = p.c_nd
+        d = p.d
+        pn, pd = cn * xn, cd * xd
+        k = d * pd // pn
+        out.append(k + 1 if (2 * k + 1) * pn < 2 * d * pd else k)
+    return out
+
+
 def _best_x(landed: Sequence[_Prep], xl: Fraction, xr: Fraction) -> Fraction:
     """Exact best x = 1/T in [xl, xr] over the landed hits (nearest grid line each)."""
     return _best_x_mean(landed, xl, xr)[0]
@@ -888,10 +902,10 @@ def _best_x_mean(landed: Sequence[_Prep], xl: Fraction, xr: Fraction
         return (xl + xr) / 2, Fraction(0)
     # split where a hit's nearest grid line changes (only where two lines both land)
     cuts = {xl, xr}
-    for p in landed:
+    for p, k_a, k_b in zip(landed, _nearest_ks(landed, xl), _nearest_ks(landed, xr),
+                           strict=True):
         if p.d == 0:  # lands everywhere, on line 0
             continue
-        k_a, k_b = p.nearest_k(xl), p.nearest_k(xr)
         for k in range(min(k_a, k_b), max(k_a, k_b)):
             cut = Fraction(2 * p.d) / ((2 * k + 1) * p.c)
             if xl < cut < xr:
@@ -900,9 +914,8 @@ def _best_x_mean(landed: Sequence[_Prep], xl: Fraction, xr: Fraction
     best: tuple[Fraction, Fraction, Fraction] | None = None
     for a, b in zip(bounds, bounds[1:] or bounds, strict=False):
         mid = (a + b) / 2
-        ks = [p.nearest_k(mid) for p in landed]
-        x = _minimax(landed, ks, a, b)
-        ks = [p.nearest_k(x) for p in landed]
+        x = _minimax(landed, _nearest_ks(landed, mid), a, b)
+        ks = _nearest_ks(landed, x)
         worst, mean = _errors(landed, ks, x)
         if best is None or (worst, mean) < best[:2]:
             best = (worst, mean, x)
@@ -933,12 +946,11 @@ class _Ranked:
         x, mean = _best_x_mean(landed, 1 / hi, 1 / lo)
         bpm = 1 / x
         xn, xd = x.as_integer_ratio()
-        ks, offs = [], []
-        for p in preps:
-            k = p.nearest_k(x) if p.d else 0
+        ks = _nearest_ks(preps, x)
+        offs = []
+        for p, k in zip(preps, ks, strict=True):
             # off = k c x - d, in integers
             cn, cd = p.c_nd
-            ks.append(k)
             offs.append(Fraction(k * cn * xn - p.d * cd * xd, cd * xd))
         max_off = max((abs(offs[p.index]) for p in landed), default=Fraction(0))
         near, beyond = 0, Fraction(0)
