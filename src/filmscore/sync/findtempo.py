@@ -784,9 +784,13 @@ def _minimax(preps: Sequence[_Prep], ks: Sequence[int], xl: Fraction, xr: Fracti
         # rounded z and W (int / int), scored pair by pair; only near-best pairs are made
         # exact.
         n_t = len(terms)
-        fz = [(p.d * p.c.denominator) / (k * p.c.numerator) for p, k in terms]
-        fw = [(p.weight_nd[0] * k * p.c.numerator)
-              / (p.weight_nd[1] * p.c.denominator) for p, k in terms]
+        # exact z and W as integer ratios (z = a/b, W = e/f)
+        ints = []
+        for p, k in terms:
+            (wn, wd), (cn, cd) = p.weight_nd, p.c_nd
+            ints.append((p.d * cd, k * cn, wn * k * cn, wd * cd))
+        fz = [a / b for a, b, _, _ in ints]
+        fw = [e / f for _, _, e, f in ints]
         if n_t <= 24 and max(fw) < 1e100:
             # few terms (and no overflow): a plain loop costs less than numpy's calls;
             # the same operations in the same order, pairs in the same (row-major) order
@@ -814,13 +818,9 @@ def _minimax(preps: Sequence[_Prep], ks: Sequence[int], xl: Fraction, xr: Fracti
             def near_best() -> list:
                 return list(zip(*np.nonzero(ok & (score >= top * (1 - 1e-9) - 1e-300)),
                                 strict=True))
-        # exact scores as integer ratios (z = a/b, W = e/f), compared by cross-multiplying:
+        # exact scores as integer ratios, compared by cross-multiplying:
         # (z_j - z_i) W_i W_j / (W_i + W_j) = (a_j b_i - a_i b_j) e_i e_j
         #                                      / (b_i b_j (e_i f_j + e_j f_i))
-        ints = []
-        for p, k in terms:
-            (wn, wd), (cn, cd) = p.weight_nd, p.c_nd
-            ints.append((p.d * cd, k * cn, wn * k * cn, wd * cd))
         best = None
         pairs: list = []
         if top == 0 and len({exact(i)[0] for i in range(n_t)}) == 1:
@@ -831,8 +831,7 @@ def _minimax(preps: Sequence[_Prep], ks: Sequence[int], xl: Fraction, xr: Fracti
             # float-best pair's x first: if the sides meet there exactly, it is the
             # answer; else score every near-best pair exactly (hits on one grid can tie
             # in thousands of pairs).
-            (z_i, w_i), (z_j, w_j) = exact(i0), exact(j0)
-            if _sides_meet(ints, (w_i * z_i + w_j * z_j) / (w_i + w_j)):
+            if _sides_meet(ints, _pair_x(ints[i0], ints[j0])):
                 best = (None, None, i0, j0)
             else:
                 pairs = near_best()
@@ -844,8 +843,7 @@ def _minimax(preps: Sequence[_Prep], ks: Sequence[int], xl: Fraction, xr: Fracti
             if best is None or num * best[1] > best[0] * den:
                 best = (num, den, int(i), int(j))
         assert best is not None
-        (z_i, w_i), (z_j, w_j) = exact(best[2]), exact(best[3])
-        x = (w_i * z_i + w_j * z_j) / (w_i + w_j)
+        x = _pair_x(ints[best[2]], ints[best[3]])
     x = min(max(x, xl), xr)
     if flat == 0:
         return x
@@ -859,6 +857,15 @@ def _minimax(preps: Sequence[_Prep], ks: Sequence[int], xl: Fraction, xr: Fracti
             if xl <= c <= xr:
                 cands.add(c)
     return min(cands, key=lambda c: (*_errors(preps, ks, c), c))
+
+
+def _pair_x(ti: tuple[int, int, int, int], tj: tuple[int, int, int, int]) -> Fraction:
+    """Where the rising side of term i meets the falling side of term j, exactly:
+    (W_i z_i + W_j z_j) / (W_i + W_j) for z = a/b, W = e/f, as one Fraction."""
+    a_i, b_i, e_i, f_i = ti
+    a_j, b_j, e_j, f_j = tj
+    return Fraction(e_i * a_i * f_j * b_j + e_j * a_j * f_i * b_i,
+                    b_i * b_j * (e_i * f_j + e_j * f_i))
 
 
 def _sides_meet(ints: Sequence[tuple[int, int, int, int]], x: Fraction) -> bool:
