@@ -954,16 +954,24 @@ class _Ranked:
         bpm = 1 / x
         xn, xd = x.as_integer_ratio()
         ks = _nearest_ks(preps, x)
+        # frames off = k c x - d as integer ratios (num, den): made Fractions only for
+        # the near misses and, in ``candidate``, for the candidates returned
         offs = []
         for p, k in zip(preps, ks, strict=True):
-            # off = k c x - d, in integers
             cn, cd = p.c_nd
-            offs.append(Fraction(k * cn * xn - p.d * cd * xd, cd * xd))
-        max_off = max((abs(offs[p.index]) for p in landed), default=Fraction(0))
+            offs.append((k * cn * xn - p.d * cd * xd, cd * xd))
+        # the largest |off| of the landed hits: per denominator (one or two: the hit
+        # kinds' grids) the largest |numerator|, then one Fraction each
+        top_num: dict[int, int] = {}
+        for p in landed:
+            num, den = offs[p.index]
+            if abs(num) > top_num.get(den, -1):
+                top_num[den] = abs(num)
+        max_off = max((Fraction(n, den) for den, n in top_num.items()), default=Fraction(0))
         near, beyond = 0, Fraction(0)
         for p in preps:
             if not mask >> p.index & 1:
-                off = abs(offs[p.index])
+                off = abs(Fraction(*offs[p.index]))
                 if off <= 2 * p.tol:
                     near += 1
                     beyond += off / p.tol - 1
@@ -981,7 +989,7 @@ class _Ranked:
             subs_int = k * p.g.denominator * subdivision // p.g.numerator
             beat_index, sub = divmod(subs_int, subdivision)
             bar, beat = divmod(beat_index, meter_beats)
-            results.append(HitResult(p.hit, bar + 1, beat + 1, sub, off,
+            results.append(HitResult(p.hit, bar + 1, beat + 1, sub, Fraction(*off),
                                      bool(self.mask >> p.index & 1)))
         lo, hi, bpm = self.lo, self.hi, self.bpm
         return TempoCandidate(
