@@ -725,7 +725,6 @@ def _errors(preps: Sequence[_Prep], ks: Sequence[int], x: Fraction
     # are summed per denominator (one or two in practice) and made Fractions at the end
     xn, xd = x.numerator, x.denominator
     groups: dict[int, list[int]] = {}  # denominator -> [max numerator, sum of numerators]
-    wsum = Fraction(0)
     wgroups: dict[int, int] = {}
     for p, k in zip(preps, ks, strict=True):
         wn, wd = p.weight_nd
@@ -740,10 +739,18 @@ def _errors(preps: Sequence[_Prep], ks: Sequence[int], x: Fraction
                 g[0] = num
             g[1] += num
         wgroups[wd] = wgroups.get(wd, 0) + wn
-    worst = max((Fraction(m, den) for den, (m, _) in groups.items()), default=Fraction(0))
-    total = sum((Fraction(t, den) for den, (_, t) in groups.items()), Fraction(0))
-    wsum = sum((Fraction(n, d) for d, n in wgroups.items()), Fraction(0))
-    return worst, (total / wsum if wsum else Fraction(0))
+    # combined as integer ratios (denominators > 0), one Fraction each at the end
+    wn_, wd_ = None, 1  # largest (0 when there are no terms)
+    tn, td = 0, 1  # sum
+    for den, (m, t) in groups.items():
+        if wn_ is None or m * wd_ > wn_ * den:
+            wn_, wd_ = m, den
+        tn, td = tn * den + t * td, td * den
+    sn, sd = 0, 1  # weight sum
+    for d, n in wgroups.items():
+        sn, sd = sn * d + n * sd, sd * d
+    worst = Fraction(wn_ or 0, wd_)
+    return worst, (Fraction(tn * sd, td * sn) if sn else Fraction(0))
 
 
 def _minimax(preps: Sequence[_Prep], ks: Sequence[int], xl: Fraction, xr: Fraction
