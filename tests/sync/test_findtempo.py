@@ -14,14 +14,19 @@ from filmscore.sync.findtempo import (
     _TIE,
     DEFAULT_TEMPO_RANGE,
     Hit,
+    HitResult,
+    TempoCandidate,
     _all_required,
+    _best_x,
     _landing_intervals,
     _prepare,
+    _round_bpm,
     _sweep,
     find_tempos,
     landing_intervals,
 )
 from filmscore.sync.tempo_scan import scan_tempos
+from filmscore.sync.tempomap import frameclick_within
 from filmscore.timecode import get_rate
 
 F = Fraction
@@ -481,3 +486,78 @@ def test_top_candidates_are_the_first_of_all():
             assert find_tempos(hits, top=top, **kw) == every[:top]
         checked += len(every) > 3
     assert checked >= 5
+
+
+# --- the ranked candidates against the way they were built before ---------------------------
+#
+# Before issue 15's second pass every piece that could make the top was built in full
+# (every hit's HitResult, Fractions throughout) and ranked on the built candidates; kept
+# here as the oracle for the ranking done on what ranking needs.
+
+
+def _candidate_before(preps, lo, hi, mask, subdivision, meter_beats, rate):
+    landed = [p for p in preps if mask >> p.index & 1]
+    x = _best_x(landed, 1 / hi, 1 / lo)
+    bpm = 1 / x
+    results = []
+    for p in preps:
+        k = p.nearest_k(x) if p.d else 0
+        off = k * p.c * x - p.d
+        subs = k / p.g * subdivision
+        assert subs.denominator == 1
+        beat_index, sub = divmod(int(subs), subdivision)
+        bar, beat = divmod(beat_index, meter_beats)
+        results.append(HitResult(p.hit, bar + 1, beat + 1, sub, off,
+                                 bool(mask >> p.index & 1)))
+    offs = [abs(r.frames_off) for r in results if r.landed]
+    w = [F(p.hit.weight) for p in landed]
+    mean = (sum((wi * abs(r.frames_off) for wi, r in
+                 zip(w, [r for r in results if r.landed], strict=True)), F(0)) / sum(w)
+            if sum(w) else F(0))
+    near = sum(1 for p, r in zip(preps, results, strict=True)
+               if not r.landed and abs(r.frames_off) <= 2 * p.tol)
+    return TempoCandidate(
+        low_bpm=lo, high_bpm=hi, best_bpm=bpm, hits=tuple(results), landed=len(landed),
+        weighted_landed=float(sum(p.hit.weight for p in landed)), mean_frames_off=mean,
+        max_frames_off=max(offs, default=F(0)), near_misses=near,
+        round_bpm=_round_bpm(lo, hi, bpm), frameclick_bpm=frameclick_within(lo, hi, bpm, rate))
+
+
+def _ranked_before(preps, lo, hi, min_hits, subdivision, meter_beats, rate):
+    cands = [_candidate_before(preps, a, b, m, subdivision, meter_beats, rate)
+             for a, b, m in _landing_intervals(preps, lo, hi, min_hits)]
+    prefer = (lo + hi) / 2
+
+    def key(c):
+        beyond = sum((abs(r.frames_off) / p.tol - 1 for r, p in zip(c.hits, preps, strict=True)
+                      if not r.landed and abs(r.frames_off) <= 2 * p.tol), F(0))
+        return (-c.weighted_landed, c.near_misses, beyond, c.mean_frames_off,
+                c.max_frames_off, abs(c.best_bpm - prefer), c.low_bpm)
+
+    return sorted(cands, key=key)
+
+
+def test_ranked_candidates_are_those_built_in_full_before():
+    rng = random.Random(77)
+    checked = near = 0
+    for _ in range(30):
+        rate = rng.choice(["24", "25", "29.97", "23.976"])
+        n = rng.randint(2, 12)
+        start = rng.randint(0, 2000)
+        frames = sorted(start + rng.randint(0, rng.randint(20, 2000)) for _ in range(n))
+        kinds = ["hard"] * 5 + ["soft", "downbeat", "end"]
+        hits = [Hit(f, kind="hard" if i == 0 else rng.choice(kinds),
+                    weight=rng.choice([1.0, 1.0, 2.0, 0.5]),
+                    tolerance_frames=rng.choice([None, None, F(1, 2), F(3, 2)]))
+                for i, f in enumerate(frames)]
+        n_req = sum(h.kind == "hard" for h in hits)
+        sub, meter = rng.choice([1, 2, 3]), rng.choice([3, 4])
+        tol, min_hits = F(rng.choice([1, 2, 3]), 2), rng.randint(max(1, n_req - 2), n_req)
+        kw = dict(start_frame=start, rate=get_rate(rate), tolerance_frames=tol,
+                  subdivision=sub, meter_beats=meter, tempo_range=(F(60), F(180)))
+        preps = _prepare(hits, cue="t", **kw)
+        want = _ranked_before(preps, F(60), F(180), min_hits, sub, meter, get_rate(rate))
+        assert find_tempos(hits, min_hits=min_hits, top=None, **kw) == want
+        checked += len(want)
+        near += sum(c.near_misses for c in want)
+    assert checked >= 300 and near >= 20
