@@ -40,7 +40,7 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from fractions import Fraction
-from operator import itemgetter
+from operator import attrgetter, itemgetter, mul
 
 import numpy as np
 
@@ -147,7 +147,10 @@ class _cached:  # noqa: N801 (used as a decorator, like the one it replaces)
         return value
 
 
-@dataclass(frozen=True)
+# not frozen: a frozen dataclass's __init__ sets each field through object.__setattr__
+# (1.1 against 0.4 µs an instance, measured), paid for every hit on every call; nothing
+# changes a _Prep after it is made (the solver's ``dataclasses.replace`` makes a new one)
+@dataclass
 class _Prep:
     index: int
     hit: Hit
@@ -160,8 +163,8 @@ class _Prep:
     def lands_everywhere(self) -> bool:
         return self.d <= self.tol
 
-    # _cached writes the instance __dict__ directly, so it works on a frozen dataclass;
-    # ``dataclasses.replace`` (the solver rebases d) builds a fresh instance.
+    # _cached writes the instance __dict__; ``dataclasses.replace`` (the solver rebases
+    # d) builds a fresh instance, so nothing cached from the old d is carried over.
     # (integer arithmetic below: Fraction objects cost microseconds each, and these are
     # needed for every hit while only a few interval ends are ever made exact)
     @_cached
@@ -265,6 +268,7 @@ def _prepare(hits: Sequence[Hit], *, start_frame: int, rate: Rate,
                               field="meter_beats", value=meter_beats, valid="1, 2, 3, 4, ...")
     fps = rate.fps
     default_tol = Fraction(tolerance_frames)
+    default_ok = default_tol > 0  # compared once, not for every hit that uses it
     grids = {"beat": Fraction(subdivision), "bar": Fraction(1, meter_beats)}
     consts = {kind: (g, 60 * fps / g) for kind, g in grids.items()}  # shared, made once
     out = []
@@ -272,9 +276,13 @@ def _prepare(hits: Sequence[Hit], *, start_frame: int, rate: Rate,
         if hit.kind not in HIT_KINDS:
             raise ValidationError(f"cue {cue}: unknown hit kind at frame {hit.frame}",
                                   field="kind", value=hit.kind, valid=", ".join(HIT_KINDS))
-        tol = (default_tol if hit.tolerance_frames is None
-               else Fraction(hit.tolerance_frames))
-        if tol <= 0:
+        tol = hit.tolerance_frames
+        if tol is None:
+            tol, ok = default_tol, default_ok
+        else:
+            tol = Fraction(tol)
+            ok = tol > 0
+        if not ok:
             raise ValidationError(
                 f"cue {cue}: tolerance must be above 0 frames (hit at frame {hit.frame})",
                 field="tolerance_frames", value=str(tol), valid="e.g. 1 frame, or 1/2")
@@ -462,18 +470,6 @@ def _sweep_lazy(ivs: Sequence[tuple[_End, _End, int]], lo: _End, hi: _End, keep
     return [(a.x, b.x, m) for a, b, m in pieces if keep(m)]
 
 
-def _exact_end(vals: list[tuple[float, object]], pick_max: bool) -> Fraction | None:
-    """The exact max (or min) of ends given as (float, exact-or-thunk) pairs: only the ends
-    whose floats tie with the float max (min) are made exact.  None stands for +inf."""
-    finite = [(f, e) for f, e in vals if f != math.inf]
-    if not finite:
-        return None
-    best_f = max(f for f, _ in finite) if pick_max else min(f for f, _ in finite)
-    win = _TIE * max(1.0, abs(best_f))
-    near = [e() if callable(e) else e for f, e in finite if abs(f - best_f) <= win]
-    return max(near) if pick_max else min(near)
-
-
 def _all_required(required: Sequence[_Prep], lo: Fraction, hi: Fraction
                   ) -> list[tuple[Fraction, Fraction]]:
     """Exact maximal tempo intervals in [lo, hi] where every required hit lands.
@@ -485,46 +481,101 @@ def _all_required(required: Sequence[_Prep], lo: Fraction, hi: Fraction
     """
     lo_f, hi_f = float(lo), float(hi)
     eps = _EPS * max(1.0, hi_f)
-    hits = sorted((p for p in required if not p.lands_everywhere()), key=lambda q: q.d)
-    # survivors: (low, high, link) where link chains (parent link, hit position, k)
+    inf = math.inf
+    ceil, floor = math.ceil, math.floor
+    # (d > tol in integers: a Fraction comparison costs a microsecond or two)
+    hits = sorted((p for p in required if p.d * p.tol.denominator > p.tol.numerator),
+                  key=attrgetter("d"))
+    # per hit, in floats: the ends of grid line k's interval are k * cf / (d +- tol), so
+    # k meets [a0, b0] when (a0 - eps) (d - tol) / cf <= k <= (b0 + eps) (d + tol) / cf.
+    # The quotients are made once (a product per grid line instead of a division); their
+    # rounding (a few units in the last place) is far inside eps, and the float pass only
+    # has to find too much.  Integers throughout: no Fraction is made here.
+    consts = []
+    c_ = tol_ = None
+    for p in hits:
+        if p.c is not c_ or p.tol is not tol_:  # shared by the hits of a kind: unpack once
+            c_, tol_ = p.c, p.tol
+            tn, td = tol_.numerator, tol_.denominator
+            cf = c_.numerator / c_.denominator
+        d = p.d
+        dp, dm = (d * td + tn) / td, (d * td - tn) / td
+        km = -((tn - d * td) // (2 * tn))  # k_merge: ceil((d - tol) / (2 tol)), exactly
+        consts.append((cf / dp, cf / dm, dm / cf, dp / cf, km))
+    # survivors: (low, high, link) where link chains (parent link, k): one link a hit
     surv: list[tuple[float, float, tuple | None]] = [(lo_f - eps, hi_f + eps, None)]
-    for j, p in enumerate(hits):
-        cf, dp, dm = p.floats
-        km = p.k_merge
-        nxt = []
+    for cdp, cdm, dmc, dpc, km in consts:
+        nxt: list[tuple[float, float, tuple | None]] = []
+        add = nxt.append
         for a0, b0, link in surv:
-            # a survivor inside the ray still meets grid line km
-            k = min(km, max(1, math.ceil(a0 * dm / cf) - 1))
-            k_hi = min(km, math.floor(b0 * dp / cf) + 1)
+            k = ceil((a0 - eps) * dmc)
+            k_hi = floor((b0 + eps) * dpc)
+            if k_hi >= km:  # the survivor reaches the ray: grid line km stands for it
+                k_hi = km
+                if k > km:
+                    k = km
+            if k < 1:
+                k = 1
             while k <= k_hi:
-                a = cf * k / dp - eps
-                if a > b0:
-                    break
-                b = cf * k / dm + eps if k < km else math.inf
-                if b >= a0:
-                    nxt.append((a if a > a0 else a0, b if b < b0 else b0, (link, j, k)))
+                a = k * cdp - eps
+                b = k * cdm + eps if k < km else inf
+                add((a if a > a0 else a0, b if b < b0 else b0, (link, k)))
                 k += 1
         if not nxt:
             return []
         surv = nxt
     out = []
+    cdp_l = [c[0] for c in consts]
+    cdm_l = [c[1] for c in consts]
+    km_l = [c[4] for c in consts]
     for _, _, link in surv:
-        ks = [0] * len(hits)
+        ks = []
         while link is not None:
-            link, j, k = link
-            ks[j] = k
-        lows: list[tuple[float, object]] = [(lo_f, lo)]
-        highs: list[tuple[float, object]] = [(hi_f, hi)]
-        for p, k in zip(hits, ks, strict=True):
-            cf, dp, dm = p.floats
-            lows.append((cf * k / dp, lambda p=p, k=k: p.low(k)))
-            highs.append((cf * k / dm if k < p.k_merge else math.inf,
-                          lambda p=p, k=k: p.high(k)))
-        a, b = _exact_end(lows, True), _exact_end(highs, False)
-        assert a is not None and b is not None  # lo and hi are finite
+            link, k = link
+            ks.append(k)
+        ks.reverse()
+        lows = list(map(mul, ks, cdp_l))
+        highs = [k * c if k < m else inf for k, c, m in zip(ks, cdm_l, km_l, strict=True)]
+        a = _exact_extreme(hits, ks, lows, lo_f, lo, True)
+        b = _exact_extreme(hits, ks, highs, hi_f, hi, False)
         if a <= b:
             out.append((a, b))
     return out
+
+
+def _exact_extreme(hits: Sequence[_Prep], ks: Sequence[int], vals: list[float],
+                   bound_f: float, bound: Fraction, low: bool) -> Fraction:
+    """The exact max of the grid lines' low ends (``vals``, floats) and ``lo`` when
+    ``low``, else the min of their high ends and ``hi``: found in floats, made exact only
+    for the ends whose floats tie with the extreme (within _TIE)."""
+    if low:
+        best_f = max(vals) if vals else bound_f
+        if bound_f > best_f:
+            best_f = bound_f
+    else:
+        best_f = min(vals) if vals else bound_f
+        if bound_f < best_f:
+            best_f = bound_f
+    win = _TIE * max(1.0, abs(best_f))
+    # the exact extreme of the near ends, compared as integer ratios (num / den, den > 0)
+    # and made a Fraction once: ends of many hits can tie (15 at once in the benchmark)
+    best: tuple[int, int] | None = None
+    if abs(bound_f - best_f) <= win:
+        best = bound.numerator, bound.denominator
+    for i in ([i for i, f in enumerate(vals) if f >= best_f - win] if low else
+              [i for i, f in enumerate(vals) if f <= best_f + win]):
+        p = hits[i]
+        tn, td = p.tol.numerator, p.tol.denominator
+        cn, cd = p.c.numerator, p.c.denominator
+        # c k / (d -+ tol) = cn k td / (cd (d td -+ tn))
+        num, den = cn * ks[i] * td, cd * (p.d * td + (tn if low else -tn))
+        if best is None or (num * best[1] > best[0] * den) == low and \
+                num * best[1] != best[0] * den:
+            best = num, den
+    assert best is not None  # the extreme itself is within the window
+    if best == (bound.numerator, bound.denominator):
+        return bound
+    return Fraction(*best)
 
 
 def _float_intervals(preps: Sequence[_Prep], reg_lo: np.ndarray, reg_hi: np.ndarray,
@@ -657,7 +708,10 @@ def _landing_intervals(preps: Sequence[_Prep], lo: Fraction, hi: Fraction, min_h
     optional = [p for p in preps if not p.required]
     out: list[tuple[Fraction, Fraction, int]] = []
     for a, b in _all_required(required, lo, hi):
-        out.extend(_sweep(optional, a, b, req_mask))
+        if optional:
+            out.extend(_sweep(optional, a, b, req_mask))
+        else:  # what the sweep gives with nothing to sweep
+            out.append((a, b, req_mask))
     return out
 
 
@@ -671,7 +725,6 @@ def _errors(preps: Sequence[_Prep], ks: Sequence[int], x: Fraction
     # are summed per denominator (one or two in practice) and made Fractions at the end
     xn, xd = x.numerator, x.denominator
     groups: dict[int, list[int]] = {}  # denominator -> [max numerator, sum of numerators]
-    wsum = Fraction(0)
     wgroups: dict[int, int] = {}
     for p, k in zip(preps, ks, strict=True):
         wn, wd = p.weight_nd
@@ -686,10 +739,18 @@ def _errors(preps: Sequence[_Prep], ks: Sequence[int], x: Fraction
                 g[0] = num
             g[1] += num
         wgroups[wd] = wgroups.get(wd, 0) + wn
-    worst = max((Fraction(m, den) for den, (m, _) in groups.items()), default=Fraction(0))
-    total = sum((Fraction(t, den) for den, (_, t) in groups.items()), Fraction(0))
-    wsum = sum((Fraction(n, d) for d, n in wgroups.items()), Fraction(0))
-    return worst, (total / wsum if wsum else Fraction(0))
+    # combined as integer ratios (denominators > 0), one Fraction each at the end
+    wn_, wd_ = None, 1  # largest (0 when there are no terms)
+    tn, td = 0, 1  # sum
+    for den, (m, t) in groups.items():
+        if wn_ is None or m * wd_ > wn_ * den:
+            wn_, wd_ = m, den
+        tn, td = tn * den + t * td, td * den
+    sn, sd = 0, 1  # weight sum
+    for d, n in wgroups.items():
+        sn, sd = sn * d + n * sd, sd * d
+    worst = Fraction(wn_ or 0, wd_)
+    return worst, (Fraction(tn * sd, td * sn) if sn else Fraction(0))
 
 
 def _minimax(preps: Sequence[_Prep], ks: Sequence[int], xl: Fraction, xr: Fraction
@@ -727,27 +788,49 @@ def _minimax(preps: Sequence[_Prep], ks: Sequence[int], xl: Fraction, xr: Fracti
         x = exact(0)[0]
     else:
         # weighted 1-centre: the extreme pair decides.  The floats are the correctly
-        # rounded z and W (int / int), scored with the same operations in the same order
-        # as a pair-by-pair loop would, in numpy; only near-best pairs are made exact.
-        fz = np.array([(p.d * p.c.denominator) / (k * p.c.numerator) for p, k in terms])
-        fw = np.array([(p.weight_nd[0] * k * p.c.numerator)
-                       / (p.weight_nd[1] * p.c.denominator) for p, k in terms])
-        zi, zj = fz[:, None], fz[None, :]
-        wi, wj = fw[:, None], fw[None, :]
-        with np.errstate(invalid="ignore", over="ignore"):
-            score = (zj - zi) * wi * wj / (wi + wj)
-        ok = (zj >= zi) & ~np.eye(len(terms), dtype=bool)
-        top = float(score[ok].max())
-        # exact scores as integer ratios (z = a/b, W = e/f), compared by cross-multiplying:
-        # (z_j - z_i) W_i W_j / (W_i + W_j) = (a_j b_i - a_i b_j) e_i e_j
-        #                                      / (b_i b_j (e_i f_j + e_j f_i))
+        # rounded z and W (int / int), scored pair by pair; only near-best pairs are made
+        # exact.
+        n_t = len(terms)
+        # exact z and W as integer ratios (z = a/b, W = e/f)
         ints = []
         for p, k in terms:
             (wn, wd), (cn, cd) = p.weight_nd, p.c_nd
             ints.append((p.d * cd, k * cn, wn * k * cn, wd * cd))
+        fz = [a / b for a, b, _, _ in ints]
+        fw = [e / f for _, _, e, f in ints]
+        if n_t <= 24 and max(fw) < 1e100:
+            # few terms (and no overflow): a plain loop costs less than numpy's calls;
+            # the same operations in the same order, pairs in the same (row-major) order
+            scored = []
+            for i in range(n_t):
+                z_i_, w_i_ = fz[i], fw[i]
+                for j in range(n_t):
+                    if j != i and fz[j] >= z_i_:
+                        scored.append((i, j, (fz[j] - z_i_) * w_i_ * fw[j] / (w_i_ + fw[j])))
+            top = max(sc for _, _, sc in scored)
+            i0, j0 = next((i, j) for i, j, sc in scored if sc == top)
+
+            def near_best() -> list:
+                return [(i, j) for i, j, sc in scored if sc >= top * (1 - 1e-9) - 1e-300]
+        else:
+            zi, zj = np.array(fz)[:, None], np.array(fz)[None, :]
+            wi, wj = np.array(fw)[:, None], np.array(fw)[None, :]
+            with np.errstate(invalid="ignore", over="ignore"):
+                score = (zj - zi) * wi * wj / (wi + wj)
+            ok = (zj >= zi) & ~np.eye(n_t, dtype=bool)
+            top = float(score[ok].max())
+            i0, j0 = (int(v) for v in np.unravel_index(
+                np.argmax(np.where(ok, score, -np.inf)), score.shape))
+
+            def near_best() -> list:
+                return list(zip(*np.nonzero(ok & (score >= top * (1 - 1e-9) - 1e-300)),
+                                strict=True))
+        # exact scores as integer ratios, compared by cross-multiplying:
+        # (z_j - z_i) W_i W_j / (W_i + W_j) = (a_j b_i - a_i b_j) e_i e_j
+        #                                      / (b_i b_j (e_i f_j + e_j f_i))
         best = None
         pairs: list = []
-        if top == 0 and len({exact(i)[0] for i in range(len(terms))}) == 1:
+        if top == 0 and len({exact(i)[0] for i in range(n_t)}) == 1:
             pairs = [(0, 1)]
         else:
             # every exactly best pair gives the same x, the one where the rising side
@@ -755,13 +838,10 @@ def _minimax(preps: Sequence[_Prep], ks: Sequence[int], xl: Fraction, xr: Fracti
             # float-best pair's x first: if the sides meet there exactly, it is the
             # answer; else score every near-best pair exactly (hits on one grid can tie
             # in thousands of pairs).
-            i0, j0 = np.unravel_index(np.argmax(np.where(ok, score, -np.inf)), score.shape)
-            (z_i, w_i), (z_j, w_j) = exact(int(i0)), exact(int(j0))
-            if _sides_meet(ints, (w_i * z_i + w_j * z_j) / (w_i + w_j)):
-                best = (None, None, int(i0), int(j0))
+            if _sides_meet(ints, _pair_x(ints[i0], ints[j0])):
+                best = (None, None, i0, j0)
             else:
-                pairs = list(zip(*np.nonzero(ok & (score >= top * (1 - 1e-9) - 1e-300)),
-                                 strict=True))
+                pairs = near_best()
         for i, j in pairs:
             a_i, b_i, e_i, f_i = ints[i]
             a_j, b_j, e_j, f_j = ints[j]
@@ -770,8 +850,7 @@ def _minimax(preps: Sequence[_Prep], ks: Sequence[int], xl: Fraction, xr: Fracti
             if best is None or num * best[1] > best[0] * den:
                 best = (num, den, int(i), int(j))
         assert best is not None
-        (z_i, w_i), (z_j, w_j) = exact(best[2]), exact(best[3])
-        x = (w_i * z_i + w_j * z_j) / (w_i + w_j)
+        x = _pair_x(ints[best[2]], ints[best[3]])
     x = min(max(x, xl), xr)
     if flat == 0:
         return x
@@ -785,6 +864,15 @@ def _minimax(preps: Sequence[_Prep], ks: Sequence[int], xl: Fraction, xr: Fracti
             if xl <= c <= xr:
                 cands.add(c)
     return min(cands, key=lambda c: (*_errors(preps, ks, c), c))
+
+
+def _pair_x(ti: tuple[int, int, int, int], tj: tuple[int, int, int, int]) -> Fraction:
+    """Where the rising side of term i meets the falling side of term j, exactly:
+    (W_i z_i + W_j z_j) / (W_i + W_j) for z = a/b, W = e/f, as one Fraction."""
+    a_i, b_i, e_i, f_i = ti
+    a_j, b_j, e_j, f_j = tj
+    return Fraction(e_i * a_i * f_j * b_j + e_j * a_j * f_i * b_i,
+                    b_i * b_j * (e_i * f_j + e_j * f_i))
 
 
 def _sides_meet(ints: Sequence[tuple[int, int, int, int]], x: Fraction) -> bool:
@@ -802,16 +890,36 @@ def _sides_meet(ints: Sequence[tuple[int, int, int, int]], x: Fraction) -> bool:
     return rise[0] * fall[1] == fall[0] * rise[1]
 
 
+def _nearest_ks(preps: Sequence[_Prep], x: Fraction) -> list[int]:
+    """``[p.nearest_k(x) for p in preps]`` (0 for a hit at the anchor), in one loop: x's
+    integers are taken once."""
+    xn, xd = x.as_integer_ratio()
+    out = []
+    for p in preps:
+        cn, cd = p.c_nd
+        d = p.d
+        pn, pd = cn * xn, cd * xd
+        k = d * pd // pn
+        out.append(k + 1 if (2 * k + 1) * pn < 2 * d * pd else k)
+    return out
+
+
 def _best_x(landed: Sequence[_Prep], xl: Fraction, xr: Fraction) -> Fraction:
     """Exact best x = 1/T in [xl, xr] over the landed hits (nearest grid line each)."""
+    return _best_x_mean(landed, xl, xr)[0]
+
+
+def _best_x_mean(landed: Sequence[_Prep], xl: Fraction, xr: Fraction
+                 ) -> tuple[Fraction, Fraction]:
+    """``_best_x`` and the weighted mean frames off there (found on the way)."""
     if not landed:
-        return (xl + xr) / 2
+        return (xl + xr) / 2, Fraction(0)
     # split where a hit's nearest grid line changes (only where two lines both land)
     cuts = {xl, xr}
-    for p in landed:
-        if p.lands_everywhere() and p.d == 0:
+    for p, k_a, k_b in zip(landed, _nearest_ks(landed, xl), _nearest_ks(landed, xr),
+                           strict=True):
+        if p.d == 0:  # lands everywhere, on line 0
             continue
-        k_a, k_b = p.nearest_k(xl), p.nearest_k(xr)
         for k in range(min(k_a, k_b), max(k_a, k_b)):
             cut = Fraction(2 * p.d) / ((2 * k + 1) * p.c)
             if xl < cut < xr:
@@ -820,14 +928,13 @@ def _best_x(landed: Sequence[_Prep], xl: Fraction, xr: Fraction) -> Fraction:
     best: tuple[Fraction, Fraction, Fraction] | None = None
     for a, b in zip(bounds, bounds[1:] or bounds, strict=False):
         mid = (a + b) / 2
-        ks = [p.nearest_k(mid) for p in landed]
-        x = _minimax(landed, ks, a, b)
-        ks = [p.nearest_k(x) for p in landed]
+        x = _minimax(landed, _nearest_ks(landed, mid), a, b)
+        ks = _nearest_ks(landed, x)
         worst, mean = _errors(landed, ks, x)
         if best is None or (worst, mean) < best[:2]:
             best = (worst, mean, x)
     assert best is not None
-    return best[2]
+    return best[2], best[1]
 
 
 def _round_bpm(lo: Fraction, hi: Fraction, best: Fraction) -> Fraction | None:
@@ -839,44 +946,64 @@ def _round_bpm(lo: Fraction, hi: Fraction, best: Fraction) -> Fraction | None:
     return None
 
 
-def _hit_result(p: _Prep, bpm: Fraction, landed: bool, subdivision: int,
-                meter_beats: int) -> HitResult:
-    x = 1 / bpm
-    k = p.nearest_k(x) if p.d else 0
-    # off = k c x - d and the whole subdivisions after the anchor (k / g * subdivision,
-    # k >= 0), in integers
-    (cn, cd), (xn, xd) = p.c_nd, x.as_integer_ratio()
-    off = Fraction(k * cn * xn - p.d * cd * xd, cd * xd)
-    subs_int = k * p.g.denominator * subdivision // p.g.numerator
-    beat_index, sub = divmod(subs_int, subdivision)
-    bar, beat = divmod(beat_index, meter_beats)
-    return HitResult(p.hit, bar + 1, beat + 1, sub, off, landed)
+class _Ranked:
+    """What ranking a piece needs (its best tempo, every hit's grid line and frames off,
+    the rank key), made for every piece that can make the top; the full candidate
+    (bar|beat, HitResults, round and frame-click tempos) only for those returned."""
 
+    __slots__ = ("lo", "hi", "mask", "landed", "bpm", "ks", "offs", "weight", "near",
+                 "mean", "max_off", "key")
 
-def _candidate(preps: Sequence[_Prep], lo: Fraction, hi: Fraction, mask: int,
-               subdivision: int, meter_beats: int, rate: Rate) -> TempoCandidate:
-    landed = [p for p in preps if mask >> p.index & 1]
-    x = _best_x(landed, 1 / hi, 1 / lo)
-    bpm = 1 / x
-    results = tuple(_hit_result(p, bpm, bool(mask >> p.index & 1), subdivision, meter_beats)
-                    for p in preps)
-    offs = [abs(r.frames_off) for r in results if r.landed]
-    mean = _errors(landed, [p.nearest_k(x) if p.d else 0 for p in landed], x)[1]
-    near = sum(1 for p, r in zip(preps, results, strict=True)
-               if not r.landed and abs(r.frames_off) <= 2 * p.tol)
-    return TempoCandidate(
-        low_bpm=lo, high_bpm=hi, best_bpm=bpm, hits=results, landed=len(landed),
-        weighted_landed=float(sum(p.hit.weight for p in landed)),
-        mean_frames_off=mean, max_frames_off=max(offs, default=Fraction(0)),
-        near_misses=near, round_bpm=_round_bpm(lo, hi, bpm),
-        frameclick_bpm=frameclick_within(lo, hi, bpm, rate))
+    def __init__(self, preps: Sequence[_Prep], lo: Fraction, hi: Fraction, mask: int,
+                 prefer: Fraction) -> None:
+        landed = [p for p in preps if mask >> p.index & 1]
+        x, mean = _best_x_mean(landed, 1 / hi, 1 / lo)
+        bpm = 1 / x
+        xn, xd = x.as_integer_ratio()
+        ks = _nearest_ks(preps, x)
+        # frames off = k c x - d as integer ratios (num, den): made Fractions only for
+        # the near misses and, in ``candidate``, for the candidates returned
+        offs = []
+        for p, k in zip(preps, ks, strict=True):
+            cn, cd = p.c_nd
+            offs.append((k * cn * xn - p.d * cd * xd, cd * xd))
+        # the largest |off| of the landed hits: per denominator (one or two: the hit
+        # kinds' grids) the largest |numerator|, then one Fraction each
+        top_num: dict[int, int] = {}
+        for p in landed:
+            num, den = offs[p.index]
+            if abs(num) > top_num.get(den, -1):
+                top_num[den] = abs(num)
+        max_off = max((Fraction(n, den) for den, n in top_num.items()), default=Fraction(0))
+        near, beyond = 0, Fraction(0)
+        for p in preps:
+            if not mask >> p.index & 1:
+                off = abs(Fraction(*offs[p.index]))
+                if off <= 2 * p.tol:
+                    near += 1
+                    beyond += off / p.tol - 1
+        weight = float(sum(p.hit.weight for p in landed))
+        self.lo, self.hi, self.mask, self.landed, self.bpm = lo, hi, mask, landed, bpm
+        self.ks, self.offs, self.weight, self.near = ks, offs, weight, near
+        self.mean, self.max_off = mean, max_off
+        self.key = (-weight, near, beyond, mean, max_off, abs(bpm - prefer), lo)
 
-
-def _rank_key(c: TempoCandidate, prefer: Fraction, tols: Sequence[Fraction]):
-    beyond = sum((abs(r.frames_off) / t - 1 for r, t in zip(c.hits, tols, strict=True)
-                  if not r.landed and abs(r.frames_off) <= 2 * t), Fraction(0))
-    return (-c.weighted_landed, c.near_misses, beyond, c.mean_frames_off, c.max_frames_off,
-            abs(c.best_bpm - prefer), c.low_bpm)
+    def candidate(self, preps: Sequence[_Prep], subdivision: int, meter_beats: int,
+                  rate: Rate) -> TempoCandidate:
+        results = []
+        for p, k, off in zip(preps, self.ks, self.offs, strict=True):
+            # the whole subdivisions after the anchor (k / g * subdivision, k >= 0)
+            subs_int = k * p.g.denominator * subdivision // p.g.numerator
+            beat_index, sub = divmod(subs_int, subdivision)
+            bar, beat = divmod(beat_index, meter_beats)
+            results.append(HitResult(p.hit, bar + 1, beat + 1, sub, Fraction(*off),
+                                     bool(self.mask >> p.index & 1)))
+        lo, hi, bpm = self.lo, self.hi, self.bpm
+        return TempoCandidate(
+            low_bpm=lo, high_bpm=hi, best_bpm=bpm, hits=tuple(results),
+            landed=len(self.landed), weighted_landed=self.weight,
+            mean_frames_off=self.mean, max_frames_off=self.max_off, near_misses=self.near,
+            round_bpm=_round_bpm(lo, hi, bpm), frameclick_bpm=frameclick_within(lo, hi, bpm, rate))
 
 
 # --- public API ------------------------------------------------------------------------------
@@ -937,12 +1064,12 @@ def find_tempos(
     if top is not None and len(scored) > top:
         cutoff = scored[top - 1][0] if top > 0 else float("inf")
         scored = [e for e in scored if e[0] >= cutoff]
-    cands = [_candidate(preps, a, b, m, subdivision, meter_beats, rate)
-             for _, a, b, m in scored]
     prefer = Fraction(prefer_bpm) if prefer_bpm is not None else (lo + hi) / 2
-    tols = [p.tol for p in preps]
-    cands.sort(key=lambda c: _rank_key(c, prefer, tols))
-    return cands if top is None else cands[:top]
+    ranked = [_Ranked(preps, a, b, m, prefer) for _, a, b, m in scored]
+    ranked.sort(key=attrgetter("key"))
+    if top is not None:
+        del ranked[top:]
+    return [r.candidate(preps, subdivision, meter_beats, rate) for r in ranked]
 
 
 def landing_intervals(
@@ -965,5 +1092,8 @@ def landing_intervals(
     n_req = sum(p.required for p in preps)
     lo, hi = (Fraction(v) for v in tempo_range)
     pieces = _landing_intervals(preps, lo, hi, n_req if min_hits is None else min_hits)
-    return [(a, b, frozenset(p.index for p in preps if m >> p.index & 1))
-            for a, b, m in pieces]
+    sets: dict[int, frozenset[int]] = {}  # pieces often share a mask: made once each
+    for _, _, m in pieces:
+        if m not in sets:
+            sets[m] = frozenset(i for i in range(m.bit_length()) if m >> i & 1)
+    return [(a, b, sets[m]) for a, b, m in pieces]
