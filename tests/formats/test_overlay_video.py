@@ -297,10 +297,27 @@ def test_labels_drawn_once_per_change_look_as_drawn_on_every_frame(tmp_path):
         return np.frombuffer(raw, np.uint8).reshape(60, -1).astype(int)
 
     a, b = frames(every), frames(once)
+    assert len(a) == len(b) == 60
     assert (a[:, :W * H] == b[:, :W * H]).all()  # the brightness: the same, byte for byte
     # the colour: blended in two steps, the half-size alpha of a box edge (where the label's
     # two lines meet) rounds differently, by a few levels on a few pixels
     assert np.abs(a - b).max() <= 8 and (a != b).mean() < 0.001
+
+
+def test_a_long_cue_of_many_label_changes_and_punches_renders(tmp_path):
+    # 300 beats and 149 flashes: ffmpeg 5.1 refuses a flat sum of more than about a
+    # hundred terms in an expression, so the graph nests them
+    plan = plan_overlays(first_frame=0, frame_count=600, rate="24", sync_points=[],
+                         bar_frames=[(f, f // 8 + 1, f // 2 % 4 + 1) for f in range(0, 600, 2)],
+                         cue_label="9M9", count_in_frames=list(range(5, 600, 4)))
+    assert len(plan.punches) == 149
+    assert len(label_changes(plan)) == 300
+    video = tmp_path / "in.mp4"
+    subprocess.run(["ffmpeg", "-v", "error", "-nostdin", "-f", "lavfi", "-i",
+                    f"testsrc2=s={W}x{H}:r=24:d=25", "-c:v", "libx264", "-preset",
+                    "ultrafast", str(video)], check=True)
+    out = render_overlays(video, plan, tmp_path / "out.mp4")
+    assert probe(out).duration_frames == 600
 
 
 @pytest.mark.not_looked("its video is a broken input on purpose")

@@ -224,7 +224,7 @@ def filter_script(plan: OverlayPlan, width: int, height: int,
         label += 1
 
     def frames_enable(frames: list[int]) -> str:
-        return "+".join(f"eq({frame_index},{f})" for f in frames)
+        return _sum([f"eq({frame_index},{f})" for f in frames])
 
     # flutters: a white band across the top, chunks of FLUTTER_CHUNK frames per drawbox
     flutter_frames = sorted({f.frame - first for f in plan.flutters
@@ -265,8 +265,8 @@ def filter_script(plan: OverlayPlan, width: int, height: int,
         # one transparent frame per change of the labels, at its clip frame; overlay
         # shows each until the next one (framesync keeps the latest frame of an input)
         changes = label_changes(plan)
-        pts = "+".join(f"{b - a}*gte(N,{i})" for i, (a, b)
-                       in enumerate(zip([0, *changes], changes, strict=False)) if b - a) or "0"
+        pts = _sum([f"{b - a}*gte(N,{i})" for i, (a, b)
+                    in enumerate(zip([0, *changes], changes, strict=False)) if b - a])
         chains.append(
             f"color=c=black@0:s={width}x{height}:r={num}/{den},trim=end_frame=1,"
             f"format=yuva420p,loop=loop={len(changes) - 1}:size=1,settb={den}/{num},"
@@ -277,6 +277,18 @@ def filter_script(plan: OverlayPlan, width: int, height: int,
         add(f"ass=filename={ass_file}")
     chains[-1] = chains[-1].rsplit("[", 1)[0] + "[out]"
     return ";\n".join(chains) + "\n"
+
+
+def _sum(terms: list[str]) -> str:
+    """``terms`` added up as a balanced tree of parentheses.  ffmpeg 5.1's expression
+    parser refuses ("Cannot allocate memory") a flat sum of more than about a hundred
+    terms; nested by halves, thousands parse (depth log2 of their number)."""
+    if not terms:
+        return "0"
+    if len(terms) == 1:
+        return terms[0]
+    half = len(terms) // 2
+    return f"({_sum(terms[:half])}+{_sum(terms[half:])})"
 
 
 def _check_plan(plan: OverlayPlan, info: VideoInfo) -> None:
