@@ -304,6 +304,17 @@ def test_labels_drawn_once_per_change_look_as_drawn_on_every_frame(tmp_path):
     assert np.abs(a - b).max() <= 8 and (a != b).mean() < 0.001
 
 
+def test_streamers_never_on_screen_together_share_one_overlay():
+    # 20 hits 5 s apart with 3 s streamers: one green lane; a red end: a second
+    plan = plan_overlays(first_frame=0, frame_count=2600, rate="24",
+                         sync_points=[*((f, "hard", None) for f in range(100, 2500, 120)),
+                                      (2550, "end", None)])
+    assert len(plan.streamers) == 21
+    graph = filter_script(plan, W, H, {"white": "1"}, None)
+    assert graph.count("[bar") == 4  # two bars, each made once and used once
+    assert graph.count("overlay=") == 3  # the two lanes and the punches (before: 22)
+
+
 def test_a_long_cue_of_many_label_changes_and_punches_renders(tmp_path):
     # 300 beats and 149 flashes: ffmpeg 5.1 refuses a flat sum of more than about a
     # hundred terms in an expression, so the graph nests them

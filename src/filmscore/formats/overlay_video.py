@@ -235,21 +235,33 @@ def filter_script(plan: OverlayPlan, width: int, height: int,
         add(f"drawbox=x=0:y=0:w=iw:h={band}:color=white:t=fill"
             f":enable='{frames_enable(part)}'")
 
-    # streamers: a one-frame solid bar, repeated by overlay, x per frame from F
+    # streamers: a one-frame solid bar, repeated by overlay, x per frame from F.  Streamers
+    # of one colour that are never on screen together share a lane: one overlay whose x
+    # is the sum of each streamer's x times its window (one window at a time is open), so
+    # the graph has as many overlays as streamers on screen at once, not one a streamer
+    # (every overlay costs on every frame, switched on or not)
     bar = streamer_width(width)
-    for k, s in enumerate(plan.streamers):
+    lanes: list[tuple[str, list[tuple[int, int, str]]]] = []
+    for s in plan.streamers:
         a = max(s.start_frame - first, 0)
         b = min(s.end_frame - first, plan.frame_count - 1)
         if a > b:
             continue
-        r, g, bl = COLORS[s.color]
-        start = s.start_frame - first
-        length = s.length_frames
+        start, length = s.start_frame - first, s.length_frames
         lead = f"floor((2*({frame_index}-({start}))*{width - 1}+{length})/{2 * length})"
+        lane = next((items for color, items in lanes
+                     if color == s.color and items[-1][1] < a), None)
+        if lane is None:
+            lanes.append((s.color, lane := []))
+        lane.append((a, b, lead))
+    for k, (color, items) in enumerate(lanes):
+        r, g, bl = COLORS[color]
         chains.append(f"color=c=0x{r:02X}{g:02X}{bl:02X}:s={bar}x{height}:r={num}/{den}"
                       f",trim=end_frame=1,format=yuv420p[bar{k}]")
-        add(f"overlay=x='{lead}-{bar - 1}':y=0:eval=frame"
-            f":enable='between({frame_index},{a},{b})'", extra_input=f"[bar{k}]")
+        windows = [f"between({frame_index},{a},{b})" for a, b, _lead in items]
+        x = _sum([f"{w}*{lead}" for w, (_a, _b, lead) in zip(windows, items, strict=True)])
+        add(f"overlay=x='{x}-{bar - 1}':y=0:eval=frame:enable='{_sum(windows)}'",
+            extra_input=f"[bar{k}]")
 
     # punches: one overlay of the circle per colour, switched on its frames
     punch_frames: dict[str, list[int]] = defaultdict(list)
