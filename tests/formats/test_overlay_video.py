@@ -20,7 +20,9 @@ from filmscore.errors import ParseError, ToolError, ValidationError
 from filmscore.formats import video
 from filmscore.formats.overlay_video import (
     ass_script,
+    filter_script,
     flutter_height,
+    label_changes,
     punch_diameter,
     render_overlays,
 )
@@ -265,6 +267,68 @@ def test_ass_events_are_frame_exact_and_use_our_labels():
     assert [b[2] for b in beats] == ["4|1", "4|2"]
     assert beats[0][1] == beats[1][0]  # the first beat ends where the second begins
     assert [e[9] for e in events if e[8] == "Cue"] == ["2M1"]
+
+
+def test_labels_drawn_once_per_change_look_as_drawn_on_every_frame(tmp_path):
+    # the cue label and bar|beat are drawn on the frames where they change only, on a
+    # band laid over the picture; the picture is what libass drawing every frame gives
+    df = get_rate("29.97df")
+    first = parse_label("00:00:59;20", df)
+    plan = plan_overlays(first_frame=first, frame_count=60, rate=df, sync_points=[],
+                         bar_frames=[(first + 10, 4, 1), (first + 25, 4, 2)],
+                         cue_label="2M1 A Long Title\nOn Two Lines")
+    assert label_changes(plan) == [0, 10, 25, 40]
+    (tmp_path / "all.ass").write_text(ass_script(plan, W, H))
+    (tmp_path / "tc.ass").write_text(ass_script(plan, W, H, labels=False))
+    (tmp_path / "labels.ass").write_text(ass_script(plan, W, H, timecode=False))
+    assert ",Cue," not in (tmp_path / "tc.ass").read_text()
+    assert ",TC," not in (tmp_path / "labels.ass").read_text()
+    every = filter_script(plan, W, H, {}, "all.ass")
+    once = filter_script(plan, W, H, {}, "tc.ass", labels_file="labels.ass")
+    assert "loop=loop=3:size=1" in once and once.count("ass=filename=") == 2
+
+    def frames(graph: str) -> np.ndarray:
+        (tmp_path / "graph.txt").write_text(graph)
+        raw = subprocess.run(
+            ["ffmpeg", "-v", "error", "-nostdin", "-f", "lavfi", "-i",
+             f"testsrc2=s={W}x{H}:r=30000/1001:d=3", "-filter_complex_script", "graph.txt",
+             "-map", "[out]", "-frames:v", "60", "-f", "rawvideo", "-pix_fmt", "yuv420p",
+             "-"], cwd=tmp_path, capture_output=True, check=True).stdout
+        return np.frombuffer(raw, np.uint8).reshape(60, -1).astype(int)
+
+    a, b = frames(every), frames(once)
+    assert len(a) == len(b) == 60
+    assert (a[:, :W * H] == b[:, :W * H]).all()  # the brightness: the same, byte for byte
+    # the colour: blended in two steps, the half-size alpha of a box edge (where the label's
+    # two lines meet) rounds differently, by a few levels on a few pixels
+    assert np.abs(a - b).max() <= 8 and (a != b).mean() < 0.001
+
+
+def test_streamers_never_on_screen_together_share_one_overlay():
+    # 20 hits 5 s apart with 3 s streamers: one green lane; a red end: a second
+    plan = plan_overlays(first_frame=0, frame_count=2600, rate="24",
+                         sync_points=[*((f, "hard", None) for f in range(100, 2500, 120)),
+                                      (2550, "end", None)])
+    assert len(plan.streamers) == 21
+    graph = filter_script(plan, W, H, {"white": "1"}, None)
+    assert graph.count("[bar") == 4  # two bars, each made once and used once
+    assert graph.count("overlay=") == 3  # the two lanes and the punches (before: 22)
+
+
+def test_a_long_cue_of_many_label_changes_and_punches_renders(tmp_path):
+    # 300 beats and 149 flashes: ffmpeg 5.1 refuses a flat sum of more than about a
+    # hundred terms in an expression, so the graph nests them
+    plan = plan_overlays(first_frame=0, frame_count=600, rate="24", sync_points=[],
+                         bar_frames=[(f, f // 8 + 1, f // 2 % 4 + 1) for f in range(0, 600, 2)],
+                         cue_label="9M9", count_in_frames=list(range(5, 600, 4)))
+    assert len(plan.punches) == 149
+    assert len(label_changes(plan)) == 300
+    video = tmp_path / "in.mp4"
+    subprocess.run(["ffmpeg", "-v", "error", "-nostdin", "-f", "lavfi", "-i",
+                    f"testsrc2=s={W}x{H}:r=24:d=25", "-c:v", "libx264", "-preset",
+                    "ultrafast", str(video)], check=True)
+    out = render_overlays(video, plan, tmp_path / "out.mp4")
+    assert probe(out).duration_frames == 600
 
 
 @pytest.mark.not_looked("its video is a broken input on purpose")

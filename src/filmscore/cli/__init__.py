@@ -8,6 +8,7 @@ happens, and the command goes on.
 
 from __future__ import annotations
 
+import gc
 import importlib
 import os
 import sys
@@ -185,3 +186,9 @@ def main() -> None:
         sys.exit(exit_.code)
     finally:  # what an interrupted cleanup may have left (what the run kept was renamed)
         remove_own_scratch()
+        # The interpreter's shutdown runs full garbage collections over every object the
+        # imports made (SQLAlchemy, the model, Typer): about 0.15 s of CPU, a quarter of a
+        # command that opens the project.  Frozen objects are skipped by them; what is
+        # still alive is freed as usual, atexit handlers and weakref finalizers still run,
+        # and only unreachable cycles are left for the operating system to reclaim.
+        gc.freeze()

@@ -107,17 +107,24 @@ def _ass_colour(name: str) -> str:
     return f"&H00{b:02X}{g:02X}{r:02X}"
 
 
-def ass_script(plan: OverlayPlan, width: int, height: int) -> str:
-    """The plan's text (timecode, bar|beat tracks, cue label) as an ASS script.
+def _text_metrics(width: int, height: int) -> tuple[int, int, int, int]:
+    """Font size, top margin, side margin and box border of the burned-in text."""
+    size = max(10, height // 14)
+    return size, flutter_height(height) + max(2, height // 60), max(4, width // 60), \
+        max(1, size // 8)
+
+
+def ass_script(plan: OverlayPlan, width: int, height: int, *, labels: bool = True,
+               timecode: bool = True) -> str:
+    """The plan's text (timecode, bar|beat tracks, cue label) as an ASS script; without
+    ``labels`` the cue label and bar|beat tracks are left out, without ``timecode`` the
+    timecode.
 
     Events are in clip time (the clip's first frame is 0:00:00.00); each is shown on the
     frames of its span and no others (see the module docstring).
     """
     fps = plan.rate.fps
-    size = max(10, height // 14)
-    top = flutter_height(height) + max(2, height // 60)
-    side = max(4, width // 60)
-    box = max(1, size // 8)
+    size, top, side, box = _text_metrics(width, height)
     style = ("Style: {name},DejaVu Sans Mono,{size},{colour},&H000000FF,&H00000000,"
              "&H00000000,-1,0,0,0,100,100,0,0,3,{box},0,{align},{side},{side},{margin},1")
     lines = [
@@ -143,16 +150,37 @@ def ass_script(plan: OverlayPlan, width: int, height: int) -> str:
             lines.append(f"Dialogue: 0,{_ass_time(a, fps)},{_ass_time(b, fps)},{style_name},,"
                          f"0,0,{margin},,{_ass_text(text)}")
 
-    if plan.cue_label:
+    if plan.cue_label and labels:
         event(plan.first_frame, plan.end_frame, "Cue", plan.cue_label)
-    for n, track in enumerate(plan.texts):
+    for n, track in enumerate(plan.texts if labels else ()):
         for first, stop, text in track.spans:
             # a second, third ... track stacks below the first, one line further down
             event(first, stop, "Beat", text, margin=top + n * (size + 2 * box + 2))
-    if plan.show_timecode:
+    if plan.show_timecode and timecode:
         for frame in range(plan.first_frame, plan.end_frame):
             event(frame, frame + 1, "TC", format_label(frame, plan.rate))
     return "\n".join(lines) + "\n"
+
+
+def label_changes(plan: OverlayPlan) -> list[int]:
+    """The clip frames where the cue label or a bar|beat text starts or ends (and 0): the
+    only frames on which the labels' picture changes."""
+    edges = {0}
+    for track in plan.texts:
+        for first, stop, _text in track.spans:
+            edges.update((first - plan.first_frame, stop - plan.first_frame))
+    return sorted(f for f in edges if 0 <= f < plan.frame_count)
+
+
+def label_band(plan: OverlayPlan, width: int, height: int) -> int:
+    """Height in pixels of the band at the top of the picture that holds the cue label and
+    the bar|beat tracks (generous: a line is given twice the font size), even."""
+    size, top, _side, box = _text_metrics(width, height)
+    texts = [plan.cue_label, *(text for t in plan.texts for _a, _b, text in t.spans)]
+    lines = max(text.count("\n") + 1 for text in texts)
+    step = size + 2 * box + 2
+    band = top + max(len(plan.texts) - 1, 0) * step + lines * 2 * size + 2 * box
+    return min(height, band + band % 2)
 
 
 # --- the filter graph ------------------------------------------------------------------
@@ -160,10 +188,19 @@ def ass_script(plan: OverlayPlan, width: int, height: int) -> str:
 
 def filter_script(plan: OverlayPlan, width: int, height: int,
                   punch_files: dict[str, str], ass_file: str | None,
-                  window: tuple[int, int, int, int] | None = None) -> str:
+                  window: tuple[int, int, int, int] | None = None,
+                  labels_file: str | None = None) -> str:
     """The ffmpeg filter graph for ``plan`` on a ``width`` x ``height`` picture.
 
     ``punch_files`` maps a colour to the input index (as '1', '2', ...) of its circle PNG.
+    ``ass_file`` is drawn on every frame (the timecode); ``labels_file`` (the cue label
+    and bar|beat tracks, which change a few times a bar) is drawn only on the frames where
+    they change, onto a transparent band that is laid over the picture.  Drawing them on
+    every frame cost more than the rest of the overlays together: libass's images are
+    blended again on every frame, in plain C, even when nothing changed (0.2 s of CPU
+    for 474 frames of 720x536), where ``overlay``'s blend of the band is SIMD.  The
+    brightness is the same byte for byte; the colour of a box's edge pixel may be a few
+    levels off (blended in two steps, the half-size alpha rounds differently).
     ``window`` (skip, count, lead, tail) takes the plan's picture out of a longer input:
     ``count`` frames after ``skip`` decoded ones, with ``lead`` black frames before them
     and ``tail`` after (the plan's frames beyond the video's ends).
@@ -187,7 +224,7 @@ def filter_script(plan: OverlayPlan, width: int, height: int,
         label += 1
 
     def frames_enable(frames: list[int]) -> str:
-        return "+".join(f"eq({frame_index},{f})" for f in frames)
+        return _sum([f"eq({frame_index},{f})" for f in frames])
 
     # flutters: a white band across the top, chunks of FLUTTER_CHUNK frames per drawbox
     flutter_frames = sorted({f.frame - first for f in plan.flutters
@@ -198,21 +235,33 @@ def filter_script(plan: OverlayPlan, width: int, height: int,
         add(f"drawbox=x=0:y=0:w=iw:h={band}:color=white:t=fill"
             f":enable='{frames_enable(part)}'")
 
-    # streamers: a one-frame solid bar, repeated by overlay, x per frame from F
+    # streamers: a one-frame solid bar, repeated by overlay, x per frame from F.  Streamers
+    # of one colour that are never on screen together share a lane: one overlay whose x
+    # is the sum of each streamer's x times its window (one window at a time is open), so
+    # the graph has as many overlays as streamers on screen at once, not one a streamer
+    # (every overlay costs on every frame, switched on or not)
     bar = streamer_width(width)
-    for k, s in enumerate(plan.streamers):
+    lanes: list[tuple[str, list[tuple[int, int, str]]]] = []
+    for s in plan.streamers:
         a = max(s.start_frame - first, 0)
         b = min(s.end_frame - first, plan.frame_count - 1)
         if a > b:
             continue
-        r, g, bl = COLORS[s.color]
-        start = s.start_frame - first
-        length = s.length_frames
+        start, length = s.start_frame - first, s.length_frames
         lead = f"floor((2*({frame_index}-({start}))*{width - 1}+{length})/{2 * length})"
+        lane = next((items for color, items in lanes
+                     if color == s.color and items[-1][1] < a), None)
+        if lane is None:
+            lanes.append((s.color, lane := []))
+        lane.append((a, b, lead))
+    for k, (color, items) in enumerate(lanes):
+        r, g, bl = COLORS[color]
         chains.append(f"color=c=0x{r:02X}{g:02X}{bl:02X}:s={bar}x{height}:r={num}/{den}"
                       f",trim=end_frame=1,format=yuv420p[bar{k}]")
-        add(f"overlay=x='{lead}-{bar - 1}':y=0:eval=frame"
-            f":enable='between({frame_index},{a},{b})'", extra_input=f"[bar{k}]")
+        windows = [f"between({frame_index},{a},{b})" for a, b, _lead in items]
+        x = _sum([f"{w}*{lead}" for w, (_a, _b, lead) in zip(windows, items, strict=True)])
+        add(f"overlay=x='{x}-{bar - 1}':y=0:eval=frame:enable='{_sum(windows)}'",
+            extra_input=f"[bar{k}]")
 
     # punches: one overlay of the circle per colour, switched on its frames
     punch_frames: dict[str, list[int]] = defaultdict(list)
@@ -224,10 +273,34 @@ def filter_script(plan: OverlayPlan, width: int, height: int,
         add(f"overlay=x=(W-w)/2:y=(H-h)/2:enable='{frames_enable(sorted(set(frames)))}'",
             extra_input=f"[{punch_files[color]}:v]")
 
+    if labels_file:
+        # one transparent frame per change of the labels, at its clip frame; overlay
+        # shows each until the next one (framesync keeps the latest frame of an input)
+        changes = label_changes(plan)
+        pts = _sum([f"{b - a}*gte(N,{i})" for i, (a, b)
+                    in enumerate(zip([0, *changes], changes, strict=False)) if b - a])
+        chains.append(
+            f"color=c=black@0:s={width}x{height}:r={num}/{den},trim=end_frame=1,"
+            f"format=yuva420p,loop=loop={len(changes) - 1}:size=1,settb={den}/{num},"
+            f"setpts='{pts}',ass=filename={labels_file}:alpha=1,"
+            f"crop={width}:{label_band(plan, width, height)}:0:0[labels]")
+        add("overlay=x=0:y=0", extra_input="[labels]")
     if ass_file:
         add(f"ass=filename={ass_file}")
     chains[-1] = chains[-1].rsplit("[", 1)[0] + "[out]"
     return ";\n".join(chains) + "\n"
+
+
+def _sum(terms: list[str]) -> str:
+    """``terms`` added up as a balanced tree of parentheses.  ffmpeg 5.1's expression
+    parser refuses ("Cannot allocate memory") a flat sum of more than about a hundred
+    terms; nested by halves, thousands parse (depth log2 of their number)."""
+    if not terms:
+        return "0"
+    if len(terms) == 1:
+        return terms[0]
+    half = len(terms) // 2
+    return f"({_sum(terms[:half])}+{_sum(terms[half:])})"
 
 
 def _check_plan(plan: OverlayPlan, info: VideoInfo) -> None:
@@ -313,12 +386,17 @@ def render_overlays(video_in: str | Path, plan: OverlayPlan, out: str | Path, *,
             inputs += ["-framerate", f"{plan.rate.fps.numerator}/{plan.rate.fps.denominator}",
                        "-i", name]
             punch_files[color] = str(n)
-        ass_file = None
-        if plan.show_timecode or plan.cue_label or any(t.spans for t in plan.texts):
-            ass_file = "text.ass"
-            (folder / ass_file).write_text(ass_script(plan, width, height), encoding="utf-8")
+        ass_file = labels_file = None
+        if plan.show_timecode:
+            ass_file = "timecode.ass"
+            (folder / ass_file).write_text(ass_script(plan, width, height, labels=False),
+                                           encoding="utf-8")
+        if plan.cue_label or any(t.spans for t in plan.texts):
+            labels_file = "labels.ass"
+            (folder / labels_file).write_text(
+                ass_script(plan, width, height, timecode=False), encoding="utf-8")
         (folder / "graph.txt").write_text(
-            filter_script(plan, width, height, punch_files, ass_file, window),
+            filter_script(plan, width, height, punch_files, ass_file, window, labels_file),
             encoding="utf-8")
         label = format_label(plan.first_frame, plan.rate)
         extra = ["-map", "0:a?"] if window is None else ["-frames:v", str(plan.frame_count)]

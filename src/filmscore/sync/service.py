@@ -11,6 +11,7 @@ from dataclasses import dataclass, replace
 from fractions import Fraction
 
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 
 from filmscore.errors import ConflictError, NotFoundError, ValidationError
 from filmscore.fileio import inside, safe_name
@@ -36,10 +37,17 @@ class CueSync:
         return f"cue {self.cue.number}"
 
 
-def cue_row(session, project_id: int, number: str) -> Cue:
+def _with_syncs(query):
+    """``query`` of cues with each cue's sync points and tempo map in the same statement
+    (joined loads: lazy ones cost two statements a cue, 1 + 2N for a list)."""
+    return query.options(joinedload(Cue.sync_points), joinedload(Cue.tempo_map))
+
+
+def cue_row(session, project_id: int, number: str, *, loaded: bool = False) -> Cue:
+    """The cue ``number``; with ``loaded``, its sync points and tempo map come with it."""
     wanted = str(parse_cue_number(str(number)))
-    row = session.scalars(
-        select(Cue).where(Cue.project_id == project_id, Cue.number == wanted)).first()
+    query = select(Cue).where(Cue.project_id == project_id, Cue.number == wanted)
+    row = session.scalars(_with_syncs(query) if loaded else query).unique().first()
     if row is None:
         raise NotFoundError(f"no cue {wanted} in this project (see 'filmscore cue list')")
     return row
@@ -54,13 +62,15 @@ def _load(row: Cue) -> CueSync:
 
 def cue_sync(pctx, number: str) -> CueSync:
     with transaction(pctx.engine) as session:
-        return _load(cue_row(session, pctx.project_id, number))
+        return _load(cue_row(session, pctx.project_id, number, loaded=True))
 
 
 def all_cue_syncs(pctx) -> list[CueSync]:
+    """Every cue in picture order with its sync points and tempo map: one statement."""
     with transaction(pctx.engine) as session:
-        rows = session.scalars(select(Cue).where(Cue.project_id == pctx.project_id)
-                               .order_by(Cue.start_frame, Cue.number)).all()
+        rows = session.scalars(_with_syncs(
+            select(Cue).where(Cue.project_id == pctx.project_id)
+            .order_by(Cue.start_frame, Cue.number))).unique().all()
         return [_load(r) for r in rows]
 
 
