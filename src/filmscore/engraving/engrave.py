@@ -129,9 +129,12 @@ def read_musicxml_bytes(source: bytes | str | os.PathLike[str]) -> bytes:
     elif isinstance(source, str) and source.lstrip().startswith("<"):
         return source.encode("utf-8")
     else:
-        from filmscore.formats.musicxml_input import read_musicxml_file
+        # the input gate directly, not formats.musicxml_input: the formats package's
+        # registry imports importlib.metadata and email, which a worker does not need
+        from filmscore.inputs import read_input
 
-        return read_musicxml_file(source)  # within the input limits, an .mxl bounded
+        path = Path(source)
+        data = read_input(path, "mxl" if path.suffix.lower() == ".mxl" else "musicxml")
     if not data.startswith(b"PK"):  # not a zip: as it is (unzip_musicxml would say so too)
         return data
     # imported here: musicxml_edit brings the whole orchestration package with it, which
