@@ -301,3 +301,30 @@ def test_every_child_and_scratch_goes_through_children() -> None:
                 if call in code and not any(name == f and w in code for f, w in _OWN_TEMP):
                     found.append(f"{name}:{number}: {line.strip()}")
     assert not found, "\n".join(found)
+
+
+def test_a_worker_stopped_while_it_waits_for_its_program_exits() -> None:
+    """A pool worker's SIGTERM handler runs in the thread that may be inside
+    ``Popen.wait()`` for its FluidSynth, holding the Popen's non-reentrant wait lock; the
+    handler must not wait on the program again (it deadlocked the worker for good)."""
+    code = ("import os, sys\n"
+            "from filmscore import children\n"
+            "children.worker_setup(os.getppid())\n"
+            "program = children.popen(['sleep', '60'])\n"
+            "print(program.pid, flush=True)\n"
+            "program.wait()\n")
+    env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
+    worker = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE,
+                              text=True, env=env)
+    program = int(worker.stdout.readline())
+    time.sleep(0.3)  # inside program.wait()
+    worker.send_signal(signal.SIGTERM)
+    assert worker.wait(timeout=20) == 128 + signal.SIGTERM
+    end = time.monotonic() + GONE_WITHIN
+    while Path(f"/proc/{program}").exists() and time.monotonic() < end:
+        if (Path(f"/proc/{program}/stat").read_text().rpartition(")")[2].split()[0]
+                in ("Z", "X")):
+            break
+        time.sleep(0.02)
+    state = Path(f"/proc/{program}/stat")
+    assert not state.exists() or state.read_text().rpartition(")")[2].split()[0] in "ZX"

@@ -206,9 +206,14 @@ def _on_worker_signal(signum, _frame) -> None:
     with _lock:
         programs = list(_children)
     for process in programs:
+        # kill, never wait: the handler may run while this thread is inside that very
+        # Popen.wait(), which holds the Popen's non-reentrant _waitpid_lock; waiting here
+        # deadlocked the worker (seen in the full test run: a SIGTERM'd `mockup --all`
+        # whose worker waited on FluidSynth hung for good).  The program, killed, is
+        # reaped by init once this worker is gone.
         with contextlib.suppress(Exception):
-            process.kill()
-            process.wait()
+            if process.returncode is None:
+                os.kill(process.pid, signal.SIGKILL)
     remove_own_scratch()
     os._exit(128 + signum)
 
