@@ -8,7 +8,6 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
-from sqlalchemy import event
 
 from filmscore.errors import NotFoundError
 from filmscore.project import ProjectContext, init_project, open_project
@@ -21,6 +20,7 @@ from filmscore.spotting.service import (
     remove_cue,
     remove_sync,
 )
+from statements import statements
 
 
 def _cues(count: int) -> list[CueSpec]:
@@ -43,27 +43,12 @@ def _project(folder: Path, db_url: str, count: int) -> Iterator[ProjectContext]:
         yield pctx
 
 
-@contextmanager
-def _statements(pctx: ProjectContext) -> Iterator[list[str]]:
-    """Every SQL statement the engine sends while the block runs."""
-    sent: list[str] = []
-
-    def note(_conn, _cursor, statement, _params, _context, _many) -> None:
-        sent.append(statement)
-
-    event.listen(pctx.engine, "before_cursor_execute", note)
-    try:
-        yield sent
-    finally:
-        event.remove(pctx.engine, "before_cursor_execute", note)
-
-
 def test_the_cue_list_is_one_statement_for_any_number_of_cues(tmp_path: Path,
                                                                db_url: str) -> None:
     # two projects in one database: the list is the project's own
-    with _project(tmp_path / "few", db_url, 3) as pctx, _statements(pctx) as few:
+    with _project(tmp_path / "few", db_url, 3) as pctx, statements(pctx.engine) as few:
         few_cues = list_cues(pctx)
-    with _project(tmp_path / "many", db_url, 80) as pctx, _statements(pctx) as many:
+    with _project(tmp_path / "many", db_url, 80) as pctx, statements(pctx.engine) as many:
         many_cues = list_cues(pctx)
     assert len(few_cues) == 3 and len(many_cues) == 80
     assert len(few) == len(many) == 1, many
@@ -75,11 +60,11 @@ def test_the_cue_list_is_one_statement_for_any_number_of_cues(tmp_path: Path,
 
 def test_a_cue_is_found_without_loading_the_others(tmp_path: Path, db_url: str) -> None:
     with _project(tmp_path / "p", db_url, 30) as pctx:
-        with _statements(pctx) as sent:
+        with statements(pctx.engine) as sent:
             spec = get_cue(pctx, "2m3")
         assert str(spec.number) == "2M3" and len(spec.sync_points) == 2
         assert len(sent) == 1 and "cues.number = " in sent[0], sent
-        with _statements(pctx) as sent:
+        with statements(pctx.engine) as sent:
             form = cue_form(pctx, "3M1")
         assert form.cue.title == "Cue 20" and len(form.syncs) == 2
         assert len(sent) == 1, sent

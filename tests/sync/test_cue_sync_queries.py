@@ -9,13 +9,12 @@ from contextlib import contextmanager
 from fractions import Fraction
 from pathlib import Path
 
-from sqlalchemy import event
-
 from filmscore.project import ProjectContext, init_project, open_project
 from filmscore.spotting.cues import CueNumber, CueSpec, SyncSpec
 from filmscore.spotting.service import import_cues
 from filmscore.sync.service import all_cue_syncs, cue_sync, set_tempo_map
 from filmscore.sync.tempomap import TempoMap
+from statements import statements
 
 
 def _cues(count: int) -> list[CueSpec]:
@@ -41,26 +40,11 @@ def _project(folder: Path, db_url: str, count: int) -> Iterator[ProjectContext]:
         yield pctx
 
 
-@contextmanager
-def _statements(pctx: ProjectContext) -> Iterator[list[str]]:
-    """Every SQL statement the engine sends while the block runs."""
-    sent: list[str] = []
-
-    def note(_conn, _cursor, statement, _params, _context, _many) -> None:
-        sent.append(statement)
-
-    event.listen(pctx.engine, "before_cursor_execute", note)
-    try:
-        yield sent
-    finally:
-        event.remove(pctx.engine, "before_cursor_execute", note)
-
-
 def test_every_cue_with_its_syncs_is_one_statement(tmp_path: Path, db_url: str) -> None:
     # two projects in one database: the list is the project's own
-    with _project(tmp_path / "few", db_url, 3) as pctx, _statements(pctx) as few:
+    with _project(tmp_path / "few", db_url, 3) as pctx, statements(pctx.engine) as few:
         few_syncs = all_cue_syncs(pctx)
-    with _project(tmp_path / "many", db_url, 30) as pctx, _statements(pctx) as many:
+    with _project(tmp_path / "many", db_url, 30) as pctx, statements(pctx.engine) as many:
         many_syncs = all_cue_syncs(pctx)
     assert len(few_syncs) == 3 and len(many_syncs) == 30
     assert len(few) == len(many) == 1, many  # before: 1 + 2N (61 for 30 cues)
@@ -73,7 +57,7 @@ def test_every_cue_with_its_syncs_is_one_statement(tmp_path: Path, db_url: str) 
 
 
 def test_one_cue_with_its_syncs_is_one_statement(tmp_path: Path, db_url: str) -> None:
-    with _project(tmp_path / "p", db_url, 12) as pctx, _statements(pctx) as sent:
+    with _project(tmp_path / "p", db_url, 12) as pctx, statements(pctx.engine) as sent:
         with_map, without = cue_sync(pctx, "2m1"), cue_sync(pctx, "1M2")
     assert len(sent) == 2 and all("cues.number = " in s for s in sent), sent
     assert with_map.tempo_map.segments[0].tempo_bpm == 130 and with_map.origin == "set"
