@@ -214,6 +214,11 @@ def _on_worker_signal(signum, _frame) -> None:
         with contextlib.suppress(Exception):
             if process.returncode is None:
                 os.kill(process.pid, signal.SIGKILL)
+                # reaped here, by waitpid, not Popen.wait (above): the scratch is removed
+                # only once the program can no longer write into it (a FluidSynth still
+                # dying wrote its WAV into the folder being removed: seen in the full
+                # test run).  Safe: this worker exits below, whoever was waiting.
+                os.waitpid(process.pid, 0)
     remove_own_scratch()
     os._exit(128 + signum)
 
