@@ -163,14 +163,26 @@ def stop_pool(pool) -> None:
 def kill_children() -> None:
     """Kill every program this process started and that still runs; stop its pools'
     workers (the pool's ``with`` block waits for them a moment, then kills them)."""
+    _kill_programs()
     with _lock:
-        programs, pools = list(_children), list(_pools)
-    for process in programs:
-        with contextlib.suppress(Exception):
-            if process.poll() is None:
-                process.kill()
+        pools = list(_pools)
     for pool in pools:
         stop_pool(pool)
+
+
+def _kill_programs(*, reap: bool = False) -> None:
+    """SIGKILL every program this process started that has not been waited for; with
+    ``reap``, wait for each to be dead, by ``waitpid``: never by ``Popen.wait``, whose
+    lock is not reentrant and may be held by the very thread a signal handler runs in
+    (waiting so deadlocked a worker whose SIGTERM came inside its wait for FluidSynth)."""
+    with _lock:
+        programs = list(_children)
+    for process in programs:
+        with contextlib.suppress(Exception):
+            if process.returncode is None:
+                os.kill(process.pid, signal.SIGKILL)
+                if reap:
+                    os.waitpid(process.pid, 0)
 
 
 class Interrupted(KeyboardInterrupt):
@@ -203,22 +215,10 @@ def _on_worker_signal(signum, _frame) -> None:
     # Not an exception to unwind the task, as in the command's main thread: raised inside
     # a finally block or a callback it is printed and dropped ("Exception ignored in"),
     # and the task goes on.  The worker removes what it made and exits instead.
-    with _lock:
-        programs = list(_children)
-    for process in programs:
-        # kill, never wait: the handler may run while this thread is inside that very
-        # Popen.wait(), which holds the Popen's non-reentrant _waitpid_lock; waiting here
-        # deadlocked the worker (seen in the full test run: a SIGTERM'd `mockup --all`
-        # whose worker waited on FluidSynth hung for good).  The program, killed, is
-        # reaped by init once this worker is gone.
-        with contextlib.suppress(Exception):
-            if process.returncode is None:
-                os.kill(process.pid, signal.SIGKILL)
-                # reaped here, by waitpid, not Popen.wait (above): the scratch is removed
-                # only once the program can no longer write into it (a FluidSynth still
-                # dying wrote its WAV into the folder being removed: seen in the full
-                # test run).  Safe: this worker exits below, whoever was waiting.
-                os.waitpid(process.pid, 0)
+    # reaped before the scratch is removed: a FluidSynth still dying wrote its WAV into
+    # the folder being removed (seen in the full test run).  Safe: this worker exits
+    # below, whoever was waiting for the program.
+    _kill_programs(reap=True)
     remove_own_scratch()
     os._exit(128 + signum)
 

@@ -124,24 +124,13 @@ def _name(source: bytes | str | os.PathLike[str]) -> str:
 def read_musicxml_bytes(source: bytes | str | os.PathLike[str]) -> bytes:
     """The MusicXML document of ``source``: bytes or text as given, or a file's content
     (a compressed ``.mxl`` is unzipped: its container's root file)."""
+    from filmscore.formats.musicxml_input import read_musicxml_file, score_document
+
     if isinstance(source, bytes):
-        data = source
-    elif isinstance(source, str) and source.lstrip().startswith("<"):
+        return score_document(source, source=_name(source))
+    if isinstance(source, str) and source.lstrip().startswith("<"):
         return source.encode("utf-8")
-    else:
-        # the input gate directly, not formats.musicxml_input: the formats package's
-        # registry imports importlib.metadata and email, which a worker does not need
-        from filmscore.inputs import read_input
-
-        path = Path(source)
-        data = read_input(path, "mxl" if path.suffix.lower() == ".mxl" else "musicxml")
-    if not data.startswith(b"PK"):  # not a zip: as it is (unzip_musicxml would say so too)
-        return data
-    # imported here: musicxml_edit brings the whole orchestration package with it, which
-    # each engraving worker process would otherwise import for nothing (0.3-0.9 s)
-    from filmscore.formats.musicxml_edit import unzip_musicxml
-
-    return unzip_musicxml(data, source=_name(source))
+    return read_musicxml_file(source)  # within the input limits, an .mxl bounded
 
 
 def _has_content(measure) -> bool:

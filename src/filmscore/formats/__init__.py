@@ -15,7 +15,6 @@ from __future__ import annotations
 import importlib
 from collections.abc import Callable
 from dataclasses import dataclass
-from importlib import metadata
 from pathlib import Path
 from typing import Any
 
@@ -88,6 +87,10 @@ def _load_plugins() -> None:
     if _PLUGINS_LOADED:
         return
     _PLUGINS_LOADED = True
+    # imported here, not with the package: importlib.metadata brings email and more, which
+    # a process reading one file (an engraving worker) has no use for
+    from importlib import metadata
+
     try:
         points = metadata.entry_points(group=ENTRY_POINT_GROUP)
     except Exception:  # a broken environment must not stop the built-in formats

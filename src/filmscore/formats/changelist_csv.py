@@ -32,7 +32,7 @@ from filmscore.conform.changes import Change, ChangeList, Span
 from filmscore.conform.vocabulary import CHANGE_KINDS
 from filmscore.errors import InputError, ParseError, ValidationError
 from filmscore.fileio import write_atomic
-from filmscore.inputs import read_input
+from filmscore.inputs import read_input_text
 from filmscore.timecode import Rate, format_label, get_rate, parse_label
 
 COLUMNS = ("kind", "clip", "reel", "old_in", "old_out", "new_in", "new_out", "old_in_frame",
@@ -84,12 +84,9 @@ def read_changelist_csv(path: str | os.PathLike[str], *, rate: Rate | str,
     """
     path = Path(path)
     rate = get_rate(rate)
-    data = read_input(path, "csv")  # a regular file within the csv limit (not a FIFO)
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise ParseError("not UTF-8 text", source=str(path),
-                         valid="a change-list CSV written by filmscore") from None
+    # a regular file within the csv limit (not a FIFO)
+    text = read_input_text(path, "csv", fallback=None,
+                           valid="a change-list CSV written by filmscore")
     try:
         lines = list(csv.reader(io.StringIO(text, newline="")))
     except csv.Error as exc:

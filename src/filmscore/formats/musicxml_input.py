@@ -33,14 +33,19 @@ def read_musicxml_file(path: str | os.PathLike[str]) -> bytes:
     """The score document of the file ``path`` (uncompressed), read within the limits."""
     path = Path(path)
     kind = "mxl" if path.suffix.lower() == ".mxl" else "musicxml"
-    data = read_input(path, kind)
+    return score_document(read_input(path, kind), source=str(path))
+
+
+def score_document(data: bytes, *, source: str) -> bytes:
+    """The score document of MusicXML ``data``: as it is, or a compressed .mxl's root
+    file, expanded within the limits."""
     if not data.startswith(b"PK"):  # not a zip: as it is
         return data
     # imported only for a zip: musicxml_edit brings the orchestration package with it,
     # which an engraving worker would otherwise import for nothing
     from filmscore.formats.musicxml_edit import unzip_musicxml
 
-    return unzip_musicxml(data, source=str(path))
+    return unzip_musicxml(data, source=source)
 
 
 def _parser() -> etree.XMLParser:

@@ -81,10 +81,8 @@ def _read_text(path: Path, kind: str = "edl") -> str:
         raise ParseError(f"binary data, not {what}", source=str(path),
                          value=f"a NUL byte at offset {data.index(0)}",
                          valid="a text file with no NUL bytes")
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        return data.decode("latin-1")  # Avid and Premiere write Windows-1252/Latin-1
+    # Avid and Premiere write Windows-1252/Latin-1
+    return decode_text(data, source=str(path), fallback="latin-1")
 
 
 def _read_edl(path: Path, rate: Rate | str | None) -> Cut:

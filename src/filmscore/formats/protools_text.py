@@ -37,7 +37,7 @@ from pathlib import Path
 from typing import Literal
 
 from filmscore.errors import InputError, ParseError, ValidationError
-from filmscore.inputs import read_input
+from filmscore.inputs import read_input_text
 from filmscore.limits import check
 from filmscore.spotting.cues import (
     CueNumber,
@@ -148,18 +148,12 @@ def split_tags(text: str) -> tuple[str, dict[str, str], str]:
     return (result.content or "").strip(), dict(result.tag_dict), marks.get(result.mode, "")
 
 
-def _decode(data: bytes) -> str:
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        return data.decode("mac_roman")
-
-
 def read_protools_text(path: str | os.PathLike[str]) -> SessionText:
     """Read a Pro Tools session text export (exported with times as Timecode)."""
     path = Path(path)
-    data = read_input(path, "protools")  # a regular file within its limit (not a FIFO)
-    return parse_protools_text(_decode(data), source=str(path))
+    # a regular file within its limit (not a FIFO); Pro Tools on a Mac writes Mac Roman
+    text = read_input_text(path, "protools", fallback="mac_roman")
+    return parse_protools_text(text, source=str(path))
 
 
 def parse_protools_text(text: str, *, source: str = "<text>") -> SessionText:

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from filmscore.errors import InputError, ParseError
 from filmscore.fileio import write_atomic
-from filmscore.inputs import read_input
+from filmscore.inputs import read_input_text
 from filmscore.musicians.roster import MusicianSpec, instrument_word, make_musician
 
 COLUMNS = ("name", "instruments", "union", "contact", "notes")
@@ -23,12 +23,8 @@ REQUIRED = ("name", "instruments")
 
 
 def _read_text(path: Path) -> str:
-    data = read_input(path, "csv")  # a regular file within the csv limit (not a FIFO)
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise ParseError("cannot read the file as UTF-8 text", source=str(path),
-                         value=type(exc).__name__, valid="a UTF-8 CSV file") from None
+    # a regular file within the csv limit (not a FIFO)
+    return read_input_text(path, "csv", fallback=None, valid="a UTF-8 CSV file")
 
 
 def read_roster_csv(path: str | os.PathLike[str]) -> list[MusicianSpec]:

@@ -12,7 +12,7 @@ from fractions import Fraction
 from pathlib import Path
 
 from filmscore.errors import ParseError
-from filmscore.inputs import read_input
+from filmscore.inputs import read_input_text
 from filmscore.limits import check
 from filmscore.spotting.cut import CutMarker
 from filmscore.timecode import Rate, get_rate
@@ -30,12 +30,8 @@ def read_srt(path: str | Path, rate: Rate | str) -> list[CutMarker]:
 
     path = Path(path)
     rate = get_rate(rate)
-    data = read_input(path, "subtitles")  # a regular file within its limit (not a FIFO)
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise ParseError("not UTF-8 text", source=str(path), value=f"byte {exc.start}",
-                         valid="a UTF-8 SubRip file") from None
+    # a regular file within its limit (not a FIFO)
+    text = read_input_text(path, "subtitles", fallback=None, valid="a UTF-8 SubRip file")
     markers = []
     try:
         for sub in srt.parse(text):
