@@ -7,6 +7,7 @@ review (notes at timecodes, approval or changes, status history); and mockups of
 
 from __future__ import annotations
 
+import os
 import shutil
 from dataclasses import dataclass
 from datetime import datetime
@@ -369,6 +370,19 @@ def _cue_job(pctx, number: str, *, soundfont: str, lufs: float, version: int | N
         "name": f"{cs.cue.number}_v{summary.number}"})
 
 
+def _sweep_mockups(pctx) -> None:
+    """Remove what a killed mockup run left in any cue's folder: a killed ``--all``
+    leaves its scratch in the folders of the cues it was rendering, which the next run
+    (of one cue, perhaps another) would not otherwise visit."""
+    root = Path(pctx.directory) / "mockups"
+    try:
+        folders = [e.path for e in os.scandir(root) if e.is_dir(follow_symlinks=False)]
+    except OSError:  # no mockups yet
+        return
+    for folder in folders:
+        children.sweep(folder)
+
+
 def render_cue_mockups(pctx, number: str | None, *, all_cues: bool = False,
                        soundfont: str = "fluidr3", lufs: float = -23.0,
                        version: int | None = None, click_in_mix: bool = False,
@@ -381,6 +395,7 @@ def render_cue_mockups(pctx, number: str | None, *, all_cues: bool = False,
 
     require_one_or_all(number, all_cues, "mockups")
     soundfont_path(soundfont)  # a missing SoundFont is refused before any work
+    _sweep_mockups(pctx)
     if number is not None:
         numbers = [number]
     else:
