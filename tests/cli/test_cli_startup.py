@@ -148,3 +148,35 @@ def test_the_fade_shapes_the_help_names_are_the_ones_there_are() -> None:
     from filmscore.mixing.vocabulary import FADE_SHAPE_NAMES
 
     assert tuple(FADE_SHAPES) == FADE_SHAPE_NAMES
+
+
+#: a command whose reader has gone once some of its text was written: as `filmscore cue
+#: add --help | head -20` fails, in Click's echo of the last lines (Rich handles a broken
+#: pipe in its own writes; `| head -c 200` fails there and was already quiet)
+_BROKEN_PIPE = """
+import os, sys
+import typer
+from filmscore.cli import app, main
+
+@app.command("piped")
+def piped() -> None:
+    typer.echo("a line the reader read")
+    sys.stdout.flush()
+    read, write = os.pipe()
+    os.close(read)  # the reader has gone
+    os.dup2(write, sys.stdout.fileno())
+    typer.echo("a line after it went")
+
+sys.argv = ["filmscore", "piped"]
+main()
+"""
+
+
+def test_a_reader_that_closes_the_pipe_is_no_internal_error() -> None:
+    """It said "internal error: BrokenPipeError" before; now it stops without a word."""
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(
+        [str(SRC), *filter(None, [os.environ.get("PYTHONPATH")])])}
+    done = subprocess.run([sys.executable, "-c", _BROKEN_PIPE], capture_output=True,
+                          text=True, env=env, timeout=120, check=False)
+    assert (done.stdout, done.stderr) == ("a line the reader read\n", "")
+    assert done.returncode == 141  # 128 + SIGPIPE, as a shell reports it

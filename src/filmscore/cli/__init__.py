@@ -8,6 +8,7 @@ happens, and the command goes on.
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import importlib
 import os
@@ -139,6 +140,9 @@ class _FilmscoreGroup(TyperGroup):
             raise typer.Exit(error.exit_code) from None
         except (typer.Exit, typer.Abort, TyperException):
             raise
+        except BrokenPipeError:  # `filmscore cue list | head`: the reader has had enough
+            _quiet_stdout()
+            raise typer.Exit(128 + 13) from None  # as a shell reports SIGPIPE
         except KeyboardInterrupt as stop:
             # SIGTERM and SIGHUP arrive as an Interrupted (filmscore.children): 128 + signal
             typer.echo("filmscore: interrupted; nothing was written", err=True)
@@ -175,6 +179,14 @@ def _register() -> None:
 _register()
 
 
+def _quiet_stdout() -> None:
+    """Point standard output at /dev/null: the reader of a pipe has closed it, and the
+    interpreter's last flush would otherwise fail again (with "Exception ignored")."""
+    with contextlib.suppress(OSError, ValueError):
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+
+
 def main() -> None:
     """Console entry point."""
     from filmscore.children import remove_own_scratch, stop_on_signals
@@ -183,7 +195,13 @@ def main() -> None:
     try:
         app()
     except SystemExit as exit_:
-        sys.exit(exit_.code)
+        code = exit_.code
+        try:  # what is still buffered goes now, while a closed pipe can still be told
+            sys.stdout.flush()
+        except BrokenPipeError:
+            _quiet_stdout()
+            code = code or 128 + 13
+        sys.exit(code)
     finally:  # what an interrupted cleanup may have left (what the run kept was renamed)
         remove_own_scratch()
         # The interpreter's shutdown runs full garbage collections over every object the
