@@ -189,3 +189,32 @@ def test_themesearch_refuses_a_too_short_theme():
         search(index, Music((Part("t", tuple(_notes(THEME[:3]))),)))
     with pytest.raises(InputError, match="unknown transform"):
         search(index, _theme_music(), transforms=("sideways",))
+
+
+def test_themesearch_a_doubled_statement_is_one_occurrence_in_its_leading_part():
+    """Flute an octave above the first violins and the oboe in unison with them: one
+    occurrence, in the flute (the top of the texture), the others listed beside it; the
+    same theme two bars later in the violins alone is another occurrence."""
+    start = F(4)
+    flute = Part("Flute", tuple(_notes(THEME, start=start, transpose=12)))
+    oboe = Part("Oboe", tuple(_notes(THEME, start=start)))
+    violin = Part("Violin I", tuple(_notes(THEME, start=start)
+                                    + _notes(THEME, start=start + 16, transpose=2)))
+    cello = Part("Cello", tuple(Note(F(4 * i), F(4), 36 + (i % 3)) for i in range(10)))
+    index = build_index({"2M1": _piece(flute, oboe, violin, cello)})
+    matches = [m for m in search(index, _theme_music(), transforms=("prime",))
+               if m.score > 0.9]
+    assert [(m.part, m.bar, m.transposition) for m in matches] == [
+        ("Flute", 2, 12), ("Violin I", 6, 2)]
+    assert set(matches[0].doubled_by) == {"Oboe", "Violin I"}
+    assert matches[1].doubled_by == ()
+
+
+def test_themesearch_a_canon_is_two_statements():
+    """The same theme in two parts a bar apart is two occurrences, not a doubling."""
+    violin = Part("Violin I", tuple(_notes(THEME, start=4)))
+    viola = Part("Viola", tuple(_notes(THEME, start=8, transpose=-12)))
+    index = build_index({"3M1": _piece(violin, viola)})
+    matches = [m for m in search(index, _theme_music(), transforms=("prime",))
+               if m.score > 0.9]
+    assert sorted((m.part, m.bar) for m in matches) == [("Viola", 3), ("Violin I", 2)]

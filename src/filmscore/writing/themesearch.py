@@ -222,6 +222,7 @@ class Match:
     transposition: int  # semitones from the theme (first note to first note)
     score: float  # 1 = every interval and every duration ratio as in the theme
     notes: int = 0  # target notes spanned
+    doubled_by: tuple[str, ...] = ()  # the parts playing it with ``part`` (unison, octaves)
 
 
 def bar_beat(onset: Fraction, meter: Meter) -> tuple[int, Fraction]:
@@ -439,25 +440,75 @@ def _head(line: Line, n: int) -> Line:
 
 def _select(index: ThemeIndex, found: list[tuple[float, int, int, str, int]],
             max_results: int) -> list[Match]:
-    """Best first; in each line, drop a match overlapping a better one; name the parts."""
+    """Best first; in each line, drop a match overlapping a better one; then one match per
+    statement: the same notes heard at once in several parts (unison or octaves) are one
+    occurrence, named by its leading part with the doubling parts beside it."""
     found.sort(key=lambda f: (-f[0], f[1]))
     taken = np.zeros(index.note_count, bool)
-    kept: list[Match] = []
-    seen: list[tuple[str, str, Fraction, Fraction]] = []  # (piece, part, onset, end)
+    per_line: list[tuple[Match, float]] = []  # the match, its mean pitch
     for score, a, b, transform, transp in found:
         if taken[a:b + 1].any():
             continue
         taken[a:b + 1] = True
-        match = _match(index, a, b, transform, transp, score)
-        # a skyline match inside one part is that part's match: keep it once
-        if any(p == match.piece and n == match.part and o < match.end and match.onset < e
-               for p, n, o, e in seen):
-            continue
-        seen.append((match.piece, match.part, match.onset, match.end))
-        kept.append(match)
-        if len(kept) >= max_results:
-            break
-    return kept
+        per_line.append((_match(index, a, b, transform, transp, score),
+                         float(index.pitch[a:b + 1].mean())))
+    statements: list[list[tuple[Match, float]]] = []
+    alike: dict[tuple[str, str, int], list[list[tuple[Match, float]]]] = {}
+    for match, height in per_line:  # best first: a statement's first match is its best
+        groups = alike.setdefault((match.piece, match.transform, match.transposition % 12),
+                                  [])
+        for group in groups:
+            if _same_statement(group[0][0], match):
+                group.append((match, height))
+                break
+        else:
+            groups.append([(match, height)])
+            statements.append(groups[-1])
+    kept = [_lead(group) for group in statements]
+    return kept[:max_results]
+
+
+#: a doubling starts within this of the statement it doubles (quarter notes; an
+#: ornament or an upbeat added in one part moves its first matched note)
+_DOUBLING_ONSET = Fraction(1)
+#: a doubling part's match within this of the best one may lead the statement
+_LEAD_SCORE_SLACK = 0.1
+
+
+def _same_statement(first: Match, other: Match) -> bool:
+    """``other`` plays what ``first`` plays, at the same time: the same piece and
+    transform, a transposition the same or octaves apart, starting together and mostly
+    overlapping (a canon or a sequence one bar later is another statement)."""
+    if (other.piece != first.piece or other.transform != first.transform
+            or (other.transposition - first.transposition) % 12):
+        return False
+    if abs(other.onset - first.onset) > _DOUBLING_ONSET:
+        return False
+    overlap = min(first.end, other.end) - max(first.onset, other.onset)
+    shorter = min(first.end - first.onset, other.end - other.onset)
+    return shorter > 0 and overlap >= shorter / 2
+
+
+def _lead(group: list[tuple[Match, float]]) -> Match:
+    """The statement's match, in the part that carries it most prominently: of the
+    part matches about as good as the best, the highest sounding (the top of the texture,
+    where a doubled melody is heard); a line passed between parts (the top line across
+    several parts) leads only when it matches clearly better than any one part."""
+    from dataclasses import replace
+
+    best = group[0][0].score
+    parts = [(m, h) for m, h in group if m.part.count(" / ") == 0]
+    if parts and best - max(m.score for m, _ in parts) <= _LEAD_SCORE_SLACK / 2:
+        close = [(m, h) for m, h in parts if m.score >= best - _LEAD_SCORE_SLACK]
+        lead = max(close, key=lambda mh: (mh[1], mh[0].score))[0]
+    else:
+        lead = group[0][0]
+    others: list[str] = []
+    for match, _ in group:
+        for name in match.part.split(" / "):
+            if name not in lead.part.split(" / ") and name not in others:
+                others.append(name)
+    return replace(lead, score=best, doubled_by=tuple(others))
 
 
 def _match(index: ThemeIndex, a: int, b: int, transform: str, transp: int,
