@@ -218,3 +218,30 @@ def test_themesearch_a_canon_is_two_statements():
     matches = [m for m in search(index, _theme_music(), transforms=("prime",))
                if m.score > 0.9]
     assert sorted((m.part, m.bar) for m in matches) == [("Viola", 3), ("Violin I", 2)]
+
+
+def test_themesearch_a_theme_that_says_little_must_earn_its_match():
+    """Scale steps in music full of scale steps: an exact match of them is worth less
+    than an exact match of a theme whose intervals are rare there."""
+    scale = [(60 + s, F(1, 2)) for s in (0, 2, 4, 5, 7, 9, 11, 12)]
+    runs = []
+    for k in range(12):
+        runs += [(p + (k % 5), d) for p, d in scale]
+    flute = Part("Flute", tuple(_notes(runs + THEME)))
+    index = build_index({"4M1": _piece(flute)})
+    up_a_scale = Music((Part("q", tuple(_notes(scale[:6]))),))
+    scale_best = search(index, up_a_scale, transforms=("prime",), min_score=0.0)[0]
+    theme_best = search(index, _theme_music(), transforms=("prime",))[0]
+    assert theme_best.score > 0.95
+    assert scale_best.score < theme_best.score - 0.1
+
+
+def test_themesearch_the_same_notes_under_a_melody_rank_below_the_melody():
+    alone = Part("Viola", tuple(_notes(THEME, start=4, transpose=-7)))
+    under = Part("Viola", tuple(_notes(THEME, start=4, transpose=-7)))
+    above = Part("Violin I", tuple(_walk(21, 40, low=79, high=95)))
+    index = build_index({"5M1": _piece(alone), "5M2": _piece(above, under)})
+    found = {m.piece: m for m in search(index, _theme_music(), transforms=("prime",))
+             if m.part == "Viola"}
+    assert found["5M1"].score > found["5M2"].score
+    assert found["5M2"].score > 0.8  # still found, and well

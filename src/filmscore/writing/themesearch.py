@@ -66,6 +66,17 @@ _SKIP_TIME = 0.6  # ... plus this times the share of the time the skipped notes 
 _MISSING_NOTE = 0.7  # a query note absent from the target
 _BEST_STEP = 1.0 + _RHYTHM_BONUS
 
+# what a match is worth beyond its alignment (set from reasoning, not fitted: see
+# BENCHMARKS.md, theme search)
+#: a theme whose intervals carry fewer bits than this, against the music searched, is
+#: common enough there to be matched by chance (repeated notes, scale steps, alternations):
+#: its matches lose up to _INFO_WEIGHT, in proportion to the bits it lacks.  30 bits:
+#: an exact chance match about once in a billion notes
+_INFO_BITS = 30.0
+_INFO_WEIGHT = 0.3
+#: a match in a voice under another part's melody loses up to this (all its notes under)
+_UNDER_WEIGHT = 0.1
+
 _CLIP = 48  # intervals clipped to +/- this for table lookups
 
 
@@ -116,6 +127,12 @@ class ThemeIndex:
     step_valid: list[np.ndarray] = field(repr=False)  # j and k on the same line
     gram_keys: np.ndarray = field(repr=False)  # sorted four-note-group keys
     gram_pos: np.ndarray = field(repr=False)  # position of each group's first note
+    # -log2 of how often each interval (clipped, + _CLIP) is heard from note to note in
+    # the index: what a query's intervals say, against this music's own background
+    interval_bits: np.ndarray = field(repr=False, default_factory=lambda: np.zeros(0))
+    # 1 where the note is the top of the texture when it starts (or doubles it at
+    # the octave), 0 where another part sounds above it: a voice under the melody
+    on_top: np.ndarray = field(repr=False, default_factory=lambda: np.zeros(0))
 
     @property
     def note_count(self) -> int:
@@ -171,8 +188,25 @@ def build_index(pieces: Mapping[str, Music]) -> ThemeIndex:
             costs.append(np.zeros(n))
         valids.append(valid)
     keys, pos = _gram_table(pitch, line_of)
+    heard = np.bincount(intervals[0][valids[0]], minlength=2 * _CLIP + 1).astype(float)
+    bits = -np.log2((heard + 1.0) / (heard.sum() + len(heard)))  # add-one: none is free
     return ThemeIndex(meters, refs, pitch.astype(np.int16), onset, line_of, intervals,
-                      logspans, costs, valids, keys, pos)
+                      logspans, costs, valids, keys, pos, bits, _on_top(refs, n))
+
+
+def _on_top(refs: list[_LineRef], n: int) -> np.ndarray:
+    """For every flat note: does it carry the top line at its onset (the top line's
+    pitch class then; the top line itself always does)?"""
+    out = np.ones(n)
+    tops = {r.piece: r.line for r in refs if r.name == SKYLINE}
+    for ref in refs:
+        top = tops.get(ref.piece)
+        if ref.name == SKYLINE or top is None or len(top) == 0:
+            continue
+        at = np.clip(np.searchsorted(top.onset, ref.line.onset + 1e-9) - 1, 0, len(top) - 1)
+        same = (top.pitch[at].astype(np.int32) - ref.line.pitch.astype(np.int32)) % 12 == 0
+        out[ref.start:ref.start + len(ref.line)] = same
+    return out
 
 
 _SKIP_PATTERNS = [(a, b, c) for a in (1, 2) for b in (1, 2) for c in (1, 2)]
@@ -222,7 +256,7 @@ class Match:
     transposition: int  # semitones from the theme (first note to first note)
     score: float  # 1 = every interval and every duration ratio as in the theme
     notes: int = 0  # target notes spanned
-    doubled_by: tuple[str, ...] = ()  # the parts playing it with ``part`` (unison, octaves)
+    doubled_by: tuple[str, ...] = ()  # the parts playing it with ``part`` (doubling it)
 
 
 def bar_beat(onset: Fraction, meter: Meter) -> tuple[int, Fraction]:
@@ -422,6 +456,7 @@ def search(index: ThemeIndex, theme: Music, *, transforms: Iterable[str] = TRANS
                 continue
         scores, starts = _align(index, query, sel)
         ends = np.arange(index.note_count) if sel is None else sel
+        scores = scores - _weights(index, query, starts, ends)
         ok = scores >= min_score
         if wanted is not None:
             ok &= np.isin(index.line_of[ends], [i for i, r in enumerate(index.lines)
@@ -431,6 +466,32 @@ def search(index: ThemeIndex, theme: Music, *, transforms: Iterable[str] = TRANS
             transp = int(index.pitch[a]) - query.first_pitch
             found.append((s, a, b, query.transform, transp))
     return _select(index, found, max_results)
+
+
+def query_bits(index: ThemeIndex, line: Line) -> float:
+    """What a theme's intervals say against the indexed music: the sum of -log2 of how
+    often each is heard there."""
+    if len(index.interval_bits) == 0 or len(line) < 2:
+        return 0.0
+    steps = np.clip(np.diff(line.pitch.astype(np.int32)), -_CLIP, _CLIP) + _CLIP
+    return float(index.interval_bits[steps].sum())
+
+
+def _weights(index: ThemeIndex, query: _Query, starts: np.ndarray, ends: np.ndarray
+             ) -> np.ndarray:
+    """What each match loses: a theme that says little, a voice under the melody."""
+    lacking = 0.0
+    if len(index.interval_bits):
+        steps = np.clip(query.interval[1:], -_CLIP, _CLIP) + _CLIP
+        bits = float(index.interval_bits[steps].sum())
+        lacking = _INFO_WEIGHT * max(0.0, 1.0 - bits / _INFO_BITS)
+    if len(index.on_top) == 0 or len(ends) == 0:
+        return np.full(len(ends), lacking)
+    cum = np.concatenate([[0.0], np.cumsum(index.on_top)])
+    a = np.clip(starts, 0, len(index.on_top) - 1)
+    b = np.maximum(ends, a)
+    share = (cum[b + 1] - cum[a]) / (b - a + 1)
+    return lacking + _UNDER_WEIGHT * (1.0 - share)
 
 
 def _head(line: Line, n: int) -> Line:
@@ -453,10 +514,9 @@ def _select(index: ThemeIndex, found: list[tuple[float, int, int, str, int]],
         per_line.append((_match(index, a, b, transform, transp, score),
                          float(index.pitch[a:b + 1].mean())))
     statements: list[list[tuple[Match, float]]] = []
-    alike: dict[tuple[str, str, int], list[list[tuple[Match, float]]]] = {}
+    alike: dict[tuple[str], list[list[tuple[Match, float]]]] = {}
     for match, height in per_line:  # best first: a statement's first match is its best
-        groups = alike.setdefault((match.piece, match.transform, match.transposition % 12),
-                                  [])
+        groups = alike.setdefault((match.piece,), [])
         for group in groups:
             if _same_statement(group[0][0], match):
                 group.append((match, height))
@@ -476,11 +536,10 @@ _LEAD_SCORE_SLACK = 0.1
 
 
 def _same_statement(first: Match, other: Match) -> bool:
-    """``other`` plays what ``first`` plays, at the same time: the same piece and
-    transform, a transposition the same or octaves apart, starting together and mostly
-    overlapping (a canon or a sequence one bar later is another statement)."""
-    if (other.piece != first.piece or other.transform != first.transform
-            or (other.transposition - first.transposition) % 12):
+    """``other`` plays with ``first``: in the same piece, starting together and mostly
+    overlapping, in unison, octaves or in parallel (thirds, sixths: the theme harmonised
+    is still one statement; a canon or a sequence one bar later is another)."""
+    if other.piece != first.piece:
         return False
     if abs(other.onset - first.onset) > _DOUBLING_ONSET:
         return False
