@@ -92,6 +92,7 @@ def test_themes_add_transform_export_and_report(cli, scored, tmp_path):
     cli.ok("-p", scored, "music", "import", "1M1", tmp_path / "m.mid")
     report = cli.ok("-p", scored, "themes", "report")
     assert "hero" in report and "1M1" in report and "horn" in report
+    assert "doubled by" in report
 
 
 def test_mockup_and_review(cli, scored, tmp_path):

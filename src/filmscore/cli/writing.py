@@ -196,10 +196,12 @@ def themes_report(ctx: typer.Context) -> None:
     from filmscore.writing.service import theme_report
 
     report = theme_report(open_ctx(ctx))
-    rows = [[m.theme, m.cue, f"{m.bar}|{m.beat}", m.part, m.transform, f"{m.score:.2f}"]
-            for m in report.matches]
-    console.print(table("Themes by cue", ["theme", "cue", "bar|beat", "part", "found as",
-                                          "score"], rows, right=("score",)))
+    rows = [[m.theme, m.cue, f"{m.bar}|{m.beat}", m.part, ", ".join(m.doubled_by) or "-",
+             m.transform,
+             f"{m.score:.2f}"] for m in report.matches]
+    console.print(table("Themes by cue", ["theme", "cue", "bar|beat", "part", "doubled by",
+                                          "found as", "score"], rows, right=("score",),
+                        wrap=("doubled by",)))
     rows = [[cue, ", ".join(themes) or "-"] for cue, themes in report.by_cue.items()]
     console.print(table("Cues and their themes", ["cue", "themes"], rows, wrap=("themes",)))
 

@@ -1,7 +1,8 @@
 """The theme report (where each theme appears in the cues' music) as CSV (UTF-8 with BOM,
 CRLF, as our other CSVs), written atomically.
 
-Columns: theme, cue, bar, beat, part, transform, score.  What it loses: nothing of the
+Columns: theme, cue, bar, beat, part, doubled_by (the parts playing it with ``part``,
+"; "-separated), transform, score.  What it loses: nothing of the
 report; there is no reader: it is a report.
 """
 
@@ -14,7 +15,7 @@ from pathlib import Path
 
 from filmscore.fileio import write_atomic
 
-COLUMNS = ("theme", "cue", "bar", "beat", "part", "transform", "score")
+COLUMNS = ("theme", "cue", "bar", "beat", "part", "doubled_by", "transform", "score")
 
 
 def write_theme_report_csv(report, path: str | os.PathLike[str]) -> Path:
@@ -23,6 +24,7 @@ def write_theme_report_csv(report, path: str | os.PathLike[str]) -> Path:
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(COLUMNS)
     for r in report.matches:
-        writer.writerow([r.theme, r.cue, r.bar, r.beat, r.part, r.transform,
+        writer.writerow([r.theme, r.cue, r.bar, r.beat, r.part,
+                         "; ".join(r.doubled_by), r.transform,
                          f"{r.score:.2f}"])
     return write_atomic(Path(path), buffer.getvalue(), encoding="utf-8-sig")

@@ -252,6 +252,7 @@ class ReportRow:
     part: str
     transform: str
     score: float
+    doubled_by: tuple[str, ...] = ()  # the parts playing it with ``part``
 
 
 @dataclass(frozen=True)
@@ -279,7 +280,7 @@ def theme_report(pctx) -> ThemeReport:
     found = concordance(build_index(pieces), themes)
     rows = [ReportRow(name, m.piece, m.bar, _beat(m.beat), m.part,
                       m.transform + (f" {m.transposition:+d}" if m.transposition else ""),
-                      m.score)
+                      m.score, m.doubled_by)
             for name, matches in found.by_theme.items() for m in matches]
     rows.sort(key=lambda r: (list(pieces).index(r.cue), r.bar, r.beat, r.theme))
     by_cue = {cue: sorted({o.theme for o in found.by_piece.get(cue, ())}) for cue in pieces}
