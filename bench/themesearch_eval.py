@@ -46,7 +46,14 @@ sys.path.insert(0, str(ROOT / "src"))
 from filmscore.sync.tempomap import Meter  # noqa: E402
 from filmscore.writing.melody import part_names  # noqa: E402
 from filmscore.writing.music import Music, Note, Part  # noqa: E402
-from filmscore.writing.themesearch import TRANSFORMS, Match, build_index, search  # noqa: E402
+from filmscore.writing.themesearch import (  # noqa: E402
+    DEFAULT_WEIGHTS,
+    TRANSFORMS,
+    Match,
+    Weights,
+    build_index,
+    search,
+)
 
 DATA = BENCH / "data" / "hauptstimme"
 CACHE = Path("/tmp/filmscore-themesearch-cache")
@@ -56,6 +63,9 @@ QUERY_MIN, QUERY_MAX = 6, 12
 THRESHOLDS = (0.45, 0.55, 0.65, 0.75, 0.85)
 #: the thresholds the leave-one-movement-out fit chooses from (issue 16)
 GRID = tuple(round(0.45 + 0.05 * i, 2) for i in range(11))
+#: and the weights (themesearch.Weights) it chooses from with them
+WEIGHT_GRID = tuple(Weights(bits, info, under) for bits in (20.0, 30.0, 40.0)
+                    for info in (0.15, 0.3, 0.45) for under in (0.05, 0.1, 0.2))
 #: what the fit maximises on the four movements: the issue's three F1 figures, averaged
 TARGETS = ("ret-any", "ret-same", "all-any")
 
@@ -348,8 +358,8 @@ def movements() -> list[Path]:
     return sorted(p for p in DATA.glob("*.mxl") if not p.stem.endswith("_melody"))
 
 
-def evaluate(min_score: float = THRESHOLDS[0], transforms: tuple[str, ...] = TRANSFORMS
-             ) -> dict:
+def evaluate(min_score: float = THRESHOLDS[0], transforms: tuple[str, ...] = TRANSFORMS,
+             weight_grid: tuple[Weights, ...] = ()) -> dict:
     per: dict[str, dict] = {}
     timing = {"load_s": 0.0, "index_s": 0.0, "search_s": 0.0, "queries": 0}
     for path in movements():
@@ -365,7 +375,7 @@ def evaluate(min_score: float = THRESHOLDS[0], transforms: tuple[str, ...] = TRA
         rets = returns_of(rows)
         ours = {th: Tally() for th in THRESHOLDS}
         base = Tally()
-        places = {th: Places() for th in GRID}
+        places = {(w, th): Places() for w in weight_grid for th in GRID}
         base_places = Places()
         labels = list(dict.fromkeys(r.label for r in rows))
         for label in labels:
@@ -373,17 +383,23 @@ def evaluate(min_score: float = THRESHOLDS[0], transforms: tuple[str, ...] = TRA
             theme = query_for(music, rows, first)
             t3 = time.perf_counter()
             matches: list[Match] = search(index, theme, min_score=min_score, max_results=500,
-                                          transforms=transforms)
+                                          transforms=transforms, weights=DEFAULT_WEIGHTS)
             timing["search_s"] += time.perf_counter() - t3
             timing["queries"] += 1
             for th in THRESHOLDS:
                 found = [(bar_of(bars, float(m.onset)), m.part) for m in matches
                          if m.score >= th]
                 ours[th].add(score_label(found, rows, names, label, first, rets))
-            for th in GRID:
-                found = [(bar_of(bars, float(m.onset)), m.part) for m in matches
-                         if m.score >= th]
-                places[th].add(score_places(found, rows, names, label, first, rets))
+            for w in weight_grid:
+                t4 = time.perf_counter()
+                weighed = matches if w == DEFAULT_WEIGHTS else search(
+                    index, theme, min_score=GRID[0], max_results=500, transforms=transforms,
+                    weights=w)
+                timing["grid_s"] = timing.get("grid_s", 0.0) + time.perf_counter() - t4
+                for th in GRID:
+                    found = [(bar_of(bars, float(m.onset)), m.part) for m in weighed
+                             if m.score >= th]
+                    places[w, th].add(score_places(found, rows, names, label, first, rets))
             bfound = []
             for j, li in baseline(index, theme):
                 ref = index.lines[li]
@@ -452,26 +468,28 @@ def report(result: dict, threshold: float, prime_only: dict | None = None) -> st
     return "\n".join(lines) + "\n"
 
 
-def _fit(per: dict, names: list[str]) -> float:
-    """The threshold of ``GRID`` with the best mean of the ``TARGETS`` F1s, pooled over
-    the movements ``names`` (ties: the higher threshold, the fewer places)."""
-    def quality(th: float) -> float:
+def _fit(per: dict, names: list[str]) -> tuple[Weights, float]:
+    """The weights and threshold with the best mean of the ``TARGETS`` F1s, pooled over
+    the movements ``names`` (ties: the higher threshold, the fewer places; then the
+    grid's order)."""
+    def quality(key: tuple[Weights, float]) -> float:
         pooled = Places()
         for name in names:
-            pooled.add(per[name]["places"][th])
+            pooled.add(per[name]["places"][key])
         return sum(pooled.prf(k)[2] or 0.0 for k in TARGETS) / len(TARGETS)
-    return max(GRID, key=lambda th: (round(quality(th), 6), th))
+    keys = list(per[names[0]]["places"])
+    return max(keys, key=lambda key: (round(quality(key), 6), key[1], -keys.index(key)))
 
 
-def held_out(result: dict) -> tuple[Places, dict[str, float]]:
+def held_out(result: dict) -> tuple[Places, dict[str, tuple[Weights, float]]]:
     """Leave one movement out: the threshold fitted on the other four, scored on it; the
     five held-out scores pooled."""
     per = result["per"]
     pooled, chosen = Places(), {}
     for name in per:
-        th = _fit(per, [n for n in per if n != name])
-        chosen[name] = th
-        pooled.add(per[name]["places"][th])
+        key = _fit(per, [n for n in per if n != name])
+        chosen[name] = key
+        pooled.add(per[name]["places"][key])
     return pooled, chosen
 
 
@@ -493,29 +511,39 @@ def report_places(result: dict) -> str:
     lines = [
         "Place protocol (issue 16): every occurrence reported is one place (no grouping "
         "after the search); a place is right within +/-1 bar of a row of its label, and "
-        "\"same part\" also in that row's part.  The threshold is chosen by "
-        "leave-one-movement-out: fitted on four movements (best mean F1 of returns any "
-        "part, returns same part, all rows any part), scored on the fifth; the five "
-        "held-out scores pooled.",
+        "\"same part\" also in that row's part.  The threshold and the weights "
+        "(`themesearch.Weights`: bits a theme needs, what it loses without them, what a "
+        "voice under the melody loses) are chosen by leave-one-movement-out: fitted on "
+        "four movements (best mean F1 of returns any part, returns same part, all rows "
+        "any part), scored on the fifth; the five held-out scores pooled.",
         "", head, "|---|---|---|---|---|---:|",
         f"| **ours, held out** | {' | '.join(_p3(pooled, c) for c in cols)} | "
         f"{pooled.places} |",
         f"| baseline (exact intervals, every line) | "
         f"{' | '.join(_p3(base, c) for c in cols)} | {base.places} |",
         "", "Held out, per movement (its threshold fitted on the other four):", "",
-        "| movement | threshold | returns any F1 | returns same F1 | all any F1 | places |",
-        "|---|---:|---:|---:|---:|---:|"]
-    for name, th in chosen.items():
-        t = per[name]["places"][th]
+        "| movement | threshold | weights (bits, info, under) | returns any F1 | "
+        "returns same F1 | all any F1 | places |",
+        "|---|---:|---|---:|---:|---:|---:|"]
+    for name, (w, th) in chosen.items():
+        t = per[name]["places"][w, th]
         f = [t.prf(c)[2] for c in ("ret-any", "ret-same", "all-any")]
-        lines.append(f"| {name} | {th} | " + " | ".join(
+        lines.append(f"| {name} | {th} | {w.info_bits:g}, {w.info_weight:g}, "
+                     f"{w.under_weight:g} | " + " | ".join(
             "—" if x is None else f"{x:.3f}" for x in f) + f" | {t.places} |")
-    lines += ["", "Every threshold, the five movements pooled (for reading, not for choosing):",
+    w_all, th_all = _fit(per, list(per))
+    lines += ["", f"Fitted on all five (the product's defaults, `Weights` and `MIN_SCORE`): "
+              f"threshold {th_all}, weights {w_all.info_bits:g} bits, "
+              f"{w_all.info_weight:g}, {w_all.under_weight:g}.",
+              "", "Every threshold at the default weights "
+              f"({DEFAULT_WEIGHTS.info_bits:g} bits, {DEFAULT_WEIGHTS.info_weight:g}, "
+              f"{DEFAULT_WEIGHTS.under_weight:g}), the five movements pooled (for reading, "
+              "not for choosing):",
               "", "| min_score | " + head[4:], "|---:|---|---|---|---|---:|"]
     for th in GRID:
         t = Places()
         for d in per.values():
-            t.add(d["places"][th])
+            t.add(d["places"][DEFAULT_WEIGHTS, th])
         lines.append(f"| {th} | {' | '.join(_p3(t, c) for c in cols)} | {t.places} |")
     return "\n".join(lines) + "\n"
 
@@ -524,10 +552,12 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--min-score", type=float, default=0.55,
                         help=f"operating point for the table, one of {THRESHOLDS}")
+    parser.add_argument("--fixed-weights", action="store_true",
+                        help="fit the threshold only, at the default weights (quicker)")
     parser.add_argument("--write", action="store_true",
                         help="put the table into BENCHMARKS.md between the themesearch markers")
     args = parser.parse_args(argv)
-    result = evaluate()
+    result = evaluate(weight_grid=(DEFAULT_WEIGHTS,) if args.fixed_weights else WEIGHT_GRID)
     text = report_places(result) + "\n" + report(result, args.min_score,
                                                  evaluate(transforms=("prime",)))
     print(text)

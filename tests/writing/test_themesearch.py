@@ -245,3 +245,48 @@ def test_themesearch_the_same_notes_under_a_melody_rank_below_the_melody():
              if m.part == "Viola"}
     assert found["5M1"].score > found["5M2"].score
     assert found["5M2"].score > 0.8  # still found, and well
+
+
+def _variant_found(variant: list, start=F(8)) -> list:
+    """Search the theme in a piece where ``variant`` (pitch, duration) is stated once,
+    amid random music: the matches at the variant's place."""
+    flute = Part("Flute", tuple(_walk(31, 30, low=72, high=90)
+                                + _notes(variant, start=F(40))
+                                + _walk(32, 30, start=F(80), low=72, high=90)))
+    index = build_index({"6M1": _piece(flute)})
+    return [m for m in search(index, _theme_music(), transforms=("prime",))
+            if F(38) <= m.onset <= F(44)]
+
+
+def test_themesearch_a_note_moved_by_an_octave_inside_the_line():
+    moved = list(THEME)
+    moved[6] = (moved[6][0] - 12, moved[6][1])  # the G of bar 2 down an octave
+    found = _variant_found(moved)
+    assert found and found[0].transposition == 0 and found[0].score > 0.8
+
+
+def test_themesearch_a_repeated_note_added_or_dropped():
+    repeated = [(60, 1), (60, 1)] + THEME[1:]  # the first note struck twice
+    assert _variant_found(repeated)
+    with_repeat = THEME[:4] + [(65, F(1, 2)), (65, F(1, 2))] + THEME[5:]  # E, E: F, F
+    theme_with_repeat = Music((Part("t", tuple(_notes(with_repeat))),))
+    flute = Part("Flute", tuple(_walk(33, 30, low=72, high=90)
+                                + _notes(THEME, start=F(40))))
+    index = build_index({"6M2": _piece(flute)})
+    found = [m for m in search(index, theme_with_repeat, transforms=("prime",))
+             if m.onset >= F(38)]
+    # the repeat dropped costs half a missing note: 0.79 (0.76 at a whole one)
+    assert found and found[0].onset == F(40) and found[0].score > 0.78
+
+
+def test_themesearch_a_pickup_added_or_dropped():
+    with_pickup = [(55, F(1, 2))] + THEME  # a G pickup before the theme
+    assert _variant_found(with_pickup)
+    pickup_theme = Music((Part("t", tuple(_notes(with_pickup))),))
+    flute = Part("Flute", tuple(_walk(34, 30, low=72, high=90)
+                                + _notes(THEME, start=F(40))))
+    index = build_index({"6M3": _piece(flute)})
+    found = [m for m in search(index, pickup_theme, transforms=("prime",))
+             if m.onset >= F(38)]
+    # the pickup dropped costs half a missing note: 0.87 (0.84 at a whole one)
+    assert found and found[0].onset == F(40) and found[0].score > 0.86

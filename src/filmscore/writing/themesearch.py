@@ -64,18 +64,40 @@ _RHYTHM_SLOPE = 0.35  # lost per doubling/halving of the time between the two no
 _SKIP_NOTE = 0.1  # cost of each skipped target note ...
 _SKIP_TIME = 0.6  # ... plus this times the share of the time the skipped notes take
 _MISSING_NOTE = 0.7  # a query note absent from the target
+# half that when the note is one a variant commonly leaves out: a repeated note, or the
+# first (a pickup)
+_MISSING_REPEAT = _MISSING_FIRST = _MISSING_NOTE / 2
+#: an interval an octave off the query's (a note of the line moved by an octave):
+#: tolerated, not rewarded, as a whole tone off is
+_OCTAVE_OFF = 0.0
 _BEST_STEP = 1.0 + _RHYTHM_BONUS
 
-# what a match is worth beyond its alignment (set from reasoning, not fitted: see
-# BENCHMARKS.md, theme search)
-#: a theme whose intervals carry fewer bits than this, against the music searched, is
-#: common enough there to be matched by chance (repeated notes, scale steps, alternations):
-#: its matches lose up to _INFO_WEIGHT, in proportion to the bits it lacks.  30 bits:
-#: an exact chance match about once in a billion notes
-_INFO_BITS = 30.0
-_INFO_WEIGHT = 0.3
-#: a match in a voice under another part's melody loses up to this (all its notes under)
-_UNDER_WEIGHT = 0.1
+
+
+@dataclass(frozen=True)
+class Weights:
+    """What a match is worth beyond its alignment.
+
+    A theme whose intervals and rhythm carry fewer than ``info_bits`` bits against the
+    music searched is common enough there to be matched by chance (repeated notes, scale
+    steps, alternations, even notes): its matches lose up to ``info_weight``, in
+    proportion to the bits it lacks.  A match whose notes sound under another part's
+    melody loses up to ``under_weight`` (all its notes under).  The defaults, with
+    ``MIN_SCORE``, are the ones chosen on the five annotated movements of
+    ``bench/themesearch_eval.py`` from a small grid (20, 30 or 40 bits; 0.15, 0.3 or 0.45;
+    0.05, 0.1 or 0.2); the figures reported for them are leave-one-movement-out
+    (BENCHMARKS.md, theme search).
+    """
+
+    info_bits: float = 40.0
+    info_weight: float = 0.3
+    under_weight: float = 0.1
+
+
+DEFAULT_WEIGHTS = Weights()
+#: the score a match needs to be reported by default: fitted with ``Weights`` on the
+#: five annotated movements (BENCHMARKS.md, theme search)
+MIN_SCORE = 0.75
 
 _CLIP = 48  # intervals clipped to +/- this for table lookups
 
@@ -86,7 +108,11 @@ def _pitch_table() -> np.ndarray:
     q, t = np.meshgrid(r, r, indexing="ij")
     d = np.abs(q - t)
     table = np.where(d == 0, 1.0, np.where(d == 1, 0.5, np.where(d == 2, 0.0, -0.6)))
-    return np.where(np.sign(q) * np.sign(t) < 0, -1.0, table)
+    table = np.where(np.sign(q) * np.sign(t) < 0, -1.0, table)
+    # a note of the line moved by an octave (a violin taking the top note down, a bass
+    # line up): the interval into it and out of it are an octave off, whatever their
+    # direction now; each scores as a semitone off does
+    return np.where((d % 12 == 0) & (d > 0) & (d <= 24), _OCTAVE_OFF, table)
 
 
 _PITCH = _pitch_table()
@@ -128,8 +154,10 @@ class ThemeIndex:
     gram_keys: np.ndarray = field(repr=False)  # sorted four-note-group keys
     gram_pos: np.ndarray = field(repr=False)  # position of each group's first note
     # -log2 of how often each interval (clipped, + _CLIP) is heard from note to note in
-    # the index: what a query's intervals say, against this music's own background
+    # the index, and each change of pace (_rhythm_class): what a query's intervals and
+    # rhythm say, against this music's own background
     interval_bits: np.ndarray = field(repr=False, default_factory=lambda: np.zeros(0))
+    rhythm_bits: np.ndarray = field(repr=False, default_factory=lambda: np.zeros(0))
     # 1 where the note is the top of the texture when it starts (or doubles it at
     # the octave), 0 where another part sounds above it: a voice under the melody
     on_top: np.ndarray = field(repr=False, default_factory=lambda: np.zeros(0))
@@ -190,8 +218,22 @@ def build_index(pieces: Mapping[str, Music]) -> ThemeIndex:
     keys, pos = _gram_table(pitch, line_of)
     heard = np.bincount(intervals[0][valids[0]], minlength=2 * _CLIP + 1).astype(float)
     bits = -np.log2((heard + 1.0) / (heard.sum() + len(heard)))  # add-one: none is free
+    paced = valids[0][1:] & valids[0][:-1]  # notes j-1 and j both reached within a line
+    paces = np.bincount(_rhythm_class(np.diff(logspans[0])[paced]),
+                        minlength=2 * _RHYTHM_CLASSES + 1).astype(float)
+    rhythm = -np.log2((paces + 1.0) / (paces.sum() + len(paces)))
     return ThemeIndex(meters, refs, pitch.astype(np.int16), onset, line_of, intervals,
-                      logspans, costs, valids, keys, pos, bits, _on_top(refs, n))
+                      logspans, costs, valids, keys, pos, bits, rhythm, _on_top(refs, n))
+
+
+_RHYTHM_CLASSES = 6  # changes of pace in half-octaves of tempo: -3 to +3 doublings
+
+
+def _rhythm_class(change: np.ndarray) -> np.ndarray:
+    """A change of pace (log2 of one time between notes over the one before) in classes
+    0 .. 2 * _RHYTHM_CLASSES (the middle one: the same pace)."""
+    return (np.clip(np.rint(2 * change), -_RHYTHM_CLASSES, _RHYTHM_CLASSES)
+            + _RHYTHM_CLASSES).astype(np.int64)
 
 
 def _on_top(refs: list[_LineRef], n: int) -> np.ndarray:
@@ -341,9 +383,9 @@ def _align(index: ThemeIndex, query: _Query, sel: np.ndarray | None
     def step(g: int, i: int, two: bool) -> np.ndarray:
         key = (g, i, two)
         if key not in steps:
-            if two:
+            if two:  # query note i-1 missing from the target
                 s, v = _step(index, sel, g, int(query.interval2[i]), float(query.logspan2[i]))
-                s = s - _MISSING_NOTE
+                s = s - (_MISSING_REPEAT if query.interval[i - 1] == 0 else _MISSING_NOTE)
             else:
                 s, v = _step(index, sel, g, int(query.interval[i]), float(query.logspan[i]))
             if contiguous[g] is not None:
@@ -360,7 +402,9 @@ def _align(index: ThemeIndex, query: _Query, sel: np.ndarray | None
         best = np.full(n, neg)
         start = np.zeros(n, np.int64)
         if i == 1:  # the target may begin at query note 1 (first note missing)
-            best = np.full(n, -_MISSING_NOTE)
+            # a pickup (a first note shorter than the next) is often left out
+            pickup = m > 2 and query.logspan[1] < query.logspan[2]
+            best = np.full(n, -(_MISSING_FIRST if pickup else _MISSING_NOTE))
             start = positions.astype(np.int64)
         for g in range(MAX_SKIP + 1):
             cand = _shift(d_prev, g + 1, neg) + step(g, i, False)
@@ -430,8 +474,9 @@ def _min_votes(m: int) -> int:
 
 
 def search(index: ThemeIndex, theme: Music, *, transforms: Iterable[str] = TRANSFORMS,
-           max_results: int = 200, min_score: float = 0.55, exhaustive: bool = False,
-           pieces: Iterable[str] | None = None) -> list[Match]:
+           max_results: int = 200, min_score: float = MIN_SCORE, exhaustive: bool = False,
+           pieces: Iterable[str] | None = None, weights: Weights = DEFAULT_WEIGHTS
+           ) -> list[Match]:
     """Every place the theme occurs, best first (at most ``max_results``).
 
     The theme is read as one line (its part, or the top line of its parts), at most
@@ -456,7 +501,7 @@ def search(index: ThemeIndex, theme: Music, *, transforms: Iterable[str] = TRANS
                 continue
         scores, starts = _align(index, query, sel)
         ends = np.arange(index.note_count) if sel is None else sel
-        scores = scores - _weights(index, query, starts, ends)
+        scores = scores - _weights(index, query, starts, ends, weights)
         ok = scores >= min_score
         if wanted is not None:
             ok &= np.isin(index.line_of[ends], [i for i, r in enumerate(index.lines)
@@ -473,25 +518,34 @@ def query_bits(index: ThemeIndex, line: Line) -> float:
     often each is heard there."""
     if len(index.interval_bits) == 0 or len(line) < 2:
         return 0.0
-    steps = np.clip(np.diff(line.pitch.astype(np.int32)), -_CLIP, _CLIP) + _CLIP
-    return float(index.interval_bits[steps].sum())
+    return _bits(index, _queries(line, ("prime",))[0])
 
 
-def _weights(index: ThemeIndex, query: _Query, starts: np.ndarray, ends: np.ndarray
-             ) -> np.ndarray:
+def _bits(index: ThemeIndex, query: _Query) -> float:
+    """The information in a query's intervals and in its changes of pace (bits)."""
+    steps = np.clip(query.interval[1:], -_CLIP, _CLIP) + _CLIP
+    bits = float(index.interval_bits[steps].sum())
+    if len(index.rhythm_bits) and len(query.logspan) > 2:
+        # the rhythm counts as much as it counts in a step's score (its bonus's share)
+        bits += _RHYTHM_BONUS / _BEST_STEP * float(
+            index.rhythm_bits[_rhythm_class(np.diff(query.logspan[1:]))].sum())
+    return bits
+
+
+def _weights(index: ThemeIndex, query: _Query, starts: np.ndarray, ends: np.ndarray,
+             weights: Weights) -> np.ndarray:
     """What each match loses: a theme that says little, a voice under the melody."""
     lacking = 0.0
     if len(index.interval_bits):
-        steps = np.clip(query.interval[1:], -_CLIP, _CLIP) + _CLIP
-        bits = float(index.interval_bits[steps].sum())
-        lacking = _INFO_WEIGHT * max(0.0, 1.0 - bits / _INFO_BITS)
+        lacking = weights.info_weight * max(0.0, 1.0 - _bits(index, query)
+                                            / weights.info_bits)
     if len(index.on_top) == 0 or len(ends) == 0:
         return np.full(len(ends), lacking)
     cum = np.concatenate([[0.0], np.cumsum(index.on_top)])
     a = np.clip(starts, 0, len(index.on_top) - 1)
     b = np.maximum(ends, a)
     share = (cum[b + 1] - cum[a]) / (b - a + 1)
-    return lacking + _UNDER_WEIGHT * (1.0 - share)
+    return lacking + weights.under_weight * (1.0 - share)
 
 
 def _head(line: Line, n: int) -> Line:
