@@ -236,7 +236,9 @@ def themes_report(
 
 
 def _verdict(row) -> str:
-    return row.verdict + (f" ({row.verdict_by})" if row.verdict_by else "") or "-"
+    from filmscore.writing.concordance import verdict_words
+
+    return verdict_words(row.verdict, row.verdict_by) or "-"
 
 
 def _say(ctx, theme: str, cue: str, at: str, part: str | None, author: str, note: str,

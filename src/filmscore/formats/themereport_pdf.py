@@ -112,7 +112,11 @@ def _describe(row) -> tuple[str, str]:
                         else ""),
             row.transform, f"confidence {row.score:.2f}"]
     if row.verdict:
-        rest.append(row.verdict.upper() + (f" by {row.verdict_by}" if row.verdict_by else ""))
+        from filmscore.writing.concordance import verdict_words
+
+        words = verdict_words(row.verdict, row.verdict_by)
+        kind, _, more = words.partition(" ")
+        rest.append(" ".join(x for x in (kind.upper(), more) if x))
     return head, " · ".join(rest)
 
 

@@ -134,3 +134,9 @@ def verdict_text(v: StoredVerdict | None, version: int | None) -> str:
     if v.music_version is not None and version is not None and v.music_version != version:
         return f"{v.verdict} (on v{v.music_version})"
     return v.verdict
+
+
+def verdict_words(verdict: str, by: str) -> str:
+    """"confirmed by NAME (on v1)": a row's verdict and who gave it, in words."""
+    kind, _, rest = verdict.partition(" ")
+    return " ".join(x for x in (kind, f"by {by}" if by and kind else "", rest) if x)
