@@ -140,14 +140,13 @@ def write_theme_report_pdf(report, themes: Mapping, excerpts: Sequence, path:
             y = _TOP + 60
             page.append(_text(_LEFT, y, theme, size=60, weight="bold"))
             kinds = [report.matches[i].verdict.split(" ")[0] for i in indices]
-            count = (f"{len(indices)} occurrence{'s' if len(indices) != 1 else ''}"
+            cues = list(dict.fromkeys(report.matches[i].cue for i in indices))
+            where = (f" in {', '.join(cues[:8])}" + (f" and {len(cues) - 8} more cues"
+                                                      if len(cues) > 8 else "")) if cues else ""
+            count = (f"{len(indices)} occurrence{'s' if len(indices) != 1 else ''}{where}"
                      + "".join(f", {kinds.count(k)} {k}" for k in ("confirmed", "rejected")
                                if kinds.count(k)))
-            cues = sorted({report.matches[i].cue for i in indices},
-                          key=lambda c: [report.matches[i].cue for i in indices].index(c))
-            page.append(_text(_W - _RIGHT, y, count + (f" in {', '.join(cues)}" if cues
-                                                        else ""),
-                              size=30, anchor="end"))
+            page.append(_text(_W - _RIGHT, y, count, size=30, anchor="end"))
             y += 30
             svg, vb_w, vb_h = engraver.svg(music)
             placed, height = _place(svg, vb_w, vb_h, _LEFT, y, width)
