@@ -398,11 +398,13 @@ def set_verdict(pctx, theme: str, cue: str, bar: int, verdict: str, *,
     row = chosen[0]
     meter = searched.pieces[number].meter
     with transaction(pctx.engine) as session:
-        theme_row = _find(_rows(session, pctx.project_id), theme)
+        # the theme's row under the write lock, first: two verdicts on one theme queue
+        theme_row = _find(locked(session, select(ThemeRow).where(
+            ThemeRow.project_id == pctx.project_id, ThemeRow.name == theme)), theme)
         cue_id = cue_row(session, pctx.project_id, number).id
-        held = locked(session, select(ThemeVerdict).where(
+        held = list(session.scalars(select(ThemeVerdict).where(
             ThemeVerdict.theme_id == theme_row.id, ThemeVerdict.cue_id == cue_id)
-            .order_by(ThemeVerdict.updated_at, ThemeVerdict.id))
+            .order_by(ThemeVerdict.updated_at, ThemeVerdict.id)).all())
         stored = [StoredVerdict(theme, number, v.part, Fraction(v.onset), v.bar, v.beat,
                                 v.verdict) for v in held]
         given, _ = apply_verdicts([row], stored, {number: meter})
