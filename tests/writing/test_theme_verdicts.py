@@ -34,12 +34,12 @@ def _stated(at: F, base: int) -> list[Note]:
     return [Note(F(at) + o, F(d), base + p) for o, d, p in HERO]
 
 
-def _music(path: Path, at: F) -> Path:
+def _music(path: Path, at: F, start_frame: int = 24) -> Path:
     """The theme in the horn at ``at`` quarters, then at bar 6 in the violins doubled an
     octave down by the horn; a bass line under it all."""
     horn = sorted(_stated(at, 65) + _stated(F(20), 60), key=lambda n: n.onset)
     bass = tuple(Note(F(q), F(2), 41 + q % 3) for q in range(0, 32, 2))
-    tmap = TempoMap.constant("24", 24, F(120), bars=8)
+    tmap = TempoMap.constant("24", start_frame, F(120), bars=8)
     music = Music((Part("violins", tuple(_stated(F(20), 72)), program=48),
                    Part("horn", tuple(horn), program=60), Part("cellos", bass, program=42)),
                   tempo_map=tmap)
@@ -103,7 +103,8 @@ def test_a_verdict_names_an_occurrence_that_is_there(tmp_path: Path, db_url: str
     with open_project(tmp_path / "p", db=db_url) as pctx:
         add_cue(pctx, CueSpec(parse_cue_number("1M1"), "Hero", 24, 24 * 20))
         add_theme(pctx, "hero", parse_notestring("4/4 c4 d8 e f4 g a2"))
-        import_version(pctx, "1M1", _music(tmp_path / "v1.mid", F(4)))
+        # a file whose own bar 1 is at 01:00:00:00; the cue (no tempo map) starts at 1 s
+        import_version(pctx, "1M1", _music(tmp_path / "v1.mid", F(4), start_frame=86400))
         with pytest.raises(NotFoundError, match=r"at bar 3 .*found at: 2\|1 \(horn\), "
                                                 r"6\|1 \(violins\)"):
             set_verdict(pctx, "hero", "1M1", 3, "confirmed")
@@ -113,7 +114,8 @@ def test_a_verdict_names_an_occurrence_that_is_there(tmp_path: Path, db_url: str
             set_verdict(pctx, "villain", "1M1", 2, "confirmed")
         with pytest.raises(InputError, match="confirmed, rejected"):
             set_verdict(pctx, "hero", "1M1", 2, "maybe")
-        # a doubling part names the occurrence too; no tempo map: the music's tempos time it
+        # a doubling part names the occurrence too; no tempo map: the music's tempos time
+        # it, from the cue's start
         row = set_verdict(pctx, "hero", "1M1", 6, "confirmed", part="horn")
-        assert row.part == "violins" and row.timecode == "00:00:11:00"  # the music's tempos
+        assert row.part == "violins" and row.timecode == "00:00:11:00"
         assert [v.verdict for v, _ in verdict_listing(pctx)] == ["confirmed"]

@@ -298,7 +298,7 @@ def _search(pctx) -> _Searched:
         if list_versions(pctx, number):
             summary, pieces[number] = load_version(pctx, number)
             versions[number] = summary.number
-            maps[number] = cs.tempo_map or pieces[number].tempo_map
+            maps[number] = _timing(pctx, cs, pieces[number])
     if not pieces:
         raise NotFoundError("no cue has music yet: 'filmscore music import CUE FILE.mid'")
     found = concordance(build_index(pieces), themes)
@@ -310,6 +310,17 @@ def _search(pctx) -> _Searched:
             for name, matches in found.by_theme.items() for m in matches]
     rows.sort(key=lambda r: (list(pieces).index(r.cue), r.onset, r.theme))
     return _Searched(rows, pieces, versions, themes)
+
+
+def _timing(pctx, cs, music: Music) -> TempoMap | None:
+    """The map the report times a cue's occurrences on: the cue's tempo map, else the
+    music's own tempos with its bar 1 on the cue's start (a file's own start is wherever
+    its sequencer put it), else none (no timecode: a guessed tempo would mislead)."""
+    if cs.tempo_map is not None:
+        return cs.tempo_map
+    if music.tempo_map is None:
+        return None
+    return TempoMap(pctx.rate, cs.cue.start_frame, music.tempo_map.segments)
 
 
 def _stored_verdicts(pctx) -> list:
