@@ -121,10 +121,12 @@ def _describe(row) -> tuple[str, str]:
 
 
 def write_theme_report_pdf(report, themes: Mapping, excerpts: Sequence, path:
-                           str | os.PathLike[str], *, title: str = "") -> Path:
+                           str | os.PathLike[str], *, title: str = "",
+                           stands_for: Mapping[str, str] | None = None) -> Path:
     """Write ``report`` (``writing.service.ThemeReport``; ``themes``: name -> Music;
     ``excerpts``: the Music of each of ``report.matches``, from
-    ``writing.concordance.excerpt``) to ``path``."""
+    ``writing.concordance.excerpt``; ``stands_for``: name -> what the theme stands for,
+    printed beside its name) to ``path``."""
     from filmscore import children
 
     width = _W - _LEFT - _RIGHT
@@ -138,7 +140,12 @@ def write_theme_report_pdf(report, themes: Mapping, excerpts: Sequence, path:
             indices = grouped.get(theme, [])
             page: list[str] = []
             y = _TOP + 60
-            page.append(_text(_LEFT, y, theme, size=60, weight="bold"))
+            what = (stands_for or {}).get(theme, "")
+            page.append(f'<text x="{_LEFT}" y="{y}" font-family="Times, serif" font-size="60" '
+                        f'font-weight="bold">{_esc(theme)}'
+                        + (f'<tspan dx="30" font-size="36" font-weight="normal" '
+                           f'font-style="italic">{_esc(what)}</tspan>' if what else "")
+                        + "</text>")
             kinds = [report.matches[i].verdict.split(" ")[0] for i in indices]
             cues = list(dict.fromkeys(report.matches[i].cue for i in indices))
             where = (f" in {', '.join(cues[:8])}" + (f" and {len(cues) - 8} more cues"

@@ -457,7 +457,9 @@ def write_theme_report_pdf(pctx, path: Path, *, include_rejected: bool = False) 
     report = _report(searched, pctx, include_rejected)
     excerpts = [excerpt(searched.pieces[r.cue], r.part, r.onset, r.end)
                 for r in report.matches]
-    return write(report, searched.themes, excerpts, Path(path), title=pctx.title)
+    stands_for = {t.name: t.stands_for for t in list_themes(pctx)}
+    return write(report, searched.themes, excerpts, Path(path), title=pctx.title,
+                 stands_for=stands_for)
 
 
 # --- review -------------------------------------------------------------------
