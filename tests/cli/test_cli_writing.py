@@ -232,6 +232,7 @@ def test_themes_report_confirm_reject_csv_and_pdf(cli, scored, tmp_path):
     assert "Theme hero" in report and "Cue 1M1: hero" in report
     assert "confirmed by composer" in report and "00:00:03:00" in report
     assert "violins" not in report and "1 rejected occurrence(s) not shown" in report
+    assert "Not found in the latest music of any cue: call." in report
     every = cli.ok("-p", scored, "themes", "report", "--all")
     assert "rejected" in every and "00:00:07:00" in every
     text = (tmp_path / "r.csv").read_text(encoding="utf-8-sig")

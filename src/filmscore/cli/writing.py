@@ -221,6 +221,9 @@ def themes_report(
         title = f"Cue {cue}: " + (", ".join(themes) or "no theme found")
         console.print(table(title, ["bar|beat", "timecode", "theme", "part", "found as",
                                     "confidence", "verdict"], rows, right=("confidence",)))
+    missing = [t for t in report.themes if t not in report.by_theme()]
+    if missing:
+        console.print("Not found in the latest music of any cue: " + ", ".join(missing) + ".")
     if report.hidden:
         console.print(f"{report.hidden} rejected occurrence(s) not shown (--all shows them).")
     if report.lost:

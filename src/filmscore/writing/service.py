@@ -267,6 +267,7 @@ class ThemeReport:
     by_cue: dict[str, list[str]]
     hidden: int = 0  # rejected occurrences left out
     lost: tuple = ()  # verdicts (concordance.StoredVerdict) no occurrence matches now
+    themes: tuple[str, ...] = ()  # every theme searched for, found or not
 
     def by_theme(self) -> dict[str, list[ReportRow]]:
         grouped: dict[str, list[ReportRow]] = {}
@@ -365,7 +366,8 @@ def _report(searched: _Searched, pctx, include_rejected: bool) -> ThemeReport:
     shown = [r for r in rows if include_rejected or not r.verdict.startswith("rejected")]
     kept = [r for r in rows if not r.verdict.startswith("rejected")]
     by_cue = {cue: sorted({r.theme for r in kept if r.cue == cue}) for cue in searched.pieces}
-    return ThemeReport(shown, by_cue, len(rows) - len(shown), tuple(lost))
+    return ThemeReport(shown, by_cue, len(rows) - len(shown), tuple(lost),
+                       tuple(searched.themes))
 
 
 def _beat(beat) -> str:
