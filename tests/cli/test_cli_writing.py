@@ -204,3 +204,51 @@ def test_mockup_click_in_the_mix_and_soundfont_choice(cli, scored, tmp_path):
     cli.fails(cli.run("-p", scored, "mockup", "1M1", "--draft", "--soundfont", "musescore"),
               "--draft")
     assert cli.snapshot(scored) == before
+
+
+def test_themes_report_confirm_reject_csv_and_pdf(cli, scored, tmp_path):
+    cli.ok("-p", scored, "themes", "add", "hero", "--notes", THEME)
+    cli.ok("-p", scored, "themes", "add", "call", "--notes", "4/4 g4 g8 g c'2")
+    # the theme in the horn in bar 2 and in the violins in bar 4
+    hero = ((0, 1, 0), (1, Fraction(1, 2), 2), (Fraction(3, 2), Fraction(1, 2), 4),
+            (2, 1, 5), (3, 1, 7), (4, 2, 9))
+    tmap = TempoMap.constant("24", 24, Fraction(120), bars=8)
+    horn = tuple(Note(4 + Fraction(o), Fraction(d), 65 + p) for o, d, p in hero)
+    violins = tuple(Note(12 + Fraction(o), Fraction(d), 72 + p) for o, d, p in hero)
+    write_music(Music((Part("violins", violins, program=48), Part("horn", horn, program=60)),
+                      tempo_map=tmap), tmp_path / "m.mid", tempo_map=tmap)
+    cli.ok("-p", scored, "music", "import", "1M1", tmp_path / "m.mid")
+    out = cli.ok("-p", scored, "themes", "confirm", "hero", "1M1", "2|1", "--by", "composer")
+    assert "Confirmed: hero in 1M1 at 2|1 (horn, 00:00:03:00)" in out
+    out = cli.ok("-p", scored, "themes", "reject", "hero", "1M1", "4", "--part", "violins",
+                 "--note", "a quote, not the theme")
+    assert "Rejected" in out
+    cli.fails(cli.run("-p", scored, "themes", "confirm", "hero", "1M1", "7"), "bar 7",
+              "found at: 2|1 (horn)")
+    cli.fails(cli.run("-p", scored, "themes", "confirm", "hero", "1M1", "two"), "two",
+              "bar|beat")
+    report = cli.ok("-p", scored, "themes", "report", "--csv", tmp_path / "r.csv", "--pdf",
+                    tmp_path / "r.pdf")
+    assert "Theme hero" in report and "Cue 1M1: hero" in report
+    assert "confirmed by composer" in report and "00:00:03:00" in report
+    assert "violins" not in report and "1 rejected occurrence(s) not shown" in report
+    assert "Not found in the latest music of any cue: call." in report
+    every = cli.ok("-p", scored, "themes", "report", "--all")
+    assert "rejected" in every and "00:00:07:00" in every
+    text = (tmp_path / "r.csv").read_text(encoding="utf-8-sig")
+    assert "hero,1M1,2,1,horn,,prime +5" in text and ",00:00:03:00,3,confirmed,composer" in text
+    pages = _pdf_text(tmp_path / "r.pdf")
+    assert len(pages) == 2  # a page per theme
+    assert "hero" in pages[0] and "Cue 1M1 · bar 2|1 to 3 · 00:00:03:00" in pages[0]
+    assert "CONFIRMED by composer" in pages[0] and "page 1 of 2" in pages[0]
+    assert "call" in pages[1] and "Not found" in pages[1]
+    listing = cli.ok("-p", scored, "themes", "verdicts")
+    assert "confirmed" in listing and "rejected" in listing and "4|1 (violins)" in listing
+
+
+def _pdf_text(path: Path) -> list[str]:
+    import subprocess
+
+    text = subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True,
+                          text=True, check=True).stdout
+    return text.split("\f")[:-1]

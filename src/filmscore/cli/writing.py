@@ -191,19 +191,121 @@ def themes_export(ctx: typer.Context, name: str = typer.Argument(..., help="Them
 
 
 @themes_app.command("report")
-def themes_report(ctx: typer.Context) -> None:
-    """Where each theme appears in the cues' music (the latest version of each cue)."""
-    from filmscore.writing.service import theme_report
+def themes_report(
+    ctx: typer.Context,
+    show_all: bool = typer.Option(False, "--all", help="Show the occurrences the composer "
+                                  "rejected too (marked rejected)."),
+    csv_file: Path | None = typer.Option(None, "--csv", help="Also write the report as "
+                                         "CSV to this file."),
+    pdf_file: Path | None = typer.Option(None, "--pdf", help="Also write a PDF: a page per "
+                                         "theme, each occurrence's bars engraved."),
+) -> None:
+    """Where each theme appears in the cues' music (the latest version of each cue): a
+    table per theme and per cue, with timecodes and the composer's verdicts."""
+    from filmscore.formats import writer_for
+    from filmscore.writing.service import theme_report, write_theme_report_pdf
 
-    report = theme_report(open_ctx(ctx))
-    rows = [[m.theme, m.cue, f"{m.bar}|{m.beat}", m.part, ", ".join(m.doubled_by) or "-",
-             m.transform,
-             f"{m.score:.2f}"] for m in report.matches]
-    console.print(table("Themes by cue", ["theme", "cue", "bar|beat", "part", "doubled by",
-                                          "found as", "score"], rows, right=("score",),
-                        wrap=("doubled by",)))
-    rows = [[cue, ", ".join(themes) or "-"] for cue, themes in report.by_cue.items()]
-    console.print(table("Cues and their themes", ["cue", "themes"], rows, wrap=("themes",)))
+    pctx = open_ctx(ctx)
+    report = theme_report(pctx, include_rejected=show_all)
+    for theme, rows in report.by_theme().items():
+        console.print(table(f"Theme {theme}", ["cue", "bar|beat", "to bar", "timecode",
+                                               "part", "doubled by", "found as",
+                                               "confidence", "verdict"],
+                            [[m.cue, f"{m.bar}|{m.beat}", str(m.end_bar or m.bar),
+                              m.timecode or "-", m.part, ", ".join(m.doubled_by) or "-",
+                              m.transform, f"{m.score:.2f}", _verdict(m)] for m in rows],
+                            right=("confidence", "to bar"), wrap=("doubled by",)))
+    for cue, themes in report.by_cue.items():
+        rows = [[f"{m.bar}|{m.beat}", m.timecode or "-", m.theme, m.part, m.transform,
+                 f"{m.score:.2f}", _verdict(m)] for m in report.matches if m.cue == cue]
+        title = f"Cue {cue}: " + (", ".join(themes) or "no theme found")
+        console.print(table(title, ["bar|beat", "timecode", "theme", "part", "found as",
+                                    "confidence", "verdict"], rows, right=("confidence",)))
+    missing = [t for t in report.themes if t not in report.by_theme()]
+    if missing:
+        console.print("Not found in the latest music of any cue: " + ", ".join(missing) + ".")
+    if report.hidden:
+        console.print(f"{report.hidden} rejected occurrence(s) not shown (--all shows them).")
+    if report.lost:
+        console.print(f"{len(report.lost)} verdict(s) match no occurrence of this search "
+                      "('filmscore themes verdicts' lists them).")
+    if csv_file is not None:
+        writer_for("themereport", csv_file)(report, csv_file)
+        console.print(f"Wrote {csv_file}.")
+    if pdf_file is not None:
+        with working("engraving the theme report"):
+            write_theme_report_pdf(pctx, pdf_file, include_rejected=show_all)
+        console.print(f"Wrote {pdf_file}.")
+
+
+def _verdict(row) -> str:
+    from filmscore.writing.concordance import verdict_words
+
+    return verdict_words(row.verdict, row.verdict_by) or "-"
+
+
+def _say(ctx, theme: str, cue: str, at: str, part: str | None, author: str, note: str,
+         verdict: str) -> None:
+    from filmscore.errors import InputError
+    from filmscore.writing.service import set_verdict
+
+    bar_text, sep, beat = at.partition("|")
+    try:
+        bar = int(bar_text)
+    except ValueError:
+        raise InputError("not a bar (or BAR|BEAT)", field="bar", value=at,
+                         valid="a bar number, e.g. 12, or bar|beat, e.g. 12|3") from None
+    if sep and not beat.strip():
+        raise InputError("no beat after the bar", field="bar", value=at,
+                         valid="a bar number, e.g. 12, or bar|beat, e.g. 12|3")
+    row = set_verdict(open_ctx(ctx), theme, cue, bar, verdict,
+                      beat=beat.strip() if sep else None, part=part, author=author,
+                      note=note)
+    console.print(f"{verdict.capitalize()}: {row.theme} in {row.cue} at {row.bar}|{row.beat}"
+                  f" ({row.part}{', ' + row.timecode if row.timecode else ''}).")
+
+
+@themes_app.command("confirm")
+def themes_confirm(
+    ctx: typer.Context,
+    theme: str = typer.Argument(..., help="Theme name."),
+    cue: str = typer.Argument(..., help="Cue number."),
+    at: str = typer.Argument(..., help="Bar of the occurrence, or BAR|BEAT."),
+    part: str | None = typer.Option(None, "--part", help="The part carrying it, when the "
+                                    "bar has more than one occurrence."),
+    author: str = typer.Option("", "--by", help="Who confirms."),
+    note: str = typer.Option("", "--note", help="A word with it."),
+) -> None:
+    """Confirm an occurrence of the theme report: it stays confirmed after re-indexing."""
+    _say(ctx, theme, cue, at, part, author, note, "confirmed")
+
+
+@themes_app.command("reject")
+def themes_reject(
+    ctx: typer.Context,
+    theme: str = typer.Argument(..., help="Theme name."),
+    cue: str = typer.Argument(..., help="Cue number."),
+    at: str = typer.Argument(..., help="Bar of the occurrence, or BAR|BEAT."),
+    part: str | None = typer.Option(None, "--part", help="The part carrying it, when the "
+                                    "bar has more than one occurrence."),
+    author: str = typer.Option("", "--by", help="Who rejects."),
+    note: str = typer.Option("", "--note", help="Why (e.g. 'only the accompaniment')."),
+) -> None:
+    """Reject an occurrence (not the theme): the report leaves it out from now on."""
+    _say(ctx, theme, cue, at, part, author, note, "rejected")
+
+
+@themes_app.command("verdicts")
+def themes_verdicts(ctx: typer.Context) -> None:
+    """The composer's verdicts and where each stands in the latest music (or not found)."""
+    from filmscore.writing.service import verdict_listing
+
+    rows = [[v.theme, v.cue, f"{v.bar}|{v.beat}", v.part, v.verdict, v.author,
+             f"v{v.music_version}" if v.music_version else "",
+             f"{row.bar}|{row.beat} ({row.part})" if row else "not found"]
+            for v, row in verdict_listing(open_ctx(ctx))]
+    console.print(table("Verdicts", ["theme", "cue", "given at", "part", "verdict", "by",
+                                     "on", "now"], rows, wrap=("now",)))
 
 
 # --- mockups -------------------------------------------------------------------------------

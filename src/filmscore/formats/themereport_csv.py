@@ -2,8 +2,12 @@
 CRLF, as our other CSVs), written atomically.
 
 Columns: theme, cue, bar, beat, part, doubled_by (the parts playing it with ``part``,
-"; "-separated), transform, score.  What it loses: nothing of the
-report; there is no reader: it is a report.
+"; "-separated), transform, score, then timecode (of its first note, on the cue's tempo
+map; empty without one), end_bar (the bar its last note sounds in), verdict (confirmed,
+rejected, with "(on vN)" when given on an older music version; empty when the composer
+has not said) and verdict_by.  The new columns come last, so that a sheet reading the
+first eight by position still reads them.  What it loses: nothing of the report; there
+is no reader: it is a report.
 """
 
 from __future__ import annotations
@@ -15,7 +19,8 @@ from pathlib import Path
 
 from filmscore.fileio import write_atomic
 
-COLUMNS = ("theme", "cue", "bar", "beat", "part", "doubled_by", "transform", "score")
+COLUMNS = ("theme", "cue", "bar", "beat", "part", "doubled_by", "transform", "score",
+           "timecode", "end_bar", "verdict", "verdict_by")
 
 
 def write_theme_report_csv(report, path: str | os.PathLike[str]) -> Path:
@@ -26,5 +31,6 @@ def write_theme_report_csv(report, path: str | os.PathLike[str]) -> Path:
     for r in report.matches:
         writer.writerow([r.theme, r.cue, r.bar, r.beat, r.part,
                          "; ".join(r.doubled_by), r.transform,
-                         f"{r.score:.2f}"])
+                         f"{r.score:.2f}", r.timecode, r.end_bar or r.bar, r.verdict,
+                         r.verdict_by])
     return write_atomic(Path(path), buffer.getvalue(), encoding="utf-8-sig")

@@ -31,10 +31,12 @@ from filmscore.model.user import User
 from filmscore.model.writing import (
     MUSIC_FORMATS,
     THEME_KINDS,
+    VERDICTS,
     MusicVersion,
     ReviewNote,
     StatusEvent,
     Theme,
+    ThemeVerdict,
 )
 
 metadata = Base.metadata
@@ -73,8 +75,10 @@ __all__ = [
     "ReviewNote",
     "StatusEvent",
     "Theme",
+    "ThemeVerdict",
     "MUSIC_FORMATS",
     "THEME_KINDS",
+    "VERDICTS",
     "CueTempoMap",
     "Marker",
     "PictureEvent",

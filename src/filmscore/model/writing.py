@@ -110,3 +110,42 @@ class StatusEvent(TimestampMixin, Base):
     @property
     def label(self) -> str:
         return f"status {self.status}"
+
+
+#: what the composer said of an occurrence the theme search found
+VERDICTS = ("confirmed", "rejected")
+
+
+class ThemeVerdict(VersionedMixin, Base):
+    """The composer's word on one occurrence of a theme in a cue: confirmed or rejected.
+
+    Keyed by where the occurrence is, not by a row of the search (the search is run again
+    on every report): the theme (by id, so a renamed theme keeps its verdicts), the cue,
+    the part that carries it and its onset in quarter notes from bar 1 (an exact Fraction
+    as text).  The report carries a verdict to the occurrence of the same theme, cue and
+    part (or a part doubling it) whose onset lies within a beat of it (see
+    ``writing.concordance.apply_verdicts``)."""
+
+    __tablename__ = "theme_verdicts"
+    __table_args__ = (UniqueConstraint("theme_id", "cue_id", "part", "onset"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    theme_id: Mapped[int] = mapped_column(ForeignKey("themes.id", ondelete="CASCADE"),
+                                          index=True)
+    cue_id: Mapped[int] = mapped_column(ForeignKey("cues.id", ondelete="CASCADE"), index=True)
+    part: Mapped[str] = mapped_column(String(500))
+    onset: Mapped[str] = mapped_column(String(32))  # exact Fraction, quarters from bar 1
+    bar: Mapped[int]  # where it was when the verdict was given (for the listing)
+    beat: Mapped[str] = mapped_column(String(16), default="1")
+    music_version: Mapped[int | None]  # the cue's music version it was given on
+    verdict: Mapped[str] = mapped_column(String(16))
+    author: Mapped[str] = mapped_column(String(200), default="")
+    note: Mapped[str] = mapped_column(Text, default="")
+
+    @validates("verdict")
+    def _check_verdict(self, key: str, value: str) -> str:
+        return one_of("verdict", value, VERDICTS, field=key)
+
+    @property
+    def label(self) -> str:
+        return f"verdict on bar {self.bar} ({self.part})"

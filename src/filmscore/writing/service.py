@@ -253,43 +253,215 @@ class ReportRow:
     transform: str
     score: float
     doubled_by: tuple[str, ...] = ()  # the parts playing it with ``part``
+    onset: Fraction = Fraction(0)  # quarter notes from bar 1 beat 1 of the cue's music
+    end: Fraction = Fraction(0)
+    end_bar: int = 0  # the bar its last note sounds in
+    timecode: str = ""  # of its first note, on the cue's tempo map ("" without one)
+    verdict: str = ""  # "confirmed" / "rejected" (+ " (on vN)" when given on an older
+    verdict_by: str = ""  # version of the music), "" when the composer has not said
 
 
 @dataclass(frozen=True)
 class ThemeReport:
     matches: list[ReportRow]
     by_cue: dict[str, list[str]]
+    hidden: int = 0  # rejected occurrences left out
+    lost: tuple = ()  # verdicts (concordance.StoredVerdict) no occurrence matches now
+    themes: tuple[str, ...] = ()  # every theme searched for, found or not
+
+    def by_theme(self) -> dict[str, list[ReportRow]]:
+        grouped: dict[str, list[ReportRow]] = {}
+        for row in self.matches:
+            grouped.setdefault(row.theme, []).append(row)
+        return grouped
 
 
-def theme_report(pctx) -> ThemeReport:
-    """Where each theme (variants included) appears in the latest music of every cue."""
+@dataclass(frozen=True)
+class _Searched:
+    rows: list[ReportRow]  # every occurrence, without verdicts
+    pieces: dict[str, Music]  # cue -> its latest music
+    versions: dict[str, int]  # cue -> that music's version number
+    themes: dict[str, Music]
+
+
+def _search(pctx) -> _Searched:
     from filmscore.sync.service import all_cue_syncs
+    from filmscore.writing.concordance import end_bar, timecode_of
     from filmscore.writing.themesearch import build_index, concordance
 
     themes = {t.name: t.music for t in list_themes(pctx)}
     if not themes:
         raise NotFoundError("the project has no themes yet: 'filmscore themes add NAME "
                             "--notes \"4/4 c4 d e f\"'")
-    pieces = {}
+    pieces, versions, maps = {}, {}, {}
     for cs in all_cue_syncs(pctx):
         number = str(cs.cue.number)
         if list_versions(pctx, number):
-            pieces[number] = load_version(pctx, number)[1]
+            summary, pieces[number] = load_version(pctx, number)
+            versions[number] = summary.number
+            maps[number] = _timing(pctx, cs, pieces[number])
     if not pieces:
         raise NotFoundError("no cue has music yet: 'filmscore music import CUE FILE.mid'")
     found = concordance(build_index(pieces), themes)
     rows = [ReportRow(name, m.piece, m.bar, _beat(m.beat), m.part,
                       m.transform + (f" {m.transposition:+d}" if m.transposition else ""),
-                      m.score, m.doubled_by)
+                      m.score, m.doubled_by, m.onset, m.end,
+                      end_bar(m.end, pieces[m.piece].meter),
+                      timecode_of(m.onset, maps[m.piece]))
             for name, matches in found.by_theme.items() for m in matches]
-    rows.sort(key=lambda r: (list(pieces).index(r.cue), r.bar, r.beat, r.theme))
-    by_cue = {cue: sorted({o.theme for o in found.by_piece.get(cue, ())}) for cue in pieces}
-    return ThemeReport(rows, by_cue)
+    rows.sort(key=lambda r: (list(pieces).index(r.cue), r.onset, r.theme))
+    return _Searched(rows, pieces, versions, themes)
+
+
+def _timing(pctx, cs, music: Music) -> TempoMap | None:
+    """The map the report times a cue's occurrences on: the cue's tempo map, else the
+    music's own tempos with its bar 1 on the cue's start (a file's own start is wherever
+    its sequencer put it), else none (no timecode: a guessed tempo would mislead)."""
+    if cs.tempo_map is not None:
+        return cs.tempo_map
+    if music.tempo_map is None:
+        return None
+    return TempoMap(pctx.rate, cs.cue.start_frame, music.tempo_map.segments)
+
+
+def _stored_verdicts(pctx) -> list:
+    """The project's verdicts, oldest first (``concordance.StoredVerdict``)."""
+    from filmscore.model import Cue, ThemeVerdict
+    from filmscore.writing.concordance import StoredVerdict
+
+    with transaction(pctx.engine) as session:
+        found = session.execute(
+            select(ThemeVerdict, ThemeRow.name, Cue.number)
+            .join(ThemeRow, ThemeRow.id == ThemeVerdict.theme_id)
+            .join(Cue, Cue.id == ThemeVerdict.cue_id)
+            .where(ThemeRow.project_id == pctx.project_id)
+            .order_by(ThemeVerdict.updated_at, ThemeVerdict.id)).all()
+        return [StoredVerdict(name, str(cue), v.part, Fraction(v.onset), v.bar, v.beat,
+                              v.verdict, v.author, v.music_version)
+                for v, name, cue in found]
+
+
+def _judged(pctx, searched: _Searched) -> tuple[list[ReportRow], list]:
+    """The occurrences with the composer's verdicts on them, and the verdicts lost."""
+    from dataclasses import replace
+
+    from filmscore.writing.concordance import apply_verdicts, verdict_text
+
+    meters = {cue: music.meter for cue, music in searched.pieces.items()}
+    given, lost = apply_verdicts(searched.rows, _stored_verdicts(pctx), meters)
+    rows = [replace(r, verdict=verdict_text(given[i], searched.versions.get(r.cue)),
+                    verdict_by=given[i].author) if i in given else r
+            for i, r in enumerate(searched.rows)]
+    return rows, lost
+
+
+def theme_report(pctx, *, include_rejected: bool = False) -> ThemeReport:
+    """Where each theme (variants included) appears in the latest music of every cue, with
+    the composer's verdicts; rejected occurrences are left out unless ``include_rejected``."""
+    return _report(_search(pctx), pctx, include_rejected)
+
+
+def _report(searched: _Searched, pctx, include_rejected: bool) -> ThemeReport:
+    rows, lost = _judged(pctx, searched)
+    shown = [r for r in rows if include_rejected or not r.verdict.startswith("rejected")]
+    kept = [r for r in rows if not r.verdict.startswith("rejected")]
+    by_cue = {cue: sorted({r.theme for r in kept if r.cue == cue}) for cue in searched.pieces}
+    return ThemeReport(shown, by_cue, len(rows) - len(shown), tuple(lost),
+                       tuple(searched.themes))
 
 
 def _beat(beat) -> str:
     whole = int(beat)
     return str(whole) if beat == whole else f"{float(beat):g}"
+
+
+def set_verdict(pctx, theme: str, cue: str, bar: int, verdict: str, *,
+                beat: str | None = None, part: str | None = None, author: str = "",
+                note: str = "") -> ReportRow:
+    """Confirm or reject the occurrence of ``theme`` in ``cue`` at ``bar`` (and ``beat``,
+    in ``part`` when the bar holds several); a verdict already on it is replaced."""
+    from filmscore.model import ThemeVerdict
+    from filmscore.model.writing import VERDICTS
+    from filmscore.store import locked
+    from filmscore.writing.concordance import StoredVerdict, apply_verdicts
+
+    if verdict not in VERDICTS:
+        raise InputError("not a verdict", field="verdict", value=verdict,
+                         valid=", ".join(VERDICTS))
+    get_theme(pctx, theme)  # an unknown theme is refused with the project's themes
+    searched = _search(pctx)
+    number = str(cue_sync(pctx, cue).cue.number)
+    if number not in searched.pieces:
+        raise NotFoundError(f"cue {number} has no music yet: 'filmscore music import "
+                            f"{number} FILE.mid'")
+    here = [r for r in searched.rows if r.theme == theme and r.cue == number]
+    chosen = [r for r in here if r.bar == bar and (beat is None or r.beat == beat)
+              and (part is None or r.part == part or part in r.doubled_by)]
+    where = ", ".join(f"{r.bar}|{r.beat} ({r.part})" for r in here) or "none"
+    if not chosen:
+        asked = f"{bar}|{beat}" if beat else f"bar {bar}"
+        raise NotFoundError(f"no occurrence of theme {theme!r} in cue {number} at {asked}"
+                            + (f" in {part}" if part else "") + f" (it is found at: {where})")
+    if len(chosen) > 1:
+        raise InputError(f"theme {theme!r} is found more than once in bar {bar} of cue "
+                         f"{number}: name the beat (BAR|BEAT) or the part (--part)",
+                         field="bar", value=str(bar),
+                         valid=", ".join(f"{r.bar}|{r.beat} --part '{r.part}'"
+                                         for r in chosen))
+    row = chosen[0]
+    meter = searched.pieces[number].meter
+    with transaction(pctx.engine) as session:
+        # the theme's row under the write lock, first: two verdicts on one theme queue
+        theme_row = _find(locked(session, select(ThemeRow).where(
+            ThemeRow.project_id == pctx.project_id, ThemeRow.name == theme)), theme)
+        cue_id = cue_row(session, pctx.project_id, number).id
+        held = list(session.scalars(select(ThemeVerdict).where(
+            ThemeVerdict.theme_id == theme_row.id, ThemeVerdict.cue_id == cue_id)
+            .order_by(ThemeVerdict.updated_at, ThemeVerdict.id)).all())
+        stored = [StoredVerdict(theme, number, v.part, Fraction(v.onset), v.bar, v.beat,
+                                v.verdict) for v in held]
+        given, _ = apply_verdicts([row], stored, {number: meter})
+        same = [v for v in held if v.part == row.part and Fraction(v.onset) == row.onset]
+        target = same[0] if same else (held[stored.index(given[0])] if 0 in given else None)
+        if target is None:
+            target = ThemeVerdict(theme_id=theme_row.id, cue_id=cue_id)
+            session.add(target)
+        target.part, target.onset = row.part, str(row.onset)
+        target.bar, target.beat = row.bar, row.beat
+        target.music_version = searched.versions[number]
+        target.verdict, target.author, target.note = verdict, author, note
+        session.flush()
+    from dataclasses import replace
+
+    return replace(row, verdict=verdict, verdict_by=author)
+
+
+def verdict_listing(pctx) -> list[tuple[object, ReportRow | None]]:
+    """Every verdict (``concordance.StoredVerdict``, oldest first) with the occurrence it
+    now stands on (None: no occurrence of the latest search matches it)."""
+    from filmscore.writing.concordance import apply_verdicts
+
+    searched = _search(pctx)
+    verdicts = _stored_verdicts(pctx)
+    meters = {cue: music.meter for cue, music in searched.pieces.items()}
+    given, _ = apply_verdicts(searched.rows, verdicts, meters)
+    on = {id(v): searched.rows[i] for i, v in given.items()}
+    return [(v, on.get(id(v))) for v in verdicts]
+
+
+def write_theme_report_pdf(pctx, path: Path, *, include_rejected: bool = False) -> Path:
+    """The theme report as a PDF: a page (or more) per theme, its notes engraved at the
+    top, then each occurrence's bars engraved (``formats.themereport_pdf``)."""
+    from filmscore.formats.themereport_pdf import write_theme_report_pdf as write
+    from filmscore.writing.concordance import excerpt
+
+    searched = _search(pctx)
+    report = _report(searched, pctx, include_rejected)
+    excerpts = [excerpt(searched.pieces[r.cue], r.part, r.onset, r.end)
+                for r in report.matches]
+    stands_for = {t.name: t.stands_for for t in list_themes(pctx)}
+    return write(report, searched.themes, excerpts, Path(path), title=pctx.title,
+                 stands_for=stands_for)
 
 
 # --- review -------------------------------------------------------------------
