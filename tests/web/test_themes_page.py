@@ -41,6 +41,7 @@ def test_the_themes_page_lists_themes_variants_and_uses(themes, as_role):
         assert text in html, text
     hero = html[html.index('id="theme-hero"'):html.index('id="theme-hero-inverted"')]
     assert 'href="/cues/1M1"' in hero  # where it appears
+    assert "Timecode" in hero and "Confidence" in hero and "Verdict" in hero
     assert "Not found in any cue" in html[html.index('id="theme-giant"'):]
     assert html.index('id="theme-hero-inverted"') < html.index('id="theme-giant"')
 

@@ -35,7 +35,10 @@ def themes_page(request: Request, user=Depends(Allow("view"))):
                          "depth": depth, "preview": f"/themes/{quote(theme.name, safe='')}"
                                                     f"/preview.wav",
                          "uses": [{"cue": u.cue, "bar": u.bar, "beat": u.beat,
-                                   "part": u.part, "transform": u.transform}
+                                   "timecode": u.timecode, "part": u.part,
+                                   "doubled_by": ", ".join(u.doubled_by),
+                                   "transform": u.transform, "score": f"{u.score:.2f}",
+                                   "verdict": u.verdict}
                                   for u in usage.get(theme.name, [])]})
             walk(theme.name, depth + 1)
 
