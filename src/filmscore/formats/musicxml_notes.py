@@ -45,6 +45,7 @@ does not either: the written pitch under an 8va line is what both give).
 
 from __future__ import annotations
 
+import math
 import os
 from dataclasses import dataclass
 from fractions import Fraction
@@ -62,7 +63,7 @@ _STEP = {"C": 0, "D": 2, "E": 4, "F": 5, "G": 7, "A": 9, "B": 11}
 _BEAT_UNIT = {"whole": Fraction(4), "half": Fraction(2), "quarter": Fraction(1),
               "eighth": Fraction(1, 2), "16th": Fraction(1, 4), "32nd": Fraction(1, 8),
               "breve": Fraction(8)}
-_DEFAULT_DIVISIONS = Fraction(10080)  # music21's when a part never says
+_DEFAULT_DIVISIONS = 10080  # music21's when a part never says
 _DEFAULT_BPM = 100.0  # quarters a minute before the first tempo mark
 
 
@@ -144,11 +145,23 @@ def _bar_quarters(time: etree._Element) -> tuple[Fraction, Meter | None] | None:
 
 
 class _Part:
-    """One <part> read as music21's PartParser reads it (times and elements only)."""
+    """One <part> read as music21's PartParser reads it (times and elements only).
+
+    Times are counted in ticks, ``ticks`` to a quarter (the least common multiple of the
+    part's <divisions>), so that the pass adds whole numbers: Fractions, which music21's
+    offsets are, made reading three times slower.  They become quarters when the notes
+    are made."""
 
     def __init__(self, element: etree._Element, source: str, finale: bool):
         self.source = source
         self.finale = finale
+        found = [_text(d) for d in element.iter("divisions")]
+        if all(d.isdigit() and int(d) > 0 for d in found):
+            self.ticks = math.lcm(*(int(d) for d in found)) if found else _DEFAULT_DIVISIONS
+        else:  # a decimal <divisions>: ticks are quarters, times Fractions
+            self.ticks = 1
+        scale = Fraction(self.ticks, _DEFAULT_DIVISIONS)  # before the first <divisions>
+        self._scale: int | Fraction = int(scale) if scale.denominator == 1 else scale
         self.measures: list[tuple[Fraction, int]] = []
         self.elements: list[tuple[int, _El]] = []  # (staff or 0, element)
         self.staff_keys: set[int] = set()
@@ -156,9 +169,8 @@ class _Part:
         self.transpositions: list[tuple[Fraction, int | None]] = [(Fraction(0), None)]
         self.meter: Meter | None = None
         self.tempos: list[tuple[Fraction, float]] = []
-        self._divisions = _DEFAULT_DIVISIONS
-        self._bar: Fraction | None = None  # the last time signature's bar, in quarters
-        self._offset = Fraction(0)  # music21's lastMeasureOffset
+        self._bar: int | Fraction | None = None  # the last time signature's bar, in ticks
+        self._offset: int | Fraction = 0  # music21's lastMeasureOffset
         for index, measure in enumerate(element.iterfind("measure")):
             self._measure(measure, index)
 
@@ -171,12 +183,12 @@ class _Part:
                          for v in [_text(c.find("voice"))] if v})
         rank = {v: i for i, v in enumerate(voices)} if len(voices) > 1 else None
         last_voice: str | None = None
-        pos = highest = Fraction(0)
+        pos = highest = 0
         notes = rests = 0
         lone_rest: tuple[_El, etree._Element] | None = None
         pending: list[etree._Element] = []
         transposition: int | None = None
-        time_here: Fraction | None = None
+        time_here: int | Fraction | None = None
         seq = 0
         for i, child in enumerate(children):
             tag = child.tag
@@ -187,7 +199,7 @@ class _Part:
                 is_rest = child.find("rest") is not None
                 if next_chord and (v := _text(child.find("voice"))):
                     last_voice = v
-                increment = Fraction(0)
+                increment = 0
                 if child.find("chord") is not None or next_chord:
                     pending.append(child)
                 else:
@@ -219,11 +231,10 @@ class _Part:
                 pos += increment
             elif tag == "backup":
                 if (text := _text(child.find("duration"))):
-                    pos = max(pos - _number(text, source, child, "duration") / self._divisions,
-                              Fraction(0))
+                    pos = max(pos - self._ticks(text, child), 0)
             elif tag == "forward":
                 if (text := _text(child.find("duration"))):
-                    change = _number(text, source, child, "duration") / self._divisions
+                    change = self._ticks(text, child)
                     if self.finale:  # music21 makes Finale's forwards hidden rests
                         voice = _text(child.find("voice")) or last_voice
                         el = _El(self._offset + pos, (index, self._rank(rank, voice), seq),
@@ -238,12 +249,14 @@ class _Part:
                     if ptag == "divisions":
                         value = _number(_text(part), source, part, "divisions")
                         if value > 0:
-                            self._divisions = value
+                            scale = self.ticks / value
+                            self._scale = int(scale) if scale.denominator == 1 else scale
                     elif ptag == "time":
                         found = _bar_quarters(part)
                         if found is not None:
                             if time_here is None and pos == 0:
-                                time_here = found[0]
+                                bar = found[0] * self.ticks
+                                time_here = int(bar) if bar.denominator == 1 else bar
                             if self.meter is None and found[1] is not None:
                                 self.meter = found[1]
                     elif ptag == "staves":
@@ -264,13 +277,13 @@ class _Part:
                 self._tempo(child, pos)
         if transposition is not None:
             if index == 0:
-                self.transpositions[0] = (Fraction(0), transposition)
+                self.transpositions[0] = (0, transposition)
             elif self.transpositions[-1][1] != transposition:
                 self.transpositions.append((self._offset, transposition))
         if time_here is not None:
             self._bar = time_here
         if notes == 0 and rests == 1 and lone_rest is not None:
-            self._fill_bar(*lone_rest, highest)
+            self._fill_bar(*lone_rest)
             highest = max(highest, lone_rest[0].offset - self._offset + lone_rest[0].dur)
         self._advance(highest, notes + rests > 0)
 
@@ -280,22 +293,28 @@ class _Part:
             return 0
         return rank.get(voice or "", len(rank))  # outside the voices: after them
 
-    def _fill_bar(self, el: _El, note: etree._Element, highest: Fraction) -> None:
+    def _ticks(self, text: str, element: etree._Element) -> int | Fraction:
+        """A <duration> in ticks."""
+        if text.isdigit():
+            return int(text) * self._scale
+        return _number(text, self.source, element, "duration") * self._scale
+
+    def _fill_bar(self, el: _El, note: etree._Element) -> None:
         """music21 stretches a measure's lone rest to the bar: when it says measure="yes",
         or is an undotted whole or breve rest of another length."""
-        bar = self._bar if self._bar is not None else Fraction(4)
+        bar = self._bar if self._bar is not None else 4 * self.ticks
         rest = note.find("rest")
         whole = (_text(note.find("type")) in ("whole", "breve") and note.find("dot") is None
                  and note.find("time-modification") is None)
         if rest.get("measure") == "yes" or (el.dur != bar and whole):
             el.dur = bar
 
-    def _advance(self, highest: Fraction, has_notes: bool) -> None:
-        bar = self._bar if self._bar is not None else Fraction(4)
+    def _advance(self, highest: int | Fraction, has_notes: bool) -> None:
+        bar = self._bar if self._bar is not None else 4 * self.ticks
         if highest == bar:
             shift = highest
         elif highest > bar:
-            diff = highest - bar
+            diff = Fraction(highest - bar, self.ticks)  # in quarters
             round_amount = diff > Fraction(1, 2) or (diff * 16).denominator == 1 \
                 or (diff * 12).denominator == 1
             shift = highest if round_amount else bar
@@ -316,8 +335,8 @@ class _Part:
                              field="transpose", value=(chromatic or octave)[:40],
                              valid="e.g. <chromatic>-2</chromatic>") from None
 
-    def _tempo(self, element: etree._Element, pos: Fraction) -> None:
-        at = self._offset + pos
+    def _tempo(self, element: etree._Element, pos: int | Fraction) -> None:
+        at = Fraction(self._offset + pos, self.ticks)
         sound = element if element.tag == "sound" else element.find("sound")
         if sound is not None and sound.get("tempo"):
             try:
@@ -346,11 +365,11 @@ class _Part:
             self.staff_keys.add(key)
         self.elements.append((key, el))
 
-    def _element(self, group: list[etree._Element], pos: Fraction, key: tuple) -> _El:
+    def _element(self, group: list[etree._Element], pos: int | Fraction, key: tuple) -> _El:
         first = group[0]
-        dur = Fraction(0)
+        dur: int | Fraction = 0
         if first.find("grace") is None and (text := _text(first.find("duration"))):
-            dur = _number(text, self.source, first, "duration") / self._divisions
+            dur = self._ticks(text, first)
         members = []
         unpitched = rest = False
         for note in group:
@@ -452,10 +471,11 @@ def _strip_ties(elements: list[_El]) -> list[_El]:
     return [el for i, el in enumerate(seq) if i not in deleted]
 
 
-def _sounding(elements: list[_El], transpositions: list[tuple[Fraction, int | None]]
-              ) -> list[Note]:
+def _sounding(elements: list[_El], transpositions: list[tuple[int | Fraction, int | None]],
+              ticks: int, zero: Fraction) -> list[Note]:
     """The pitched notes at sounding pitch (each instrument's transposition from its
-    offset up to the next one's, as ``_transposeByInstrument``)."""
+    offset up to the next one's, as ``_transposeByInstrument``), in quarters from
+    ``zero``."""
     notes: list[Note] = []
     bounds = [t[0] for t in transpositions[1:]]
     for el in elements:
@@ -465,8 +485,9 @@ def _sounding(elements: list[_El], transpositions: list[tuple[Fraction, int | No
         while k < len(bounds) and bounds[k] <= el.offset:
             k += 1
         shift = transpositions[k][1] or 0
+        onset, dur = Fraction(el.offset, ticks) - zero, Fraction(el.dur, ticks)
         for _name, ps, _alter, _tie in el.members:
-            notes.append(Note(el.offset, el.dur, min(127, max(0, round(ps + shift)))))
+            notes.append(Note(onset, dur, min(127, max(0, round(ps + shift)))))
     return notes
 
 
@@ -522,20 +543,20 @@ def parse_notes(data: bytes, *, source: str, from_bar_one: bool = True) -> Score
     if not read:
         raise ParseError("the score has no parts", source=source, valid=_VALID)
     first = read[0][1]
-    origin = next((offset for offset, number in first.measures if number == 1), Fraction(0))
+    origin = next((Fraction(offset, first.ticks) for offset, number in first.measures
+                   if number == 1), Fraction(0))
     zero = origin if from_bar_one else Fraction(0)
     parts: list[Part] = []
     for name, part in read:
         for elements in part.staves():
             elements.sort(key=lambda el: (el.offset, el.key))
-            notes = _sounding(_strip_ties(elements), part.transpositions)
-            if zero:
-                notes = [Note(n.onset - zero, n.duration, n.pitch) for n in notes]
+            notes = _sounding(_strip_ties(elements), part.transpositions, part.ticks, zero)
             parts.append(Part(name or f"Part {len(parts) + 1}", tuple(notes)))
     meter = next((p.meter for _, p in read if p.meter is not None), None) or Meter()
     music = Music(tuple(parts), meter=meter, title=Path(source).stem)
-    end = first._offset  # the first part's length, in music21's offsets
-    bars = tuple((offset - zero, number) for offset, number in first.measures)
+    end = Fraction(first._offset, first.ticks)  # the first part's length
+    bars = tuple((Fraction(offset, first.ticks) - zero, number)
+                 for offset, number in first.measures)
     tempos = first.tempos or [t for _, p in read for t in p.tempos]
     return ScoreNotes(music, bars, origin, _seconds(tempos, end))
 
