@@ -19,10 +19,12 @@ ROOT = Path(__file__).resolve().parents[2]
 # Hauptstimme movements and tests/data/scores/mozart41_2, 17 to 28 s each, are checked in
 # bench/check_musicxml_notes.py), and every small score of tests/data and the fuzz seeds
 REAL = [ROOT / "bench/data/hauptstimme/Beethoven_Op.21_3.mxl"]
-SMALL = sorted(p for pattern in ("tests/data/engraving/*/*.m*xl",
+SMALL = sorted(p for pattern in ("tests/data/engraving/*/*.mxl",
+                                 "tests/data/engraving/*/*.musicxml",
                                  "tests/data/checkscores/*.musicxml",
                                  "tests/data/shortscores/*.musicxml",
-                                 "tests/fuzz/corpus/seed_*.m*xl")
+                                 "tests/fuzz/corpus/seed_*.mxl",
+                                 "tests/fuzz/corpus/seed_*.musicxml")
                for p in ROOT.glob(pattern)
                if p.name not in ("broken.musicxml", "timewise.musicxml"))
 
@@ -284,6 +286,26 @@ def test_bad_values_name_the_line_field_and_range(tmp_path: Path) -> None:
     with pytest.raises(InputError) as caught:
         read_notes(path)
     _one_line(caught.value, "step.musicxml", "step", "H", "A to G")
+
+
+@pytest.mark.parametrize("path", sorted(p for p in (ROOT / "tests/fuzz/corpus").iterdir()
+                                        if p.suffix in (".mxl", ".musicxml")),
+                         ids=lambda p: p.name)
+def test_fuzz_corpus_reads_or_is_one_line_input_error(path: Path) -> None:
+    try:
+        music = read_notes(path)
+    except InputError as error:
+        _one_line(error, path.name)
+    else:
+        assert music.parts
+
+
+def test_octave_that_is_no_whole_number_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "half.musicxml"
+    path.write_bytes(_score(("Flute", _n("C", 4, 8))).replace(b"<octave>4<", b"<octave>4.5<"))
+    with pytest.raises(InputError) as caught:
+        read_notes(path)
+    _one_line(caught.value, "half.musicxml", "line", "octave", "4.5", "-1 to 9")
 
 
 def test_wrong_suffix_and_bad_archive_are_refused(tmp_path: Path) -> None:

@@ -380,8 +380,14 @@ class _Part:
                 continue
             step = _text(pitch.find("step")).upper()
             alter_text = _text(pitch.find("alter"))
-            alter = float(alter_text) if alter_text else 0.0
-            octave = int(_text(pitch.find("octave")) or "4")
+            alter = float(_number(alter_text, self.source, pitch, "alter")) if alter_text \
+                else 0.0
+            octave_text = _text(pitch.find("octave")) or "4"
+            if not octave_text.lstrip("-").isdigit():
+                raise ParseError("<octave> is not a whole number", source=self.source,
+                                 line=pitch.sourceline, field="octave",
+                                 value=octave_text[:40], valid="-1 to 9")
+            octave = int(octave_text)
             if step not in _STEP:
                 raise ParseError("<step> is not a note name", source=self.source,
                                  line=pitch.sourceline, field="step", value=step[:40],
