@@ -233,6 +233,24 @@ def test_music21s_tie_walk_across_voices_is_followed() -> None:
     assert _notes(parts) == [(0, 2, 64), (0, 2, 72), (2, 4, 72), (4, 4, 72)]
 
 
+def test_music21_does_not_join_a_tie_from_a_shown_natural_and_neither_do_we() -> None:
+    """music21 compares tied pitches with their accidentals: an A with a natural shown,
+    tied on to an A without one (a tie continued), are two pitches to it (its bug, in
+    Beethoven's Grosse Fuge, bar 387, first violin); we give its answer.  In a part
+    transposed by another interval than octaves the accidentals are made anew, and the
+    tie is joined."""
+    shown = ("<note><pitch><step>A</step><octave>5</octave></pitch><duration>4</duration>"
+             '<tie type="start"/><accidental>natural</accidental></note>')
+    plain = (_n("A", 5, 4, '<tie type="stop"/>', '<tie type="start"/>') +
+             _n("A", 5, 4, '<tie type="stop"/>'))
+    parts = _same_as_music21(_score(("Violin", shown + plain)))
+    assert _notes(parts) == [(0, 2, 81), (2, 4, 81)]
+    clarinet = ("<attributes><transpose><diatonic>-1</diatonic><chromatic>-2</chromatic>"
+                "</transpose></attributes>")
+    parts = _same_as_music21(_score(("Clarinet", clarinet + shown + plain)))
+    assert _notes(parts) == [(0, 6, 79)]
+
+
 def test_ottava_line_leaves_the_written_pitch_as_music21_does() -> None:
     """music21 10.5 does not apply an <octave-shift> (8va) to the sounding pitch: the C
     under the line is read as written (72, not 84); we read it the same."""

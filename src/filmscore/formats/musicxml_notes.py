@@ -29,7 +29,9 @@ How it follows music21, where the file does not say it plainly:
   whatever its pitch, or at a note of the same pitch right after the run.  We follow that
   walk exactly (``_strip_ties``), including its odd results: a tie that another voice's
   tie start interrupts is left open (two notes), and a stop of another pitch closes the
-  run (the first note lengthened by the other's duration).  Where that differs from the
+  run (the first note lengthened by the other's duration), and a tie continued from an
+  A with a natural shown to an A without one is cut, as music21's Pitch equality counts
+  the shown natural (Beethoven's Grosse Fuge, bar 387).  Where that differs from the
   notation, music21 is the one that is wrong; we keep its answer so that the index is
   the same whichever reader built it.
 - dropped: grace notes (no duration), rests, unpitched percussion, notes of no duration.
@@ -64,7 +66,17 @@ _BEAT_UNIT = {"whole": Fraction(4), "half": Fraction(2), "quarter": Fraction(1),
               "eighth": Fraction(1, 2), "16th": Fraction(1, 4), "32nd": Fraction(1, 8),
               "breve": Fraction(8)}
 _DEFAULT_DIVISIONS = 10080  # music21's when a part never says
-_DEFAULT_BPM = 100.0  # quarters a minute before the first tempo mark
+_DEFAULT_BPM = 100.0
+#: music21's names of MusicXML <accidental>s that it names otherwise
+_ACCIDENTAL_NAMES = {"sharp-sharp": "double-sharp", "flat-flat": "double-flat",
+                     "quarter-sharp": "half-sharp", "quarter-flat": "half-flat",
+                     "three-quarters-sharp": "one-and-a-half-sharp",
+                     "three-quarters-flat": "one-and-a-half-flat"}
+#: music21's Accidental(alter) names
+_ALTER_NAMES = {0.0: "natural", 1.0: "sharp", -1.0: "flat", 2.0: "double-sharp",
+                -2.0: "double-flat", 3.0: "triple-sharp", -3.0: "triple-flat",
+                0.5: "half-sharp", -0.5: "half-flat", 1.5: "one-and-a-half-sharp",
+                -1.5: "one-and-a-half-flat"}  # quarters a minute before the first tempo mark
 
 
 @dataclass(frozen=True)
@@ -83,16 +95,19 @@ class ScoreNotes:
 class _El:
     """A music21 GeneralNote of the flattened part: a note, chord, rest or unpitched."""
 
-    __slots__ = ("offset", "key", "dur", "kind", "members", "tie")
+    __slots__ = ("offset", "key", "dur", "kind", "members", "tie", "shift", "spelled")
 
     def __init__(self, offset: Fraction, key: tuple, dur: Fraction, kind: str,
-                 members: list[tuple[str, float, float, str | None]], tie: str | None):
+                 members: list[tuple[str, float, float, str | None, str]], tie: str | None):
         self.offset = offset
         self.key = key  # music21's order among elements at one offset
         self.dur = dur
         self.kind = kind  # "note", "chord", "rest", "unpitched"
-        self.members = members  # pitched members: (step+alter+octave name, ps, alter, tie)
+        # pitched members: (music21's spelling "A natural/5", ps, alter, tie, "A0/5")
+        self.members = members
         self.tie = tie  # a Note's tie, a Chord's first tied member's
+        self.shift = 0  # semitones to sounding pitch
+        self.spelled = True  # compare pitches by their spelling, not their alteration
 
     @property
     def has_pitch(self) -> bool:
@@ -166,7 +181,9 @@ class _Part:
         self.elements: list[tuple[int, _El]] = []  # (staff or 0, element)
         self.staff_keys: set[int] = set()
         self.max_staves = 1
-        self.transpositions: list[tuple[Fraction, int | None]] = [(Fraction(0), None)]
+        # (from, (semitones, by a unison or octaves) or None): music21's instruments
+        self.transpositions: list[tuple[int | Fraction, tuple[int, bool] | None]] = \
+            [(0, None)]
         self.meter: Meter | None = None
         self.tempos: list[tuple[Fraction, float]] = []
         self._bar: int | Fraction | None = None  # the last time signature's bar, in ticks
@@ -324,11 +341,17 @@ class _Part:
             shift = highest
         self._offset += shift
 
-    def _semitones(self, transpose: etree._Element) -> int:
+    def _semitones(self, transpose: etree._Element) -> tuple[int, bool]:
+        """(semitones, whether the interval is a unison or octaves: music21 keeps a
+        pitch's accidental then, and spells it anew otherwise)."""
         chromatic = _text(transpose.find("chromatic"))
+        diatonic = _text(transpose.find("diatonic"))
         octave = _text(transpose.find("octave-change"))
         try:
-            return int(Fraction(chromatic or "0")) + 12 * int(octave or "0")
+            semitones = int(Fraction(chromatic or "0")) + 12 * int(octave or "0")
+            steps = int(diatonic) + 7 * int(octave or "0") if diatonic else None
+            unison = semitones % 12 == 0 if steps is None else steps % 7 == 0
+            return semitones, unison
         except (ValueError, ZeroDivisionError):
             raise ParseError("<transpose> is not a whole number of semitones",
                              source=self.source, line=transpose.sourceline,
@@ -393,7 +416,17 @@ class _Part:
                                  line=pitch.sourceline, field="step", value=step[:40],
                                  valid="A to G")
             ps = (octave + 1) * 12 + _STEP[step] + alter
-            members.append((f"{step}{alter:g}/{octave}", ps, alter, _tie(note)))
+            # music21's Pitch: the <accidental> shown, else one made from <alter> (a
+            # natural for <alter>0</alter>), else none; stripTies compares these
+            shown = _text(note.find("accidental"))
+            if shown:
+                accidental = _ACCIDENTAL_NAMES.get(shown, shown)
+            elif alter_text:
+                accidental = _ALTER_NAMES.get(alter, str(alter))
+            else:
+                accidental = ""
+            members.append((f"{step} {accidental}/{octave}", ps, alter, _tie(note),
+                            f"{step}{alter:g}/{octave}"))
         if len(group) > 1:
             kind = "chord"
             tie = next((m[3] for m in members if m[3] is not None), None)
@@ -422,7 +455,12 @@ def _end_match(n: _El, last: _El | None, last_connected: bool) -> bool:
     if last is None or not last_connected:
         return False
     if last.kind == "note" and n.kind == "note":
-        return last.members[0][0] == n.members[0][0]
+        # music21's Pitch equality: the same step, octave and accidental, so a written
+        # A-natural and an A without an accidental differ (its bug: the tie between them
+        # is not joined); after a transposition by another interval than octaves the
+        # accidentals are made anew (naturals left out) and only the alteration counts
+        which = 0 if last.spelled and n.spelled else 4
+        return last.members[0][which] == n.members[0][which]
     if n.kind != "note":
         a, b = last.pitches, n.pitches
         if len(a) != len(b):
@@ -477,23 +515,29 @@ def _strip_ties(elements: list[_El]) -> list[_El]:
     return [el for i, el in enumerate(seq) if i not in deleted]
 
 
-def _sounding(elements: list[_El], transpositions: list[tuple[int | Fraction, int | None]],
-              ticks: int, zero: Fraction) -> list[Note]:
-    """The pitched notes at sounding pitch (each instrument's transposition from its
-    offset up to the next one's, as ``_transposeByInstrument``), in quarters from
-    ``zero``."""
-    notes: list[Note] = []
+def _transpose(elements: list[_El],
+               transpositions: list[tuple[int | Fraction, tuple[int, bool] | None]]) -> None:
+    """Give each element its instrument's transposition (from the instrument's offset up
+    to the next one's, as music21's ``_transposeByInstrument``)."""
     bounds = [t[0] for t in transpositions[1:]]
+    k = 0
+    for el in elements:  # in time order
+        while k < len(bounds) and bounds[k] <= el.offset:
+            k += 1
+        found = transpositions[k][1]
+        if found is not None:
+            el.shift, el.spelled = found
+
+
+def _sounding(elements: list[_El], ticks: int, zero: Fraction) -> list[Note]:
+    """The pitched notes at sounding pitch, in quarters from ``zero``."""
+    notes: list[Note] = []
     for el in elements:
         if el.kind in ("rest", "unpitched") or not el.members:
             continue
-        k = 0
-        while k < len(bounds) and bounds[k] <= el.offset:
-            k += 1
-        shift = transpositions[k][1] or 0
         onset, dur = Fraction(el.offset, ticks) - zero, Fraction(el.dur, ticks)
-        for _name, ps, _alter, _tie in el.members:
-            notes.append(Note(onset, dur, min(127, max(0, round(ps + shift)))))
+        for member in el.members:
+            notes.append(Note(onset, dur, min(127, max(0, round(member[1] + el.shift)))))
     return notes
 
 
@@ -556,7 +600,8 @@ def parse_notes(data: bytes, *, source: str, from_bar_one: bool = True) -> Score
     for name, part in read:
         for elements in part.staves():
             elements.sort(key=lambda el: (el.offset, el.key))
-            notes = _sounding(_strip_ties(elements), part.transpositions, part.ticks, zero)
+            _transpose(elements, part.transpositions)
+            notes = _sounding(_strip_ties(elements), part.ticks, zero)
             parts.append(Part(name or f"Part {len(parts) + 1}", tuple(notes)))
     meter = next((p.meter for _, p in read if p.meter is not None), None) or Meter()
     music = Music(tuple(parts), meter=meter, title=Path(source).stem)
