@@ -30,6 +30,7 @@ BENCHMARKS.md between the theme-index markers.
 from __future__ import annotations
 
 import argparse
+import gc
 import sys
 import time
 from pathlib import Path
@@ -104,6 +105,7 @@ def run(quick: bool = False) -> str:
         if problems:
             raise SystemExit(f"{path.name}: our reader differs from music21: {problems[0]}")
         m21_of[path] = m21_s
+    gc.collect()  # music21's garbage (graphs of cycles) is not ours to walk
     t0 = time.perf_counter()
     read = {name: read_score_notes(path) for name, path in pieces_files}
     read_s = time.perf_counter() - t0
@@ -118,7 +120,6 @@ def run(quick: bool = False) -> str:
     cuts = [q[0] for q in make_queries(pieces, 20 if quick else 100)]
     e_ours, e_base, e_found, e_bfound = timed_search(index, themes)
     c_ours, c_base, c_found, c_bfound = timed_search(index, cuts)
-    total = read_s + index_s + e_ours + c_ours
     lines = [
         f"{len(pieces)} pieces ({len(m21_of)} scores, read again for each copy), "
         f"{hours:.2f} h at their tempo marks, {notes:,} notes ({index.note_count:,} in the "
@@ -136,9 +137,12 @@ def run(quick: bool = False) -> str:
         f"| search: {len(cuts)} cut queries | {c_ours:.1f} s | plain baseline | "
         f"{c_base:.2f} s | {1000 * c_ours / len(cuts):.0f} ms a query; {c_found:,} matches "
         f"(baseline {c_bfound:,}) |",
-        f"| read + index + all searches | {total:.1f} s | music21 read + index + "
-        f"baseline searches | {m21_s + index_s + e_base + c_base:.0f} s | target: under a "
-        "minute |",
+        f"| read + index + the eval's {len(themes)} queries | "
+        f"{read_s + index_s + e_ours:.1f} s | music21 read + index + baseline | "
+        f"{m21_s + index_s + e_base:.0f} s | target: under a minute |",
+        f"| read + index + {len(cuts)} cut queries | {read_s + index_s + c_ours:.1f} s | "
+        f"music21 read + index + baseline | {m21_s + index_s + c_base:.0f} s | "
+        f"target: under a minute |",
     ]
     return "\n".join(lines) + "\n"
 
