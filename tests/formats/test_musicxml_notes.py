@@ -3,13 +3,15 @@ note: on real orchestral scores of the repository and on small hand-made cases."
 
 from __future__ import annotations
 
+import warnings
 import zipfile
 from fractions import Fraction
 from pathlib import Path
 
 import pytest
 
-from filmscore.errors import InputError
+from filmscore.errors import FilmscoreWarning, InputError
+from filmscore.formats.musicxml import read_music
 from filmscore.formats.musicxml_input import parse_music21, read_musicxml_file
 from filmscore.formats.musicxml_notes import parse_notes, read_notes, read_score_notes
 from filmscore.sync.tempomap import Meter
@@ -90,6 +92,30 @@ def test_read_notes_counts_from_bar_one_and_keeps_the_first_meter() -> None:
     shift = raw.origin  # no pickup here: bar 1 is the first measure
     assert shift == 0 and music.parts[0].notes == raw.music.parts[0].notes
     assert music.parts[0].name == "Flute 1"
+
+
+@pytest.mark.parametrize("path", [REAL[0],
+                                  ROOT / "tests/data/engraving/demo-before-issue9/1M2 score.mxl",
+                                  ROOT / "tests/data/checkscores/flute_to_piccolo.musicxml"],
+                         ids=lambda p: p.name)
+def test_notation_ties_give_the_products_read_music_notes(path: Path) -> None:
+    """ties="notation": the notes musicxml.read_music gives (the product's reader, which
+    joins ties by pitch), part by part, with its part names and meter."""
+    with warnings.catch_warnings():  # its notices of what it does not carry (repeats)
+        warnings.simplefilter("ignore", FilmscoreWarning)
+        product = read_music(path)
+    ours = read_notes(path, ties="notation")
+    assert [p.name for p in ours.parts] == [p.name for p in product.parts]
+    assert ours.meter == product.meter
+    for mine, theirs in zip(ours.parts, product.parts, strict=True):
+        assert [(n.onset, n.duration, n.pitch) for n in mine.notes] == \
+            [(n.onset, n.duration, n.pitch) for n in theirs.notes], mine.name
+
+
+def test_ties_other_than_the_two_ways_are_refused() -> None:
+    with pytest.raises(InputError) as caught:
+        parse_notes(_score(("Flute", _n("C", 5, 8))), source="x.musicxml", ties="loose")
+    _one_line(caught.value, "ties", "loose", "music21, notation")
 
 
 # --- hand-made cases ----------------------------------------------------------------------
@@ -231,6 +257,9 @@ def test_music21s_tie_walk_across_voices_is_followed() -> None:
                    "|" + bar2))
     parts = _same_as_music21(data)
     assert _notes(parts) == [(0, 2, 64), (0, 2, 72), (2, 4, 72), (4, 4, 72)]
+    notation = parse_notes(data, source="voices.musicxml", ties="notation").music
+    assert [(n.onset, n.duration, n.pitch) for n in notation.parts[0].notes] == \
+        [(0, 4, 64), (0, 8, 72)]  # as the page means it, as read_music reads it
 
 
 def test_music21_does_not_join_a_tie_from_a_shown_natural_and_neither_do_we() -> None:
