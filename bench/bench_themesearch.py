@@ -1,9 +1,11 @@
 """Theme search speed: index two hours of music, run 100 queries; indexed vs exhaustive.
 
 The music is the music21 corpus that ships with the wheel: Beethoven, Mozart and Haydn
-string quartets, then Bach chorales, parsed once into Music values (cached as pickles
-under /tmp, so reruns skip music21) until the pieces last two hours at their own tempo
-marks (100 quarters a minute where unmarked).
+string quartets, then Bach chorales, read into Music values (MusicXML by our notes-only
+reader, ``formats.musicxml_notes``; the few Humdrum .krn files by music21, cached as
+pickles under /tmp) until the pieces last two hours at their own tempo marks (100
+quarters a minute where unmarked).  Two hours of orchestral music:
+bench/bench_theme_index.py.
 
 100 queries are cut from the corpus (fixed seed): 8 to 12 notes of a random part at a
 random place, as they are, transposed, inverted, in retrograde, augmented, or with
@@ -170,7 +172,8 @@ def run(quick: bool = False) -> list[Result]:
         Result(bench="themesearch", case=f"build_index, {len(pieces)} corpus pieces, "
                f"{total_s / 3600:.2f} h, {notes:,} notes", ours="build_index", ours_s=index_s,
                peer="no peer", peer_s=None,
-               note=f"parsing with music21 (cached under /tmp afterwards): {load_s:.0f} s"),
+               note=f"reading (MusicXML by formats.musicxml_notes, .krn by music21, "
+                    f"cached under /tmp): {load_s:.0f} s"),
         Result(bench="themesearch", case=f"{n_queries} queries x 5 transforms over "
                f"{total_s / 3600:.2f} h", ours="search", ours_s=sum(times),
                peer="no peer", peer_s=None,

@@ -43,6 +43,7 @@ BENCH = Path(__file__).resolve().parent
 ROOT = BENCH.parent
 sys.path.insert(0, str(ROOT / "src"))
 
+from filmscore.formats.musicxml_notes import read_score_notes  # noqa: E402
 from filmscore.sync.tempomap import Meter  # noqa: E402
 from filmscore.writing.melody import part_names  # noqa: E402
 from filmscore.writing.music import Music, Note, Part  # noqa: E402
@@ -70,7 +71,7 @@ WEIGHT_GRID = tuple(Weights(bits, info, under) for bits in (20.0, 30.0, 40.0)
 TARGETS = ("ret-any", "ret-same", "all-any")
 
 
-# --- loading (music21 until formats.musicxml.read_music is there) ------------------------
+# --- loading ------------------------------------------------------------------------------
 
 
 def _read_with_music21(path: Path) -> tuple[Music, list[tuple[float, int]], float]:
@@ -114,7 +115,14 @@ def _read_with_music21(path: Path) -> tuple[Music, list[tuple[float, int]], floa
 
 
 def load_score(path: Path) -> tuple[Music, list[tuple[float, int]], float]:
-    """The score as Music, a bar table and seconds; cached under /tmp by the file's bytes."""
+    """The score as Music (onsets as music21's offsets, from the first measure), a bar
+    table and seconds.  MusicXML is read by ``formats.musicxml_notes`` (music21's notes,
+    checked note for note by bench/check_musicxml_notes.py, in a tenth of its time);
+    other formats (the corpus's Humdrum .krn) by music21, cached under /tmp by the file's
+    bytes."""
+    if path.suffix.lower() in (".mxl", ".xml", ".musicxml"):
+        got = read_score_notes(path, from_bar_one=False)
+        return got.music, [(float(o), n) for o, n in got.bars], got.seconds
     digest = hashlib.sha1(path.read_bytes()).hexdigest()[:16]
     cached = CACHE / f"{path.stem}-{digest}-v2.pkl"
     if cached.exists():
