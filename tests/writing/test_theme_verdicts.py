@@ -119,3 +119,26 @@ def test_a_verdict_names_an_occurrence_that_is_there(tmp_path: Path, db_url: str
         row = set_verdict(pctx, "hero", "1M1", 6, "confirmed", part="horn")
         assert row.part == "violins" and row.timecode == "00:00:11:00"
         assert [v.verdict for v, _ in verdict_listing(pctx)] == ["confirmed"]
+
+
+def test_a_musicxml_cue_is_indexed_from_its_notes_alone(tmp_path: Path) -> None:
+    """A MusicXML version of a cue with a tempo map is read by the notes-only reader
+    (formats.musicxml_notes): the report is the one the full reader gives."""
+    from filmscore.formats.midi_music import read_music as read_midi
+    from filmscore.formats.musicxml import read_music
+    from filmscore.formats.musicxml import write_music as write_musicxml
+    from filmscore.formats.musicxml_notes import read_notes
+
+    midi = _music(tmp_path / "v1.mid", F(4))
+    xml = write_musicxml(read_midi(midi), tmp_path / "v1.musicxml")
+    full, fast = read_music(xml), read_notes(xml, ties="notation")
+    assert [sorted(p.notes) for p in full.parts] == [sorted(p.notes) for p in fast.parts]
+    init_project(tmp_path / "p", title="Fast", fps="24")
+    with open_project(tmp_path / "p") as pctx:
+        add_cue(pctx, CueSpec(parse_cue_number("1M1"), "Hero", 24, 24 * 20))
+        set_tempo_map(pctx, "1M1", TempoMap.constant("24", 24, F(120), bars=9))
+        add_theme(pctx, "hero", parse_notestring("4/4 c4 d8 e f4 g a2"))
+        import_version(pctx, "1M1", xml)
+        rows = theme_report(pctx).matches
+    assert [(r.cue, r.bar, r.part, r.doubled_by, r.timecode) for r in rows] == [
+        ("1M1", 2, "horn", (), "00:00:03:00"), ("1M1", 6, "violins", ("horn",), "00:00:11:00")]

@@ -297,7 +297,7 @@ def _search(pctx) -> _Searched:
     for cs in all_cue_syncs(pctx):
         number = str(cs.cue.number)
         if list_versions(pctx, number):
-            summary, pieces[number] = load_version(pctx, number)
+            summary, pieces[number] = _notes_of(pctx, number, timed=cs.tempo_map is not None)
             versions[number] = summary.number
             maps[number] = _timing(pctx, cs, pieces[number])
     if not pieces:
@@ -311,6 +311,20 @@ def _search(pctx) -> _Searched:
             for name, matches in found.by_theme.items() for m in matches]
     rows.sort(key=lambda r: (list(pieces).index(r.cue), r.onset, r.theme))
     return _Searched(rows, pieces, versions, themes)
+
+
+def _notes_of(pctx, number: str, *, timed: bool) -> tuple[VersionSummary, Music]:
+    """A cue's latest music for the theme index: a MusicXML file through the notes-only
+    reader (``formats.musicxml_notes``, the same notes as ``read_music`` and about ten
+    times faster; it drops unpitched percussion, which the index leaves out anyway);
+    the full reader when the music's own tempos are needed (``timed`` false: the cue has
+    no tempo map to time the occurrences on) or for a MIDI file."""
+    from filmscore.formats.musicxml_notes import read_notes
+
+    summary, path = version_file(pctx, number, None)
+    if timed and summary.format == "musicxml":
+        return summary, require_notes(read_notes(path, ties="notation"), source=str(path))
+    return summary, read_music_file(path)
 
 
 def _timing(pctx, cs, music: Music) -> TempoMap | None:
