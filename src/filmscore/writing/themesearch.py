@@ -345,19 +345,22 @@ def _queries(line: Line, transforms: Sequence[str]) -> list[_Query]:
     return out
 
 
-def _step(index: ThemeIndex, sel: np.ndarray | None, g: int, q_interval: int,
-          q_logspan: float) -> tuple[np.ndarray, np.ndarray]:
-    """Score of aligning a query step to (k = j-1-g, j) for every target j; and validity."""
-    iv = index.step_interval[g]
-    ls = index.step_logspan[g]
-    cost = index.step_skip_cost[g]
-    valid = index.step_valid[g]
-    if sel is not None:
-        iv, ls, cost, valid = iv[sel], ls[sel], cost[sel], valid[sel]
+def _step(steps: tuple[np.ndarray, np.ndarray, np.ndarray], q_interval: int,
+          q_logspan: float) -> np.ndarray:
+    """Score of aligning a query step to (k = j-1-g, j) for every target j, from the
+    target's steps of skip g (``_Steps``: interval, log time, skip cost)."""
+    iv, ls, cost = steps
     q = min(max(q_interval, -_CLIP), _CLIP) + _CLIP
-    score = _PITCH[q][iv]
-    score = score + (_RHYTHM_BONUS - _RHYTHM_SLOPE * np.abs(ls - q_logspan)) - cost
-    return score, valid
+    score = _PITCH[q].take(iv)
+    # score + (_RHYTHM_BONUS - _RHYTHM_SLOPE * |ls - q_logspan|) - cost, in place (the
+    # same operations in the same order: the same floats, fewer temporary arrays)
+    rhythm = np.subtract(ls, q_logspan)
+    np.abs(rhythm, out=rhythm)
+    rhythm *= _RHYTHM_SLOPE
+    np.subtract(_RHYTHM_BONUS, rhythm, out=rhythm)
+    score += rhythm
+    score -= cost
+    return score
 
 
 def _align(index: ThemeIndex, query: _Query, sel: np.ndarray | None
@@ -378,19 +381,29 @@ def _align(index: ThemeIndex, query: _Query, sel: np.ndarray | None
         else:
             prev = _shift(positions, g + 1, -10**9)
             contiguous.append(prev == positions - (g + 1))
-    steps = {}  # (g, i, skip2) -> (score, valid)
+    # the target's steps of each skip g, gathered once for the selection (not once for
+    # every query step: the gathers were half of a search's time)
+    target = []
+    for g in range(MAX_SKIP + 1):
+        arrays = (index.step_interval[g], index.step_logspan[g], index.step_skip_cost[g])
+        valid = index.step_valid[g]
+        if sel is not None:
+            arrays = tuple(a[sel] for a in arrays)
+            valid = valid[sel] & contiguous[g]
+        target.append((arrays, ~valid))
+    steps = {}  # (g, i, skip2) -> score, -inf where the step is not there
 
     def step(g: int, i: int, two: bool) -> np.ndarray:
         key = (g, i, two)
         if key not in steps:
+            arrays, missing = target[g]
             if two:  # query note i-1 missing from the target
-                s, v = _step(index, sel, g, int(query.interval2[i]), float(query.logspan2[i]))
-                s = s - (_MISSING_REPEAT if query.interval[i - 1] == 0 else _MISSING_NOTE)
+                s = _step(arrays, int(query.interval2[i]), float(query.logspan2[i]))
+                s -= _MISSING_REPEAT if query.interval[i - 1] == 0 else _MISSING_NOTE
             else:
-                s, v = _step(index, sel, g, int(query.interval[i]), float(query.logspan[i]))
-            if contiguous[g] is not None:
-                v = v & contiguous[g]
-            steps[key] = np.where(v, s, neg)
+                s = _step(arrays, int(query.interval[i]), float(query.logspan[i]))
+            np.copyto(s, neg, where=missing)
+            steps[key] = s
         return steps[key]
 
     zero = np.zeros(n)
@@ -407,15 +420,17 @@ def _align(index: ThemeIndex, query: _Query, sel: np.ndarray | None
             best = np.full(n, -(_MISSING_FIRST if pickup else _MISSING_NOTE))
             start = positions.astype(np.int64)
         for g in range(MAX_SKIP + 1):
-            cand = _shift(d_prev, g + 1, neg) + step(g, i, False)
-            better = cand > best
-            best = np.where(better, cand, best)
-            start = np.where(better, _shift(s_prev, g + 1, 0), start)
-            if d_prev2 is not None:
-                cand = _shift(d_prev2, g + 1, neg) + step(g, i, True)
-                better = cand > best
-                best = np.where(better, cand, best)
-                start = np.where(better, _shift(s_prev2, g + 1, 0), start)
+            k = g + 1  # target note j after note j-k: the first k have no such step
+            if n <= k:
+                continue
+            # on views of the arrays' tails: no shifted copies, no full-length selects
+            for prev, prev_start, two in ((d_prev, s_prev, False), (d_prev2, s_prev2, True)):
+                if prev is None:
+                    continue
+                cand = prev[:n - k] + step(g, i, two)[k:]
+                better = cand > best[k:]
+                np.copyto(best[k:], cand, where=better)
+                np.copyto(start[k:], prev_start[:n - k], where=better)
         d_prev2, s_prev2 = d_prev, s_prev
         d_prev, s_prev = best, start
         steps = {k: v for k, v in steps.items() if k[1] > i}
