@@ -199,6 +199,9 @@ def themes_report(
                                          "CSV to this file."),
     pdf_file: Path | None = typer.Option(None, "--pdf", help="Also write a PDF: a page per "
                                          "theme, each occurrence's bars engraved."),
+    min_score: float | None = typer.Option(None, "--min-score", help="Show occurrences "
+                                           "down to this confidence (0.5 to 1; default "
+                                           "0.75): less likely ones, to confirm or reject."),
 ) -> None:
     """Where each theme appears in the cues' music (the latest version of each cue): a
     table per theme and per cue, with timecodes and the composer's verdicts."""
@@ -206,7 +209,7 @@ def themes_report(
     from filmscore.writing.service import theme_report, write_theme_report_pdf
 
     pctx = open_ctx(ctx)
-    report = theme_report(pctx, include_rejected=show_all)
+    report = theme_report(pctx, include_rejected=show_all, min_score=min_score)
     for theme, rows in report.by_theme().items():
         console.print(table(f"Theme {theme}", ["cue", "bar|beat", "to bar", "timecode",
                                                "part", "doubled by", "found as",
@@ -234,7 +237,8 @@ def themes_report(
         console.print(f"Wrote {csv_file}.")
     if pdf_file is not None:
         with working("engraving the theme report"):
-            write_theme_report_pdf(pctx, pdf_file, include_rejected=show_all)
+            write_theme_report_pdf(pctx, pdf_file, include_rejected=show_all,
+                                   min_score=min_score)
         console.print(f"Wrote {pdf_file}.")
 
 

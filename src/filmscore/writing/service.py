@@ -284,6 +284,11 @@ class _Searched:
     themes: dict[str, Music]
 
 
+#: the confidence the report searches down to: what a composer may widen the report to
+#: (``min_score``) and confirm; the report shows from ``themesearch.MIN_SCORE`` by default
+SEARCH_FLOOR = 0.5
+
+
 def _search(pctx) -> _Searched:
     from filmscore.sync.service import all_cue_syncs
     from filmscore.writing.concordance import end_bar, timecode_of
@@ -302,7 +307,7 @@ def _search(pctx) -> _Searched:
             maps[number] = _timing(pctx, cs, pieces[number])
     if not pieces:
         raise NotFoundError("no cue has music yet: 'filmscore music import CUE FILE.mid'")
-    found = concordance(build_index(pieces), themes)
+    found = concordance(build_index(pieces), themes, min_score=SEARCH_FLOOR)
     rows = [ReportRow(name, m.piece, m.bar, _beat(m.beat), m.part,
                       m.transform + (f" {m.transposition:+d}" if m.transposition else ""),
                       m.score, m.doubled_by, m.onset, m.end,
@@ -369,14 +374,31 @@ def _judged(pctx, searched: _Searched) -> tuple[list[ReportRow], list]:
     return rows, lost
 
 
-def theme_report(pctx, *, include_rejected: bool = False) -> ThemeReport:
+def theme_report(pctx, *, include_rejected: bool = False,
+                 min_score: float | None = None) -> ThemeReport:
     """Where each theme (variants included) appears in the latest music of every cue, with
-    the composer's verdicts; rejected occurrences are left out unless ``include_rejected``."""
-    return _report(_search(pctx), pctx, include_rejected)
+    the composer's verdicts; rejected occurrences are left out unless ``include_rejected``;
+    occurrences below ``min_score`` (``themesearch.MIN_SCORE`` by default) are left out
+    unless the composer confirmed them."""
+    return _report(_search(pctx), pctx, include_rejected, min_score)
 
 
-def _report(searched: _Searched, pctx, include_rejected: bool) -> ThemeReport:
+def _min_score(min_score: float | None) -> float:
+    from filmscore.writing.themesearch import MIN_SCORE
+
+    if min_score is None:
+        return MIN_SCORE
+    if not SEARCH_FLOOR <= min_score <= 1:
+        raise InputError("a confidence out of range", field="min-score",
+                         value=f"{min_score:g}", valid=f"{SEARCH_FLOOR:g} to 1")
+    return min_score
+
+
+def _report(searched: _Searched, pctx, include_rejected: bool,
+            min_score: float | None = None) -> ThemeReport:
+    floor = _min_score(min_score)
     rows, lost = _judged(pctx, searched)
+    rows = [r for r in rows if r.score >= floor or r.verdict.startswith("confirmed")]
     shown = [r for r in rows if include_rejected or not r.verdict.startswith("rejected")]
     kept = [r for r in rows if not r.verdict.startswith("rejected")]
     by_cue = {cue: sorted({r.theme for r in kept if r.cue == cue}) for cue in searched.pieces}
@@ -416,6 +438,9 @@ def set_verdict(pctx, theme: str, cue: str, bar: int, verdict: str, *,
         asked = f"{bar}|{beat}" if beat else f"bar {bar}"
         raise NotFoundError(f"no occurrence of theme {theme!r} in cue {number} at {asked}"
                             + (f" in {part}" if part else "") + f" (it is found at: {where})")
+    if len(chosen) > 1:  # one the report shows by default, the others under it: that one
+        shown = [r for r in chosen if r.score >= _min_score(None)]
+        chosen = shown if len(shown) == 1 else chosen
     if len(chosen) > 1:
         raise InputError(f"theme {theme!r} is found more than once in bar {bar} of cue "
                          f"{number}: name the beat (BAR|BEAT) or the part (--part)",
@@ -463,14 +488,15 @@ def verdict_listing(pctx) -> list[tuple[object, ReportRow | None]]:
     return [(v, on.get(id(v))) for v in verdicts]
 
 
-def write_theme_report_pdf(pctx, path: Path, *, include_rejected: bool = False) -> Path:
+def write_theme_report_pdf(pctx, path: Path, *, include_rejected: bool = False,
+                           min_score: float | None = None) -> Path:
     """The theme report as a PDF: a page (or more) per theme, its notes engraved at the
     top, then each occurrence's bars engraved (``formats.themereport_pdf``)."""
     from filmscore.formats.themereport_pdf import write_theme_report_pdf as write
     from filmscore.writing.concordance import excerpt
 
     searched = _search(pctx)
-    report = _report(searched, pctx, include_rejected)
+    report = _report(searched, pctx, include_rejected, min_score)
     excerpts = [excerpt(searched.pieces[r.cue], r.part, r.onset, r.end)
                 for r in report.matches]
     stands_for = {t.name: t.stands_for for t in list_themes(pctx)}
