@@ -137,6 +137,17 @@ def check_values(document: bytes | etree._Element, *, source: str) -> None:
                       what="alteration")
 
 
+def require_partwise(root: etree._Element, *, source: str) -> None:
+    """Refuse a document that is not a partwise MusicXML score (both readers read only
+    that: music21's importer and ``musicxml_notes``)."""
+    if root.tag == "score-timewise":
+        raise ParseError("a score-timewise MusicXML document is not supported",
+                         source=source, valid="a score-partwise document (export it partwise)")
+    if root.tag != "score-partwise":
+        raise ParseError("not a MusicXML score", source=source, value=str(root.tag)[:40],
+                         valid="a <score-partwise> document")
+
+
 def parse_music21(data: bytes, *, source: str) -> Any:
     """music21's Score of the (uncompressed, checked) MusicXML ``data``; ParseError with
     the file's name for what music21 cannot read.  The file name becomes the movement
@@ -161,12 +172,7 @@ def parse_music21(data: bytes, *, source: str) -> Any:
         raise ParseError(f"cannot decode the XML: {reason}", source=source, line=1,
                          valid="a MusicXML 1.0-4.0 file (.musicxml, .xml or compressed .mxl)"
                          ) from None
-    if root.tag == "score-timewise":
-        raise ParseError("a score-timewise MusicXML document is not supported",
-                         source=source, valid="a score-partwise document (export it partwise)")
-    if root.tag != "score-partwise":
-        raise ParseError("not a MusicXML score", source=source, value=str(root.tag)[:40],
-                         valid="a <score-partwise> document")
+    require_partwise(root, source=source)
     importer = xmlToM21.MusicXMLImporter()
     try:
         with quiet_music21():

@@ -61,7 +61,12 @@ from pathlib import Path
 from lxml import etree
 
 from filmscore.errors import InputError, ParseError
-from filmscore.formats.musicxml_input import SUFFIXES, check_values, read_musicxml_file
+from filmscore.formats.musicxml_input import (
+    SUFFIXES,
+    check_values,
+    read_musicxml_file,
+    require_partwise,
+)
 from filmscore.sync.tempomap import Meter
 from filmscore.writing.music import Music, Note, Part
 
@@ -595,12 +600,7 @@ def _root(data: bytes, source: str) -> etree._Element:
         line = error.position[0] if error.position else None
         raise ParseError("not well-formed XML", source=source, line=line,
                          valid=_VALID) from None
-    if root.tag == "score-timewise":
-        raise ParseError("a score-timewise MusicXML document is not supported",
-                         source=source, valid="a score-partwise document (export it partwise)")
-    if root.tag != "score-partwise":
-        raise ParseError("not a MusicXML score", source=source, value=str(root.tag)[:40],
-                         valid="a <score-partwise> document")
+    require_partwise(root, source=source)
     return root
 
 
