@@ -115,7 +115,7 @@ def _pitch_table() -> np.ndarray:
     return np.where((d % 12 == 0) & (d > 0) & (d <= 24), _OCTAVE_OFF, table)
 
 
-_PITCH = _pitch_table()
+_PITCH = _pitch_table().astype(np.float32)
 
 
 def _interval_class(intervals: np.ndarray) -> np.ndarray:
@@ -206,14 +206,14 @@ def build_index(pieces: Mapping[str, Music]) -> ThemeIndex:
         span = np.where(valid, onset - k_onset, 1.0)
         valid &= span > 0
         span = np.maximum(span, 1e-6)
-        intervals.append(np.clip(pitch - k_pitch, -_CLIP, _CLIP).astype(np.int32) + _CLIP)
-        logspans.append(np.log2(span))
+        intervals.append((np.clip(pitch - k_pitch, -_CLIP, _CLIP) + _CLIP).astype(np.uint8))
+        logspans.append(np.log2(span).astype(np.float32))
         if g:
             first_skipped = _shift(onset, g, 0.0)  # onset of note k+1
             share = np.clip((onset - first_skipped) / span, 0.0, 1.0)
-            costs.append(_SKIP_NOTE * g + _SKIP_TIME * share)
+            costs.append((_SKIP_NOTE * g + _SKIP_TIME * share).astype(np.float32))
         else:
-            costs.append(np.zeros(n))
+            costs.append(np.zeros(n, np.float32))
         valids.append(valid)
     keys, pos = _gram_table(pitch, line_of)
     heard = np.bincount(intervals[0][valids[0]], minlength=2 * _CLIP + 1).astype(float)
@@ -406,18 +406,18 @@ def _align(index: ThemeIndex, query: _Query, sel: np.ndarray | None
             steps[key] = s
         return steps[key]
 
-    zero = np.zeros(n)
+    zero = np.zeros(n, np.float32)
     d_prev2 = None  # D for query note i-2
     d_prev = zero  # D for query note 0: start anywhere
     s_prev2 = None
     s_prev = positions.astype(np.int64)
     for i in range(1, m):
-        best = np.full(n, neg)
+        best = np.full(n, neg, np.float32)
         start = np.zeros(n, np.int64)
         if i == 1:  # the target may begin at query note 1 (first note missing)
             # a pickup (a first note shorter than the next) is often left out
             pickup = m > 2 and query.logspan[1] < query.logspan[2]
-            best = np.full(n, -(_MISSING_FIRST if pickup else _MISSING_NOTE))
+            best = np.full(n, -(_MISSING_FIRST if pickup else _MISSING_NOTE), np.float32)
             start = positions.astype(np.int64)
         for g in range(MAX_SKIP + 1):
             k = g + 1  # target note j after note j-k: the first k have no such step
