@@ -47,3 +47,20 @@ def test_a_page_per_theme_continued_and_marked(tmp_path) -> None:
         assert f"Score Film — theme report — page {n} of 3" in page
     # the engraved bars are numbered as in the cue
     assert "23" in pages[1].split("bar 23|1 to 24")[1]
+
+
+def test_options_another_layout_left_on_the_toolkit_do_not_carry_over(tmp_path) -> None:
+    """The process has one verovio toolkit; the layout check leaves bounding boxes on it
+    (seen in the full test run: "cannot draw the SVG element <g> inside <text>")."""
+    from filmscore.engraving.engrave import _toolkit
+
+    _toolkit().setOptions({"svgBoundingBoxes": True,
+                           "svgAdditionalAttribute": ["note@pname"]})
+    notes = tuple(Note(F(o), F(d), 60 + p) for o, d, p in STEPS)
+    rows = [ReportRow("hero", "1M1", 1, "1", "horn", "prime", 0.9, (), F(0), F(6), 2,
+                      "00:00:00:00")]
+    out = write_theme_report_pdf(ThemeReport(rows, {"1M1": ["hero"]}),
+                                 {"hero": parse_notestring(THEME)},
+                                 [excerpt(Music((Part("horn", notes),)), "horn", F(0), F(6))],
+                                 tmp_path / "themes.pdf", title="Score Film")
+    assert "Cue 1M1 · bar 1|1 to 2" in _pages(out)[0]

@@ -59,6 +59,9 @@ class _Engraver:
         self.scratch = scratch
         self.count = 0
         width = _W - _LEFT - _RIGHT
+        # the toolkit is the process's one (engrave._toolkit): options another layout set
+        # (the layout check's bounding boxes draw <g> inside <text>) must not carry over
+        self.tk.resetOptions()
         self.tk.setOptions({
             "pageWidth": width, "pageHeight": 60000, "adjustPageHeight": True,
             "scale": round(100 * _STAFF_MM / _VEROVIO_STAFF_MM), "scaleToPageSize": True,
