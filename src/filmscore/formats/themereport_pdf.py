@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import os
 import re
+import textwrap
 from collections.abc import Mapping, Sequence
 from html import escape as _html_escape
 from pathlib import Path
@@ -35,6 +36,7 @@ _LEFT, _RIGHT, _TOP, _BOTTOM = 150, 150, 140, 170
 _STAFF_MM = 6.0  # staff height of the excerpts: a part's size, for reading
 _VEROVIO_STAFF_MM = 7.2  # verovio's staff at scale 100
 _GREY = "#808080"
+_STANDS_FOR_CHARS = 135  # Times italic at 34 units: about this many fill the text column
 _ROOT = re.compile(r'<svg viewBox="0 0 ([\d.]+) ([\d.]+)"')
 
 
@@ -144,11 +146,7 @@ def write_theme_report_pdf(report, themes: Mapping, excerpts: Sequence, path:
             page: list[str] = []
             y = _TOP + 60
             what = (stands_for or {}).get(theme, "")
-            page.append(f'<text x="{_LEFT}" y="{y}" font-family="Times, serif" font-size="60" '
-                        f'font-weight="bold">{_esc(theme)}'
-                        + (f'<tspan dx="30" font-size="36" font-weight="normal" '
-                           f'font-style="italic">{_esc(what)}</tspan>' if what else "")
-                        + "</text>")
+            page.append(_text(_LEFT, y, theme, size=60, weight="bold"))
             kinds = [report.matches[i].verdict.split(" ")[0] for i in indices]
             cues = list(dict.fromkeys(report.matches[i].cue for i in indices))
             where = (f" in {', '.join(cues[:8])}" + (f" and {len(cues) - 8} more cues"
@@ -157,6 +155,11 @@ def write_theme_report_pdf(report, themes: Mapping, excerpts: Sequence, path:
                      + "".join(f", {kinds.count(k)} {k}" for k in ("confirmed", "rejected")
                                if kinds.count(k)))
             page.append(_text(_W - _RIGHT, y, count, size=30, anchor="end"))
+            # what it stands for on lines of its own, under the name and the count (on
+            # the name's line a long one ran into the count)
+            for line in textwrap.wrap(what, _STANDS_FOR_CHARS):
+                y += 46
+                page.append(_text(_LEFT, y, line, size=34, style="italic"))
             y += 30
             svg, vb_w, vb_h = engraver.svg(music)
             placed, height = _place(svg, vb_w, vb_h, _LEFT, y, width)
