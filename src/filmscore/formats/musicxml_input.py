@@ -53,7 +53,9 @@ def _parser() -> etree.XMLParser:
                            huge_tree=True)
 
 
-def _number(element: etree._Element, source: str, what: str) -> Fraction:
+def read_number(element: etree._Element, source: str, what: str) -> Fraction:
+    """The number an element holds (a decimal or a fraction); ParseError naming the
+    element, its line and its text otherwise."""
     text = (element.text or "").strip()
     try:
         return Fraction(text)
@@ -121,7 +123,7 @@ def check_values(document: bytes | etree._Element, *, source: str) -> None:
                     check("beats_per_bar", count, source=source, line=line, field=tag,
                           what="time signature")
                 continue
-            value = _number(element, source, tag)
+            value = read_number(element, source, tag)
             if tag == "divisions":
                 divisions = check("musicxml_divisions", value, source=source, line=line,
                                   field="divisions")

@@ -65,6 +65,7 @@ from filmscore.formats.musicxml_input import (
     SUFFIXES,
     check_values,
     read_musicxml_file,
+    read_number,
     require_partwise,
 )
 from filmscore.sync.tempomap import Meter
@@ -141,14 +142,6 @@ def _tie(note: etree._Element) -> str | None:
     if "start" in types and "stop" in types:
         return "continue"
     return "start"  # music21's Tie() default when it cannot tell
-
-
-def _number(text: str, source: str, element: etree._Element, what: str) -> Fraction:
-    try:
-        return Fraction(text)
-    except (ValueError, ZeroDivisionError):
-        raise ParseError(f"<{what}> is not a number", source=source, line=element.sourceline,
-                         field=what, value=text[:40], valid="a decimal number") from None
 
 
 def _bar_quarters(time: etree._Element) -> tuple[Fraction, Meter | None] | None:
@@ -257,11 +250,11 @@ class _Part:
                     pending = []
                 pos += increment
             elif tag == "backup":
-                if (text := _text(child.find("duration"))):
-                    pos = max(pos - self._ticks(text, child), 0)
+                if (text := _text(duration := child.find("duration"))):
+                    pos = max(pos - self._ticks(text, duration), 0)
             elif tag == "forward":
-                if (text := _text(child.find("duration"))):
-                    change = self._ticks(text, child)
+                if (text := _text(duration := child.find("duration"))):
+                    change = self._ticks(text, duration)
                     if self.finale:  # music21 makes Finale's forwards hidden rests
                         voice = _text(child.find("voice")) or last_voice
                         el = _El(self._offset + pos, (index, self._rank(rank, voice), seq),
@@ -274,7 +267,7 @@ class _Part:
                 for part in child:
                     ptag = part.tag
                     if ptag == "divisions":
-                        value = _number(_text(part), source, part, "divisions")
+                        value = read_number(part, source, "divisions")
                         if value > 0:
                             scale = self.ticks / value
                             self._scale = int(scale) if scale.denominator == 1 else scale
@@ -320,11 +313,11 @@ class _Part:
             return 0
         return rank.get(voice or "", len(rank))  # outside the voices: after them
 
-    def _ticks(self, text: str, element: etree._Element) -> int | Fraction:
-        """A <duration> in ticks."""
+    def _ticks(self, text: str, duration: etree._Element) -> int | Fraction:
+        """A <duration> (its element and its stripped text) in ticks."""
         if text.isdigit():
             return int(text) * self._scale
-        return _number(text, self.source, element, "duration") * self._scale
+        return read_number(duration, self.source, "duration") * self._scale
 
     def _fill_bar(self, el: _El, note: etree._Element) -> None:
         """music21 stretches a measure's lone rest to the bar: when it says measure="yes",
@@ -401,8 +394,8 @@ class _Part:
     def _element(self, group: list[etree._Element], pos: int | Fraction, key: tuple) -> _El:
         first = group[0]
         dur: int | Fraction = 0
-        if first.find("grace") is None and (text := _text(first.find("duration"))):
-            dur = self._ticks(text, first)
+        if first.find("grace") is None and (text := _text(duration := first.find("duration"))):
+            dur = self._ticks(text, duration)
         members = []
         unpitched = rest = False
         for note in group:
@@ -412,9 +405,10 @@ class _Part:
                 rest |= note.find("rest") is not None
                 continue
             step = _text(pitch.find("step")).upper()
-            alter_text = _text(pitch.find("alter"))
-            alter = float(_number(alter_text, self.source, pitch, "alter")) if alter_text \
-                else 0.0
+            alter_element = pitch.find("alter")
+            alter_text = _text(alter_element)
+            alter = (float(read_number(alter_element, self.source, "alter"))
+                     if alter_text else 0.0)
             octave_text = _text(pitch.find("octave")) or "4"
             if not octave_text.lstrip("-").isdigit():
                 raise ParseError("<octave> is not a whole number", source=self.source,
