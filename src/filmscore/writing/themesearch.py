@@ -36,7 +36,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from fractions import Fraction
 
 import numpy as np
@@ -71,7 +71,6 @@ _MISSING_REPEAT = _MISSING_FIRST = _MISSING_NOTE / 2
 #: tolerated, not rewarded, as a whole tone off is
 _OCTAVE_OFF = 0.0
 _BEST_STEP = 1.0 + _RHYTHM_BONUS
-
 
 
 @dataclass(frozen=True)
@@ -111,7 +110,7 @@ def _pitch_table() -> np.ndarray:
     table = np.where(np.sign(q) * np.sign(t) < 0, -1.0, table)
     # a note of the line moved by an octave (a violin taking the top note down, a bass
     # line up): the interval into it and out of it are an octave off, whatever their
-    # direction now; each scores as a semitone off does
+    # direction now; each scores _OCTAVE_OFF
     return np.where((d % 12 == 0) & (d > 0) & (d <= 24), _OCTAVE_OFF, table)
 
 
@@ -158,9 +157,11 @@ class ThemeIndex:
     # rhythm say, against this music's own background
     interval_bits: np.ndarray = field(repr=False, default_factory=lambda: np.zeros(0))
     rhythm_bits: np.ndarray = field(repr=False, default_factory=lambda: np.zeros(0))
-    # 1 where the note is the top of the texture when it starts (or doubles it at
-    # the octave), 0 where another part sounds above it: a voice under the melody
-    on_top: np.ndarray = field(repr=False, default_factory=lambda: np.zeros(0))
+    # on_top_before[j]: how many of the notes before flat position j are the top of the
+    # texture when they start (or double it at the octave; the others sound under
+    # another part: a voice under the melody), n + 1 values, so that any span's share
+    # is two lookups
+    on_top_before: np.ndarray = field(repr=False, default_factory=lambda: np.zeros(0))
 
     @property
     def note_count(self) -> int:
@@ -223,7 +224,8 @@ def build_index(pieces: Mapping[str, Music]) -> ThemeIndex:
                         minlength=2 * _RHYTHM_CLASSES + 1).astype(float)
     rhythm = -np.log2((paces + 1.0) / (paces.sum() + len(paces)))
     return ThemeIndex(meters, refs, pitch.astype(np.int16), onset, line_of, intervals,
-                      logspans, costs, valids, keys, pos, bits, rhythm, _on_top(refs, n))
+                      logspans, costs, valids, keys, pos, bits, rhythm,
+                      np.concatenate([[0.0], np.cumsum(_on_top(refs, n))]))
 
 
 _RHYTHM_CLASSES = 6  # changes of pace in half-octaves of tempo: -3 to +3 doublings
@@ -348,7 +350,7 @@ def _queries(line: Line, transforms: Sequence[str]) -> list[_Query]:
 def _step(steps: tuple[np.ndarray, np.ndarray, np.ndarray], q_interval: int,
           q_logspan: float) -> np.ndarray:
     """Score of aligning a query step to (k = j-1-g, j) for every target j, from the
-    target's steps of skip g (``_Steps``: interval, log time, skip cost)."""
+    target's steps of skip g: (interval + _CLIP, log2 of the time, skip cost)."""
     iv, ls, cost = steps
     q = min(max(q_interval, -_CLIP), _CLIP) + _CLIP
     score = _PITCH[q].take(iv)
@@ -528,14 +530,6 @@ def search(index: ThemeIndex, theme: Music, *, transforms: Iterable[str] = TRANS
     return _select(index, found, max_results)
 
 
-def query_bits(index: ThemeIndex, line: Line) -> float:
-    """What a theme's intervals say against the indexed music: the sum of -log2 of how
-    often each is heard there."""
-    if len(index.interval_bits) == 0 or len(line) < 2:
-        return 0.0
-    return _bits(index, _queries(line, ("prime",))[0])
-
-
 def _bits(index: ThemeIndex, query: _Query) -> float:
     """The information in a query's intervals and in its changes of pace (bits)."""
     steps = np.clip(query.interval[1:], -_CLIP, _CLIP) + _CLIP
@@ -554,10 +548,10 @@ def _weights(index: ThemeIndex, query: _Query, starts: np.ndarray, ends: np.ndar
     if len(index.interval_bits):
         lacking = weights.info_weight * max(0.0, 1.0 - _bits(index, query)
                                             / weights.info_bits)
-    if len(index.on_top) == 0 or len(ends) == 0:
+    cum = index.on_top_before
+    if len(cum) <= 1 or len(ends) == 0:
         return np.full(len(ends), lacking)
-    cum = np.concatenate([[0.0], np.cumsum(index.on_top)])
-    a = np.clip(starts, 0, len(index.on_top) - 1)
+    a = np.clip(starts, 0, len(cum) - 2)
     b = np.maximum(ends, a)
     share = (cum[b + 1] - cum[a]) / (b - a + 1)
     return lacking + weights.under_weight * (1.0 - share)
@@ -571,8 +565,8 @@ def _head(line: Line, n: int) -> Line:
 def _select(index: ThemeIndex, found: list[tuple[float, int, int, str, int]],
             max_results: int) -> list[Match]:
     """Best first; in each line, drop a match overlapping a better one; then one match per
-    statement: the same notes heard at once in several parts (unison or octaves) are one
-    occurrence, named by its leading part with the doubling parts beside it."""
+    statement: the theme heard at once in several parts (unison, octaves, in parallel) is
+    one occurrence, named by its leading part with the doubling parts beside it."""
     found.sort(key=lambda f: (-f[0], f[1]))
     taken = np.zeros(index.note_count, bool)
     per_line: list[tuple[Match, float]] = []  # the match, its mean pitch
@@ -583,9 +577,9 @@ def _select(index: ThemeIndex, found: list[tuple[float, int, int, str, int]],
         per_line.append((_match(index, a, b, transform, transp, score),
                          float(index.pitch[a:b + 1].mean())))
     statements: list[list[tuple[Match, float]]] = []
-    alike: dict[tuple[str], list[list[tuple[Match, float]]]] = {}
+    by_piece: dict[str, list[list[tuple[Match, float]]]] = {}
     for match, height in per_line:  # best first: a statement's first match is its best
-        groups = alike.setdefault((match.piece,), [])
+        groups = by_piece.setdefault(match.piece, [])
         for group in groups:
             if _same_statement(group[0][0], match):
                 group.append((match, height))
@@ -605,11 +599,9 @@ _LEAD_SCORE_SLACK = 0.1
 
 
 def _same_statement(first: Match, other: Match) -> bool:
-    """``other`` plays with ``first``: in the same piece, starting together and mostly
+    """``other`` (in the same piece) plays with ``first``: starting together and mostly
     overlapping, in unison, octaves or in parallel (thirds, sixths: the theme harmonised
     is still one statement; a canon or a sequence one bar later is another)."""
-    if other.piece != first.piece:
-        return False
     if abs(other.onset - first.onset) > _DOUBLING_ONSET:
         return False
     overlap = min(first.end, other.end) - max(first.onset, other.onset)
@@ -622,8 +614,6 @@ def _lead(group: list[tuple[Match, float]]) -> Match:
     part matches about as good as the best, the highest sounding (the top of the texture,
     where a doubled melody is heard); a line passed between parts (the top line across
     several parts) leads only when it matches clearly better than any one part."""
-    from dataclasses import replace
-
     best = group[0][0].score
     parts = [(m, h) for m, h in group if m.part.count(" / ") == 0]
     if parts and best - max(m.score for m, _ in parts) <= _LEAD_SCORE_SLACK / 2:
