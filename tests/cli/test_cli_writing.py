@@ -244,6 +244,11 @@ def test_themes_report_confirm_reject_csv_and_pdf(cli, scored, tmp_path):
     assert "call" in pages[1] and "Not found" in pages[1]
     listing = cli.ok("-p", scored, "themes", "verdicts")
     assert "confirmed" in listing and "rejected" in listing and "4|1 (violins)" in listing
+    # the help states the search's own default (written out: the command line does not
+    # import the matcher to show its help)
+    from filmscore.writing.themesearch import MIN_SCORE
+
+    assert f"default {MIN_SCORE:g}" in " ".join(cli.ok("themes", "report", "--help").split())
 
 
 def _pdf_text(path: Path) -> list[str]:

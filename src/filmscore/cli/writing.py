@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from pathlib import Path
 
 import typer
@@ -206,10 +207,14 @@ def themes_report(
     """Where each theme appears in the cues' music (the latest version of each cue): a
     table per theme and per cue, with timecodes and the composer's verdicts."""
     from filmscore.formats import writer_for
-    from filmscore.writing.service import theme_report, write_theme_report_pdf
+    from filmscore.writing.service import theme_report
 
     pctx = open_ctx(ctx)
-    report = theme_report(pctx, include_rejected=show_all, min_score=min_score)
+    # one search for the tables, the CSV and the PDF
+    with working("searching and engraving the theme report") if pdf_file is not None \
+            else contextlib.nullcontext():
+        report = theme_report(pctx, include_rejected=show_all, min_score=min_score,
+                              pdf=pdf_file)
     for theme, rows in report.by_theme().items():
         console.print(table(f"Theme {theme}", ["cue", "bar|beat", "to bar", "timecode",
                                                "part", "doubled by", "found as",
@@ -236,9 +241,6 @@ def themes_report(
         writer_for("themereport", csv_file)(report, csv_file)
         console.print(f"Wrote {csv_file}.")
     if pdf_file is not None:
-        with working("engraving the theme report"):
-            write_theme_report_pdf(pctx, pdf_file, include_rejected=show_all,
-                                   min_score=min_score)
         console.print(f"Wrote {pdf_file}.")
 
 

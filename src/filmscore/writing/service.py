@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 import shutil
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from fractions import Fraction
 from pathlib import Path
@@ -282,6 +282,7 @@ class _Searched:
     pieces: dict[str, Music]  # cue -> its latest music
     versions: dict[str, int]  # cue -> that music's version number
     themes: dict[str, Music]
+    stands_for: dict[str, str]  # theme -> what it stands for
 
 
 #: the confidence the report searches down to: what a composer may widen the report to
@@ -294,7 +295,8 @@ def _search(pctx) -> _Searched:
     from filmscore.writing.concordance import end_bar, timecode_of
     from filmscore.writing.themesearch import build_index, concordance
 
-    themes = {t.name: t.music for t in list_themes(pctx)}
+    listed = list_themes(pctx)
+    themes = {t.name: t.music for t in listed}
     if not themes:
         raise NotFoundError("the project has no themes yet: 'filmscore themes add NAME "
                             "--notes \"4/4 c4 d e f\"'")
@@ -315,7 +317,7 @@ def _search(pctx) -> _Searched:
                       timecode_of(m.onset, maps[m.piece]))
             for name, matches in found.by_theme.items() for m in matches]
     rows.sort(key=lambda r: (list(pieces).index(r.cue), r.onset, r.theme))
-    return _Searched(rows, pieces, versions, themes)
+    return _Searched(rows, pieces, versions, themes, {t.name: t.stands_for for t in listed})
 
 
 def _notes_of(pctx, number: str, *, timed: bool) -> tuple[VersionSummary, Music]:
@@ -360,27 +362,46 @@ def _stored_verdicts(pctx) -> list:
                 for v, name, cue in found]
 
 
-def _judged(pctx, searched: _Searched) -> tuple[list[ReportRow], list]:
-    """The occurrences with the composer's verdicts on them, and the verdicts lost."""
-    from dataclasses import replace
-
-    from filmscore.writing.concordance import apply_verdicts, verdict_text
+def _applied(searched: _Searched, verdicts: list) -> tuple[dict, list]:
+    """``concordance.apply_verdicts`` on the searched occurrences: (occurrence index ->
+    its verdict, the verdicts no occurrence matches)."""
+    from filmscore.writing.concordance import apply_verdicts
 
     meters = {cue: music.meter for cue, music in searched.pieces.items()}
-    given, lost = apply_verdicts(searched.rows, _stored_verdicts(pctx), meters)
+    return apply_verdicts(searched.rows, verdicts, meters)
+
+
+def _judged(pctx, searched: _Searched) -> tuple[list[ReportRow], list]:
+    """The occurrences with the composer's verdicts on them, and the verdicts lost."""
+    from filmscore.writing.concordance import verdict_text
+
+    given, lost = _applied(searched, _stored_verdicts(pctx))
     rows = [replace(r, verdict=verdict_text(given[i], searched.versions.get(r.cue)),
                     verdict_by=given[i].author) if i in given else r
             for i, r in enumerate(searched.rows)]
     return rows, lost
 
 
-def theme_report(pctx, *, include_rejected: bool = False,
-                 min_score: float | None = None) -> ThemeReport:
+def theme_report(pctx, *, include_rejected: bool = False, min_score: float | None = None,
+                 pdf: str | os.PathLike[str] | None = None) -> ThemeReport:
     """Where each theme (variants included) appears in the latest music of every cue, with
     the composer's verdicts; rejected occurrences are left out unless ``include_rejected``;
     occurrences below ``min_score`` (``themesearch.MIN_SCORE`` by default) are left out
-    unless the composer confirmed them."""
-    return _report(_search(pctx), pctx, include_rejected, min_score)
+    unless the composer confirmed them.  With ``pdf``, the same report is also written
+    there (``formats.themereport_pdf``: a page or more per theme, its notes engraved at
+    the top, then each occurrence's bars)."""
+    floor = _min_score(min_score)  # a bad value is refused before the cues are read
+    searched = _search(pctx)
+    report = _report(searched, pctx, include_rejected, floor)
+    if pdf is not None:
+        from filmscore.formats.themereport_pdf import write_theme_report_pdf
+        from filmscore.writing.concordance import excerpt
+
+        excerpts = [excerpt(searched.pieces[r.cue], r.part, r.onset, r.end)
+                    for r in report.matches]
+        write_theme_report_pdf(report, searched.themes, excerpts, Path(pdf),
+                               title=pctx.title, stands_for=searched.stands_for)
+    return report
 
 
 def _min_score(min_score: float | None) -> float:
@@ -394,9 +415,7 @@ def _min_score(min_score: float | None) -> float:
     return min_score
 
 
-def _report(searched: _Searched, pctx, include_rejected: bool,
-            min_score: float | None = None) -> ThemeReport:
-    floor = _min_score(min_score)
+def _report(searched: _Searched, pctx, include_rejected: bool, floor: float) -> ThemeReport:
     rows, lost = _judged(pctx, searched)
     rows = [r for r in rows if r.score >= floor or r.verdict.startswith("confirmed")]
     shown = [r for r in rows if include_rejected or not r.verdict.startswith("rejected")]
@@ -470,38 +489,17 @@ def set_verdict(pctx, theme: str, cue: str, bar: int, verdict: str, *,
         target.music_version = searched.versions[number]
         target.verdict, target.author, target.note = verdict, author, note
         session.flush()
-    from dataclasses import replace
-
     return replace(row, verdict=verdict, verdict_by=author)
 
 
 def verdict_listing(pctx) -> list[tuple[object, ReportRow | None]]:
     """Every verdict (``concordance.StoredVerdict``, oldest first) with the occurrence it
     now stands on (None: no occurrence of the latest search matches it)."""
-    from filmscore.writing.concordance import apply_verdicts
-
     searched = _search(pctx)
     verdicts = _stored_verdicts(pctx)
-    meters = {cue: music.meter for cue, music in searched.pieces.items()}
-    given, _ = apply_verdicts(searched.rows, verdicts, meters)
+    given, _ = _applied(searched, verdicts)
     on = {id(v): searched.rows[i] for i, v in given.items()}
     return [(v, on.get(id(v))) for v in verdicts]
-
-
-def write_theme_report_pdf(pctx, path: Path, *, include_rejected: bool = False,
-                           min_score: float | None = None) -> Path:
-    """The theme report as a PDF: a page (or more) per theme, its notes engraved at the
-    top, then each occurrence's bars engraved (``formats.themereport_pdf``)."""
-    from filmscore.formats.themereport_pdf import write_theme_report_pdf as write
-    from filmscore.writing.concordance import excerpt
-
-    searched = _search(pctx)
-    report = _report(searched, pctx, include_rejected, min_score)
-    excerpts = [excerpt(searched.pieces[r.cue], r.part, r.onset, r.end)
-                for r in report.matches]
-    stands_for = {t.name: t.stands_for for t in list_themes(pctx)}
-    return write(report, searched.themes, excerpts, Path(path), title=pctx.title,
-                 stands_for=stands_for)
 
 
 # --- review -------------------------------------------------------------------
