@@ -85,3 +85,14 @@ def fmt_seconds(seconds: float | None) -> str:
     if seconds < 1:
         return f"{seconds * 1e3:.3g} ms"
     return f"{seconds:.3g} s"
+
+
+def replace_between(doc: Path, start: str, end: str, text: str) -> None:
+    """Put ``text`` between the markers ``start`` and ``end`` of ``doc`` (BENCHMARKS.md),
+    in place of what stood there; refuse a document without them."""
+    content = doc.read_text(encoding="utf-8")
+    if start not in content or end not in content:
+        raise SystemExit(f"{doc.name} has no {start} ... {end} section")
+    before, rest = content.split(start, 1)
+    _, after = rest.split(end, 1)
+    doc.write_text(before + start + text + end + after, encoding="utf-8")

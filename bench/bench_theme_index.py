@@ -40,6 +40,7 @@ ROOT = BENCH.parent
 sys.path.insert(0, str(ROOT / "src"))
 sys.path.insert(0, str(BENCH))
 
+from _common import replace_between  # noqa: E402
 from bench_themesearch import make_queries  # noqa: E402
 from check_musicxml_notes import ORCHESTRAL, compare  # noqa: E402
 from themesearch_eval import baseline, query_for, read_rows  # noqa: E402
@@ -156,12 +157,7 @@ def main(argv: list[str] | None = None) -> int:
     text = run(args.quick)
     print(text)
     if args.write:
-        doc = DOC.read_text(encoding="utf-8")
-        if START not in doc or END not in doc:
-            raise SystemExit(f"{DOC.name} has no {START} ... {END} section")
-        before, rest = doc.split(START, 1)
-        _, after = rest.split(END, 1)
-        DOC.write_text(before + START + "\n" + text + END + after, encoding="utf-8")
+        replace_between(DOC, START, END, "\n" + text)
     return 0
 
 

@@ -43,6 +43,8 @@ BENCH = Path(__file__).resolve().parent
 ROOT = BENCH.parent
 sys.path.insert(0, str(ROOT / "src"))
 
+from _common import replace_between  # noqa: E402
+
 from filmscore.formats.musicxml_notes import read_score_notes  # noqa: E402
 from filmscore.sync.tempomap import Meter  # noqa: E402
 from filmscore.writing.melody import part_names  # noqa: E402
@@ -59,7 +61,6 @@ from filmscore.writing.themesearch import (  # noqa: E402
 DATA = BENCH / "data" / "hauptstimme"
 CACHE = Path("/tmp/filmscore-themesearch-cache")
 DOC = ROOT / "BENCHMARKS.md"
-START, END = "<!-- themesearch:start -->", "<!-- themesearch:end -->"
 QUERY_MIN, QUERY_MAX = 6, 12
 THRESHOLDS = (0.45, 0.55, 0.65, 0.75, 0.85)
 #: the thresholds the leave-one-movement-out fit chooses from (issue 16)
@@ -563,24 +564,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--fixed-weights", action="store_true",
                         help="fit the threshold only, at the default weights (quicker)")
     parser.add_argument("--write", action="store_true",
-                        help="put the table into BENCHMARKS.md between the themesearch markers")
+                        help="put the tables into BENCHMARKS.md between the "
+                        "themesearch-eval markers")
     args = parser.parse_args(argv)
     result = evaluate(weight_grid=(DEFAULT_WEIGHTS,) if args.fixed_weights else WEIGHT_GRID)
     text = report_places(result) + "\n" + report(result, args.min_score,
                                                  evaluate(transforms=("prime",)))
     print(text)
-    if args.write:
-        doc = DOC.read_text(encoding="utf-8")
-        if START not in doc or END not in doc:
-            raise SystemExit(f"{DOC.name} has no {START} ... {END} section")
-        before, rest = doc.split(START, 1)
-        _, after = rest.split(END, 1)
-        marker = "<!-- themesearch-eval -->"
-        old = rest.split(END, 1)[0]
-        head, _, tail = old.partition(marker)
-        tail = tail.split("<!-- /themesearch-eval -->", 1)[-1] if marker in old else ""
-        block = f"{marker}\n{text}<!-- /themesearch-eval -->"
-        DOC.write_text(before + START + head + block + tail + END + after, encoding="utf-8")
+    if args.write:  # the generated block inside the theme search section
+        replace_between(DOC, "<!-- themesearch-eval -->", "<!-- /themesearch-eval -->",
+                        "\n" + text)
     return 0
 
 
