@@ -246,9 +246,18 @@ def test_themes_report_confirm_reject_csv_and_pdf(cli, scored, tmp_path):
     assert "confirmed" in listing and "rejected" in listing and "4|1 (violins)" in listing
     # the help states the search's own default (written out: the command line does not
     # import the matcher to show its help)
-    from filmscore.writing.themesearch import MIN_SCORE
+    from filmscore.writing.themesearch import MIN_SCORE, WIDE_SCORE
 
-    assert f"default {MIN_SCORE:g}" in " ".join(cli.ok("themes", "report", "--help").split())
+    helped = " ".join(cli.ok("themes", "report", "--help").split())
+    assert f"default {MIN_SCORE:g}" in helped and f"down to {WIDE_SCORE:g}" in helped
+    from filmscore.writing.service import SEARCH_FLOOR
+
+    assert SEARCH_FLOOR == WIDE_SCORE  # the search reaches the wide reading, no further
+    # the wide reading shows at least what the default shows; with --min-score, refused
+    wide = cli.ok("-p", scored, "themes", "report", "--wide")
+    assert "00:00:03:00" in wide and "confirmed" in wide
+    cli.fails(cli.run("-p", scored, "themes", "report", "--wide", "--min-score", "0.8"),
+              "--wide", "--min-score 0.8")
 
 
 def _pdf_text(path: Path) -> list[str]:

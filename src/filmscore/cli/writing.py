@@ -201,14 +201,26 @@ def themes_report(
     pdf_file: Path | None = typer.Option(None, "--pdf", help="Also write a PDF: a page per "
                                          "theme, each occurrence's bars engraved."),
     min_score: float | None = typer.Option(None, "--min-score", help="Show occurrences "
-                                           "down to this confidence (0.5 to 1; default "
-                                           "0.75): less likely ones, to confirm or reject."),
+                                           "down to this confidence (0.45 to 1; default "
+                                           "0.7): less likely ones, to confirm or reject."),
+    wide: bool = typer.Option(False, "--wide", help="The wide reading: every place the "
+                              "theme may be heard, its hand-offs from part to part in "
+                              "mid-phrase too (down to 0.45; more false places)."),
 ) -> None:
     """Where each theme appears in the cues' music (the latest version of each cue): a
     table per theme and per cue, with timecodes and the composer's verdicts."""
     from filmscore.formats import writer_for
     from filmscore.writing.service import theme_report
 
+    if wide:
+        from filmscore.errors import InputError
+        from filmscore.writing.themesearch import WIDE_SCORE
+
+        if min_score is not None:
+            raise InputError("--wide and --min-score together", field="--wide",
+                             value=f"--min-score {min_score:g}",
+                             valid=f"one of them (--wide is --min-score {WIDE_SCORE:g})")
+        min_score = WIDE_SCORE
     pctx = open_ctx(ctx)
     # one search for the tables, the CSV and the PDF
     with working("searching and engraving the theme report") if pdf_file is not None \

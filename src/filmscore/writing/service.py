@@ -286,8 +286,9 @@ class _Searched:
 
 
 #: the confidence the report searches down to: what a composer may widen the report to
-#: (``min_score``) and confirm; the report shows from ``themesearch.MIN_SCORE`` by default
-SEARCH_FLOOR = 0.5
+#: (``min_score``) and confirm; the report shows from ``themesearch.MIN_SCORE`` by default,
+#: from ``themesearch.WIDE_SCORE`` (this floor) when asked for the wide reading
+SEARCH_FLOOR = 0.45
 
 
 def _search(pctx) -> _Searched:
