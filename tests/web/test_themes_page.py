@@ -71,3 +71,27 @@ def test_themes_before_any_music(app, as_role):
     add_theme(app.state.pctx, "hero", theme_music("4/4 c4 e g c'", notes_string=True))
     html = as_role("composer").get("/themes").text
     assert "hero" in html and "Not found in any cue" in html
+
+
+def test_the_wide_reading_shows_less_likely_places_and_links_back(themes, tmp_path,
+                                                                  as_role):
+    """The theme in the minor (three notes a semitone off) scores under the report's
+    threshold: the page shows it only in the wide reading, which links back."""
+    from filmscore.writing.service import theme_usage
+    from filmscore.writing.themesearch import MIN_SCORE, WIDE_SCORE
+
+    near = theme_music("4/4 c4 e- g c' b- g e- c", notes_string=True)
+    import_version(themes, "1M1", write_theme_file(near, tmp_path / "near.mid",
+                                                   rate=themes.rate))
+    wide = theme_usage(themes, wide=True)["hero"]
+    assert wide and all(WIDE_SCORE <= u.score < MIN_SCORE for u in wide)
+    assert theme_usage(themes)["hero"] == []
+    client = as_role("director")
+    default = client.get("/themes").text
+    assert 'href="/themes?wide=1"' in default
+    hero = default[default.index('id="theme-hero"'):default.index('id="theme-hero-inverted"')]
+    assert "Not found in any cue" in hero
+    page = client.get("/themes?wide=1").text
+    assert 'href="/themes"' in page and "The wide reading" in page
+    hero = page[page.index('id="theme-hero"'):page.index('id="theme-hero-inverted"')]
+    assert 'href="/cues/1M1"' in hero and f"{wide[0].score:.2f}" in hero

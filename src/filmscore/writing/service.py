@@ -676,12 +676,13 @@ def theme_preview(pctx, name: str) -> Path:
     return path
 
 
-def theme_usage(pctx) -> dict[str, list[ReportRow]]:
-    """Where each theme appears (``theme_report`` by theme); empty lists when the project
-    has no themes or no cue has music yet."""
+def theme_usage(pctx, *, wide: bool = False) -> dict[str, list[ReportRow]]:
+    """Where each theme appears (``theme_report`` by theme; ``wide``: its wide reading,
+    down to ``themesearch.WIDE_SCORE``); empty lists when the project has no themes or no
+    cue has music yet."""
     usage: dict[str, list[ReportRow]] = {t.name: [] for t in list_themes(pctx)}
     if not usage or not cues_with_music(pctx):
         return usage
-    for row in theme_report(pctx).matches:
+    for row in theme_report(pctx, min_score=SEARCH_FLOOR if wide else None).matches:
         usage.setdefault(row.theme, []).append(row)
     return usage

@@ -14,13 +14,15 @@ router = APIRouter()
 
 
 @router.get("/themes")
-def themes_page(request: Request, user=Depends(Allow("view"))):
-    """Every theme with its variants under it, a player each, and where it appears."""
+def themes_page(request: Request, wide: bool = False, user=Depends(Allow("view"))):
+    """Every theme with its variants under it, a player each, and where it appears
+    (``?wide=1``: the wide reading, every place it may be heard)."""
     from filmscore.writing.service import list_themes, theme_usage
+    from filmscore.writing.themesearch import MIN_SCORE, WIDE_SCORE
 
     pctx = request.app.state.pctx
     themes = list_themes(pctx)
-    usage = theme_usage(pctx)
+    usage = theme_usage(pctx, wide=wide)
     children: dict[str | None, list] = {}
     for theme in themes:
         parent = theme.parent if theme.parent in {t.name for t in themes} else None
@@ -43,7 +45,8 @@ def themes_page(request: Request, user=Depends(Allow("view"))):
             walk(theme.name, depth + 1)
 
     walk(None, 0)
-    return page(request, "themes.html", {"themes": rows})
+    return page(request, "themes.html", {"themes": rows, "wide": wide,
+                                         "min_score": MIN_SCORE, "wide_score": WIDE_SCORE})
 
 
 @router.get("/themes/{name}/preview.wav")
