@@ -270,6 +270,29 @@ def test_stale_scratch_is_that_of_ended_processes_on_this_host(tmp_path: Path) -
         n for n, s in others.items() if not s and "/" not in n)
 
 
+def test_a_stopped_pool_sweeps_what_its_workers_left(tmp_path: Path,
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    """A worker stopped between making a scratch folder and noting it (or killed after
+    its grace period) cannot remove it: the pool's process sweeps it once the workers are
+    gone (seen once in a full run: a mockup worker's render folder left behind)."""
+    import tempfile
+
+    from filmscore.parallel import process_pool
+
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    left = None
+    with pytest.raises(RuntimeError, match="stopped"):
+        with process_pool(1) as pool:
+            tag = pool.submit(children.owner_tag).result()
+            left = tmp_path / f"filmscore-render-{tag}abcdefgh"
+            left.mkdir()  # as the worker would have, unnoted
+            (left / "part.wav").write_bytes(b"RIFF")
+            pool.submit(time.sleep, 30)
+            raise RuntimeError("stopped")
+    assert left is not None and not left.exists()
+    assert list(tmp_path.iterdir()) == []
+
+
 def _dead_pid() -> int:
     process = subprocess.Popen(["true"])
     process.wait()

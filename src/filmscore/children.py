@@ -313,6 +313,18 @@ def sweep(folder: str | os.PathLike[str] | None = None) -> list[Path]:
     return removed
 
 
+def sweep_after_workers() -> None:
+    """Remove what a stopped pool's workers left, once they are gone (their scratch is
+    stale then): a worker killed after its grace period, or stopped between making a
+    scratch folder and noting it, could not remove its own.  The temporary folder and
+    every folder this process swept."""
+    pid = os.getpid()
+    with _lock:
+        bases = {os.path.abspath(tempfile.gettempdir())} | {b for p, b in _swept if p == pid}
+    for base in sorted(bases):
+        sweep(base)
+
+
 def _sweep_once(folder: str | os.PathLike[str] | None) -> None:
     base = os.path.abspath(folder if folder is not None else tempfile.gettempdir())
     key = (os.getpid(), base)

@@ -14,7 +14,7 @@ Sindbad theme, a roc motif, a Boola motif) and a variant, a sketch of every cue 
 them on its tempo map, in its meter, with dynamics, hairpins and articulations from its
 mood, dialogue and hits (MusicXML, imported as music v1 and checked against the cue; a
 MIDI file beside it for DAWs), a FluidSynth mockup of every cue, a director's note and
-approvals, and the themes report.
+approvals, two augmented statements the composer confirms, and the themes report.
 
 Stage 4 (orchestration and copying): every cue's sketch orchestrated for the studio
 orchestra as its spotting notes ask (the instruments they name play, the sections they
@@ -250,6 +250,7 @@ def _writing_stage(pctx, cues: list[CueSpec], maps: dict[str, TempoMap], data: P
         import_version,
         render_cue_mockups,
         set_status,
+        set_verdict,
         theme_report,
     )
     from filmscore.writing.sketch import DEMO_PLANS, read_theme_file, sketch_cue
@@ -292,8 +293,19 @@ def _writing_stage(pctx, cues: list[CueSpec], maps: dict[str, TempoMap], data: P
     for number in ("1M1", "1M4", "1M8"):
         if number in by_number and by_number[number] is not noted:
             set_status(pctx, number, "approved", author="director")
+    # what the report is less sure of (the wide reading: augmented statements score
+    # under its threshold), the composer confirms by ear: shown from then on
+    step("Writing: the composer confirms two augmented statements the wide reading shows")
+    for theme, number in DEMO_CONFIRMED:
+        set_verdict(pctx, theme, number, 1, "confirmed", author="composer",
+                    note="augmented: heard as the theme")
     step("Writing: where each theme appears")
     return theme_report(pctx)
+
+
+#: the themes the composer confirms in bar 1 of these cues (augmented: the report's
+#: threshold leaves them to the wide reading)
+DEMO_CONFIRMED = (("popeye", "1M6"), ("boola", "1M10"))
 
 
 #: the demo's first recording session: hard cues (most hard hits) first, at most this many

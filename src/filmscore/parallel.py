@@ -51,17 +51,21 @@ class _Pool(ProcessPoolExecutor):
         # stopped (an interrupt, an error): the workers' work would be thrown away; they
         # remove their scratch and exit, and any still running after a while is killed
         workers = children.pool_processes(self)
+        # taken before shutdown(), which forgets it (the join below found nothing to wait
+        # for, and the command exited while its workers were still removing their
+        # scratch: their parent-death signal then killed them mid-way)
+        manager = getattr(self, "_executor_manager_thread", None)
         children.stop_pool(self)
         self.shutdown(wait=False, cancel_futures=True)
         # the executor's own thread joins the workers once they have ended (they are not
         # waited for here as well: two waits on one process could signal a reused id)
-        manager = getattr(self, "_executor_manager_thread", None)
         if manager is not None:
             manager.join(STOP_SECONDS)
             if manager.is_alive():
                 for process in workers:
                     process.kill()
-        self.shutdown(wait=True)
+                manager.join(STOP_SECONDS)
+        children.sweep_after_workers()
         return False
 
 
