@@ -295,8 +295,11 @@ def _writing_stage(pctx, cues: list[CueSpec], maps: dict[str, TempoMap], data: P
             set_status(pctx, number, "approved", author="director")
     # what the report is less sure of (the wide reading: augmented statements score
     # under its threshold), the composer confirms by ear: shown from then on
-    step("Writing: the composer confirms two augmented statements the wide reading shows")
-    for theme, number in DEMO_CONFIRMED:
+    confirmed = [(theme, number) for theme, number in DEMO_CONFIRMED if number in by_number]
+    if confirmed:  # (a demo film of fewer cues has fewer to confirm)
+        step("Writing: the composer confirms two augmented statements the wide reading "
+             "shows")
+    for theme, number in confirmed:
         set_verdict(pctx, theme, number, 1, "confirmed", author="composer",
                     note="augmented: heard as the theme")
     step("Writing: where each theme appears")

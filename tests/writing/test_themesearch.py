@@ -237,6 +237,7 @@ def test_themesearch_without_the_first_violins_the_top_part_leads():
 @pytest.mark.parametrize("name,first", [
     ("Violin 1", True), ("Violin I", True), ("Violino I", True), ("Vln. 1", True),
     ("1st Violins", True), ("Violins", True), ("Vn1", True), ("Violine 1", True),
+    ("1. Violine", True), ("I. Violine", True), ("Violons I", True), ("2. Violine", False),
     ("Violin 2", False), ("Violins II", False), ("Viola", False), ("Violoncello", False),
     ("Flute 1", False)])
 def test_themesearch_first_violins_named_as_scores_name_them(name: str, first: bool):

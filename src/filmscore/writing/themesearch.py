@@ -610,9 +610,10 @@ _LEAD_SCORE_SLACK = 0.1
 #: the part that leads a doubled statement when it is among the doubling parts: the first
 #: violins, whose line the orchestra's melody is written in (a flute an octave above them
 #: or an oboe in unison colours it); otherwise the highest-sounding part.  Names as they
-#: are written in scores: "Violin 1", "Violino I", "Vln. 1", "1st Violins", "Violins".
+#: are written in scores: "Violin 1", "Violino I", "Vln. 1", "1st Violins", "1. Violine",
+#: "Violins".
 LEAD_PART = re.compile(
-    r"^(?:1st\s+|first\s+)?(?:violin[oei]?s?|violons?|violinen|vln?s?|vn|vl|vni)\.?"
+    r"^(?:1st\s+|first\s+|(?:1|i)\.\s*)?(?:violin[oei]?s?|violons?|violinen|vln?s?|vn|vl|vni)\.?"
     r"\s*(?:1|i)?$", re.IGNORECASE)
 
 
