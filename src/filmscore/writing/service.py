@@ -680,9 +680,11 @@ def theme_usage(pctx, *, wide: bool = False) -> dict[str, list[ReportRow]]:
     """Where each theme appears (``theme_report`` by theme; ``wide``: its wide reading,
     down to ``themesearch.WIDE_SCORE``); empty lists when the project has no themes or no
     cue has music yet."""
+    from filmscore.writing.themesearch import WIDE_SCORE
+
     usage: dict[str, list[ReportRow]] = {t.name: [] for t in list_themes(pctx)}
     if not usage or not cues_with_music(pctx):
         return usage
-    for row in theme_report(pctx, min_score=SEARCH_FLOOR if wide else None).matches:
+    for row in theme_report(pctx, min_score=WIDE_SCORE if wide else None).matches:
         usage.setdefault(row.theme, []).append(row)
     return usage
