@@ -491,9 +491,9 @@ def _quality(per: dict, names: list[str], key: tuple[Weights, float],
 
 
 def _fit(per: dict, names: list[str]) -> tuple[Weights, float]:
-    """The weights and threshold with the best mean of the ``TARGETS`` F1s (the returns),
-    pooled over the movements ``names`` (ties: the higher threshold, the fewer places;
-    then the grid's order)."""
+    """The weights and the report's threshold with the best mean of the ``TARGETS`` F1s
+    (returns any part, returns same part, all rows any part), pooled over the movements
+    ``names`` (ties: the higher threshold, the fewer places; then the grid's order)."""
     keys = list(per[names[0]]["places"])
     return max(keys, key=lambda key: (round(_quality(per, names, key, TARGETS), 6),
                                       key[1], -keys.index(key)))
