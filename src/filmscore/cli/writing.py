@@ -212,21 +212,12 @@ def themes_report(
     from filmscore.formats import writer_for
     from filmscore.writing.service import theme_report
 
-    if wide:
-        from filmscore.errors import InputError
-        from filmscore.writing.themesearch import WIDE_SCORE
-
-        if min_score is not None:
-            raise InputError("--wide and --min-score together", field="--wide",
-                             value=f"--min-score {min_score:g}",
-                             valid=f"one of them (--wide is --min-score {WIDE_SCORE:g})")
-        min_score = WIDE_SCORE
     pctx = open_ctx(ctx)
     # one search for the tables, the CSV and the PDF
     with working("searching and engraving the theme report") if pdf_file is not None \
             else contextlib.nullcontext():
         report = theme_report(pctx, include_rejected=show_all, min_score=min_score,
-                              pdf=pdf_file)
+                              wide=wide, pdf=pdf_file)
     for theme, rows in report.by_theme().items():
         console.print(table(f"Theme {theme}", ["cue", "bar|beat", "to bar", "timecode",
                                                "part", "doubled by", "found as",

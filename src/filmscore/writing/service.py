@@ -384,13 +384,23 @@ def _judged(pctx, searched: _Searched) -> tuple[list[ReportRow], list]:
 
 
 def theme_report(pctx, *, include_rejected: bool = False, min_score: float | None = None,
-                 pdf: str | os.PathLike[str] | None = None) -> ThemeReport:
+                 wide: bool = False, pdf: str | os.PathLike[str] | None = None
+                 ) -> ThemeReport:
     """Where each theme (variants included) appears in the latest music of every cue, with
     the composer's verdicts; rejected occurrences are left out unless ``include_rejected``;
-    occurrences below ``min_score`` (``themesearch.MIN_SCORE`` by default) are left out
-    unless the composer confirmed them.  With ``pdf``, the same report is also written
-    there (``formats.themereport_pdf``: a page or more per theme, its notes engraved at
-    the top, then each occurrence's bars)."""
+    occurrences below ``min_score`` (``themesearch.MIN_SCORE`` by default;
+    ``themesearch.WIDE_SCORE`` with ``wide``, the wide reading) are left out unless the
+    composer confirmed them.  With ``pdf``, the same report is also written there
+    (``formats.themereport_pdf``: a page or more per theme, its notes engraved at the
+    top, then each occurrence's bars)."""
+    if wide:
+        from filmscore.writing.themesearch import WIDE_SCORE
+
+        if min_score is not None:
+            raise InputError("--wide and --min-score together", field="--wide",
+                             value=f"--min-score {min_score:g}",
+                             valid=f"one of them (--wide is --min-score {WIDE_SCORE:g})")
+        min_score = WIDE_SCORE
     floor = _min_score(min_score)  # a bad value is refused before the cues are read
     searched = _search(pctx)
     report = _report(searched, pctx, include_rejected, floor)
@@ -680,11 +690,9 @@ def theme_usage(pctx, *, wide: bool = False) -> dict[str, list[ReportRow]]:
     """Where each theme appears (``theme_report`` by theme; ``wide``: its wide reading,
     down to ``themesearch.WIDE_SCORE``); empty lists when the project has no themes or no
     cue has music yet."""
-    from filmscore.writing.themesearch import WIDE_SCORE
-
     usage: dict[str, list[ReportRow]] = {t.name: [] for t in list_themes(pctx)}
     if not usage or not cues_with_music(pctx):
         return usage
-    for row in theme_report(pctx, min_score=WIDE_SCORE if wide else None).matches:
+    for row in theme_report(pctx, wide=wide).matches:
         usage.setdefault(row.theme, []).append(row)
     return usage
