@@ -174,3 +174,39 @@ def test_a_less_likely_occurrence_is_shown_on_asking_and_kept_once_confirmed(
         assert [(r.bar, r.verdict) for r in rows] == [(2, ""), (6, "confirmed")]
         with pytest.raises(InputError, match="min-score"):
             theme_report(pctx, min_score=0.2)
+
+
+def test_a_theme_heard_by_its_head_alone_is_in_the_wide_reading_and_once_confirmed(
+        tmp_path: Path) -> None:
+    """A long theme whose first six notes come back in the horn, then go their own way:
+    the wide reading shows its head (transformation "head"); the report's reading leaves
+    it out until the composer confirms it."""
+    from filmscore.writing.themesearch import DEFAULT_WEIGHTS, MIN_SCORE
+
+    theme = "4/4 c4 e g8 f e4 d g2 c'4 b8 a g4 f e2 c"
+    notes = parse_notestring(theme).parts[0].notes
+    horn = [Note(F(8) + n.onset, n.duration, n.pitch + 5) for n in notes[:6]]
+    end = horn[-1].onset + horn[-1].duration
+    horn += [Note(end + i, F(1), p) for i, p in enumerate((47, 44, 52, 45, 49, 43, 50, 41))]
+    whole = [Note(F(40) + n.onset, n.duration, n.pitch + 12) for n in notes]
+    tmap = TempoMap.constant("24", 24, F(120), bars=20)
+    path = write_music(Music((Part("violins", tuple(whole), program=48),
+                              Part("horn", tuple(horn), program=60)), tempo_map=tmap),
+                       tmp_path / "v1.mid", tempo_map=tmap)
+    init_project(tmp_path / "p", title="Heads", fps="24")
+    with open_project(tmp_path / "p") as pctx:
+        add_cue(pctx, CueSpec(parse_cue_number("1M1"), "Hero", 24, 24 * 60))
+        set_tempo_map(pctx, "1M1", TempoMap.constant("24", 24, F(120), bars=20))
+        add_theme(pctx, "hero", parse_notestring(theme))
+        import_version(pctx, "1M1", path)
+        assert [(r.bar, r.part, r.transform) for r in theme_report(pctx).matches] == [
+            (11, "violins", "prime +12")]
+        wide = theme_report(pctx, wide=True).matches
+        assert [(r.bar, r.part, r.transform) for r in wide] == [
+            (3, "horn", "head +5"), (11, "violins", "prime +12")]
+        assert wide[0].head and not wide[1].head
+        # above the report's threshold, and left out of its reading all the same
+        assert MIN_SCORE <= wide[0].score <= 1 - DEFAULT_WEIGHTS.head_cost
+        set_verdict(pctx, "hero", "1M1", 3, "confirmed", author="composer")
+        assert [(r.bar, r.transform, r.verdict) for r in theme_report(pctx).matches] == [
+            (3, "head +5", "confirmed"), (11, "prime +12", "")]

@@ -336,3 +336,55 @@ def test_themesearch_a_pickup_added_or_dropped():
              if m.onset >= F(38)]
     # the pickup dropped costs half a missing note: 0.87 (0.84 at a whole one)
     assert found and found[0].onset == F(40) and found[0].score > 0.86
+
+
+def test_themesearch_the_head_of_a_theme_alone_is_found_as_its_head():
+    # a theme of 14 notes; its first six, then a continuation of their own (a
+    # development, a cue quoting the theme): not the theme, but its head, which pays the
+    # head cost
+    long_theme = THEME + [(67, 1), (65, 1), (64, F(1, 2)), (60, F(3, 2))]
+    theme = Music((Part("theme", tuple(_notes(long_theme))),))
+    head = _notes(long_theme[:6], start=BAR4, transpose=3)
+    head_end = BAR4 + sum(F(d) for _, d in long_theme[:6])
+    after = _walk(11, 12, start=head_end, low=40, high=52)
+    index = build_index({"5M1": _piece(Part("Horn", tuple(head + after)))})
+    cost = DEFAULT_WEIGHTS.head_cost
+    assert cost is not None and cost > 0
+    found = search(index, theme, min_score=0.45)
+    heads = _only(found, transform="head")
+    assert [(m.bar, m.beat, m.transposition, m.part) for m in heads] == [(4, 1, 3, "Horn")]
+    assert heads[0].score == pytest.approx(1.0 - cost, abs=0.05)
+    assert heads[0].end == head_end and heads[0].notes == 6
+    # not read alone: only a poor match of the whole theme, if any, is left there
+    unread = search(index, theme, min_score=0.3, weights=Weights(head_cost=None))
+    assert not _only(unread, transform="head")
+    assert all(m.score < 0.45 for m in unread)
+    # the head of a theme too short to have one is not read alone
+    short = Music((Part("theme", tuple(_notes(long_theme[:8]))),))
+    assert not [m for m in search(index, short, min_score=0.3)
+                if m.transform.startswith("head")]
+
+
+def test_themesearch_where_the_whole_theme_is_heard_its_head_is_not_reported():
+    melody = _walk(12, 30) + _notes(THEME, start=40, transpose=-2) + _walk(13, 30, start=56)
+    index = build_index({"5M2": _piece(Part("Violin 1", tuple(melody)))})
+    found = search(index, _theme_music(), min_score=0.45)
+    assert [m.transform for m in found if m.onset == 40] == ["prime"]
+    assert not [m for m in found if m.transform.startswith("head") and 40 <= m.onset < 56]
+
+
+def test_themesearch_a_higher_threshold_keeps_the_same_occurrences():
+    # the whole theme is selected down to WIDE_SCORE whatever the threshold: searching
+    # at 0.7 is the search at 0.45 cut at 0.7 (same statements, doublings and heads)
+    head = _notes(THEME[:6], start=F(8), transpose=3)
+    melody = (_walk(21, 20) + head + _walk(22, 10, start=F(40))
+              + _notes(THEME, start=F(60)) + _notes([(p, F(d) * 2) for p, d in THEME],
+                                                    start=F(100), transpose=-5))
+    index = build_index({"6M1": _piece(Part("Flute", tuple(sorted(melody))),
+                                       Part("Oboe", tuple(_notes(THEME, start=F(60),
+                                                                 transpose=-12))))})
+    low = search(index, _theme_music(), min_score=0.45)
+    for th in (0.6, 0.7, 0.8):
+        assert search(index, _theme_music(), min_score=th) == [m for m in low
+                                                               if m.score >= th]
+    assert {m.transform for m in low} >= {"prime", "head"}

@@ -201,11 +201,12 @@ def themes_report(
     pdf_file: Path | None = typer.Option(None, "--pdf", help="Also write a PDF: a page per "
                                          "theme, each occurrence's bars engraved."),
     min_score: float | None = typer.Option(None, "--min-score", help="Show occurrences "
-                                           "down to this confidence (0.45 to 1; default "
+                                           "down to this confidence (0.5 to 1; default "
                                            "0.7): less likely ones, to confirm or reject."),
-    wide: bool = typer.Option(False, "--wide", help="The wide reading: every place the "
-                              "theme may be heard, its hand-offs from part to part in "
-                              "mid-phrase too (down to 0.45; more false places)."),
+    wide: bool = typer.Option(False, "--wide", help="The wide reading, down to 0.5: every "
+                              "place the theme may be heard, its hand-offs from part to "
+                              "part in mid-phrase and its head heard alone too (more false "
+                              "places)."),
 ) -> None:
     """Where each theme appears in the cues' music (the latest version of each cue): a
     table per theme and per cue, with timecodes and the composer's verdicts."""

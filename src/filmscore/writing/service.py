@@ -260,6 +260,12 @@ class ReportRow:
     verdict: str = ""  # "confirmed" / "rejected" (+ " (on vN)" when given on an older
     verdict_by: str = ""  # version of the music), "" when the composer has not said
 
+    @property
+    def head(self) -> bool:
+        """The theme's head heard alone (``themesearch.Weights.head_cost``): shown by the
+        wide reading (and when confirmed), not by the report's."""
+        return self.transform.startswith("head")
+
 
 @dataclass(frozen=True)
 class ThemeReport:
@@ -288,7 +294,7 @@ class _Searched:
 #: the confidence the report searches down to: what a composer may widen the report to
 #: (``min_score``) and confirm; the report shows from ``themesearch.MIN_SCORE`` by default,
 #: from ``themesearch.WIDE_SCORE`` (this floor) when asked for the wide reading
-SEARCH_FLOOR = 0.45
+SEARCH_FLOOR = 0.5
 
 
 def _search(pctx) -> _Searched:
@@ -390,7 +396,8 @@ def theme_report(pctx, *, include_rejected: bool = False, min_score: float | Non
     the composer's verdicts; rejected occurrences are left out unless ``include_rejected``;
     occurrences below ``min_score`` (``themesearch.MIN_SCORE`` by default;
     ``themesearch.WIDE_SCORE`` with ``wide``, the wide reading) are left out unless the
-    composer confirmed them.  With ``pdf``, the same report is also written there
+    composer confirmed them, and so is a theme's head heard alone (where the whole theme
+    is not heard) unless ``wide``.  With ``pdf``, the same report is also written there
     (``formats.themereport_pdf``: a page or more per theme, its notes engraved at the
     top, then each occurrence's bars)."""
     if wide:
@@ -403,7 +410,7 @@ def theme_report(pctx, *, include_rejected: bool = False, min_score: float | Non
         min_score = WIDE_SCORE
     floor = _min_score(min_score)  # a bad value is refused before the cues are read
     searched = _search(pctx)
-    report = _report(searched, pctx, include_rejected, floor)
+    report = _report(searched, pctx, include_rejected, floor, heads=wide)
     if pdf is not None:
         from filmscore.formats.themereport_pdf import write_theme_report_pdf
         from filmscore.writing.concordance import excerpt
@@ -426,9 +433,11 @@ def _min_score(min_score: float | None) -> float:
     return min_score
 
 
-def _report(searched: _Searched, pctx, include_rejected: bool, floor: float) -> ThemeReport:
+def _report(searched: _Searched, pctx, include_rejected: bool, floor: float, *,
+            heads: bool) -> ThemeReport:
     rows, lost = _judged(pctx, searched)
-    rows = [r for r in rows if r.score >= floor or r.verdict.startswith("confirmed")]
+    rows = [r for r in rows if (r.score >= floor and (heads or not r.head))
+            or r.verdict.startswith("confirmed")]
     shown = [r for r in rows if include_rejected or not r.verdict.startswith("rejected")]
     kept = [r for r in rows if not r.verdict.startswith("rejected")]
     by_cue = {cue: sorted({r.theme for r in kept if r.cue == cue}) for cue in searched.pieces}
@@ -469,7 +478,7 @@ def set_verdict(pctx, theme: str, cue: str, bar: int, verdict: str, *,
         raise NotFoundError(f"no occurrence of theme {theme!r} in cue {number} at {asked}"
                             + (f" in {part}" if part else "") + f" (it is found at: {where})")
     if len(chosen) > 1:  # one the report shows by default, the others under it: that one
-        shown = [r for r in chosen if r.score >= _min_score(None)]
+        shown = [r for r in chosen if r.score >= _min_score(None) and not r.head]
         chosen = shown if len(shown) == 1 else chosen
     if len(chosen) > 1:
         raise InputError(f"theme {theme!r} is found more than once in bar {bar} of cue "

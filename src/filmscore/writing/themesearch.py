@@ -57,6 +57,14 @@ _TRANSFORM_SHAPE = {  # name -> (interval sign, reversed, time scale)
 }
 MAX_SKIP = 3  # target notes that may be skipped between two aligned notes
 MIN_THEME_NOTES = 4
+#: the head of a theme (its first notes), searched for on its own where the theme is
+#: long enough (``Weights.head_cost``)
+HEAD_NOTES = 6
+#: a statement of the whole theme scoring this keeps its head from being read alone there
+#: (measured on the annotated movements: higher lets more wrong heads in)
+HEAD_YIELD = 0.45
+_HEAD_NAMES = {"prime": "head", "inversion": "head inverted", "retrograde": "head retrograde",
+               "augmentation": "head augmented", "diminution": "head diminished"}
 MAX_THEME_NOTES = 24
 
 # step scores
@@ -86,10 +94,15 @@ class Weights:
     inverted, in retrograde, augmented or diminished pays ``transform_cost``: composers
     restate a theme as it is far more often, and the transforms of a short theme are
     found by chance in scales and arpeggios; a clean transformed statement still scores
-    ``1 - transform_cost``.  The defaults, with ``MIN_SCORE`` and ``WIDE_SCORE``, are the
-    ones chosen on the five annotated movements of ``bench/themesearch_eval.py`` from a
-    small grid (20, 30 or 40 bits; 0.15, 0.3 or 0.45; 0.05, 0.1 or 0.2; 0, 0.1 or 0.2);
-    the figures reported for them are leave-one-movement-out (BENCHMARKS.md, theme
+    ``1 - transform_cost``.  Where the whole theme is not heard (no statement of it scores
+    ``HEAD_YIELD``), its head, the first ``HEAD_NOTES`` notes, is searched for alone and
+    pays ``head_cost`` (None: the head is not read alone): a theme comes back by its
+    opening, then goes its own way (a development, a film cue quoting a theme), and such
+    a match is reported as "head" (or "head inverted", ...).  The defaults, with
+    ``MIN_SCORE`` and ``WIDE_SCORE``, are the ones chosen on the five annotated movements
+    of ``bench/themesearch_eval.py`` from a small grid (20, 30 or 40 bits; 0.15, 0.3 or
+    0.45; 0.05, 0.1 or 0.2; 0, 0.1 or 0.2; then a head cost of none, 0.05, 0.1, 0.15 or
+    0.2); the figures reported for them are leave-one-movement-out (BENCHMARKS.md, theme
     search).
     """
 
@@ -97,6 +110,7 @@ class Weights:
     info_weight: float = 0.15
     under_weight: float = 0.2
     transform_cost: float = 0.1
+    head_cost: float | None = 0.05
 
 
 DEFAULT_WEIGHTS = Weights()
@@ -104,8 +118,9 @@ DEFAULT_WEIGHTS = Weights()
 #: five annotated movements (BENCHMARKS.md, theme search), for the returns of a theme
 MIN_SCORE = 0.7
 #: the wide reading's: every place the theme is heard, its hand-offs from part to part
-#: in mid-phrase too, with more false places (fitted the same way, for all the rows)
-WIDE_SCORE = 0.45
+#: in mid-phrase and its head heard alone too (``Weights.head_cost``, read by this
+#: reading only), with more false places (fitted the same way, for all the rows)
+WIDE_SCORE = 0.5
 
 _CLIP = 48  # intervals clipped to +/- this for table lookups
 
@@ -516,9 +531,33 @@ def search(index: ThemeIndex, theme: Music, *, transforms: Iterable[str] = TRANS
                          valid=f"at least {MIN_THEME_NOTES} notes in one line")
     if len(line) > MAX_THEME_NOTES:
         line = _head(line, MAX_THEME_NOTES)
+    transforms = tuple(transforms)
     wanted = set(pieces) if pieces is not None else None
-    found: list[tuple[float, int, int, str, int]] = []  # score, start, end, transform, transp
-    for query in _queries(line, tuple(transforms)):
+    # the whole theme's matches down to HEAD_YIELD whatever ``min_score`` is: the same
+    # statements and doublings at any threshold, and its head read alone only where the
+    # whole theme is not heard at all
+    floor = min(min_score, HEAD_YIELD)
+    whole = _found(index, _queries(line, transforms), exhaustive, wanted, weights,
+                   floor, 0.0)
+    heard = _select(index, whole)
+    matches = [m for m in heard if m.score >= min_score]
+    if weights.head_cost is not None and len(line) >= HEAD_NOTES + 3:
+        heads = _found(index, [replace(q, transform=_HEAD_NAMES[q.transform]) for q in
+                               _queries(_head(line, HEAD_NOTES), transforms)],
+                       exhaustive, wanted, weights, min_score, weights.head_cost)
+        matches += [m for m in _select(index, heads)
+                    if not any(_within(w, m) for w in heard)]
+        matches.sort(key=lambda m: -m.score)
+    return matches[:max_results]
+
+
+def _found(index: ThemeIndex, queries: list[_Query], exhaustive: bool,
+           wanted: set[str] | None, weights: Weights, min_score: float, cost: float
+           ) -> list[tuple[float, int, int, str, int]]:
+    """(score, start, end, transform, transposition) of every alignment of the queries
+    scoring ``min_score``, after the weights, the transform cost and ``cost``."""
+    found: list[tuple[float, int, int, str, int]] = []
+    for query in queries:
         if exhaustive:
             sel = None
         else:
@@ -527,8 +566,8 @@ def search(index: ThemeIndex, theme: Music, *, transforms: Iterable[str] = TRANS
                 continue
         scores, starts = _align(index, query, sel)
         ends = np.arange(index.note_count) if sel is None else sel
-        scores = scores - _weights(index, query, starts, ends, weights)
-        if query.transform != "prime":
+        scores = scores - _weights(index, query, starts, ends, weights) - cost
+        if query.transform not in ("prime", "head"):
             scores = scores - weights.transform_cost
         ok = scores >= min_score
         if wanted is not None:
@@ -538,7 +577,13 @@ def search(index: ThemeIndex, theme: Music, *, transforms: Iterable[str] = TRANS
                            strict=True):
             transp = int(index.pitch[a]) - query.first_pitch
             found.append((s, a, b, query.transform, transp))
-    return _select(index, found, max_results)
+    return found
+
+
+def _within(whole: Match, head: Match) -> bool:
+    """The head's match is heard inside a statement of the whole theme (in any part)."""
+    return whole.piece == head.piece and (
+        _same_statement(whole, head) or whole.onset <= head.onset < whole.end)
 
 
 def _bits(index: ThemeIndex, query: _Query) -> float:
@@ -573,8 +618,8 @@ def _head(line: Line, n: int) -> Line:
                 line.duration[:n], line.pitch[:n], line.source[:n])
 
 
-def _select(index: ThemeIndex, found: list[tuple[float, int, int, str, int]],
-            max_results: int) -> list[Match]:
+def _select(index: ThemeIndex, found: list[tuple[float, int, int, str, int]]
+            ) -> list[Match]:
     """Best first; in each line, drop a match overlapping a better one; then one match per
     statement: the theme heard at once in several parts (unison, octaves, in parallel) is
     one occurrence, named by its leading part with the doubling parts beside it."""
@@ -598,8 +643,7 @@ def _select(index: ThemeIndex, found: list[tuple[float, int, int, str, int]],
         else:
             groups.append([(match, height)])
             statements.append(groups[-1])
-    kept = [_lead(group) for group in statements]
-    return kept[:max_results]
+    return [_lead(group) for group in statements]
 
 
 #: a doubling starts within this of the statement it doubles (quarter notes; an
