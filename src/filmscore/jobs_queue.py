@@ -159,7 +159,7 @@ def serve(info: str, *, queues: list[str] | None = None, concurrency: int = 1,
     renders), until stopped (SIGINT/SIGTERM finish the running jobs first) or, with
     ``wait=False``, until the queues are empty."""
     ensure_schema(info)
-    asyncio.run(_serve(info, queues=queues, concurrency=concurrency, wait=wait, name=name))
+    _run_to_end(_serve(info, queues=queues, concurrency=concurrency, wait=wait, name=name))
 
 
 def recover_stalled(info: str) -> int:
@@ -169,7 +169,21 @@ def recover_stalled(info: str) -> int:
         async with app.open_async():
             return await _recover(app)
 
-    return asyncio.run(once())
+    return _run_to_end(once())
+
+
+def _run_to_end(coroutine):
+    """``asyncio.run``, also from a thread whose event loop is running (a caller inside
+    an async framework, or Playwright's sync API in the same thread, where asyncio.run
+    refuses): there the coroutine runs on its own loop in a thread of its own."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return asyncio.run(coroutine)
+    import concurrent.futures
+
+    with concurrent.futures.ThreadPoolExecutor(1, thread_name_prefix="filmscore-queue") as pool:
+        return pool.submit(asyncio.run, coroutine).result()
 
 
 def _todo(info: str, queue: str) -> int:

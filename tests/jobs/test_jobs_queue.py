@@ -4,6 +4,7 @@ and done by the other worker, and no half-written file is ever in place."""
 
 from __future__ import annotations
 
+import asyncio
 import os
 import signal
 import subprocess
@@ -106,6 +107,13 @@ def test_a_worker_killed_mid_job_loses_nothing(pg_bare: Path) -> None:
         data = (out / "K.bin").read_bytes()
         assert len(data) == 16 * 65536 and data[-1] == 15  # whole, written again
         assert jobs_queue.recover_stalled(jobs_queue.conninfo(pctx.engine)) == 0
+
+        # and from a thread whose event loop is running (an async caller; Playwright's
+        # sync API in the same thread), where asyncio.run alone refuses
+        async def inside() -> int:
+            return jobs_queue.recover_stalled(jobs_queue.conninfo(pctx.engine))
+
+        assert asyncio.run(inside()) == 0
 
 
 def test_mockup_all_on_postgresql_goes_through_the_queue(pg_project: Path) -> None:
