@@ -70,7 +70,8 @@ WEIGHT_GRID = tuple(Weights(bits, info, under, cost, None) for bits in (20.0, 30
                     for info in (0.15, 0.3, 0.45) for under in (0.05, 0.1, 0.2)
                     for cost in (0.0, 0.1, 0.2))
 #: the report's reading of the product's weights: no theme's head read alone
-REPORT_WEIGHTS = replace(DEFAULT_WEIGHTS, head_cost=None)
+REPORT_WEIGHTS = DEFAULT_WEIGHTS
+assert REPORT_WEIGHTS.head_cost is None
 #: the wide reading also reads the theme's head alone (``Weights.head_cost``): the costs
 #: its fit chooses from (None: not read), at the report's weights
 HEAD_COSTS = (None, 0.05, 0.1, 0.15, 0.2)
@@ -587,7 +588,7 @@ def report_places(result: dict) -> str:
         "(`themesearch.WIDE_SCORE`, `themes report --wide`) likewise, at those weights "
         "with or without the theme's head read alone (`Weights.head_cost`, one of "
         f"{', '.join('none' if c is None else f'{c:g}' for c in HEAD_COSTS)}; "
-        "`themesearch.Weights.head_cost`, read by the wide reading only), "
+        "`themesearch.WIDE_WEIGHTS`), "
         "for the best all-rows any-part F1.  The five held-out scores pooled.",
         "", head, "|---|---|---|---|---|---:|",
         f"| **ours, held out, the report's threshold** | "
@@ -613,8 +614,9 @@ def report_places(result: dict) -> str:
     all_wide = Places()
     for d in per.values():
         all_wide.add(d["places"][w_wide_all, wide_all])
-    lines += ["", "Fitted on all five (the product's defaults: `Weights`, its `head_cost` "
-              "read by the wide reading only, `MIN_SCORE`, `WIDE_SCORE`): threshold "
+    lines += ["", "Fitted on all five (the product's defaults: `DEFAULT_WEIGHTS`, "
+              "`WIDE_WEIGHTS` (the same with the head cost), `MIN_SCORE`, `WIDE_SCORE`): "
+              "threshold "
               f"{th_all}, weights {_w(w_all)}; wide {wide_all}, head cost "
               f"{_head(w_wide_all)} (there, the five pooled, all rows any part "
               f"{_p3(all_wide, 'all-any')}).",

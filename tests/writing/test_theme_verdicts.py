@@ -181,7 +181,7 @@ def test_a_theme_heard_by_its_head_alone_is_in_the_wide_reading_and_once_confirm
     """A long theme whose first six notes come back in the horn, then go their own way:
     the wide reading shows its head (transformation "head"); the report's reading leaves
     it out until the composer confirms it."""
-    from filmscore.writing.themesearch import DEFAULT_WEIGHTS, MIN_SCORE
+    from filmscore.writing.themesearch import MIN_SCORE, WIDE_WEIGHTS
 
     theme = "4/4 c4 e g8 f e4 d g2 c'4 b8 a g4 f e2 c"
     notes = parse_notestring(theme).parts[0].notes
@@ -206,7 +206,7 @@ def test_a_theme_heard_by_its_head_alone_is_in_the_wide_reading_and_once_confirm
             (3, "horn", "head +5"), (11, "violins", "prime +12")]
         assert wide[0].head and not wide[1].head
         # above the report's threshold, and left out of its reading all the same
-        assert MIN_SCORE <= wide[0].score <= 1 - DEFAULT_WEIGHTS.head_cost
+        assert MIN_SCORE <= wide[0].score <= 1 - WIDE_WEIGHTS.head_cost
         set_verdict(pctx, "hero", "1M1", 3, "confirmed", author="composer")
         assert [(r.bar, r.transform, r.verdict) for r in theme_report(pctx).matches] == [
             (3, "head +5", "confirmed"), (11, "prime +12", "")]

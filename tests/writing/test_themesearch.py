@@ -14,6 +14,7 @@ from filmscore.writing.themesearch import (
     DEFAULT_WEIGHTS,
     LEAD_PART,
     MIN_SCORE,
+    WIDE_WEIGHTS,
     Weights,
     bar_beat,
     build_index,
@@ -348,34 +349,37 @@ def test_themesearch_the_head_of_a_theme_alone_is_found_as_its_head():
     head_end = BAR4 + sum(F(d) for _, d in long_theme[:6])
     after = _walk(11, 12, start=head_end, low=40, high=52)
     index = build_index({"5M1": _piece(Part("Horn", tuple(head + after)))})
-    cost = DEFAULT_WEIGHTS.head_cost
+    cost = WIDE_WEIGHTS.head_cost
     assert cost is not None and cost > 0
-    found = search(index, theme, min_score=0.45)
+    found = search(index, theme, min_score=0.45, weights=WIDE_WEIGHTS)
     heads = _only(found, transform="head")
     assert [(m.bar, m.beat, m.transposition, m.part) for m in heads] == [(4, 1, 3, "Horn")]
     assert heads[0].score == pytest.approx(1.0 - cost, abs=0.05)
     assert heads[0].end == head_end and heads[0].notes == 6
-    # not read alone: only a poor match of the whole theme, if any, is left there
-    unread = search(index, theme, min_score=0.3, weights=Weights(head_cost=None))
+    # not read alone (the report's reading): only a poor match of the whole theme, if
+    # any, is left there
+    assert DEFAULT_WEIGHTS.head_cost is None
+    unread = search(index, theme, min_score=0.3)
     assert not _only(unread, transform="head")
     assert all(m.score < 0.45 for m in unread)
     # the head of a theme too short to have one is not read alone
     short = Music((Part("theme", tuple(_notes(long_theme[:8]))),))
-    assert not [m for m in search(index, short, min_score=0.3)
+    assert not [m for m in search(index, short, min_score=0.3, weights=WIDE_WEIGHTS)
                 if m.transform.startswith("head")]
 
 
 def test_themesearch_where_the_whole_theme_is_heard_its_head_is_not_reported():
     melody = _walk(12, 30) + _notes(THEME, start=40, transpose=-2) + _walk(13, 30, start=56)
     index = build_index({"5M2": _piece(Part("Violin 1", tuple(melody)))})
-    found = search(index, _theme_music(), min_score=0.45)
+    found = search(index, _theme_music(), min_score=0.45, weights=WIDE_WEIGHTS)
     assert [m.transform for m in found if m.onset == 40] == ["prime"]
     assert not [m for m in found if m.transform.startswith("head") and 40 <= m.onset < 56]
 
 
 def test_themesearch_a_higher_threshold_keeps_the_same_occurrences():
-    # the whole theme is selected down to WIDE_SCORE whatever the threshold: searching
-    # at 0.7 is the search at 0.45 cut at 0.7 (same statements, doublings and heads)
+    # reading heads, the whole theme is selected down to HEAD_YIELD whatever the
+    # threshold: searching at 0.7 is the search at 0.45 cut at 0.7 (same statements,
+    # doublings and heads)
     head = _notes(THEME[:6], start=F(8), transpose=3)
     melody = (_walk(21, 20) + head + _walk(22, 10, start=F(40))
               + _notes(THEME, start=F(60)) + _notes([(p, F(d) * 2) for p, d in THEME],
@@ -383,8 +387,8 @@ def test_themesearch_a_higher_threshold_keeps_the_same_occurrences():
     index = build_index({"6M1": _piece(Part("Flute", tuple(sorted(melody))),
                                        Part("Oboe", tuple(_notes(THEME, start=F(60),
                                                                  transpose=-12))))})
-    low = search(index, _theme_music(), min_score=0.45)
+    low = search(index, _theme_music(), min_score=0.45, weights=WIDE_WEIGHTS)
     for th in (0.6, 0.7, 0.8):
-        assert search(index, _theme_music(), min_score=th) == [m for m in low
-                                                               if m.score >= th]
+        assert search(index, _theme_music(), min_score=th, weights=WIDE_WEIGHTS) == [
+            m for m in low if m.score >= th]
     assert {m.transform for m in low} >= {"prime", "head"}

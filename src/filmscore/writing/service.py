@@ -297,10 +297,18 @@ class _Searched:
 SEARCH_FLOOR = 0.5
 
 
-def _search(pctx) -> _Searched:
+def _search(pctx, *, heads: bool) -> _Searched:
+    """Every occurrence of every theme in the latest music of the cues, down to
+    ``SEARCH_FLOOR``; with ``heads``, a theme's head heard alone too (the wide reading's
+    ``themesearch.WIDE_WEIGHTS``: a search that costs about a third more)."""
     from filmscore.sync.service import all_cue_syncs
     from filmscore.writing.concordance import end_bar, timecode_of
-    from filmscore.writing.themesearch import build_index, concordance
+    from filmscore.writing.themesearch import (
+        DEFAULT_WEIGHTS,
+        WIDE_WEIGHTS,
+        build_index,
+        concordance,
+    )
 
     listed = list_themes(pctx)
     themes = {t.name: t.music for t in listed}
@@ -316,7 +324,8 @@ def _search(pctx) -> _Searched:
             maps[number] = _timing(pctx, cs, pieces[number])
     if not pieces:
         raise NotFoundError("no cue has music yet: 'filmscore music import CUE FILE.mid'")
-    found = concordance(build_index(pieces), themes, min_score=SEARCH_FLOOR)
+    found = concordance(build_index(pieces), themes, min_score=SEARCH_FLOOR,
+                        weights=WIDE_WEIGHTS if heads else DEFAULT_WEIGHTS)
     rows = [ReportRow(name, m.piece, m.bar, _beat(m.beat), m.part,
                       m.transform + (f" {m.transposition:+d}" if m.transposition else ""),
                       m.score, m.doubled_by, m.onset, m.end,
@@ -409,7 +418,11 @@ def theme_report(pctx, *, include_rejected: bool = False, min_score: float | Non
                              valid=f"one of them (--wide is --min-score {WIDE_SCORE:g})")
         min_score = WIDE_SCORE
     floor = _min_score(min_score)  # a bad value is refused before the cues are read
-    searched = _search(pctx)
+    searched = _search(pctx, heads=wide)
+    if not wide and _applied(searched, _stored_verdicts(pctx))[1]:
+        # a verdict on no occurrence of the report's search: it may be on a head the
+        # composer confirmed from the wide reading
+        searched = _search(pctx, heads=True)
     report = _report(searched, pctx, include_rejected, floor, heads=wide)
     if pdf is not None:
         from filmscore.formats.themereport_pdf import write_theme_report_pdf
@@ -464,7 +477,7 @@ def set_verdict(pctx, theme: str, cue: str, bar: int, verdict: str, *,
         raise InputError("not a verdict", field="verdict", value=verdict,
                          valid=", ".join(VERDICTS))
     get_theme(pctx, theme)  # an unknown theme is refused with the project's themes
-    searched = _search(pctx)
+    searched = _search(pctx, heads=True)  # a head the wide reading shows may be judged
     number = str(cue_sync(pctx, cue).cue.number)
     if number not in searched.pieces:
         raise NotFoundError(f"cue {number} has no music yet: 'filmscore music import "
@@ -515,7 +528,7 @@ def set_verdict(pctx, theme: str, cue: str, bar: int, verdict: str, *,
 def verdict_listing(pctx) -> list[tuple[object, ReportRow | None]]:
     """Every verdict (``concordance.StoredVerdict``, oldest first) with the occurrence it
     now stands on (None: no occurrence of the latest search matches it)."""
-    searched = _search(pctx)
+    searched = _search(pctx, heads=True)
     verdicts = _stored_verdicts(pctx)
     given, _ = _applied(searched, verdicts)
     on = {id(v): searched.rows[i] for i, v in given.items()}

@@ -98,22 +98,25 @@ class Weights:
     ``HEAD_YIELD``), its head, the first ``HEAD_NOTES`` notes, is searched for alone and
     pays ``head_cost`` (None: the head is not read alone): a theme comes back by its
     opening, then goes its own way (a development, a film cue quoting a theme), and such
-    a match is reported as "head" (or "head inverted", ...).  The defaults, with
+    a match is reported as "head" (or "head inverted", ...); the wide reading reads it
+    (``WIDE_WEIGHTS``), the report's does not (``DEFAULT_WEIGHTS``).  The defaults, with
     ``MIN_SCORE`` and ``WIDE_SCORE``, are the ones chosen on the five annotated movements
     of ``bench/themesearch_eval.py`` from a small grid (20, 30 or 40 bits; 0.15, 0.3 or
-    0.45; 0.05, 0.1 or 0.2; 0, 0.1 or 0.2; then a head cost of none, 0.05, 0.1, 0.15 or
-    0.2); the figures reported for them are leave-one-movement-out (BENCHMARKS.md, theme
-    search).
+    0.45; 0.05, 0.1 or 0.2; 0, 0.1 or 0.2; for the wide reading, a head cost of none,
+    0.05, 0.1, 0.15 or 0.2); the figures reported for them are leave-one-movement-out
+    (BENCHMARKS.md, theme search).
     """
 
     info_bits: float = 40.0
     info_weight: float = 0.15
     under_weight: float = 0.2
     transform_cost: float = 0.1
-    head_cost: float | None = 0.05
+    head_cost: float | None = None
 
 
 DEFAULT_WEIGHTS = Weights()
+#: the wide reading's: the same, with the theme's head read alone
+WIDE_WEIGHTS = replace(DEFAULT_WEIGHTS, head_cost=0.05)
 #: the score a match needs to be reported by default: fitted with ``Weights`` on the
 #: five annotated movements (BENCHMARKS.md, theme search), for the returns of a theme
 MIN_SCORE = 0.7
@@ -494,12 +497,15 @@ def _candidates(index: ThemeIndex, query: _Query, min_votes: int) -> np.ndarray 
     votes = np.unique(bucket * (m + 1) + q_of) // (m + 1)
     ids, n_votes = np.unique(votes, return_counts=True)
     # a bucket's neighbours vote too (an ornamented theme spreads over two buckets)
-    total = dict(zip(ids.tolist(), n_votes.tolist(), strict=True))
-    good = {b for b in total if total[b] + max(total.get(b - 1, 0), total.get(b + 1, 0))
-            >= min_votes}
-    if not good:
+    neighbours = np.zeros(len(ids), n_votes.dtype)
+    for step in (-1, 1):
+        at = np.clip(np.searchsorted(ids, ids + step), 0, len(ids) - 1)
+        there = ids[at] == ids + step
+        neighbours = np.maximum(neighbours, np.where(there, n_votes[at], 0))
+    good = ids[n_votes + neighbours >= min_votes]
+    if len(good) == 0:
         return np.zeros(0, np.int64)
-    keep = np.isin(bucket, np.fromiter(good, np.int64))
+    keep = np.isin(bucket, good)
     hits, q_of = hits[keep], q_of[keep]
     n = index.note_count
     lo_w = np.clip(hits - (MAX_SKIP + 1) * q_of - 2, 0, n)
@@ -533,19 +539,20 @@ def search(index: ThemeIndex, theme: Music, *, transforms: Iterable[str] = TRANS
         line = _head(line, MAX_THEME_NOTES)
     transforms = tuple(transforms)
     wanted = set(pieces) if pieces is not None else None
-    # the whole theme's matches down to HEAD_YIELD whatever ``min_score`` is: the same
-    # statements and doublings at any threshold, and its head read alone only where the
-    # whole theme is not heard at all
-    floor = min(min_score, HEAD_YIELD)
+    # reading the head: the whole theme's matches down to HEAD_YIELD whatever
+    # ``min_score`` is (the same statements and doublings at any threshold), and its head
+    # read alone only where the whole theme is not heard at all
+    heads = weights.head_cost is not None and len(line) >= HEAD_NOTES + 3
+    floor = min(min_score, HEAD_YIELD) if heads else min_score
     whole = _found(index, _queries(line, transforms), exhaustive, wanted, weights,
                    floor, 0.0)
     heard = _select(index, whole)
     matches = [m for m in heard if m.score >= min_score]
-    if weights.head_cost is not None and len(line) >= HEAD_NOTES + 3:
-        heads = _found(index, [replace(q, transform=_HEAD_NAMES[q.transform]) for q in
+    if heads:
+        found_heads = _found(index, [replace(q, transform=_HEAD_NAMES[q.transform]) for q in
                                _queries(_head(line, HEAD_NOTES), transforms)],
                        exhaustive, wanted, weights, min_score, weights.head_cost)
-        matches += [m for m in _select(index, heads)
+        matches += [m for m in _select(index, found_heads)
                     if not any(_within(w, m) for w in heard)]
         matches.sort(key=lambda m: -m.score)
     return matches[:max_results]
@@ -633,22 +640,28 @@ def _select(index: ThemeIndex, found: list[tuple[float, int, int, str, int]]
         per_line.append((_match(index, a, b, transform, transp, score),
                          float(index.pitch[a:b + 1].mean())))
     statements: list[list[tuple[Match, float]]] = []
-    by_piece: dict[str, list[list[tuple[Match, float]]]] = {}
+    # a piece's statements by the whole quarter their first match starts in: a doubling
+    # starts within _DOUBLING_ONSET of it, so only the quarters within _REACH are
+    # compared (the statement made first wins, as in a scan of them all)
+    near: dict[tuple[str, int], list[int]] = {}
     for match, height in per_line:  # best first: a statement's first match is its best
-        groups = by_piece.setdefault(match.piece, [])
-        for group in groups:
-            if _same_statement(group[0][0], match):
-                group.append((match, height))
+        quarter = math.floor(match.onset)
+        made = sorted(i for q in range(quarter - _REACH, quarter + _REACH + 1)
+                      for i in near.get((match.piece, q), ()))
+        for i in made:
+            if _same_statement(statements[i][0][0], match):
+                statements[i].append((match, height))
                 break
         else:
-            groups.append([(match, height)])
-            statements.append(groups[-1])
+            near.setdefault((match.piece, quarter), []).append(len(statements))
+            statements.append([(match, height)])
     return [_lead(group) for group in statements]
 
 
 #: a doubling starts within this of the statement it doubles (quarter notes; an
 #: ornament or an upbeat added in one part moves its first matched note)
 _DOUBLING_ONSET = Fraction(1)
+_REACH = math.ceil(_DOUBLING_ONSET)  # in whole quarters, for finding a doubling's statement
 #: a doubling part's match within this of the best one may lead the statement
 _LEAD_SCORE_SLACK = 0.1
 #: the part that leads a doubled statement when it is among the doubling parts: the first
