@@ -30,9 +30,10 @@ from filmscore.writing.demo_plans import DEMO_PLANS  # noqa: E402
 from filmscore.writing.plans import load_demo_themes  # noqa: E402
 from filmscore.writing.sketch import sketch_cue  # noqa: E402
 from filmscore.writing.themesearch import (  # noqa: E402
-    HEAD_YIELD,
+    DEFAULT_WEIGHTS,
     MIN_SCORE,
     WIDE_SCORE,
+    WIDE_WEIGHTS,
     build_index,
     concordance,
 )
@@ -49,11 +50,13 @@ def main() -> int:
         plan = DEMO_PLANS[number]
         pieces[number] = sketch_cue(cue, _solved(cue), themes, plan=plan, dialogue=dialogue)
         planned |= {(number, u.theme) for u in plan.melody + plan.counter}
-    found = concordance(build_index(pieces), themes, min_score=min(WIDE_SCORE, HEAD_YIELD))
-    for label, floor, heads in (("report", MIN_SCORE, False), ("wide", WIDE_SCORE, True)):
+    index = build_index(pieces)
+    for label, floor, weights in (("report", MIN_SCORE, DEFAULT_WEIGHTS),
+                                  ("wide", WIDE_SCORE, WIDE_WEIGHTS)):
+        found = concordance(index, themes, min_score=WIDE_SCORE, weights=weights)
+        heads = weights.head_cost is not None
         pairs = {(m.piece, name) for name, matches in found.by_theme.items()
-                 for m in matches
-                 if m.score >= floor and (heads or not m.transform.startswith("head"))}
+                 for m in matches if m.score >= floor}
         right, wrong = pairs & planned, pairs - planned
         print(f"{label} (from {floor:g}{', heads too' if heads else ''}): "
               f"{len(right)} of {len(planned)} planned cue-theme pairs found; "

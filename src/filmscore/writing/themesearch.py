@@ -60,9 +60,6 @@ MIN_THEME_NOTES = 4
 #: the head of a theme (its first notes), searched for on its own where the theme is
 #: long enough (``Weights.head_cost``)
 HEAD_NOTES = 6
-#: a statement of the whole theme scoring this keeps its head from being read alone there
-#: (measured on the annotated movements: higher lets more wrong heads in)
-HEAD_YIELD = 0.45
 _HEAD_NAMES = {"prime": "head", "inversion": "head inverted", "retrograde": "head retrograde",
                "augmentation": "head augmented", "diminution": "head diminished"}
 MAX_THEME_NOTES = 24
@@ -95,8 +92,9 @@ class Weights:
     restate a theme as it is far more often, and the transforms of a short theme are
     found by chance in scales and arpeggios; a clean transformed statement still scores
     ``1 - transform_cost``.  Where the whole theme is not heard (no statement of it scores
-    ``HEAD_YIELD``), its head, the first ``HEAD_NOTES`` notes, is searched for alone and
-    pays ``head_cost`` (None: the head is not read alone): a theme comes back by its
+    ``HEAD_YIELD``, the wide reading's threshold), its head, the first ``HEAD_NOTES``
+    notes, is searched for alone and pays ``head_cost`` (None: the head is not read
+    alone): a theme comes back by its
     opening, then goes its own way (a development, a film cue quoting a theme), and such
     a match is reported as "head" (or "head inverted", ...); the wide reading reads it
     (``WIDE_WEIGHTS``), the report's does not (``DEFAULT_WEIGHTS``).  The defaults, with
@@ -124,6 +122,9 @@ MIN_SCORE = 0.7
 #: in mid-phrase and its head heard alone too (``Weights.head_cost``, read by this
 #: reading only), with more false places (fitted the same way, for all the rows)
 WIDE_SCORE = 0.5
+#: a statement of the whole theme scoring this (one the wide reading shows) keeps its
+#: head from being read alone there
+HEAD_YIELD = WIDE_SCORE
 
 _CLIP = 48  # intervals clipped to +/- this for table lookups
 
@@ -549,11 +550,13 @@ def search(index: ThemeIndex, theme: Music, *, transforms: Iterable[str] = TRANS
     heard = _select(index, whole)
     matches = [m for m in heard if m.score >= min_score]
     if heads:
-        found_heads = _found(index, [replace(q, transform=_HEAD_NAMES[q.transform]) for q in
-                               _queries(_head(line, HEAD_NOTES), transforms)],
-                       exhaustive, wanted, weights, min_score, weights.head_cost)
+        head_queries = [replace(q, transform=_HEAD_NAMES[q.transform])
+                        for q in _queries(_head(line, HEAD_NOTES), transforms)]
+        found_heads = _found(index, head_queries, exhaustive, wanted, weights, min_score,
+                             weights.head_cost)
+        shown = [w for w in heard if w.score >= HEAD_YIELD]
         matches += [m for m in _select(index, found_heads)
-                    if not any(_within(w, m) for w in heard)]
+                    if not any(_within(w, m) for w in shown)]
         matches.sort(key=lambda m: -m.score)
     return matches[:max_results]
 
