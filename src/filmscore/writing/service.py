@@ -387,11 +387,11 @@ def _applied(searched: _Searched, verdicts: list) -> tuple[dict, list]:
     return apply_verdicts(searched.rows, verdicts, meters)
 
 
-def _judged(pctx, searched: _Searched) -> tuple[list[ReportRow], list]:
+def _judged(searched: _Searched, verdicts: list) -> tuple[list[ReportRow], list]:
     """The occurrences with the composer's verdicts on them, and the verdicts lost."""
     from filmscore.writing.concordance import verdict_text
 
-    given, lost = _applied(searched, _stored_verdicts(pctx))
+    given, lost = _applied(searched, verdicts)
     rows = [replace(r, verdict=verdict_text(given[i], searched.versions.get(r.cue)),
                     verdict_by=given[i].author) if i in given else r
             for i, r in enumerate(searched.rows)]
@@ -418,12 +418,15 @@ def theme_report(pctx, *, include_rejected: bool = False, min_score: float | Non
                              valid=f"one of them (--wide is --min-score {WIDE_SCORE:g})")
         min_score = WIDE_SCORE
     floor = _min_score(min_score)  # a bad value is refused before the cues are read
+    verdicts = _stored_verdicts(pctx)
     searched = _search(pctx, heads=wide)
-    if not wide and _applied(searched, _stored_verdicts(pctx))[1]:
+    judged = _judged(searched, verdicts)
+    if not wide and judged[1]:
         # a verdict on no occurrence of the report's search: it may be on a head the
         # composer confirmed from the wide reading
         searched = _search(pctx, heads=True)
-    report = _report(searched, pctx, include_rejected, floor, heads=wide)
+        judged = _judged(searched, verdicts)
+    report = _report(searched, judged, include_rejected, floor, heads=wide)
     if pdf is not None:
         from filmscore.formats.themereport_pdf import write_theme_report_pdf
         from filmscore.writing.concordance import excerpt
@@ -446,9 +449,9 @@ def _min_score(min_score: float | None) -> float:
     return min_score
 
 
-def _report(searched: _Searched, pctx, include_rejected: bool, floor: float, *,
-            heads: bool) -> ThemeReport:
-    rows, lost = _judged(pctx, searched)
+def _report(searched: _Searched, judged: tuple[list[ReportRow], list],
+            include_rejected: bool, floor: float, *, heads: bool) -> ThemeReport:
+    rows, lost = judged
     rows = [r for r in rows if (r.score >= floor and (heads or not r.head))
             or r.verdict.startswith("confirmed")]
     shown = [r for r in rows if include_rejected or not r.verdict.startswith("rejected")]
