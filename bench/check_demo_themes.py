@@ -22,13 +22,10 @@ ROOT = BENCH.parent
 sys.path.insert(0, str(ROOT / "src"))
 sys.path.insert(0, str(ROOT / "tests" / "writing"))
 
-from test_sketch_demo import DEMO, RATE, _solved  # noqa: E402
+from test_sketch_demo import DEMO, demo_sketches  # noqa: E402
 
-from filmscore.formats.spotting_csv import read_spotting_csv  # noqa: E402
-from filmscore.spotting.picture import read_dialogue  # noqa: E402
 from filmscore.writing.demo_plans import DEMO_PLANS  # noqa: E402
 from filmscore.writing.plans import load_demo_themes  # noqa: E402
-from filmscore.writing.sketch import sketch_cue  # noqa: E402
 from filmscore.writing.themesearch import (  # noqa: E402
     DEFAULT_WEIGHTS,
     MIN_SCORE,
@@ -41,15 +38,9 @@ from filmscore.writing.themesearch import (  # noqa: E402
 
 def main() -> int:
     themes = load_demo_themes(DEMO / "themes")
-    markers = read_dialogue([DEMO / f"part{k}.eng.srt" for k in range(1, 5)], rate=RATE,
-                            offsets=[86400 + 1440 * k for k in range(4)])
-    dialogue = [(m.frame, m.end_frame, m.text) for m in markers]
-    pieces, planned = {}, set()
-    for cue in read_spotting_csv(DEMO / "spotting.csv", "24"):
-        number = str(cue.number)
-        plan = DEMO_PLANS[number]
-        pieces[number] = sketch_cue(cue, _solved(cue), themes, plan=plan, dialogue=dialogue)
-        planned |= {(number, u.theme) for u in plan.melody + plan.counter}
+    pieces = {number: music for number, (_, _, music, _) in demo_sketches().items()}
+    planned = {(number, u.theme) for number in pieces
+               for u in DEMO_PLANS[number].melody + DEMO_PLANS[number].counter}
     index = build_index(pieces)
     for label, floor, weights in (("report", MIN_SCORE, DEFAULT_WEIGHTS),
                                   ("wide", WIDE_SCORE, WIDE_WEIGHTS)):

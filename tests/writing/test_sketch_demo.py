@@ -42,8 +42,9 @@ def _solved(cue) -> TempoMap:
     return dataclasses.replace(tmap, count_in_bars=1)
 
 
-@pytest.fixture(scope="module")
-def demo() -> dict[str, tuple]:
+def demo_sketches() -> dict[str, tuple]:
+    """Every demo cue sketched as the demo sketches it: number -> (cue, tempo map, music,
+    dialogue).  Also read by bench/check_demo_themes.py."""
     themes = load_demo_themes(DEMO / "themes")
     markers = read_dialogue([DEMO / f"part{k}.eng.srt" for k in range(1, 5)], rate=RATE,
                             offsets=[86400 + 1440 * k for k in range(4)])
@@ -55,6 +56,11 @@ def demo() -> dict[str, tuple]:
                            dialogue=dialogue)
         out[str(cue.number)] = (cue, tmap, music, dialogue)
     return out
+
+
+@pytest.fixture(scope="module")
+def demo() -> dict[str, tuple]:
+    return demo_sketches()
 
 
 def _parts(music: Music) -> dict:

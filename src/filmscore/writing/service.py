@@ -259,12 +259,9 @@ class ReportRow:
     timecode: str = ""  # of its first note, on the cue's tempo map ("" without one)
     verdict: str = ""  # "confirmed" / "rejected" (+ " (on vN)" when given on an older
     verdict_by: str = ""  # version of the music), "" when the composer has not said
-
-    @property
-    def head(self) -> bool:
-        """The theme's head heard alone (``themesearch.Weights.head_cost``): shown by the
-        wide reading (and when confirmed), not by the report's."""
-        return self.transform.startswith("head")
+    #: the theme's head heard alone (``themesearch.Weights.head_cost``): shown by the wide
+    #: reading (and when confirmed), not by the report's
+    head: bool = False
 
 
 @dataclass(frozen=True)
@@ -308,6 +305,7 @@ def _search(pctx, *, heads: bool) -> _Searched:
         WIDE_WEIGHTS,
         build_index,
         concordance,
+        is_head,
     )
 
     listed = list_themes(pctx)
@@ -330,7 +328,7 @@ def _search(pctx, *, heads: bool) -> _Searched:
                       m.transform + (f" {m.transposition:+d}" if m.transposition else ""),
                       m.score, m.doubled_by, m.onset, m.end,
                       end_bar(m.end, pieces[m.piece].meter),
-                      timecode_of(m.onset, maps[m.piece]))
+                      timecode_of(m.onset, maps[m.piece]), head=is_head(m.transform))
             for name, matches in found.by_theme.items() for m in matches]
     rows.sort(key=lambda r: (list(pieces).index(r.cue), r.onset, r.theme))
     return _Searched(rows, pieces, versions, themes, {t.name: t.stands_for for t in listed})

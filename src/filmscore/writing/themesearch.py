@@ -64,6 +64,12 @@ _HEAD_NAMES = {"prime": "head", "inversion": "head inverted", "retrograde": "hea
                "augmentation": "head augmented", "diminution": "head diminished"}
 MAX_THEME_NOTES = 24
 
+
+def is_head(transform: str) -> bool:
+    """Whether a match's transformation names a theme's head heard alone."""
+    return transform in _HEAD_NAMES.values()
+
+
 # step scores
 _RHYTHM_BONUS = 0.25  # an interval in the query's rhythm earns up to this
 _RHYTHM_SLOPE = 0.35  # lost per doubling/halving of the time between the two notes
