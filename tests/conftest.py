@@ -14,13 +14,20 @@ Every PDF and video a test writes into its ``tmp_path`` is looked at when the te
 (``looking.look_at_pdf`` / ``look_at_video``): each page rendered to PNG must have ink and
 none off the paper, each video's first, middle and last frames must be pictures.  A test
 that writes a broken file on purpose says so with ``@pytest.mark.not_looked("why")``.
+
+The demo (``filmscore demo``, about a third of the suite's time when built in line) is
+built in a process of its own from the session's first test on, beside the rest of the
+suite, whose tests mostly keep one of the machine's two cores busy; tests/test_demo.py
+runs last and its ``demo`` fixture waits for that build (``demo_build``).
 """
 
 from __future__ import annotations
 
 import os
 import shutil
+import signal
 import subprocess
+import sys
 import tempfile
 import uuid
 from collections.abc import Iterator
@@ -30,7 +37,7 @@ import psycopg
 import pytest
 from sqlalchemy.engine import Engine, make_url
 
-from filmscore import store
+from filmscore import children, store
 from looking import PDF_SUFFIXES, VIDEO_SUFFIXES, look_at_pdf, look_at_video
 from web.browser import as_browser, browser, live_server  # noqa: F401
 
@@ -38,6 +45,71 @@ from web.browser import as_browser, browser, live_server  # noqa: F401
 # second Playwright cannot start in the process while the first one runs)
 
 SCRIPT = Path(__file__).resolve().parents[1] / "scripts" / "pg-test-server"
+DEMO_TESTS = Path(__file__).resolve().with_name("test_demo.py")
+_DEMO_BUILD = pytest.StashKey["DemoBuild"]()
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """tests/test_demo.py last, so that the demo built in the background (``demo_build``)
+    has the rest of the suite's time to finish."""
+    demo = [item for item in items if Path(str(item.path)) == DEMO_TESTS]
+    if demo:
+        items[:] = [item for item in items if Path(str(item.path)) != DEMO_TESTS] + demo
+
+
+class DemoBuild:
+    """``filmscore demo OUT`` running in a process of its own (its own process group)."""
+
+    def __init__(self, out: Path) -> None:
+        self.out = out
+        self.stdout = out.parent / "demo.stdout"
+        self.stderr = out.parent / "demo.stderr"
+        with open(self.stdout, "wb") as stdout, open(self.stderr, "wb") as stderr:
+            # (children.popen: it dies with this process, killed or not)
+            self.process = children.popen(
+                [sys.executable, "-c", "from filmscore.cli import main; main()", "demo",
+                 str(out)], stdout=stdout, stderr=stderr, stdin=subprocess.DEVNULL,
+                start_new_session=True)
+
+    def result(self, timeout: float) -> tuple[int, str, str]:
+        """(exit status, stdout, stderr) once the build has ended."""
+        code = self.process.wait(timeout)
+        return (code, self.stdout.read_text(encoding="utf-8"),
+                self.stderr.read_text(encoding="utf-8"))
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            os.killpg(self.process.pid, signal.SIGTERM)
+            try:
+                self.process.wait(30)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.process.pid, signal.SIGKILL)
+                self.process.wait()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _demo_in_background(request: pytest.FixtureRequest,
+                        tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """Start building the demo when the session's tests include tests/test_demo.py's."""
+    if not any(Path(str(item.path)) == DEMO_TESTS and "demo" in item.fixturenames
+               for item in request.session.items):  # (the tests left after -k, -m)
+        yield
+        return
+    build = DemoBuild(tmp_path_factory.mktemp("demo") / "demo-out")
+    request.config.stash[_DEMO_BUILD] = build
+    try:
+        yield
+    finally:
+        build.stop()
+
+
+@pytest.fixture(scope="session")
+def demo_build(request: pytest.FixtureRequest) -> DemoBuild:
+    """The demo being built in the background (``_demo_in_background``)."""
+    build = request.config.stash.get(_DEMO_BUILD, None)
+    if build is None:
+        pytest.fail("the demo is built only for tests/test_demo.py's tests", pytrace=False)
+    return build
 
 
 @pytest.fixture(scope="session")

@@ -1,8 +1,9 @@
 """`filmscore demo`: the main job on the Popeye film, run once, read as a user reads it.
 
-The demo assembles the four film parts into reel 1 with ffmpeg (tens of seconds), so it
-runs once per module.  Rerunning and refusing a foreign folder are checked on a tiny
-stand-in film (four 5-second clips) so that they cost seconds, not minutes.
+The demo takes minutes, so it runs once, in a process of its own started with the
+session's first test (tests/conftest.py: ``demo_build``); this module runs last and reads
+what it made.  Rerunning and refusing a foreign folder are checked on a tiny stand-in film
+(four 5-second clips) so that they cost seconds, not minutes.
 """
 
 from __future__ import annotations
@@ -42,11 +43,18 @@ def _cells(text: str, first: str) -> list[list[str]]:
 
 
 @pytest.fixture(scope="module")
-def demo(tmp_path_factory) -> tuple[Path, str]:
-    out = tmp_path_factory.mktemp("demo") / "demo-out"
-    result = _run("demo", out)
-    assert result.exit_code == 0, (result.stdout[-2000:], result.stderr, result.exception)
-    return out, result.stdout
+def demo(demo_build) -> tuple[Path, str]:
+    """The demo's output folder and what it printed: built in the background from the
+    session's first test on (tests/conftest.py), this module running last."""
+    code, stdout, stderr = demo_build.result(timeout=DEMO_TIMEOUT)
+    assert code == 0, (stdout[-2000:], stderr[-4000:])
+    assert "Traceback" not in stdout + stderr
+    return demo_build.out, stdout
+
+
+#: the longest this module waits for the demo after the rest of the suite (it takes about
+#: 8 minutes alone on CI's machine): within pytest-timeout's 900 s a test
+DEMO_TIMEOUT = 880
 
 
 @pytest.fixture(scope="module")

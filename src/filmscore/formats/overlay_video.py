@@ -41,7 +41,7 @@ from pathlib import Path
 from filmscore import children
 from filmscore.errors import ToolError, ValidationError
 from filmscore.fileio import atomic_path
-from filmscore.formats.video import VideoInfo, _tool, probe
+from filmscore.formats.video import X264_CRF, X264_PRESET, VideoInfo, _tool, probe
 from filmscore.sync.streamers import COLORS, OverlayPlan, streamer_width
 from filmscore.timecode import format_label
 
@@ -347,7 +347,7 @@ def _window(plan: OverlayPlan, info: VideoInfo, video_first: int
 
 
 def render_overlays(video_in: str | Path, plan: OverlayPlan, out: str | Path, *,
-                    crf: int = 20, preset: str = "superfast", video_first: int | None = None,
+                    crf: int = X264_CRF, preset: str = X264_PRESET, video_first: int | None = None,
                     progress: Callable[[int, int], None] | None = None,
                     info: VideoInfo | None = None) -> Path:
     """Draw ``plan`` over ``video_in`` into ``out`` (H.264 yuv420p), written atomically.

@@ -131,6 +131,13 @@ def _frame_count(stream: dict) -> int:
     return 0
 
 
+#: x264 settings of every picture we render (a reel assembled from its parts, a re-cut,
+#: streamers): a reference picture to play to, not a master.  ``superfast`` rather than
+#: ``veryfast``: 1.5x faster to encode here, files about 30% larger, the same quality at
+#: one CRF (measured on the demo's reel, docs/notes.md)
+X264_PRESET = "superfast"
+X264_CRF = 20
+
 _SHOWINFO = re.compile(r"\bn:\s*\d+\s+pts:\s*(-?\d+)\s+pts_time:")
 _TIME_BASE = re.compile(r"config in time_base:\s*(\d+)/(\d+)")
 
@@ -246,7 +253,7 @@ def _join(paths, tmp: Path, listing: str, *, copyable: bool, tc: list[str],
         graph = ";".join(chains) + f";{joined}concat=n={len(paths)}:v=1:a=0[out]"
         proc = _run([_tool("ffmpeg"), "-v", "error", "-y", *inputs,
                      "-filter_complex", graph, "-map", "[out]", "-c:v", "libx264",
-                     "-preset", "veryfast", "-crf", "20",
+                     "-preset", X264_PRESET, "-crf", str(X264_CRF),
                      "-r", f"{rate.fps.numerator}/{rate.fps.denominator}", *tc, str(tmp)], out)
     if proc.returncode != 0:
         raise ToolError(f"ffmpeg could not join the clips into {out}: "
@@ -292,7 +299,7 @@ def assemble(segments: list[tuple[str | Path, int, int]], out_path: str | Path, 
     with atomic_path(out) as tmp:
         proc = _run([_tool("ffmpeg"), "-v", "error", "-y", *inputs,
                      "-filter_complex", graph, "-map", "[out]", "-c:v", "libx264",
-                     "-preset", "veryfast", "-crf", "20",
+                     "-preset", X264_PRESET, "-crf", str(X264_CRF),
                      "-r", f"{rate.fps.numerator}/{rate.fps.denominator}", *tc, str(tmp)],
                     out)
         if proc.returncode != 0:

@@ -283,8 +283,11 @@ def log_take(pctx, cue: str, *, number: int | None = None, kind: str | None = No
     raise AssertionError("unreachable")
 
 
-#: how often a take whose next number was taken meanwhile is numbered again
-NUMBER_TRIES = 10
+#: how often a take whose next number was taken meanwhile is numbered again: each such
+#: try means another take was logged, so this bounds nothing but a stage logging more than
+#: this many takes of one cue at one moment (10 was too few: 12 takes logged at once by 4
+#: threads on a loaded machine saw one of them lose 10 times)
+NUMBER_TRIES = 100
 
 
 def _insert(pctx, cue: str, files: list[AudioFile], *, number, kind, circled, bar_from,
