@@ -38,7 +38,7 @@ import pytest
 from sqlalchemy.engine import Engine, make_url
 
 from filmscore import children, store
-from looking import PDF_SUFFIXES, VIDEO_SUFFIXES, look_at_pdf, look_at_video
+from looking import PDF_SUFFIXES, VIDEO_SUFFIXES, look_at_files
 from web.browser import as_browser, browser, live_server  # noqa: F401
 
 # (the real-browser fixtures above are defined once, here, for every test that asks: a
@@ -190,11 +190,8 @@ def _look_at_what_the_test_made(request: pytest.FixtureRequest) -> Iterator[None
         return
     if getattr(request.node, "rep_call", None) is not None and request.node.rep_call.failed:
         return  # the test failed already: its files may be half made
-    for path in sorted(folder.rglob("*")):
-        if path.suffix.lower() in PDF_SUFFIXES and path.is_file():
-            look_at_pdf(path)
-        elif path.suffix.lower() in VIDEO_SUFFIXES and path.is_file():
-            look_at_video(path)
+    look_at_files([path for path in sorted(folder.rglob("*")) if path.is_file() and
+                   path.suffix.lower() in PDF_SUFFIXES + VIDEO_SUFFIXES])
 
 
 @pytest.hookimpl(wrapper=True, tryfirst=True)

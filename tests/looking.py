@@ -56,19 +56,52 @@ def gray(png: Path) -> np.ndarray:
         return np.asarray(image.convert("L"))
 
 
+#: pdftoppm processes at once: the machine's two cores (a score page of glyphs drawn as
+#: forms takes poppler about 0.4 s whatever the resolution)
+RENDERERS = 2
+
+
+def page_count(path: Path) -> int:
+    out = subprocess.run(["pdfinfo", str(path)], check=True, capture_output=True,
+                         text=True).stdout
+    return int(re.search(r"^Pages:\s+(\d+)", out, re.M).group(1))
+
+
 def render_pdf(path: Path, dpi: int = 40, pages: tuple[int, int] | None = None
                ) -> list[np.ndarray]:
-    """Pages of ``path`` rendered to PNG (``NAME-look-N.png`` beside it), as grey arrays."""
+    """Pages of ``path`` rendered to PNG (``NAME-look-N.png`` beside it), as grey arrays;
+    a document of four pages or more in ``RENDERERS`` page ranges at once."""
     path = Path(path)
     tag = f"-p{pages[0]}-{pages[1]}" if pages is not None else ""
     stem = path.with_name(f"{path.stem}-look{dpi}{tag}")
-    args = ["pdftoppm", "-r", str(dpi), "-png"]
-    if pages is not None:
-        args += ["-f", str(pages[0]), "-l", str(pages[1])]
-    subprocess.run(args + [str(path), str(stem)], check=True, capture_output=True)
+    first, last = pages if pages is not None else (1, page_count(path))
+    count = last - first + 1
+    share = -(-count // RENDERERS) if count >= 4 else count
+    runs = [subprocess.Popen(["pdftoppm", "-r", str(dpi), "-png", "-f", str(start), "-l",
+                              str(min(last, start + share - 1)), str(path), str(stem)],
+                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+            for start in range(first, last + 1, share)]
+    for run in runs:
+        _, err = run.communicate()
+        if run.returncode:
+            raise subprocess.CalledProcessError(run.returncode, run.args, stderr=err)
     pngs = sorted(path.parent.glob(f"{stem.name}-*.png"),
                   key=lambda p: int(p.stem.rsplit("-", 1)[1]))
     return [gray(p) for p in pngs]
+
+
+def look_at_files(paths: list[Path], *, dpi: int = 40) -> None:
+    """``look_at_pdf`` / ``look_at_video`` on each file, ``RENDERERS`` files at once."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    def look(path: Path) -> None:
+        if path.suffix.lower() in PDF_SUFFIXES:
+            look_at_pdf(path, dpi=dpi)
+        elif path.suffix.lower() in VIDEO_SUFFIXES:
+            look_at_video(path)
+
+    with ThreadPoolExecutor(RENDERERS) as pool:
+        list(pool.map(look, paths))  # (list: the first failure is raised here)
 
 
 def page_gray(path: Path, page: int = 1, dpi: int = 60) -> np.ndarray:

@@ -646,7 +646,7 @@ def test_every_pdf_and_video_of_the_demo_is_looked_at(demo):
     (tests/looking.py), and what a player sees first on a part and a score measured."""
     import numpy as np
 
-    from looking import look_at_pdf, look_at_video, video_frames, video_info
+    from looking import look_at_files, look_at_pdf, video_frames, video_info
 
     out, _ = demo
     pdfs = sorted(out.rglob("*.pdf"))
@@ -655,10 +655,8 @@ def test_every_pdf_and_video_of_the_demo_is_looked_at(demo):
     # project, and the streamers of the first session's stage pack
     packed = list((out / "recording" / "stage-pack").rglob("*.mp4"))
     assert len(pdfs) > 200 and len(videos) == 15 + len(packed) and packed
-    for path in pdfs:
-        look_at_pdf(path, dpi=30)
-    for path in videos:
-        look_at_video(path)
+    look_at_files(pdfs, dpi=30)
+    look_at_files(videos)
     # page 1 of a part: the cue number large in its box at the top left, the part's name
     # at the top right, and nothing printed over the music's first system
     page = look_at_pdf(out / "popeye1936" / "parts" / "1M2" / "1M2 Violin I.pdf", dpi=60)[0]
