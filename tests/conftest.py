@@ -49,12 +49,16 @@ DEMO_TESTS = Path(__file__).resolve().with_name("test_demo.py")
 _DEMO_BUILD = pytest.StashKey["DemoBuild"]()
 
 
+def _in_demo_tests(item: pytest.Item) -> bool:
+    return Path(item.path) == DEMO_TESTS
+
+
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     """tests/test_demo.py last, so that the demo built in the background (``demo_build``)
     has the rest of the suite's time to finish."""
-    demo = [item for item in items if Path(str(item.path)) == DEMO_TESTS]
+    demo = [item for item in items if _in_demo_tests(item)]
     if demo:
-        items[:] = [item for item in items if Path(str(item.path)) != DEMO_TESTS] + demo
+        items[:] = [item for item in items if not _in_demo_tests(item)] + demo
 
 
 class DemoBuild:
@@ -91,7 +95,7 @@ class DemoBuild:
 def _demo_in_background(request: pytest.FixtureRequest,
                         tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
     """Start building the demo when the session's tests include tests/test_demo.py's."""
-    if not any(Path(str(item.path)) == DEMO_TESTS and "demo" in item.fixturenames
+    if not any(_in_demo_tests(item) and "demo" in item.fixturenames
                for item in request.session.items):  # (the tests left after -k, -m)
         yield
         return

@@ -76,7 +76,7 @@ def render_pdf(path: Path, dpi: int = 40, pages: tuple[int, int] | None = None
     stem = path.with_name(f"{path.stem}-look{dpi}{tag}")
     first, last = pages if pages is not None else (1, page_count(path))
     count = last - first + 1
-    share = -(-count // RENDERERS) if count >= 4 else count
+    share = max(1, -(-count // RENDERERS) if count >= 4 else count)
     runs = [subprocess.Popen(["pdftoppm", "-r", str(dpi), "-png", "-f", str(start), "-l",
                               str(min(last, start + share - 1)), str(path), str(stem)],
                              stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
