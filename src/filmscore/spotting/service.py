@@ -83,7 +83,11 @@ def import_picture(pctx, path: Path, *, name: str | None = None, shots: bool = T
     raise AssertionError("unreachable")  # pragma: no cover
 
 
-_NUMBER_TRIES = 8
+#: how often an import whose next number was taken meanwhile is numbered again: each
+#: lost try means another picture version was stored, so this bounds only how many
+#: versions are imported at one moment (as ``recording.takes.NUMBER_TRIES``: 10 tries were
+#: seen lost in a row there, under load)
+_NUMBER_TRIES = 100
 
 
 def _number_taken(pctx, number: int) -> bool:
