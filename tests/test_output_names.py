@@ -13,7 +13,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from filmscore.errors import InputError
-from filmscore.fileio import inside, safe_name
+from filmscore.fileio import UniqueNames, inside, safe_name
 from filmscore.limits import NAME_MAX_BYTES
 from fuzzing import FUZZ
 
@@ -59,6 +59,37 @@ def test_long_names_are_cut_on_a_character_within_the_bound():
     assert name.endswith("é.musicxml")
     assert len(name.encode("utf-8")) <= NAME_MAX_BYTES
     assert len(safe_name("🎻" * 100, fallback="x").encode("utf-8")) <= NAME_MAX_BYTES
+
+
+def test_a_batch_gives_each_name_once_whatever_the_case_or_the_cleaning():
+    names = UniqueNames(["1M1 score.pdf", "1M1 score.musicxml"])
+    given = [names.stem(f"1M1 {label}", fallback="part", endings=(".pdf", ".musicxml"))
+             for label in ("Horn 1/2", "Horn 1:2", "HORN 1 2", "score", "Violin 1",
+                           "Violin 1.")]
+    assert given == ["1M1 Horn 1 2", "1M1 Horn 1 2 (2)", "1M1 HORN 1 2 (3)", "1M1 score (2)",
+                     "1M1 Violin 1", "1M1 Violin 1 (2)"]
+    # a name is given once with all its endings: a tacet sheet's ending is another file
+    assert names.stem("1M1 Horn 1/2", fallback="part", endings=(" TACET.pdf",)) == (
+        "1M1 Horn 1 2")
+    takes = UniqueNames()
+    assert [takes.name(t, fallback="take", suffix=".wav") for t in ("..", "", "take")] == [
+        "take.wav", "take (2).wav", "take (3).wav"]
+    long = [takes.name("é" * 300, fallback="x", suffix=".wav") for _ in range(12)]
+    assert len(set(long)) == 12 and long[11].endswith("é (12).wav")
+    for name in long:
+        assert_one_safe_name(name)
+    again = UniqueNames()  # a batch written again gives the same names
+    assert again.name("..", fallback="take", suffix=".wav") == "take.wav"
+
+
+@given(st.lists(st.text(max_size=300), max_size=8))
+@FUZZ
+def test_any_batch_of_texts_is_as_many_safe_names(texts):
+    names = UniqueNames()
+    given = [names.name(t, fallback="part", suffix=".pdf") for t in texts]
+    assert len({n.casefold() for n in given}) == len(texts)
+    for name in given:
+        assert_one_safe_name(name)
 
 
 @given(st.text(max_size=400))

@@ -6,7 +6,7 @@ import contextlib
 import os
 import re
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from filmscore import children
@@ -113,6 +113,42 @@ def safe_name(text: object, *, fallback: str, suffix: str = "",
     if name.split(".")[0].rstrip().upper() in _DEVICES:
         name = f"{name}_"
     return name + suffix
+
+
+class UniqueNames:
+    """The names one batch writes into one folder (a part per chair, a file per stem),
+    each made by :func:`safe_name` and given once: two data values that clean up to one
+    name ("Horn 1/2" and "Horn 1:2"), or to names a case-insensitive disk (macOS,
+    Windows) takes for one ("Flute" and "FLUTE"), would otherwise write one file over the
+    other.  A name already given gets " (2)", " (3)", ... before its ending.  ``taken``:
+    names the batch writes itself (a score beside the parts).  Only the batch's own names
+    count, so a batch written again into the same folder gives the same names."""
+
+    def __init__(self, taken: Iterable[str] = ()) -> None:
+        self._given = {name.casefold() for name in taken}
+
+    def stem(self, text: object, *, fallback: str, endings: Iterable[str] = ("",),
+             max_bytes: int | None = None) -> str:
+        """A name without its ending, free in this batch with each of ``endings`` (a
+        part's ``.pdf`` and ``.musicxml``); they are all given at once.  ``max_bytes``
+        bounds the stem (the tag counted in it)."""
+        endings = tuple(endings)
+        base = safe_name(text, fallback=fallback, max_bytes=max_bytes)
+        stem, count = base, 1
+        while any((stem + ending).casefold() in self._given for ending in endings):
+            count += 1
+            stem = safe_name(base, fallback=fallback, suffix=f" ({count})",
+                             max_bytes=max_bytes)
+        self._given.update((stem + ending).casefold() for ending in endings)
+        return stem
+
+    def name(self, text: object, *, fallback: str, suffix: str = "",
+             max_bytes: int | None = None) -> str:
+        """:func:`safe_name` (with ``suffix``), free in this batch."""
+        from filmscore.limits import NAME_MAX_BYTES
+
+        room = (max_bytes or NAME_MAX_BYTES) - len(suffix.encode("utf-8"))
+        return self.stem(text, fallback=fallback, endings=(suffix,), max_bytes=room) + suffix
 
 
 def inside(folder: str | os.PathLike[str], name: str | os.PathLike[str]) -> Path:

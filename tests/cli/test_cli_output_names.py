@@ -55,7 +55,9 @@ def _score(parts: list[str]) -> str:
 
 
 #: part names (an outside score's) that would leave the folder or hide a file
-PART_NAMES = ["../../Flute", "/etc/passwd", "-rf", "con", ".hidden", "a\\b", "שלום 🎻"]
+PART_NAMES = ["../../Flute", "/etc/passwd", "-rf", "con", ".hidden", "a\\b", "שלום 🎻",
+              # ... or clean up to another's name (on a Mac's disk too), or the score's
+              "Flute.", "FLUTE", "Horn 1/2", "Horn 1:2", "score"]
 
 
 @pytest.mark.parametrize("stem", ["..", "con", "é" * 110])
@@ -66,7 +68,13 @@ def test_parts_of_a_score_with_hostile_file_and_part_names(cli, tmp_path, stem):
     cli.ok("parts", "--from", source, "--out", box / "out")
     made = _all_inside(box)
     pdfs = [p for p in made if p.suffix == ".pdf"]
-    assert len(pdfs) == len(PART_NAMES)  # every part its own file: none overwrote another
+    assert len(pdfs) == len(PART_NAMES)  # every part its own file
+    assert len({p.name.casefold() for p in made}) == len(made)  # none overwrote another
+    # each part's MusicXML holds that part: "Flute", "Flute." and "FLUTE" are three files
+    xml_parts = sorted(p.read_text(encoding="utf-8").split("<part-name")[1].split(">")[1]
+                       .split("<")[0] for p in made if p.suffix == ".musicxml"
+                       and not p.stem.endswith(" score"))
+    assert len(xml_parts) == len(PART_NAMES)
     (folder,) = {p.parent for p in made}
     assert folder.parent == box / "out"
 

@@ -94,7 +94,8 @@ def test_encode_decode_round_trip() -> None:
 
     from filmscore.orchestration.service import CopyResult
 
-    value = CopyResult("1M1", (Path("/a.pdf"),), (), (), None, 3, ("n",))
+    value = CopyResult("1M1", (Path("/a.pdf"),), (), (), None, 3, ("n",),
+                       (("Horn 1/2", Path("/a.pdf")),))
     assert jobs.decode(jobs.encode(value)) == value
     assert jobs.decode(jobs.encode([Fraction(1, 3), {"x": (1, 2)}])) == [Fraction(1, 3),
                                                                          {"x": (1, 2)}]

@@ -338,3 +338,17 @@ def test_an_excerpt_across_an_edit_is_what_the_render_wrote_there(pctx, takes):
     np.testing.assert_array_equal(around, whole[edit.sample - SR:edit.sample + SR])
     with pytest.raises(ValidationError, match="no 'choir' stem"):
         render_excerpt(plan, audio, "choir", 0, 10)
+
+
+def test_stems_whose_names_clean_up_alike_are_rendered_each_to_its_own_file(pctx, tmp_path):
+    """"brass" and "brass." name one file once cleaned: each stem keeps its own audio."""
+    log_take(pctx, "1M1", circled=True,
+             audio=_write_take(tmp_path, 1, SR // 2, 10 * SR, stems=("brass", "brass.")))
+    propose_comp(pctx, "1M1", author="ed")
+    rendered = render_comp(pctx, "1M1")
+    assert [(f.stem, f.channels) for f in rendered.files] == [("brass", 2), ("brass.", 1)]
+    paths = comp_stem_paths(pctx, "1M1")
+    assert paths["brass"] != paths["brass."]
+    brass, mono = _read(paths["brass"]), _read(paths["brass."])[:, 0]
+    np.testing.assert_array_equal(brass[:, 0], -mono)
+    np.testing.assert_array_equal(brass[:, 1], mono + 7)

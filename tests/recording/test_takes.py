@@ -144,3 +144,18 @@ def test_takes_exported_under_hostile_stem_names_stay_in_the_folder(pctx, tmp_pa
     for path in written:
         assert path.parent == box / "out" and path.is_file()
         assert_one_safe_name(path.name)
+
+
+def test_stems_whose_names_clean_up_alike_are_exported_each_to_its_own_file(pctx, tmp_path):
+    """"Violin 1" and "Violin 1." (or "VIOLIN 1", one name on a Mac's disk) are three
+    stems: three files, each with its own audio."""
+    stems = {}
+    for value, name in enumerate(("Violin 1", "Violin 1.", "VIOLIN 1"), 1):
+        stems[name] = tmp_path / f"{value}.wav"
+        sf.write(stems[name], np.full((480, 1), value / 8), 48000, subtype="PCM_24")
+    log_take(pctx, "1M1", circled=True, audio=stems)
+    written = export_takes(pctx, tmp_path / "out")
+    assert [p.name for p in written] == ["1M1_T001_Violin 1.wav", "1M1_T001_Violin 1 (2).wav",
+                                         "1M1_T001_VIOLIN 1 (3).wav"]
+    for value, path in enumerate(written, 1):
+        assert sf.read(path)[0][0] == pytest.approx(value / 8)

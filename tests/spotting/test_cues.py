@@ -132,6 +132,10 @@ def test_validate_duplicates_and_overlap():
            "1M1 is used twice")
     _fails([cue("1M4", "01:00:10:00", "01:00:20:00"), cue("1M4s", "01:00:30:00", "01:00:40:00")],
            "used twice")
+    # insert S and source s: one name for a cue's files on a Mac's or Windows' disk
+    msg = _fails([cue("1M4s", "01:00:10:00", "01:00:20:00"),
+                  cue("1M4S", "01:00:30:00", "01:00:40:00")], "differ only in case")
+    assert "1M4s and 1M4S" in msg and "another insert letter than S" in msg
     msg = _fails([cue("1M1", "01:00:10:00", "01:00:20:00"),
                   cue("1M2", "01:00:19:00", "01:00:40:00")], "1M2 overlaps cue 1M1")
     assert "01:00:20:00 or later" in msg

@@ -37,7 +37,7 @@ import numpy as np
 
 from filmscore import children
 from filmscore.errors import FilmscoreWarning, InputError, ParseError, ValidationError
-from filmscore.fileio import inside, safe_name
+from filmscore.fileio import UniqueNames, inside, safe_name
 from filmscore.formats.bwf import Bext, BwfWriter
 from filmscore.mixing.comp import CompPlan, crossfade_gains
 from filmscore.mixing.vocabulary import DELIVERY_BITS, STEM_NAMES
@@ -268,13 +268,14 @@ def render_comp_stems(plan: CompPlan, audio: Mapping[int, Mapping[str, TakeStem]
     total = plan.length * len(checked)
     done = 0
     written: list[RenderedStem] = []
+    names = UniqueNames()  # two stems may clean up to one name ("Violin 1", "Violin 1.")
     with children.scratch_folder(prefix="filmscore-comp-") as scratch:
         try:
             for stem, takes in checked.items():
                 with ExitStack() as stack:
                     readers, channels = _open_readers(stack, takes, scratch, stem, sr,
                                                       block_frames)
-                    target = inside(folder, safe_name(f"{name}_{stem}", fallback="comp",
+                    target = inside(folder, names.name(f"{name}_{stem}", fallback="comp",
                                                        suffix=".wav"))
                     bext = Bext(time_reference=plan.cue_start_sample,
                                 description=f"{description} {stem}".strip(),

@@ -26,6 +26,11 @@ def _norm(text: str) -> str:
     return " ".join(re.sub(r"[._\-]+", " ", str(text)).lower().split())
 
 
+def chair_key(label: str) -> str:
+    """What chair labels are compared by: 'Perc.', 'perc' and 'Perc' are one chair."""
+    return _norm(label)
+
+
 @dataclass(frozen=True)
 class Chair:
     """One seat: its label, instrument key, number within the instrument, players, doubles."""

@@ -15,7 +15,7 @@ from sqlalchemy import func, select
 
 from filmscore import children
 from filmscore.errors import InputError, NotFoundError
-from filmscore.fileio import inside, safe_name
+from filmscore.fileio import UniqueNames, inside, safe_name
 from filmscore.limits import NAME_MAX_BYTES
 from filmscore.model import Orchestration as OrchestrationRow
 from filmscore.model import StatusEvent
@@ -23,6 +23,7 @@ from filmscore.orchestration.brief import CueBrief, cue_brief
 from filmscore.orchestration.ensembles import (
     CueInstrumentation,
     Ensemble,
+    chair_key,
     ensemble_from_dict,
     ensemble_to_dict,
     get_template,
@@ -286,10 +287,22 @@ def _safe(text: str, fallback: str = "part") -> str:
     return safe_name(text, fallback=fallback, max_bytes=NAME_MAX_BYTES // 2)
 
 
-def _stem(text: str) -> str:
-    """A part's, a tacet sheet's or a book's file name without its ending: room is left
-    for the longest ending given it (" TACET.musicxml")."""
-    return safe_name(text, fallback="part", max_bytes=NAME_MAX_BYTES - len(" TACET.musicxml"))
+#: the room for a part's, a tacet sheet's or a book's file name without its ending: the
+#: longest ending given it (" TACET.musicxml") is left
+_STEM_BYTES = NAME_MAX_BYTES - len(" TACET.musicxml")
+_PART_ENDINGS = (".pdf", ".musicxml")
+_TACET_ENDINGS = (" TACET.pdf",)
+
+
+def _stem(names: UniqueNames, text: str, endings: tuple[str, ...] = _PART_ENDINGS) -> str:
+    """A part's, a tacet sheet's or a book's file name without its ending, given once in
+    its folder (``names``: "Horn 1/2" and "Horn 1:2" clean up to one name)."""
+    return names.stem(text, fallback="part", endings=endings, max_bytes=_STEM_BYTES)
+
+
+def _score_names(stem: str) -> UniqueNames:
+    """A folder's names with its score's (both spellings) given already."""
+    return UniqueNames(f"{stem} score{c}{e}" for c in ("", " in C") for e in _PART_ENDINGS)
 
 
 @dataclass(frozen=True)
@@ -301,6 +314,13 @@ class CopyResult:
     score: Path | None
     pages: int
     notes: tuple[str, ...] = ()  # notation of the source left as written, a line each
+    #: (chair label, its part's or its tacet sheet's PDF) for each chair of the cue
+    by_chair: tuple[tuple[str, Path], ...] = ()
+
+    def chair_pdf(self, label: str) -> Path | None:
+        """The PDF of the chair ``label`` ('Perc.' finds 'Perc'), or None."""
+        key = chair_key(label)
+        return next((pdf for chair, pdf in self.by_chair if chair_key(chair) == key), None)
 
 
 def _tacet_sheet(pctx, cue: CueSpec, chair: str, path: Path, note: str = "") -> Path:
@@ -339,8 +359,9 @@ def _copy(pctx, cs: CueScore, out_dir: Path, *, parts: bool, score: bool, concer
     doc = load_score(cs.full_score)
     folder = inside(out_dir, _safe(str(cue.number), "cue"))
     Path(out_dir).mkdir(parents=True, exist_ok=True)
-    made: list[tuple[str, Path]] = []  # (group, scratch path)
+    made: list[tuple[str, Path, str]] = []  # (group, scratch path, chair)
     notes: list[str] = []
+    names = _score_names(str(cue.number))
     with children.scratch_folder(prefix=".filmscore-copy-", dir=out_dir) as tmp:
         scratch = Path(tmp)
         jobs = []
@@ -348,17 +369,20 @@ def _copy(pctx, cs: CueScore, out_dir: Path, *, parts: bool, score: bool, concer
             for part_id, name in doc.parts:
                 data = make_part(doc, part_id, header=header, syncs=_for_parts(syncs),
                                  tempos=tempos, notes=notes)
-                stem = _stem(f"{cue.number} {name}")
-                made += [("xml", scratch / f"{stem}.musicxml"), ("part", scratch / f"{stem}.pdf")]
+                stem = _stem(names, f"{cue.number} {name}")
+                made += [("xml", scratch / f"{stem}.musicxml", ""),
+                         ("part", scratch / f"{stem}.pdf", name)]
                 jobs.append(EngraveJob(data, scratch / f"{stem}.pdf", "part"))
             for chair in cs.instrumentation.tacet(cs.ensemble):
-                pdf = scratch / f"{_stem(f'{cue.number} {chair.label}')} TACET.pdf"
-                made.append(("tacet", _tacet_sheet(pctx, cue, chair.label, pdf)))
+                stem = _stem(names, f"{cue.number} {chair.label}", _TACET_ENDINGS)
+                made.append(("tacet", _tacet_sheet(pctx, cue, chair.label,
+                                                   scratch / f"{stem} TACET.pdf"), chair.label))
         if score:
             data = make_score(doc, header=header, syncs=syncs, tempos=tempos,
                               concert=concert, notes=notes)
             stem = f"{cue.number} score{' in C' if concert else ''}"
-            made += [("xml", scratch / f"{stem}.musicxml"), ("score", scratch / f"{stem}.pdf")]
+            made += [("xml", scratch / f"{stem}.musicxml", ""),
+                     ("score", scratch / f"{stem}.pdf", "")]
             jobs.append(EngraveJob(data, scratch / f"{stem}.pdf", "score"))
         results = engrave(jobs, workers=workers)
         for job, result in zip(jobs, results, strict=True):  # the MusicXML as engraved
@@ -371,13 +395,17 @@ def _copy(pctx, cs: CueScore, out_dir: Path, *, parts: bool, score: bool, concer
                                                          or (not is_score and parts)):
                 old.unlink()
         placed: dict[str, list[Path]] = {"xml": [], "part": [], "tacet": [], "score": []}
-        for group, path in made:
+        by_chair = []
+        for group, path, chair in made:
             target = inside(folder, path.name)
             path.replace(target)
             placed[group].append(target)
+            if chair:
+                by_chair.append((chair, target))
     return CopyResult(str(cue.number), tuple(placed["part"]), tuple(placed["xml"]),
                       tuple(placed["tacet"]), placed["score"][0] if placed["score"] else None,
-                      sum(r.pages for r in results), tuple(dict.fromkeys(notes)))
+                      sum(r.pages for r in results), tuple(dict.fromkeys(notes)),
+                      tuple(by_chair))
 
 
 def source_header(doc) -> Header:
@@ -420,10 +448,11 @@ def copy_musicxml(path: Path, out_dir: Path, *, parts: bool = True, score: bool 
     with children.scratch_folder(prefix=".filmscore-copy-", dir=out_dir) as tmp:
         scratch = Path(tmp)
         jobs = []
+        names = _score_names(name)
         if parts:
             for part_name, data in make_parts(doc, header=header, notes=notes):
-                jobs.append(EngraveJob(data, scratch / f"{_stem(f'{name} {part_name}')}.pdf",
-                                       "part"))
+                jobs.append(EngraveJob(
+                    data, scratch / f"{_stem(names, f'{name} {part_name}')}.pdf", "part"))
         if score:
             data = make_score(doc, header=header, concert=concert, notes=notes)
             stem = f"{name} score{' in C' if concert else ''}"
@@ -468,26 +497,27 @@ def session_books(pctx, cue_numbers: Sequence[str], out_dir: Path, *, session: s
         scratch = Path(tmp)
         copies = [_copy(pctx, cs, scratch / "cues", parts=True, score=False, concert=False,
                         workers=workers) for cs in scores]
-        chairs: list[str] = []
+        chairs: dict[str, str] = {}  # one book a chair: 'Perc.' of one ensemble is 'Perc'
         for cs in scores:
             for chair in cs.ensemble.chairs:
-                if chair.label not in chairs:
-                    chairs.append(chair.label)
+                chairs.setdefault(chair_key(chair.label), chair.label)
         made = []
-        for label in chairs:
+        book_names, tacet_names = UniqueNames(), UniqueNames()
+        for label in chairs.values():
             entries = []
             for cs, copy in zip(scores, copies, strict=True):
-                pdf, tacet = _chair_pdf(copy, label), False
+                pdf, tacet = copy.chair_pdf(label), False
                 if pdf is None or pdf in copy.tacets:
                     tacet = True
                 if pdf is None:  # not in this cue's ensemble at all: tacet as well
-                    pdf = scratch / "tacet" / f"{_stem(f'{cs.cue.number} {label}')} TACET.pdf"
+                    stem = _stem(tacet_names, f"{cs.cue.number} {label}", _TACET_ENDINGS)
+                    pdf = scratch / "tacet" / f"{stem} TACET.pdf"
                     pdf.parent.mkdir(exist_ok=True)
                     _tacet_sheet(pctx, cs.cue, label, pdf,
                                  note=f"not in this cue's ensemble ({cs.ensemble.title})")
                 entries.append(BookEntry(cue_number=str(cs.cue.number), cue_title=cs.cue.title,
                                          pdf=pdf, tacet=tacet))
-            book = scratch / f"{_stem(label)}.pdf"
+            book = scratch / f"{_stem(book_names, label, ('.pdf',))}.pdf"
             write_session_book(entries, book, chair=label, film_title=pctx.title,
                                session=session, date=date)
             made.append(book)
@@ -497,17 +527,6 @@ def session_books(pctx, cue_numbers: Sequence[str], out_dir: Path, *, session: s
             book.replace(target)
             books.append(target)
     return BookResult(session, tuple(books), tuple(str(n) for n in cue_numbers))
-
-
-def _chair_pdf(copy: CopyResult, label: str) -> Path | None:
-    wanted = _stem(f"{copy.cue} {label}")
-    for pdf in copy.parts:
-        if pdf.stem == wanted:
-            return pdf
-    for pdf in copy.tacets:
-        if pdf.stem == f"{wanted} TACET":
-            return pdf
-    return None
 
 
 def check_cue_engraving(pctx, number: str, *, options=None, version: int | None = None):

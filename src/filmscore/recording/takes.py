@@ -29,7 +29,7 @@ from filmscore.errors import (
     NotFoundError,
     ParseError,
 )
-from filmscore.fileio import inside, make_folder, safe_name
+from filmscore.fileio import UniqueNames, inside, make_folder
 from filmscore.model import (
     Cue,
     CueTempoMap,
@@ -518,11 +518,12 @@ def export_takes(pctx, folder: str | Path, *, circled_only: bool = False,
     with transaction(pctx.engine) as db:
         rows = [(t, n, s) for t, n, s in _rows(db, pctx, cue) if t.circled or not circled_only]
     written = []
+    names = UniqueNames()  # two stems may clean up to one name ("Violin 1", "Violin 1.")
     for take, number, session in rows:
         for stem in take.audio or []:
             source = pctx.media.path(stem["media_hash"])
-            target = inside(folder, safe_name(f"{number}_T{take.number:03d}_{stem['stem']}",
-                                              fallback="take", suffix=source.suffix))
+            target = inside(folder, names.name(f"{number}_T{take.number:03d}_{stem['stem']}",
+                                               fallback="take", suffix=source.suffix))
             if source.suffix.lower() in WAV_SUFFIXES:
                 channels = int(stem.get("channels") or 1)
                 tracks = ((stem["stem"],) if channels == 1

@@ -300,6 +300,16 @@ def validate_cues(
                 f"and {_tc(cue.start_frame, rate)})", field="cue", value=str(cue.number),
                 valid="a number not used by another cue (see next_cue_number)")
         seen[key] = cue
+    # 1M4S (insert S) and 1M4s (source) name files and folders a case-insensitive disk
+    # (macOS, Windows: where stage packs and deliveries are read) takes for one
+    spelled: dict[str, CueSpec] = {}
+    for cue in cues:
+        other = spelled.setdefault(str(cue.number).casefold(), cue)
+        if other is not cue:
+            raise ValidationError(
+                f"cue numbers {other.number} and {cue.number} differ only in case: their "
+                "files would overwrite each other on a Mac or Windows disk", field="cue",
+                value=str(cue.number), valid="another insert letter than S")
     if allow_overlap:
         return
     previous: CueSpec | None = None
