@@ -10,7 +10,7 @@ count); every page gets a footer "``<running head> — page N/M``" (the running 
 job's, else the MusicXML's title and, for a part, its part name).  The pages are laid
 out by :func:`filmscore.engraving.layout.engraved_pages` (our system breaks, the film's
 marks kept clear of each other, page 1's header drawn from the ``<credit>``s) and go to
-one PDF through :mod:`filmscore.engraving.svgpdf` (glyphs as shared vector forms, text as
+one PDF through :mod:`filmscore.engraving.svgpdf` (glyphs as vector paths, text as
 real text in FreeSerif).  Each result says which film marks the layout staggered or left
 out, so that the MusicXML written beside the PDF can say the same
 (:func:`filmscore.formats.musicxml_marks.apply_layout`).  Jobs run in ``workers``

@@ -1,14 +1,16 @@
-"""Writing verovio's SVG pages to one PDF directly: glyphs as shared vector forms, real text.
+"""Writing verovio's SVG pages to one PDF directly: glyphs as vector paths, real text.
 
 :func:`svg_pages_to_pdf` (to a file, atomically) and :func:`svg_pages_to_pdf_bytes` turn
 SVG pages (as verovio 6 writes them) into one PDF of ``width_mm`` x ``height_mm`` pages,
-about five times faster than ``rsvg-convert``, in a seventh of its file size.  Each glyph
+about five times faster than ``rsvg-convert``, in a fraction of its file size.  Each glyph
 of the pages' ``<defs>`` (``<g id><path transform d/></g>``, SMuFL glyphs) becomes one
-PDF Form XObject per document, drawn by every ``<use>`` that names it; ``<path>``, ``<polygon>``,
-``<polyline>``, ``<ellipse>``, ``<circle>``, ``<rect>`` and ``<line>`` become PDF paths
-with SVG's painting rules (fill, stroke, stroke-width, linecap, linejoin, opacity,
-``currentColor``); group transforms compose; nested ``<svg>`` viewports map their
-``viewBox`` (``xMidYMid meet``, clipped unless ``overflow`` is visible).  ``<text>`` and
+PDF path, made once per document and written inline by every ``<use>`` that names it (a
+viewer draws that faster than a shared Form XObject; see ``PdfWriter.glyph``);
+``<path>``, ``<polygon>``, ``<polyline>``, ``<ellipse>``, ``<circle>``, ``<rect>`` and
+``<line>`` become PDF paths with SVG's painting rules (fill, stroke, stroke-width,
+linecap, linejoin, opacity, ``currentColor``); group transforms compose; nested
+``<svg>`` viewports map their ``viewBox`` (``xMidYMid meet``, clipped unless ``overflow``
+is visible).  ``<text>`` and
 ``<tspan>`` become real PDF text in an embedded, subsetted serif TrueType font (GNU
 FreeSerif, a Times clone; else DejaVu Serif), so ``pdftotext`` reads it: x/y/dx/dy,
 font-size, font-style, font-weight and text-anchor (start, middle, end, measured with
@@ -241,16 +243,14 @@ class _Page:
     def use(self, el, st: State, transform: str | None) -> None:
         href = el.get("href") or el.get(_XLINK_HREF) or ""
         w = self.w
-        name = self.uses.get(href)
-        if name is None:
+        code = self.uses.get(href)
+        if code is None:
             target = self.defs.get(href[1:]) if href.startswith("#") else None
             if target is None:
                 raise ToolError(f"cannot draw the SVG <use> of {href!r}: not in the page's "
                                 "<defs>")
-            name = self.uses[href] = w.form(_glyph_paths(target, href))
-        elif name not in w.page_forms:
-            w.page_form(name)
-        if st.hidden:
+            code = self.uses[href] = w.glyph(_glyph_paths(target, href))
+        if st.hidden or not code:
             return
         fill = st.fill if st.fill != "current" else st.color
         if fill is None or st.fo <= 0:
@@ -262,15 +262,15 @@ class _Page:
         if el.get("x") or el.get("y"):
             m = parse_transform(transform) if transform else IDENTITY
             m = mul(m, (1.0, 0.0, 0.0, 1.0, svg_length(el.get("x")), svg_length(el.get("y"))))
-            w.ops.append(f"q {matrix_str(m)} cm /{name} Do Q")
+            w.ops.append(f"q {matrix_str(m)} cm {code} Q")
             return
         fast = _TRANSLATE_SCALE.match(transform) if transform else None
         if fast:
             x, y, sx, sy = fast.groups()
-            w.ops.append(f"q {sx} 0 0 {sy or sx} {x} {y} cm /{name} Do Q")
+            w.ops.append(f"q {sx} 0 0 {sy or sx} {x} {y} cm {code} Q")
         else:
             m = parse_transform(transform) if transform else IDENTITY
-            w.ops.append(f"q {matrix_str(m)} cm /{name} Do Q")
+            w.ops.append(f"q {matrix_str(m)} cm {code} Q")
 
     def svg(self, el, st: State, viewport) -> None:
         x, y = svg_length(el.get("x")), svg_length(el.get("y"))
@@ -394,10 +394,10 @@ class _Page:
             scale = st.size / 1000
             for ch in text:
                 paths, advance = smufl_glyph(family, ch)
-                if paths:  # a space draws nothing
-                    name = w.form(paths)
+                code = w.glyph(paths) if paths else ""  # a space draws nothing
+                if code:
                     w.ops.append(f"q {precise(scale)} 0 0 {precise(scale)} {fmt(x)} {fmt(y)} "
-                                 f"cm /{name} Do Q")
+                                 f"cm {code} Q")
                 x += advance * scale
             return
         w.flush()
@@ -477,7 +477,6 @@ def _write(pages: Iterable[str | bytes], width_pt: float, height_pt: float,
         base = mul((1.0, 0.0, 0.0, -1.0, 0.0, height_pt), fit)
         writer.gs = [(0.0, 0.0, 0.0), (0.0, 0.0, 0.0), 1.0, 0, 0, 1.0, 1.0]
         writer.stack = []
-        writer.page_forms = set()
         writer.ops = ["q", matrix_str(base) + " cm"]
         st = page.style(root, "svg", initial_state())
         if st is not None:

@@ -8,7 +8,7 @@ carrying it (both parts where the line passes from one to another), in sounding 
 Engraved with what the project's parts and scores use: the music written as MusicXML by
 ``formats.musicxml.write_music`` (the short score: clefs by range, in C), laid out by
 verovio (one system or more, the page height fitted to the music) and its SVG placed on
-our own SVG page, which ``engraving.svgpdf`` writes as PDF (glyphs as shared forms, real
+our own SVG page, which ``engraving.svgpdf`` writes as PDF (glyphs as vector paths, real
 text).  A rejected occurrence (shown with ``--all``) prints in grey.  Every page has the
 film's title, "theme report" and "page N of M" at its foot; a theme whose occurrences do
 not fit on one page continues on the next, its name repeated with "(continued)".
