@@ -217,3 +217,33 @@ def test_a_failure_half_way_leaves_the_old_pack_as_it_was(cli, staged, tmp_path,
     assert sorted(str(p.relative_to(out)) for p in out.rglob("*")) == before
     assert (out / "manifest.json").read_bytes() == manifest
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".pack")] == []
+
+
+def test_streamers_made_before_are_copied_into_the_pack_until_their_cue_changes(
+        cli, staged, tmp_path, monkeypatch):
+    """`filmscore streamers 1M2` first: the pack copies its file (drawn from the same plan
+    on the same picture, by its key) and draws only 1M1's; once 1M2's tempo changes, the
+    file in streamers/ is stale and the pack draws 1M2's again."""
+    from filmscore.formats import overlay_video
+    from filmscore.formats.video import comment_of
+
+    _plan(staged, [("1M2", 56, ["Violin 1"]), ("1M1", 48, ["Violin 1"])])
+    cli.ok("-p", staged, "streamers", "1M2")
+    made = staged / "streamers" / "1M2.mp4"
+    assert comment_of(made).startswith("filmscore-streamers ")
+    drawn = []
+    real = overlay_video.render_overlays
+    monkeypatch.setattr(overlay_video, "render_overlays",
+                        lambda *args, **kw: drawn.append(Path(args[2]).name) or real(*args, **kw))
+    pack = tmp_path / "pack"
+    cli.ok("-p", staged, "stagepack", SESSION, pack)
+    assert drawn == ["1M1 streamers.mp4"]
+    copied = pack / "cues" / "1M2" / "1M2 streamers.mp4"
+    assert copied.read_bytes() == made.read_bytes()
+    assert probe(copied).start_frame == 60 - 48
+    cli.ok("-p", staged, "tempo", "set", "1M2", "--tempo", "100", "--meter", "3/4")
+    drawn.clear()
+    cli.ok("-p", staged, "stagepack", SESSION, pack)
+    assert sorted(drawn) == ["1M1 streamers.mp4", "1M2 streamers.mp4"]
+    assert copied.read_bytes() != made.read_bytes()
+    assert comment_of(copied) != comment_of(made)

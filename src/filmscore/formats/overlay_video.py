@@ -349,7 +349,7 @@ def _window(plan: OverlayPlan, info: VideoInfo, video_first: int
 def render_overlays(video_in: str | Path, plan: OverlayPlan, out: str | Path, *,
                     crf: int = X264_CRF, preset: str = X264_PRESET, video_first: int | None = None,
                     progress: Callable[[int, int], None] | None = None,
-                    info: VideoInfo | None = None) -> Path:
+                    info: VideoInfo | None = None, tag: str = "") -> Path:
     """Draw ``plan`` over ``video_in`` into ``out`` (H.264 yuv420p), written atomically.
 
     Without ``video_first`` the video is the plan's clip: the output keeps its frame
@@ -360,7 +360,8 @@ def render_overlays(video_in: str | Path, plan: OverlayPlan, out: str | Path, *,
     reel shows its count-in over black.  That output has no audio.  ``progress(done,
     total)`` is called with the frames encoded so far.  ``info`` is ``probe(video_in)``
     when the caller has it already (each probe reads the whole file's packets: a reel's
-    worth of reading saved).  A missing ffmpeg raises
+    worth of reading saved).  ``tag`` is written as the file's comment
+    (``formats.video.comment_of`` reads it back).  A missing ffmpeg raises
     ToolError; an unreadable input, ParseError naming it; a plan for another rate or
     length, ValidationError.
     """
@@ -405,7 +406,7 @@ def render_overlays(video_in: str | Path, plan: OverlayPlan, out: str | Path, *,
                     "-filter_complex_script", "graph.txt", "-map", "[out]", *extra,
                     "-c:v", "libx264", "-preset", preset, "-crf", str(crf),
                     "-pix_fmt", "yuv420p", "-fps_mode", "passthrough",
-                    "-timecode", label]
+                    "-timecode", label, *(["-metadata", f"comment={tag}"] if tag else [])]
             proc = _encode([*base, "-c:a", "copy", str(tmp)], folder, plan.frame_count,
                            progress)
             if proc.returncode != 0 and "codec not currently supported" in proc.stderr:

@@ -76,6 +76,16 @@ def _ffprobe(path: Path) -> dict:
         raise ToolError(f"ffprobe gave no JSON for {path}") from None
 
 
+def comment_of(path: str | Path) -> str:
+    """The file's comment tag ("" when it has none, or is no video ffprobe can read)."""
+    path = Path(path)
+    if not path.is_file():
+        return ""
+    proc = _run([_tool("ffprobe"), "-v", "error", "-show_entries", "format_tags=comment",
+                 "-of", "default=noprint_wrappers=1:nokey=1", str(path)], path)
+    return proc.stdout.strip() if proc.returncode == 0 else ""
+
+
 def probe(path: str | Path) -> VideoInfo:
     """Rate, exact frame count, start timecode (as a frame), size and codec of a video file."""
     path = Path(path)
