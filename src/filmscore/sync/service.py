@@ -490,8 +490,10 @@ def render_streamers(pctx, number: str, *, out=None, streamer_seconds=Fraction(3
         cue_label=f"{cs.cue.number} {cs.cue.title}".strip(), count_in_frames=count_in,
         downbeat_frame=downbeat)
     key = streamers_key(plan, video, video_first)
-    made = inside(_media_dir(pctx, "streamers"),
+    made = inside(pctx.directory / "streamers",
                   safe_name(cs.cue.number, fallback="cue", suffix=".mp4"))
+    if out is None:
+        made.parent.mkdir(exist_ok=True)
     out = made if out is None else Path(out)
     if out.absolute() != made.absolute() and comment_of(made) == key:
         import shutil
