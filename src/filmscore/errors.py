@@ -139,6 +139,16 @@ class ToolError(FilmscoreError):
     http_status = 500
 
 
+def named_error(name: str, message: str) -> FilmscoreError | None:
+    """The error class ``name`` of this module made again with ``message``: how an error
+    comes back from a worker process or a job, which hand over ``type(exc).__name__`` and
+    ``str(exc)``; None when no filmscore error has that name."""
+    cls = globals().get(name)
+    if not (isinstance(cls, type) and issubclass(cls, FilmscoreError)):
+        return None
+    return cls(message)
+
+
 class FilmscoreWarning(UserWarning):
     """Something filmscore did not carry (notation of a source file, an event it could not
     read) while the rest of the work went on; ``str(warning)`` is the one-line message,

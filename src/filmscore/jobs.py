@@ -281,12 +281,7 @@ def _error_text(exc: BaseException) -> str:
 def error_of(text: str) -> FilmscoreError:
     """The error a failed job recorded, as a filmscore error of the same class."""
     name, _, message = text.partition(": ")
-    cls = getattr(errors, name, None)
-    if not (isinstance(cls, type) and issubclass(cls, FilmscoreError)):
-        cls, message = errors.ToolError, f"a job failed: {text}"
-    exc = cls.__new__(cls)
-    FilmscoreError.__init__(exc, message)
-    return exc
+    return errors.named_error(name, message) or errors.ToolError(f"a job failed: {text}")
 
 
 # --- status -----------------------------------------------------------------------------------

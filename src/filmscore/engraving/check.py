@@ -242,14 +242,14 @@ def check_files(paths: Iterable[str | os.PathLike[str]], *,
         for path, name, _ in tasks:
             report = report.merged(check_musicxml(path, name=name, options=options))
     else:
-        from filmscore.engraving.engrave import _raise
+        from filmscore.engraving.engrave import raise_named
         from filmscore.parallel import process_pool
 
         with process_pool(workers) as pool:
             chunk = max(1, len(tasks) // (4 * workers))
             for status, value in pool.map(_check_one, tasks, chunksize=chunk):
                 if status != "ok":
-                    _raise(status, str(value))
+                    raise_named(status, str(value))
                 report = report.merged(value)
     if not report.documents:
         raise InputError("no MusicXML file to check",

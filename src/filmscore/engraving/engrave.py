@@ -50,7 +50,7 @@ from html import escape as _html_escape
 from pathlib import Path
 
 from filmscore.engraving.svgpdf import svg_pages_to_pdf
-from filmscore.errors import FilmscoreError, InputError, ParseError, ToolError
+from filmscore.errors import FilmscoreError, InputError, ParseError, ToolError, named_error
 from filmscore.parallel import process_pool
 
 KINDS = ("part", "score")
@@ -333,13 +333,9 @@ def _worker(job: EngraveJob) -> tuple[str, object]:
         return "ToolError", f"engraving {_name(job.source)} failed: {exc}"
 
 
-def _raise(kind: str, message: str) -> None:
-    import filmscore.errors as errors
-
-    cls = getattr(errors, kind, ToolError)
-    if issubclass(cls, InputError):
-        raise cls(message)
-    raise cls(message)
+def raise_named(kind: str, message: str) -> None:
+    """Raise the error a worker handed back as (class name, message)."""
+    raise named_error(kind, message) or ToolError(message)
 
 
 def _size(job: EngraveJob) -> int:
@@ -372,6 +368,6 @@ def engrave(jobs: Iterable[EngraveJob | Sequence], *, workers: int = 2) -> list[
             if status != "ok":
                 for other in futures.values():
                     other.cancel()
-                _raise(status, str(value))
+                raise_named(status, str(value))
             results[i] = value  # type: ignore[assignment]
     return [r for r in results if r is not None]
