@@ -56,8 +56,7 @@ def gray(png: Path) -> np.ndarray:
         return np.asarray(image.convert("L"))
 
 
-#: pdftoppm processes at once: the machine's two cores (a score page of glyphs drawn as
-#: forms takes poppler about 0.4 s whatever the resolution)
+#: pdftoppm processes at once: the machine's two cores
 RENDERERS = 2
 
 

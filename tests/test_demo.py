@@ -655,8 +655,7 @@ def test_every_pdf_and_video_of_the_demo_is_looked_at(demo):
     # project, and the streamers of the first session's stage pack
     packed = list((out / "recording" / "stage-pack").rglob("*.mp4"))
     assert len(pdfs) > 200 and len(videos) == 15 + len(packed) and packed
-    look_at_files(pdfs, dpi=30)
-    look_at_files(videos)
+    look_at_files(pdfs + videos, dpi=30)  # (the resolution of the PDFs' pages)
     # page 1 of a part: the cue number large in its box at the top left, the part's name
     # at the top right, and nothing printed over the music's first system
     page = look_at_pdf(out / "popeye1936" / "parts" / "1M2" / "1M2 Violin I.pdf", dpi=60)[0]

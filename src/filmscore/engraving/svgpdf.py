@@ -10,13 +10,13 @@ viewer draws that faster than a shared Form XObject; see ``PdfWriter.glyph``);
 ``<line>`` become PDF paths with SVG's painting rules (fill, stroke, stroke-width,
 linecap, linejoin, opacity, ``currentColor``); group transforms compose; nested
 ``<svg>`` viewports map their ``viewBox`` (``xMidYMid meet``, clipped unless ``overflow``
-is visible).  ``<text>`` and
-``<tspan>`` become real PDF text in an embedded, subsetted serif TrueType font (GNU
-FreeSerif, a Times clone; else DejaVu Serif), so ``pdftotext`` reads it: x/y/dx/dy,
-font-size, font-style, font-weight and text-anchor (start, middle, end, measured with
-the font's widths) are kept.  Text in a SMuFL font family (verovio's tempo-mark notes in
-"Leipzig", "Bravura", ...) is drawn with the glyph outlines that verovio ships.  The
-page's ``<style>`` is read as CSS of the form verovio writes (``#id tag.class {...}``).
+is visible).  ``<text>`` and ``<tspan>`` become real PDF text in an embedded, subsetted
+serif TrueType font (GNU FreeSerif, a Times clone; else DejaVu Serif), so ``pdftotext``
+reads it: x/y/dx/dy, font-size, font-style, font-weight and text-anchor (start, middle,
+end, measured with the font's widths) are kept.  Text in a SMuFL font family (verovio's
+tempo-mark notes in "Leipzig", "Bravura", ...) is drawn with the glyph outlines that
+verovio ships.  The page's ``<style>`` is read as CSS of the form verovio writes
+(``#id tag.class {...}``).
 
 What it loses: any SVG feature outside that subset is refused with a
 :class:`~filmscore.errors.ToolError` naming it (gradients, patterns, masks, filters,

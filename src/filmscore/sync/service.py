@@ -493,7 +493,7 @@ def render_streamers(pctx, number: str, *, out=None, streamer_seconds=Fraction(3
     made = inside(pctx.directory / "streamers",
                   safe_name(cs.cue.number, fallback="cue", suffix=".mp4"))
     if out is None:
-        made.parent.mkdir(exist_ok=True)
+        _media_dir(pctx, "streamers")
     out = made if out is None else Path(out)
     if out.absolute() != made.absolute() and comment_of(made) == key:
         import shutil
