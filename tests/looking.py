@@ -16,6 +16,7 @@ import html
 import json
 import re
 import subprocess
+from fractions import Fraction
 from pathlib import Path
 
 import numpy as np
@@ -89,9 +90,30 @@ def render_pdf(path: Path, dpi: int = 40, pages: tuple[int, int] | None = None
     return [gray(p) for p in pngs]
 
 
+def distinct_files(paths: list[Path]) -> list[Path]:
+    """``paths`` less the byte-for-byte copies of one before (a project's stored copy of a
+    picture, a stage pack's copy of a part): the same bytes look the same."""
+    import hashlib
+    from collections import Counter
+
+    sizes = Counter(Path(p).stat().st_size for p in paths)
+    seen, kept = set(), []
+    for path in paths:
+        size = Path(path).stat().st_size
+        if sizes[size] > 1:
+            digest = hashlib.sha1(Path(path).read_bytes()).hexdigest()
+            if (size, digest) in seen:
+                continue
+            seen.add((size, digest))
+        kept.append(path)
+    return kept
+
+
 def look_at_files(paths: list[Path], *, dpi: int = 40) -> None:
-    """``look_at_pdf`` / ``look_at_video`` on each file, ``RENDERERS`` files at once."""
+    """``look_at_pdf`` / ``look_at_video`` on each distinct file, ``RENDERERS`` at once."""
     from concurrent.futures import ThreadPoolExecutor
+
+    paths = distinct_files(paths)
 
     def look(path: Path) -> None:
         if path.suffix.lower() in PDF_SUFFIXES:
@@ -146,12 +168,45 @@ def video_frames(path: Path, numbers: list[int]) -> list[np.ndarray]:
     return out
 
 
+def _seek_frame(path: Path, png: Path, seconds: float, *, how: str) -> np.ndarray:
+    """As RGB: the frame at ``seconds`` ("at"), the keyframe at or before it ("key":
+    nothing else decoded), or the last frame of the stream after it ("last")."""
+    where = {"at": ["-ss", f"{seconds:.3f}"],
+             "key": ["-skip_frame", "nokey", "-noaccurate_seek", "-ss", f"{seconds:.3f}"],
+             "last": ["-ss", f"{seconds:.3f}"]}[how]
+    png.unlink(missing_ok=True)
+    subprocess.run(["ffmpeg", "-v", "error", "-y", *where, "-i", str(path),
+                    *([] if how == "last" else ["-frames:v", "1"]), "-update", "1", str(png)],
+                   check=True, capture_output=True)
+    if how == "key" and not png.is_file():  # no keyframe ffmpeg would give: decode to it
+        return _seek_frame(path, png, seconds, how="at")
+    assert png.is_file(), f"{path.name}: no frame decoded from {seconds:.3f} s on"
+    with Image.open(png) as image:
+        return np.asarray(image.convert("RGB"))
+
+
 def look_at_video(path: Path) -> list[np.ndarray]:
     """Its first, middle and last frames are pictures of the stream's size, not one flat
-    colour (a frame of black with a flash or a burned-in timecode is a picture)."""
-    width, height, count = video_info(path)
+    colour (a frame of black with a flash or a burned-in timecode is a picture).
+
+    The middle one is the keyframe nearest before the middle and the last is reached by
+    seeking to a second before the end (``-ss``: decoding from the keyframe before), not by
+    decoding every frame before them as ``video_frames`` does to find a frame by its
+    number: a look at a film's picture costs a second, not three decodes of the film."""
+    path = Path(path)
+    out = subprocess.run(["ffprobe", "-v", "error", "-select_streams", "v:0", "-count_packets",
+                          "-show_entries", "stream=width,height,nb_read_packets,r_frame_rate",
+                          "-of", "json", str(path)], check=True, capture_output=True, text=True)
+    stream = json.loads(out.stdout)["streams"][0]
+    width, height, count = (int(stream[k]) for k in ("width", "height", "nb_read_packets"))
     assert count > 0, f"{path.name}: no frames"
-    frames = video_frames(path, sorted({0, count // 2, count - 1}))
+    rate = float(Fraction(stream["r_frame_rate"]))
+    last = (count - 1) / rate
+    frames = [_seek_frame(path, path.with_name(f"{path.stem}-look-first.png"), 0, how="at"),
+              _seek_frame(path, path.with_name(f"{path.stem}-look-middle.png"), last / 2,
+                          how="key"),
+              _seek_frame(path, path.with_name(f"{path.stem}-look-last.png"),
+                          max(0.0, last - 1.0), how="last")]
     for frame in frames:
         assert frame.shape[:2] == (height, width), f"{path.name}: frame size {frame.shape}"
         assert frame.std() > 2, f"{path.name}: a frame of one flat colour"

@@ -79,32 +79,52 @@ def test_cue_list_at_the_current_schema_loads_no_alembic(tmp_path: Path) -> None
     assert [m for m in (*HEAVY, "alembic") if m in modules] == []
 
 
-#: run in a fresh interpreter: the help of every command and group as the lazy command
-#: line gives it, then as an app with every module registered up front (the way the
-#: command line was built before), and which commands each module defines
+#: run in a fresh interpreter: every command and group as the lazy command line makes it,
+#: then as an app with every module registered up front (the way the command line was
+#: built before), and which commands each module defines.  What a help text is made of
+#: (each command's texts and each parameter's every attribute) is compared both ways;
+#: the texts are rendered both ways at the top level only (the same rendering code lays
+#: out the rest), and every help is rendered once, lazily, to show that it renders.
 _BOTH_WAYS = """
-import importlib, json, pkgutil, sys
+import importlib, json, pkgutil, re, sys
 import typer, typer.main
 from typer.core import TyperGroup
 from typer.testing import CliRunner
 import filmscore.cli as cli
 
-def helps(app):
+_ADDRESS = re.compile(r" at 0x[0-9a-f]+")
+_TEXTS = ("name", "help", "epilog", "short_help", "options_metavar", "hidden",
+          "deprecated", "no_args_is_help", "rich_help_panel", "add_help_option")
+
+def _plain(value):
+    return _ADDRESS.sub("", repr(value))
+
+def describe(command):
+    return {"texts": {a: _plain(getattr(command, a, None)) for a in _TEXTS},
+            "params": [{k: _plain(v) for k, v in sorted(vars(p).items())}
+                       for p in command.params],
+            "callback": getattr(command.callback, "__qualname__", None),
+            "summary": " ".join((command.help or "").split()[:6])}
+
+def walk(app, render):
     runner, out = CliRunner(), {}
     root = typer.main.get_command(app)
     ctx = root.make_context("filmscore", ["--help"], resilient_parsing=True)
-    paths = [()]
+    paths = [((), root)]
     for name in root.list_commands(ctx):
-        paths.append((name,))
         command = root.get_command(ctx, name)
+        paths.append(((name,), command))
         if hasattr(command, "commands"):
-            paths += [(name, sub) for sub in command.commands]
-    for path in paths:
-        result = runner.invoke(app, [*path, "--help"], prog_name="filmscore")
-        out[" ".join(path)] = [result.exit_code, result.output]
+            paths += [((name, sub), command.commands[sub]) for sub in command.commands]
+    for path, command in paths:
+        entry = {"made": describe(command)}
+        if render or not path:
+            result = runner.invoke(app, [*path, "--help"], prog_name="filmscore")
+            entry["help"] = [result.exit_code, result.output]
+        out[" ".join(path)] = entry
     return out
 
-lazy = helps(cli.app)
+lazy = walk(cli.app, render=True)
 modules = sorted(m.name for m in pkgutil.iter_modules(cli.__path__) if m.name != "__main__"
                  and hasattr(importlib.import_module(f"filmscore.cli.{m.name}"), "register"))
 made = {}
@@ -117,15 +137,15 @@ eager = typer.Typer(cls=TyperGroup, name="filmscore", help=cli.app.info.help,
                     add_completion=False)
 for module in modules:
     importlib.import_module(f"filmscore.cli.{module}").register(eager)
-print(json.dumps({"lazy": lazy, "eager": helps(eager), "made": made,
+print(json.dumps({"lazy": lazy, "eager": walk(eager, render=False), "made": made,
                   "table": {k: list(v) for k, v in cli.COMMANDS.items()}}))
 """
 
 
 def test_the_lazy_command_table_is_what_the_modules_define() -> None:
-    """Every command of every module is in COMMANDS under that module, and every help text
-    (the top level, each group, each command in a group) is the one the command line gave
-    when every module was loaded up front."""
+    """Every command of every module is in COMMANDS under that module, and every help (the
+    top level, each group, each command in a group) is made of what the command line gave
+    when every module was loaded up front, and renders."""
     _, out = _imported_after(_BOTH_WAYS)
     got = json.loads(out.strip().splitlines()[-1])
     table, made = got["table"], got["made"]
@@ -135,12 +155,19 @@ def test_the_lazy_command_table_is_what_the_modules_define() -> None:
         assert defined[name] == modules[0], name
     lazy, eager = got["lazy"], got["eager"]
     assert set(lazy) == set(eager) and len(lazy) > 100
-    assert {code for code, _ in (*lazy.values(), *eager.values())} == {0}
+    # every help renders, lazily: exit 0, its usage line and its own summary
+    for path, entry in lazy.items():
+        code, text = entry["help"]
+        assert code == 0 and f"Usage: filmscore {path}".rstrip() in text, path
+        assert entry["made"]["summary"] in " ".join(text.split()), path
     # the top level: the same lines (its order is the table's, not the modules')
-    assert lazy[""][0] == eager[""][0] == 0
-    assert sorted(lazy[""][1].splitlines()) == sorted(eager[""][1].splitlines())
-    assert {path: text for path, text in lazy.items() if path} == {
-        path: text for path, text in eager.items() if path}
+    assert eager[""]["help"][0] == 0
+    assert sorted(lazy[""]["help"][1].splitlines()) == sorted(
+        eager[""]["help"][1].splitlines())
+    # the rest: each command's texts and parameters, attribute for attribute
+    assert {path: entry["made"] for path, entry in lazy.items() if path} == {
+        path: entry["made"] for path, entry in eager.items() if path}
+    assert any(entry["made"]["params"] for entry in lazy.values())
 
 
 def test_the_fade_shapes_the_help_names_are_the_ones_there_are() -> None:

@@ -90,11 +90,11 @@ def test_part_multirests_are_engraved(horn):
         sorted(counts)
 
 
-def test_score_pdf_every_bar_numbered_on_tabloid(mozart, tmp_path):
+def test_score_pdf_every_bar_numbered_on_tabloid(mozart, horn, tmp_path):
     data = make_score(mozart, header=HEADER, syncs=SYNCS, tempos=TEMPOS)
     jobs = [EngraveJob(data, tmp_path / "score.pdf", "score"),
-            EngraveJob(data, tmp_path / "score9x12.pdf", "part", running_head="custom head",
-                       paper="9x12")]
+            EngraveJob(horn[0], tmp_path / "horn9x12.pdf", "part",
+                       running_head="custom head", paper="9x12")]
     score, other = engrave(jobs, workers=2)
     text = _text(score.path)
     for field in ("Popeye the Sailor (1936)", "1M3", "The Fight", "01:00:12:05", "punch",
