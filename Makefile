@@ -34,10 +34,15 @@ demo: demo-build
 demo-build: install
 	$(BIN)/filmscore demo $(DEMO_OUT)
 
+# The suite in two processes (pytest-xdist; a file's tests stay together, in order) on
+# the machine's two cores: most tests keep one core busy.  make test TEST_WORKERS= runs
+# it in one.
+TEST_WORKERS ?= -n 2 --dist loadfile
+
 test: install
 	$(BIN)/ruff check src tests bench
 	@set -o pipefail; url=$$(scripts/pg-test-server start) || exit 1; \
-	FILMSCORE_TEST_PG=$$url $(BIN)/pytest -q -p no:cacheprovider; rc=$$?; \
+	FILMSCORE_TEST_PG=$$url $(BIN)/pytest -q -p no:cacheprovider $(TEST_WORKERS); rc=$$?; \
 	scripts/pg-test-server stop >/dev/null 2>&1; exit $$rc
 
 install: system $(VENV)/.installed

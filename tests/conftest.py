@@ -17,8 +17,11 @@ that writes a broken file on purpose says so with ``@pytest.mark.not_looked("why
 
 The demo (``filmscore demo``, about a third of the suite's time when built in line) is
 built in a process of its own from the session's first test on, beside the rest of the
-suite, whose tests mostly keep one of the machine's two cores busy; tests/test_demo.py
-runs last and its ``demo`` fixture waits for that build (``demo_build``).
+suite, whose tests mostly keep one of the machine's cores busy; tests/test_demo.py runs
+last and its ``demo`` fixture waits for that build (``demo_build``).  ``make test`` runs
+the suite in two pytest-xdist workers (``-n 2 --dist loadfile``: a file's tests in one
+worker, in order); the demo is then built once, by the controlling process
+(``pytest_configure``), and the worker that runs tests/test_demo.py waits for it.
 """
 
 from __future__ import annotations
@@ -29,6 +32,8 @@ import signal
 import subprocess
 import sys
 import tempfile
+import threading
+import time
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -62,7 +67,9 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 
 
 class DemoBuild:
-    """``filmscore demo OUT`` running in a process of its own (its own process group)."""
+    """``filmscore demo OUT`` running in a process of its own (its own process group); its
+    exit status is written to ``demo.rc`` beside OUT when it ends (for another process's
+    ``SharedDemoBuild``)."""
 
     def __init__(self, out: Path) -> None:
         self.out = out
@@ -90,13 +97,88 @@ class DemoBuild:
                 os.killpg(self.process.pid, signal.SIGKILL)
                 self.process.wait()
 
+    def note_the_end(self) -> None:
+        """Wait for the build (in a thread of its own) and write its status to demo.rc."""
+        def wait() -> None:
+            code = self.process.wait()
+            scratch = self.out.parent / "demo.rc.part"
+            scratch.write_text(str(code))
+            scratch.replace(self.out.parent / "demo.rc")
+
+        threading.Thread(target=wait, name="demo-build", daemon=True).start()
+
+
+class SharedDemoBuild:
+    """The demo another process (the xdist controller) is building into ``out``."""
+
+    def __init__(self, out: Path) -> None:
+        self.out = out
+        self.stdout = out.parent / "demo.stdout"
+        self.stderr = out.parent / "demo.stderr"
+
+    def result(self, timeout: float) -> tuple[int, str, str]:
+        rc = self.out.parent / "demo.rc"
+        deadline = time.monotonic() + timeout
+        while not rc.is_file():
+            if time.monotonic() > deadline:
+                raise TimeoutError(f"the demo was not built in {timeout} s ({self.out})")
+            time.sleep(1)
+        return (int(rc.read_text()), self.stdout.read_text(encoding="utf-8"),
+                self.stderr.read_text(encoding="utf-8"))
+
+    def stop(self) -> None:
+        """(the controller stops its build)"""
+
+
+#: the environment variable naming the demo's output folder that the xdist controller is
+#: building for its workers
+SHARED_DEMO = "FILMSCORE_TEST_SHARED_DEMO"
+
+
+def _demo_is_asked_for(config: pytest.Config) -> bool:
+    """Whether the paths on the command line include tests/test_demo.py (before -k or -m:
+    the controller does not collect)."""
+    args = [Path(a.split("::")[0]).resolve() for a in config.args] or [
+        Path(config.rootpath, p).resolve() for p in config.getini("testpaths")]
+    return any(DEMO_TESTS == a or a in DEMO_TESTS.parents for a in args)
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """In the xdist controller: start the demo's build for the workers (``SHARED_DEMO``)."""
+    if hasattr(config, "workerinput") or not getattr(config.option, "numprocesses", None):
+        return
+    if not _demo_is_asked_for(config):
+        return
+    folder = Path(tempfile.mkdtemp(prefix="filmscore-demo-"))
+    build = DemoBuild(folder / "demo-out")
+    build.note_the_end()
+    config.stash[_DEMO_BUILD] = build
+    os.environ[SHARED_DEMO] = str(build.out)  # (the workers start after this, with it)
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    if hasattr(config, "workerinput"):
+        return
+    build = config.stash.get(_DEMO_BUILD, None)
+    if isinstance(build, DemoBuild) and os.environ.get(SHARED_DEMO) == str(build.out):
+        build.stop()
+        os.environ.pop(SHARED_DEMO, None)
+        shutil.rmtree(build.out.parent, ignore_errors=True)
+
 
 @pytest.fixture(scope="session", autouse=True)
 def _demo_in_background(request: pytest.FixtureRequest,
                         tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
-    """Start building the demo when the session's tests include tests/test_demo.py's."""
+    """Start building the demo when the session's tests include tests/test_demo.py's (in
+    an xdist worker: the controller builds it, ``pytest_configure``)."""
     if not any(_in_demo_tests(item) and "demo" in item.fixturenames
                for item in request.session.items):  # (the tests left after -k, -m)
+        yield
+        return
+    if hasattr(request.config, "workerinput"):
+        shared = os.environ.get(SHARED_DEMO)
+        if shared:
+            request.config.stash[_DEMO_BUILD] = SharedDemoBuild(Path(shared))
         yield
         return
     build = DemoBuild(tmp_path_factory.mktemp("demo") / "demo-out")
