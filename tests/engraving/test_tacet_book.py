@@ -69,6 +69,7 @@ def test_session_book_merges_in_order_with_cover_and_bookmarks(tmp_path):
     for field in ("Horn 1", "Popeye the Sailor (1936)", "Session 2", "2025-11-26",
                   "The Fight", "Storm — TACET", "Main Title"):
         assert field in cover, field
+    assert "page 1 of 7" in cover  # the book's pages, not the cover's own
     rows = [line.split() for line in cover.splitlines() if line.strip()[:1].isdigit()]
     assert [r[-1] for r in rows if r[1] in ("1M3", "2M1", "1M1")] == ["2", "5", "6"]
     assert "1M3.pdf page 1" in _text(result.path, 2)

@@ -69,7 +69,10 @@ def _read(entry: BookEntry):
 
 
 def _cover(chair: str, film_title: str, session: str, date: str,
-           entries: Sequence[BookEntry], starts: Sequence[int], cover_pages: int) -> bytes:
+           entries: Sequence[BookEntry], starts: Sequence[int], cover_pages: int,
+           music_pages: int) -> bytes:
+    """The cover's pages, numbered as the book's first ``cover_pages`` of
+    ``cover_pages + music_pages``."""
     from reportlab.lib.pagesizes import letter
     from reportlab.lib.styles import ParagraphStyle
     from reportlab.lib.units import inch
@@ -99,7 +102,7 @@ def _cover(chair: str, film_title: str, session: str, date: str,
     story.append(table)
     canvas_class = numbered_canvas(running_left=f"{film_title} — {session}".strip(" —"),
                                    running_right=chair, page_w=page_w, page_h=page_h,
-                                   margin=margin)
+                                   margin=margin, of=cover_pages + music_pages)
     buffer = io.BytesIO()
     doc = SimpleDocTemplate(buffer, pagesize=(page_w, page_h), leftMargin=margin,
                             rightMargin=margin, topMargin=0.75 * inch, bottomMargin=0.6 * inch,
@@ -127,7 +130,8 @@ def write_session_book(entries: Sequence[BookEntry], path: str | os.PathLike[str
     # the cover's page numbers depend on its own length: make it, count, remake if needed
     cover_pages = 1
     for _ in range(3):
-        cover = _cover(chair, film_title, session, date, entries, starts, cover_pages)
+        cover = _cover(chair, film_title, session, date, entries, starts, cover_pages,
+                       page - 1)
         count = len(PdfReader(io.BytesIO(cover)).pages)
         if count == cover_pages:
             break

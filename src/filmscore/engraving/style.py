@@ -45,11 +45,13 @@ def fonts() -> tuple[str, str, str]:
 
 
 def numbered_canvas(*, running_left: str, running_right: str, page_w: float,
-                    page_h: float, margin: float, head_on_first: bool = True) -> type:
+                    page_h: float, margin: float, head_on_first: bool = True,
+                    of: int | None = None) -> type:
     """A canvas class that draws the running head (left and right) and "page N of M" once
     the page count is known; pass it to ``doc.build(story, canvasmaker=...)``.
     ``head_on_first=False`` leaves the running head off page 1 (whose own header already
-    names the film: one title per page)."""
+    names the film: one title per page).  ``of``: M when these pages open a longer
+    document (a session book's cover: "page 1 of 12", not "page 1 of 1")."""
     from reportlab.lib import colors
     from reportlab.lib.units import inch
     from reportlab.pdfgen import canvas as rl_canvas
@@ -66,7 +68,7 @@ def numbered_canvas(*, running_left: str, running_right: str, page_w: float,
             self._startPage()
 
         def save(self):
-            count = len(self._pages)
+            count = of if of is not None else len(self._pages)
             for state in self._pages:
                 self.__dict__.update(state)
                 self.setFont(regular, 8)
