@@ -66,15 +66,40 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         items[:] = [item for item in items if not _in_demo_tests(item)] + demo
 
 
-class DemoBuild:
-    """``filmscore demo OUT`` running in a process of its own (its own process group); its
-    exit status is written to ``demo.rc`` beside OUT when it ends (for another process's
-    ``SharedDemoBuild``)."""
+class SharedDemoBuild:
+    """The demo another process (the xdist controller) is building into ``out``: its
+    output beside ``out``, its exit status in ``demo.rc`` when it has ended."""
 
     def __init__(self, out: Path) -> None:
         self.out = out
         self.stdout = out.parent / "demo.stdout"
         self.stderr = out.parent / "demo.stderr"
+        self.rc = out.parent / "demo.rc"
+
+    def _ended(self, code: int) -> tuple[int, str, str]:
+        return (code, self.stdout.read_text(encoding="utf-8"),
+                self.stderr.read_text(encoding="utf-8"))
+
+    def result(self, timeout: float) -> tuple[int, str, str]:
+        """(exit status, stdout, stderr) once the build has ended."""
+        deadline = time.monotonic() + timeout
+        while not self.rc.is_file():
+            if time.monotonic() > deadline:
+                raise TimeoutError(f"the demo was not built in {timeout} s ({self.out})")
+            time.sleep(1)
+        return self._ended(int(self.rc.read_text()))
+
+    def stop(self) -> None:
+        """(the controller stops its build)"""
+
+
+class DemoBuild(SharedDemoBuild):
+    """``filmscore demo OUT`` running in a process of its own (its own process group);
+    ``note_the_end`` writes its exit status to ``demo.rc`` for the workers'
+    ``SharedDemoBuild``."""
+
+    def __init__(self, out: Path) -> None:
+        super().__init__(out)
         with open(self.stdout, "wb") as stdout, open(self.stderr, "wb") as stderr:
             # (children.popen: it dies with this process, killed or not)
             self.process = children.popen(
@@ -84,9 +109,7 @@ class DemoBuild:
 
     def result(self, timeout: float) -> tuple[int, str, str]:
         """(exit status, stdout, stderr) once the build has ended."""
-        code = self.process.wait(timeout)
-        return (code, self.stdout.read_text(encoding="utf-8"),
-                self.stderr.read_text(encoding="utf-8"))
+        return self._ended(self.process.wait(timeout))
 
     def stop(self) -> None:
         if self.process.poll() is None:
@@ -101,33 +124,11 @@ class DemoBuild:
         """Wait for the build (in a thread of its own) and write its status to demo.rc."""
         def wait() -> None:
             code = self.process.wait()
-            scratch = self.out.parent / "demo.rc.part"
+            scratch = self.rc.with_suffix(".part")
             scratch.write_text(str(code))
-            scratch.replace(self.out.parent / "demo.rc")
+            scratch.replace(self.rc)
 
         threading.Thread(target=wait, name="demo-build", daemon=True).start()
-
-
-class SharedDemoBuild:
-    """The demo another process (the xdist controller) is building into ``out``."""
-
-    def __init__(self, out: Path) -> None:
-        self.out = out
-        self.stdout = out.parent / "demo.stdout"
-        self.stderr = out.parent / "demo.stderr"
-
-    def result(self, timeout: float) -> tuple[int, str, str]:
-        rc = self.out.parent / "demo.rc"
-        deadline = time.monotonic() + timeout
-        while not rc.is_file():
-            if time.monotonic() > deadline:
-                raise TimeoutError(f"the demo was not built in {timeout} s ({self.out})")
-            time.sleep(1)
-        return (int(rc.read_text()), self.stdout.read_text(encoding="utf-8"),
-                self.stderr.read_text(encoding="utf-8"))
-
-    def stop(self) -> None:
-        """(the controller stops its build)"""
 
 
 #: the environment variable naming the demo's output folder that the xdist controller is

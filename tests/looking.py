@@ -96,10 +96,11 @@ def distinct_files(paths: list[Path]) -> list[Path]:
     import hashlib
     from collections import Counter
 
-    sizes = Counter(Path(p).stat().st_size for p in paths)
+    size_of = {path: Path(path).stat().st_size for path in paths}
+    sizes = Counter(size_of.values())
     seen, kept = set(), []
     for path in paths:
-        size = Path(path).stat().st_size
+        size = size_of[path]
         if sizes[size] > 1:
             digest = hashlib.sha1(Path(path).read_bytes()).hexdigest()
             if (size, digest) in seen:
@@ -145,12 +146,17 @@ def look_at_pdf(path: Path, dpi: int = 40) -> list[np.ndarray]:
     return pages
 
 
+def _video_stream(path: Path) -> dict:
+    """ffprobe's width, height, packet count and frame rate of the first video stream."""
+    out = subprocess.run(["ffprobe", "-v", "error", "-select_streams", "v:0", "-count_packets",
+                          "-show_entries", "stream=width,height,nb_read_packets,r_frame_rate",
+                          "-of", "json", str(path)], check=True, capture_output=True, text=True)
+    return json.loads(out.stdout)["streams"][0]
+
+
 def video_info(path: Path) -> tuple[int, int, int]:
     """(width, height, frames) of the first video stream."""
-    out = subprocess.run(["ffprobe", "-v", "error", "-select_streams", "v:0", "-count_packets",
-                          "-show_entries", "stream=width,height,nb_read_packets", "-of",
-                          "json", str(path)], check=True, capture_output=True, text=True)
-    stream = json.loads(out.stdout)["streams"][0]
+    stream = _video_stream(path)
     return int(stream["width"]), int(stream["height"]), int(stream["nb_read_packets"])
 
 
@@ -171,9 +177,9 @@ def video_frames(path: Path, numbers: list[int]) -> list[np.ndarray]:
 def _seek_frame(path: Path, png: Path, seconds: float, *, how: str) -> np.ndarray:
     """As RGB: the frame at ``seconds`` ("at"), the keyframe at or before it ("key":
     nothing else decoded), or the last frame of the stream after it ("last")."""
-    where = {"at": ["-ss", f"{seconds:.3f}"],
-             "key": ["-skip_frame", "nokey", "-noaccurate_seek", "-ss", f"{seconds:.3f}"],
-             "last": ["-ss", f"{seconds:.3f}"]}[how]
+    where = ["-ss", f"{seconds:.3f}"]
+    if how == "key":
+        where = ["-skip_frame", "nokey", "-noaccurate_seek", *where]
     png.unlink(missing_ok=True)
     subprocess.run(["ffmpeg", "-v", "error", "-y", *where, "-i", str(path),
                     *([] if how == "last" else ["-frames:v", "1"]), "-update", "1", str(png)],
@@ -194,10 +200,7 @@ def look_at_video(path: Path) -> list[np.ndarray]:
     decoding every frame before them as ``video_frames`` does to find a frame by its
     number: a look at a film's picture costs a second, not three decodes of the film."""
     path = Path(path)
-    out = subprocess.run(["ffprobe", "-v", "error", "-select_streams", "v:0", "-count_packets",
-                          "-show_entries", "stream=width,height,nb_read_packets,r_frame_rate",
-                          "-of", "json", str(path)], check=True, capture_output=True, text=True)
-    stream = json.loads(out.stdout)["streams"][0]
+    stream = _video_stream(path)
     width, height, count = (int(stream[k]) for k in ("width", "height", "nb_read_packets"))
     assert count > 0, f"{path.name}: no frames"
     rate = float(Fraction(stream["r_frame_rate"]))
