@@ -5,6 +5,7 @@ and done by the other worker, and no half-written file is ever in place."""
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import os
 import signal
 import subprocess
@@ -113,7 +114,10 @@ def test_a_worker_killed_mid_job_loses_nothing(pg_bare: Path) -> None:
         async def inside() -> int:
             return jobs_queue.recover_stalled(jobs_queue.conninfo(pctx.engine))
 
-        assert asyncio.run(inside()) == 0
+        # (in a thread of its own: this thread may already run Playwright's loop, when a
+        # browser test ran before in this process, and asyncio.run refuses there)
+        with concurrent.futures.ThreadPoolExecutor(1) as pool:
+            assert pool.submit(asyncio.run, inside()).result() == 0
 
 
 def test_mockup_all_on_postgresql_goes_through_the_queue(pg_project: Path) -> None:
