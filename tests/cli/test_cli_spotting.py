@@ -222,6 +222,36 @@ def test_protools_charade(cli, tmp_path):
                             "01:41:46:15"]
 
 
+def test_a_list_with_no_cue_is_refused_and_replace_keeps_the_list(cli, spot, tmp_path):
+    """A CSV with only its header (an empty project's export, a spreadsheet saved before
+    its rows were pasted) or a session track with no clips imports nothing: refused, so
+    that `--replace` cannot silently empty the cue list."""
+    before = cli.snapshot(spot)
+    listing = cli.ok("-p", spot, "cue", "list")
+    header_only = _csv(tmp_path / "empty.csv", "", ",,,,,,,")
+    for extra in ((), ("--replace",)):
+        cli.fails(cli.run("-p", spot, "spotting", "import", header_only, *extra),
+                  "empty.csv", "no cues in the file", "at least one row of type cue")
+    assert cli.snapshot(spot) == before
+    assert cli.ok("-p", spot, "cue", "list") == listing
+    # the Pro Tools session of Charade (25 fps) with its one SYLVIE clip taken out
+    charade = tmp_path / "charade"
+    cli.ok("init", charade, "--title", "Charade", "--fps", "25")
+    cli.ok("-p", charade, "spotting", "import", PTULSCONV / "Charade.txt", "--cue-track",
+           "Scenes")
+    text = (PTULSCONV / "Charade.txt").read_text(encoding="utf-8")
+    clip = text.index("\n1       \t1", text.index("TRACK NAME:\tSYLVIE"))
+    session = tmp_path / "Charade no Sylvie.txt"
+    session.write_text(text[:clip + 1] + text[text.index("\n", clip + 1) + 1:],
+                       encoding="utf-8")
+    before = cli.snapshot(charade)
+    cli.fails(cli.run("-p", charade, "spotting", "import", session, "--cue-track", "SYLVIE",
+                      "--replace"), "Charade no Sylvie.txt", "no clips on the track(s) SYLVIE",
+              "--cue-track with clips")
+    assert cli.snapshot(charade) == before
+    assert len(_rows(cli.ok("-p", charade, "cue", "list"))) == 29
+
+
 def test_protools_drop_frame(cli, tmp_path):
     session = PTULSCONV / "Robin Hood SpottingDF.txt"
     cli.ok("init", tmp_path / "ndf", "--title", "Robin", "--fps", "29.97")

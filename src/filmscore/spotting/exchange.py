@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from filmscore.errors import InputError, ValidationError
+from filmscore.errors import InputError, ParseError, ValidationError
 from filmscore.formats import reader_for, writer_for
 from filmscore.formats.protools_text import SessionText, to_cues
 from filmscore.spotting.cues import CueSpec
@@ -20,15 +20,29 @@ MARKER_CHOICES = ("sync", "cues", "ignore")
 def read_spotting(path: Path, *, rate: Rate, cue_tracks: list[str] | None = None,
                   sync_tracks: list[str] | None = None, markers_as: str = "sync"
                   ) -> list[CueSpec]:
-    """Read a spotting list: a CSV, or a Pro Tools text export and which tracks hold cues."""
+    """Read a spotting list: a CSV, or a Pro Tools text export and which tracks hold cues.
+
+    A list with no cue is refused: importing it would add nothing, and with ``--replace``
+    it would silently empty the project's cue list (a CSV with only its header line, a
+    session whose chosen track has no clips)."""
     path = Path(path)
     read = reader_for("spotting", path)(path, rate)
     if isinstance(read, SessionText):
-        return _from_session(read, path, rate=rate, cue_tracks=cue_tracks,
+        cues = _from_session(read, path, rate=rate, cue_tracks=cue_tracks,
                              sync_tracks=sync_tracks, markers_as=markers_as)
+        if not cues:
+            where = (f"no clips on the track(s) {', '.join(cue_tracks)}" if cue_tracks
+                     else "no memory locations")
+            raise ParseError(f"no cues in the session: {where}", source=str(path),
+                             valid="a --cue-track with clips, or --markers cues on a session "
+                             "with memory locations")
+        return cues
     if cue_tracks or sync_tracks:
         raise InputError("--cue-track and --sync-track are for Pro Tools text exports",
                          source=str(path), field="cue-track", valid="a .txt session export")
+    if not read:
+        raise ParseError("no cues in the file (only a header line)", source=str(path),
+                         valid="at least one row of type cue under the header")
     return read
 
 
