@@ -111,6 +111,42 @@ def test_tempo_midi_round_trip_through_the_cli(cli, synced, tmp_path):
         assert abs(a.seconds - b.seconds) < Fraction(1, 10000)
 
 
+def test_a_daw_tempo_map_without_smpte_offset_starts_at_the_cue(cli, synced, tmp_path):
+    """A DAW's tempo map export whose session starts at 00:00:00:00 has no SMPTE offset:
+    its bar 1 goes to the cue's start, and the command says so; --start places it; a file
+    whose offset puts bar 1 outside the cue is refused with --start as the way out."""
+    import mido
+
+    daw = mido.MidiFile(ticks_per_beat=480)
+    track = mido.MidiTrack([mido.MetaMessage("time_signature", numerator=4, denominator=4),
+                            mido.MetaMessage("set_tempo", tempo=500_000),
+                            mido.MetaMessage("end_of_track", time=480 * 8)])
+    daw.tracks.append(track)
+    mid = tmp_path / "from the DAW.mid"
+    daw.save(mid)
+    out = cli.ok("-p", synced, "tempo", "import", "1M1", mid)
+    assert "Bar 1 at 00:00:00:12, from the cue's start (the file has no SMPTE offset): " \
+           "--start to place it elsewhere." in out
+    with open_project(synced) as pctx:
+        tmap = cue_sync(pctx, "1M1").tempo_map
+    assert tmap.start_frame == 12 and tmap.count_in_bars == 0
+    assert [b.seconds for b in tmap.bars()][:2] == [0, 2]  # 120 BPM in 4/4 from bar 1
+    out = cli.ok("-p", synced, "tempo", "import", "1M1", mid, "--start", "00:00:01:00")
+    assert "Bar 1 at 00:00:01:00, from --start." in out
+    with open_project(synced) as pctx:
+        assert cue_sync(pctx, "1M1").tempo_map.start_frame == 24
+    cli.fails(cli.run("-p", synced, "tempo", "import", "1M1", mid, "--start", "00:00:05:00"),
+              "from the DAW.mid", "field start", "'00:00:05:00'", "00:00:00:12 to")
+    # an offset (ours: the map exported) outside the cue: the way out is --start
+    track.insert(0, mido.MetaMessage("smpte_offset", frame_rate=24, hours=1, minutes=0,
+                                     seconds=0, frames=0))
+    daw.save(mid)
+    before = cli.snapshot(synced)
+    cli.fails(cli.run("-p", synced, "tempo", "import", "1M1", mid), "from the DAW.mid",
+              "'01:00:00:00'", "or place bar 1 with --start")
+    assert cli.snapshot(synced) == before
+
+
 def test_streamers_keep_the_frame_count_and_rate(cli, synced, tmp_path):
     cli.ok("-p", synced, "tempo", "set", "1M1", "--tempo", "120")
     out = tmp_path / "1M1.mp4"

@@ -430,7 +430,8 @@ def test_cli_refuses_corpus_files_in_one_line(tmp_path):
     """Through the CLI entry point: music import, tempo import and themes add --file on
     the failing cases end with a FilmscoreError's exit code (never 70, the internal error)
     and one line on stderr naming the file; the tempo import of a file whose bar 1 falls
-    outside the cue names the file too (it did not)."""
+    outside the cue names the file too (it did not; a file with no SMPTE offset is placed at
+    the cue's start now, so ``--start`` puts it outside)."""
     from filmscore.cli import app
 
     runner = CliRunner()
@@ -447,7 +448,8 @@ def test_cli_refuses_corpus_files_in_one_line(tmp_path):
     cases = [("music", "import", "1M1", CORPUS / "midi_tempo_zero.mid"),
              ("tempo", "import", "1M1", CORPUS / "midi_tempo_zero.mid"),
              ("themes", "add", "zero", "--file", CORPUS / "midi_tempo_zero.mid"),
-             ("tempo", "import", "1M1", CORPUS / "midi_no_smpte_offset.mid"),
+             ("tempo", "import", "1M1", "--start", "01:00:00:00",
+              CORPUS / "midi_no_smpte_offset.mid"),
              ("tempo", "import", "1M1", CORPUS / "midi_pickup_longer_than_bar.mid"),
              ("music", "import", "1M1", CORPUS / "musicxml_divisions_zero.musicxml"),
              ("themes", "add", "octave", "--file", CORPUS / "musicxml_octave_99.musicxml"),

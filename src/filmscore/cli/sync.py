@@ -185,14 +185,21 @@ def tempo_export(ctx: typer.Context, cue: str = typer.Argument(..., help="Cue nu
 
 @tempo_app.command("import")
 def tempo_import(ctx: typer.Context, cue: str = typer.Argument(..., help="Cue number."),
-                 file: Path = typer.Argument(..., help="A .mid file with a tempo map.")) -> None:
+                 file: Path = typer.Argument(..., help="A .mid file with a tempo map."),
+                 start: str | None = typer.Option(
+                     None, "--start", help="Timecode of bar 1 (default: the file's SMPTE "
+                     "offset; a file without one: the cue's start).")) -> None:
     """Read a tempo map from a Standard MIDI File (from a DAW, Dorico, Sibelius)."""
-    from filmscore.sync.service import import_midi
+    from filmscore.sync.service import BAR_ONE_FROM, import_midi
+    from filmscore.timecode import format_label
 
     pctx = open_ctx(ctx)
-    cs = import_midi(pctx, cue, file)
+    cs, placed = import_midi(pctx, cue, file, start=start)
     _show_map(pctx, cs.cue, cs.tempo_map, title=f"Imported {file.name} as the tempo map of "
               f"cue {cs.cue.number}")
+    console.print(f"Bar 1 at {format_label(cs.tempo_map.start_frame, pctx.rate)}, from "
+                  f"{BAR_ONE_FROM[placed]}" + (": --start to place it elsewhere."
+                                               if placed == "cue" else "."))
 
 
 @tempo_app.command("sheet")

@@ -274,6 +274,12 @@ def _start_frame_from_smpte(message, rate: Rate, source: str) -> Fraction:
     return frame + Fraction(message.sub_frames, 100) * factor
 
 
+def has_smpte_offset(midi) -> bool:
+    """Whether a parsed MIDI file (``load_midi``) says where it starts in picture: an
+    ``smpte_offset`` event.  DAWs leave it out when their session starts at 00:00:00:00."""
+    return any(message.type == "smpte_offset" for track in midi.tracks for message in track)
+
+
 def load_midi(path: str | os.PathLike[str]):
     """The parsed MIDI file at ``path`` (a ``mido.MidiFile``), read through
     :func:`filmscore.inputs.read_input` (a regular file within the "midi" size limit,

@@ -380,19 +380,45 @@ def export_midi(pctx, number: str, path) -> None:
                                     cue_label=f"{cs.cue.number} {cs.cue.title}".strip())
 
 
-def import_midi(pctx, number: str, path) -> CueSync:
-    """Read a tempo map from a Standard MIDI File and store it for the cue."""
+#: where an imported MIDI tempo map's bar 1 was placed (``import_midi``)
+BAR_ONE_FROM = {"start": "--start", "offset": "the file's SMPTE offset",
+                "cue": "the cue's start (the file has no SMPTE offset)"}
+
+
+def import_midi(pctx, number: str, path, *, start: str | None = None
+                ) -> tuple[CueSync, str]:
+    """Read a tempo map from a Standard MIDI File and store it for the cue; with where its
+    bar 1 was placed (a key of ``BAR_ONE_FROM``).
+
+    Bar 1 goes to ``start`` (a timecode) when given, else where the file's SMPTE offset
+    puts it.  A file without an offset (a DAW session that starts at 00:00:00:00, bar 1
+    at its first tick) would put bar 1 at 00:00:00:00, outside any cue of a film that
+    starts at hour 01: its bar 1 goes to the cue's start instead, and the caller says so.
+    """
     from pathlib import Path
 
     from filmscore.errors import InputError
     from filmscore.formats import reader_for
+    from filmscore.formats.midi_tempo import has_smpte_offset, load_midi
+    from filmscore.timecode import parse_label
 
-    tmap, _markers = reader_for("tempo", Path(path))(Path(path), pctx.rate,
-                                                     start_frame=None)
+    path = Path(path)
+    read = reader_for("tempo", path)
+    midi = load_midi(path)
+    if start is not None:
+        start_frame, placed = parse_label(start, pctx.rate, field="start"), "start"
+    elif has_smpte_offset(midi):
+        start_frame, placed = None, "offset"
+    else:
+        start_frame, placed = cue_sync(pctx, number).cue.start_frame, "cue"
+    tmap, _markers = read(path, pctx.rate, start_frame=start_frame, midi=midi)
     try:
-        return set_tempo_map(pctx, number, tmap, origin="midi", note=Path(path).name)
+        stored = set_tempo_map(pctx, number, tmap, origin="midi", note=path.name)
     except InputError as error:  # the file's map does not fit the cue: name the file
+        if placed == "offset" and error.field == "start":
+            error.valid = f"{error.valid}; or place bar 1 with --start"
         raise error.located(source=str(path)) from None
+    return stored, placed
 
 
 def _media_dir(pctx, kind: str):
