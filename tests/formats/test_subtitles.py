@@ -40,3 +40,26 @@ def test_bad_srt(tmp_path):
         read_srt(bad, "24")
     assert "bad.srt, line 5" in str(info.value)
     assert "00:00:0x" in str(info.value)
+
+
+def test_text_after_a_blank_line_is_not_taken_as_a_subtitle(tmp_path):
+    """The srt package runs a block's text on past a blank line, up to the next block's
+    number: junk after the last block (or between blocks) became the text of the one
+    before.  It is refused at its line; blank lines between blocks are still fine."""
+    junk = tmp_path / "junk.srt"
+    junk.write_text("1\n00:00:01,000 --> 00:00:02,000\nHello\n\n"
+                    "2\n00:00:03,000 --> 00:00:04,000\nWorld\n\nDownloaded from a site\n")
+    with pytest.raises(ParseError) as info:
+        read_srt(junk, "24")
+    assert "junk.srt, line 9" in str(info.value)
+    assert "'Downloaded from a site'" in str(info.value)
+    assert "a blank line ends a subtitle" in str(info.value)
+    between = tmp_path / "between.srt"
+    between.write_text("1\n00:00:01,000 --> 00:00:02,000\nHello\n\nstray words\n\n"
+                       "2\n00:00:03,000 --> 00:00:04,000\nWorld\n")
+    with pytest.raises(ParseError, match=r"between.srt, line 5: text after subtitle 1"):
+        read_srt(between, "24")
+    spaced = tmp_path / "spaced.srt"
+    spaced.write_text("1\n00:00:01,000 --> 00:00:02,000\nHello\nthere\n\n\n\n"
+                      "2\n00:00:03,000 --> 00:00:04,000\nWorld\n\n\n")
+    assert [m.text for m in read_srt(spaced, "24")] == ["Hello there", "World"]

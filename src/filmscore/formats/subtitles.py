@@ -18,6 +18,7 @@ from filmscore.spotting.cut import CutMarker
 from filmscore.timecode import Rate, get_rate
 
 _TAGS = re.compile(r"</?[a-zA-Z][^>]*>")
+_BLANK_LINE = re.compile(r"\n[ \t]*\n\s*")
 
 
 def _seconds(delta: timedelta) -> Fraction:
@@ -45,6 +46,18 @@ def read_srt(path: str | Path, rate: Rate | str) -> list[CutMarker]:
             if end < start:
                 raise ParseError(f"subtitle {sub.index} ends before it starts",
                                  source=str(path), line=line, valid="end >= start")
+            # the srt package runs a block's text on past a blank line up to the next
+            # block's number and times: what follows a blank line is no subtitle's text
+            stray = _BLANK_LINE.search(sub.content.strip("\n"))
+            if stray is not None:
+                after = sub.content.strip("\n")[stray.end():]
+                at = None if line is None else line + 2 + sub.content.strip("\n")[
+                    :stray.end()].count("\n")
+                raise ParseError(f"text after subtitle {sub.index} that is not a subtitle "
+                                 "block", source=str(path), line=at,
+                                 value=after.split("\n")[0][:60],
+                                 valid="INDEX, HH:MM:SS,mmm --> HH:MM:SS,mmm, text; a blank "
+                                 "line ends a subtitle")
             body = " ".join(_TAGS.sub("", sub.content).split())
             first, last = start.__floor__(), end.__ceil__()
             # a subtitle of no length is a point, not a span (a span ends after it starts)
