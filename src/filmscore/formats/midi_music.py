@@ -38,8 +38,8 @@ tell which note a note_off ends.  Everything ``midi_tempo`` loses about tempo ma
 map read back runs to the end of the file, so it gains the release tail's bars (at the
 last tempo).
 
-The conductor track is made by ``write_tempo_midi`` itself (written to a temporary file
-and loaded), so the two writers cannot drift apart; a reader parses the file twice (once
+The conductor track is made by ``midi_tempo.conductor_midi``, as ``write_tempo_midi``
+makes it, so the two writers cannot drift apart; a reader parses the file twice (once
 here, once in ``read_tempo_midi``), which costs milliseconds.
 """
 
@@ -51,10 +51,9 @@ from collections.abc import Sequence
 from fractions import Fraction
 from pathlib import Path
 
-from filmscore import children
 from filmscore.errors import InputError, ParseError
 from filmscore.fileio import atomic_path
-from filmscore.formats.midi_tempo import Marker, load_midi, read_tempo_midi, write_tempo_midi
+from filmscore.formats.midi_tempo import Marker, conductor_midi, load_midi, read_tempo_midi
 from filmscore.limits import check
 from filmscore.sync.tempomap import Meter, TempoMap
 from filmscore.timecode import Rate
@@ -153,10 +152,7 @@ def write_music(music: Music, path: str | os.PathLike[str], *,
     if not path.parent.is_dir():
         raise InputError("no such folder", source=str(path),
                          valid="a path in an existing folder you may write to")
-    with children.scratch_folder(prefix=".midi_music.", dir=path.parent) as folder:
-        conductor = Path(folder) / "conductor.mid"
-        write_tempo_midi(tmap, conductor, markers=markers, ppq=ppq, cue_label=music.title)
-        midi = mido.MidiFile(str(conductor))
+    midi = conductor_midi(tmap, markers=markers, ppq=ppq, cue_label=music.title)
     lead = _lead_ticks(tmap, ppq)
     head = midi.tracks[0]
     if music.key and (key := _key_to_mido(music.key)):  # at tick 0: deltas unchanged

@@ -212,6 +212,18 @@ def write_tempo_midi(tmap: TempoMap, path: str | os.PathLike[str], *,
                      markers: Sequence[Marker] = (), ppq: int = 960,
                      cue_label: str = "") -> Path:
     """Write ``tmap`` (and ``markers``: (seconds from bar 1, text)) as a type 1 SMF."""
+    midi = conductor_midi(tmap, markers=markers, ppq=ppq, cue_label=cue_label)
+    path = Path(path)
+    with atomic_path(path) as tmp:
+        midi.save(str(tmp))
+    return path
+
+
+def conductor_midi(tmap: TempoMap, *, markers: Sequence[Marker] = (), ppq: int = 960,
+                   cue_label: str = ""):
+    """The type 1 ``mido.MidiFile`` that ``write_tempo_midi`` writes: its one track is the
+    conductor track (tempos, meters, markers, SMPTE offset); ``midi_music.write_music``
+    adds the parts' tracks to it."""
     import mido
 
     if not 24 <= ppq <= 32767:
@@ -249,10 +261,7 @@ def write_tempo_midi(tmap: TempoMap, path: str | os.PathLike[str], *,
     track.append(mido.MetaMessage("end_of_track", time=max(end_tick, now) - now))
     midi = mido.MidiFile(type=1, ticks_per_beat=ppq)
     midi.tracks.append(track)
-    path = Path(path)
-    with atomic_path(path) as tmp:
-        midi.save(str(tmp))
-    return path
+    return midi
 
 
 def _start_frame_from_smpte(message, rate: Rate, source: str) -> Fraction:
