@@ -29,16 +29,10 @@ GRID = Fraction(1, 2)  # the demo solves on eighths
 def _solved(cue) -> TempoMap:
     """The demo's way (demo._sync_stage, sync.service.solve_for_cue): in the cue's meter,
     on eighths, 60-160 BPM, one bar of count-in."""
-    from filmscore.sync.service import DEFAULT_PREFER_BPM, _in_meter_beats, hits_of, solution_to_map
-    from filmscore.sync.solve import solve_tempo_map
+    from filmscore.sync.service import solve_cue
 
-    meter = meter_for(cue)
-    solved = solve_tempo_map(hits_of(cue), start_frame=cue.start_frame, rate=RATE,
-                             tempo_range=(Fraction(120), Fraction(320)),
-                             meter_beats=meter.numerator * 2,
-                             prefer_bpm=DEFAULT_PREFER_BPM * 2, cue=str(cue.number))
-    tmap = solution_to_map(_in_meter_beats(solved, 2), rate=RATE, start_frame=cue.start_frame,
-                           meter=meter, cue=cue)
+    tmap, _ = solve_cue(cue, rate=RATE, start_frame=cue.start_frame, meter=meter_for(cue),
+                        tempo_range=(Fraction(60), Fraction(160)), subdivision=2)
     return dataclasses.replace(tmap, count_in_bars=1)
 
 

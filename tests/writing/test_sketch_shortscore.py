@@ -22,19 +22,13 @@ RATE = get_rate("24")
 
 def _sketch(number: str):
     """The demo's sketch of one cue, on a map solved as the demo solves it."""
-    from filmscore.sync.service import DEFAULT_PREFER_BPM, _in_meter_beats, hits_of, solution_to_map
-    from filmscore.sync.solve import solve_tempo_map
+    from filmscore.sync.service import solve_cue
 
     cue = next(c for c in read_spotting_csv(DEMO / "spotting.csv", "24")
                if str(c.number) == number)
-    meter = meter_for(cue)
-    solved = solve_tempo_map(hits_of(cue), start_frame=cue.start_frame, rate=RATE,
-                             tempo_range=(Fraction(120), Fraction(320)),
-                             meter_beats=meter.numerator * 2,
-                             prefer_bpm=DEFAULT_PREFER_BPM * 2, cue=number)
-    tmap = dataclasses.replace(solution_to_map(_in_meter_beats(solved, 2), rate=RATE,
-                                               start_frame=cue.start_frame, meter=meter,
-                                               cue=cue), count_in_bars=1)
+    tmap, _ = solve_cue(cue, rate=RATE, start_frame=cue.start_frame, meter=meter_for(cue),
+                        tempo_range=(Fraction(60), Fraction(160)), subdivision=2)
+    tmap = dataclasses.replace(tmap, count_in_bars=1)
     markers = read_dialogue([DEMO / f"part{k}.eng.srt" for k in range(1, 5)], rate=RATE,
                             offsets=[86400 + 1440 * k for k in range(4)])
     return sketch_cue(cue, tmap, load_demo_themes(DEMO / "themes"), plan=DEMO_PLANS[number],

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 from fractions import Fraction
+from typing import TYPE_CHECKING
 
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
@@ -21,6 +22,9 @@ from filmscore.spotting.service import spec_of
 from filmscore.store import transaction
 from filmscore.sync.tempomap import Segment, TempoMap
 from filmscore.timecode import format_label
+
+if TYPE_CHECKING:
+    from filmscore.sync.solve import Solution
 
 
 @dataclass(frozen=True)
@@ -297,32 +301,52 @@ def solve_for_cue(pctx, number: str, *, tempo_range=(Fraction(40), Fraction(240)
     eighth-note beats at twice the tempo, and the map is written back in the meter's beats.
     ``pins`` ('1-4@120, 9-10@12-2') fixes the tempo of those bars; the rest is re-solved.
     """
-    from filmscore.errors import InputError
-    from filmscore.sync.solve import solve_tempo_map
     from filmscore.sync.tempomap import Meter
 
     meter = meter or Meter()
     cs = cue_sync(pctx, number)
     anchor = _anchor(pctx, cs, start)
+    tmap, solution = solve_cue(
+        cs.cue, rate=pctx.rate, start_frame=anchor, tempo_range=tempo_range,
+        tolerance_frames=tolerance_frames, max_change_ratio=max_change_ratio, meter=meter,
+        allow_bar_change=allow_bar_change, prefer_bpm=prefer_bpm, subdivision=subdivision,
+        pinned=parse_pins(pins, rate=pctx.rate, meter=meter, subdivision=subdivision)
+        if pins and subdivision >= 1 else ())
+    if save:
+        tmap = set_tempo_map(pctx, number, tmap, origin="solve").tempo_map
+    return SolveResult(cs.cue, tmap, solution)
+
+
+def solve_cue(cue: CueSpec, *, rate, start_frame: int,
+              tempo_range=(Fraction(40), Fraction(240)),
+              tolerance_frames: Fraction = Fraction(1),
+              max_change_ratio: Fraction = Fraction(15, 100), meter=None,
+              allow_bar_change: bool = False,
+              prefer_bpm: Fraction | None = DEFAULT_PREFER_BPM, subdivision: int = 1,
+              pinned=()) -> tuple[TempoMap, Solution]:
+    """``solve_for_cue`` without a project (pure): the cue's tempo map with bar 1 at
+    ``start_frame``, and the solver's solution; ``pinned`` as ``parse_pins`` gives them."""
+    from filmscore.errors import InputError
+    from filmscore.sync.solve import solve_tempo_map
+    from filmscore.sync.tempomap import Meter
+
+    meter = meter or Meter()
     if subdivision < 1:
         raise InputError("subdivision must be 1 or more", field="subdivision",
                          value=str(subdivision), valid="1 (beats), 2 (eighths in 4/4), ...")
     sub = subdivision
     solution = solve_tempo_map(
-        hits_of(cs.cue), start_frame=anchor, rate=pctx.rate,
+        hits_of(cue), start_frame=start_frame, rate=rate,
         tempo_range=(tempo_range[0] * sub, tempo_range[1] * sub),
         tolerance_frames=tolerance_frames, meter_beats=meter.numerator * sub,
         max_change_ratio=max_change_ratio, allow_bar_change=allow_bar_change,
         prefer_bpm=None if prefer_bpm is None else prefer_bpm * sub,
-        pinned=parse_pins(pins, rate=pctx.rate, meter=meter, subdivision=sub) if pins else (),
-        cue=str(cs.cue.number))
+        pinned=pinned, cue=str(cue.number))
     if sub > 1:
         solution = _in_meter_beats(solution, sub)
-    tmap = solution_to_map(solution, rate=pctx.rate, start_frame=anchor, meter=meter,
-                           cue=cs.cue, subdivision=sub)
-    if save:
-        tmap = set_tempo_map(pctx, number, tmap, origin="solve").tempo_map
-    return SolveResult(cs.cue, tmap, solution)
+    tmap = solution_to_map(solution, rate=rate, start_frame=start_frame, meter=meter,
+                           cue=cue, subdivision=sub)
+    return tmap, solution
 
 
 def _in_meter_beats(solution, sub: int):
