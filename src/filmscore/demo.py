@@ -191,7 +191,7 @@ def run_demo(out: Path, data: Path | None = None,
     from filmscore.demo_conform import conform_stage
 
     conform = conform_stage(pctx, data, out, rate=RATE, start=REEL_START, size=VIDEO_SIZE,
-                            step=step)
+                            reel=video, step=step)
     files.update(conform.files)
     step("Web workspace: a demo login for each role")
     logins = demo_logins(pctx)

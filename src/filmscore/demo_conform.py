@@ -2,7 +2,7 @@
 music follows.
 
 The second cut (made here from the same four parts, as an editor would deliver it: an
-EDL and a reference video rendered from the sources) makes four edits to the assembly:
+EDL of the sources and a reference video) makes four edits to the assembly:
 
 - **trim**: the roc on the cliff (1M3) loses 12 frames at its head;
 - **drop**: the shot of Popeye and Wimpy on the hull (the end of 1M6) is gone;
@@ -10,6 +10,11 @@ EDL and a reference video rendered from the sources) makes four edits to the ass
 - **extend**: the 16-frame fragment of Sindbad on his island (the head of 1M7) runs on
   with a second of Sindbad's island from part 2 (to the conform: new material beside it;
   the assembly used every frame of the parts, so no shot can run on from its own source).
+
+The reference video is rendered from reel 1's own picture (the same frames of the
+parts, scaled once already), not from the parts again: decoding the parts' HEVC at
+1440x1074 was most of the minute and a half this took, for the same frames a generation
+later; the EDL names the parts, as the editor's would.
 
 The picture is imported as version 2, compared with version 1 into a change list (CSV,
 change EDL, PDF and HTML reports), the change list is applied (every cue and sync point
@@ -52,10 +57,12 @@ class ConformResult:
     files: dict[str, Path] = field(default_factory=dict)
 
 
-def second_cut_edl(data: Path, out: Path, *, rate, start: int, size) -> tuple[Path, Path]:
-    """The second cut's EDL and reference video (rendered from the parts)."""
+def second_cut_edl(data: Path, out: Path, *, rate, start: int, size, reel: Path
+                   ) -> tuple[Path, Path]:
+    """The second cut's EDL (of the parts) and reference video (rendered from ``reel``,
+    reel 1's picture: the parts joined in order from its first frame)."""
     from filmscore.formats.otio_cut import write_edl
-    from filmscore.formats.video import assemble
+    from filmscore.formats.video import assemble, probe
     from filmscore.spotting.cut import CutEvent, make_cut
     from filmscore.timecode import format_label
 
@@ -69,12 +76,19 @@ def second_cut_edl(data: Path, out: Path, *, rate, start: int, size) -> tuple[Pa
     write_edl(make_cut(name="POPEYE 1936 REEL 1 V2", rate=rate, events=events,
                        source="director's cut", source_kind="edl"), edl)
     video = out / "popeye1936_reel1_v2.mp4"
-    assemble([(data / f"{part}.mkv", first, end) for part, first, end in SECOND_CUT],
-             video, size=size, timecode=format_label(start, rate))
+    from filmscore.demo import PARTS
+
+    offsets, at = {}, 0  # each part's first frame in the reel (joined in PARTS' order)
+    for part in PARTS:
+        offsets[part] = at
+        at += probe(data / f"{part}.mkv").duration_frames
+    assemble([(reel, offsets[part] + first, offsets[part] + end)
+              for part, first, end in SECOND_CUT], video, size=size,
+             timecode=format_label(start, rate))
     return edl, video
 
 
-def conform_stage(pctx, data: Path, out: Path, *, rate, start: int, size,
+def conform_stage(pctx, data: Path, out: Path, *, rate, start: int, size, reel: Path,
                   step) -> ConformResult:
     """Import the second cut as picture version 2, compare it with version 1, apply the
     change list and fix every flagged cue with the fix that leaves its hits closest."""
@@ -93,8 +107,9 @@ def conform_stage(pctx, data: Path, out: Path, *, rate, start: int, size,
     folder = out / "conform"
     folder.mkdir(parents=True, exist_ok=True)
     step("Conform: the director's second cut of reel 1 (a shot trimmed, one dropped, one "
-         "moved, one extended), rendered from the parts")
-    edl, video = second_cut_edl(data, out / "picture", rate=rate, start=start, size=size)
+         "moved, one extended), rendered from reel 1's picture")
+    edl, video = second_cut_edl(data, out / "picture", rate=rate, start=start, size=size,
+                                reel=reel)
     result.picture = import_picture(pctx, edl, video=video, name="Reel 1 director's cut",
                                     note="trim, drop, move, extend")
     step("Conform: comparing picture v1 with v2 (the change list: CSV, change EDL, PDF, "
