@@ -9,12 +9,13 @@ import secrets
 from pathlib import Path
 
 from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from starlette.middleware.sessions import SessionMiddleware
 
-from filmscore.errors import FilmscoreError
+from filmscore.errors import FilmscoreError, InputError
 from filmscore.web.security import NotLoggedIn, csrf_token, current_user
 
 HERE = Path(__file__).resolve().parent
@@ -59,6 +60,23 @@ def _wants_html(request: Request) -> bool:
     return "text/html" in accept or (not accept and request.method == "GET")
 
 
+def validation_error(exc: RequestValidationError) -> InputError:
+    """The first of a request's validation errors as an InputError: the field, pydantic's
+    reason and the value sent (when it is one)."""
+    first = (exc.errors() or [{}])[0]
+    loc = [str(x) for x in first.get("loc", ()) if x not in ("body", "query", "path")]
+    value = first.get("input")
+    shown = value if isinstance(value, (str, int, float, bool)) and loc else None
+    reason = str(first.get("msg", "not a valid request")).rstrip(".")
+    reason = reason[:1].lower() + reason[1:]
+    if first.get("type") == "json_invalid":
+        return InputError("the request body is not JSON", field="body",
+                          valid="a JSON object")
+    return InputError(reason, field=".".join(loc) or "body", value=shown,
+                      valid="a JSON object with the fields the page sends" if not loc
+                      else None)
+
+
 def create_app(project_dir: str | os.PathLike[str], db: str | None = None, *,
                secure_cookies: bool = True, pctx=None) -> FastAPI:
     """The web app over the project in ``project_dir`` (its database, or ``db``)."""
@@ -99,6 +117,13 @@ def create_app(project_dir: str | os.PathLike[str], db: str | None = None, *,
                                                 "status": exc.http_status},
                         status_code=exc.http_status)
         return JSONResponse({"error": str(exc)}, status_code=exc.http_status)
+
+    @app.exception_handler(RequestValidationError)
+    async def _malformed(request: Request, exc: RequestValidationError):
+        # a JSON body the route's model refuses (a field missing, a wrong type): answered
+        # like any bad input, one line naming the field (FastAPI's own answer is a list
+        # of pydantic's records under "detail")
+        return await _refused(request, validation_error(exc))
 
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
     register(app)

@@ -137,9 +137,6 @@
 
   function message(json, status) {
     if (json && typeof json.error === "string") return json.error;
-    if (json && Array.isArray(json.detail)) {
-      return json.detail.map((d) => `${(d.loc || []).slice(-1)[0]}: ${d.msg}`).join("; ");
-    }
     return `HTTP ${status}`;
   }
 
