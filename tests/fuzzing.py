@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import os
 import random
+import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -51,16 +52,24 @@ def clean(read: Callable[..., Any], *args: Any, source: str | None = None,
 
 def mutate(data: bytes, rng: random.Random, edits: int = 8) -> bytes:
     """``data`` with a few random byte edits: flips, deletions, duplications, insertions
-    of hostile tokens (huge numbers, NaN, negative values, NULs)."""
+    of hostile tokens (huge numbers, NaN, negative values, NULs, digits ``int()`` refuses
+    though ``str.isdigit`` accepts them), and a number of the file replaced by a token."""
     tokens = [b"9" * 40, b"-4", b"1e300", b"NaN", b"Infinity", b"-1", b"0", b"\x00",
-              b"\xff\xfe", b"99:99:99:99", b"<", b"[" * 50, b"\"", b","]
+              b"\xff\xfe", b"99:99:99:99", b"<", b"[" * 50, b"\"", b",",
+              "²".encode(), "①".encode(), "٣".encode()]
     buf = bytearray(data)
     for _ in range(rng.randint(1, edits)):
         if not buf:
             buf += rng.choice(tokens)
             continue
         at = rng.randrange(len(buf))
-        action = rng.randrange(4)
+        action = rng.randrange(5)
+        if action == 4:  # a number of the file (the first at or after ``at``)
+            found = re.compile(rb"\d+").search(bytes(buf), at)
+            if found:
+                buf[found.start():found.end()] = rng.choice(tokens)
+                continue
+            action = 3
         if action == 0:
             buf[at] = rng.randrange(256)
         elif action == 1:

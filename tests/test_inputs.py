@@ -70,3 +70,11 @@ def test_bounds_keep_sane_values():
     assert limits.check("tempo_bpm", 120) == 120
     assert limits.check("octave", 4) == 4
     assert limits.check("midi_pitch", 127) == 127
+
+
+def test_digits_are_ascii_digits_only():
+    """``str.isdigit`` says yes to '²' and '①', which int() refuses (an octave of '²' was
+    an internal error), and to other scripts' digits, which no code or number here holds."""
+    assert limits.is_digits("0") and limits.is_digits("0123456789")
+    for text in ("", "²", "①", "٣", "１", "1²", "-1", "1.0", " 1", "1 "):
+        assert not limits.is_digits(text), text

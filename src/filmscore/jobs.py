@@ -45,6 +45,7 @@ from sqlalchemy import select, update
 
 from filmscore import errors
 from filmscore.errors import FilmscoreError, InputError, NotFoundError
+from filmscore.limits import is_digits
 from filmscore.model import Job, utcnow
 from filmscore.parallel import process_pool
 from filmscore.store import transaction
@@ -139,7 +140,7 @@ def album_target(album: int, medium: str) -> str:
 def album_of_target(target: str) -> tuple[int, str]:
     """``"album 1 cd"`` -> ``(1, "cd")``."""
     parts = str(target).split()
-    if len(parts) != 3 or parts[0] != "album" or not parts[1].isdigit():
+    if len(parts) != 3 or parts[0] != "album" or not is_digits(parts[1]):
         raise InputError("not an album job", field="cue", value=target,
                          valid="album NUMBER MEDIUM, e.g. album 1 cd")
     return int(parts[1]), parts[2]

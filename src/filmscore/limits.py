@@ -34,14 +34,15 @@ class Bound:
     high: Fraction | int | float
     unit: str = ""
     low_open: bool = False
+    grouped: bool = True  # thousands written 1,000 (not for years)
 
     @property
     def valid(self) -> str:
         unit = f" {self.unit}" if self.unit else ""
-        low = f"more than {_show(self.low)}" if self.low_open else f"{_show(self.low)}"
+        low, high = (_show(self.low, self.grouped), _show(self.high, self.grouped))
         if self.low_open:
-            return f"a number {low} and at most {_show(self.high)}{unit}"
-        return f"{low} to {_show(self.high)}{unit}"
+            return f"a number more than {low} and at most {high}{unit}"
+        return f"{low} to {high}{unit}"
 
     def holds(self, value: Real) -> bool:
         if isinstance(value, float) and not math.isfinite(value):
@@ -51,12 +52,14 @@ class Bound:
         return self.low <= value <= self.high
 
 
-def _show(number: Fraction | int | float) -> str:
+def _show(number: Fraction | int | float, grouped: bool = True) -> str:
     if isinstance(number, Fraction) and number.denominator != 1:
         return f"{float(number):g}"
     if isinstance(number, float) and number.is_integer():
         number = int(number)
-    return f"{int(number):,}" if isinstance(number, int | Fraction) else f"{number:g}"
+    if isinstance(number, int | Fraction):
+        return f"{int(number):,}" if grouped else f"{int(number)}"
+    return f"{number:g}"
 
 
 # 24 hours at the fastest rate filmscore knows (120 fps): any frame count past it is not
@@ -96,6 +99,9 @@ BOUNDS: dict[str, Bound] = {b.name: b for b in (
     Bound("musicxml_divisions", 1, 1_000_000, "divisions a quarter note"),
     # <alter> in semitones: triple flats to triple sharps, quarter tones between
     Bound("pitch_alter", -3, 3, "semitones"),
+    # the year of a time a client says something happened (a take logged on the stage):
+    # a film's; year 1 or 9999 with an offset cannot even be turned into UTC
+    Bound("year", 1970, 2999, "", grouped=False),
 )}
 
 
@@ -118,6 +124,14 @@ def check(name: str, value, *, source: str | None = None, line: int | None = Non
                               source=source, line=line, field=field, value=_value(value),
                               valid=b.valid)
     return value
+
+
+def is_digits(text: str) -> bool:
+    """Whether ``text`` is one or more ASCII digits 0-9: what every count, version, number
+    and code read here is written in.  ``str.isdigit`` also says yes to '²' and '①', which
+    ``int()`` refuses (a MusicXML ``<octave>²</octave>`` ended in an internal error), and
+    to other scripts' digits, which no ISRC, IPI or take number may hold."""
+    return text.isascii() and text.isdigit()
 
 
 def check_finite(value: float, *, source: str | None = None, line: int | None = None,

@@ -284,13 +284,16 @@ XML_CASES = {
     "musicxml_encoding_unknown.musicxml": ("line 1", "encoding"),
     # found by mutation: the engraving check made bars until memory ran out
     "musicxml_beats_1e30.musicxml": ("line 14, field beats", "valid: 1 to 64 beats"),
+    # found by the number-replacing mutation: '²'.isdigit() and int('²') fails (exit 70)
+    "musicxml_octave_superscript_two.musicxml": ("line 16, field octave", "(got '²')"),
 }
 
 
 @pytest.mark.parametrize("name", sorted(XML_CASES))
 def test_musicxml_corpus(name):
     path = CORPUS / name
-    with pytest.raises(ParseError if "encoding" in name else ValidationError) as caught:
+    with pytest.raises(ParseError if "encoding" in name or "superscript" in name
+                       else ValidationError) as caught:
         musicxml.read_music(path)
     text = str(caught.value)
     assert text.startswith(f"{path}, ") and "\n" not in text
@@ -453,6 +456,9 @@ def test_cli_refuses_corpus_files_in_one_line(tmp_path):
              ("tempo", "import", "1M1", CORPUS / "midi_pickup_longer_than_bar.mid"),
              ("music", "import", "1M1", CORPUS / "musicxml_divisions_zero.musicxml"),
              ("themes", "add", "octave", "--file", CORPUS / "musicxml_octave_99.musicxml"),
+             ("music", "import", "1M1", CORPUS / "musicxml_octave_superscript_two.musicxml"),
+             ("themes", "add", "two", "--file",
+              CORPUS / "musicxml_octave_superscript_two.musicxml"),
              ("music", "import", "1M1", _stated_large_mxl(tmp_path, 400 * 1024 * 1024)),
              ("music", "import", "1M1", fifo)]
     for args in cases:

@@ -191,6 +191,10 @@ CASES = [
     ("otio_clip_without_range.otio", "otio", ["neither a source range nor media"]),
     ("otio_index_1e300.otio", "otio", ["filmscore.index", "1e+300", "999,999"]),
     ("otio_rate_zero.otio", "otio", ["rate", "above 0"]),
+    # OpenTimelineIO's JSON reader died of a segmentation fault on both
+    ("otio_clip_schema_older_than_its_fields.otio", "otio",
+     ["OpenTimelineIO crashed reading it", "signal 11"]),
+    ("otio_object_left_open.otio", "otio", ["line 125", "not JSON"]),
     ("srt_100_hours.srt", "srt", ["line 61", "subtitle 14 start", "within a day"]),
     ("srt_empty.srt", "srt", ["no subtitles"]),
     ("srt_zero_length.srt", "srt", None),

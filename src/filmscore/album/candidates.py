@@ -42,6 +42,7 @@ from sqlalchemy import select
 from filmscore.album.measure import AudioFacts, mean_tempo, measure_audio
 from filmscore.album.vocabulary import CANDIDATE_KINDS, RATING_MAX, RATING_MIN
 from filmscore.errors import ConflictError, FilmscoreWarning, InputError, NotFoundError
+from filmscore.limits import is_digits
 from filmscore.model import AlbumCandidate, AlbumEdit, AlbumTrack, Cue, Mix
 from filmscore.store import transaction
 from filmscore.sync.service import cue_row
@@ -203,7 +204,7 @@ def latest_mockup(pctx, cue: str) -> Path | None:
     if folder.is_dir():
         for path in folder.glob(f"{cue}_v*_mix.wav"):
             number = path.name[len(cue) + 2:-len("_mix.wav")]
-            if number.isdigit() and int(number) > best:
+            if is_digits(number) and int(number) > best:
                 best, found = int(number), path
     return found
 
@@ -312,7 +313,7 @@ def _edit_themes(edit: AlbumEdit, matches: list) -> list[str]:
 
 def _bar_of(text, default: int) -> int:
     head = str(text).split(".")[0]
-    return int(head) if head.isdigit() else default
+    return int(head) if is_digits(head) else default
 
 
 def _film_frames(pctx) -> dict[str, int]:

@@ -10,6 +10,7 @@ from sqlalchemy import select
 
 from filmscore.album.vocabulary import RATING_MAX, RATING_MIN
 from filmscore.errors import ConflictError, InputError, NotFoundError
+from filmscore.limits import is_digits
 
 #: the longest album title (the column's width)
 TITLE_MAX = 300
@@ -26,7 +27,7 @@ class Choice:
 def parse_rating(text: str | int, *, field: str = "rating") -> int:
     """A rating from a form or the command line: a whole number from 0 to 5."""
     value = str(text).strip()
-    if not value.isdigit() or not RATING_MIN <= int(value) <= RATING_MAX:
+    if not is_digits(value) or not RATING_MIN <= int(value) <= RATING_MAX:
         raise InputError("not a rating", field=field, value=value,
                          valid=f"a whole number from {RATING_MIN} to {RATING_MAX}")
     return int(value)

@@ -21,6 +21,7 @@ from __future__ import annotations
 import re
 
 from filmscore.errors import InputError
+from filmscore.limits import is_digits
 
 UPC_DIGITS, EAN_DIGITS = 12, 13
 ISRC_LENGTH = 12
@@ -85,9 +86,9 @@ def _isrc_problem(text: str) -> str:
         return "an ISRC starts with a two-letter country code"
     if not bare[2:5].isalnum() or not bare[2:5].isascii():
         return "an ISRC's registrant code is three letters or digits"
-    if not bare[5:7].isdigit():
+    if not is_digits(bare[5:7]):
         return "an ISRC's year is two digits"
-    if not bare[7:].isdigit():
+    if not is_digits(bare[7:]):
         return "an ISRC's designation code is five digits"
     return "an ISRC is written CC-XXX-YY-NNNNN or without hyphens"
 

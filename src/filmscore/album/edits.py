@@ -48,6 +48,7 @@ import numpy as np
 
 from filmscore.album.vocabulary import DEFAULT_EDIT_CROSSFADE_MS
 from filmscore.errors import InputError, ValidationError
+from filmscore.limits import is_digits
 from filmscore.mixing.comp import BarBeat, fade_samples, film_sample, parse_point
 from filmscore.sync.tempomap import TempoMap
 
@@ -205,7 +206,7 @@ def _parse_text(text: str, index: int) -> EditSegment:
     start, dash, to = span.partition("-")
     cue, at, mix = cue_part.partition("@")
     if not sep or not dash or not cue.strip() or not start.strip() or not to.strip() or (
-            at and not mix.strip().isdigit()):
+            at and not is_digits(mix.strip())):
         raise InputError("not a segment", field=f"segments[{index}]", value=text,
                          valid="CUE:FROM-TO or CUE@MIX:FROM-TO, e.g. 1M3:1-24, "
                                "1M5@2:9.3-end")

@@ -8,6 +8,7 @@ from fractions import Fraction
 from filmscore.album.plan import album_row  # noqa: F401 (the service's import)
 from filmscore.album.vocabulary import MASTER_MODES, MEDIA, MEDIUM_NAMES, ORDERS, PINS, SIDE_LETTERS
 from filmscore.errors import InputError, ValidationError
+from filmscore.limits import is_digits
 from filmscore.store import transaction
 
 #: the settings an album may give per medium, and what each is
@@ -55,7 +56,7 @@ def parse_seconds(value, field: str) -> Fraction:
         if ":" in text:
             total = Fraction(0)
             for part in text.split(":"):
-                if not part.replace(".", "", 1).isdigit():
+                if not is_digits(part.replace(".", "", 1)):
                     raise ValueError(part)
                 total = total * 60 + Fraction(part)
             seconds = total

@@ -21,6 +21,7 @@ from filmscore.album.vocabulary import (
 )
 from filmscore.cli.common import console, open_ctx, table, working
 from filmscore.errors import InputError
+from filmscore.limits import is_digits
 
 album_app = typer.Typer(no_args_is_help=True, help=(
     "The soundtrack album: candidates, album edits (truncations and suites), albums with "
@@ -493,7 +494,7 @@ def set_(ctx: typer.Context,
             service.set_isrc(pctx, album, medium, key, code)
         if assign_isrc:
             prefix, _, first = assign_isrc.partition(":")
-            if first and not first.isdigit():
+            if first and not is_digits(first):
                 raise InputError("not PREFIX[:FIRST]", field="--assign-isrc",
                                  value=assign_isrc, valid="e.g. US-S1Z-26:1")
             given = service.assign_isrcs(pctx, album, medium, prefix, int(first or 1))

@@ -9,6 +9,7 @@ from pathlib import Path
 import typer
 
 from filmscore.cli.common import console, open_ctx, table
+from filmscore.limits import is_digits
 from filmscore.timecode import format_label
 
 conform_app = typer.Typer(help="Conform: when the picture is re-cut, the music follows "
@@ -24,7 +25,7 @@ def _version(text: str, field: str) -> int:
     from filmscore.errors import InputError
 
     digits = text.strip().lower().removeprefix("v")
-    if not digits.isdigit() or int(digits) < 1:
+    if not is_digits(digits) or int(digits) < 1:
         raise InputError("not a picture version", field=field, value=text,
                          valid="v1, v2, ... or 1, 2, ...")
     return int(digits)

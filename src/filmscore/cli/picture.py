@@ -7,6 +7,7 @@ from pathlib import Path
 import typer
 
 from filmscore.cli.common import console, open_ctx, table, working
+from filmscore.limits import is_digits
 from filmscore.timecode import format_duration, format_label
 
 picture_app = typer.Typer(help="Picture versions: import a cut, list versions and markers.",
@@ -100,7 +101,7 @@ def _version_number(text: str) -> int | None:
     if not text:
         return None
     digits = text.lower().removeprefix("v")
-    if not digits.isdigit():
+    if not is_digits(digits):
         raise InputError("not a picture version", field="version", value=text,
                          valid="v1, v2, ... or 1, 2, ...")
     return int(digits)

@@ -38,6 +38,7 @@ from lxml import etree
 from filmscore.engraving.engrave import repair_multirests, verovio_options
 from filmscore.engraving.findings import Finding
 from filmscore.errors import ParseError, ToolError
+from filmscore.limits import is_digits
 
 _NS = "{http://www.w3.org/2000/svg}"
 #: verovio class -> what the report calls it
@@ -211,7 +212,7 @@ def _mark(el, kind: str, bar: str) -> Mark | None:
         return None
     staff = el.get("data-staff")
     return Mark(kind, " ".join(t for t in texts if t), box, bar,
-                int(staff) if staff and staff.isdigit() else None)
+                int(staff) if staff and is_digits(staff) else None)
 
 
 @dataclass

@@ -16,6 +16,7 @@ from fractions import Fraction
 from lxml import etree
 
 from filmscore.errors import ParseError
+from filmscore.limits import is_digits
 
 #: the order sharps and flats enter a key signature
 SHARPS = "FCGDAEB"
@@ -258,7 +259,7 @@ def _read_part(part: etree._Element, name: str) -> PartBars:
                 staves = int(_number(el.findtext("staves")) or staves)
                 for key in el.findall("key"):
                     number = key.get("number")
-                    bar.keys.append(KeyChange(pos, int(number) if number and number.isdigit()
+                    bar.keys.append(KeyChange(pos, int(number) if number and is_digits(number)
                                               else None, key_alters(key)))
                 time = el.find("time")
                 if time is not None:

@@ -21,6 +21,7 @@ from lxml import etree
 from filmscore.engraving.clearance import forget_boxes
 from filmscore.engraving.engrave import _toolkit, repair_multirests_tree, verovio_options
 from filmscore.errors import ParseError
+from filmscore.limits import is_digits
 
 __all__ = ["Layout", "engraved_pages", "lay_out", "prepare_for_verovio"]
 
@@ -156,7 +157,7 @@ def _fitted(tk, root, options: dict) -> list[str]:
 
 def _mark_rank(mark) -> tuple[int, int]:
     parts = mark.ident.split("-")
-    return (int(parts[2]) if len(parts) > 2 and parts[2].isdigit() else 0, 0)
+    return (int(parts[2]) if len(parts) > 2 and is_digits(parts[2]) else 0, 0)
 
 
 def _header_room(svg: str) -> float | None:

@@ -33,6 +33,7 @@ from filmscore.conform.vocabulary import CHANGE_KINDS
 from filmscore.errors import InputError, ParseError, ValidationError
 from filmscore.fileio import write_atomic
 from filmscore.inputs import read_input_text
+from filmscore.limits import is_digits
 from filmscore.timecode import Rate, format_label, get_rate, parse_label
 
 COLUMNS = ("kind", "clip", "reel", "old_in", "old_out", "new_in", "new_out", "old_in_frame",
@@ -157,7 +158,7 @@ def _int(text: str, field: str, where: dict, bound: str = "frame_offset") -> int
     that a 40-digit number is refused here, not by the database (a run of digits too long
     for int() is refused by its length)."""
     digits = text.strip().lstrip("+-")
-    if digits.isdigit() and len(digits) > 30:
+    if is_digits(digits) and len(digits) > 30:
         raise ValidationError(f"{field} out of range", field=field,
                               value=f"{digits[:12]}... ({len(digits)} digits)",
                               valid=limits.bound(bound).valid, **where)

@@ -26,6 +26,7 @@ from filmscore.conform.changes import Change, ChangeList
 from filmscore.errors import InputError
 from filmscore.fileio import write_atomic
 from filmscore.formats.otio_cut import write_edl
+from filmscore.limits import is_digits
 from filmscore.spotting.cut import Cut
 from filmscore.timecode import Rate, format_label
 
@@ -85,7 +86,7 @@ def write_changelist_edl(changes: ChangeList, new_cut: Cut, path: str | os.PathL
     out: list[str] = []
     event = -1
     for row in text.splitlines():
-        if row[:1].isdigit():
+        if is_digits(row[:1]):
             if event >= 0:
                 out.extend(notes.get(event, ()))
             event += 1

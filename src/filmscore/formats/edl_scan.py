@@ -19,7 +19,7 @@ from pathlib import Path
 
 from filmscore.errors import InputError, ParseError, ValidationError
 from filmscore.limits import bound as bound_of
-from filmscore.limits import check
+from filmscore.limits import check, is_digits
 from filmscore.timecode import Rate, format_label, parse_label
 
 _TC = r"\d{1,2}[:;.,]\d{2}[:;.,]\d{2}[:;.,]\d{2,3}"
@@ -49,7 +49,7 @@ def scan_edl(text: str, rate: Rate, path: Path) -> list[EditLine]:
     out = []
     for number, raw in enumerate(text.splitlines(), start=1):
         line = raw.strip()
-        if not line or not line[0].isdigit():
+        if not is_digits(line[:1]):
             continue
         match = _EVENT_LINE.match(line)
         if not match:
@@ -147,7 +147,7 @@ def prepare_edl(text: str, lines: list[EditLine], rate: Rate,
         names = channel_map.get(channel, [channel])
         if not is_from_side:
             # an event overlapping the one before it on V goes to the next free V track
-            while ((channel == "V" or (channel[:1] == "V" and channel[1:].isdigit()))
+            while ((channel == "V" or (channel[:1] == "V" and is_digits(channel[1:])))
                    and edit.record_in < track_end.get(channel, -1)):
                 channel = f"V{int(channel[1:] or 1) + 1}"
             names = channel_map.get(channel, [channel])
@@ -201,7 +201,7 @@ def _events_with_speed(rows: list[str]) -> set[tuple[int, int]]:
     current: tuple[int, int] | None = None
     for number, raw in enumerate(rows, start=1):
         line = raw.strip()
-        if line[:1].isdigit():
+        if is_digits(line[:1]):
             match = re.match(r"\d+", line)
             current = (int(match.group(0)), number) if match else None
         elif current and (line.startswith("M2") or "FREEZE FRAME" in line.upper()):

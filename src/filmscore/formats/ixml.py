@@ -57,6 +57,7 @@ from lxml import etree
 
 from filmscore.errors import InputError, ParseError
 from filmscore.fileio import atomic_path
+from filmscore.limits import is_digits
 
 IXML_VERSION = "2.10"
 #: the spec's TAKE_TYPE values
@@ -217,7 +218,7 @@ def _take_of(root, path: Path) -> IxmlTake:
     tracks = []
     for track in root.findall("TRACK_LIST/TRACK"):
         index = _text(track, "CHANNEL_INDEX")
-        tracks.append((int(index) if index.isdigit() else len(tracks) + 1,
+        tracks.append((int(index) if is_digits(index) else len(tracks) + 1,
                        _text(track, "NAME"), _text(track, "FUNCTION")))
     extra = {child.tag: (child.text or "").strip() for child in root
              if isinstance(child.tag, str) and len(child) == 0}

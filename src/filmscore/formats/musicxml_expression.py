@@ -43,6 +43,7 @@ from typing import Any
 
 from lxml import etree
 
+from filmscore.limits import is_digits
 from filmscore.writing.music import ARTICULATIONS, DYNAMICS, Mark, Note
 
 #: stave words a copyist writes for a technique -> our ``TECHNIQUES`` spelling
@@ -141,7 +142,7 @@ def _drum_instruments(root: Any) -> dict[str, dict[str, int]]:
         keys = {}
         for midi in score_part.iterfind("midi-instrument"):
             text = (midi.findtext("midi-unpitched") or "").strip()
-            if text.isdigit() and 1 <= int(text) <= 128:
+            if is_digits(text) and 1 <= int(text) <= 128:
                 keys[midi.get("id", "")] = int(text) - 1
         out[score_part.get("id", "")] = keys
     return out

@@ -24,7 +24,7 @@ from lxml import etree
 
 from filmscore.errors import ParseError
 from filmscore.inputs import read_input
-from filmscore.limits import check
+from filmscore.limits import check, is_digits
 
 SUFFIXES = (".musicxml", ".xml", ".mxl")
 
@@ -88,7 +88,7 @@ def check_values(document: bytes | etree._Element, *, source: str) -> None:
                 # the common case, a plain whole number inside its bound, without a
                 # Fraction (this loop was a third of the notes-only reader's time)
                 text = (element.text or "").strip()
-                if text.isdigit() and (int(text) <= 9 if tag == "octave"
+                if is_digits(text) and (int(text) <= 9 if tag == "octave"
                                        else int(text) <= longest):
                     continue
             line = element.sourceline

@@ -68,6 +68,7 @@ from filmscore.formats.musicxml_input import (
     read_number,
     require_partwise,
 )
+from filmscore.limits import is_digits
 from filmscore.sync.tempomap import Meter
 from filmscore.writing.music import Music, Note, Part
 
@@ -174,7 +175,7 @@ class _Part:
         self.source = source
         self.finale = finale
         found = [_text(d) for d in element.iter("divisions")]
-        if all(d.isdigit() and int(d) > 0 for d in found):
+        if all(is_digits(d) and int(d) > 0 for d in found):
             self.ticks = math.lcm(*(int(d) for d in found)) if found else _DEFAULT_DIVISIONS
         else:  # a decimal <divisions>: ticks are quarters, times Fractions
             self.ticks = 1
@@ -196,7 +197,7 @@ class _Part:
 
     def _measure(self, measure: etree._Element, index: int) -> None:
         source = self.source
-        digits = "".join(c for c in measure.get("number", "") if c.isdigit())
+        digits = "".join(c for c in measure.get("number", "") if is_digits(c))
         self.measures.append((self._offset, int(digits) if digits else 0))
         children = [c for c in measure if isinstance(c.tag, str)]
         voices = sorted({v for c in children if c.tag in ("note", "forward")
@@ -287,10 +288,10 @@ class _Part:
                     elif ptag == "transpose":
                         transposition = self._semitones(part)
                     if ptag in ("clef", "key", "time", "staff-details") \
-                            and part.get("number", "").isdigit():
+                            and is_digits(part.get("number", "")):
                         self.staff_keys.add(int(part.get("number")))
             elif tag == "direction":
-                if (staff := _text(child.find("staff"))).isdigit():
+                if is_digits(staff := _text(child.find("staff"))):
                     self.staff_keys.add(int(staff))
                 self._tempo(child, pos)
             elif tag == "sound":
@@ -315,7 +316,7 @@ class _Part:
 
     def _ticks(self, text: str, duration: etree._Element) -> int | Fraction:
         """A <duration> (its element and its stripped text) in ticks."""
-        if text.isdigit():
+        if is_digits(text):
             return int(text) * self._scale
         return read_number(duration, self.source, "duration") * self._scale
 
@@ -386,7 +387,7 @@ class _Part:
 
     def _add(self, note: etree._Element, el: _El) -> None:
         staff = _text(note.find("staff"))
-        key = int(staff) if staff.isdigit() else 0
+        key = int(staff) if is_digits(staff) else 0
         if key:
             self.staff_keys.add(key)
         self.elements.append((key, el))
@@ -410,7 +411,7 @@ class _Part:
             alter = (float(read_number(alter_element, self.source, "alter"))
                      if alter_text else 0.0)
             octave_text = _text(pitch.find("octave")) or "4"
-            if not octave_text.lstrip("-").isdigit():
+            if not is_digits(octave_text.lstrip("-")):
                 raise ParseError("<octave> is not a whole number", source=self.source,
                                  line=pitch.sourceline, field="octave",
                                  value=octave_text[:40], valid="-1 to 9")

@@ -48,7 +48,7 @@ from filmscore.formats.edl_scan import (
     unreadable_sources,
 )
 from filmscore.inputs import check_json_depth, decode_text, read_input
-from filmscore.limits import bound, check, check_finite
+from filmscore.limits import bound, check, check_finite, is_digits
 from filmscore.spotting.cut import Cut, CutEvent, CutMarker, make_cut
 from filmscore.timecode import RATES, Rate, format_label, get_rate, parse_label
 
@@ -137,7 +137,8 @@ def _read_otio_file(path: Path, rate: Rate | str | None) -> Cut:
         if kind == "fcp_xml":
             result = otio.adapters.read_from_string(text, adapter_name="fcp_xml")
         else:
-            result = otio.adapters.read_from_string(text, adapter_name="otio_json")
+            result = otio.adapters.read_from_string(_otio_json_checked(text, path),
+                                                    adapter_name="otio_json")
     except FilmscoreError:
         raise
     except Exception as exc:
@@ -190,6 +191,61 @@ def _otio_text(path: Path, kind: str) -> str:
     return decode_text(data, source=str(path), valid="an OTIO JSON file (UTF-8)")
 
 
+#: OpenTimelineIO's JSON reader (C++) kills the process, with no exception and no word,
+#: on some files: text that is not JSON (an object left open), a clip whose schema version
+#: is older than its fields ("Clip.1" holding Clip.2's media_references, which its upgrade
+#: function reads as something else).  A file is therefore read first by a child process
+#: of its own, which writes back what it read as OTIO's own JSON, and the parent reads
+#: that; a crash of the child is a one-line error.  (OpenTimelineIO 0.18.1.)
+_OTIO_CHILD = """
+import json, sys
+import opentimelineio as otio
+text = sys.stdin.buffer.read().decode("utf-8")
+try:
+    out = otio.adapters.write_to_string(
+        otio.adapters.read_from_string(text, adapter_name="otio_json"), "otio_json")
+except Exception as exc:
+    sys.stdout.write(json.dumps({"type": type(exc).__name__, "text": str(exc)}))
+    sys.exit(3)
+sys.stdout.write(out)
+"""
+
+
+class _ChildError(Exception):
+    """An OpenTimelineIO exception raised in the reading child, by its type's name."""
+
+    def __init__(self, type_name: str, text: str) -> None:
+        super().__init__(text)
+        self.type_name = type_name
+
+
+def _otio_json_checked(text: str, path: Path) -> str:
+    """``text`` as OpenTimelineIO writes it, once a child process has read it whole (see
+    ``_OTIO_CHILD``); refused first when it is not JSON at all, at the line it breaks."""
+    import json
+    import sys
+
+    from filmscore import children
+
+    try:
+        json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise ParseError(f"not JSON ({exc.msg})", source=str(path), line=exc.lineno,
+                         valid="an OTIO JSON file") from None
+    done = children.run([sys.executable, "-c", _OTIO_CHILD], input=text.encode("utf-8"),
+                        capture_output=True)
+    if done.returncode == 3:
+        said = json.loads(done.stdout)
+        raise _ChildError(said["type"], said["text"])
+    if done.returncode != 0:
+        how = (f"signal {-done.returncode}" if done.returncode < 0
+               else f"exit status {done.returncode}")
+        raise ParseError(f"OpenTimelineIO crashed reading it ({how})", source=str(path),
+                         valid="an OTIO file whose objects and schema versions agree, as "
+                               "OpenTimelineIO writes them")
+    return done.stdout.decode("utf-8")
+
+
 def _adapter_error(exc: BaseException, kind: str, path: Path) -> ParseError:
     """OTIO's exception as a one-line ParseError saying what is wrong with the file.
 
@@ -201,12 +257,14 @@ def _adapter_error(exc: BaseException, kind: str, path: Path) -> ParseError:
     import opentimelineio as otio
 
     text = _one_line(exc)
+    named = exc.type_name if isinstance(exc, _ChildError) else type(exc).__name__
     if isinstance(exc, AttributeError | KeyError | TypeError | IndexError) and kind == "fcp_xml":
         reason = ("a clip item the fcp_xml adapter cannot place (a missing or broken "
                   "<start>, <end>, <in>, <out> or <file> element)")
-    elif isinstance(exc, otio.exceptions.CannotComputeAvailableRangeError):
+    elif (isinstance(exc, otio.exceptions.CannotComputeAvailableRangeError)
+          or named == "CannotComputeAvailableRangeError"):
         reason = "a clip with neither a source range nor media of known length"
-    elif isinstance(exc, OverflowError):
+    elif isinstance(exc, OverflowError) or named == "OverflowError":
         reason = "a time too large for OpenTimelineIO"
     else:
         reason = f"{kind} adapter refused it: {text}"
@@ -529,7 +587,7 @@ def _absolute_record_times(text: str, cut: Cut) -> str:
         return text
     out = []
     for row in text.splitlines():
-        if row[:1].isdigit():
+        if is_digits(row[:1]):
             spans = list(re.finditer(_TC, row))
             if len(spans) == 4:
                 for m in reversed(spans[2:]):

@@ -42,6 +42,7 @@ from filmscore import children
 from filmscore.errors import ToolError, ValidationError
 from filmscore.fileio import atomic_path
 from filmscore.formats.video import X264_CRF, X264_PRESET, VideoInfo, _tool, probe
+from filmscore.limits import is_digits
 from filmscore.sync.streamers import COLORS, OverlayPlan, streamer_width
 from filmscore.timecode import format_label
 
@@ -439,7 +440,7 @@ def _encode(args: list[str], folder: Path, total: int,
         for line in proc.stdout:
             if line.startswith("frame="):
                 done = line.strip().partition("=")[2]
-                if done.isdigit():
+                if is_digits(done):
                     progress(min(int(done), total), total)
         proc.wait()
         drain.join()

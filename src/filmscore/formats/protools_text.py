@@ -38,7 +38,7 @@ from typing import Literal
 
 from filmscore.errors import InputError, ParseError, ValidationError
 from filmscore.inputs import read_input_text
-from filmscore.limits import check
+from filmscore.limits import check, is_digits
 from filmscore.spotting.cues import (
     CueNumber,
     CueSpec,
@@ -297,7 +297,7 @@ def reel_starts(session: SessionText) -> list[tuple[int, int]]:
         if value is None:
             continue
         digits = re.sub(r"^[Rr](?:eel)?\s*", "", value.strip())
-        if digits.isdigit():
+        if is_digits(digits):
             # the reel becomes the first digits of cue numbers (1M1 to 99M999)
             reel = int(digits[:4000])  # int() reads no more than 4,300 digits
             check("reel", reel, source=session.source or None,

@@ -29,6 +29,7 @@ from pathlib import Path
 from typing import Any
 
 from filmscore.errors import InputError, ParseError
+from filmscore.limits import is_digits
 from filmscore.orchestration.instruments import get_instrument
 from filmscore.orchestration.survey import (
     DEFAULT_TEMPO_BPM,
@@ -85,14 +86,14 @@ def _strip_numbers(text: str) -> tuple[str, list[int], int | None]:
     """("flauto", [1, 2], None) for "flauto 1 2"; ("flutes", [], 2) for "2 flutes"."""
     words = text.split()
     leading = None
-    if len(words) > 1 and words[0].isdigit():
+    if len(words) > 1 and is_digits(words[0]):
         leading = int(words[0])
         words = words[1:]
     numbers: list[int] = []
     while len(words) > 1 and (_NUMBER_TOKEN.match(words[-1]) or words[-1] in ("e", "and",
                                                                               "und", "et")):
         token = words.pop()
-        if token.isdigit():
+        if is_digits(token):
             numbers.insert(0, int(token))
         elif token in _ROMAN:
             numbers.insert(0, _ROMAN[token])
@@ -255,7 +256,7 @@ def _xml_facts(path: Path, data: bytes) -> dict[str, Any]:
         for ordinal, measure in enumerate(part.iter("measure")):
             for attributes in measure.iter("attributes"):
                 count = attributes.findtext("staves")
-                if count and count.strip().isdigit():
+                if count and is_digits(count.strip()):
                     staves = max(staves, int(count))
                 transpose = attributes.find("transpose")
                 if transpose is not None:

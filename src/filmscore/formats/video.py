@@ -20,7 +20,7 @@ from filmscore import children
 from filmscore.errors import InputError, ParseError, ToolError
 from filmscore.fileio import atomic_path
 from filmscore.inputs import check_input
-from filmscore.limits import check
+from filmscore.limits import check, is_digits
 from filmscore.spotting.cut import Cut, CutEvent, CutMarker, make_cut
 from filmscore.timecode import Rate, format_label, get_rate, parse_label
 
@@ -127,7 +127,7 @@ def _fps(stream: dict, path: Path) -> Fraction:
     for key in ("r_frame_rate", "avg_frame_rate"):
         text = stream.get(key) or "0/0"
         num, _, den = text.partition("/")
-        if num.isdigit() and den.isdigit() and int(den) and int(num):
+        if is_digits(num) and is_digits(den) and int(den) and int(num):
             return Fraction(int(num), int(den))
     raise ParseError("no frame rate in the video stream", source=str(path),
                      value=stream.get("r_frame_rate"), valid="a constant frame rate")
@@ -136,7 +136,7 @@ def _fps(stream: dict, path: Path) -> Fraction:
 def _frame_count(stream: dict) -> int:
     for key in ("nb_frames", "nb_read_packets"):
         value = stream.get(key)
-        if value and str(value).isdigit() and int(value) > 0:
+        if value and is_digits(str(value)) and int(value) > 0:
             return int(value)
     return 0
 

@@ -30,6 +30,7 @@ from filmscore.errors import (
     ParseError,
 )
 from filmscore.fileio import UniqueNames, inside, make_folder
+from filmscore.limits import check
 from filmscore.model import (
     Cue,
     CueTempoMap,
@@ -237,6 +238,8 @@ def log_take(pctx, cue: str, *, number: int | None = None, kind: str | None = No
     the entry idempotent: the same entry sent again (a page resending after a lost
     connection) returns the take already logged under that key instead of a second one.
     """
+    if now is not None:
+        check("year", now.year, field="logged_at", what="the year of the time logged")
     if entry_key is not None:
         check_entry_key(entry_key)
         logged = _logged_entry(pctx, cue, entry_key)

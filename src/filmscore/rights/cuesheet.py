@@ -39,6 +39,7 @@ from decimal import Decimal, InvalidOperation
 from fractions import Fraction
 
 from filmscore.errors import ValidationError
+from filmscore.limits import is_digits
 from filmscore.mixing.timeline import MusicTimeline, Placed
 from filmscore.rights.vocabulary import PROS, SHARE_ROLES, USAGES
 from filmscore.timecode import Rate, format_label, get_rate
@@ -185,7 +186,7 @@ def normalize_ipi(text: str, *, holder: str = "") -> str:
     digits = "".join(c for c in raw if c not in " .-")
     if not digits:
         return ""
-    if not digits.isdigit() or not 9 <= len(digits) <= IPI_DIGITS:
+    if not is_digits(digits) or not 9 <= len(digits) <= IPI_DIGITS:
         who = f"holder {holder}: " if holder else ""
         raise ValidationError(f"{who}not an IPI name number", field="ipi", value=raw,
                               valid="9 to 11 digits (kept as 11, zero-padded), or empty")

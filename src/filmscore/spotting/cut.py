@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from filmscore.limits import is_digits
 from filmscore.timecode import Rate, get_rate, parse_label
 
 #: Event kinds: how the picture arrives at the event (or that it is a hole in the cut).
@@ -170,7 +171,7 @@ def make_cut(
 
 
 def _track_key(track: str) -> tuple[int, int, str]:
-    digits = "".join(ch for ch in track if ch.isdigit())
+    digits = "".join(ch for ch in track if is_digits(ch))
     return (0 if track.startswith("V") else 1, int(digits) if digits else 0, track)
 
 

@@ -16,6 +16,7 @@ from fastapi.templating import Jinja2Templates
 from starlette.middleware.sessions import SessionMiddleware
 
 from filmscore.errors import FilmscoreError, InputError
+from filmscore.limits import is_digits
 from filmscore.web.security import NotLoggedIn, csrf_token, current_user
 
 HERE = Path(__file__).resolve().parent
@@ -94,7 +95,7 @@ def create_app(project_dir: str | os.PathLike[str], db: str | None = None, *,
     @app.middleware("http")
     async def limits(request: Request, call_next):
         length = request.headers.get("content-length")
-        if length and length.isdigit() and int(length) > MAX_UPLOAD_BYTES:
+        if length and is_digits(length) and int(length) > MAX_UPLOAD_BYTES:
             return JSONResponse({"error": f"request body of {int(length)} bytes is over the "
                                           f"limit of {MAX_UPLOAD_BYTES} bytes"},
                                 status_code=413)

@@ -16,6 +16,7 @@ from fractions import Fraction
 from typing import Any, NamedTuple
 
 from filmscore.errors import InputError
+from filmscore.limits import is_digits
 from filmscore.sync.tempomap import Meter, TempoMap, parse_meter
 from filmscore.writing.music import Music, Note, Part
 
@@ -209,7 +210,7 @@ def revoice(music: Music, register: str | int = "middle",
     if not pitches:
         raise InputError("the music has no notes", field="music", valid="at least one note")
     low, high = min(pitches), max(pitches)
-    if isinstance(register, str) and register.strip().lstrip("+-").isdigit():
+    if isinstance(register, str) and is_digits(register.strip().lstrip("+-")):
         register = int(register)
     if isinstance(register, int):
         shift = register
@@ -420,7 +421,7 @@ def _p(name: str, kind: str, help: str, required: bool = True, default: Any = No
         "meter": lambda t: parse_meter(t, field=name),
         "bool": lambda t: _bool(t, name),
         "range": _range,
-        "register": lambda t: _int(t, name) if str(t).strip().lstrip("+-").isdigit()
+        "register": lambda t: _int(t, name) if is_digits(str(t).strip().lstrip("+-"))
         else str(t).strip(),
     }
     return Param(name, parsers[kind], help, required, default)

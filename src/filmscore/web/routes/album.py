@@ -18,6 +18,7 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import FileResponse, JSONResponse, RedirectResponse
 
 from filmscore.errors import ConflictError, InputError
+from filmscore.limits import is_digits
 from filmscore.web.app import page
 from filmscore.web.routes.common import allowed_for as _allowed
 from filmscore.web.routes.common import project_of as _pctx
@@ -73,7 +74,7 @@ async def choose(key: str, request: Request, user=Depends(Allow("album"))):
         # the form carries each field as read: per field (an older form: the version)
         read = {k: values[f"read_{k}"] for k in ("title", "rating") if f"read_{k}" in values}
         text = values.get("version", "").strip()
-        if not read and not text.isdigit():
+        if not read and not is_digits(text):
             raise InputError("the form lost the version it was read at", field="version",
                              value=text, valid="reload the page and edit again")
         set_choice(_pctx(request), key,

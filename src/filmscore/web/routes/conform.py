@@ -12,6 +12,7 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import JSONResponse, RedirectResponse
 
 from filmscore.errors import ConflictError, InputError, NotFoundError
+from filmscore.limits import is_digits
 from filmscore.web.app import page
 from filmscore.web.routes.common import allowed_for as _allowed
 from filmscore.web.routes.common import project_of as _pctx
@@ -67,7 +68,7 @@ def change_list_page(number: int, request: Request, batch: str | None = None,
 
 def _version(values: dict) -> int:
     text = values.get("version", "").strip()
-    if not text.isdigit():
+    if not is_digits(text):
         raise InputError("the form lost the version it was read at", field="version",
                          value=text, valid="reload the page and choose again")
     return int(text)
@@ -87,7 +88,7 @@ async def fix(number: int, cue: str, request: Request, user=Depends(Allow("confo
     values = {k: str(v) for k, v in (await request.form()).items()}
     try:
         text = values.get("choice", "").strip()
-        if not text.isdigit() or int(text) >= len(flag.proposals):
+        if not is_digits(text) or int(text) >= len(flag.proposals):
             valid = (f"a proposal from 0 to {len(flag.proposals) - 1}" if flag.proposals
                      else "none yet: propose fixes first")
             raise InputError(f"not a proposal of cue {cue}", field="choice", value=text,

@@ -16,6 +16,7 @@ from fastapi.responses import FileResponse, RedirectResponse
 
 from filmscore import children
 from filmscore.errors import ConflictError, InputError
+from filmscore.limits import is_digits
 from filmscore.web.app import page
 from filmscore.web.routes.common import allowed_for as _allowed
 from filmscore.web.routes.common import project_of as _pctx
@@ -130,7 +131,7 @@ def _back(number: str, anchor: str = "") -> RedirectResponse:
 
 def _version(values: dict, name: str = "version") -> int:
     text = str(values.get(name, "")).strip()
-    if not text.isdigit():
+    if not is_digits(text):
         raise InputError("the form lost the version it was read at", field=name,
                          value=text, valid="reload the page and edit again")
     return int(text)
@@ -171,7 +172,7 @@ def find_tempo(number: str, request: Request, user=Depends(Allow("view"))):
 
 def _subdivision(text: str) -> int:
     text = str(text).strip()
-    if not text.isdigit() or not 1 <= int(text) <= 8:
+    if not is_digits(text) or not 1 <= int(text) <= 8:
         raise InputError("not a subdivision", field="subdivision", value=text,
                          valid="1 (beats) to 8; 2 is eighths in 4/4")
     return int(text)
@@ -185,7 +186,7 @@ async def apply_tempo(number: str, request: Request, user=Depends(Allow("tempo")
     values = dict(await request.form())
     try:
         candidate = str(values.get("candidate", "")).strip()
-        if not candidate.isdigit():
+        if not is_digits(candidate):
             raise InputError("not a candidate number", field="candidate", value=candidate,
                              valid="1 or more")
         find_for_cue(_pctx(request), number,

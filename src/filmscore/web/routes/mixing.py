@@ -22,6 +22,7 @@ from fastapi.responses import FileResponse, JSONResponse, RedirectResponse
 
 from filmscore.errors import FilmscoreError, InputError, NotFoundError
 from filmscore.fileio import inside, safe_name
+from filmscore.limits import is_digits
 from filmscore.web.app import page
 from filmscore.web.routes.common import allowed_for as _allowed
 from filmscore.web.routes.common import project_of as _pctx
@@ -217,7 +218,7 @@ async def render(number: str, request: Request, user=Depends(Allow("mix"))):
     pctx = _pctx(request)
     values = {k: str(v) for k, v in (await request.form()).items()}
     text = values.get("version", "").strip()
-    if text and not text.isdigit():
+    if text and not is_digits(text):
         raise InputError("not a comp version", field="version", value=text,
                          valid="a version number: 1, 2 ...")
     spec = comp_of(pctx, number, int(text) if text else None)
@@ -349,7 +350,7 @@ async def start_mix(number: str, request: Request, user=Depends(Allow("mix"))):
         layout = values.get("layout", "stereo").strip() or "stereo"
         check_layout(layout)
         text = values.get("comp", "").strip()
-        if text and not text.isdigit():
+        if text and not is_digits(text):
             raise InputError("not a comp version", field="comp", value=text,
                              valid="a version number: 1, 2 ...")
         spec = comp_of(pctx, number, int(text) if text else None)

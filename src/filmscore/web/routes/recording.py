@@ -4,10 +4,8 @@ entry is sent again after a lost connection)."""
 
 from __future__ import annotations
 
-from datetime import datetime
-
 from fastapi import APIRouter, Depends, Request
-from pydantic import BaseModel, Field
+from pydantic import AwareDatetime, BaseModel, Field
 
 from filmscore.accounts import can
 from filmscore.web.app import page
@@ -35,7 +33,9 @@ class TakeEntry(BaseModel):
     circled: bool = False
     notes: str = Field("", max_length=2000)
     entry_key: str | None = Field(None, max_length=64)
-    logged_at: datetime | None = None  # when it was logged on the stage (the browser's clock)
+    #: when it was logged on the stage (the browser's clock, as an ISO time with its
+    #: offset: a time without one is refused, not guessed)
+    logged_at: AwareDatetime | None = None
 
 
 class CircleEntry(BaseModel):
