@@ -13,6 +13,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
+from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.sessions import SessionMiddleware
 
 from filmscore.errors import FilmscoreError, InputError
@@ -50,10 +51,11 @@ def secret_key(project_dir: Path) -> str:
 
 
 def page(request: Request, name: str, context: dict | None = None,
-         status_code: int = 200) -> HTMLResponse:
+         status_code: int = 200, headers: dict | None = None) -> HTMLResponse:
     """Render the template ``name`` with the request, the user and ``context``."""
     ctx = {"user": current_user(request), "pctx": request.app.state.pctx, **(context or {})}
-    return templates.TemplateResponse(request, name, ctx, status_code=status_code)
+    return templates.TemplateResponse(request, name, ctx, status_code=status_code,
+                                      headers=headers)
 
 
 def _wants_html(request: Request) -> bool:
@@ -118,6 +120,19 @@ def create_app(project_dir: str | os.PathLike[str], db: str | None = None, *,
                                                 "status": exc.http_status},
                         status_code=exc.http_status)
         return JSONResponse({"error": str(exc)}, status_code=exc.http_status)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http(request: Request, exc: StarletteHTTPException):
+        # no such route (404), a method the route does not take (405): said as every
+        # other refusal is, not as {"detail": ...}
+        reason = {404: "no such page", 405: f"{request.method} is not taken here"}.get(
+            exc.status_code, str(exc.detail))
+        if _wants_html(request):
+            return page(request, "error.html", {"message": reason,
+                                                "status": exc.status_code},
+                        status_code=exc.status_code, headers=exc.headers)
+        return JSONResponse({"error": reason}, status_code=exc.status_code,
+                            headers=exc.headers)
 
     @app.exception_handler(RequestValidationError)
     async def _malformed(request: Request, exc: RequestValidationError):
