@@ -125,8 +125,11 @@ def create_app(project_dir: str | os.PathLike[str], db: str | None = None, *,
     async def _http(request: Request, exc: StarletteHTTPException):
         # no such route (404), a method the route does not take (405): said as every
         # other refusal is, not as {"detail": ...}
-        reason = {404: "no such page", 405: f"{request.method} is not taken here"}.get(
-            exc.status_code, str(exc.detail))
+        reason = str(exc.detail)
+        if reason in ("Not Found", "Method Not Allowed"):  # Starlette's words for them
+            reason = {404: "no such page",
+                      405: f"{request.method} is not taken here"}.get(exc.status_code,
+                                                                      reason)
         if _wants_html(request):
             return page(request, "error.html", {"message": reason,
                                                 "status": exc.status_code},
