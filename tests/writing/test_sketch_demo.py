@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import dataclasses
 import math
+from collections.abc import Iterable
 from fractions import Fraction
 from pathlib import Path
 
@@ -36,15 +37,19 @@ def _solved(cue) -> TempoMap:
     return dataclasses.replace(tmap, count_in_bars=1)
 
 
-def demo_sketches() -> dict[str, tuple]:
-    """Every demo cue sketched as the demo sketches it: number -> (cue, tempo map, music,
-    dialogue).  Also read by bench/check_demo_themes.py."""
+def demo_sketches(numbers: Iterable[str] | None = None) -> dict[str, tuple]:
+    """Every demo cue (or those ``numbers``) sketched as the demo sketches it: number ->
+    (cue, tempo map, music, dialogue).  Also read by test_sketch_shortscore.py and
+    bench/check_demo_themes.py."""
+    wanted = None if numbers is None else set(numbers)
     themes = load_demo_themes(DEMO / "themes")
     markers = read_dialogue([DEMO / f"part{k}.eng.srt" for k in range(1, 5)], rate=RATE,
                             offsets=[86400 + 1440 * k for k in range(4)])
     dialogue = [(m.frame, m.end_frame, m.text) for m in markers]
     out = {}
     for cue in read_spotting_csv(DEMO / "spotting.csv", "24"):
+        if wanted is not None and str(cue.number) not in wanted:
+            continue
         tmap = _solved(cue)
         music = sketch_cue(cue, tmap, themes, plan=DEMO_PLANS[str(cue.number)],
                            dialogue=dialogue)

@@ -3,36 +3,10 @@ demo writes them, read as a composer, an orchestrator or a director would."""
 
 from __future__ import annotations
 
-import dataclasses
-from fractions import Fraction
-from pathlib import Path
-
 import pytest
 from lxml import etree
 
-from filmscore.formats.spotting_csv import read_spotting_csv
-from filmscore.spotting.picture import read_dialogue
-from filmscore.timecode import get_rate
-from filmscore.writing.cuetime import meter_for
-from filmscore.writing.sketch import DEMO_PLANS, load_demo_themes, sketch_cue
-
-DEMO = Path(__file__).resolve().parents[2] / "demo" / "popeye1936"
-RATE = get_rate("24")
-
-
-def _sketch(number: str):
-    """The demo's sketch of one cue, on a map solved as the demo solves it."""
-    from filmscore.sync.service import solve_cue
-
-    cue = next(c for c in read_spotting_csv(DEMO / "spotting.csv", "24")
-               if str(c.number) == number)
-    tmap, _ = solve_cue(cue, rate=RATE, start_frame=cue.start_frame, meter=meter_for(cue),
-                        tempo_range=(Fraction(60), Fraction(160)), subdivision=2)
-    tmap = dataclasses.replace(tmap, count_in_bars=1)
-    markers = read_dialogue([DEMO / f"part{k}.eng.srt" for k in range(1, 5)], rate=RATE,
-                            offsets=[86400 + 1440 * k for k in range(4)])
-    return sketch_cue(cue, tmap, load_demo_themes(DEMO / "themes"), plan=DEMO_PLANS[number],
-                      dialogue=[(m.frame, m.end_frame, m.text) for m in markers])
+from writing.test_sketch_demo import demo_sketches
 
 
 @pytest.fixture(scope="module")
@@ -41,8 +15,9 @@ def written(tmp_path_factory) -> dict[str, tuple]:
 
     folder = tmp_path_factory.mktemp("sketches")
     out = {}
+    sketches = demo_sketches(("1M2", "1M11s"))  # as the demo sketches them
     for number in ("1M2", "1M11s"):
-        music = _sketch(number)
+        music = sketches[number][2]
         path = write_music(music, folder / f"{number}.musicxml")
         out[number] = (music, path, etree.parse(str(path)).getroot())
     return out
