@@ -48,11 +48,11 @@ def read_srt(path: str | Path, rate: Rate | str) -> list[CutMarker]:
                                  source=str(path), line=line, valid="end >= start")
             # the srt package runs a block's text on past a blank line up to the next
             # block's number and times: what follows a blank line is no subtitle's text
-            stray = _BLANK_LINE.search(sub.content.strip("\n"))
+            content = sub.content.strip("\n")
+            stray = _BLANK_LINE.search(content)
             if stray is not None:
-                after = sub.content.strip("\n")[stray.end():]
-                at = None if line is None else line + 2 + sub.content.strip("\n")[
-                    :stray.end()].count("\n")
+                after = content[stray.end():]
+                at = None if line is None else line + 2 + content[:stray.end()].count("\n")
                 raise ParseError(f"text after subtitle {sub.index} that is not a subtitle "
                                  "block", source=str(path), line=at,
                                  value=after.split("\n")[0][:60],
