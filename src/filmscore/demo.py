@@ -190,8 +190,9 @@ def run_demo(out: Path, data: Path | None = None,
     files.update(album.files)
     from filmscore.demo_conform import conform_stage
 
-    conform = conform_stage(pctx, data, out, rate=RATE, start=REEL_START, size=VIDEO_SIZE,
-                            reel=video, step=step)
+    conform = conform_stage(pctx, out, rate=RATE, start=REEL_START, size=VIDEO_SIZE,
+                            reel=video, parts=dict(zip(PARTS, lengths, strict=True)),
+                            step=step)
     files.update(conform.files)
     step("Web workspace: a demo login for each role")
     logins = demo_logins(pctx)

@@ -57,12 +57,13 @@ class ConformResult:
     files: dict[str, Path] = field(default_factory=dict)
 
 
-def second_cut_edl(data: Path, out: Path, *, rate, start: int, size, reel: Path
-                   ) -> tuple[Path, Path]:
+def second_cut_edl(out: Path, *, rate, start: int, size, reel: Path,
+                   parts: dict[str, int]) -> tuple[Path, Path]:
     """The second cut's EDL (of the parts) and reference video (rendered from ``reel``,
-    reel 1's picture: the parts joined in order from its first frame)."""
+    reel 1's picture: ``parts``, each part's name and frames, joined in that order from
+    its first frame)."""
     from filmscore.formats.otio_cut import write_edl
-    from filmscore.formats.video import assemble, probe
+    from filmscore.formats.video import assemble
     from filmscore.spotting.cut import CutEvent, make_cut
     from filmscore.timecode import format_label
 
@@ -76,40 +77,38 @@ def second_cut_edl(data: Path, out: Path, *, rate, start: int, size, reel: Path
     write_edl(make_cut(name="POPEYE 1936 REEL 1 V2", rate=rate, events=events,
                        source="director's cut", source_kind="edl"), edl)
     video = out / "popeye1936_reel1_v2.mp4"
-    from filmscore.demo import PARTS
-
-    offsets, at = {}, 0  # each part's first frame in the reel (joined in PARTS' order)
-    for part in PARTS:
+    offsets, at = {}, 0  # each part's first frame in the reel
+    for part, frames in parts.items():
         offsets[part] = at
-        at += probe(data / f"{part}.mkv").duration_frames
+        at += frames
     assemble([(reel, offsets[part] + first, offsets[part] + end)
               for part, first, end in SECOND_CUT], video, size=size,
              timecode=format_label(start, rate))
     return edl, video
 
 
-def conform_stage(pctx, data: Path, out: Path, *, rate, start: int, size, reel: Path,
-                  step) -> ConformResult:
+def conform_stage(pctx, out: Path, *, rate, start: int, size, reel: Path,
+                  parts: dict[str, int], step) -> ConformResult:
     """Import the second cut as picture version 2, compare it with version 1, apply the
-    change list and fix every flagged cue with the fix that leaves its hits closest."""
+    change list and fix every flagged cue with the fix that leaves its hits closest.
+    ``reel`` is reel 1's picture, ``parts`` the name and frames of each part joined into
+    it, in order."""
     from filmscore.conform.fixing import fix, proposals, regenerate_moved
     from filmscore.conform.service import apply, compare, export_change_list
-    from filmscore.formats.video import probe
     from filmscore.spotting.service import import_picture
 
     result = ConformResult()
     needed = {part: max(end for p, _, end in SECOND_CUT if p == part) for part, _, _ in
               SECOND_CUT}
-    if any(probe(data / f"{part}.mkv").duration_frames < frames
-           for part, frames in needed.items()):
+    if any(parts.get(part, 0) < frames for part, frames in needed.items()):
         step("Conform: skipped (the second cut is made of the Popeye parts' own shots)")
         return result
     folder = out / "conform"
     folder.mkdir(parents=True, exist_ok=True)
     step("Conform: the director's second cut of reel 1 (a shot trimmed, one dropped, one "
          "moved, one extended), rendered from reel 1's picture")
-    edl, video = second_cut_edl(data, out / "picture", rate=rate, start=start, size=size,
-                                reel=reel)
+    edl, video = second_cut_edl(out / "picture", rate=rate, start=start, size=size,
+                                reel=reel, parts=parts)
     result.picture = import_picture(pctx, edl, video=video, name="Reel 1 director's cut",
                                     note="trim, drop, move, extend")
     step("Conform: comparing picture v1 with v2 (the change list: CSV, change EDL, PDF, "
