@@ -7,7 +7,10 @@ Fixtures (made available to every test under tests/web by its conftest):
 ``live_server``  the app over ``web_project`` (override ``web_project`` in a test module to
                  serve another project, e.g. a copy of the demo), served for real:
                  ``.url``, ``.project_dir``; ``.db()`` opens the project's database apart
-                 from the server, to check what it holds.
+                 from the server, to check what it holds; ``with .away(path):`` the
+                 server answers 503 to ``path`` while the rest of it (the page) works;
+                 ``.lose_next_answer(path)``: the app does the next request to ``path``,
+                 the page gets a 502.
 ``browser``      one headless Chromium for the whole session (``/usr/bin/chromium`` or
                  ``FILMSCORE_CHROMIUM``: nothing downloads a browser).
 ``as_browser``   ``as_browser(role, start="/") -> Page``: a fresh browser context logged in
@@ -48,6 +51,40 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
+class _Gate:
+    """The app as an ASGI callable that answers 503 to the paths set away: the server
+    side of "the server cannot be reached", which the test does not have to ask the
+    browser to fake.  (Playwright's ``page.route`` abort let one request through to the
+    server once in a CI run of the whole suite, 1.65.3: a test of the page's queue must
+    not depend on it.)"""
+
+    def __init__(self, app) -> None:
+        self.app, self.away = app, set()
+        self.lose: dict[str, list[int]] = {}   # path -> the statuses of answers lost
+
+    async def __call__(self, scope, receive, send) -> None:
+        path = scope["path"] if scope["type"] == "http" else None
+        if path in self.away:
+            await self._answer(send, 503, b'{"error": "the server is away"}')
+            return
+        lost = self.lose.pop(path, None)
+        if lost is None:
+            await self.app(scope, receive, send)
+            return
+        # the app does the work; its answer never reaches the page (a proxy's 502)
+        async def keep(message) -> None:
+            if message["type"] == "http.response.start":
+                lost.append(message["status"])
+        await self.app(scope, receive, keep)
+        await self._answer(send, 502, b'{"error": "the answer was lost"}')
+
+    @staticmethod
+    async def _answer(send, status: int, body: bytes) -> None:
+        await send({"type": "http.response.start", "status": status,
+                    "headers": [(b"content-type", b"application/json")]})
+        await send({"type": "http.response.body", "body": body})
+
+
 @dataclass
 class LiveServer:
     """A running server: its address and the project it serves."""
@@ -55,6 +92,23 @@ class LiveServer:
     url: str
     project_dir: Path
     app: object
+    gate: _Gate
+
+    @contextlib.contextmanager
+    def away(self, path: str):
+        """Within the block the server answers 503 to ``path``; the rest works."""
+        self.gate.away.add(path)
+        try:
+            yield
+        finally:
+            self.gate.away.discard(path)
+
+    def lose_next_answer(self, path: str) -> list[int]:
+        """The next request to ``path`` is done by the app, but its answer is lost on the
+        way (the page gets a 502); the list returned gets the status the app answered."""
+        lost: list[int] = []
+        self.gate.lose[path] = lost
+        return lost
 
     @contextlib.contextmanager
     def db(self):
@@ -76,7 +130,8 @@ def live_server(web_project: Path) -> Iterator[LiveServer]:
 
     app = create_app(web_project)
     port = free_port()
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port,
+    gate = _Gate(app)
+    server = uvicorn.Server(uvicorn.Config(gate, host="127.0.0.1", port=port,
                                            log_level="warning", lifespan="off"))
     thread = threading.Thread(target=server.run, name=f"uvicorn:{port}", daemon=True)
     thread.start()
@@ -86,7 +141,7 @@ def live_server(web_project: Path) -> Iterator[LiveServer]:
             raise RuntimeError(f"the server did not start on 127.0.0.1:{port}")
         time.sleep(0.05)
     try:
-        yield LiveServer(f"http://127.0.0.1:{port}", Path(web_project), app)
+        yield LiveServer(f"http://127.0.0.1:{port}", Path(web_project), app, gate)
     finally:
         server.should_exit = True
         thread.join(timeout=10)

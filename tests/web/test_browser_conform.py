@@ -11,6 +11,7 @@ from playwright.sync_api import expect
 from web.browser import screenshot
 from web.conform_helpers import add_conform
 from web.test_conform_pages import fake_fixing  # noqa: F401 - a fixture used below
+from web_helpers import wait_batch
 
 
 @pytest.fixture
@@ -19,7 +20,7 @@ def web_project(web_project):
     return web_project
 
 
-def test_the_music_editor_picks_a_fix(as_browser, fake_fixing):  # noqa: F811
+def test_the_music_editor_picks_a_fix(as_browser, live_server, fake_fixing):  # noqa: F811
     page = as_browser("music editor", "/conform")
     expect(page.locator("table.changelists tbody tr")).to_have_count(2)
     screenshot(page, "conform-list")
@@ -45,6 +46,10 @@ def test_the_music_editor_picks_a_fix(as_browser, fake_fixing):  # noqa: F811
     # pick the first fix: the page follows the job, then shows the cue fixed
     best.get_by_role("button", name="Use this fix").click()
     expect(page.locator("#batch")).to_have_count(1)
+    # the job itself, from the database: done (or the test says why not)
+    with live_server.db() as pctx:
+        status = wait_batch(pctx, page.locator("#batch").get_attribute("data-batch"), 30)
+    assert [(j.state, j.error) for j in status.jobs] == [("done", "")], status
     expect(page.locator('#cue-2M1 tr.proposal.chosen[data-index="0"]')).to_have_count(
         1, timeout=20_000)
     expect(page.locator("#cue-2M1 h2 .state")).to_have_text("fixed")
