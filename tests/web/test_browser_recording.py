@@ -1,6 +1,9 @@
 """The recording page in a real headless Chromium against the real server: takes logged and
 circled with the keyboard only, what the page shows is what the database holds, and an
-entry logged with the connection cut waits, survives a reload and is sent once."""
+entry logged with the connection cut or the server away waits, survives a reload and is
+sent once.  The server's side of a failure (503 away, an answer lost) is made by the
+harness's gate in the server (``LiveServer.away``, ``lose_next_answer``), not by asking the
+browser to intercept its own requests."""
 
 from __future__ import annotations
 
