@@ -90,6 +90,9 @@ BOUNDS: dict[str, Bound] = {b.name: b for b in (
     Bound("sample_rate", 8_000, 768_000, "samples a second"),
     Bound("channels", 1, 64, "channels"),
     Bound("db_int", -DB_INT_MAX, DB_INT_MAX, ""),
+    # a record's number or id in a page's address (a change list, an album, a comp, a
+    # take, a sync point): what an INTEGER column holds on PostgreSQL (32 bits)
+    Bound("record_number", 0, 2**31 - 1, ""),
     # a video as a picture version: one frame (a truncated file) is nothing to spot
     Bound("picture_frames", 2, _DAY_FRAMES, "frames (more than one, within a day)"),
     # a subtitle may start after the end of the cut it is laid on (a reel's cut with the
@@ -188,6 +191,20 @@ JSON_MAX_DEPTH = 256
 #: a session, a part): filesystems allow 255, and a writer adds a temporary prefix and a
 #: suffix (``.<name>.<random>.part.pdf``) to the name while it writes.
 NAME_MAX_BYTES = 180
+
+#: The longest name of one file or folder a filesystem takes (bytes, UTF-8).
+FS_NAME_MAX_BYTES = 255
+
+
+def path_possible(relative: str | os.PathLike[str]) -> bool:
+    """Can a file have this path at all: no null byte, no part longer than a filesystem
+    takes?  (Otherwise os.path raises ValueError, the filesystem ENAMETOOLONG: asked for
+    by a user, such a path names no file, and says so before the filesystem is asked.)"""
+    text = os.fspath(relative)
+    return "\x00" not in text and all(
+        len(part.encode("utf-8", "surrogatepass")) <= FS_NAME_MAX_BYTES
+        for part in text.replace("\\", "/").split("/"))
+
 
 _UNITS = {"": 1, "B": 1, "KB": 1024, "K": 1024, "MB": _MB, "M": _MB,
           "GB": 1024 * _MB, "G": 1024 * _MB, "TB": 1024 * 1024 * _MB}

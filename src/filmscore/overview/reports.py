@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from filmscore.errors import InputError, NotFoundError
+from filmscore.limits import path_possible
 from filmscore.store import CONFIG_FILENAME, DB_FILENAME
 
 MEDIA_TYPES = {"pdf": "application/pdf", "csv": "text/csv; charset=utf-8",
@@ -259,7 +260,7 @@ def project_file(root: str | os.PathLike[str], relative: str, *,
     database or its settings (``PRIVATE_FILES`` and ``private``); NotFoundError when it
     is not there."""
     base = Path(root).resolve()
-    if not relative or "\x00" in relative or "\\" in relative:
+    if not relative or not path_possible(relative) or "\\" in relative:
         raise _refused(relative, "an empty or malformed path")
     given = Path(relative)
     if given.is_absolute() or relative.startswith("/") or re.match(r"^[A-Za-z]:", relative):

@@ -20,6 +20,7 @@ from fastapi.responses import FileResponse, JSONResponse, RedirectResponse
 from filmscore.errors import ConflictError, InputError
 from filmscore.limits import is_digits
 from filmscore.web.app import page
+from filmscore.web.routes.common import Number
 from filmscore.web.routes.common import allowed_for as _allowed
 from filmscore.web.routes.common import project_of as _pctx
 from filmscore.web.routes.common import wants_json as _wants_json
@@ -147,7 +148,7 @@ def _album_page(request: Request, number: int, *, batch: str | None = None,
 
 
 @router.get("/album/{number}")
-def album_page(number: int, request: Request, batch: str | None = None,
+def album_page(number: Number, request: Request, batch: str | None = None,
                user=Depends(Allow("view"))):
     """An album: each medium's sequence with its timings and side breaks, players for
     every track and transition (and, with ``?batch=``, a proposal's progress)."""
@@ -155,7 +156,7 @@ def album_page(number: int, request: Request, batch: str | None = None,
 
 
 @router.post("/album/{number}/{medium}/propose")
-async def propose(number: int, medium: str, request: Request, user=Depends(Allow("album"))):
+async def propose(number: Number, medium: str, request: Request, user=Depends(Allow("album"))):
     """Propose the medium's sequence (the form's ``order``: film or listening) as a
     background job."""
     from filmscore import jobs
@@ -186,7 +187,7 @@ async def propose(number: int, medium: str, request: Request, user=Depends(Allow
 
 
 @router.get("/album/{number}/{medium}/tracks/{position}.wav")
-def track_file(number: int, medium: str, position: int, request: Request,
+def track_file(number: Number, medium: str, position: Number, request: Request,
                user=Depends(Allow("view"))):
     """What a track plays: its master when it is mastered, else its candidate's audio."""
     from filmscore.album.board import track_audio
@@ -197,8 +198,8 @@ def track_file(number: int, medium: str, position: int, request: Request,
 
 
 @router.get("/album/{number}/{medium}/transitions/{position}.wav")
-def transition(number: int, medium: str, position: int, request: Request,
-               seconds: int | None = None, user=Depends(Allow("view"))):
+def transition(number: Number, medium: str, position: Number, request: Request,
+               seconds: Number | None = None, user=Depends(Allow("view"))):
     """Track ``position`` into the next: its last seconds, the gap, the next one's first
     seconds (``?seconds=``, default 6), as WAV."""
     from filmscore.album.transition import TRANSITION_SECONDS, transition_file

@@ -3,7 +3,19 @@ may do (for the templates), and whether the caller wants JSON rather than a page
 
 from __future__ import annotations
 
+from typing import Annotated
+
+from annotated_types import Interval
 from fastapi import Request
+
+from filmscore.limits import bound
+
+#: A number in a page's address or query (a change list, an album, a track's position, a
+#: comp, a take, a sync point): refused (422, naming it and the range) past what the
+#: database stores, instead of reaching it ("Python int too large to convert to SQLite
+#: INTEGER", a server error).
+Number = Annotated[int, Interval(ge=bound("record_number").low,
+                                 le=bound("record_number").high)]
 
 
 def project_of(request: Request):

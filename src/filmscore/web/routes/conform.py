@@ -14,6 +14,7 @@ from fastapi.responses import JSONResponse, RedirectResponse
 from filmscore.errors import ConflictError, InputError, NotFoundError
 from filmscore.limits import is_digits
 from filmscore.web.app import page
+from filmscore.web.routes.common import Number
 from filmscore.web.routes.common import allowed_for as _allowed
 from filmscore.web.routes.common import project_of as _pctx
 from filmscore.web.routes.common import wants_json as _wants_json
@@ -59,7 +60,7 @@ def _change_list_page(request: Request, number: int, *, batch: str | None = None
 
 
 @router.get("/conform/{number}")
-def change_list_page(number: int, request: Request, batch: str | None = None,
+def change_list_page(number: Number, request: Request, batch: str | None = None,
                      user=Depends(Allow("view"))):
     """A change list: its changes, the two cuts to scale, every flagged cue with its hits
     and proposals (and, with ``?batch=``, a fix's progress)."""
@@ -75,7 +76,7 @@ def _version(values: dict) -> int:
 
 
 @router.post("/conform/{number}/{cue}/fix")
-async def fix(number: int, cue: str, request: Request, user=Depends(Allow("conform"))):
+async def fix(number: Number, cue: str, request: Request, user=Depends(Allow("conform"))):
     """Apply proposal ``choice`` (0-based, as listed) to a flagged cue as a background job:
     the fix, then the click, MIDI tempo map, click sheet, streamers and parts regenerated
     (a recorded cue marked for a pickup).  Refused when the flag changed since the page
@@ -121,7 +122,7 @@ async def fix(number: int, cue: str, request: Request, user=Depends(Allow("confo
 
 
 @router.post("/conform/{number}/{cue}/propose")
-async def propose(number: int, cue: str, request: Request, user=Depends(Allow("conform"))):
+async def propose(number: Number, cue: str, request: Request, user=Depends(Allow("conform"))):
     """(Re)compute and store the fixes proposed for a flagged cue (at once: a fix is
     proposed in well under a second), then show them."""
     from filmscore.conform.board import flag_for_fix

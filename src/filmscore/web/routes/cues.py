@@ -18,6 +18,7 @@ from filmscore import children
 from filmscore.errors import ConflictError, InputError
 from filmscore.limits import is_digits
 from filmscore.web.app import page
+from filmscore.web.routes.common import Number
 from filmscore.web.routes.common import allowed_for as _allowed
 from filmscore.web.routes.common import project_of as _pctx
 from filmscore.web.security import Allow
@@ -278,7 +279,7 @@ def _sync_spec(request: Request, values: dict):
 
 
 @router.post("/cues/{number}/sync/{sync_id}")
-async def change_sync(number: str, sync_id: int, request: Request,
+async def change_sync(number: str, sync_id: Number, request: Request,
                       user=Depends(Allow("spot"))):
     """Change or (with ``remove``) remove one sync point (refused when stale)."""
     from filmscore.spotting.service import change_sync as change

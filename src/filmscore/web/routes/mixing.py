@@ -24,6 +24,7 @@ from filmscore.errors import FilmscoreError, InputError, NotFoundError
 from filmscore.fileio import inside, safe_name
 from filmscore.limits import is_digits
 from filmscore.web.app import page
+from filmscore.web.routes.common import Number
 from filmscore.web.routes.common import allowed_for as _allowed
 from filmscore.web.routes.common import project_of as _pctx
 from filmscore.web.routes.common import wants_json as _wants_json
@@ -149,7 +150,7 @@ def _mixing_page(request: Request, number: str, *, comp: int | None = None,
 
 
 @router.get("/cues/{number}/mixing")
-def mixing_page(number: str, request: Request, comp: int | None = None,
+def mixing_page(number: str, request: Request, comp: Number | None = None,
                 batch: str | None = None, user=Depends(Allow("view"))):
     """A cue's takes laid out by bars with its comp (``?comp=N``: another version) and,
     with ``?batch=``, the progress of a render started here."""
@@ -272,7 +273,7 @@ def _excerpt_path(pctx, number: str, comp: int, edit: int, stem: str) -> Path:
 
 
 @router.get("/cues/{number}/mixing/comps/{comp}/edits/{edit}/{stem}.wav")
-def excerpt(number: str, comp: int, edit: int, stem: str, request: Request,
+def excerpt(number: str, comp: Number, edit: Number, stem: str, request: Request,
             user=Depends(Allow("view"))):
     """One stem of the comp, a few seconds either side of an edit, as WAV."""
     path = _excerpt_path(_pctx(request), number, comp, edit, stem)
@@ -281,7 +282,7 @@ def excerpt(number: str, comp: int, edit: int, stem: str, request: Request,
 
 
 @router.get("/cues/{number}/mixing/comps/{comp}/stems/{stem}.wav")
-def comp_stem(number: str, comp: int, stem: str, request: Request,
+def comp_stem(number: str, comp: Number, stem: str, request: Request,
               user=Depends(Allow("view"))):
     """A rendered stem of a comp version (Range requests answered: the player seeks)."""
     from filmscore.mixing.comps import comp_stem_paths
@@ -378,7 +379,7 @@ async def start_mix(number: str, request: Request, user=Depends(Allow("mix"))):
 
 
 @router.get("/cues/{number}/mixing/mixes/{mix}/{stem}.wav")
-def mix_file(number: str, mix: int, stem: str, request: Request,
+def mix_file(number: str, mix: Number, stem: str, request: Request,
              user=Depends(Allow("view"))):
     """A file of a mix version: one of its stems, or the mix itself (``mix.wav``)."""
     from filmscore.mixing.mixes import mix_paths

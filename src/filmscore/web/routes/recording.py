@@ -9,6 +9,7 @@ from pydantic import AwareDatetime, BaseModel, Field
 
 from filmscore.accounts import can
 from filmscore.web.app import page
+from filmscore.web.routes.common import Number
 from filmscore.web.security import Allow
 
 router = APIRouter()
@@ -106,7 +107,7 @@ def log_take_api(request: Request, entry: TakeEntry, user=Depends(Allow("log tak
 
 
 @router.post("/api/takes/{cue}/{number}/circle")
-def circle_take_api(request: Request, cue: str, number: int, entry: CircleEntry | None = None,
+def circle_take_api(request: Request, cue: str, number: Number, entry: CircleEntry | None = None,
                     user=Depends(Allow("log takes"))):
     """Circle (or, with ``{"circled": false}``, uncircle) a take."""
     from filmscore.recording.takes import circle_take

@@ -5,13 +5,14 @@ from __future__ import annotations
 from fastapi import APIRouter, Depends, Request
 
 from filmscore.web.app import page
+from filmscore.web.routes.common import Number
 from filmscore.web.security import Allow
 
 router = APIRouter()
 
 
 @router.get("/timeline")
-def timeline(request: Request, reel: int | None = None, zoom: int = 1,
+def timeline(request: Request, reel: Number | None = None, zoom: Number = 1,
              user=Depends(Allow("view"))):
     """The whole film or one reel (``?reel=2``), at a zoom (``?zoom=4``)."""
     from filmscore.overview.service import film_timeline
