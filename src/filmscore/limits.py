@@ -93,6 +93,8 @@ BOUNDS: dict[str, Bound] = {b.name: b for b in (
     # a record's number or id in a page's address (a change list, an album, a comp, a
     # take, a sync point): what an INTEGER column holds on PostgreSQL (32 bits)
     Bound("record_number", 0, 2**31 - 1, ""),
+    # a whole number on the command line (a number, a version, a count): the same
+    Bound("cli_int", -(2**31 - 1), 2**31 - 1, ""),
     # a video as a picture version: one frame (a truncated file) is nothing to spot
     Bound("picture_frames", 2, _DAY_FRAMES, "frames (more than one, within a day)"),
     # a subtitle may start after the end of the cut it is laid on (a reel's cut with the

@@ -106,9 +106,12 @@ def describe(command):
             "callback": getattr(command.callback, "__qualname__", None),
             "summary": " ".join((command.help or "").split()[:6])}
 
-def walk(app, render):
+def walk(app, render, bound=False):
     runner, out = CliRunner(), {}
     root = typer.main.get_command(app)
+    if bound:  # what _load does to every command it makes: its whole numbers bounded
+        for name in list(root.commands):
+            cli._bounded(root.commands[name])
     ctx = root.make_context("filmscore", ["--help"], resilient_parsing=True)
     paths = [((), root)]
     for name in root.list_commands(ctx):
@@ -137,7 +140,7 @@ eager = typer.Typer(cls=TyperGroup, name="filmscore", help=cli.app.info.help,
                     add_completion=False)
 for module in modules:
     importlib.import_module(f"filmscore.cli.{module}").register(eager)
-print(json.dumps({"lazy": lazy, "eager": walk(eager, render=False), "made": made,
+print(json.dumps({"lazy": lazy, "eager": walk(eager, render=False, bound=True), "made": made,
                   "table": {k: list(v) for k, v in cli.COMMANDS.items()}}))
 """
 

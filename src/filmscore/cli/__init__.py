@@ -19,6 +19,7 @@ from collections.abc import Iterator, MutableMapping
 import typer
 import typer.main
 from typer import _click
+from typer._click.exceptions import BadParameter
 from typer.core import TyperGroup
 from typer.exceptions import TyperException
 
@@ -78,8 +79,38 @@ def _load(name: str) -> _click.Command:
         for module in COMMANDS[name]:
             importlib.import_module(f"filmscore.cli.{module}").register(staged)
         for made, command in typer.main.get_group(staged).commands.items():
-            _LOADED.setdefault(made, command)
+            _LOADED.setdefault(made, _bounded(command))
     return _LOADED[name]
+
+
+def _bounded(command: _click.Command) -> _click.Command:
+    """``command`` (and its subcommands) with every whole-number parameter refused past
+    the bound 'cli_int' (what the database stores in an INTEGER): an album, change list,
+    take or version number of 10^20 is a usage error naming the parameter, not an
+    "int too large" from the database.  One place for the 61 integer parameters."""
+    from filmscore.limits import bound
+
+    limit = bound("cli_int")
+    stack = [command]
+    while stack:
+        cmd = stack.pop()
+        stack.extend(getattr(cmd, "commands", {}).values())
+        for param in cmd.params:
+            descriptor = getattr(param, "type_descriptor", None)
+            if descriptor is not None and descriptor.annotation is int:
+                param.callback = _within(limit, param.callback)
+    return command
+
+
+def _within(limit, then):
+    def check(ctx, param, value):
+        for number in value if isinstance(value, list | tuple) else (value,):
+            if isinstance(number, int) and not limit.holds(number):
+                size = "large" if number > limit.high else "small"
+                raise BadParameter(f"{number} is too {size} (valid: {limit.valid})",
+                                   ctx=ctx, param=param)
+        return value if then is None else then(ctx, param, value)
+    return check
 
 
 class _LazyCommands(MutableMapping):
