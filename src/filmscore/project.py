@@ -26,7 +26,14 @@ from sqlalchemy import select
 from sqlalchemy.engine import Engine
 
 from filmscore import children, store
-from filmscore.errors import ConflictError, NotFoundError, StoreError, TimecodeError
+from filmscore.errors import (
+    ConflictError,
+    InputError,
+    NotFoundError,
+    StoreError,
+    TimecodeError,
+)
+from filmscore.limits import FS_NAME_MAX_BYTES, path_possible
 from filmscore.model import Project
 from filmscore.store import CONFIG_FILENAME, DB_FILENAME, MediaStore
 from filmscore.timecode import GAUGES, Rate, get_rate
@@ -76,8 +83,14 @@ class ProjectContext:
 
 
 def is_project(directory: str | os.PathLike[str]) -> bool:
-    """Whether a folder holds a filmscore project (its ``filmscore.toml``)."""
-    return (Path(directory) / CONFIG_FILENAME).is_file()
+    """Whether a folder holds a filmscore project (its ``filmscore.toml``).  A path no
+    folder can have (a name longer than a filesystem takes) holds none."""
+    if not path_possible(directory):
+        return False
+    try:
+        return (Path(directory) / CONFIG_FILENAME).is_file()
+    except OSError:  # the whole path too long (ENAMETOOLONG), a folder we may not read
+        return False
 
 
 def _default_url(directory: Path) -> str:
@@ -135,6 +148,10 @@ def init_project(directory: str | os.PathLike[str], *, title: str, fps: str | Ra
         raise TimecodeError("unknown film gauge", field="gauge", value=gauge,
                             valid=", ".join(GAUGES))
     folder = Path(directory)
+    if not path_possible(folder):
+        raise InputError("no folder can have this name", field="directory",
+                         value=str(folder), valid=f"names of at most {FS_NAME_MAX_BYTES} "
+                         "bytes each, without a null byte")
     if is_project(folder):
         raise ConflictError(f"{folder} already holds a filmscore project; open it, or choose "
                             "another folder")
@@ -147,8 +164,13 @@ def init_project(directory: str | os.PathLike[str], *, title: str, fps: str | Ra
     url = db or os.environ.get(store.DB_ENV) or _default_url(folder)
     engine: Engine | None = None
     try:
-        folder.mkdir(parents=True, exist_ok=True)
-        (folder / MEDIA_DIRNAME).mkdir()
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            (folder / MEDIA_DIRNAME).mkdir()
+        except OSError as exc:
+            raise InputError(f"cannot make the project folder: {exc.strerror or exc}",
+                             source=str(folder), valid="a new or empty folder in a folder "
+                             "you may write to") from None
         engine = store.open_engine(url)
         store.migrate(engine)
         with store.transaction(engine) as session:
@@ -188,7 +210,11 @@ def open_project(directory: str | os.PathLike[str], db: str | None = None) -> Pr
     A database at an older schema is migrated to the current one (one transaction).
     """
     folder = Path(directory)
-    if not folder.is_dir():
+    try:
+        here = path_possible(folder) and folder.is_dir()
+    except OSError:  # the whole path longer than the system takes (ENAMETOOLONG)
+        here = False
+    if not here:
         raise NotFoundError(f"{folder}: no such folder; make a project with 'filmscore init'")
     if not is_project(folder):
         raise NotFoundError(f"{folder} is not a filmscore project (no {CONFIG_FILENAME}); "

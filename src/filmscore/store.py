@@ -86,6 +86,13 @@ def normalize_url(url: str | URL) -> URL:
         raise StoreError(f"not a database URL: {_safe_text(str(url))!r}") from exc
     if parsed.drivername in ("postgresql", "postgres"):
         parsed = parsed.set(drivername="postgresql+psycopg")
+    if parsed.drivername not in ("sqlite", "postgresql+psycopg"):
+        raise StoreError(f"not a database filmscore uses: {safe_url(parsed)}; valid: "
+                         "sqlite:///<path of a file>, postgresql://user@host/name")
+    if parsed.drivername == "sqlite" and parsed.database in (None, "", ":memory:"):
+        # an in-memory database is gone when the command ends: the project with it
+        raise StoreError(f"{safe_url(parsed)} names no file (SQLite would keep the project "
+                         "in memory and lose it); valid: sqlite:///<path of a file>")
     return parsed
 
 

@@ -96,3 +96,17 @@ def test_not_a_project(cli, tmp_path):
     (tmp_path / "plain").mkdir()
     cli.fails(cli.run("-p", tmp_path / "plain", "cue", "list"), "not a filmscore project")
     cli.fails(cli.run("info"), "not a filmscore project")  # the cwd is tmp_path
+
+
+def test_a_folder_no_filesystem_can_have_is_one_line(cli, tmp_path):
+    """A project folder whose name is longer than a filesystem takes, or whose path is
+    longer than the system takes, or in a folder nothing may be made in: one line each
+    (they were internal errors: ENAMETOOLONG from the first look at the folder)."""
+    long = tmp_path / ("b" * 300)
+    cli.fails(cli.run("init", long, "--title", "T", "--fps", "24"), "no folder can have",
+              "at most 255 bytes")
+    cli.fails(cli.run("init", "/proc/film", "--title", "T", "--fps", "24"),
+              "/proc/film: cannot make the project folder")
+    for where in (long, tmp_path.joinpath(*["b"] * 2100)):
+        cli.fails(cli.run("--project", where, "cue", "list"), "no such folder")
+    assert not list(tmp_path.iterdir())   # nothing was made

@@ -37,6 +37,19 @@ def test_postgresql_urls_use_psycopg3() -> None:
     assert store.normalize_url("sqlite:///x.db").drivername == "sqlite"
 
 
+def test_a_database_filmscore_does_not_use_is_refused() -> None:
+    """Another backend (it would end in a missing driver: an internal error before), and
+    an SQLite URL with no file (the project kept in memory, lost when the command ends:
+    `init --db sqlite:///` said "Made project")."""
+    for given, needle in (("mysql://u:pw@h/d", "not a database filmscore uses"),
+                          ("postgresql+asyncpg://u@h/d", "not a database filmscore uses"),
+                          ("sqlite://", "names no file"), ("sqlite:///", "names no file"),
+                          ("sqlite:///:memory:", "names no file")):
+        with pytest.raises(StoreError, match=needle) as caught:
+            store.normalize_url(given)
+        assert "pw" not in str(caught.value) and "\n" not in str(caught.value)
+
+
 def test_unreachable_database_names_url_without_password() -> None:
     with pytest.raises(StoreError) as caught:
         store.open_engine("postgresql://scorer:s3cret@127.0.0.1:1/film")
