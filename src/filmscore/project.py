@@ -144,6 +144,9 @@ def init_project(directory: str | os.PathLike[str], *, title: str, fps: str | Ra
     An unknown ``fps`` raises TimecodeError, before anything is made.
     """
     rate = get_rate(fps, field="fps")
+    if not title.strip():
+        raise InputError("a project needs a title (it heads every report, sheet and part)",
+                         field="title", value=title, valid="the film's title")
     if gauge not in GAUGES:
         raise TimecodeError("unknown film gauge", field="gauge", value=gauge,
                             valid=", ".join(GAUGES))

@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
 
-from sqlalchemy import create_engine, event, inspect, select
+from sqlalchemy import String, create_engine, event, inspect, select
 from sqlalchemy.engine import URL, Engine, make_url
 from sqlalchemy.exc import (
     ArgumentError,
@@ -318,11 +318,37 @@ class _Pending:
 
 
 def _remember_flushed(session: Session, _context: Any, _instances: Any) -> None:
+    for obj in (*session.new, *session.dirty):
+        _check_lengths(obj)
     session.info["flushing"] = [
         _Pending(getattr(obj, "__tablename__", None), type(obj), _label(obj),
                  inspect(obj).mapper.version_id_col is not None, dict(inspect(obj).dict))
         for obj in (*session.new, *session.dirty, *session.deleted)
     ]
+
+
+_LENGTHS: dict[type, tuple[tuple[str, int], ...]] = {}
+
+
+def _check_lengths(obj: Any) -> None:
+    """ValidationError when a text is longer than its column (``String(200)``): PostgreSQL
+    refuses it with its own words, SQLite stores it whole; both say this instead, before
+    the database sees it, naming the record and the field."""
+    kind = type(obj)
+    if kind not in _LENGTHS:
+        _LENGTHS[kind] = tuple(
+            (attr.key, attr.columns[0].type.length)
+            for attr in inspect(kind).column_attrs
+            if isinstance(attr.columns[0].type, String) and attr.columns[0].type.length)
+    state = inspect(obj).dict
+    for key, length in _LENGTHS[kind]:
+        value = state.get(key)
+        if isinstance(value, str) and len(value) > length:
+            label = _label(obj)
+            label = label if len(label) <= 60 else label[:57] + "..."
+            raise ValidationError(f"{label}: the {key.replace('_', ' ')} is "
+                                  f"{len(value):,} characters long", field=key, value=value,
+                                  valid=f"at most {length:,} characters")
 
 
 def _label(obj: Any) -> str:

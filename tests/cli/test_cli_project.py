@@ -110,3 +110,14 @@ def test_a_folder_no_filesystem_can_have_is_one_line(cli, tmp_path):
     for where in (long, tmp_path.joinpath(*["b"] * 2100)):
         cli.fails(cli.run("--project", where, "cue", "list"), "no such folder")
     assert not list(tmp_path.iterdir())   # nothing was made
+
+
+def test_a_title_is_not_blank_and_fits_its_column(cli, tmp_path):
+    """A blank title (it heads every report) and one longer than the column holds (SQLite
+    kept 100,000 characters, PostgreSQL refused it in its own words) are one line each,
+    and nothing is made."""
+    cli.fails(cli.run("init", tmp_path / "a", "--title", " ", "--fps", "24"),
+              "field title", "needs a title")
+    cli.fails(cli.run("init", tmp_path / "b", "--title", "t" * 300, "--fps", "24"),
+              "field title", "300 characters long", "at most 200 characters")
+    assert not list(tmp_path.iterdir())

@@ -297,3 +297,21 @@ def test_the_media_journal_is_kept_per_thread(tmp_path):
     for t in threads:
         t.join()
     assert media.has(kept["kept"]) and not media.has(kept["gone"])
+
+
+def test_a_text_longer_than_its_column_is_refused_naming_it(tmp_path: Path) -> None:
+    """Every String(n) column of every record is checked before a flush, so SQLite refuses
+    what PostgreSQL would, in filmscore's words, and nothing is written."""
+    engine = store.open_engine(f"sqlite:///{tmp_path / 'f.db'}")
+    try:
+        store.migrate(engine)
+        with transaction(engine) as session:
+            session.add(Project(title="Film", rate_name="24"))
+        with pytest.raises(ValidationError, match=r"field title: .*the title is 201 "
+                           r"characters long .*valid: at most 200 characters"):
+            with transaction(engine) as session:
+                session.scalars(sa.select(Project)).one().title = "x" * 201
+        with transaction(engine) as session:
+            assert session.scalars(sa.select(Project.title)).all() == ["Film"]
+    finally:
+        engine.dispose()
