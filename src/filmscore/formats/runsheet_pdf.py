@@ -29,6 +29,7 @@ from filmscore.engraving.style import (
     header_table_style,
     info_line,
 )
+from filmscore.limits import is_digits
 from filmscore.recording.stagepack import RunSheet, RunSheetEntry
 from filmscore.timecode import format_duration, get_rate
 
@@ -113,7 +114,7 @@ def write_runsheet_pdf(sheet: RunSheet, path: str | os.PathLike[str], *,
                          cue_style)]
         cue += lines([(entry.part, small_bold), (entry.pickup, small_bold),
                       ("whole cue" if entry.bars == "all" else
-                       f"bar {entry.bars}" if entry.bars.isdigit() else f"bars {entry.bars}",
+                       f"bar {entry.bars}" if is_digits(entry.bars) else f"bars {entry.bars}",
                        small),
                       (f"starts {entry.start_timecode}", small),
                       (f"{entry.group} · difficulty {entry.difficulty}", note)])

@@ -38,6 +38,7 @@ from sqlalchemy import select
 from filmscore import children
 from filmscore.errors import InputError, NotFoundError
 from filmscore.fileio import inside, safe_name
+from filmscore.limits import is_digits
 from filmscore.model import Cue, MusicVersion, Orchestration, Pickup, PlanEntry
 from filmscore.recording.revisions import revision_of
 from filmscore.recording.sessions import get_session, session_row
@@ -167,7 +168,7 @@ def _pickup(session, pickup_id: int | None) -> str:
         return ""
     span = bar_span(row.bar_from, row.bar_to)
     bars = ("the whole cue" if span == "all" else
-            f"bar {span}" if span.isdigit() else f"bars {span}")
+            f"bar {span}" if is_digits(span) else f"bars {span}")
     return f"pickup {bars}: {row.reason}" if row.reason else f"pickup {bars}"
 
 
