@@ -95,6 +95,8 @@ BOUNDS: dict[str, Bound] = {b.name: b for b in (
     Bound("record_number", 0, 2**31 - 1, ""),
     # a whole number on the command line (a number, a version, a count): the same
     Bound("cli_int", -(2**31 - 1), 2**31 - 1, ""),
+    # the TCP port the workspace listens on
+    Bound("port", 1, 65_535, "", grouped=False),
     # a video as a picture version: one frame (a truncated file) is nothing to spot
     Bound("picture_frames", 2, _DAY_FRAMES, "frames (more than one, within a day)"),
     # a subtitle may start after the end of the cut it is laid on (a reel's cut with the

@@ -45,3 +45,22 @@ def _app():
     from filmscore.cli import app
 
     return app
+
+
+def test_serve_says_in_one_line_where_it_cannot_listen(cli, project24):
+    """A port out of range, a port in use, an address not of this machine: one line each,
+    before anything is served (uvicorn printed a traceback, or the command an internal
+    error for port 99999)."""
+    import socket
+
+    for port in ("0", "99999"):
+        cli.fails(cli.run("--project", project24, "serve", "--port", port), "field --port",
+                  f"(got {port})", "valid: 1 to 65535")
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        cli.fails(cli.run("--project", project24, "serve", "--port", port),
+                  f"cannot listen on 127.0.0.1:{port}", "in use")
+    cli.fails(cli.run("--project", project24, "serve", "--host", "192.0.2.1"),
+              "cannot listen on 192.0.2.1:8000")

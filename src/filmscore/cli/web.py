@@ -89,8 +89,11 @@ def serve(ctx: typer.Context,
     """Serve the team's web workspace for the project."""
     import uvicorn
 
-    from filmscore.web.app import create_app
+    from filmscore.limits import check
+    from filmscore.web.app import can_listen, create_app
 
+    check("port", port, field="--port", what="a port")
+    can_listen(host, port)   # an address in use or unknown: one line, before the project
     st = state(ctx)
     folder = project if project is not None else st.project_dir
     app = create_app(folder, db=st.db, secure_cookies=not insecure_cookies)

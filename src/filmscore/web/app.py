@@ -80,6 +80,26 @@ def validation_error(exc: RequestValidationError) -> InputError:
                       else None)
 
 
+def can_listen(host: str, port: int) -> None:
+    """InputError (one line) when the workspace cannot listen on ``host``:``port``: an
+    unknown host, an address not of this machine, a port in use or not ours to open.
+    (uvicorn would log a traceback of its own and stop.)  Tried with a socket bound and
+    closed at once, as uvicorn binds it (SO_REUSEADDR)."""
+    import socket
+
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+        family, kind, proto, _, address = infos[0]
+        with socket.socket(family, kind, proto) as sock:
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            sock.bind(address)
+    except OSError as exc:
+        reason = exc.strerror or str(exc)
+        raise InputError(f"cannot listen on {host}:{port}: {reason}", field="--host/--port",
+                         valid="an address of this machine (127.0.0.1, 0.0.0.0) and a free "
+                         "port") from None
+
+
 def create_app(project_dir: str | os.PathLike[str], db: str | None = None, *,
                secure_cookies: bool = True, pctx=None) -> FastAPI:
     """The web app over the project in ``project_dir`` (its database, or ``db``)."""
