@@ -1,7 +1,8 @@
-"""A whole number on the command line is refused past what the database stores: every
-integer parameter of every command (walked from the command table, so a new one is
-covered), and end to end for the numbers that once reached the database and came back
-as an internal error ("Python int too large to convert to SQLite INTEGER")."""
+"""A whole number on the command line is refused past what the database stores, and a
+decimal one when it is NaN or infinite: every such parameter of every command (walked
+from the command table, so a new one is covered), and end to end for the numbers that
+once reached the database and came back as an internal error ("Python int too large to
+convert to SQLite INTEGER")."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ from filmscore.limits import bound
 HUGE = "99999999999999999999"
 
 
-def _int_params():
+def _params(kind: type = int):
     for name in COMMANDS:
         stack = [(name, _load(name))]
         while stack:
@@ -23,12 +24,12 @@ def _int_params():
                          getattr(command, "commands", {}).items())
             for param in command.params:
                 descriptor = getattr(param, "type_descriptor", None)
-                if descriptor is not None and descriptor.annotation is int:
+                if descriptor is not None and descriptor.annotation is kind:
                     yield path, param
 
 
 def test_every_integer_parameter_is_bounded():
-    params = list(_int_params())
+    params = list(_params(int))
     assert len(params) > 50
     limit = bound("cli_int")
     for path, param in params:
@@ -49,3 +50,20 @@ def test_a_huge_number_is_a_usage_error_naming_it(cli, project24, args):
     text = " ".join(result.stderr.split())
     assert "Invalid value for" in text and f"{HUGE} is too large" in text, text
     assert "internal error" not in text and "Traceback" not in text
+
+
+def test_every_decimal_parameter_is_a_finite_number():
+    params = list(_params(float))
+    assert len(params) >= 19
+    for _path, param in params:
+        for number in (float("nan"), float("inf"), float("-inf")):
+            with pytest.raises(BadParameter, match="is not a number"):
+                param.callback(None, param, number)
+
+
+def test_nan_is_a_usage_error_naming_the_option(cli, project24):
+    result = cli.run("--project", project24, "plan", "make", "--days", "2026-12-10",
+                     "--time-limit", "nan")
+    assert result.exit_code == 2, (result.exit_code, result.stderr)
+    text = " ".join(result.stderr.split())
+    assert "Invalid value for '--time-limit': nan is not a number" in text, text

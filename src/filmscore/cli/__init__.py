@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import gc
 import importlib
+import math
 import os
 import sys
 import warnings
@@ -85,9 +86,11 @@ def _load(name: str) -> _click.Command:
 
 def _bounded(command: _click.Command) -> _click.Command:
     """``command`` (and its subcommands) with every whole-number parameter refused past
-    the bound 'cli_int' (what the database stores in an INTEGER): an album, change list,
-    take or version number of 10^20 is a usage error naming the parameter, not an
-    "int too large" from the database.  One place for the 61 integer parameters."""
+    the bound 'cli_int' (what the database stores in an INTEGER) and every decimal one
+    refused when it is not a finite number: an album, change list, take or version number
+    of 10^20 is a usage error naming the parameter, not an "int too large" from the
+    database, and ``--time-limit nan`` never reaches a solver.  One place for the 61
+    integer and 19 decimal parameters; each command checks its own range after."""
     from filmscore.limits import bound
 
     limit = bound("cli_int")
@@ -96,16 +99,22 @@ def _bounded(command: _click.Command) -> _click.Command:
         cmd = stack.pop()
         stack.extend(getattr(cmd, "commands", {}).values())
         for param in cmd.params:
-            descriptor = getattr(param, "type_descriptor", None)
-            if descriptor is not None and descriptor.annotation is int:
-                param.callback = _within(limit, param.callback)
+            kind = getattr(getattr(param, "type_descriptor", None), "annotation", None)
+            if kind is int or kind is float:
+                param.callback = _within(limit if kind is int else None, param.callback)
     return command
 
 
 def _within(limit, then):
+    """A parameter callback refusing a whole number outside ``limit`` (None: a decimal
+    that is NaN or infinite), then calling the parameter's own callback ``then``."""
     def check(ctx, param, value):
         for number in value if isinstance(value, list | tuple) else (value,):
-            if isinstance(number, int) and not limit.holds(number):
+            if limit is None:
+                if isinstance(number, float) and not math.isfinite(number):
+                    raise BadParameter(f"{number} is not a number (valid: a finite "
+                                       "number)", ctx=ctx, param=param)
+            elif isinstance(number, int) and not limit.holds(number):
                 size = "large" if number > limit.high else "small"
                 raise BadParameter(f"{number} is too {size} (valid: {limit.valid})",
                                    ctx=ctx, param=param)
