@@ -128,3 +128,25 @@ def test_album_track_names_from_hostile_titles(text):
     from filmscore.formats.release_tags import safe_file_name
 
     assert_one_safe_name(safe_file_name(7, text, ".flac"))
+
+
+def test_a_write_replaces_only_a_file_and_follows_a_link(tmp_path):
+    """``--out`` naming a pipe, a folder or a device is refused before anything is written
+    (renamed over, a pipe became a plain file, and ``--out /dev/null`` run as root would
+    have replaced the device); a symbolic link is written through, and stays a link."""
+    from filmscore.fileio import write_atomic
+
+    pipe, folder = tmp_path / "pipe.csv", tmp_path / "folder.csv"
+    os.mkfifo(pipe)
+    folder.mkdir()
+    for target, what in ((pipe, "a pipe"), (folder, "a folder"), (Path("/dev/null"),
+                                                                  "a device")):
+        with pytest.raises(InputError, match=f"it is {what}, not a file"):
+            write_atomic(target, "x")
+    assert Path("/dev/null").is_char_device() and pipe.is_fifo() and folder.is_dir()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["folder.csv", "pipe.csv"]
+    real, link = tmp_path / "real.csv", tmp_path / "link.csv"
+    real.write_text("old")
+    link.symlink_to(real)
+    write_atomic(link, "new")
+    assert link.is_symlink() and real.read_text() == "new"

@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import os
 import re
+import stat
 import unicodedata
 from collections.abc import Iterable, Iterator
 from pathlib import Path
@@ -27,8 +28,26 @@ def _cannot_write(path: Path, exc: OSError) -> InputError:
 @contextlib.contextmanager
 def atomic_path(path: str | os.PathLike[str]) -> Iterator[Path]:
     """Yield a temporary path beside ``path`` (same suffix) for a tool to write; on success
-    it is renamed to ``path``, on any failure removed.  For ffmpeg, OpenTimelineIO, ..."""
+    it is renamed to ``path``, on any failure removed.  For ffmpeg, OpenTimelineIO, ...
+
+    Only a file is replaced: ``path`` naming a device, a pipe or a folder is refused
+    before anything is written (renamed over, ``--out /dev/null`` run as root would put a
+    plain file in the place of the device).  A symbolic link is followed: the file it
+    points to is written and the link stays."""
     path = Path(path)
+    if path.is_symlink():
+        path = Path(os.path.realpath(path))
+    try:
+        mode = os.stat(path).st_mode
+    except FileNotFoundError:
+        mode = None
+    except OSError as exc:
+        raise _cannot_write(path, exc) from None
+    if mode is not None and not stat.S_ISREG(mode):
+        what = ("a folder" if stat.S_ISDIR(mode) else "a pipe" if stat.S_ISFIFO(mode)
+                else "a device" if stat.S_ISCHR(mode) or stat.S_ISBLK(mode) else "a socket")
+        raise InputError(f"cannot write the file: it is {what}, not a file", source=str(path),
+                         valid="the path of a new or existing file")
     try:
         # the owner in the name: a killed run's part is removed by the next (children.sweep)
         fd, tmp = children.make_scratch_file(dir=path.parent, prefix=f".{path.stem}.",
