@@ -150,3 +150,11 @@ def test_a_write_replaces_only_a_file_and_follows_a_link(tmp_path):
     link.symlink_to(real)
     write_atomic(link, "new")
     assert link.is_symlink() and real.read_text() == "new"
+
+
+def test_a_write_to_a_name_too_long_is_one_line(tmp_path):
+    from filmscore.fileio import write_atomic
+
+    with pytest.raises(InputError, match="cannot write the file: File name too long"):
+        write_atomic(tmp_path / ("x" * 300 + ".csv"), "x")
+    assert not list(tmp_path.iterdir())

@@ -35,13 +35,13 @@ def atomic_path(path: str | os.PathLike[str]) -> Iterator[Path]:
     plain file in the place of the device).  A symbolic link is followed: the file it
     points to is written and the link stays."""
     path = Path(path)
-    if path.is_symlink():
-        path = Path(os.path.realpath(path))
     try:
+        if path.is_symlink():
+            path = Path(os.path.realpath(path))
         mode = os.stat(path).st_mode
     except FileNotFoundError:
         mode = None
-    except OSError as exc:
+    except OSError as exc:  # a name too long, a folder we may not look into
         raise _cannot_write(path, exc) from None
     if mode is not None and not stat.S_ISREG(mode):
         what = ("a folder" if stat.S_ISDIR(mode) else "a pipe" if stat.S_ISFIFO(mode)
