@@ -210,6 +210,17 @@ def path_possible(relative: str | os.PathLike[str]) -> bool:
         for part in text.replace("\\", "/").split("/"))
 
 
+def check_path(path: str | os.PathLike[str], reason: str, *, field: str | None = None,
+               source: str | None = None) -> None:
+    """InputError (``reason``, naming ``field`` or ``source``) when no file or folder can
+    have ``path`` (:func:`path_possible`)."""
+    if not path_possible(path):
+        raise InputError(reason, field=field, source=source,
+                         value=None if source else os.fspath(path),
+                         valid=f"names of at most {FS_NAME_MAX_BYTES} bytes each, without "
+                               "a null byte")
+
+
 _UNITS = {"": 1, "B": 1, "KB": 1024, "K": 1024, "MB": _MB, "M": _MB,
           "GB": 1024 * _MB, "G": 1024 * _MB, "TB": 1024 * 1024 * _MB}
 

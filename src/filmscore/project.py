@@ -33,7 +33,7 @@ from filmscore.errors import (
     StoreError,
     TimecodeError,
 )
-from filmscore.limits import FS_NAME_MAX_BYTES, path_possible
+from filmscore.limits import check_path, path_possible
 from filmscore.model import Project
 from filmscore.store import CONFIG_FILENAME, DB_FILENAME, MediaStore
 from filmscore.timecode import GAUGES, Rate, get_rate
@@ -151,10 +151,7 @@ def init_project(directory: str | os.PathLike[str], *, title: str, fps: str | Ra
         raise TimecodeError("unknown film gauge", field="gauge", value=gauge,
                             valid=", ".join(GAUGES))
     folder = Path(directory)
-    if not path_possible(folder):
-        raise InputError("no folder can have this name", field="directory",
-                         value=str(folder), valid=f"names of at most {FS_NAME_MAX_BYTES} "
-                         "bytes each, without a null byte")
+    check_path(folder, "no folder can have this name", field="directory")
     if is_project(folder):
         raise ConflictError(f"{folder} already holds a filmscore project; open it, or choose "
                             "another folder")

@@ -38,7 +38,7 @@ from sqlalchemy import select
 from filmscore import children
 from filmscore.errors import InputError, NotFoundError
 from filmscore.fileio import inside, safe_name
-from filmscore.limits import is_digits, path_possible
+from filmscore.limits import check_path, is_digits
 from filmscore.model import Cue, MusicVersion, Orchestration, Pickup, PlanEntry
 from filmscore.recording.revisions import revision_of
 from filmscore.recording.sessions import get_session, session_row
@@ -387,9 +387,7 @@ def write_stage_pack(pctx, session_name: str, out_dir: Path, *, video: bool = Tr
     from filmscore.formats.stage_timeline import TimelineClip, write_stage_timeline
 
     target = Path(out_dir).absolute()
-    if not path_possible(target):
-        raise InputError("no folder can have this name", source=str(target),
-                         valid="names of at most 255 bytes each, without a null byte")
+    check_path(target, "no folder can have this name", source=str(target))
     if target.exists() and not target.is_dir():
         raise InputError("the stage pack is a folder", source=str(target),
                          valid="a folder to write (or replace), not a file")

@@ -17,7 +17,7 @@ from fastapi import Request
 
 from filmscore.accounts import ACTIONS, can, roles_for
 from filmscore.errors import FilmscoreError, InputError
-from filmscore.limits import FS_NAME_MAX_BYTES, path_possible
+from filmscore.limits import check_path
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
@@ -108,10 +108,7 @@ def inside(root: Path, relative: str | Path, *, field: str = "path") -> Path:
     """``root / relative`` resolved, refused when it leaves ``root`` (``..``, an absolute
     path, a link pointing out)."""
     root = Path(root).resolve()
-    if not path_possible(relative):
-        raise InputError("not a file of this project", field=field, value=str(relative),
-                         valid="a path without a null byte, each name at most "
-                               f"{FS_NAME_MAX_BYTES} bytes")
+    check_path(relative, "not a file of this project", field=field)
     target = (root / relative).resolve()
     if target != root and root not in target.parents:
         raise InputError("not a file of this project", field=field, value=str(relative),
