@@ -31,9 +31,16 @@ from filmscore.writing.themesearch import (  # noqa: E402
     MIN_SCORE,
     WIDE_SCORE,
     WIDE_WEIGHTS,
+    Place,
     build_index,
     concordance,
+    heard_as,
+    is_head,
 )
+
+#: one theme per passage (``themesearch.heard_as``) as the report shows them;
+#: ``--no-rivals``: every theme's places alone
+RIVALS = "--no-rivals" not in sys.argv
 
 
 def main() -> int:
@@ -46,8 +53,12 @@ def main() -> int:
                                   ("wide", WIDE_SCORE, WIDE_WEIGHTS)):
         found = concordance(index, themes, min_score=WIDE_SCORE, weights=weights)
         heads = weights.head_cost is not None
-        pairs = {(m.piece, name) for name, matches in found.by_theme.items()
-                 for m in matches if m.score >= floor}
+        shown = [(name, m) for name, matches in found.by_theme.items() for m in matches
+                 if m.score >= floor and (heads or not is_head(m.transform))]
+        if RIVALS:  # one theme per passage, as the report shows them
+            hidden = heard_as([Place.of(name, m.piece, m) for name, m in shown])
+            shown = [s for s, by in zip(shown, hidden, strict=True) if by is None]
+        pairs = {(m.piece, name) for name, m in shown}
         right, wrong = pairs & planned, pairs - planned
         print(f"{label} (from {floor:g}{', heads too' if heads else ''}): "
               f"{len(right)} of {len(planned)} planned cue-theme pairs found; "

@@ -93,6 +93,10 @@ def test_themes_add_transform_export_and_report(cli, scored, tmp_path):
     report = cli.ok("-p", scored, "themes", "report")
     assert "hero" in report and "1M1" in report and "horn" in report
     assert "doubled by" in report
+    # the inverted variant matches the same notes as an inversion, less well: one theme
+    # names the passage, the other is said to match it too
+    assert "also matches hero inverted" in report
+    assert "hero inverted: Heard only within statements of hero: 1M1 bar 1." in report
 
 
 def test_mockup_and_review(cli, scored, tmp_path):

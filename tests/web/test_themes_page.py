@@ -43,6 +43,11 @@ def test_the_themes_page_lists_themes_variants_and_uses(themes, as_role):
     assert 'href="/cues/1M1"' in hero  # where it appears
     assert "Timecode" in hero and "Confidence" in hero and "Verdict" in hero
     assert "Not found in any cue" in html[html.index('id="theme-giant"'):]
+    # the inverted variant matches the hero's statement (as an inversion), less well:
+    # the passage is the hero's, and the variant's section says where it is heard
+    assert "prime; also matches hero inverted" in hero
+    inverted = html[html.index('id="theme-hero-inverted"'):html.index('id="theme-giant"')]
+    assert "Heard only within statements of hero: 1M1 bar 1." in inverted
     assert html.index('id="theme-hero-inverted"') < html.index('id="theme-giant"')
 
 

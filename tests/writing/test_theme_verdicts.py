@@ -210,3 +210,30 @@ def test_a_theme_heard_by_its_head_alone_is_in_the_wide_reading_and_once_confirm
         set_verdict(pctx, "hero", "1M1", 3, "confirmed", author="composer")
         assert [(r.bar, r.transform, r.verdict) for r in theme_report(pctx).matches] == [
             (3, "head +5", "confirmed"), (11, "prime +12", "")]
+
+
+def test_a_passage_two_themes_match_is_named_by_the_better_one(tmp_path: Path) -> None:
+    """A motif the hero theme opens with, entered as a theme of its own: where the whole
+    theme is heard, the report names the theme and says the motif matches too; a
+    confirmed occurrence of the motif there is shown, and names the passage; a rejected
+    one hides nothing."""
+    init_project(tmp_path / "p", title="Rivals", fps="24")
+    with open_project(tmp_path / "p") as pctx:
+        add_cue(pctx, CueSpec(parse_cue_number("1M1"), "Hero", 24, 24 * 20))
+        set_tempo_map(pctx, "1M1", TempoMap.constant("24", 24, F(120), bars=9))
+        add_theme(pctx, "hero", parse_notestring("4/4 c4 d8 e f4 g a2"))
+        add_theme(pctx, "call", parse_notestring("4/4 c4 d8 e f4 g"))
+        import_version(pctx, "1M1", _music(tmp_path / "v1.mid", F(4)))
+
+        def seen(**kw):
+            return [(r.theme, r.bar, r.also, r.verdict)
+                    for r in theme_report(pctx, **kw).matches]
+
+        assert seen(min_score=0.5) == [("hero", 2, ("call",), ""), ("hero", 6, ("call",), "")]
+        set_verdict(pctx, "call", "1M1", 6, "confirmed", author="composer")
+        assert seen(min_score=0.5) == [("hero", 2, ("call",), ""),
+                                       ("call", 6, ("hero",), "confirmed")]
+        set_verdict(pctx, "call", "1M1", 2, "rejected", author="composer")
+        assert seen(min_score=0.5, include_rejected=True) == [
+            ("call", 2, (), "rejected"), ("hero", 2, (), ""),
+            ("call", 6, ("hero",), "confirmed")]

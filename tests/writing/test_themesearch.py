@@ -16,10 +16,12 @@ from filmscore.writing.themesearch import (
     MIN_SCORE,
     WIDE_SCORE,
     WIDE_WEIGHTS,
+    Place,
     Weights,
     bar_beat,
     build_index,
     concordance,
+    heard_as,
     search,
 )
 
@@ -405,3 +407,51 @@ def test_themesearch_a_higher_threshold_keeps_the_same_occurrences():
         assert search(index, _theme_music(), min_score=th, weights=WIDE_WEIGHTS) == [
             m for m in low if m.score >= th]
     assert {m.transform for m in low} >= {"prime", "head"}
+
+
+def _place(theme, score, onset=0, end=8, parts=("Violin I",), piece="1M1", fixed=False):
+    return Place(theme, piece, frozenset(parts), F(onset), F(end), score, fixed)
+
+
+def test_heard_as_names_a_passage_by_the_theme_that_matches_it_best():
+    places = [
+        _place("motif", 0.85, 0, 4),  # the motif the theme opens with: the theme's
+        _place("theme", 0.97, 0, 8),
+        _place("motif", 0.9, 16, 20),  # the motif heard alone
+        _place("other", 0.8, 2, 9, parts=("Cello",)),  # counterpoint: another part
+        _place("twin", 0.97, 1, 8),  # as good as the theme: both shown
+        _place("motif", 0.8, 20, 23, parts=("Flute", "Violin I")),  # doubled: a part
+        _place("alone", 0.99, 21, 30, parts=("Flute",)),  # in common is enough
+        _place("late", 0.7, 7, 12),  # shares 1 of its 5 quarters with the theme
+        _place("theme", 0.75, 0, 8, piece="1M2"),  # another cue
+        _place("motif", 0.95, 0, 4, piece="1M2"),
+    ]
+    assert heard_as(places) == [1, None, None, None, None, 6, None, None, 9, None]
+
+
+def test_heard_as_a_confirmed_place_is_kept_and_a_hidden_one_hides_nothing():
+    places = [_place("theme", 0.95, 0, 8), _place("motif", 0.8, 0, 4, fixed=True),
+              _place("third", 0.9, 6, 12), _place("fourth", 0.85, 10, 14)]
+    # the confirmed motif hides the theme, which so hides nothing; the third theme is
+    # shown and hides the fourth
+    assert heard_as(places) == [1, None, None, 2]
+    assert heard_as([_place("a", 0.9, fixed=True), _place("b", 0.95, fixed=True)]) == [
+        None, None]
+
+
+def test_concordance_a_motif_inside_the_theme_it_opens_is_named_by_the_theme():
+    """The theme in the violins, its first five notes alone in the horn later: searched
+    for both, the violins' statement is the theme's (the motif matches it too, less well:
+    it says less), the horn's the motif's."""
+    motif = Music((Part("m", tuple(_notes(THEME[:5]))),))
+    violin = Part("Violin I", tuple(_notes(THEME, start=4)))
+    horn = Part("Horn", tuple(_notes(THEME[:5] + [(None, 4)], start=40, transpose=-5)
+                              + _walk(3, 8, start=50, low=40, high=60)))
+    conc = concordance(build_index({"4M1": _piece(violin, horn)}),
+                       {"theme": _theme_music(), "motif": motif}, transforms=("prime",))
+    places = [(name, m) for name, ms in conc.by_theme.items() for m in ms]
+    hidden = heard_as([Place.of(name, m.piece, m) for name, m in places])
+    shown = sorted((name, m.part, m.bar)
+                   for (name, m), by in zip(places, hidden, strict=True) if by is None)
+    assert shown == [("motif", "Horn", 11), ("theme", "Violin I", 2)]
+    assert ("motif", "Violin I", 2) in {(n, m.part, m.bar) for n, m in places}

@@ -211,6 +211,7 @@ def themes_report(
     """Where each theme appears in the cues' music (the latest version of each cue): a
     table per theme and per cue, with timecodes and the composer's verdicts."""
     from filmscore.formats import writer_for
+    from filmscore.writing.concordance import found_as, within_words
     from filmscore.writing.service import theme_report
 
     pctx = open_ctx(ctx)
@@ -225,15 +226,20 @@ def themes_report(
                                                "confidence", "verdict"],
                             [[m.cue, f"{m.bar}|{m.beat}", str(m.end_bar or m.bar),
                               m.timecode or "-", m.part, ", ".join(m.doubled_by) or "-",
-                              m.transform, f"{m.score:.2f}", _verdict(m)] for m in rows],
-                            right=("confidence", "to bar"), wrap=("doubled by",)))
+                              found_as(m), f"{m.score:.2f}", _verdict(m)] for m in rows],
+                            right=("confidence", "to bar"), wrap=("doubled by", "found as")))
     for cue, themes in report.by_cue.items():
-        rows = [[f"{m.bar}|{m.beat}", m.timecode or "-", m.theme, m.part, m.transform,
+        rows = [[f"{m.bar}|{m.beat}", m.timecode or "-", m.theme, m.part, found_as(m),
                  f"{m.score:.2f}", _verdict(m)] for m in report.matches if m.cue == cue]
         title = f"Cue {cue}: " + (", ".join(themes) or "no theme found")
         console.print(table(title, ["bar|beat", "timecode", "theme", "part", "found as",
-                                    "confidence", "verdict"], rows, right=("confidence",)))
+                                    "confidence", "verdict"], rows, right=("confidence",),
+                            wrap=("found as",)))
     missing = [t for t in report.themes if t not in report.by_theme()]
+    for theme in missing:
+        if report.heard_within(theme):
+            console.print(f"{theme}: " + within_words(report.heard_within(theme)))
+    missing = [t for t in missing if not report.heard_within(t)]
     if missing:
         console.print("Not found in the latest music of any cue: " + ", ".join(missing) + ".")
     if report.hidden:

@@ -116,6 +116,10 @@ def _describe(row) -> tuple[str, str]:
     rest = [row.part + (f" (doubled by {', '.join(row.doubled_by)})" if row.doubled_by
                         else ""),
             row.transform, f"confidence {row.score:.2f}"]
+    if row.also:
+        from filmscore.writing.concordance import also_words
+
+        rest.append(also_words(row))
     if row.verdict:
         from filmscore.writing.concordance import verdict_words
 
@@ -169,8 +173,13 @@ def write_theme_report_pdf(report, themes: Mapping, excerpts: Sequence, path:
                         f'stroke="black" stroke-width="3"/>')
             y += 30
             if not indices:
-                page.append(_text(_LEFT, y + 50, "Not found in the latest music of any cue.",
-                                  size=34, style="italic"))
+                from filmscore.writing.concordance import within_words
+
+                said = (within_words(report.heard_within(theme))
+                        or "Not found in the latest music of any cue.")
+                for line in textwrap.wrap(said, _STANDS_FOR_CHARS):
+                    y += 46
+                    page.append(_text(_LEFT, y + 4, line, size=34, style="italic"))
             for i in indices:
                 row = report.matches[i]
                 svg, vb_w, vb_h = engraver.svg(excerpts[i], first_bar=max(row.bar, 1))

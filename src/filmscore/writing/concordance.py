@@ -136,6 +136,30 @@ def verdict_text(v: StoredVerdict | None, version: int | None) -> str:
     return v.verdict
 
 
+def also_words(row) -> str:
+    """"also matches A, B": the other themes a report row's notes match less well (its
+    ``also``), "" when none."""
+    return f"also matches {', '.join(row.also)}" if row.also else ""
+
+
+def found_as(row) -> str:
+    """How a report row's occurrence was found ("inversion +3"), and the other themes
+    its notes match less well."""
+    return "; ".join(x for x in (row.transform, also_words(row)) if x)
+
+
+def within_words(rows: Sequence) -> str:
+    """Where a theme with no occurrence of its own is heard, in words: inside the
+    statements ``rows`` of other themes (``ThemeReport.heard_within``); "" when nowhere.
+    "Heard only within statements of hero: 1M1 bar 2, 1M1 bar 6." (eight places at most)."""
+    if not rows:
+        return ""
+    themes = ", ".join(dict.fromkeys(r.theme for r in rows))
+    places = [f"{r.cue} bar {r.bar}" for r in rows]
+    more = f" and {len(places) - 8} more" if len(places) > 8 else ""
+    return f"Heard only within statements of {themes}: {', '.join(places[:8])}{more}."
+
+
 def verdict_words(verdict: str, by: str) -> str:
     """"confirmed by NAME (on v1)": a row's verdict and who gave it, in words."""
     kind, _, rest = verdict.partition(" ")

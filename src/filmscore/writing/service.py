@@ -262,6 +262,9 @@ class ReportRow:
     #: the theme's head heard alone (``themesearch.Weights.head_cost``): shown by the wide
     #: reading (and when confirmed), not by the report's
     head: bool = False
+    #: other themes matching the same notes less well (``themesearch.heard_as``: one
+    #: theme per passage), not shown as occurrences of their own
+    also: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -277,6 +280,11 @@ class ThemeReport:
         for row in self.matches:
             grouped.setdefault(row.theme, []).append(row)
         return grouped
+
+    def heard_within(self, theme: str) -> list[ReportRow]:
+        """The occurrences of other themes whose notes ``theme`` matches less well (it is
+        named in their ``also``): where a theme with no occurrence of its own is heard."""
+        return [row for row in self.matches if theme in row.also]
 
 
 @dataclass(frozen=True)
@@ -452,11 +460,30 @@ def _report(searched: _Searched, judged: tuple[list[ReportRow], list],
     rows, lost = judged
     rows = [r for r in rows if (r.score >= floor and (heads or not r.head))
             or r.verdict.startswith("confirmed")]
+    rows = _one_theme_per_passage(rows)
     shown = [r for r in rows if include_rejected or not r.verdict.startswith("rejected")]
     kept = [r for r in rows if not r.verdict.startswith("rejected")]
     by_cue = {cue: sorted({r.theme for r in kept if r.cue == cue}) for cue in searched.pieces}
     return ThemeReport(shown, by_cue, len(rows) - len(shown), tuple(lost),
                        tuple(searched.themes))
+
+
+def _one_theme_per_passage(rows: list[ReportRow]) -> list[ReportRow]:
+    """The rows left when a passage two themes match is named by the better one
+    (``themesearch.heard_as``; a confirmed occurrence is always kept, a rejected one
+    neither hides nor is hidden), each with the themes it hides in ``also``."""
+    from filmscore.writing.themesearch import Place, heard_as
+
+    live = [i for i, r in enumerate(rows) if not r.verdict.startswith("rejected")]
+    places = [Place.of(rows[i].theme, rows[i].cue, rows[i],
+                       rows[i].verdict.startswith("confirmed")) for i in live]
+    hidden = dict(zip(live, heard_as(places), strict=True))
+    also: dict[int, list[str]] = {}
+    for i, by in hidden.items():
+        if by is not None and rows[i].theme not in also.setdefault(live[by], []):
+            also[live[by]].append(rows[i].theme)
+    return [replace(r, also=tuple(also.get(i, ()))) for i, r in enumerate(rows)
+            if hidden.get(i) is None]
 
 
 def _beat(beat) -> str:

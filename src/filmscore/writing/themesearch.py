@@ -3,7 +3,8 @@
 ``build_index`` reads every piece once into monophonic lines (one per part, plus a
 skyline across the parts to follow a melody handed between parts) and lays them end to
 end in flat numpy arrays.  ``search`` matches a theme against them; ``concordance``
-searches many themes and files the matches by theme and by piece.
+searches many themes and files the matches by theme and by piece; ``heard_as`` names a
+passage that several themes match by the one that matches it best.
 
 The matcher is an alignment over notes, vectorised over the whole index with numpy:
 
@@ -689,8 +690,14 @@ def _same_statement(first: Match, other: Match) -> bool:
     is still one statement; a canon or a sequence one bar later is another)."""
     if abs(other.onset - first.onset) > _DOUBLING_ONSET:
         return False
-    overlap = min(first.end, other.end) - max(first.onset, other.onset)
-    shorter = min(first.end - first.onset, other.end - other.onset)
+    return _mostly_overlapping(first.onset, first.end, other.onset, other.end)
+
+
+def _mostly_overlapping(a_onset: Fraction, a_end: Fraction, b_onset: Fraction,
+                        b_end: Fraction) -> bool:
+    """Two spans that share at least half of the shorter one."""
+    overlap = min(a_end, b_end) - max(a_onset, b_onset)
+    shorter = min(a_end - a_onset, b_end - b_onset)
     return shorter > 0 and overlap >= shorter / 2
 
 
@@ -736,6 +743,58 @@ def _match(index: ThemeIndex, a: int, b: int, transform: str, transp: int,
 
 
 # --- concordance --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Place:
+    """A theme's occurrence as the concordance weighs it against the other themes'."""
+
+    theme: str
+    piece: str
+    parts: frozenset[str]  # the part carrying it, the parts of a line passed between
+    #                        parts, and the parts doubling it
+    onset: Fraction
+    end: Fraction
+    score: float
+    fixed: bool = False  # confirmed by the composer: shown whatever else matches there
+
+    @classmethod
+    def of(cls, theme: str, piece: str, found, fixed: bool = False) -> Place:
+        """``found``: a ``Match``, or anything with its part, doubled_by, onset, end and
+        score (the report's rows)."""
+        return cls(theme, piece, frozenset(found.part.split(" / ")) | frozenset(found.doubled_by),
+                   found.onset, found.end, found.score, fixed)
+
+
+def heard_as(places: Sequence[Place]) -> list[int | None]:
+    """One theme per passage: for each place, None when it is shown, else the index of
+    the place of another theme that names the same notes.
+
+    Two themes that match the same notes (a theme and another that opens the same way, a
+    motif and the theme it starts, a theme and its variant) are one statement: it is
+    named by the theme that matches it better, as a statement doubled by several parts
+    is reported once.  The places are taken best first (a confirmed one before any
+    other); one is hidden by a place already shown of another theme, in the same piece,
+    with a part in common (carrying or doubling it) and sharing at least half of the
+    shorter one's time, that scores more or was confirmed.  Themes heard together in
+    different parts (counterpoint) are both shown, and so are two that match equally
+    well."""
+    order = sorted(range(len(places)), key=lambda i: (not places[i].fixed, -places[i].score))
+    shown: dict[str, list[int]] = {}
+    out: list[int | None] = [None] * len(places)
+    for i in order:
+        p = places[i]
+        if not p.fixed:
+            for j in shown.get(p.piece, ()):
+                q = places[j]
+                if (q.theme != p.theme and (q.fixed or q.score > p.score)
+                        and q.parts & p.parts
+                        and _mostly_overlapping(p.onset, p.end, q.onset, q.end)):
+                    out[i] = j
+                    break
+        if out[i] is None:
+            shown.setdefault(p.piece, []).append(i)
+    return out
 
 
 @dataclass(frozen=True)

@@ -17,6 +17,7 @@ router = APIRouter()
 def themes_page(request: Request, wide: bool = False, user=Depends(Allow("view"))):
     """Every theme with its variants under it, a player each, and where it appears
     (``?wide=1``: the wide reading, every place it may be heard)."""
+    from filmscore.writing.concordance import found_as, within_words
     from filmscore.writing.service import list_themes, theme_usage
     from filmscore.writing.themesearch import MIN_SCORE, WIDE_SCORE
 
@@ -39,9 +40,12 @@ def themes_page(request: Request, wide: bool = False, user=Depends(Allow("view")
                          "uses": [{"cue": u.cue, "bar": u.bar, "beat": u.beat,
                                    "timecode": u.timecode, "part": u.part,
                                    "doubled_by": ", ".join(u.doubled_by),
-                                   "transform": u.transform, "score": f"{u.score:.2f}",
+                                   "transform": found_as(u),
+                                   "score": f"{u.score:.2f}",
                                    "verdict": u.verdict}
-                                  for u in usage.get(theme.name, [])]})
+                                  for u in usage.get(theme.name, [])],
+                         "within": within_words([u for uses in usage.values() for u in uses
+                                                 if theme.name in u.also])})
             walk(theme.name, depth + 1)
 
     walk(None, 0)
