@@ -82,3 +82,19 @@ def test_no_address_is_a_server_error(app):
             body = answer.json()
             assert set(body) == {"error"} and "\n" not in body["error"], (url, body)
     assert tried > 400   # every route with a parameter was tried
+
+
+def test_an_address_naming_nothing_is_not_found(app):
+    """A number out of range or a word where the address takes a number names no page:
+    404, saying which part of the address; the same value in a query is bad input (422)."""
+    client = login(app, "composer")
+    for url in ("/album/99999999999", "/album/abc"):
+        answer = client.get(url, headers={"accept": "application/json"})
+        assert answer.status_code == 404, url
+        assert answer.json()["error"].startswith("no such page: ") and "number" in \
+            answer.json()["error"], url
+    page = client.get("/album/99999999999")
+    assert page.status_code == 404 and "no such page" in page.text
+    query = client.get("/album/1/cd/transitions/1.wav?seconds=99999999999",
+                       headers={"accept": "application/json"})
+    assert query.status_code == 422 and "seconds" in query.json()["error"]

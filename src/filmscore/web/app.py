@@ -16,7 +16,7 @@ from fastapi.templating import Jinja2Templates
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.sessions import SessionMiddleware
 
-from filmscore.errors import FilmscoreError, InputError
+from filmscore.errors import FilmscoreError, InputError, NotFoundError
 from filmscore.limits import is_digits
 from filmscore.web.security import NotLoggedIn, csrf_token, current_user
 
@@ -161,8 +161,13 @@ def create_app(project_dir: str | os.PathLike[str], db: str | None = None, *,
     async def _malformed(request: Request, exc: RequestValidationError):
         # a JSON body the route's model refuses (a field missing, a wrong type): answered
         # like any bad input, one line naming the field (FastAPI's own answer is a list
-        # of pydantic's records under "detail")
-        return await _refused(request, validation_error(exc))
+        # of pydantic's records under "detail"); an address whose own parts are refused
+        # (a record number out of range, a word where a number goes) names nothing: 404
+        refused = validation_error(exc)
+        if exc.errors() and all(tuple(e.get("loc", ()))[:1] == ("path",)
+                                for e in exc.errors()):
+            return await _refused(request, NotFoundError(f"no such page: {refused}"))
+        return await _refused(request, refused)
 
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
     register(app)
