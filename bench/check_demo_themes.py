@@ -31,11 +31,10 @@ from filmscore.writing.themesearch import (  # noqa: E402
     MIN_SCORE,
     WIDE_SCORE,
     WIDE_WEIGHTS,
-    Place,
     build_index,
     concordance,
-    heard_as,
     is_head,
+    one_theme_per_passage,
 )
 
 #: one theme per passage (``themesearch.heard_as``) as the report shows them;
@@ -53,12 +52,12 @@ def main() -> int:
                                   ("wide", WIDE_SCORE, WIDE_WEIGHTS)):
         found = concordance(index, themes, min_score=WIDE_SCORE, weights=weights)
         heads = weights.head_cost is not None
-        shown = [(name, m) for name, matches in found.by_theme.items() for m in matches
-                 if m.score >= floor and (heads or not is_head(m.transform))]
+        shown = {name: [m for m in matches
+                        if m.score >= floor and (heads or not is_head(m.transform))]
+                 for name, matches in found.by_theme.items()}
         if RIVALS:  # one theme per passage, as the report shows them
-            hidden = heard_as([Place.of(name, m.piece, m) for name, m in shown])
-            shown = [s for s, by in zip(shown, hidden, strict=True) if by is None]
-        pairs = {(m.piece, name) for name, m in shown}
+            shown = one_theme_per_passage(shown)
+        pairs = {(m.piece, name) for name, matches in shown.items() for m in matches}
         right, wrong = pairs & planned, pairs - planned
         print(f"{label} (from {floor:g}{', heads too' if heads else ''}): "
               f"{len(right)} of {len(planned)} planned cue-theme pairs found; "

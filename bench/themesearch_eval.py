@@ -53,10 +53,9 @@ from filmscore.writing.themesearch import (  # noqa: E402
     DEFAULT_WEIGHTS,
     TRANSFORMS,
     Match,
-    Place,
     Weights,
     build_index,
-    heard_as,
+    one_theme_per_passage,
     search,
 )
 
@@ -365,16 +364,8 @@ RIVALS = True
 
 def shown_places(found: dict[str, list[Match]]) -> dict[str, list[Match]]:
     """Each label's places that the report shows: a place another label's place names
-    better (``themesearch.heard_as``) is left out."""
-    if not RIVALS:
-        return found
-    flat = [(label, m) for label, ms in found.items() for m in ms]
-    hidden = heard_as([Place.of(label, m.piece, m) for label, m in flat])
-    out: dict[str, list[Match]] = {label: [] for label in found}
-    for (label, m), by in zip(flat, hidden, strict=True):
-        if by is None:
-            out[label].append(m)
-    return out
+    better (``themesearch.one_theme_per_passage``) is left out."""
+    return one_theme_per_passage(found) if RIVALS else found
 
 
 def baseline(index, theme: Music) -> list[tuple[int, int]]:

@@ -797,6 +797,18 @@ def heard_as(places: Sequence[Place]) -> list[int | None]:
     return out
 
 
+def one_theme_per_passage(found: Mapping[str, Sequence[Match]]) -> dict[str, list[Match]]:
+    """Each theme's matches (theme -> matches) less those another theme's match names
+    better (``heard_as``; none confirmed: the composer's verdicts are the report's)."""
+    flat = [(theme, m) for theme, matches in found.items() for m in matches]
+    hidden = heard_as([Place.of(theme, m.piece, m) for theme, m in flat])
+    out: dict[str, list[Match]] = {theme: [] for theme in found}
+    for (theme, m), by in zip(flat, hidden, strict=True):
+        if by is None:
+            out[theme].append(m)
+    return out
+
+
 @dataclass(frozen=True)
 class Occurrence:
     """One theme heard in one piece: the theme's name and the match."""
