@@ -235,11 +235,12 @@ def themes_report(
         console.print(table(title, ["bar|beat", "timecode", "theme", "part", "found as",
                                     "confidence", "verdict"], rows, right=("confidence",),
                             wrap=("found as",)))
-    missing = [t for t in report.themes if t not in report.by_theme()]
-    for theme in missing:
-        if report.heard_within(theme):
-            console.print(f"{theme}: " + within_words(report.heard_within(theme)))
-    missing = [t for t in missing if not report.heard_within(t)]
+    found = report.by_theme()
+    within = {t: report.heard_within(t) for t in report.themes if t not in found}
+    for theme, rows in within.items():
+        if rows:
+            console.print(f"{theme}: " + within_words(rows))
+    missing = [t for t, rows in within.items() if not rows]
     if missing:
         console.print("Not found in the latest music of any cue: " + ", ".join(missing) + ".")
     if report.hidden:

@@ -148,6 +148,12 @@ def found_as(row) -> str:
     return "; ".join(x for x in (row.transform, also_words(row)) if x)
 
 
+def heard_within(rows: Iterable, theme: str) -> list:
+    """The report rows of other themes whose notes ``theme`` matches less well (it is
+    named in their ``also``): where a theme with no occurrence of its own is heard."""
+    return [row for row in rows if theme in row.also]
+
+
 def within_words(rows: Sequence) -> str:
     """Where a theme with no occurrence of its own is heard, in words: inside the
     statements ``rows`` of other themes (``ThemeReport.heard_within``); "" when nowhere.

@@ -282,9 +282,11 @@ class ThemeReport:
         return grouped
 
     def heard_within(self, theme: str) -> list[ReportRow]:
-        """The occurrences of other themes whose notes ``theme`` matches less well (it is
-        named in their ``also``): where a theme with no occurrence of its own is heard."""
-        return [row for row in self.matches if theme in row.also]
+        """The occurrences of other themes whose notes ``theme`` matches less well
+        (``concordance.heard_within``)."""
+        from filmscore.writing.concordance import heard_within
+
+        return heard_within(self.matches, theme)
 
 
 @dataclass(frozen=True)

@@ -17,7 +17,7 @@ router = APIRouter()
 def themes_page(request: Request, wide: bool = False, user=Depends(Allow("view"))):
     """Every theme with its variants under it, a player each, and where it appears
     (``?wide=1``: the wide reading, every place it may be heard)."""
-    from filmscore.writing.concordance import found_as, within_words
+    from filmscore.writing.concordance import found_as, heard_within, within_words
     from filmscore.writing.service import list_themes, theme_usage
     from filmscore.writing.themesearch import MIN_SCORE, WIDE_SCORE
 
@@ -44,8 +44,8 @@ def themes_page(request: Request, wide: bool = False, user=Depends(Allow("view")
                                    "score": f"{u.score:.2f}",
                                    "verdict": u.verdict}
                                   for u in usage.get(theme.name, [])],
-                         "within": within_words([u for uses in usage.values() for u in uses
-                                                 if theme.name in u.also])})
+                         "within": within_words(heard_within(
+                             (u for uses in usage.values() for u in uses), theme.name))})
             walk(theme.name, depth + 1)
 
     walk(None, 0)
