@@ -9,7 +9,7 @@ from lxml import etree
 
 from filmscore.formats.musicxml import write_full_score
 from filmscore.orchestration.brief import CueBrief
-from filmscore.orchestration.expression import LEVELS, shift_dynamic
+from filmscore.orchestration.expression import LEVELS, balanced_level, shift_dynamic
 from filmscore.orchestration.orchestrate import Orchestration, orchestrate
 from filmscore.orchestration.quantize import quantize
 from filmscore.sync.tempomap import Meter, TempoMap
@@ -92,6 +92,28 @@ def test_balance_brass_under_strings_lead_up_pad_down_each_listed() -> None:
     assert "a pad one step down" in messages["Viola"]
     louder = {n.onset: n.velocity for n in trumpet.notes}
     assert louder[F(0)] > marked().parts[0].notes[0].velocity  # the mockup follows
+
+
+def test_a_change_of_the_staffs_level_stays_a_change_past_the_softest() -> None:
+    """A pad's mp, a diminuendo, then p: the horns two steps down play pp > ppp (the bound
+    at pp had printed pp > pp, a hairpin to the level it starts from)."""
+    music = marked()
+    pad = music.parts[1]
+    pad = Part(pad.name, pad.notes, pad.program, marks=(
+        Mark(F(0), "dynamic", "mp"), Mark(F(4), "diminuendo", end=F(8)),
+        Mark(F(8), "dynamic", "p")))
+    result = orchestrate(music.with_parts((music.parts[0], pad, music.parts[2])), "studio",
+                         brief=CueBrief("full orchestra, trumpets lead, horns"))
+    horn, viola = _part(result, "Horn 1"), _part(result, "Viola")
+    assert _balance(result, "Horn 1") == -2 and _balance(result, "Viola") == -1
+    assert _dynamics(horn) == [(F(0), "pp"), (F(8), "ppp")]
+    assert _dynamics(viola) == [(F(0), "p"), (F(8), "pp")]
+    assert any(m.kind == "diminuendo" and (m.onset, m.end) == (4, 8) for m in horn.marks)
+    assert balanced_level(pad.marks, F(8), -2) == "ppp"
+    assert balanced_level(pad.marks, F(8), -3) == "ppp"  # mp -> pp at the bound, p a step past
+    assert balanced_level(pad.marks, F(0), -3) == "pp"  # a first level stays within it
+    assert balanced_level((Mark(F(0), "dynamic", "ff"), Mark(F(4), "dynamic", "fff")),
+                          F(4), 2) == "ffff"
 
 
 def test_a_sketch_without_dynamics_gets_them_from_its_velocities() -> None:

@@ -18,10 +18,10 @@ from dataclasses import replace
 from fractions import Fraction
 
 from filmscore.orchestration.check import MUTE_SECONDS
-from filmscore.orchestration.expression import shift_dynamic, timed_mutes
+from filmscore.orchestration.expression import balanced_level, timed_mutes
 from filmscore.orchestration.instruments import get_instrument
 from filmscore.orchestration.layers import Layer
-from filmscore.writing.dynamics import level_in_force, write_dynamics
+from filmscore.writing.dynamics import write_dynamics
 from filmscore.writing.music import Mark, Note, Part
 
 HAIRPINS = ("crescendo", "diminuendo")
@@ -115,9 +115,9 @@ def chair_marks(label: str, notes: list[Note], carried: Sequence[Carried],
         found: list[tuple[Layer, str]] = []
         for layer, mine, _marks, steps in carried:
             if any(n.onset == t for n in mine):
-                value = level_in_force(staves[layer.staff].marks, t)
+                value = balanced_level(staves[layer.staff].marks, t, _steps(steps, t))
                 if value is not None:
-                    found.append((layer, shift_dynamic(value, _steps(steps, t))))
+                    found.append((layer, value))
         if not found:
             continue
         owner, value = found[0]

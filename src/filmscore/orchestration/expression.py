@@ -15,6 +15,7 @@ from dataclasses import replace
 from fractions import Fraction
 from statistics import median_low
 
+from filmscore.writing.dynamics import ATTACK_LEAVES, ATTACKS, level_in_force
 from filmscore.writing.music import DYNAMICS, Mark, Note, Part
 
 LEVELS: tuple[str, ...] = ("pppp", "ppp", "pp", "p", "mp", "mf", "f", "ff", "fff", "ffff")
@@ -35,6 +36,36 @@ def shift_dynamic(value: str, steps: int) -> str:
         return value
     index = LEVELS.index(value) + steps
     return LEVELS[max(LEVELS.index(SOFTEST), min(LEVELS.index(LOUDEST), index))]
+
+
+def balanced_level(marks: Sequence[Mark], t: Fraction, steps: int) -> str | None:
+    """The dynamic a chair balanced ``steps`` from a staff plays a note at onset ``t`` at:
+    the staff's (``level_in_force`` of its ``marks``) moved by ``shift_dynamic``, except
+    that every change of the staff's level stays a change.  Where the bounds would make a
+    softer level equal to the one before it, it goes a step past SOFTEST (a staff's mp
+    then p, two steps down, is pp then ppp, not pp then pp again: under a diminuendo that
+    printed "pp > pp"); a louder one likewise past LOUDEST.  Attacks (sfz) as they are."""
+    value = level_in_force(marks, t)
+    if value not in LEVELS or not steps:
+        return value
+    staff = moved = None
+    for mark in sorted((m for m in marks if m.kind == "dynamic" and m.onset <= t),
+                       key=lambda m: m.onset):
+        level = ATTACK_LEAVES.get(mark.value) if mark.value in ATTACKS else mark.value
+        if level not in LEVELS:
+            continue  # an attack that leaves the level as it was
+        shifted = shift_dynamic(level, steps)
+        if staff is not None and moved is not None:
+            change, now, before = (LEVELS.index(level) - LEVELS.index(staff),
+                                   LEVELS.index(shifted), LEVELS.index(moved))
+            if change == 0:
+                shifted = moved
+            elif change < 0 and now >= before:
+                shifted = LEVELS[max(0, before - 1)]
+            elif change > 0 and now <= before:
+                shifted = LEVELS[min(len(LEVELS) - 1, before + 1)]
+        staff, moved = level, shifted
+    return moved
 
 
 def nearest_level(velocity: float) -> str:
