@@ -9,6 +9,7 @@ from lxml import etree
 
 from filmscore.formats.musicxml import write_full_score
 from filmscore.orchestration.brief import CueBrief
+from filmscore.orchestration.chairmarks import _hairpins
 from filmscore.orchestration.expression import LEVELS, balanced_level, shift_dynamic
 from filmscore.orchestration.orchestrate import Orchestration, orchestrate
 from filmscore.orchestration.quantize import quantize
@@ -114,6 +115,36 @@ def test_a_change_of_the_staffs_level_stays_a_change_past_the_softest() -> None:
     assert balanced_level(pad.marks, F(0), -3) == "pp"  # a first level stays within it
     assert balanced_level((Mark(F(0), "dynamic", "ff"), Mark(F(4), "dynamic", "fff")),
                           F(4), 2) == "ffff"
+
+
+def test_a_hairpin_that_starts_in_a_rest_starts_at_the_chairs_next_note() -> None:
+    """The tune mf, a rest, subito p there and a crescendo to f: each tune chair writes p
+    at its first note after the rest, where its hairpin now starts (inside the hairpin
+    nothing is written: the p was lost and the part read "mf < f")."""
+    music = marked()
+    tune = tuple(n for n in music.parts[0].notes if n.onset != 4)
+    melody = Part("melody", tune, 40, marks=(
+        Mark(F(0), "dynamic", "mf"), Mark(F(4), "dynamic", "p"),
+        Mark(F(4), "crescendo", end=F(8)), Mark(F(8), "dynamic", "f")))
+    result = orchestrate(music.with_parts((melody, *music.parts[1:])), "studio")
+    for name in ("Violin I", "Oboe 1"):
+        part, steps = _part(result, name), _balance(result, name)
+        assert _dynamics(part) == [(F(0), shift_dynamic("mf", steps)),
+                                   (F(5), shift_dynamic("p", steps)),
+                                   (F(8), shift_dynamic("f", steps))], name
+        assert [(m.onset, m.end) for m in part.marks if m.kind == "crescendo"] == \
+            [(F(5), F(8))], name
+
+
+def test_a_struck_chair_keeps_a_hairpin_only_where_it_strikes_or_rolls() -> None:
+    """A drum's stroke ringing into a crescendo cannot grow; strokes or a roll can."""
+    swell = Mark(F(1), "crescendo", end=F(4))
+    ringing = [Note(F(0), F(2), 45), Note(F(4), F(1), 45)]
+    strokes = [Note(F(0), F(1), 45), Note(F(2), F(1), 45), Note(F(4), F(1), 45)]
+    roll = [Note(F(0), F(4), 45, articulations=("tremolo",)), Note(F(4), F(1), 45)]
+    for notes, struck, kept in ((ringing, True, False), (ringing, False, True),
+                                (strokes, True, True), (roll, True, True)):
+        assert bool(_hairpins([(None, notes, (swell,), 0)], struck=struck)) == kept
 
 
 def test_a_sketch_without_dynamics_gets_them_from_its_velocities() -> None:

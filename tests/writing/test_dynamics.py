@@ -119,6 +119,24 @@ def test_a_crescendo_into_a_stab_then_the_level_again():
     _readable(written, hairpins=[hairpin])
 
 
+def test_a_crescendo_into_a_held_stab_ends_on_the_hit_not_where_it_began():
+    """mf, a crescendo into the hit (f on an accented eighth), the chord held on mf: one
+    held note marked f, its goal, and mf at the next note a beat later; marked mf (the
+    level it goes on at) it read "mf < mf"."""
+    notes = [Note(F(0), F(2), 67), Note(F(4), F(1, 2), 67, 110, HIT),
+             Note(F(9, 2), F(3, 2), 67), Note(F(6), F(2), 69)]
+    hairpin = Mark(F(2), "crescendo", end=F(4))
+    levels = {F(0): "mf", F(4): "f", F(9, 2): "mf", F(6): "mf"}
+    written = write_dynamics(notes, levels, [hairpin], BEAT)
+    assert _dyn(written) == [(F(0), "mf"), (F(4), "f"), (F(6), "mf")]
+    assert Note(F(4), F(2), 67, 110, HIT) in written.notes  # one held note
+    assert "the crescendo's goal" in written.changes[0][1]
+    _readable(written, hairpins=[hairpin])
+    # grown from mp, the chord held on mf is louder than where it began: mf on the hit
+    grown = write_dynamics(notes, levels | {F(0): "mp"}, [hairpin], BEAT)
+    assert _dyn(grown) == [(F(0), "mp"), (F(4), "mf")]
+
+
 def test_nothing_is_written_inside_a_hairpin_and_its_goal_always_is():
     notes = [Note(F(i), F(1), 60) for i in range(9)]
     levels = {F(0): "p", F(2): "mp", F(4): "p", F(8): "p"}

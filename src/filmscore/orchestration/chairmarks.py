@@ -6,8 +6,9 @@ Their dynamics are not simply added up: at each onset the chair plays at the lev
 layer whose notes it plays there (the first in the chair's order: a job in spans before a
 whole-cue job), and ``writing.dynamics.write_dynamics`` writes those levels as a copyist
 does (no repeats, a hit's stab and its held chord as one sfp note, a short stab sfz, no
-two dynamics closer than a beat).  A hairpin is kept where the chair sounds in it, the
-first layer's where two overlap.  Mute changes go where the chair has time to make them
+two dynamics closer than a beat).  A hairpin is kept where the chair sounds in it (a
+struck chair: strikes or rolls), the first layer's where two overlap, from the chair's
+first note in it.  Mute changes go where the chair has time to make them
 (``expression.timed_mutes``).  Every change is an event for the orchestrator's decisions.
 """
 
@@ -50,9 +51,12 @@ def _steps(steps: int | Callable[[Fraction], int], t: Fraction) -> int:
     return steps(t) if callable(steps) else steps
 
 
-def _hairpins(carried: Sequence[Carried]) -> list[Mark]:
+def _hairpins(carried: Sequence[Carried], *, struck: bool = False) -> list[Mark]:
     """The hairpins of the layers the chair sounds in, the first layer's where two
-    overlap."""
+    overlap; one that starts while the chair rests starts at its first note in it (where
+    the level it grows from can be written: nothing is written inside a hairpin).  A
+    ``struck`` chair (a drum, a harp) sounds in a hairpin only by a stroke or a roll in
+    it: a struck note ringing on cannot grow."""
     kept: list[tuple[Mark, Fraction]] = []
     for _layer, notes, marks, _ in carried:
         for mark in marks:
@@ -61,6 +65,14 @@ def _hairpins(carried: Sequence[Carried]) -> list[Mark]:
                 continue
             if not any(n.onset < end and n.end > mark.onset for n in notes):
                 continue  # the chair does not sound in it
+            if struck and not any(
+                    mark.onset <= n.onset < end or ("tremolo" in n.articulations
+                                                    and n.onset < end and n.end > mark.onset)
+                    for n in notes):
+                continue
+            if not any(n.onset <= mark.onset < n.end for n in notes):
+                mark = replace(mark, onset=min(n.onset for n in notes
+                                               if mark.onset < n.onset < end))
             if any(k.onset < end and mark.onset < k_end for k, k_end in kept):
                 continue
             kept.append((mark, end))
@@ -129,8 +141,8 @@ def chair_marks(label: str, notes: list[Note], carried: Sequence[Carried],
                 event("dynamics", t, owner.staff,
                       f"plays {owner.staff} and {layer.staff} at once: marked at the "
                       f"level of {owner.staff} ({value}), not {other}")
-    hairpins = _hairpins(carried)
     section = get_instrument(instrument).section
+    hairpins = _hairpins(carried, struck=section in STRUCK)
     written = write_dynamics(notes, levels, hairpins, beat,
                              sustains=section not in STRUCK and "pizz." not in
                              {m.value for m in others if m.kind == "technique"})

@@ -14,9 +14,11 @@ copyist applies them (Gould, *Behind Bars*, "Dynamics"; the vocabulary is the da
    note, held from the stab: marked ``sfp`` (``fp`` when the stab carries no accent) when
    it goes on at mp or softer (``FP_BODY``; the body's level, if not p, is written at the
    part's next note a beat or more later), else marked at the level it goes on at, the
-   hit in its accent (a marcato stays; an unaccented stab gets an accent).  Only on an
-   instrument that sustains: a harp's, a piano's or a drum's chord struck again is a new
-   stroke.
+   hit in its accent (a marcato stays; an unaccented stab gets an accent); but a stab a
+   crescendo leads to keeps its own level when the level it goes on at is no louder than
+   where the crescendo began ("mf < mf" says nothing), that level then written at the
+   part's next note a beat or more later.  Only on an instrument that sustains: a harp's,
+   a piano's or a drum's chord struck again is a new stroke.
 4. **A short stab.**  A loud stab shorter than a beat on a hit (accented) followed within
    a beat by a softer
    level is marked ``sfz``; the softer level is written at the part's next note a beat
@@ -99,6 +101,8 @@ class _Part:
         self.sustains = sustains
         self.notes = sorted(notes)
         self.hairpins = [(h.onset, h.end) for h in hairpins if h.end is not None]
+        self.rising = {h.end: h.onset for h in hairpins
+                       if h.kind == "crescendo" and h.end is not None}
         self.beat = beat
         self.changes: list[tuple[Fraction, str]] = []
         self.merged: dict[Fraction, Fraction] = {}
@@ -157,13 +161,13 @@ def _unrepeated(part: _Part, written: list[tuple[Fraction, str]]
     return out
 
 
-def _in_force(part: _Part, written: list[tuple[Fraction, str]], at: Fraction
-              ) -> str | None:
-    """The level in force at ``at`` from the dynamics written before it (None: open, a
-    hairpin ran since)."""
+def _in_force(part: _Part, written: list[tuple[Fraction, str]], at: Fraction, *,
+              at_too: bool = False) -> str | None:
+    """The level in force at ``at`` from the dynamics written before it (``at_too``: and
+    at it) (None: open, a hairpin ran since)."""
     level, last = None, None
     for t, value in written:
-        if t >= at:
+        if t > at or (t == at and not at_too):
             break
         level = ATTACK_LEAVES.get(value, level) if value in ATTACKS else value
         last = t
@@ -194,7 +198,19 @@ def _stab(part: _Part, written: list[tuple[Fraction, str]], i: int) -> bool:
             for n in stab]
         said = f"{v1} on the hit, {v2} on the same chord held after it: one held note"
         del written[i + 1]
-        if loudness(v2) > loudness(FP_BODY):  # a loud chord with an accented attack
+        grew_from = _in_force(part, written, part.rising[t1], at_too=True) \
+            if t1 in part.rising else None
+        if loudness(v2) > loudness(FP_BODY) and grew_from is not None \
+                and loudness(v2) <= loudness(grew_from):
+            # a crescendo into the hit: the hit is its goal, the chord goes on softer
+            written[i] = (t1, v1)
+            again = part.next_place(t1, following)
+            if again is not None:
+                written.insert(i + 1, (again, v2))
+            part.changes.append((t1, f"{said}, {v1} (the crescendo's goal; {v2}, where "
+                                     f"it grew from, would end it where it began)"
+                                     + (f", then {v2} at its next note" if again else "")))
+        elif loudness(v2) > loudness(FP_BODY):  # a loud chord with an accented attack
             if not accented:
                 merged = [replace(n, articulations=(*n.articulations, "accent"))
                           for n in merged]
