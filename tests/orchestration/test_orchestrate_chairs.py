@@ -10,16 +10,17 @@ import pytest
 
 from filmscore.formats.musicxml import write_full_score
 from filmscore.formats.score_survey import read_score_survey
-from filmscore.orchestration.brief import BriefPoint, CueBrief
+from filmscore.orchestration.brief import BriefPoint, CueBrief, cue_brief
 from filmscore.orchestration.chairmarks import seconds_between
 from filmscore.orchestration.check import check_score
 from filmscore.orchestration.expression import timed_mutes
 from filmscore.orchestration.orchestrate import Orchestration, orchestrate
 from filmscore.spotting.cues import CueSpec, SyncSpec, parse_cue_number
 from filmscore.sync.tempomap import Meter, TempoMap
-from filmscore.writing.dynamics import ATTACK_LEAVES, ATTACKS
+from filmscore.writing.dynamics import ATTACK_LEAVES, ATTACKS, LADDER, level_in_force
 from filmscore.writing.music import Mark, Music, Note, Part
 from filmscore.writing.sketch import CuePlan, sketch_cue, use
+from writing.test_sketch_demo import demo_sketches
 
 F = Fraction
 HIT = ("strong-accent",)
@@ -55,6 +56,13 @@ def _one_level_at_a_time(part: Part, beat: Fraction = BEAT) -> None:
             continue
         assert mark.value != level, (part.name, mark)
         level = mark.value
+    for hairpin in hairpins:  # a hairpin goes where it says: "mf < mf" says nothing
+        grew_from = level_in_force(dynamics, hairpin.onset)
+        goal = next((m.value for m in dynamics if m.onset == hairpin.end), None)
+        if grew_from in LADDER and goal in LADDER:
+            rise = LADDER.index(goal) - LADDER.index(grew_from)
+            assert rise > 0 if hairpin.kind == "crescendo" else rise < 0, \
+                (part.name, hairpin, grew_from, goal)
 
 
 # --- a held chord and the next ---------------------------------------------------------------
@@ -154,6 +162,20 @@ def test_every_chair_plays_one_level_at_a_time(sketched: Orchestration, tmp_path
     assert _checked(sketched, tmp_path) == {}
     said = [d.message for d in sketched.decisions if d.kind == "dynamics"]
     assert any("one held note" in m for m in said)  # the hits as a copyist writes them
+
+
+def test_every_chair_of_the_demo_reads_as_a_copyist_writes_it() -> None:
+    """The demo's eleven sketches orchestrated as the demo does: every chair one level at
+    a time, and every hairpin going where it says (the demo's parts printed "pp > pp",
+    "mf < mf" and a ringing timpani's "f < f" before)."""
+    for number, (cue, tmap, music, _) in demo_sketches().items():
+        result = orchestrate(music, "studio", brief=cue_brief(cue, tmap),
+                             subdivision=tmap.subdivision)
+        for part in result.full.parts:
+            try:
+                _one_level_at_a_time(part)
+            except AssertionError as error:
+                raise AssertionError(f"{number}: {error}") from None
 
 
 def test_techniques_only_where_they_mean_something(sketched: Orchestration) -> None:
