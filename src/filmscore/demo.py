@@ -71,8 +71,8 @@ from filmscore.writing.cuetime import meter_for
 TITLE = "Popeye the Sailor Meets Sindbad the Sailor"
 #: the demo's music is machine-written from its themes (the 1936 short's own score, by
 #: Sammy Timberg, is not used); Popeye's theme is the traditional Sailor's Hornpipe
-COMPOSER = "Music: filmscore demo, machine-written (Popeye: The Sailor's Hornpipe, trad.)"
-ORCHESTRATOR = "Orchestration: filmscore (automatic)"
+COMPOSER = "filmscore demo, machine-written (Popeye: The Sailor's Hornpipe, trad.)"
+ORCHESTRATOR = "filmscore (automatic)"  # the parts print "Music: ...", "Orchestration: ..."
 RATE = get_rate("24")
 REEL_START = 86400  # reel 1 starts at 01:00:00:00
 PARTS = ("part1", "part2", "part3", "part4")

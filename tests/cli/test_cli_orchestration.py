@@ -131,7 +131,9 @@ def test_orchestrate_bad_input_is_refused_and_writes_nothing(cli, sketched, tmp_
 def test_project_credits_are_set_once_and_printed(cli, sketched, tmp_path):
     out = cli.ok("-p", sketched, "project", "show")
     assert "composer: Ann Score" in out and "orchestrator: -" in out
-    cli.ok("-p", sketched, "project", "set", "orchestrator", "Bo Orch")
+    # typed as the parts print it: kept as the name alone (the cue sheet's composer, the
+    # album's tags), printed "Orchestration: Bo Orch", not twice
+    cli.ok("-p", sketched, "project", "set", "orchestrator", "Orchestration: Bo Orch")
     cli.ok("-p", sketched, "project", "set", "sync-feet", "yes")
     out = cli.ok("-p", sketched, "project", "show")
     assert "orchestrator: Bo Orch" in out and "sync-feet: yes" in out

@@ -230,9 +230,10 @@ def project_credits(pctx) -> ProjectCredits:
 
 def set_project_credits(pctx, *, composer: str | None = None, orchestrator: str | None = None,
                         sync_feet: bool | None = None) -> ProjectCredits:
-    """Set the project's composer and orchestrator (as printed: "Music: NAME" unless the
-    name says it already) and whether sync points show their footage; None leaves a
-    value as it is."""
+    """Set the project's composer and orchestrator and whether sync points show their
+    footage; None leaves a value as it is.  A credit is kept as the name alone (the
+    cue sheet's composer, the album's tags): the label the parts print before it
+    ("Music: NAME", "Orchestration: NAME") is taken off when it was typed."""
     from filmscore.model import Project
 
     for name, value in (("composer", composer), ("orchestrator", orchestrator)):
@@ -242,12 +243,20 @@ def set_project_credits(pctx, *, composer: str | None = None, orchestrator: str 
     with transaction(pctx.engine) as session:
         row = session.get(Project, pctx.project_id)
         if composer is not None:
-            row.composer = " ".join(composer.split())
+            row.composer = _unlabelled(composer, "Music")
         if orchestrator is not None:
-            row.orchestrator = " ".join(orchestrator.split())
+            row.orchestrator = _unlabelled(orchestrator, "Orchestration")
         if sync_feet is not None:
             row.sync_feet = bool(sync_feet)
         return ProjectCredits(row.composer, row.orchestrator, bool(row.sync_feet))
+
+
+def _unlabelled(credit: str, label: str) -> str:
+    """``credit`` on one line without the printed ``label`` ("Music: Sammy Timberg" ->
+    "Sammy Timberg")."""
+    text = " ".join(credit.split())
+    head, colon, rest = text.partition(":")
+    return rest.strip() if colon and head.strip().lower() == label.lower() else text
 
 
 def _header(pctx, cs: CueScore, credits: ProjectCredits):
