@@ -225,6 +225,27 @@ def _doc(meter: tuple[int, int], bars: list[str], *, pickup: str | None = None,
             + "".join(measures) + "</part></score-partwise>").encode()
 
 
+@pytest.mark.parametrize(("name", "played", "transpose", "shown"), [
+    ("Flute 3", "Piccolo", "", "Flute 3 (Piccolo)"),  # the player picks up the piccolo
+    ("Clarinet 2", "Bass Clarinet", (-8, -14), "Clarinet 2 (Bass Clarinet in B\u266d)"),
+    ("Clarinet 1", "Clarinet in A", (-2, -3), "Clarinet 1 in A"),  # the same, in A
+    ("Flute 1", "Flute", "", "Flute 1"),
+    ("Violin 1", "Piccolo", "", "Violin 1"),  # no violinist's double
+])
+def test_a_chair_on_its_double_is_named_with_it(name, played, transpose, shown):
+    data = _doc((4, 4), ["notes"] * 2).decode().replace(
+        "<part-name>Trumpet</part-name>", f"<part-name>{name}</part-name><score-instrument "
+        f"id='I1'><instrument-name>{played}</instrument-name></score-instrument>")
+    if transpose:
+        data = data.replace("</clef></attributes>", "</clef><transpose><diatonic>"
+                            f"{transpose[0]}</diatonic><chromatic>{transpose[1]}</chromatic>"
+                            "</transpose></attributes>")
+    doc = parse_score(data.encode())
+    for made in (make_part(doc, "P1", header=HEADER), make_score(doc, header=HEADER)):
+        assert etree.fromstring(made).findtext("part-list/score-part/part-name") == shown
+    assert [n for _, n in doc.parts] == [name]  # its files are still named by the chair
+
+
 def _multirests(root) -> list[tuple[str, int]]:
     return [(m.get("number"), int(m.findtext("attributes/measure-style/multiple-rest")))
             for m in root.iter("measure") if m.find("attributes/measure-style") is not None]

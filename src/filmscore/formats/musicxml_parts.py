@@ -301,6 +301,31 @@ def _labelled(name: str, label: str) -> str:
     return f"{name} {label}"
 
 
+def _played(doc: ScoreDoc, part_id: str, name: str, label: str) -> str:
+    """The part's name as its reader sees it: ``_labelled``, and the instrument a chair
+    plays when it is one of the usual doubles of the instrument its name says ('Flute 3
+    (Piccolo)' for a flute chair on piccolo, its score-instrument; 'Clarinet 2 (Bass
+    Clarinet in B\u266d)'): the player must know to pick it up.  The same instrument in
+    another key is only its key ('Clarinet 1 in A')."""
+    from filmscore.errors import InputError
+    from filmscore.orchestration.instruments import get_instrument
+
+    entry = doc.root.find(f"part-list/score-part[@id='{part_id}']") \
+        if "'" not in part_id else None
+    played = (entry.findtext("score-instrument/instrument-name") or "").strip() \
+        if entry is not None else ""
+    base = re.sub(r"\s+(\d+|[IVX]+)$", "", name.strip())
+    try:
+        chair, instrument = get_instrument(base), get_instrument(played) if played else None
+    except InputError:
+        return _labelled(name, label)
+    if instrument is None or instrument.key not in chair.usual_doubles \
+            or instrument.name.split()[0] == chair.name.split()[0]:
+        return _labelled(name, label)
+    shown = re.sub(r"\s+in\s+\S+$", "", instrument.name)
+    return f"{name} ({shown}{' ' + label if label else ''})"
+
+
 _NAMED_KEY = re.compile(r"\bin [A-G]([b#\u266d\u266f]|-flat|-sharp| flat| sharp)?\b")
 
 
@@ -350,7 +375,7 @@ def make_part(doc: ScoreDoc, part_id: str, *, header: Header, syncs: Sequence[Sy
         copy_source_tempos(measures, doc.source_tempos())
     if multirest:
         add_multirests(measures)
-    reader = _labelled(name, label)
+    reader = _played(doc, part_id, name, label)
     return document(doc.root, header, reader, [part_id], [part], doc.part_names, part=True,
                     concert=not transposed, labels={part_id: reader})
 
@@ -394,8 +419,9 @@ def make_score(doc: ScoreDoc, *, header: Header, syncs: Sequence[SyncMark] = (),
             layout=True, notes=notes)
         if index == 0:
             add_marks(doc.measure_at, measures, syncs, tempos, letters=letters, describe=True)
-        if not concert:
-            labels[part_id] = _labelled(name, label)
+        shown = _played(doc, part_id, name, "" if concert else label)
+        if shown != name:
+            labels[part_id] = shown
         parts.append(part)
     reader = "Score in C" if concert else "Transposed score"
     return document(doc.root, header, reader, [pid for pid, _ in doc.parts], parts,
