@@ -116,3 +116,32 @@ def test_percussion_part_has_no_key_signature(tmp_path):
     assert flute.findtext(".//key/fifths") == "-1"
     assert drums.find(".//key") is None
     assert drums.find(".//clef/sign").text == "percussion"
+
+
+def test_a_percussion_part_names_its_drums_and_reads_back(tmp_path):
+    """A chair that strikes a bass drum, a low tom and two cymbals: a <score-instrument>
+    per drum, each note naming its own, the key to the staff under bar 1 ('Cr. cym. ...'),
+    'Perc. 1' on later systems (not the snare drum of its chair); one drum alone is one
+    line.  The part read back is every stroke of every drum."""
+    one = Fraction(1)
+    keys = (36, 41, 49, 51)
+    kit = Part("Percussion 1", tuple(Note(Fraction(i), one, k) for i, k in enumerate(keys)),
+               instrument="snare_drum", is_drum=True)
+    bass = Part("Percussion 2", (Note(Fraction(0), one, 36), Note(Fraction(2), one, 36)),
+                instrument="bass_drum", is_drum=True)
+    music = Music((kit, bass), key="C major")
+    path = write_full_score(music, tmp_path / "drums.musicxml")
+    part, root = _xml_part(path, "Percussion 1")
+    entry = root.find("part-list/score-part")
+    assert [e.text for e in entry.iter("instrument-name")] == [
+        "Bass Drum", "Low Floor Tom", "Crash Cymbal", "Ride Cymbal"]
+    assert entry.findtext("part-abbreviation") == "Perc. 1"
+    assert all(n.find("instrument") is not None for n in part.iter("note"))
+    key = part.find("measure/direction[@id='fs-key']")
+    assert key.get("placement") == "below"
+    assert "B.D. 1st space" in key.findtext("direction-type/words")
+    single, _ = _xml_part(path, "Percussion 2")
+    assert single.findtext(".//staff-details/staff-lines") == "1"
+    assert single.findtext("measure/direction/direction-type/words") == "Bass Drum"
+    back = read_music(path)
+    assert [_triples(p) for p in back.parts] == [_triples(p) for p in music.parts]

@@ -451,3 +451,22 @@ def test_a_score_and_its_parts_share_each_part_as_copied():
     assert make_parts(doc, header=HEADER) == fresh
     assert make_score(doc, header=HEADER, syncs=syncs) == score
     assert b"01:00:10:00" in score and not any(b"01:00:10:00" in d for _, d in fresh)
+
+
+def test_a_percussion_part_keeps_its_first_timecode_beside_the_key_to_its_staff(tmp_path):
+    """The key under a percussion staff is not one of the bar's texts: the sync point's
+    timecode at bar 1 stays beside the tempo's frame-click (it was left out for the key)."""
+    from filmscore.formats.musicxml import write_full_score
+    from filmscore.writing.music import Music, Note, Part
+
+    one = F(1)
+    kit = Part("Percussion 1", tuple(Note(F(i), one, k) for i, k in enumerate((36, 49, 36, 49))),
+               instrument="snare_drum", is_drum=True)
+    path = write_full_score(Music((kit,)), tmp_path / "kit.musicxml")
+    part = etree.fromstring(make_part(
+        load_score(path), next(iter(load_score(path).part_names)), header=HEADER,
+        syncs=[SyncMark(F(0), "A", "01:00:00:00")], tempos=[TempoMark(F(0), F(120),
+                                                                     "quarter", "12-0")]))
+    words = [w.text for w in part.find("part/measure").iter("words")]
+    assert "01:00:00:00" in words and "(12-0 fc)" in words
+    assert any(w.startswith("Cr. cym.") for w in words)

@@ -104,8 +104,10 @@ def to_unpitched(m21part: Any, places: Mapping[int, tuple[str, int, str]] | None
         site.replace(element, new)
 
 
-def _dress_part(m21part: Any, part: Part, *, concert: bool, source: str, channel: int) -> None:
-    """Instrument, names, clef and transposition of one full-score part."""
+def _dress_part(m21part: Any, part: Part, *, concert: bool, source: str, channel: int
+                ) -> bool:
+    """Instrument, names, clef and transposition of one full-score part; True for a
+    percussion part (unpitched notes)."""
     from music21 import clef as m21clef
     from music21 import instrument as m21instrument
     from music21 import interval as m21interval
@@ -121,6 +123,8 @@ def _dress_part(m21part: Any, part: Part, *, concert: bool, source: str, channel
         m21part.remove(old)
     drum = part.is_drum or info.is_unpitched
     if drum:
+        from filmscore.formats.musicxml_shortscore import drum_display
+
         inst = m21instrument.UnpitchedPercussion()
         inst.percMapPitch = part.notes[0].pitch if part.notes else 38
         inst.midiChannel = 9
@@ -129,7 +133,9 @@ def _dress_part(m21part: Any, part: Part, *, concert: bool, source: str, channel
         inst.midiProgram = info.gm_program
         inst.midiChannel = channel  # parts share channels past 15 (music21 would complain)
     inst.partName = part.name
-    inst.partAbbreviation = _abbreviation(part.name, info.abbreviation)
+    # a percussion chair plays whatever drums the cue asks: 'Perc. 1', not its first one's
+    inst.partAbbreviation = _abbreviation(part.name, "Perc." if drum and part.name.lower()
+                                          .startswith("perc") else info.abbreviation)
     inst.instrumentName = info.name
     inst.instrumentAbbreviation = info.abbreviation
     m21part.partName, m21part.partAbbreviation = inst.partName, inst.partAbbreviation
@@ -145,13 +151,14 @@ def _dress_part(m21part: Any, part: Part, *, concert: bool, source: str, channel
     if first is not None:
         first.clef = getattr(m21clef, _CLEFS[clef_name][0])()
     if drum:
-        to_unpitched(m21part)
+        to_unpitched(m21part, drum_display([n.pitch for n in part.notes]))
         # unpitched percussion carries no key signature (music21 copies the score's)
         from music21 import key as m21key
 
         for measure in m21part.getElementsByClass("Measure"):
             for sig in list(measure.getElementsByClass(m21key.KeySignature)):
                 measure.remove(sig)
+    return drum
 
 
 def write_full_score(music: Music, path: str | os.PathLike[str], *,
@@ -165,14 +172,13 @@ def write_full_score(music: Music, path: str | os.PathLike[str], *,
     transposers (piccolo, double bass, guitar, glockenspiel, ...) at the octave; with
     ``concert`` everything is at sounding pitch and nothing has a ``<transpose>``.  Drum
     parts (``is_drum`` or an unpitched instrument) are unpitched notes on a percussion clef
-    at their ``DRUM_DISPLAY`` position; ``read_music(path, unpitched=True)`` reads them back.
+    placed as the short score places them (``drum_display``: the drum set at its
+    ``DRUM_DISPLAY`` place, one drum alone on a one-line staff), each note naming its drum
+    (``<instrument>``), the key to the staff above bar 1; ``read_music`` reads them back.
 
     What it loses besides ``write_music``'s losses: a part's instrument changes (one
     instrument per part: a chair that switches to a double needs its own part), grand
-    staves (a piano or harp part is one staff), clef changes inside a part, and drum keys
-    without a ``DRUM_DISPLAY`` position (written at C4, read back as nothing).  Percussion
-    parts carry one MIDI drum key for the whole part (``<midi-unpitched>``, music21 writes
-    no per-note ``<instrument>``), so players of MusicXML hear one drum sound per part.
+    staves (a piano or harp part is one staff) and clef changes inside a part.
     """
     from filmscore.formats.musicxml_score import SUFFIXES, make_score, write_score
 
@@ -184,7 +190,36 @@ def write_full_score(music: Music, path: str | os.PathLike[str], *,
         raise InputError("a full score needs at least one part", source=str(path),
                          valid="an orchestration with at least one playing chair")
     score = make_score(music)
+    drums = []
     for index, (m21part, part) in enumerate(zip(score.parts, music.parts, strict=True)):
         channel = [c for c in range(16) if c != 9][index % 15]
-        _dress_part(m21part, part, concert=concert, source=str(path), channel=channel)
-    return write_score(score, path)
+        drums.append(_dress_part(m21part, part, concert=concert, source=str(path),
+                                 channel=channel))
+    return write_score(score, path, finish=_percussion_finisher(music, drums))
+
+
+def _percussion_finisher(music: Music, drums: list[bool]):
+    """The lxml pass over a full score: each percussion part names its drums as the short
+    score does (a <score-instrument> per drum, each note its own, one line for a single
+    drum, the key to the staff above bar 1: 'Cr. cym. × above, B.D. 1st space'), so that
+    the player's part says what to strike, and every drum reads back by its name."""
+    from lxml import etree
+
+    from filmscore.formats.musicxml_shortscore import _finish_percussion, drum_display
+
+    def finish(data: bytes) -> bytes:
+        parser = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=True)
+        root = etree.fromstring(data, parser)
+        for score_part, part_el, part, drum in zip(root.findall("part-list/score-part"),
+                                                   root.findall("part"), music.parts, drums,
+                                                   strict=False):
+            if drum and part.notes:
+                # the key under the staff: above it, the film's timecodes and sync texts
+                # of the player's part would have to give way to it
+                _finish_percussion(score_part, part_el,
+                                   drum_display([n.pitch for n in part.notes]),
+                                   legend_placement="below")
+        return etree.tostring(root, xml_declaration=True, encoding="utf-8",
+                              doctype=root.getroottree().docinfo.doctype)
+
+    return finish

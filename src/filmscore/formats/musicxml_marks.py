@@ -227,9 +227,9 @@ def add_marks(measure_at: Callable[[Fraction], tuple[int, Fraction]],
 
 def _long_words(measure: etree._Element) -> int:
     """The texts a bar has of its own (words longer than a playing indication such as
-    'pizz.', not part of a tempo mark)."""
+    'pizz.', not part of a tempo mark, not the key to a percussion staff under it)."""
     return sum(1 for d in measure.iterfind("direction")
-               if d.find("direction-type/metronome") is None
+               if d.find("direction-type/metronome") is None and d.get("id") != "fs-key"
                and any(len((w.text or "").strip()) > SHORT_TEXT
                        for w in d.iterfind("direction-type/words")))
 

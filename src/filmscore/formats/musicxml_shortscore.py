@@ -418,8 +418,14 @@ def _instrument_id(part_id: str, key: int) -> str:
     return f"{part_id}-I{key + 1}"
 
 
+#: the id of the key to a percussion staff's <direction> (the film marks' texts per bar do
+#: not count it: see ``musicxml_marks``)
+KEY_ID = "fs-key"
+
+
 def _finish_percussion(score_part: etree._Element, part: etree._Element,
-                       places: dict[int, tuple[str, int, str]]) -> None:
+                       places: dict[int, tuple[str, int, str]], *,
+                       legend_placement: str = "above") -> None:
     """One <score-instrument> per drum (with its <midi-unpitched> key), every note naming
     its drum, a one-line staff for one drum, and the key to the staff above bar 1."""
     part_id = score_part.get("id", "")
@@ -463,7 +469,7 @@ def _finish_percussion(score_part: etree._Element, part: etree._Element,
         details = etree.Element("staff-details")
         sub_element(details, "staff-lines", "1")
         insert_in_attributes(attributes, details)
-    legend = etree.Element("direction", placement="above")
+    legend = etree.Element("direction", placement=legend_placement, id=KEY_ID)
     sub_element(sub_element(legend, "direction-type"), "words", _legend(places),
                 **{"font-size": "8", "font-style": "italic"})
     if attributes is not None:

@@ -316,6 +316,11 @@ _ALIASES: dict[str, str] = {
     "snare": "snare_drum", "sd": "snare_drum", "side drum": "snare_drum",
     "bd": "bass_drum", "gran cassa": "bass_drum", "cymbal": "cymbals", "cym": "cymbals",
     "crash cymbals": "cymbals", "piatti": "cymbals",
+    # the General MIDI drum names a percussion part names its drums by (DRUM_NAMES)
+    "crash cymbal": "cymbals", "crash cymbal 2": "cymbals", "ride cymbal": "cymbals",
+    "ride cymbal 2": "cymbals", "suspended cymbal": "cymbals", "splash cymbal": "cymbals",
+    "chinese cymbal": "cymbals", "acoustic bass drum": "bass_drum",
+    "electric snare": "snare_drum", "side stick": "snare_drum",
     "hp": "harp", "arpa": "harp", "cel": "celesta", "celeste": "celesta",
     "pno": "piano", "pianoforte": "piano", "grand piano": "piano",
     "guitar": "acoustic_guitar", "gtr": "acoustic_guitar", "classical guitar": "acoustic_guitar",
