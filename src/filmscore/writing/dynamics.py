@@ -207,8 +207,9 @@ def _stab(part: _Part, written: list[tuple[Fraction, str]], i: int) -> bool:
             again = part.next_place(t1, following)
             if again is not None:
                 written.insert(i + 1, (again, v2))
-            part.changes.append((t1, f"{said}, {v1} (the crescendo's goal; {v2}, where "
-                                     f"it grew from, would end it where it began)"
+            part.changes.append((t1, f"{said}, {v1} (the crescendo's goal; {v2}, no "
+                                     f"louder than the {grew_from} it grew from, would "
+                                     "undo it)"
                                      + (f", then {v2} at its next note" if again else "")))
         elif loudness(v2) > loudness(FP_BODY):  # a loud chord with an accented attack
             if not accented:
