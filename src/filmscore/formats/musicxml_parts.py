@@ -308,7 +308,7 @@ def _played(doc: ScoreDoc, part_id: str, name: str, label: str) -> str:
     Clarinet in B\u266d)'): the player must know to pick it up.  The same instrument in
     another key is only its key ('Clarinet 1 in A')."""
     from filmscore.errors import InputError
-    from filmscore.orchestration.instruments import get_instrument
+    from filmscore.orchestration.instruments import get_instrument, is_double
 
     entry = doc.root.find(f"part-list/score-part[@id='{part_id}']") \
         if "'" not in part_id else None
@@ -319,8 +319,7 @@ def _played(doc: ScoreDoc, part_id: str, name: str, label: str) -> str:
         chair, instrument = get_instrument(base), get_instrument(played) if played else None
     except InputError:
         return _labelled(name, label)
-    if instrument is None or instrument.key not in chair.usual_doubles \
-            or instrument.name.split()[0] == chair.name.split()[0]:
+    if instrument is None or not is_double(chair, instrument):
         return _labelled(name, label)
     shown = re.sub(r"\s+in\s+\S+$", "", instrument.name)
     return f"{name} ({shown}{' ' + label if label else ''})"

@@ -30,7 +30,7 @@ from typing import Any
 
 from filmscore.errors import InputError, ParseError
 from filmscore.limits import is_digits
-from filmscore.orchestration.instruments import get_instrument
+from filmscore.orchestration.instruments import get_instrument, is_double
 from filmscore.orchestration.survey import (
     DEFAULT_TEMPO_BPM,
     InstrumentChange,
@@ -434,9 +434,7 @@ def read_score_survey(path: str | os.PathLike[str], *,
         for text in info["instrument_names"]:  # a chair on its double for the whole part:
             double, _ = identify(text)            # "Flute 3" whose instrument is a Piccolo
             if key is not None and double is not None and double != key and \
-                    double in get_instrument(key).usual_doubles and \
-                    get_instrument(double).name.split()[0] != \
-                    get_instrument(key).name.split()[0]:  # not "Trumpet" for "C Trumpet"
+                    is_double(key, double):  # not "Trumpet" for "C Trumpet"
                 key, found_in = double, text
                 break
         if key is not None and pitch_class is None:  # the key may be in another name

@@ -422,6 +422,14 @@ def _midi(value: int, field: str) -> int:
     return value
 
 
+def is_double(own: str | Instrument, other: str | Instrument) -> bool:
+    """``other`` is one of the usual doubles of ``own`` (a flute's piccolo, a clarinet's
+    bass clarinet), not the same instrument in another key (a clarinet's clarinet in A:
+    the same first word of the name)."""
+    own, other = get_instrument(own), get_instrument(other)
+    return other.key in own.usual_doubles and other.name.split()[0] != own.name.split()[0]
+
+
 def written_pitch(instrument: str | Instrument, sounding_midi: int) -> int:
     """The written (part) pitch of a note that sounds at ``sounding_midi``."""
     inst = get_instrument(instrument)
