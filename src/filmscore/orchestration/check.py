@@ -21,8 +21,10 @@ What it looks for (the rules are the tables below, read by the code):
   fits (warning).
 * ``impossible_double``: a change of instrument (or of mute, brass only) with less rest
   than ``CHANGE_SECONDS`` says it takes, seconds from the score's tempo marks.
-* ``unidentified_part`` (warning; info for unpitched percussion) and ``empty_part``
-  (info: a tacet part, normal in a full score) are parts not checked.
+* ``unidentified_part`` (warning) and ``empty_part`` (info: a tacet part, normal in a
+  full score) are parts not checked.  Unpitched percussion is not checked either, named
+  by the table or not (a triangle, the drums of a percussionist's staff): it is listed
+  with the parts skipped, not flagged (nothing in it can be out of range).
 """
 
 from __future__ import annotations
@@ -47,7 +49,7 @@ SEVERITY: dict[str, str] = {
     "too_many_notes": "error",  # strings: 3-4 notes and one-string double stops are warnings
     "concert_pitch_suspect": "warning",  # info when the key fits the transposition
     "impossible_double": "error",
-    "unidentified_part": "warning",  # info for unpitched percussion
+    "unidentified_part": "warning",
     "empty_part": "info",
 }
 """Default severity per kind; the rules above say where a flag takes another."""
@@ -466,11 +468,8 @@ def check_score(survey: ScoreSurvey, *, strict: bool = False) -> CheckReport:
                               f"{part.name}: no notes (tacet part)", Fraction(-1), index))
             continue
         if inst is None:
-            if not part.notes:
+            if not part.notes:  # a percussionist's drums: nothing to check, as below
                 skipped.append((part.name, "unpitched percussion not in the instrument table"))
-                flags.append(Flag("unidentified_part", "info", part.name, "", Fraction(0),
-                                  f"{part.name}: unpitched percussion, not checked",
-                                  Fraction(-1), index))
                 continue
             if strict:
                 raise InputError(f"unknown instrument in part {part.name!r}",
