@@ -105,9 +105,9 @@ def to_unpitched(m21part: Any, places: Mapping[int, tuple[str, int, str]] | None
 
 
 def _dress_part(m21part: Any, part: Part, *, concert: bool, source: str, channel: int
-                ) -> bool:
-    """Instrument, names, clef and transposition of one full-score part; True for a
-    percussion part (unpitched notes)."""
+                ) -> dict[int, tuple[str, int, str]] | None:
+    """Instrument, names, clef and transposition of one full-score part; for a percussion
+    part, where each drum is written (``drum_display``), else None."""
     from music21 import clef as m21clef
     from music21 import instrument as m21instrument
     from music21 import interval as m21interval
@@ -150,15 +150,16 @@ def _dress_part(m21part: Any, part: Part, *, concert: bool, source: str, channel
     first = next(iter(m21part.getElementsByClass("Measure")), None)
     if first is not None:
         first.clef = getattr(m21clef, _CLEFS[clef_name][0])()
-    if drum:
-        to_unpitched(m21part, drum_display([n.pitch for n in part.notes]))
+    places = drum_display([n.pitch for n in part.notes]) if drum else None
+    if places is not None:
+        to_unpitched(m21part, places)
         # unpitched percussion carries no key signature (music21 copies the score's)
         from music21 import key as m21key
 
         for measure in m21part.getElementsByClass("Measure"):
             for sig in list(measure.getElementsByClass(m21key.KeySignature)):
                 measure.remove(sig)
-    return drum
+    return places
 
 
 def write_full_score(music: Music, path: str | os.PathLike[str], *,
@@ -195,31 +196,23 @@ def write_full_score(music: Music, path: str | os.PathLike[str], *,
         channel = [c for c in range(16) if c != 9][index % 15]
         drums.append(_dress_part(m21part, part, concert=concert, source=str(path),
                                  channel=channel))
-    return write_score(score, path, finish=_percussion_finisher(music, drums))
+    return write_score(score, path, finish=_percussion_finisher(drums))
 
 
-def _percussion_finisher(music: Music, drums: list[bool]):
-    """The lxml pass over a full score: each percussion part names its drums as the short
-    score does (a <score-instrument> per drum, each note its own, one line for a single
-    drum, the key to the staff above bar 1: 'Cr. cym. × above, B.D. 1st space'), so that
-    the player's part says what to strike, and every drum reads back by its name."""
-    from lxml import etree
+def _percussion_finisher(drums: list[dict[int, tuple[str, int, str]] | None]):
+    """The lxml pass over a full score: each percussion part (``drums``: where its drums
+    are written, None for a pitched part) names its drums as the short score does (a
+    <score-instrument> per drum, each note its own, one line for a single drum, the key
+    to the staff: 'Cr. cym. × above, B.D. 1st space'), so that the player's part says
+    what to strike, and every drum reads back by its name."""
+    from filmscore.formats.musicxml_shortscore import _finish_percussion, edit_document
 
-    from filmscore.formats.musicxml_shortscore import _finish_percussion, drum_display
-
-    def finish(data: bytes) -> bytes:
-        parser = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=True)
-        root = etree.fromstring(data, parser)
-        for score_part, part_el, part, drum in zip(root.findall("part-list/score-part"),
-                                                   root.findall("part"), music.parts, drums,
-                                                   strict=False):
-            if drum and part.notes:
+    def edit(root) -> None:
+        for score_part, part_el, places in zip(root.findall("part-list/score-part"),
+                                               root.findall("part"), drums, strict=False):
+            if places:
                 # the key under the staff: above it, the film's timecodes and sync texts
                 # of the player's part would have to give way to it
-                _finish_percussion(score_part, part_el,
-                                   drum_display([n.pitch for n in part.notes]),
-                                   legend_placement="below")
-        return etree.tostring(root, xml_declaration=True, encoding="utf-8",
-                              doctype=root.getroottree().docinfo.doctype)
+                _finish_percussion(score_part, part_el, places, legend_placement="below")
 
-    return finish
+    return lambda data: edit_document(data, edit)

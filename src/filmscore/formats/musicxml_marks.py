@@ -128,6 +128,11 @@ TEXTS_PER_BAR = 2
 SHORT_TEXT = 5
 
 
+#: the id of the key to a percussion staff (its <direction> under bar 1, written with the
+#: staff by ``musicxml_shortscore``): not one of the bar's texts (``_long_words``)
+KEY_ID = "fs-key"
+
+
 def mark_id(kind: str, index: int, weight: float) -> str:
     """The id of a film mark's <direction> ('fs-tc-3-w2'): the engraver thins crowded
     marks by it (the lighter first)."""
@@ -229,7 +234,7 @@ def _long_words(measure: etree._Element) -> int:
     """The texts a bar has of its own (words longer than a playing indication such as
     'pizz.', not part of a tempo mark, not the key to a percussion staff under it)."""
     return sum(1 for d in measure.iterfind("direction")
-               if d.find("direction-type/metronome") is None and d.get("id") != "fs-key"
+               if d.find("direction-type/metronome") is None and d.get("id") != KEY_ID
                and any(len((w.text or "").strip()) > SHORT_TEXT
                        for w in d.iterfind("direction-type/words")))
 

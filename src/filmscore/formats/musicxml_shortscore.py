@@ -44,7 +44,7 @@ from filmscore.formats.musicxml_fullscore import (
     OTHER_DRUM_DISPLAY,
     to_unpitched,
 )
-from filmscore.formats.musicxml_marks import add_final_barline
+from filmscore.formats.musicxml_marks import KEY_ID, add_final_barline
 from filmscore.formats.musicxml_meter import regroup_beams, regroup_rests
 from filmscore.writing.music import Music, Part
 
@@ -418,11 +418,6 @@ def _instrument_id(part_id: str, key: int) -> str:
     return f"{part_id}-I{key + 1}"
 
 
-#: the id of the key to a percussion staff's <direction> (the film marks' texts per bar do
-#: not count it: see ``musicxml_marks``)
-KEY_ID = "fs-key"
-
-
 def _finish_percussion(score_part: etree._Element, part: etree._Element,
                        places: dict[int, tuple[str, int, str]], *,
                        legend_placement: str = "above") -> None:
@@ -490,13 +485,20 @@ def _stem_up(note: etree._Element) -> None:
         before[-1].addnext(stem)
 
 
+def edit_document(data: bytes, edit: Callable[[etree._Element], None]) -> bytes:
+    """A MusicXML document music21 wrote, parsed, changed in place by ``edit`` and written
+    back with its doctype: the lxml pass of a short or a full score."""
+    parser = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=True)
+    root = etree.fromstring(data, parser)
+    edit(root)
+    return etree.tostring(root, xml_declaration=True, encoding="utf-8",
+                          doctype=root.getroottree().docinfo.doctype)
+
+
 def finisher(music: Music) -> Callable[[bytes], bytes]:
     """The lxml pass over the document music21 writes for ``music``'s short score."""
 
-    def finish(data: bytes) -> bytes:
-        parser = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=True,
-                                 remove_blank_text=False)
-        root = etree.fromstring(data, parser)
+    def edit(root: etree._Element) -> None:
         score_parts = root.findall("part-list/score-part")
         parts = root.findall("part")
         texts = _tempo_texts(music)
@@ -514,10 +516,8 @@ def finisher(music: Music) -> Callable[[bytes], bytes]:
             regroup_rests(measures)  # rests and beams show the meter's beats
             regroup_beams(measures)
             add_final_barline(measures)
-        return etree.tostring(root, xml_declaration=True, encoding="utf-8",
-                              doctype=root.getroottree().docinfo.doctype)
 
-    return finish
+    return lambda data: edit_document(data, edit)
 
 
 __all__ = ["CLEFS", "DRUM_NAMES", "ROLES", "choose_clefs", "clef_rules", "dress_short_score",
